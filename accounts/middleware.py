@@ -1,0 +1,41 @@
+"""Idle timeout, forced password change, and the acting user in the request context."""
+
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from core import audit, context
+
+SESSION_LAST_SEEN = "last_seen"
+
+
+class AccountPolicyMiddleware:
+    # Paths a user who must change their password can still reach.
+    exempt_prefixes = ("/accounts/password/", "/accounts/logout/", "/static/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if user.is_authenticated:
+            now = time.time()
+            last_seen = request.session.get(SESSION_LAST_SEEN, now)
+            if now - last_seen > settings.IDLE_TIMEOUT_SECONDS:
+                context.current().user = user
+                audit.record("logout.idle", obj=user, user=user)
+                logout(request)
+                messages.info(request, "由于长时间未操作，会话已超时，请重新登录")
+                return redirect(f"{reverse('accounts:login')}?next={request.path}")
+            request.session[SESSION_LAST_SEEN] = now
+            context.current().user = user
+            if not request.path.startswith(self.exempt_prefixes) and not request.path.startswith("/api/"):
+                from accounts.services import password_expired
+
+                if user.must_change_password or password_expired(user):
+                    return redirect("accounts:password_change")
+        return self.get_response(request)

@@ -1,0 +1,115 @@
+"""Accounts, roles granted on orgs, and the records login security keeps."""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class Role(models.TextChoices):
+    SYSADMIN = "sysadmin", "系统管理员"
+    SECADMIN = "secadmin", "安全管理员"
+    AUDITOR = "auditor", "审计管理员"
+    ORG_ADMIN = "org_admin", "组织部管理员"
+    SECRETARY = "secretary", "书记"
+    COMMISSIONER = "commissioner", "组织委员"
+
+
+# 三员分立: the three administrator roles, held without an org and never together.
+ADMIN_ROLES = frozenset({Role.SYSADMIN, Role.SECADMIN, Role.AUDITOR})
+ORG_ROLES = frozenset({Role.ORG_ADMIN, Role.SECRETARY, Role.COMMISSIONER})
+
+
+class User(AbstractUser):
+    """A person who logs in. What they may see comes from their grants (and their member record)."""
+
+    full_name = models.CharField("姓名", max_length=50, blank=True)
+    must_change_password = models.BooleanField("须修改初始密码", default=True)
+    password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "用户"
+        verbose_name_plural = "用户"
+
+    def __str__(self):
+        return self.full_name or self.username
+
+    def audit_snapshot(self) -> dict:
+        return {
+            "username": self.username,
+            "full_name": self.full_name,
+            "is_active": self.is_active,
+            "must_change_password": self.must_change_password,
+        }
+
+
+class Grant(models.Model):
+    """A role held on an org; it covers the org and all its descendants.
+
+    The three administrator roles are held with no org (system-wide).
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="grants")
+    role = models.CharField("角色", max_length=20, choices=Role)
+    org = models.ForeignKey(
+        "orgs.Org", on_delete=models.PROTECT, null=True, blank=True, related_name="grants",
+        verbose_name="党组织",
+    )
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "授权"
+        verbose_name_plural = "授权"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role", "org"], name="grant_unique"),
+            models.UniqueConstraint(
+                fields=["user", "role"], condition=Q(org__isnull=True), name="grant_unique_global"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(role__in=[r.value for r in ADMIN_ROLES], org__isnull=True)
+                    | (~Q(role__in=[r.value for r in ADMIN_ROLES]) & Q(org__isnull=False))
+                ),
+                name="grant_admin_roles_have_no_org",
+            ),
+        ]
+
+    def __str__(self):
+        where = f"@{self.org}" if self.org_id else ""
+        return f"{self.user} {self.get_role_display()}{where}"
+
+    def audit_org(self):
+        return self.org
+
+
+class PasswordHistory(models.Model):
+    """Hashes of a user's previous passwords, so that none of the last few is reused."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_history")
+    password = models.CharField(max_length=128)
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created", "-pk"]
+
+
+class LoginThrottle(models.Model):
+    """Failure counter and lock for one key: an account, an address, or a trusted device."""
+
+    key = models.CharField(max_length=200, unique=True)
+    failures = models.PositiveIntegerField(default=0)
+    window_start = models.DateTimeField(default=timezone.now)
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+
+class ApiToken(models.Model):
+    """A bearer token for the API. Only its SM3 hash is stored; it lapses after idle time."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    key_hash = models.CharField(max_length=64, unique=True)
+    created = models.DateTimeField(default=timezone.now)
+    last_used = models.DateTimeField(default=timezone.now)
+    expires = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "API令牌"

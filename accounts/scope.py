@@ -1,0 +1,113 @@
+"""A user's scope: which orgs (as subtrees) they may act on, and for what.
+
+Built once per request from the user's grants and cached on the user object. Every queryset that
+reaches a user is filtered through it (``Model.objects.visible_to(user, action)``).
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+
+from accounts.models import ADMIN_ROLES, Role
+from core.scoping import subtrees_q
+
+# What each org role may do inside the subtrees it is granted on.
+ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.ORG_ADMIN: frozenset(
+        {"org.view", "org.change", "org.move", "member.view", "member.change",
+         "member.export", "member.unmask"}
+    ),
+    Role.SECRETARY: frozenset(
+        {"org.view", "org.change", "member.view", "member.change", "member.export",
+         "member.unmask"}
+    ),
+    Role.COMMISSIONER: frozenset(
+        {"org.view", "member.view", "member.change", "member.export"}
+    ),
+}
+
+# The three administrators' system-wide functions (三员分立): none reads business data.
+ADMIN_PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.SYSADMIN: frozenset({"system.configure"}),
+    Role.SECADMIN: frozenset({"accounts.manage"}),
+    Role.AUDITOR: frozenset({"audit.read"}),
+}
+
+
+@dataclass
+class ScopeGrant:
+    role: str
+    org_id: int | None
+    org_path: str
+    org_name: str
+
+
+@dataclass
+class Scope:
+    user_id: int | None
+    grants: list[ScopeGrant] = field(default_factory=list)
+    member_id: int | None = None
+    member_org_id: int | None = None
+
+    def roles(self) -> set[str]:
+        return {g.role for g in self.grants}
+
+    def has_perm(self, perm: str) -> bool:
+        """A system-wide permission (the three administrators')."""
+        return any(perm in ADMIN_PERMISSIONS.get(g.role, ()) for g in self.grants)
+
+    def is_admin(self) -> bool:
+        return bool(self.roles() & ADMIN_ROLES)
+
+    def paths_for(self, perm: str) -> list[str]:
+        return [g.org_path for g in self.grants if perm in ROLE_PERMISSIONS.get(g.role, ())]
+
+    def org_q(self, lookup: str, perm: str) -> Q:
+        return subtrees_q(lookup, self.paths_for(perm))
+
+    def covers(self, path: str, perm: str) -> bool:
+        return any(path.startswith(p) for p in self.paths_for(perm))
+
+    def has_any_org_perm(self, perm: str) -> bool:
+        return bool(self.paths_for(perm))
+
+    def role_label(self) -> str:
+        labels = [
+            f"{Role(g.role).label}@{g.org_name}" if g.org_id else Role(g.role).label
+            for g in self.grants
+        ]
+        if self.member_id:
+            labels.append("党员")
+        return ",".join(labels)
+
+
+ANONYMOUS_SCOPE = Scope(user_id=None)
+
+
+def get_scope(user) -> Scope:
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return ANONYMOUS_SCOPE
+    cached = getattr(user, "_dangjian_scope", None)
+    if cached is not None:
+        return cached
+    grants = [
+        ScopeGrant(role, org_id, path or "", name or "")
+        for role, org_id, path, name in user.grants.values_list(
+            "role", "org_id", "org__path", "org__name"
+        )
+    ]
+    member = (
+        user.member_records.filter(status__in=("full", "probationary"))
+        .values_list("pk", "org_id")
+        .first()
+    )
+    scope = Scope(user_id=user.pk, grants=grants)
+    if member:
+        scope.member_id, scope.member_org_id = member
+    user._dangjian_scope = scope
+    return scope
+
+
+def clear_scope_cache(user) -> None:
+    if hasattr(user, "_dangjian_scope"):
+        del user._dangjian_scope

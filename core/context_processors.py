@@ -1,0 +1,28 @@
+"""The left navigation, built from what the user's scope allows."""
+
+from django.urls import reverse
+
+from accounts.scope import get_scope
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    scope = get_scope(user)
+    items = [("首页", reverse("core:home"), "home")]
+    if scope.has_any_org_perm("org.view") or scope.member_org_id:
+        items.append(("党组织", reverse("orgs:tree"), "orgs"))
+    if scope.has_any_org_perm("member.view"):
+        items.append(("党员", reverse("members:list"), "members"))
+    if scope.member_id:
+        items.append(("我的档案", reverse("members:detail", args=[scope.member_id]), "me"))
+    if scope.has_perm("accounts.manage"):
+        items.append(("账号与授权", reverse("accounts:user_list"), "accounts"))
+    if scope.has_perm("audit.read"):
+        items.append(("审计日志", reverse("core:audit_list"), "audit"))
+    if scope.has_perm("system.configure"):
+        items.append(("系统配置", reverse("core:system"), "system"))
+    items.append(("接口文档", "/api/v1/docs", "api"))
+    section = request.path.strip("/").split("/")[0] if request.path != "/" else "home"
+    return {"nav_items": items, "nav_section": section, "user_scope": scope}

@@ -1,0 +1,29 @@
+"""Error pages in Chinese, with the platform's look."""
+
+from django.shortcuts import render
+
+
+def _page(request, status, title, message):
+    try:
+        return render(request, "core/error.html", {"title": title, "message": message}, status=status)
+    except Exception:  # the error page must never fail itself
+        from django.http import HttpResponse
+
+        return HttpResponse(title, status=status, content_type="text/plain; charset=utf-8")
+
+
+def bad_request(request, exception=None):
+    return _page(request, 400, "请求有误", "请求格式不正确，请返回重试。")
+
+
+def permission_denied(request, exception=None):
+    message = str(exception) if exception and str(exception) else "您无权执行此操作。"
+    return _page(request, 403, "无权操作", message)
+
+
+def page_not_found(request, exception=None):
+    return _page(request, 404, "页面不存在", "页面不存在，或不在您的管理范围内。")
+
+
+def server_error(request):
+    return _page(request, 500, "服务器错误", "服务器处理请求时出错，已记录，请稍后再试。")

@@ -1,0 +1,51 @@
+"""`dangjian demo`: build the demo city (about a minute at most). Each module adds its records."""
+
+import random
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from accounts import demo as accounts_demo
+from core import audit
+from core.context import acting_as
+from members import demo as members_demo
+from orgs import demo as orgs_demo
+from orgs.models import Org
+
+
+class Command(BaseCommand):
+    help = "载入演示数据：天津市16个区，和平区、河西区到党支部和党小组，约5000名党员，以及演示账号"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--if-empty", action="store_true", help="已有数据时不做任何事（make run 用）")
+        parser.add_argument("--members", type=int, default=5000)
+        parser.add_argument("--seed", type=int, default=2017)
+
+    def handle(self, *args, if_empty, members, seed, **options):
+        if Org.objects.exists():
+            if if_empty:
+                self.stdout.write("已有数据，保留现有数据（不重新载入演示数据）。")
+                self.print_accounts()
+                return
+            raise CommandError("数据库中已有党组织数据；演示数据只能载入空数据库。")
+        if not (settings.DEMO_MODE or settings.TESTING):
+            raise CommandError("演示数据只能在演示模式（DANGJIAN_DEMO=1）下载入。")
+        started = time.monotonic()
+        rng = random.Random(seed)
+        with acting_as(None, channel="cli"), transaction.atomic():
+            orgs_demo.load(rng)
+            names = members_demo.load(rng, target=members)
+            orgs_demo.load_terms(rng, names)
+            accounts_demo.load()
+            audit.record("demo.load", changes={"orgs": Org.objects.count(), "members": members})
+        self.stdout.write(self.style.SUCCESS(f"演示数据已载入，用时 {time.monotonic() - started:.1f} 秒。"))
+        self.print_accounts()
+
+    def print_accounts(self):
+        self.stdout.write(f"演示账号（密码均为 {accounts_demo.DEMO_PASSWORD}）：")
+        for username, _, role, code in accounts_demo.ACCOUNTS:
+            self.stdout.write(f"  {username:<13} {role.label}{'@' + code if code else ''}")
+        self.stdout.write("  secretary     和平区某社区第一党支部书记")
+        self.stdout.write("  member        该党支部党员")

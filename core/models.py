@@ -1,0 +1,120 @@
+"""Shared machinery: the base model every business model extends, and the audit trail."""
+
+from django.db import models
+from django.utils import timezone
+
+from core.scoping import ScopedQuerySet
+
+
+class BaseModel(models.Model):
+    """Timestamps, the scoped manager, and the field list the audit trail snapshots.
+
+    Concrete models define ``scope_filter(scope, action)`` returning the Q object that limits a
+    queryset to what a scope may see; ``objects.visible_to(user, action)`` applies it.
+    ``audit_masked_fields`` names fields whose values never reach the audit trail in clear.
+    """
+
+    created = models.DateTimeField("创建时间", auto_now_add=True)
+    updated = models.DateTimeField("更新时间", auto_now=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    audit_exclude_fields: tuple[str, ...] = ("created", "updated")
+    audit_masked_fields: dict[str, str] = {}
+
+    class Meta:
+        abstract = True
+
+    def audit_org(self):
+        """The org this object belongs to, for the audit trail's org column."""
+        return None
+
+    def audit_snapshot(self) -> dict:
+        """Field values as the audit trail stores them (masked where sensitive)."""
+        data = {}
+        for field in self._meta.concrete_fields:
+            if field.name in self.audit_exclude_fields or field.primary_key:
+                continue
+            if field.name in self.audit_masked_fields:
+                masked_attr = self.audit_masked_fields[field.name]
+                data[field.name] = getattr(self, masked_attr, "") if masked_attr else "******"
+                continue
+            value = field.value_from_object(self)
+            if hasattr(value, "isoformat"):
+                value = value.isoformat()
+            elif not isinstance(value, (str, int, float, bool, type(None))):
+                value = str(value)
+            data[field.name] = value
+        return data
+
+
+class AuditEntryQuerySet(models.QuerySet):
+    """Append-only: the ORM refuses bulk edits and deletes (the database refuses them too)."""
+
+    def update(self, **kwargs):
+        raise PermissionError("审计记录只能追加，不能修改")
+
+    def delete(self):
+        raise PermissionError("审计记录只能追加，不能删除")
+
+
+class AuditEntry(models.Model):
+    """One event of the audit trail (纪实): a write, export, unmask, login event or grant change.
+
+    Each entry carries the SM3 hash of its own content and of the previous entry (hash chain), so
+    `dangjian audit verify` finds an edited, deleted or reordered entry. Times are UTC.
+    """
+
+    class Result(models.TextChoices):
+        SUCCESS = "success", "成功"
+        DENIED = "denied", "拒绝"
+        FAILURE = "failure", "失败"
+
+    seq = models.BigIntegerField("序号", unique=True)
+    created = models.DateTimeField("时间", default=timezone.now, db_index=True)
+    user_id = models.BigIntegerField("用户ID", null=True, blank=True, db_index=True)
+    username = models.CharField("用户名", max_length=150, blank=True)
+    role = models.CharField("角色", max_length=200, blank=True)
+    ip = models.CharField("来源IP", max_length=45, blank=True)
+    request_id = models.CharField("请求ID", max_length=64, blank=True)
+    channel = models.CharField("渠道", max_length=10, blank=True)
+    action = models.CharField("操作", max_length=40, db_index=True)
+    object_type = models.CharField("对象类型", max_length=60, blank=True)
+    object_id = models.CharField("对象ID", max_length=64, blank=True)
+    object_repr = models.CharField("对象", max_length=200, blank=True)
+    org_id = models.BigIntegerField("党组织ID", null=True, blank=True)
+    org_path = models.CharField("党组织路径", max_length=255, blank=True, db_index=True)
+    changes = models.JSONField("变更内容", default=dict, blank=True)
+    result = models.CharField("结果", max_length=10, choices=Result, default=Result.SUCCESS)
+    prev_hash = models.CharField(max_length=64)
+    entry_hash = models.CharField(max_length=64)
+
+    objects = AuditEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-seq"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+        verbose_name = "审计记录"
+        verbose_name_plural = "审计记录"
+
+    def __str__(self):
+        return f"#{self.seq} {self.action} {self.object_repr}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("审计记录只能追加，不能修改")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("审计记录只能追加，不能删除")
+
+
+class AuditAnchor(models.Model):
+    """Where the chain starts after the retention job removed its oldest entries."""
+
+    seq = models.BigIntegerField("最后删除的序号")
+    entry_hash = models.CharField(max_length=64)
+    purged_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "审计链起点"

@@ -1,0 +1,110 @@
+"""Shared test personas (healthchecks' hc/test.py): a small city with two districts, and one user
+of every kind. Tests build it with ``make_world()`` or the ``world`` fixture."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.test import Client
+from django.utils import timezone
+
+from accounts.models import Grant, Role, User
+from accounts.services import admin_grant
+from core.context import acting_as
+from members import services as member_services
+from members.models import Member, MemberStatus
+from orgs import bulk
+from orgs.bulk import Node
+from orgs.models import Org, OrgKind, OrgLevel, Sector
+
+PASSWORD = "Test@Passw0rd"
+
+# Checksum-valid ID numbers (GB 11643) for the personas' members.
+ID_NUMBERS = {
+    "a1_member": "11010519491231002X",
+    "a1_secretary": "120101198503020018",
+    "a2_member": "120101199001010025",
+    "b1_member": "120103198806060036",
+}
+
+
+@dataclass
+class World:
+    city: Org
+    district_a: Org
+    street_a: Org
+    branch_a1: Org
+    group_a1: Org
+    branch_a2: Org
+    district_b: Org
+    branch_b1: Org
+    members: dict
+    users: dict
+
+    def client(self, name: str) -> Client:
+        client = Client()
+        client.force_login(self.users[name])
+        return client
+
+
+def make_user(username: str, *, role=None, org=None, **extra) -> User:
+    user = User(username=username, full_name=extra.pop("full_name", username), must_change_password=False,
+                password_changed_at=timezone.now(), **extra)
+    user.set_password(PASSWORD)
+    user.save()
+    if role in (Role.SYSADMIN, Role.SECADMIN, Role.AUDITOR):
+        admin_grant(user=user, role=role)
+    elif role is not None:
+        Grant.objects.create(user=user, role=role, org=org)
+    return user
+
+
+def make_world() -> World:
+    founded = date(2000, 1, 1)
+    city = Node("中共天津市委员会", "TJ", OrgKind.COMMITTEE, OrgLevel.CITY, founded=date(1949, 1, 15))
+    district_a = Node("中共天津市和平区委员会", "HP", OrgKind.COMMITTEE, OrgLevel.DISTRICT, founded=founded)
+    street_a = Node("小白楼街道党工委", "HP01", OrgKind.WORKING_COMMITTEE, OrgLevel.STREET, Sector.COMMUNITY,
+                    founded=founded)
+    branch_a1 = Node("朝阳里社区第一党支部", "HP01B01", OrgKind.BRANCH, sector=Sector.COMMUNITY, founded=founded)
+    branch_a1.add(Node("第一党小组", "HP01B01G1", OrgKind.GROUP, sector=Sector.COMMUNITY, founded=founded))
+    branch_a2 = Node("朝阳里社区第二党支部", "HP01B02", OrgKind.BRANCH, sector=Sector.COMMUNITY, founded=founded)
+    street_a.add(branch_a1)
+    street_a.add(branch_a2)
+    district_a.add(street_a)
+    district_b = Node("中共天津市河西区委员会", "HX", OrgKind.COMMITTEE, OrgLevel.DISTRICT, founded=founded)
+    district_b.add(Node("友谊路社区党支部", "HX01B01", OrgKind.BRANCH, sector=Sector.COMMUNITY, founded=founded))
+    city.add(district_a)
+    city.add(district_b)
+    orgs = bulk.build([city])
+
+    users = {
+        "sysadmin": make_user("sysadmin", role=Role.SYSADMIN),
+        "secadmin": make_user("secadmin", role=Role.SECADMIN),
+        "auditor": make_user("auditor", role=Role.AUDITOR),
+        "city_admin": make_user("city_admin", role=Role.ORG_ADMIN, org=orgs["TJ"]),
+        "a_admin": make_user("a_admin", role=Role.ORG_ADMIN, org=orgs["HP"]),
+        "b_admin": make_user("b_admin", role=Role.ORG_ADMIN, org=orgs["HX"]),
+        "secretary": make_user("secretary", role=Role.SECRETARY, org=orgs["HP01B01"]),
+        "member": make_user("member"),
+        "outsider": make_user("outsider"),
+    }
+    members = {}
+    with acting_as(users["city_admin"]):
+        for key, org_code, number, name in [
+            ("a1_member", "HP01B01", ID_NUMBERS["a1_member"], "张秀英"),
+            ("a1_secretary", "HP01B01", ID_NUMBERS["a1_secretary"], "李建国"),
+            ("a2_member", "HP01B02", ID_NUMBERS["a2_member"], "王芳"),
+            ("b1_member", "HX01B01", ID_NUMBERS["b1_member"], "赵志强"),
+        ]:
+            members[key] = member_services.member_create(
+                actor=users["city_admin"], org=orgs[org_code], name=name, id_number=number,
+                status=MemberStatus.FULL, joined=date(2010, 7, 1),
+            )
+    Member.objects.filter(pk=members["a1_member"].pk).update(user=users["member"])
+    Member.objects.filter(pk=members["a1_secretary"].pk).update(user=users["secretary"])
+    for user in users.values():
+        user.refresh_from_db()
+    return World(
+        city=orgs["TJ"], district_a=orgs["HP"], street_a=orgs["HP01"], branch_a1=orgs["HP01B01"],
+        group_a1=orgs["HP01B01G1"], branch_a2=orgs["HP01B02"], district_b=orgs["HX"],
+        branch_b1=orgs["HX01B01"], members=members, users=users,
+    )

@@ -1,0 +1,233 @@
+"""Shared generic views: list (filter, sort, page, export), detail, edit. Every queryset passes
+through ``visible_to``; out of scope is 404."""
+
+import csv
+from urllib.parse import urlencode
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError  # noqa: F401
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views import View
+
+from accounts.scope import get_scope
+from core import audit
+
+MAX_EXPORT_ROWS = 100_000
+
+
+class ScopedMixin(LoginRequiredMixin):
+    model = None
+    action = "view"
+
+    def get_base_queryset(self):
+        return self.model.objects.visible_to(self.request.user, self.action)
+
+
+class ObjectListView(ScopedMixin, View):
+    """Configuration: model, filterset_class, table, title; optional export_perm."""
+
+    filterset_class = None
+    table = None
+    title = ""
+    template_name = "core/object_list.html"
+    partial_template = "core/_object_table.html"
+    paginate_by = 50
+    export_action = None  # e.g. "export": exports need that action on the rows' orgs
+    breadcrumbs: list = []
+    default_order = None
+
+    def get_queryset(self):
+        return self.get_base_queryset()
+
+    def get_extra_context(self):
+        return {}
+
+    def get(self, request):
+        queryset = self.get_queryset()
+        filterset = self.filterset_class(request.GET, queryset=queryset, request=request)
+        if not filterset.is_valid():
+            queryset = queryset.none()
+        else:
+            queryset = filterset.qs
+        sortable = self.table.sortable()
+        sort = request.GET.get("sort", "")
+        if sort.lstrip("-") in sortable:
+            queryset = queryset.order_by(sort, "pk")
+        elif self.default_order:
+            queryset = queryset.order_by(*self.default_order)
+        if request.GET.get("export") == "csv" and self.export_action:
+            return self.export_csv(request, queryset)
+        paginator = Paginator(queryset, self.paginate_by)
+        page = paginator.get_page(request.GET.get("page"))
+        params = request.GET.copy()
+        params.pop("page", None)
+        context = {
+            "title": self.title,
+            "filterset": filterset,
+            "table": self.table,
+            "rows": self.table.rows(page.object_list),
+            "page": page,
+            "sort": sort,
+            "query_string": params.urlencode(),
+            "query_without_sort": urlencode([(k, v) for k, v in params.items() if k != "sort"]),
+            "can_export": bool(self.export_action),
+            "breadcrumbs": self.breadcrumbs,
+            **self.get_extra_context(),
+        }
+        template = self.partial_template if request.htmx and not request.htmx.boosted else self.template_name
+        return render(request, template, context)
+
+    def export_csv(self, request, queryset):
+        queryset = self.scope_export(queryset)
+        total = queryset.count()
+        if total > MAX_EXPORT_ROWS:
+            messages.error(request, f"导出行数 {total} 超过上限 {MAX_EXPORT_ROWS}，请先筛选")
+            return redirect(request.path)
+        columns = [c for c in self.table.columns if c.export]
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        stamp = timezone.localtime().strftime("%Y%m%d%H%M")
+        response["Content-Disposition"] = f'attachment; filename="{self.model._meta.model_name}-{stamp}.csv"'
+        response.write("\ufeff")  # BOM: Excel then reads UTF-8 Chinese correctly
+        writer = csv.writer(response)
+        writer.writerow([c.header for c in columns])
+        for obj in queryset.iterator(chunk_size=2000):
+            writer.writerow([_csv_safe(c.value(obj)) for c in columns])
+        audit.record(
+            "export", object_type=self.model._meta.label_lower,
+            changes={"rows": total, "filters": request.GET.urlencode()[:500], "format": "csv"},
+        )
+        return response
+
+
+    def scope_export(self, queryset):
+        """Exports are re-scoped with the export action: a user may see rows they may not export."""
+        return queryset & self.model.objects.visible_to(self.request.user, self.export_action)
+
+
+def _csv_safe(value) -> str:
+    """Neutralise spreadsheet formulas (CSV injection)."""
+    text = "" if value is None else str(value)
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + text
+    return text
+
+
+class ObjectDetailView(ScopedMixin, View):
+    template_name = None
+
+    def get_object(self, pk):
+        return get_object_or_404(self.get_base_queryset(), pk=pk)
+
+    def get_extra_context(self, obj):
+        return {}
+
+    def get(self, request, pk):
+        obj = self.get_object(pk)
+        return render(request, self.template_name, {"object": obj, **self.get_extra_context(obj)})
+
+
+def require_perm(user, perm: str) -> None:
+    """System-wide permissions (三员). Without it, the page does not exist for this user."""
+    if not get_scope(user).has_perm(perm):
+        raise Http404
+
+
+def form_errors_from(exc: ValidationError, form) -> None:
+    """Attach a service's ValidationError to a bound form, field by field where it names one."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            target = field if field in form.fields else None
+            for error in errors:
+                form.add_error(target, error)
+    else:
+        for message in exc.messages:
+            form.add_error(None, message)
+
+
+__all__ = ["ObjectListView", "ObjectDetailView", "require_perm", "form_errors_from", "PermissionDenied"]
+
+
+# --- pages of the core app -------------------------------------------------------------------
+
+from django.contrib.auth.decorators import login_required  # noqa: E402
+from django.db import connection  # noqa: E402
+
+from core.filters import AuditEntryFilterSet  # noqa: E402
+from core.models import AuditEntry  # noqa: E402
+from core.tables import Column, Table  # noqa: E402
+
+AuditTable = Table(columns=(
+    Column("序号", "seq", order_by="seq"),
+    Column("时间", lambda e: timezone.localtime(e.created).strftime("%Y-%m-%d %H:%M:%S"), order_by="created"),
+    Column("操作人", "username"),
+    Column("角色", "role"),
+    Column("来源IP", "ip"),
+    Column("操作", "action"),
+    Column("对象", lambda e: f"{e.object_type}#{e.object_id} {e.object_repr}".strip("# ")),
+    Column("党组织ID", "org_id"),
+    Column("结果", "result"),
+    Column("变更", lambda e: e.changes if e.changes else ""),
+    Column("请求ID", "request_id"),
+))
+
+
+@login_required
+def home(request):
+    scope = get_scope(request.user)
+    from orgs import selectors
+
+    roots = selectors.tree_roots(request.user) if scope.has_any_org_perm("org.view") else []
+    return render(request, "core/home.html", {
+        "title": "首页", "scope": scope, "roots": roots,
+        "counts": selectors.subtree_counts(roots) if roots else {},
+    })
+
+
+class AuditListView(LoginRequiredMixin, View):
+    """Only the audit administrator reads the audit trail (三员分立)."""
+
+    def get(self, request):
+        require_perm(request.user, "audit.read")
+        view = _AuditList()
+        view.request = request
+        return view.get(request)
+
+
+class _AuditList(ObjectListView):
+    model = AuditEntry
+    filterset_class = AuditEntryFilterSet
+    table = AuditTable
+    title = "审计日志"
+    breadcrumbs = [("审计日志", None)]
+    default_order = ("-seq",)
+    export_action = "read"
+
+    def get_base_queryset(self):
+        return AuditEntry.objects.all()
+
+    def scope_export(self, queryset):
+        return queryset.order_by("seq")
+
+    def get_extra_context(self):
+        return {"audit_page": True}
+
+
+@login_required
+def system(request):
+    """The system administrator's page: configuration and health, no business data."""
+    require_perm(request.user, "system.configure")
+    from django.conf import settings
+
+    return render(request, "core/system.html", {
+        "title": "系统配置", "breadcrumbs": [("系统配置", None)],
+        "database": connection.vendor,
+        "retention_days": settings.AUDIT_RETENTION_DAYS,
+        "idle_minutes": settings.IDLE_TIMEOUT_SECONDS // 60,
+        "lockout_minutes": settings.LOGIN_LOCKOUT_SECONDS // 60,
+        "failure_limit": settings.LOGIN_FAILURE_LIMIT,
+        "demo_mode": settings.DEMO_MODE,
+    })

@@ -1,0 +1,173 @@
+"""Demo org tree: 天津市 with its 16 districts; 和平区 and 河西区 down to branches and groups, with
+every kind and sector; a village in 北辰区 (双街村, from the article)."""
+
+import random
+from datetime import date, timedelta
+
+from orgs import bulk
+from orgs.bulk import Node
+from orgs.models import LeadershipMember, LeadershipTerm, Org, OrgKind, OrgLevel, Post, Sector
+from orgs.rules import default_term_end
+
+DISTRICTS = [
+    ("和平区", "HP"), ("河东区", "HD"), ("河西区", "HX"), ("南开区", "NK"), ("河北区", "HB"),
+    ("红桥区", "HQ"), ("东丽区", "DL"), ("西青区", "XQ"), ("津南区", "JN"), ("北辰区", "BC"),
+    ("武清区", "WQ"), ("宝坻区", "BD"), ("滨海新区", "BH"), ("宁河区", "NH"), ("静海区", "JH"),
+    ("蓟州区", "JZ"),
+]
+STREETS = {
+    "HP": ["劝业场街道", "小白楼街道", "五大道街道", "新兴街道", "南营门街道", "南市街道"],
+    "HX": ["大营门街道", "下瓦房街道", "桃园街道", "挂甲寺街道", "马场街道", "越秀路街道", "友谊路街道",
+           "天塔街道", "尖山街道", "陈塘庄街道", "柳林街道", "东海街道", "梅江街道", "太湖路街道"],
+}
+COMMUNITY_WORDS = ["朝阳里", "新华里", "鞍山道", "贵州路", "南京路", "宝鸡道", "福安里", "崇仁里", "建设路",
+                   "文化村", "和睦里", "育才里", "平山道", "永安道", "体院北", "友谊北", "紫金山", "珠江里"]
+UNIT_TEMPLATES = [
+    # (sector, unit name pattern, top kind)
+    (Sector.GOVERNMENT, "区{}局", OrgKind.COMMITTEE),
+    (Sector.INSTITUTION, "区{}中心", OrgKind.GENERAL_BRANCH),
+    (Sector.SOE, "津城{}集团有限公司", OrgKind.COMMITTEE),
+    (Sector.SCHOOL, "{}中学", OrgKind.GENERAL_BRANCH),
+    (Sector.HOSPITAL, "{}医院", OrgKind.COMMITTEE),
+    (Sector.NON_PUBLIC, "{}科技有限公司", OrgKind.BRANCH),
+    (Sector.SOCIAL_ORG, "{}社会工作服务中心", OrgKind.BRANCH),
+]
+UNIT_WORDS = ["教育", "卫生", "商务", "文旅", "城管", "民政", "人社", "市场", "建设", "水务", "信息", "金融"]
+
+
+def _founded(rng) -> date:
+    return date(1985, 1, 1) + timedelta(days=rng.randrange(0, 365 * 30))
+
+
+def _branches(prefix: str, count: int, sector: str, rng, *, kind=OrgKind.BRANCH, groups=True) -> list[Node]:
+    result = []
+    for i in range(1, count + 1):
+        branch = Node(f"第{_cn(i)}党支部", f"{prefix}B{i:02d}", kind, sector=sector, founded=_founded(rng))
+        if groups and rng.random() < 0.6:
+            for g in range(1, rng.randint(2, 3) + 1):
+                branch.add(Node(f"第{_cn(g)}党小组", f"{prefix}B{i:02d}G{g}", OrgKind.GROUP, sector=sector,
+                                founded=branch.founded))
+        result.append(branch)
+    return result
+
+
+def _cn(n: int) -> str:
+    digits = "零一二三四五六七八九十"
+    if n <= 10:
+        return digits[n]
+    if n < 20:
+        return "十" + digits[n - 10]
+    return digits[n // 10] + "十" + (digits[n % 10] if n % 10 else "")
+
+
+def _district_detail(code: str, name: str, rng) -> list[Node]:
+    children: list[Node] = []
+    for s, street in enumerate(STREETS[code], start=1):
+        scode = f"{code}{s:02d}"
+        node = Node(f"{name}{street}党工委", scode, OrgKind.WORKING_COMMITTEE, OrgLevel.STREET,
+                    Sector.COMMUNITY, founded=_founded(rng))
+        words = rng.sample(COMMUNITY_WORDS, rng.randint(3, 5))
+        for c, word in enumerate(words, start=1):
+            ccode = f"{scode}C{c:02d}"
+            community = Node(f"{street.removesuffix('街道')}{word}社区党委", ccode, OrgKind.COMMITTEE,
+                             OrgLevel.COMMUNITY, Sector.COMMUNITY, founded=_founded(rng))
+            community.children = _branches(ccode, rng.randint(3, 5), Sector.COMMUNITY, rng)
+            node.add(community)
+        children.append(node)
+    # Units under the district committee: organs, institutions, SOEs, schools, hospitals, 两新.
+    for u, (sector, pattern, kind) in enumerate(UNIT_TEMPLATES, start=1):
+        for k in range(1, 3):
+            word = rng.choice(UNIT_WORDS)
+            ucode = f"{code}U{u}{k}"
+            unit = pattern.format(word if "{}" in pattern else "")
+            label = {OrgKind.COMMITTEE: "党委", OrgKind.GENERAL_BRANCH: "党总支", OrgKind.BRANCH: "党支部"}[kind]
+            top = Node(f"{name}{unit}{label}", ucode, kind, OrgLevel.UNIT, sector, unit_name=f"{name}{unit}",
+                       founded=_founded(rng))
+            if kind in (OrgKind.COMMITTEE, OrgKind.GENERAL_BRANCH):
+                top.children = _branches(ucode, rng.randint(2, 4), sector, rng)
+            children.append(top)
+    return children
+
+
+def _heping_extras(rng) -> list[Node]:
+    """创新大厦 building committee (article: 24 orgs, 55 members, 7 joint branches of instructors),
+    a park and a temporary branch."""
+    building = Node("和平创新大厦党委", "HPCXDS", OrgKind.COMMITTEE, OrgLevel.UNIT, Sector.BUILDING,
+                    unit_name="创新大厦", founded=date(2015, 6, 18))
+    for i in range(1, 18):
+        building.add(Node(f"创新大厦第{_cn(i)}企业党支部", f"HPCXDSB{i:02d}", OrgKind.BRANCH,
+                          sector=Sector.NON_PUBLIC, founded=date(2015, 7, 1) + timedelta(days=30 * i)))
+    for i in range(1, 8):
+        building.add(Node(f"创新大厦党建指导员第{_cn(i)}联合党支部", f"HPCXDSJ{i:02d}", OrgKind.JOINT_BRANCH,
+                          sector=Sector.NON_PUBLIC, founded=date(2016, 3, 1)))
+    temp = Node("和平区党员干部培训班临时党支部", "HPTMP01", OrgKind.TEMPORARY_BRANCH, sector=Sector.GOVERNMENT,
+                founded=date.today() - timedelta(days=60))
+    return [building, temp]
+
+
+def _hexi_extras(rng) -> list[Node]:
+    park = Node("河西区服务业发展园区党委", "HXPARK", OrgKind.COMMITTEE, OrgLevel.UNIT, Sector.PARK,
+                founded=date(2012, 5, 1))
+    park.children = _branches("HXPARK", 3, Sector.PARK, rng)
+    university = Node("天津某职业大学党委", "HXUNIV", OrgKind.COMMITTEE, OrgLevel.UNIT, Sector.UNIVERSITY,
+                      founded=date(1990, 9, 1))
+    college = Node("经济管理学院党总支", "HXUNIVG1", OrgKind.GENERAL_BRANCH, sector=Sector.UNIVERSITY,
+                   founded=date(1995, 9, 1))
+    college.children = _branches("HXUNIVG1", 3, Sector.UNIVERSITY, rng)
+    university.add(college)
+    return [park, university]
+
+
+def load(rng: random.Random) -> dict[str, Org]:
+    city = Node("中共天津市委员会", "TJ", OrgKind.COMMITTEE, OrgLevel.CITY, founded=date(1949, 1, 15))
+    for name, code in DISTRICTS:
+        district = Node(f"中共天津市{name}委员会", code, OrgKind.COMMITTEE, OrgLevel.DISTRICT,
+                        founded=date(1955, 1, 1))
+        if code in STREETS:
+            district.children = _district_detail(code, name, rng)
+            district.children += _heping_extras(rng) if code == "HP" else _hexi_extras(rng)
+        if code == "BC":
+            town = Node("北辰区双街镇党委", "BC01", OrgKind.COMMITTEE, OrgLevel.STREET, Sector.RURAL,
+                        founded=date(1958, 1, 1))
+            village = Node("双街村党委", "BC01V01", OrgKind.COMMITTEE, OrgLevel.COMMUNITY, Sector.RURAL,
+                           founded=date(1960, 1, 1))
+            village.children = _branches("BC01V01", 6, Sector.RURAL, rng)
+            town.add(village)
+            district.add(town)
+        city.add(district)
+    return bulk.build([city])
+
+
+def load_terms(rng: random.Random, member_names: dict[int, list[tuple[int, str]]]) -> None:
+    """Leadership terms: most current, some ending within 90 days, some ended (换届提醒)."""
+    today = date.today()
+    terms, posts = [], []
+    orgs = list(Org.objects.exclude(kind=OrgKind.GROUP).only("pk", "kind", "level"))
+    for org in orgs:
+        roll = rng.random()
+        if roll < 0.05:
+            continue  # no term recorded: flagged
+        if roll < 0.15:
+            ends = today + timedelta(days=rng.randint(5, 85))
+        elif roll < 0.22:
+            ends = today - timedelta(days=rng.randint(10, 300))
+        else:
+            ends = today + timedelta(days=rng.randint(120, 1000))
+        years = default_term_end(org.kind, org.level, ends).year - ends.year
+        started = ends - timedelta(days=365 * years + years // 4)
+        terms.append(LeadershipTerm(org_id=org.pk, started=started, ends=ends))
+    LeadershipTerm.objects.bulk_create(terms, batch_size=1000)
+    by_org = {t.org_id: t for t in LeadershipTerm.objects.all()}
+    for org_id, term in by_org.items():
+        people = member_names.get(org_id) or []
+        if not people:
+            continue
+        # Branches of 7+ full members usually have a committee; some are left without (flag).
+        post_list = [Post.SECRETARY]
+        if len(people) >= 7 and rng.random() < 0.85:
+            post_list += [Post.ORGANIZATION, Post.PROPAGANDA, Post.DISCIPLINE]
+        elif rng.random() < 0.5:
+            post_list.append(Post.DEPUTY)
+        for post, (member_id, name) in zip(post_list, rng.sample(people, min(len(people), len(post_list))), strict=False):
+            posts.append(LeadershipMember(term=term, post=post, name=name, member_id=member_id))
+    LeadershipMember.objects.bulk_create(posts, batch_size=1000)

@@ -1,0 +1,21 @@
+import django_filters
+from django.db.models import Q
+
+from core.filters import WithinOrgFilter
+from orgs.models import Org, OrgKind, OrgLevel, Sector
+
+
+class OrgFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="名称或代码", method="filter_q")
+    within = WithinOrgFilter(path_lookup="path")
+    kind = django_filters.ChoiceFilter(label="组织类别", choices=OrgKind.choices)
+    sector = django_filters.ChoiceFilter(label="领域", choices=Sector.choices)
+    level = django_filters.ChoiceFilter(label="层级", choices=OrgLevel.choices)
+
+    class Meta:
+        model = Org
+        fields = ["q", "within", "kind", "sector", "level"]
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(Q(name__icontains=value) | Q(code__iexact=value)) if value else queryset

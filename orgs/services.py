@@ -1,0 +1,144 @@
+"""Org workflows: create, update, move (调整隶属关系), leadership terms. One transaction each,
+validated before saving, with an audit entry."""
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.http import Http404
+
+from accounts.scope import get_scope
+from core import audit
+from orgs import rules
+from orgs.models import AffiliationChange, LeadershipMember, LeadershipTerm, Org, OrgKind
+
+ORG_FIELDS = ("name", "code", "kind", "sector", "level", "unit_name", "founded")
+
+
+def _require_org(actor, org: Org, perm: str) -> None:
+    """Out of scope is 404: the user may not know the org exists."""
+    if not get_scope(actor).covers(org.path, perm):
+        raise Http404
+
+
+def _clean_code(code: str) -> str:
+    code = (code or "").strip().upper()
+    if not code:
+        raise ValidationError({"code": "请填写组织代码"})
+    return code
+
+
+def org_create(*, actor, parent: Org | None, name: str, code: str, kind: str, founded: date,
+               sector: str = "", level: str = "unit", unit_name: str = "") -> Org:
+    if parent is None:
+        raise ValidationError("顶层党组织只能由部署时的初始化命令创建")
+    _require_org(actor, parent, "org.change")
+    code = _clean_code(code)
+    rules.check_placement(kind, parent)
+    rules.check_founded(founded, parent)
+    if Org.objects.filter(code=code).exists():
+        raise ValidationError({"code": f"组织代码 {code} 已被使用"})
+    try:
+        with transaction.atomic():
+            parent = Org.objects.get(pk=parent.pk)  # fresh path and numchild
+            org = parent.add_child(
+                name=name.strip(), code=code, kind=kind, founded=founded, sector=sector,
+                level=level, unit_name=unit_name.strip(),
+            )
+            audit.record("org.create", obj=org, changes={"after": org.audit_snapshot()})
+    except IntegrityError as exc:
+        raise ValidationError({"code": f"组织代码 {code} 已被使用"}) from exc
+    return org
+
+
+def org_create_root(*, name: str, code: str, kind: str, founded: date, level: str, sector: str = "") -> Org:
+    """Deployment-time creation of a top-level org (command line and demo only)."""
+    rules.check_placement(kind, None)
+    with transaction.atomic():
+        org = Org.add_root(name=name, code=_clean_code(code), kind=kind, founded=founded,
+                           level=level, sector=sector)
+        audit.record("org.create", obj=org, changes={"after": org.audit_snapshot()})
+    return org
+
+
+def org_update(*, actor, org: Org, **changes) -> Org:
+    _require_org(actor, org, "org.change")
+    unknown = set(changes) - set(ORG_FIELDS)
+    if unknown:
+        raise ValidationError(f"不能修改字段：{', '.join(sorted(unknown))}")
+    parent = org.get_parent()
+    if "code" in changes:
+        changes["code"] = _clean_code(changes["code"])
+        if Org.objects.filter(code=changes["code"]).exclude(pk=org.pk).exists():
+            raise ValidationError({"code": f"组织代码 {changes['code']} 已被使用"})
+    if "kind" in changes and changes["kind"] != org.kind:
+        rules.check_placement(changes["kind"], parent)
+        for child_kind in set(org.get_children().values_list("kind", flat=True)):
+            if child_kind not in rules.ALLOWED_CHILDREN[changes["kind"]]:
+                raise ValidationError({"kind": f"该组织下设有{OrgKind(child_kind).label}，不能改为{OrgKind(changes['kind']).label}"})
+    if "founded" in changes:
+        rules.check_founded(changes["founded"], parent)
+    before = org.audit_snapshot()
+    with transaction.atomic():
+        for field, value in changes.items():
+            setattr(org, field, value)
+        org.save()
+        delta = audit.diff(before, org.audit_snapshot())
+        if delta:
+            audit.record("org.update", obj=org, changes=delta)
+    return org
+
+
+def org_move(*, actor, org: Org, new_parent: Org, reason: str, changed_on: date | None = None) -> Org:
+    """调整隶属关系: move the org with its whole subtree under ``new_parent``."""
+    _require_org(actor, org, "org.move")
+    _require_org(actor, new_parent, "org.move")
+    if not (reason or "").strip():
+        raise ValidationError({"reason": "请填写调整原因"})
+    if org.is_root():
+        raise ValidationError("顶层党组织不能调整隶属关系")
+    rules.check_move(org, new_parent)
+    with transaction.atomic():
+        org = Org.objects.select_for_update().get(pk=org.pk)
+        old_parent = org.get_parent()
+        old_path = org.path
+        org.move(Org.objects.get(pk=new_parent.pk), pos="last-child")
+        org.refresh_from_db()
+        AffiliationChange.objects.create(
+            org=org, from_parent=old_parent, to_parent=new_parent, reason=reason.strip(),
+            changed_on=changed_on or date.today(), changed_by=actor,
+        )
+        audit.record("org.move", obj=org, changes={
+            "parent": [old_parent.code, new_parent.code], "path": [old_path, org.path],
+            "reason": reason.strip(),
+        })
+    return org
+
+
+def term_create(*, actor, org: Org, started: date, ends: date | None = None,
+                members: list[tuple[str, str]] = ()) -> LeadershipTerm:
+    """A new term (换届): the current one ends on the new start date."""
+    _require_org(actor, org, "org.change")
+    if org.kind == OrgKind.GROUP:
+        raise ValidationError("党小组不设班子任期")
+    ends = ends or rules.default_term_end(org.kind, org.level, started)
+    if ends <= started:
+        raise ValidationError({"ends": "任期届满日期须晚于任期开始日期"})
+    if started > date.today():
+        raise ValidationError({"started": "任期开始日期不能晚于今天"})
+    current = org.terms.filter(ended__isnull=True).first()
+    if current and started <= current.started:
+        raise ValidationError({"started": f"新任期须晚于本届任期开始日期（{current.started:%Y-%m-%d}）"})
+    with transaction.atomic():
+        if current:
+            current.ended = started
+            current.save(update_fields=["ended", "updated"])
+        term = LeadershipTerm.objects.create(org=org, started=started, ends=ends)
+        for post, name in members:
+            if name.strip():
+                LeadershipMember.objects.create(term=term, post=post, name=name.strip())
+        audit.record("org.term_create", obj=term, org=org, changes={
+            "started": started.isoformat(), "ends": ends.isoformat(),
+            "members": [[p, n] for p, n in members if n.strip()],
+        })
+    return term
