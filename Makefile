@@ -23,7 +23,7 @@ run: install
 
 # The whole suite: unit, integration and headless-Chromium tests. DATABASE_URL selects PostgreSQL.
 test: install
-	$(BIN)/python -m playwright --version >/dev/null
+	bash scripts/ensure-browser.sh
 	DANGJIAN_TESTING=1 $(BIN)/ruff check .
 	DANGJIAN_TESTING=1 $(BIN)/dangjian makemigrations --check --dry-run >/dev/null
 	DANGJIAN_TESTING=1 $(BIN)/python -m pytest -q $(PYTEST_ARGS)

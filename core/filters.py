@@ -33,8 +33,12 @@ class WithinOrgFilter(django_filters.CharFilter):
 
 
 def raise_invalid(filterset, field_name: str, message: str) -> None:
-    """Record a filter error that the list page shows (django-filter has no hook for this)."""
-    filterset.form.add_error(field_name, ValidationError(message))
+    """Record a filter error that the list page shows (django-filter has no hook for this).
+
+    Filters run while django-filter iterates ``form.cleaned_data``; ``form.add_error`` would delete
+    the field from that dict mid-iteration (RuntimeError, a 500), so the error goes straight into
+    the form's error dict instead."""
+    filterset.form.errors.setdefault(field_name, filterset.form.error_class()).append(message)
 
 
 class AuditEntryFilterSet(django_filters.FilterSet):
@@ -45,7 +49,7 @@ class AuditEntryFilterSet(django_filters.FilterSet):
     object_type = django_filters.CharFilter(label="对象类型", lookup_expr="iexact")
     object_id = django_filters.CharFilter(label="对象ID", lookup_expr="exact")
     org_id = django_filters.NumberFilter(label="党组织ID")
-    result = django_filters.ChoiceFilter(label="结果", choices=[("success", "成功"), ("denied", "拒绝"), ("failure", "失败")])
+    result = django_filters.ChoiceFilter(label="结果", choices=[("success", "成功"), ("denied", "拒绝"), ("failure", "失败")], empty_label="全部")
     since = django_filters.DateFilter(label="起始日期", field_name="created", lookup_expr="date__gte",
                                       widget=forms.DateInput(attrs={"type": "date"}))
     until = django_filters.DateFilter(label="截止日期", field_name="created", lookup_expr="date__lte",

@@ -2,7 +2,10 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
+
+from django.utils import timezone
 
 
 @dataclass(frozen=True)
@@ -14,6 +17,9 @@ class Column:
     export: bool = True
 
     def value(self, obj):
+        return _plain(self._raw(obj))
+
+    def _raw(self, obj):
         if callable(self.accessor):
             return self.accessor(obj)
         value = obj
@@ -36,3 +42,12 @@ class Table:
 
     def rows(self, objects):
         return [(obj, [(c, c.value(obj)) for c in self.columns]) for obj in objects]
+
+
+def _plain(value):
+    """Dates as ISO strings on pages and in exports alike."""
+    if isinstance(value, datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M:%S") if timezone.is_aware(value) else value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return value

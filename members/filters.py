@@ -8,8 +8,8 @@ from members.models import Gender, Member, MemberStatus
 class MemberFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label="姓名或身份证号", method="filter_q")
     within = WithinOrgFilter(path_lookup="org__path")
-    status = django_filters.ChoiceFilter(label="党员状态", choices=MemberStatus.choices)
-    gender = django_filters.ChoiceFilter(label="性别", choices=Gender.choices)
+    status = django_filters.ChoiceFilter(label="党员状态", choices=MemberStatus.choices, empty_label="全部")
+    gender = django_filters.ChoiceFilter(label="性别", choices=Gender.choices, empty_label="全部")
 
     class Meta:
         model = Member

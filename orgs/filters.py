@@ -8,9 +8,9 @@ from orgs.models import Org, OrgKind, OrgLevel, Sector
 class OrgFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label="名称或代码", method="filter_q")
     within = WithinOrgFilter(path_lookup="path")
-    kind = django_filters.ChoiceFilter(label="组织类别", choices=OrgKind.choices)
-    sector = django_filters.ChoiceFilter(label="领域", choices=Sector.choices)
-    level = django_filters.ChoiceFilter(label="层级", choices=OrgLevel.choices)
+    kind = django_filters.ChoiceFilter(label="组织类别", choices=OrgKind.choices, empty_label="全部")
+    sector = django_filters.ChoiceFilter(label="领域", choices=Sector.choices, empty_label="全部")
+    level = django_filters.ChoiceFilter(label="层级", choices=OrgLevel.choices, empty_label="全部")
 
     class Meta:
         model = Org

@@ -35,14 +35,15 @@ def subtree_counts(orgs) -> dict[int, dict[str, int]]:
     for length, group in by_depth.items():
         paths = {o.path: o.pk for o in group}
         org_rows = (
-            Org.objects.filter(subtrees_q("path", paths)).annotate(prefix=Substr("path", 1, length))
+            Org.objects.filter(subtrees_q("path", paths)).order_by()
+            .annotate(prefix=Substr("path", 1, length))
             .values("prefix").annotate(n=Count("id")).values_list("prefix", "n")
         )
         for prefix, n in org_rows:
             if prefix in paths:
                 result[paths[prefix]]["orgs"] = n - 1
         member_rows = (
-            Member.objects.filter(subtrees_q("org__path", paths))
+            Member.objects.filter(subtrees_q("org__path", paths)).order_by()
             .annotate(prefix=Substr("org__path", 1, length))
             .values("prefix").annotate(n=Count("id")).values_list("prefix", "n")
         )

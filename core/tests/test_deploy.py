@@ -1,0 +1,64 @@
+"""Production settings are secure by default; demo mode is explicit."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _django(args, tmp_path, **env_extra):
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("DANGJIAN_", "DJANGO_", "DATABASE_URL", "PYTEST"))}
+    env.update(DJANGO_SETTINGS_MODULE="dangjian.settings", DANGJIAN_VAR_DIR=str(tmp_path),
+               DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}", **env_extra)
+    return subprocess.run([sys.executable, "-m", "django", *args], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_check_deploy_is_clean_outside_demo_mode(tmp_path):
+    result = _django(["check", "--deploy", "--fail-level", "WARNING"], tmp_path,
+                     DJANGO_SECRET_KEY=secrets.token_urlsafe(50), DJANGO_ALLOWED_HOSTS="dangjian.example.org")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key(tmp_path):
+    result = _django(["check"], tmp_path)
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_to_create_personal_data_keys_itself(tmp_path):
+    code = "import django; django.setup(); from core.crypto import get_provider; get_provider()"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DANGJIAN_", "DJANGO_", "PYTEST"))}
+    env.update(DJANGO_SETTINGS_MODULE="dangjian.settings", DANGJIAN_VAR_DIR=str(tmp_path),
+               DJANGO_SECRET_KEY=secrets.token_urlsafe(50), DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode != 0
+    assert "Key file" in result.stderr
+    assert not (tmp_path / "keys.json").exists()
+
+
+def test_every_page_carries_the_security_headers(world):
+    response = world.client("a_admin").get("/orgs/")
+    assert response.status_code == 200
+    csp = response["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp and "unsafe-inline" not in csp
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["Cache-Control"] == "no-store"
+    assert len(response["X-Request-ID"]) >= 8
+
+
+def test_templates_load_nothing_from_another_host():
+    offenders = []
+    for path in ROOT.glob("*/templates/**/*.html"):
+        text = path.read_text()
+        if 'src="http' in text or "href=\"http" in text or "src='http" in text:
+            offenders.append(str(path))
+    assert offenders == []
