@@ -79,9 +79,12 @@ def register_failure(keys: list[str]) -> bool:
         for key in keys:
             throttle, _ = LoginThrottle.objects.select_for_update().get_or_create(key=key)
             if now - throttle.window_start > window:
-                throttle.failures = 0
+                # Failures older than the window are forgotten: start counting afresh. (An F()
+                # expression here would add to the stale count still stored in the row.)
+                throttle.failures = 1
                 throttle.window_start = now
-            throttle.failures = F("failures") + 1
+            else:
+                throttle.failures = F("failures") + 1
             throttle.save(update_fields=["failures", "window_start"])
             throttle.refresh_from_db(fields=["failures"])
             if throttle.failures >= settings.LOGIN_FAILURE_LIMIT:

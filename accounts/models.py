@@ -18,6 +18,10 @@ class Role(models.TextChoices):
 # 三员分立: the three administrator roles, held without an org and never together.
 ADMIN_ROLES = frozenset({Role.SYSADMIN, Role.SECADMIN, Role.AUDITOR})
 ORG_ROLES = frozenset({Role.ORG_ADMIN, Role.SECRETARY, Role.COMMISSIONER})
+# The same, as a list in a fixed order for the database constraint: a set's order changes from
+# run to run, and makemigrations then sees a changed constraint every other time. (This is the
+# order migration 0002 recorded.)
+_ADMIN_ROLE_VALUES = [Role.SYSADMIN.value, Role.AUDITOR.value, Role.SECADMIN.value]
 
 
 class User(AbstractUser):
@@ -67,8 +71,8 @@ class Grant(models.Model):
             ),
             models.CheckConstraint(
                 condition=(
-                    Q(role__in=[r.value for r in ADMIN_ROLES], org__isnull=True)
-                    | (~Q(role__in=[r.value for r in ADMIN_ROLES]) & Q(org__isnull=False))
+                    Q(role__in=_ADMIN_ROLE_VALUES, org__isnull=True)
+                    | (~Q(role__in=_ADMIN_ROLE_VALUES) & Q(org__isnull=False))
                 ),
                 name="grant_admin_roles_have_no_org",
             ),
@@ -92,6 +96,9 @@ class PasswordHistory(models.Model):
     class Meta:
         ordering = ["-created", "-pk"]
 
+    def __str__(self):
+        return f"{self.user_id}@{self.created:%Y-%m-%d}"
+
 
 class LoginThrottle(models.Model):
     """Failure counter and lock for one key: an account, an address, or a trusted device."""
@@ -100,6 +107,9 @@ class LoginThrottle(models.Model):
     failures = models.PositiveIntegerField(default=0)
     window_start = models.DateTimeField(default=timezone.now)
     locked_until = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return self.key
 
 
 class ApiToken(models.Model):
@@ -113,3 +123,6 @@ class ApiToken(models.Model):
 
     class Meta:
         verbose_name = "API令牌"
+
+    def __str__(self):
+        return f"API令牌 {self.pk}（用户 {self.user_id}）"

@@ -3,6 +3,7 @@
 import re
 
 from django.conf import settings
+from django.contrib.auth import password_validation
 from django.contrib.auth.hashers import check_password
 from django.core.exceptions import ValidationError
 
@@ -27,6 +28,17 @@ class ComplexityValidator:
 
     def get_help_text(self):
         return "密码须至少包含大写字母、小写字母、数字、特殊字符中的三类。"
+
+
+class MinimumLengthValidator(password_validation.MinimumLengthValidator):
+    """Django's, with a Chinese message: Django 5.2 changed the message's msgid and its zh_Hans
+    catalogue still has the old one, so users would read English."""
+
+    def get_error_message(self):
+        return f"密码长度太短，至少需要 {self.min_length} 个字符"
+
+    def get_help_text(self):
+        return f"密码至少 {self.min_length} 个字符。"
 
 
 class MaximumLengthValidator:

@@ -43,8 +43,9 @@ def login_attempt(request, *, username: str, password: str) -> LoginResult:
     user = authenticate(request, username=username, password=password)
     if user is None:
         now_locked = lockout.register_failure(keys)
+        # The failure that locks says so: the auditor sees when a lock began, not just attempts.
         audit.record("login.failed", object_type="accounts.user", object_repr=username,
-                     result=AuditEntry.Result.FAILURE)
+                     result=AuditEntry.Result.FAILURE, changes={"locked": True} if now_locked else None)
         if now_locked:
             return LoginResult(None, lockout.locked(keys).message())
         return LoginResult(None, "用户名或密码错误")
@@ -101,10 +102,18 @@ def user_create(*, actor, username: str, full_name: str, initial_password: str) 
     return user
 
 
+def _refuse_admin_target(user: User) -> None:
+    """三员分立: the security admin does not act on the other administrators' accounts; those are
+    managed at deployment from the command line."""
+    if user.grants.filter(role__in=[r.value for r in ADMIN_ROLES]).exists():
+        raise ValidationError("三员分立：管理员账号只能由部署人员通过命令行管理")
+
+
 def user_set_active(*, actor, user: User, active: bool) -> None:
     _require(actor, "accounts.manage")
     if user.pk == actor.pk:
         raise ValidationError("不能停用或启用自己的账号")
+    _refuse_admin_target(user)
     with transaction.atomic():
         user.is_active = active
         user.save(update_fields=["is_active"])
@@ -115,6 +124,7 @@ def user_reset_password(*, actor, user: User, new_password: str) -> None:
     _require(actor, "accounts.manage")
     if user.pk == actor.pk:
         raise ValidationError("请通过“修改密码”更改自己的密码")
+    _refuse_admin_target(user)
     try:
         password_validation.validate_password(new_password, user)
     except ValidationError as exc:

@@ -1,8 +1,10 @@
 """Filters shared by every module's filter sets."""
 
+from datetime import datetime, time, timedelta
+
 import django_filters
 from django import forms
-from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from core.scoping import subtree_q
 
@@ -42,20 +44,42 @@ def raise_invalid(filterset, field_name: str, message: str) -> None:
 
 
 class AuditEntryFilterSet(django_filters.FilterSet):
-    """The audit admin's filters: actor, object, org, action, time."""
+    """The audit admin's filters: actor, object, org (with its subtree), action, result, time."""
 
     username = django_filters.CharFilter(label="操作人", lookup_expr="iexact")
     action = django_filters.CharFilter(label="操作", lookup_expr="startswith")
     object_type = django_filters.CharFilter(label="对象类型", lookup_expr="iexact")
     object_id = django_filters.CharFilter(label="对象ID", lookup_expr="exact")
-    org_id = django_filters.NumberFilter(label="党组织ID")
-    result = django_filters.ChoiceFilter(label="结果", choices=[("success", "成功"), ("denied", "拒绝"), ("failure", "失败")], empty_label="全部")
-    since = django_filters.DateFilter(label="起始日期", field_name="created", lookup_expr="date__gte",
+    org = django_filters.CharFilter(label="党组织代码（含下级）", method="filter_org")
+    result = django_filters.ChoiceFilter(
+        label="结果", choices=[("success", "成功"), ("denied", "拒绝"), ("failure", "失败")], empty_label="全部"
+    )
+    since = django_filters.DateFilter(label="起始日期", method="filter_since",
                                       widget=forms.DateInput(attrs={"type": "date"}))
-    until = django_filters.DateFilter(label="截止日期", field_name="created", lookup_expr="date__lte",
+    until = django_filters.DateFilter(label="截止日期", method="filter_until",
                                       widget=forms.DateInput(attrs={"type": "date"}))
 
     class Meta:
         from core.models import AuditEntry as model  # noqa: N813
 
-        fields = ["username", "action", "object_type", "object_id", "org_id", "result", "since", "until"]
+        fields = ["username", "action", "object_type", "object_id", "org", "result", "since", "until"]
+
+    def filter_org(self, queryset, name, value):
+        from orgs.models import Org
+
+        org = Org.objects.filter(code=value.strip().upper()).only("path").first()
+        if org is None:
+            raise_invalid(self, "org", "组织代码不存在")
+            return queryset.none()
+        return queryset.filter(subtree_q("org_path", org.path))
+
+    # Local (Asia/Shanghai) days as UTC ranges, so the index on `created` serves them.
+    def filter_since(self, queryset, name, value):
+        return queryset.filter(created__gte=_local_midnight(value))
+
+    def filter_until(self, queryset, name, value):
+        return queryset.filter(created__lt=_local_midnight(value + timedelta(days=1)))
+
+
+def _local_midnight(day):
+    return timezone.make_aware(datetime.combine(day, time.min))

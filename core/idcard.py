@@ -8,7 +8,9 @@ from django.core.exceptions import ValidationError
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
 _FULLWIDTH = str.maketrans("０１２３４５６７８９ＸｘX", "0123456789XXX")
-_SHAPE = re.compile(r"^[1-9]\d{16}[\dX]$")
+# ASCII digits only: \d would also take Arabic-Indic, Devanagari … digits, which int() reads,
+# so one number could be registered twice under different blind indexes.
+_SHAPE = re.compile(r"^[1-9][0-9]{16}[0-9X]$")
 
 
 def check_char(first17: str) -> str:

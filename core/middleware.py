@@ -65,3 +65,27 @@ class SecurityHeadersMiddleware:
         # Pages and API answers may carry personal data: never cache them.
         response["Cache-Control"] = "no-store"
         return response
+
+
+class DeniedWriteAuditMiddleware:
+    """A state-changing request refused as out of scope (404) or forbidden (403) is audited once,
+    so that attempts on other orgs' data leave a trace (reliability.md S2)."""
+
+    SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.method not in self.SAFE_METHODS and response.status_code in (403, 404):
+            user = getattr(request, "user", None)
+            if user is not None and user.is_authenticated:
+                from core import audit
+                from core.models import AuditEntry
+
+                audit.record("denied", user=user, object_type="request",
+                             object_repr=f"{request.method} {request.path}"[:200],
+                             changes={"status": response.status_code},
+                             result=AuditEntry.Result.DENIED)
+        return response

@@ -118,3 +118,6 @@ class AuditAnchor(models.Model):
 
     class Meta:
         verbose_name = "审计链起点"
+
+    def __str__(self):
+        return f"审计链起点 #{self.seq}"

@@ -4,11 +4,11 @@ through ``visible_to``; out of scope is 404."""
 import csv
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError  # noqa: F401
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views import View
@@ -183,7 +183,7 @@ def home(request):
     roots = selectors.tree_roots(request.user) if scope.has_any_org_perm("org.view") else []
     return render(request, "core/home.html", {
         "title": "首页", "scope": scope, "roots": roots,
-        "counts": selectors.subtree_counts(roots) if roots else {},
+        "counts": selectors.subtree_counts(roots, user=request.user) if roots else {},
     })
 
 

@@ -2,11 +2,13 @@
 
 from datetime import date
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from ninja import Field, NinjaAPI, Query, Router, Schema
-from ninja.errors import AuthenticationError, ValidationError as NinjaValidationError
+from ninja import Field, NinjaAPI, Query, Router, Schema, Status
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.security import HttpBearer
 
@@ -16,6 +18,25 @@ from members.filters import MemberFilterSet
 from members.models import Member
 from orgs.filters import OrgFilterSet
 from orgs.models import Org
+
+
+class Pagination(LimitOffsetPagination):
+    """Every list's paging: page size capped (reliability.md L3), offset bounded.
+
+    django-ninja's LimitOffsetPagination caps ``limit`` only through NINJA_PAGINATION_MAX_LIMIT
+    (not the NINJA_PAGINATION_MAX_PER_PAGE_SIZE the settings define) and leaves ``offset``
+    unbounded: any limit served a city-wide list in one answer, and an offset beyond 64 bits
+    reached the database and came back as a server error."""
+
+    MAX_PAGE_SIZE = getattr(settings, "NINJA_PAGINATION_MAX_PER_PAGE_SIZE", 200)
+
+    class Input(Schema):
+        limit: int = Field(getattr(settings, "NINJA_PAGINATION_PER_PAGE", 50), ge=1,
+                           description="每页条数（超过上限按上限返回）")
+        offset: int = Field(0, ge=0, le=2**62)
+
+    def __init__(self, **kwargs):
+        super().__init__(max_limit=self.MAX_PAGE_SIZE, **kwargs)
 
 
 class BearerAuth(HttpBearer):
@@ -51,6 +72,15 @@ def on_unauthenticated(request, exc):
     return api.create_response(request, {"detail": "未登录或令牌已失效"}, status=401)
 
 
+HTTP_ERROR_MESSAGES = {400: "请求体无法解析，请发送 JSON", 405: "不支持该请求方法", 429: "请求过于频繁，请稍后再试"}
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, exc):
+    message = HTTP_ERROR_MESSAGES.get(exc.status_code, "请求有误")
+    return api.create_response(request, {"detail": message}, status=exc.status_code)
+
+
 @api.exception_handler(PermissionDenied)
 def on_forbidden(request, exc):
     return api.create_response(request, {"detail": str(exc) or "无权执行此操作"}, status=403)
@@ -79,8 +109,8 @@ def token_create(request, payload: TokenIn):
     """用户名和密码换取令牌（30 分钟无操作失效，最长 12 小时）。"""
     result = account_services.login_attempt(request, username=payload.username, password=payload.password)
     if result.user is None:
-        return 401, {"detail": result.error}
-    return 200, {"token": account_services.token_issue(user=result.user)}
+        return Status(401, {"detail": result.error})
+    return Status(200, {"token": account_services.token_issue(user=result.user)})
 
 
 @auth_router.post("/logout", response={200: Message})
@@ -88,7 +118,7 @@ def token_delete(request):
     """使当前令牌失效。"""
     raw = request.headers.get("Authorization", "").partition(" ")[2]
     account_services.token_revoke(raw=raw)
-    return 200, {"detail": "已退出"}
+    return Status(200, {"detail": "已退出"})
 
 
 # --- orgs ----------------------------------------------------------------------------------------
@@ -130,7 +160,7 @@ orgs_router = Router(tags=["党组织"])
 
 
 @orgs_router.get("", response=list[OrgOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def org_list(request, filters: Query[OrgFilters]):
     """可见党组织列表，可按子树、类别、领域、层级筛选。"""
     return _filtered(OrgFilterSet, request, Org.objects.visible_to(request.user), filters)
@@ -142,7 +172,7 @@ def org_detail(request, org_id: int):
 
 
 @orgs_router.get("/{int:org_id}/children", response=list[OrgOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def org_children(request, org_id: int):
     org = get_object_or_404(Org.objects.visible_to(request.user), pk=org_id)
     return Org.objects.visible_to(request.user).subtree(org).filter(depth=org.depth + 1)
@@ -172,7 +202,7 @@ members_router = Router(tags=["党员"])
 
 
 @members_router.get("", response=list[MemberOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def member_list(request, filters: Query[MemberFilters]):
     qs = Member.objects.visible_to(request.user).order_by("org__path", "name", "pk")
     return _filtered(MemberFilterSet, request, qs, filters)

@@ -23,26 +23,29 @@ STREETS = {
 COMMUNITY_WORDS = ["朝阳里", "新华里", "鞍山道", "贵州路", "南京路", "宝鸡道", "福安里", "崇仁里", "建设路",
                    "文化村", "和睦里", "育才里", "平山道", "永安道", "体院北", "友谊北", "紫金山", "珠江里"]
 UNIT_TEMPLATES = [
-    # (sector, unit name pattern, top kind)
-    (Sector.GOVERNMENT, "区{}局", OrgKind.COMMITTEE),
-    (Sector.INSTITUTION, "区{}中心", OrgKind.GENERAL_BRANCH),
-    (Sector.SOE, "津城{}集团有限公司", OrgKind.COMMITTEE),
-    (Sector.SCHOOL, "{}中学", OrgKind.GENERAL_BRANCH),
-    (Sector.HOSPITAL, "{}医院", OrgKind.COMMITTEE),
-    (Sector.NON_PUBLIC, "{}科技有限公司", OrgKind.BRANCH),
-    (Sector.SOCIAL_ORG, "{}社会工作服务中心", OrgKind.BRANCH),
+    # (sector, unit names to pick from, top kind)
+    (Sector.GOVERNMENT, ["区教育局", "区卫生健康委", "区商务局", "区民政局", "区城市管理委", "区人力社保局"],
+     OrgKind.COMMITTEE),
+    (Sector.INSTITUTION, ["区图书馆", "区文化馆", "区档案馆", "区疾病预防控制中心", "区政务服务中心"],
+     OrgKind.GENERAL_BRANCH),
+    (Sector.SOE, ["津城建设集团有限公司", "津城水务集团有限公司", "津城商贸集团有限公司"], OrgKind.COMMITTEE),
+    (Sector.SCHOOL, ["第一中学", "第二十中学", "实验小学", "育才中学", "新华小学"], OrgKind.GENERAL_BRANCH),
+    (Sector.HOSPITAL, ["区人民医院", "区中医医院", "区妇幼保健院"], OrgKind.COMMITTEE),
+    (Sector.NON_PUBLIC, ["华信科技有限公司", "鼎盛物流有限公司", "启航软件有限公司", "海纳商贸有限公司"],
+     OrgKind.BRANCH),
+    (Sector.SOCIAL_ORG, ["社会工作服务中心", "志愿者协会", "养老服务协会"], OrgKind.BRANCH),
 ]
-UNIT_WORDS = ["教育", "卫生", "商务", "文旅", "城管", "民政", "人社", "市场", "建设", "水务", "信息", "金融"]
 
 
 def _founded(rng) -> date:
     return date(1985, 1, 1) + timedelta(days=rng.randrange(0, 365 * 30))
 
 
-def _branches(prefix: str, count: int, sector: str, rng, *, kind=OrgKind.BRANCH, groups=True) -> list[Node]:
+def _branches(prefix: str, count: int, sector: str, rng, *, unit: str = "", kind=OrgKind.BRANCH,
+              groups=True) -> list[Node]:
     result = []
     for i in range(1, count + 1):
-        branch = Node(f"第{_cn(i)}党支部", f"{prefix}B{i:02d}", kind, sector=sector, founded=_founded(rng))
+        branch = Node(f"{unit}第{_cn(i)}党支部", f"{prefix}B{i:02d}", kind, sector=sector, founded=_founded(rng))
         if groups and rng.random() < 0.6:
             for g in range(1, rng.randint(2, 3) + 1):
                 branch.add(Node(f"第{_cn(g)}党小组", f"{prefix}B{i:02d}G{g}", OrgKind.GROUP, sector=sector,
@@ -69,22 +72,22 @@ def _district_detail(code: str, name: str, rng) -> list[Node]:
         words = rng.sample(COMMUNITY_WORDS, rng.randint(3, 5))
         for c, word in enumerate(words, start=1):
             ccode = f"{scode}C{c:02d}"
-            community = Node(f"{street.removesuffix('街道')}{word}社区党委", ccode, OrgKind.COMMITTEE,
+            community_name = f"{street.removesuffix('街道')}{word}社区"
+            community = Node(f"{community_name}党委", ccode, OrgKind.COMMITTEE,
                              OrgLevel.COMMUNITY, Sector.COMMUNITY, founded=_founded(rng))
-            community.children = _branches(ccode, rng.randint(3, 5), Sector.COMMUNITY, rng)
+            community.children = _branches(ccode, rng.randint(3, 5), Sector.COMMUNITY, rng, unit=community_name)
             node.add(community)
         children.append(node)
     # Units under the district committee: organs, institutions, SOEs, schools, hospitals, 两新.
-    for u, (sector, pattern, kind) in enumerate(UNIT_TEMPLATES, start=1):
-        for k in range(1, 3):
-            word = rng.choice(UNIT_WORDS)
+    for u, (sector, names, kind) in enumerate(UNIT_TEMPLATES, start=1):
+        for k, unit in enumerate(rng.sample(names, 2), start=1):
             ucode = f"{code}U{u}{k}"
-            unit = pattern.format(word if "{}" in pattern else "")
             label = {OrgKind.COMMITTEE: "党委", OrgKind.GENERAL_BRANCH: "党总支", OrgKind.BRANCH: "党支部"}[kind]
-            top = Node(f"{name}{unit}{label}", ucode, kind, OrgLevel.UNIT, sector, unit_name=f"{name}{unit}",
+            unit_name = name + unit.removeprefix("区")
+            top = Node(f"{unit_name}{label}", ucode, kind, OrgLevel.UNIT, sector, unit_name=unit_name,
                        founded=_founded(rng))
             if kind in (OrgKind.COMMITTEE, OrgKind.GENERAL_BRANCH):
-                top.children = _branches(ucode, rng.randint(2, 4), sector, rng)
+                top.children = _branches(ucode, rng.randint(2, 4), sector, rng, unit=unit.removeprefix("区"))
             children.append(top)
     return children
 
@@ -108,12 +111,12 @@ def _heping_extras(rng) -> list[Node]:
 def _hexi_extras(rng) -> list[Node]:
     park = Node("河西区服务业发展园区党委", "HXPARK", OrgKind.COMMITTEE, OrgLevel.UNIT, Sector.PARK,
                 founded=date(2012, 5, 1))
-    park.children = _branches("HXPARK", 3, Sector.PARK, rng)
+    park.children = _branches("HXPARK", 3, Sector.PARK, rng, unit="服务业发展园区")
     university = Node("天津某职业大学党委", "HXUNIV", OrgKind.COMMITTEE, OrgLevel.UNIT, Sector.UNIVERSITY,
                       founded=date(1990, 9, 1))
     college = Node("经济管理学院党总支", "HXUNIVG1", OrgKind.GENERAL_BRANCH, sector=Sector.UNIVERSITY,
                    founded=date(1995, 9, 1))
-    college.children = _branches("HXUNIVG1", 3, Sector.UNIVERSITY, rng)
+    college.children = _branches("HXUNIVG1", 3, Sector.UNIVERSITY, rng, unit="经济管理学院")
     university.add(college)
     return [park, university]
 
@@ -131,7 +134,7 @@ def load(rng: random.Random) -> dict[str, Org]:
                         founded=date(1958, 1, 1))
             village = Node("双街村党委", "BC01V01", OrgKind.COMMITTEE, OrgLevel.COMMUNITY, Sector.RURAL,
                            founded=date(1960, 1, 1))
-            village.children = _branches("BC01V01", 6, Sector.RURAL, rng)
+            village.children = _branches("BC01V01", 6, Sector.RURAL, rng, unit="双街村")
             town.add(village)
             district.add(town)
         city.add(district)
@@ -158,10 +161,10 @@ def load_terms(rng: random.Random, member_names: dict[int, list[tuple[int, str]]
         terms.append(LeadershipTerm(org_id=org.pk, started=started, ends=ends))
     LeadershipTerm.objects.bulk_create(terms, batch_size=1000)
     by_org = {t.org_id: t for t in LeadershipTerm.objects.all()}
+    from members.demo import random_name
+
     for org_id, term in by_org.items():
-        people = member_names.get(org_id) or []
-        if not people:
-            continue
+        people = member_names.get(org_id) or [(None, random_name(rng)) for _ in range(7)]
         # Branches of 7+ full members usually have a committee; some are left without (flag).
         post_list = [Post.SECRETARY]
         if len(people) >= 7 and rng.random() < 0.85:

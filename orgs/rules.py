@@ -67,7 +67,8 @@ def check_placement(kind: str, parent: Org | None) -> None:
 def check_move(org: Org, new_parent: Org) -> None:
     if new_parent.path.startswith(org.path):
         raise ValidationError({"new_parent": "不能把党组织调整到它自己或其下级组织之下"})
-    if org.get_parent() and org.get_parent().pk == new_parent.pk:
+    parent = Org.objects.get_parent(org)
+    if parent is not None and parent.pk == new_parent.pk:
         raise ValidationError({"new_parent": "新上级与原上级相同"})
     check_placement(org.kind, new_parent)
 

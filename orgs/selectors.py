@@ -26,8 +26,10 @@ def children(org: Org, user):
     )
 
 
-def subtree_counts(orgs) -> dict[int, dict[str, int]]:
-    """Sub-org and member counts of each org's subtree: two grouped queries per depth."""
+def subtree_counts(orgs, *, user) -> dict[int, dict[str, int]]:
+    """Sub-org and member counts of each org's subtree, as far as ``user`` may see them (a figure
+    is a channel too: a member shown their own branch must not learn what lies beneath it).
+    Two grouped queries per depth."""
     result = {o.pk: {"orgs": 0, "members": 0} for o in orgs}
     by_depth: dict[int, list[Org]] = {}
     for org in orgs:
@@ -35,15 +37,15 @@ def subtree_counts(orgs) -> dict[int, dict[str, int]]:
     for length, group in by_depth.items():
         paths = {o.path: o.pk for o in group}
         org_rows = (
-            Org.objects.filter(subtrees_q("path", paths)).order_by()
+            Org.objects.visible_to(user).filter(subtrees_q("path", paths)).order_by()
             .annotate(prefix=Substr("path", 1, length))
             .values("prefix").annotate(n=Count("id")).values_list("prefix", "n")
         )
         for prefix, n in org_rows:
             if prefix in paths:
-                result[paths[prefix]]["orgs"] = n - 1
+                result[paths[prefix]]["orgs"] = n - 1  # the visible org itself is in its range
         member_rows = (
-            Member.objects.filter(subtrees_q("org__path", paths)).order_by()
+            Member.objects.visible_to(user).filter(subtrees_q("org__path", paths)).order_by()
             .annotate(prefix=Substr("org__path", 1, length))
             .values("prefix").annotate(n=Count("id")).values_list("prefix", "n")
         )

@@ -41,10 +41,10 @@ def org_create(*, actor, parent: Org | None, name: str, code: str, kind: str, fo
     try:
         with transaction.atomic():
             parent = Org.objects.get(pk=parent.pk)  # fresh path and numchild
-            org = parent.add_child(
-                name=name.strip(), code=code, kind=kind, founded=founded, sector=sector,
-                level=level, unit_name=unit_name.strip(),
-            )
+            org = Org.objects.add_child(parent, {
+                "name": name.strip(), "code": code, "kind": kind, "founded": founded, "sector": sector,
+                "level": level, "unit_name": unit_name.strip(),
+            })
             audit.record("org.create", obj=org, changes={"after": org.audit_snapshot()})
     except IntegrityError as exc:
         raise ValidationError({"code": f"组织代码 {code} 已被使用"}) from exc
@@ -55,8 +55,8 @@ def org_create_root(*, name: str, code: str, kind: str, founded: date, level: st
     """Deployment-time creation of a top-level org (command line and demo only)."""
     rules.check_placement(kind, None)
     with transaction.atomic():
-        org = Org.add_root(name=name, code=_clean_code(code), kind=kind, founded=founded,
-                           level=level, sector=sector)
+        org = Org.objects.add_root({"name": name, "code": _clean_code(code), "kind": kind,
+                                    "founded": founded, "level": level, "sector": sector})
         audit.record("org.create", obj=org, changes={"after": org.audit_snapshot()})
     return org
 
@@ -66,14 +66,14 @@ def org_update(*, actor, org: Org, **changes) -> Org:
     unknown = set(changes) - set(ORG_FIELDS)
     if unknown:
         raise ValidationError(f"不能修改字段：{', '.join(sorted(unknown))}")
-    parent = org.get_parent()
+    parent = Org.objects.get_parent(org)
     if "code" in changes:
         changes["code"] = _clean_code(changes["code"])
         if Org.objects.filter(code=changes["code"]).exclude(pk=org.pk).exists():
             raise ValidationError({"code": f"组织代码 {changes['code']} 已被使用"})
     if "kind" in changes and changes["kind"] != org.kind:
         rules.check_placement(changes["kind"], parent)
-        for child_kind in set(org.get_children().values_list("kind", flat=True)):
+        for child_kind in set(Org.objects.get_children(org).values_list("kind", flat=True)):
             if child_kind not in rules.ALLOWED_CHILDREN[changes["kind"]]:
                 raise ValidationError({"kind": f"该组织下设有{OrgKind(child_kind).label}，不能改为{OrgKind(changes['kind']).label}"})
     if "founded" in changes:
@@ -100,9 +100,9 @@ def org_move(*, actor, org: Org, new_parent: Org, reason: str, changed_on: date 
     rules.check_move(org, new_parent)
     with transaction.atomic():
         org = Org.objects.select_for_update().get(pk=org.pk)
-        old_parent = org.get_parent()
+        old_parent = Org.objects.get_parent(org)
         old_path = org.path
-        org.move(Org.objects.get(pk=new_parent.pk), pos="last-child")
+        Org.objects.move(org, Org.objects.get(pk=new_parent.pk), "last-child")
         org.refresh_from_db()
         AffiliationChange.objects.create(
             org=org, from_parent=old_parent, to_parent=new_parent, reason=reason.strip(),

@@ -29,7 +29,7 @@ def tree(request):
         context.update(found=found, found_paths=selectors.ancestors_names(found, request.user))
     else:
         roots = selectors.tree_roots(request.user)
-        context.update(nodes=roots, counts=selectors.subtree_counts(roots))
+        context.update(nodes=roots, counts=selectors.subtree_counts(roots, user=request.user))
     return render(request, "orgs/tree.html", context)
 
 
@@ -38,10 +38,10 @@ def tree_node(request, pk):
     """One tree node, opened (with its children, loaded now) or closed: the htmx toggle."""
     org = _visible_org(request, pk)
     is_open = request.GET.get("open") == "1"
-    context = {"node": org, "open": is_open, "counts": selectors.subtree_counts([org])}
+    context = {"node": org, "open": is_open, "counts": selectors.subtree_counts([org], user=request.user)}
     if is_open:
         children = selectors.children(org, request.user)
-        context.update(children=children, child_counts=selectors.subtree_counts(children))
+        context.update(children=children, child_counts=selectors.subtree_counts(children, user=request.user))
     return render(request, "orgs/_tree_node.html", context)
 
 
@@ -53,22 +53,32 @@ def org_detail(request, pk):
     term = org.terms.filter(ended__isnull=True).prefetch_related("members").first()
     members = Member.objects.visible_to(request.user).filter(org=org).order_by("name")
     ancestors = Org.objects.visible_to(request.user).filter(path__in=org.ancestor_paths()[:-1])
+    # A member sees their own branch's page, but not its counts, warnings or history.
+    manages = scope.covers(org.path, "org.view")
+    changes = AffiliationChange.objects.filter(org=org).select_related("from_parent", "to_parent")[:10]
     return render(request, "orgs/org_detail.html", {
         "org": org,
         "title": org.name,
         "breadcrumbs": [("党组织", reverse("orgs:tree"))]
         + [(a.name, a.get_absolute_url()) for a in ancestors] + [(org.name, None)],
         "children": children,
-        "counts": selectors.subtree_counts(children + [org]),
+        "counts": selectors.subtree_counts(children + [org], user=request.user),
         "term": term,
         "past_terms": org.terms.filter(ended__isnull=False)[:5],
         "members": members[:20],
         "member_total": members.count(),
-        "warnings": selectors.org_warnings(org),
-        "affiliation_changes": AffiliationChange.objects.filter(org=org).select_related("from_parent", "to_parent")[:10],
+        "warnings": selectors.org_warnings(org) if manages else [],
+        "affiliation_changes": [
+            (change, _name_in_scope(scope, change.from_parent), _name_in_scope(scope, change.to_parent))
+            for change in changes
+        ] if manages else [],
         "can_change": scope.covers(org.path, "org.change"),
         "can_move": scope.covers(org.path, "org.move") and not org.is_root(),
     })
+
+
+def _name_in_scope(scope, org: Org) -> str:
+    return org.name if scope.covers(org.path, "org.view") else "（管理范围外的党组织）"
 
 
 class OrgListView(ObjectListView):

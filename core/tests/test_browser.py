@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from core.testing import PASSWORD, make_world
 
@@ -111,7 +112,7 @@ def test_the_member_list_filters_with_htmx_and_the_login_page_fits_a_phone(live_
     page.goto(f"{base}/members/")
     page.fill("input[name=q]", "赵志强")
     page.click("form.filters button[type=submit]")
-    page.wait_for_function("document.querySelector('#list-body').innerText.includes('共 1 条')")
+    expect(page.locator("#list-body")).to_contain_text("共 1 条")
     assert "赵志强" in page.locator("#list-body").inner_text()
     page.screenshot(path=ARTIFACTS / "members-phone.png", full_page=True)
     context.close()

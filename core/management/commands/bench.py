@@ -1,0 +1,86 @@
+"""`dangjian bench tree`: timings of the tree-sized reads on a synthetic city (see core/bench.py)."""
+
+import json
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+
+from core import bench
+from core.context import acting_as
+from orgs import selectors
+
+
+class Command(BaseCommand):
+    help = ("基准测试：建约6万个党组织、100万名党员的合成城市（已有同规模基准数据则沿用），"
+            "测量子树党员数、区管理员的党员列表第一页和组织树计数的耗时")
+
+    def add_arguments(self, parser):
+        parser.add_argument("benchmark", choices=["tree"])
+        parser.add_argument("--orgs", type=int, default=60_000, help="党组织数（约数）")
+        parser.add_argument("--members", type=int, default=1_000_000, help="党员数")
+        parser.add_argument("--repeat", type=int, default=5, help="每项测量的次数")
+        parser.add_argument("--drop", action="store_true", help="测量后删除基准数据（默认保留，下次沿用）")
+        parser.add_argument("--explain", action="store_true", help="输出查询计划")
+        parser.add_argument("--json", action="store_true", help="以 JSON 输出")
+
+    def handle(self, *args, orgs, members, repeat, drop, explain, **options):
+        if not (settings.DEMO_MODE or settings.TESTING):
+            raise CommandError("基准测试只能在演示模式（DANGJIAN_DEMO=1）下运行。")
+        if repeat < 1 or orgs < 1 or members < 0:
+            raise CommandError("--orgs、--repeat 须为正数，--members 不能为负数。")
+        as_json = options["json"]
+        log = self.stderr.write if as_json else self.stdout.write
+        try:
+            bench.check_database()
+        except bench.BenchRefused as exc:
+            raise CommandError(str(exc)) from exc
+        with acting_as(None, channel="cli"):
+            report = self.run(orgs, members, repeat, explain, log)
+            if drop:
+                bench.drop()
+                log("基准数据已删除。")
+        if as_json:
+            self.stdout.write(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+        else:
+            self.print_report(report)
+
+    def run(self, orgs, members, repeat, explain, log) -> bench.Report:
+        build_seconds = bench.prepare(orgs, members, log=log)
+        city = bench.bench_orgs().get(depth=1)
+        districts = list(bench.bench_orgs().filter(depth=2).order_by("path"))
+        city_admin = bench.bench_user("bench_city_admin", city)
+        counts = selectors.subtree_counts(districts, user=city_admin)
+        # The largest district: the worst case a district admin meets.
+        district = max(districts, key=lambda d: counts[d.pk]["members"])
+        district_admin = bench.bench_user("bench_district_admin", district)
+        report = bench.Report(
+            database=connection.vendor, version=bench.database_version(),
+            orgs=bench.bench_orgs().count(), members=selectors.subtree_member_count(city),
+            district=district.name, district_members=counts[district.pk]["members"],
+            build_seconds=build_seconds,
+        )
+        bench.run_figures(report, city=city, district=district, districts=districts,
+                          city_admin=city_admin, district_admin=district_admin, repeat=repeat)
+        if explain:
+            report.explains = bench.explain_plans(district, district_admin)
+        report.peak_rss_mb = bench.peak_rss_mb()
+        return report
+
+    def print_report(self, report: bench.Report) -> None:
+        write = self.stdout.write
+        write(f"数据库：{report.version}")
+        write(f"数据：{report.orgs} 个党组织，{report.members} 名党员；"
+              f"测量的区：{report.district}（{report.district_members} 名党员）")
+        if report.build_seconds:
+            seconds = report.build_seconds
+            write(f"建数据用时：党组织 {seconds['orgs']} 秒，党员 {seconds['members']} 秒，"
+                  f"统计信息 {seconds['statistics']} 秒")
+        write(f"{'最短ms':>10} {'中位ms':>10} {'查询数':>6}  项目")
+        for figure in report.figures:
+            write(f"{figure.min_ms:>10.1f} {figure.median_ms:>10.1f} {figure.queries:>6}  {figure.label}")
+        write(f"峰值内存（RSS）：{report.peak_rss_mb} MB")
+        for key, lines in report.explains.items():
+            write(f"\n查询计划 {key}：")
+            for line in lines:
+                write("  " + line)

@@ -1,0 +1,222 @@
+"""The REST API's contract: its OpenAPI document, local-only docs page, authentication, bad input
+answered without a server error, capped page sizes."""
+
+import re
+
+import pytest
+from django.test import Client
+
+from core.testing import PASSWORD
+from orgs import bulk
+from orgs.bulk import Node
+from orgs.models import Org, OrgKind
+
+CHINESE = re.compile(r"[\u4e00-\u9fff]")
+HUGE = "99999999999999999999999"
+
+ENDPOINTS = {
+    ("post", "/api/v1/auth/token"),
+    ("post", "/api/v1/auth/logout"),
+    ("get", "/api/v1/orgs"),
+    ("get", "/api/v1/orgs/{org_id}"),
+    ("get", "/api/v1/orgs/{org_id}/children"),
+    ("get", "/api/v1/members"),
+    ("get", "/api/v1/members/{member_id}"),
+}
+
+
+def token_for(username: str) -> str:
+    response = Client().post("/api/v1/auth/token", {"username": username, "password": PASSWORD},
+                             content_type="application/json")
+    assert response.status_code == 200, response.content
+    return response.json()["token"]
+
+
+@pytest.fixture
+def api(world):
+    return Client(headers={"Authorization": f"Bearer {token_for('city_admin')}"})
+
+
+def openapi(client=None) -> dict:
+    response = (client or Client()).get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    return response.json()
+
+
+# --- the document and the docs page -------------------------------------------------------------
+
+
+def test_the_openapi_document_loads_and_lists_every_endpoint(db):
+    document = openapi()
+    assert document["openapi"].startswith("3.")
+    assert document["info"]["title"] == "基层党建数字化平台 API"
+    listed = {(method, path) for path, item in document["paths"].items() for method in item}
+    assert listed == ENDPOINTS
+    schemes = document["components"]["securitySchemes"]
+    assert any(s.get("scheme") == "bearer" for s in schemes.values())
+    # Every operation but getting a token requires the bearer token.
+    for path, item in document["paths"].items():
+        for method, operation in item.items():
+            if (method, path) == ("post", "/api/v1/auth/token"):
+                assert not operation.get("security")
+            else:
+                assert operation.get("security"), (method, path)
+
+
+def test_the_docs_page_uses_local_static_files_only(db):
+    response = Client().get("/api/v1/docs")
+    assert response.status_code == 200
+    body = response.content.decode()
+    sources = re.findall(r'<(?:script|link|img)\b[^>]*\b(?:src|href)="([^"]+)"', body)
+    assert sources, body
+    assert [s for s in sources if re.match(r"(https?:)?//", s)] == []
+    assert "cdn" not in body.lower()
+    assert "/static/ninja/swagger-ui-bundle.js" in sources
+    # The page's CSP allows nothing from elsewhere either.
+    assert "script-src 'self'" in response["Content-Security-Policy"]
+
+
+def test_the_docs_pages_static_files_are_served(db):
+    body = Client().get("/api/v1/docs").content.decode()
+    for source in re.findall(r'<(?:script|link)\b[^>]*\b(?:src|href)="(/static/[^"]+)"', body):
+        response = Client().get(source)
+        assert response.status_code == 200, source
+
+
+# --- authentication ---------------------------------------------------------------------------
+
+
+def _concrete(path: str) -> str:
+    return path.replace("{org_id}", "1").replace("{member_id}", "1")
+
+
+@pytest.mark.parametrize("headers", [
+    {},
+    {"Authorization": "Bearer not-a-token"},
+    {"Authorization": "Basic dXNlcjpwYXNz"},
+    {"Authorization": "Bearer " + "x" * 5000},
+])
+def test_calls_without_a_valid_token_get_401_with_a_chinese_detail(world, headers):
+    client = Client(headers=headers)
+    for method, path in ENDPOINTS - {("post", "/api/v1/auth/token")}:
+        response = getattr(client, method)(_concrete(path))
+        assert response.status_code == 401, (method, path)
+        assert CHINESE.search(response.json()["detail"]), response.json()
+
+
+def test_a_wrong_password_gets_401_in_chinese_and_no_token(world):
+    response = Client().post("/api/v1/auth/token", {"username": "a_admin", "password": "wrong"},
+                             content_type="application/json")
+    assert response.status_code == 401
+    assert response.json() == {"detail": "用户名或密码错误"}
+
+
+def test_a_revoked_token_stops_working(world):
+    client = Client(headers={"Authorization": f"Bearer {token_for('a_admin')}"})
+    assert client.get("/api/v1/orgs").status_code == 200
+    assert client.post("/api/v1/auth/logout").status_code == 200
+    assert client.get("/api/v1/orgs").status_code == 401
+
+
+# --- bad input --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("body, content_type", [
+    ("{bad json", "application/json"),
+    ("[]", "application/json"),
+    ('{"username": 1}', "application/json"),
+    ('{"username": "a", "password": "' + "p" * 300 + '"}', "application/json"),
+    ("username=a&password=b", "application/x-www-form-urlencoded"),
+    ("\xff\xfe", "application/json"),
+    ("", "application/json"),
+])
+def test_malformed_token_requests_are_refused_without_a_server_error(world, body, content_type):
+    response = Client().post("/api/v1/auth/token", body, content_type=content_type)
+    assert 400 <= response.status_code < 500, response.content
+
+
+@pytest.mark.parametrize("url", [
+    f"/api/v1/orgs/{HUGE}",
+    f"/api/v1/orgs/{HUGE}/children",
+    f"/api/v1/members/{HUGE}",
+    "/api/v1/orgs/9223372036854775807",
+    "/api/v1/orgs/9223372036854775808",
+    "/api/v1/orgs/0",
+])
+def test_huge_or_impossible_ids_in_the_path_are_404(api, url):
+    response = api.get(url)
+    assert response.status_code == 404
+    assert response.json()["detail"] == "未找到，或不在您的管理范围内"
+
+
+@pytest.mark.parametrize("query", [
+    {"within": HUGE},
+    {"within": "9" * 17},
+    {"within": "NOSUCHORG"},
+    {"within": "x" * 33},
+    {"kind": "bogus"},
+    {"sector": "bogus"},
+    {"level": "bogus"},
+    {"q": "x" * 51},
+    {"limit": "0"},
+    {"limit": "-1"},
+    {"limit": "abc"},
+    {"offset": "-5"},
+])
+def test_bad_org_list_filters_are_422_in_chinese_and_never_500(api, query):
+    response = api.get("/api/v1/orgs", query)
+    assert response.status_code == 422, response.content
+    body = response.json()
+    assert body["detail"] == "请求参数有误" and body["errors"]
+    assert "items" not in body
+
+
+@pytest.mark.parametrize("query", [
+    {"within": HUGE}, {"status": "bogus"}, {"gender": "bogus"}, {"q": "x" * 51},
+])
+def test_bad_member_list_filters_are_422_and_never_500(api, query):
+    response = api.get("/api/v1/members", query)
+    assert response.status_code == 422, response.content
+
+
+@pytest.mark.parametrize("query", [
+    {"q": "'; DROP TABLE orgs_org; --"}, {"q": "%_\\"}, {"q": "\x00"}, {"offset": HUGE},
+])
+def test_odd_but_well_formed_queries_answer_without_error(api, query):
+    response = api.get("/api/v1/orgs", query)
+    assert response.status_code in (200, 422), response.content
+    assert Org.objects.count() == 8
+
+
+# --- pagination -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def many_branches(world):
+    general = Node("大党总支", "BIG", OrgKind.GENERAL_BRANCH)
+    general.add(*[Node(f"第{i}党支部", f"BIG{i:03d}", OrgKind.BRANCH) for i in range(260)])
+    bulk.build([general], under=world.street_a)
+    return Org.objects.get(code="BIG")
+
+
+def test_page_size_defaults_to_50_and_is_capped_at_200(api, many_branches):
+    total = Org.objects.count()
+    body = api.get("/api/v1/orgs").json()
+    assert (len(body["items"]), body["count"]) == (50, total)
+    for limit in (201, 1000, 10**6, 10**30):
+        body = api.get("/api/v1/orgs", {"limit": limit}).json()
+        assert (len(body["items"]), body["count"]) == (200, total), limit
+    children = api.get(f"/api/v1/orgs/{many_branches.pk}/children", {"limit": 10**6}).json()
+    assert (len(children["items"]), children["count"]) == (200, 260)
+
+
+def test_pages_walk_the_whole_list_without_overlap(api, many_branches):
+    seen = []
+    offset = 0
+    while True:
+        items = api.get("/api/v1/orgs", {"limit": 200, "offset": offset}).json()["items"]
+        if not items:
+            break
+        seen += [item["id"] for item in items]
+        offset += 200
+    assert sorted(seen) == sorted(Org.objects.values_list("pk", flat=True))
