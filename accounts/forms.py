@@ -11,6 +11,13 @@ class LoginForm(forms.Form):
                                widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
 
 
+class TotpForm(forms.Form):
+    code = forms.RegexField(label="动态验证码", regex=r"^\s*\d{6}\s*$", max_length=10,
+                            error_messages={"invalid": "请输入手机验证器上显示的6位数字"},
+                            widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric",
+                                                          "autofocus": True}))
+
+
 class PasswordChangeForm(forms.Form):
     old_password = forms.CharField(label="原密码", strip=False, max_length=256,
                                    widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))

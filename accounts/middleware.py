@@ -24,7 +24,7 @@ ADMIN_AREAS = {
     Role.SECADMIN: ("/accounts/users/", "/accounts/grants/"),
     Role.AUDITOR: ("/audit/",),
 }
-ADMIN_COMMON_PREFIXES = ("/accounts/password/", "/accounts/logout/", "/accounts/login/", "/static/",
+ADMIN_COMMON_PREFIXES = ("/accounts/password/", "/accounts/logout/", "/accounts/login/", "/accounts/totp/", "/static/",
                          "/api/")
 
 

@@ -30,6 +30,10 @@ class User(AbstractUser):
     full_name = models.CharField("姓名", max_length=50, blank=True)
     must_change_password = models.BooleanField("须修改初始密码", default=True)
     password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
+    # TOTP (optional second factor): the secret is stored encrypted like other sensitive data; the
+    # last accepted time step makes every code single-use.
+    totp_secret = models.TextField("动态口令密钥（密文）", blank=True, editable=False)
+    totp_last_step = models.BigIntegerField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = "用户"
@@ -44,7 +48,12 @@ class User(AbstractUser):
             "full_name": self.full_name,
             "is_active": self.is_active,
             "must_change_password": self.must_change_password,
+            "totp_enabled": self.totp_enabled,
         }
+
+    @property
+    def totp_enabled(self) -> bool:
+        return bool(self.totp_secret)
 
 
 class Grant(models.Model):

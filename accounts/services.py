@@ -15,10 +15,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts import lockout
+from accounts import lockout, totp
 from accounts.models import ADMIN_ROLES, ApiToken, Grant, Role, User
 from accounts.scope import clear_scope_cache, get_scope
 from core import audit, context
+from core.crypto import get_provider
 from core.models import AuditEntry
 
 
@@ -27,6 +28,7 @@ class LoginResult:
     user: User | None
     error: str = ""
     device: str | None = None
+    needs_totp: bool = False
 
 
 def login_attempt(request, *, username: str, password: str) -> LoginResult:
@@ -50,8 +52,63 @@ def login_attempt(request, *, username: str, password: str) -> LoginResult:
             return LoginResult(None, lockout.locked(keys).message())
         return LoginResult(None, "用户名或密码错误")
     lockout.register_success(username, device)
+    if user.totp_enabled:
+        # The password was right; the login completes only with a valid one-time code.
+        audit.record("login.password_ok", obj=user, user=user)
+        return LoginResult(user, device=device, needs_totp=True)
     audit.record("login.success", obj=user, user=user)
     return LoginResult(user, device=device)
+
+
+def login_totp(request, *, user: User, code: str, device: str | None = None) -> str:
+    """Second step of a login with TOTP. Returns an error message, or "" when the code is valid.
+
+    Wrong codes count as login failures (the same lock); a code is accepted once only: the
+    accepted step is stored under a row lock, so two requests with one code cannot both pass."""
+    keys = lockout.keys_for(user.username, context.current().ip, device)
+    lock = lockout.locked(keys)
+    if lock:
+        audit.record("login.locked", obj=user, user=user, result=AuditEntry.Result.DENIED)
+        return lock.message()
+    with transaction.atomic():
+        fresh = User.objects.select_for_update().get(pk=user.pk)
+        step = totp.match(get_provider().decrypt(fresh.totp_secret), code, last_step=fresh.totp_last_step)
+        if step is not None:
+            fresh.totp_last_step = step
+            fresh.save(update_fields=["totp_last_step"])
+            audit.record("login.success", obj=fresh, user=fresh, changes={"factor": "totp"})
+            return ""
+    now_locked = lockout.register_failure(keys)
+    audit.record("login.totp_failed", obj=user, user=user, result=AuditEntry.Result.FAILURE,
+                 changes={"locked": True} if now_locked else {})
+    return lockout.locked(keys).message() if now_locked else "动态验证码错误或已使用"
+
+
+def totp_enable(*, user: User, secret: str, code: str) -> None:
+    """Turn on TOTP after the user proved their authenticator shows the right code."""
+    step = totp.match(secret, code, last_step=None)
+    if step is None:
+        raise ValidationError({"code": "动态验证码不正确，请核对手机时间后重试"})
+    with transaction.atomic():
+        user.totp_secret = get_provider().encrypt(secret)
+        user.totp_last_step = step
+        user.save(update_fields=["totp_secret", "totp_last_step"])
+        audit.record("totp.enable", obj=user, user=user)
+
+
+def totp_disable(*, user: User, code: str) -> None:
+    with transaction.atomic():
+        fresh = User.objects.select_for_update().get(pk=user.pk)
+        if not fresh.totp_enabled:
+            raise ValidationError("尚未启用动态口令")
+        step = totp.match(get_provider().decrypt(fresh.totp_secret), code, last_step=fresh.totp_last_step)
+        if step is None:
+            raise ValidationError({"code": "动态验证码错误或已使用"})
+        fresh.totp_secret = ""
+        fresh.totp_last_step = None
+        fresh.save(update_fields=["totp_secret", "totp_last_step"])
+        audit.record("totp.disable", obj=fresh, user=fresh)
+    user.totp_secret = ""
 
 
 def password_expired(user: User) -> bool:

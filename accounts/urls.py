@@ -5,6 +5,8 @@ from accounts import views
 app_name = "accounts"
 urlpatterns = [
     path("login/", views.login_view, name="login"),
+    path("login/totp/", views.login_totp, name="login_totp"),
+    path("totp/", views.totp_settings, name="totp"),
     path("logout/", views.logout_view, name="logout"),
     path("password/", views.password_change, name="password_change"),
     path("users/", views.user_list, name="user_list"),

@@ -1,5 +1,6 @@
 import time
 
+import segno
 from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
@@ -11,8 +12,8 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts import lockout, services
-from accounts.forms import GrantForm, LoginForm, PasswordChangeForm, UserCreateForm
+from accounts import lockout, services, totp
+from accounts.forms import GrantForm, LoginForm, PasswordChangeForm, TotpForm, UserCreateForm
 from accounts.middleware import SESSION_LAST_SEEN
 from accounts.models import Grant, User
 from core import audit, context
@@ -32,14 +33,82 @@ def login_view(request):
                                         password=form.cleaned_data["password"])
         if result.user is None:
             form.add_error(None, result.error)
+        elif result.needs_totp:
+            request.session[PENDING_TOTP] = {"user": result.user.pk, "at": time.time(), "next": next_url}
+            return redirect("accounts:login_totp")
         else:
-            login(request, result.user)
-            request.session[SESSION_LAST_SEEN] = time.time()
-            response = redirect(next_url or "core:home")
-            if not result.device:
-                lockout.issue_device_cookie(response, result.user.username)
-            return response
+            return _complete_login(request, result.user, next_url, result.device)
     return render(request, "accounts/login.html", {"form": form, "next": next_url, "title": "登录"})
+
+
+PENDING_TOTP = "pending_totp"
+PENDING_TOTP_SECONDS = 300
+
+
+def _complete_login(request, user, next_url, device):
+    login(request, user)
+    request.session[SESSION_LAST_SEEN] = time.time()
+    response = redirect(next_url or "core:home")
+    if not device:
+        lockout.issue_device_cookie(response, user.username)
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def login_totp(request):
+    """Second step for accounts with TOTP: the password was right, now the one-time code."""
+    pending = request.session.get(PENDING_TOTP)
+    if not pending or time.time() - pending["at"] > PENDING_TOTP_SECONDS:
+        request.session.pop(PENDING_TOTP, None)
+        messages.info(request, "请重新输入用户名和密码")
+        return redirect("accounts:login")
+    user = get_object_or_404(User, pk=pending["user"], is_active=True)
+    form = TotpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = lockout.device_for(request, user.username)
+        error = services.login_totp(request, user=user, code=form.cleaned_data["code"], device=device)
+        if not error:
+            del request.session[PENDING_TOTP]
+            return _complete_login(request, user, pending["next"], device)
+        form.add_error("code", error)
+    return render(request, "core/form.html", {
+        "form": form, "title": "动态口令验证", "submit_label": "验证",
+        "cancel_url": reverse("accounts:login"),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def totp_settings(request):
+    """Turn TOTP on (scan the QR code, confirm a code) or off (confirm a code)."""
+    user = request.user
+    form = TotpForm(request.POST or None)
+    if user.totp_enabled:
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.totp_disable(user=user, code=form.cleaned_data["code"])
+            except ValidationError as exc:
+                form_errors_from(exc, form)
+            else:
+                messages.success(request, "已关闭动态口令")
+                return redirect("accounts:totp")
+        return render(request, "accounts/totp.html", {"form": form, "title": "动态口令", "enabled": True})
+    secret = request.session.get("totp_setup") or totp.generate_secret()
+    request.session["totp_setup"] = secret
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.totp_enable(user=user, secret=secret, code=form.cleaned_data["code"])
+        except ValidationError as exc:
+            form_errors_from(exc, form)
+        else:
+            del request.session["totp_setup"]
+            messages.success(request, "已启用动态口令，今后登录需输入手机上的验证码")
+            return redirect("accounts:totp")
+    uri = totp.provisioning_uri(secret, user.username)
+    qr = segno.make(uri, error="m").svg_data_uri(scale=5)
+    return render(request, "accounts/totp.html", {
+        "form": form, "title": "动态口令", "enabled": False, "secret": secret, "qr": qr,
+    })
 
 
 @require_POST

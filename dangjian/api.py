@@ -91,6 +91,7 @@ def on_forbidden(request, exc):
 class TokenIn(Schema):
     username: str = Field(..., max_length=150)
     password: str = Field(..., max_length=256)
+    otp: str | None = Field(None, max_length=10, description="已启用动态口令的账号须提供6位验证码")
 
 
 class TokenOut(Schema):
@@ -110,6 +111,12 @@ def token_create(request, payload: TokenIn):
     result = account_services.login_attempt(request, username=payload.username, password=payload.password)
     if result.user is None:
         return Status(401, {"detail": result.error})
+    if result.needs_totp:
+        if not payload.otp:
+            return Status(401, {"detail": "该账号已启用动态口令，请同时提供 otp（6位验证码）"})
+        error = account_services.login_totp(request, user=result.user, code=payload.otp)
+        if error:
+            return Status(401, {"detail": error})
     return Status(200, {"token": account_services.token_issue(user=result.user)})
 
 

@@ -59,6 +59,7 @@ EVERYONE = set(PERSONAS)
 SYSTEM_PAGES = {
     "core:home": EVERYONE,
     "accounts:password_change": EVERYONE,
+    "accounts:totp": EVERYONE,  # one's own second factor only (accounts/tests/test_totp.py)
     "core:audit_list": {"auditor"},
     "core:system": {"sysadmin"},
     "accounts:user_list": {"secadmin"},
@@ -69,7 +70,7 @@ SYSTEM_POSTS = {"accounts:user_set_active", "accounts:grant_remove", "accounts:l
                 "api:token_delete"}
 
 # Reachable without logging in, on purpose.
-PUBLIC = {"accounts:login", "api:token_create", "api:openapi-json", "api:openapi-view",
+PUBLIC = {"accounts:login", "accounts:login_totp", "api:token_create", "api:openapi-json", "api:openapi-view",
           "api:api-root"}
 
 
