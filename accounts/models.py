@@ -75,8 +75,10 @@ class Grant(models.Model):
         verbose_name_plural = "授权"
         constraints = [
             models.UniqueConstraint(fields=["user", "role", "org"], name="grant_unique"),
+            # Grants without an org are the administrators' (check below): one per person, so two
+            # concurrent grants of different admin roles cannot both succeed (三员分立).
             models.UniqueConstraint(
-                fields=["user", "role"], condition=Q(org__isnull=True), name="grant_unique_global"
+                fields=["user"], condition=Q(org__isnull=True), name="grant_one_admin_role"
             ),
             models.CheckConstraint(
                 condition=(

@@ -4,7 +4,6 @@ Each is one transaction that writes its audit entry; a refused action raises Val
 a Chinese message and changes nothing.
 """
 
-import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -19,7 +18,7 @@ from accounts import lockout, totp
 from accounts.models import ADMIN_ROLES, ApiToken, Grant, Role, User
 from accounts.scope import clear_scope_cache, get_scope
 from core import audit, context
-from core.crypto import get_provider
+from core.crypto import get_provider, sm3_hex
 from core.models import AuditEntry
 
 
@@ -254,7 +253,7 @@ def grant_remove(*, actor, grant: Grant) -> None:
 
 
 def _token_hash(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
+    return sm3_hex(raw.encode())
 
 
 def token_issue(*, user: User) -> str:

@@ -4,6 +4,7 @@ from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import Field, NinjaAPI, Query, Router, Schema, Status
@@ -14,6 +15,7 @@ from ninja.security import HttpBearer
 
 from accounts import services as account_services
 from core import context
+from members import services as member_services
 from members.filters import MemberFilterSet
 from members.models import Member
 from orgs.filters import OrgFilterSet
@@ -199,7 +201,7 @@ class MemberOut(Schema):
 
 
 class MemberFilters(Schema):
-    q: str | None = Field(None, max_length=50, description="姓名包含，或完整身份证号精确查找")
+    q: str | None = Field(None, max_length=50, description="姓名包含（身份证号请用 POST /members/lookup）")
     within: str | None = Field(None, max_length=32)
     status: str | None = Field(None, max_length=14)
     gender: str | None = Field(None, max_length=6)
@@ -213,6 +215,22 @@ members_router = Router(tags=["党员"])
 def member_list(request, filters: Query[MemberFilters]):
     qs = Member.objects.visible_to(request.user).order_by("org__path", "name", "pk")
     return _filtered(MemberFilterSet, request, qs, filters)
+
+
+class LookupIn(Schema):
+    id_number: str = Field(..., max_length=30, description="完整身份证号（放在请求体中，不出现在网址里）")
+
+
+@members_router.post("/lookup", response={200: MemberOut, 404: Message, 422: Message})
+def member_lookup(request, payload: LookupIn):
+    """按身份证号精确查找（盲索引），范围与列表相同；每次查找记入审计。"""
+    try:
+        member = member_services.member_lookup(actor=request.user, id_number=payload.id_number)
+    except DjangoValidationError as exc:
+        return Status(422, {"detail": "；".join(exc.messages)})
+    if member is None:
+        return Status(404, {"detail": "未找到，或不在您的管理范围内"})
+    return Status(200, member)
 
 
 @members_router.get("/{int:member_id}", response=MemberOut)

@@ -55,3 +55,23 @@ def member_unmask(*, actor, member: Member) -> str:
     with transaction.atomic():
         audit.record("member.unmask", obj=member, changes={"field": "id_number"})
     return member.get_id_number()
+
+
+def member_lookup(*, actor, id_number: str) -> Member | None:
+    """Exact lookup of an ID number within the actor's scope, through the blind index.
+
+    Every lookup is audited (a search by identity number is itself sensitive); the number is not."""
+    try:
+        number = idcard.validate(id_number)
+    except ValidationError as exc:
+        raise ValidationError({"id_number": exc.messages}) from exc
+    member = (
+        Member.objects.visible_to(actor).select_related("org")
+        .filter(id_number_index=Member.id_number_lookup(number)).first()
+    )
+    with transaction.atomic():
+        if member is None:
+            audit.record("member.lookup", object_type="members.member", changes={"found": False})
+        else:
+            audit.record("member.lookup", obj=member, changes={"found": True})
+    return member

@@ -308,3 +308,13 @@ def test_the_security_admin_cannot_deactivate_or_reset_another_administrator(wor
         raise AssertionError("reset of an administrator's password was allowed")
     auditor.refresh_from_db()
     assert auditor.check_password("Test@Passw0rd")
+
+
+def test_the_database_itself_refuses_a_second_administrator_role(world):
+    import pytest
+    from django.db import IntegrityError, transaction
+
+    from accounts.models import Grant, Role
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Grant.objects.create(user=world.users["secadmin"], role=Role.AUDITOR)

@@ -133,7 +133,7 @@ def _pages(world, client) -> dict[str, object]:
     member = world.members["a1_member"]
     return {
         "list": client.get(reverse("members:list")),
-        "search": client.get(reverse("members:list"), {"q": ID_NUMBERS["a1_member"]}),
+        "lookup": client.post(reverse("members:lookup"), {"id_number": ID_NUMBERS["a1_member"]}, follow=True),
         "detail": client.get(reverse("members:detail", args=[member.pk])),
         "htmx detail": client.get(reverse("members:detail", args=[member.pk]), HTTP_HX_REQUEST="true"),
         "csv": client.get(reverse("members:list"), {"export": "csv"}),
@@ -166,11 +166,14 @@ def test_the_csv_export_carries_the_masked_number(world):
 def test_no_api_response_shows_a_clear_id_number(world, persona):
     client = api_client(persona)
     member = world.members["a1_member"]
-    for url in ("/api/v1/members", f"/api/v1/members/{member.pk}",
-                f"/api/v1/members?q={ID_NUMBERS['a1_member']}"):
+    for url in ("/api/v1/members", f"/api/v1/members/{member.pk}"):
         response = client.get(url)
         assert response.status_code == 200, url
         assert CLEAR_ID.findall(response.content.decode()) == [], url
+    response = client.post("/api/v1/members/lookup", {"id_number": ID_NUMBERS["a1_member"]},
+                           content_type="application/json")
+    assert response.status_code == 200
+    assert CLEAR_ID.findall(response.content.decode()) == []
     assert client.get(f"/api/v1/members/{member.pk}").json()["id_number"] == "110105********002X"
 
 
@@ -246,3 +249,27 @@ def test_responses_with_personal_data_are_not_stored(world):
     for response in responses:
         assert response.status_code == 200
         assert "no-store" in response["Cache-Control"]
+
+
+def test_an_id_number_in_the_search_box_is_refused_so_it_never_stands_in_a_url(world):
+    response = world.client("a_admin").get(reverse("members:list"), {"q": ID_NUMBERS["a1_member"]})
+    assert response.status_code == 200
+    assert "按身份证号查找" in response.content.decode()
+    assert list(response.context["page"].object_list) == []
+
+
+def test_every_id_lookup_is_audited_without_the_number(world):
+    from core.models import AuditEntry
+
+    client = world.client("a_admin")
+    before = AuditEntry.objects.filter(action="member.lookup").count()
+    client.post(reverse("members:lookup"), {"id_number": ID_NUMBERS["a1_member"]})
+    client.post(reverse("members:lookup"), {"id_number": ID_NUMBERS["b1_member"]})  # out of scope
+    entries = list(AuditEntry.objects.filter(action="member.lookup").order_by("seq"))[before:]
+    assert [e.changes["found"] for e in entries] == [True, False]
+    assert all(not CLEAR_ID.search(json.dumps(e.changes)) for e in entries)
+
+
+def test_a_malformed_id_lookup_says_what_is_wrong(world):
+    response = world.client("a_admin").post(reverse("members:lookup"), {"id_number": "12345"}, follow=True)
+    assert "身份证号应为18位" in response.content.decode()

@@ -22,6 +22,7 @@ ENDPOINTS = {
     ("get", "/api/v1/orgs/{org_id}/children"),
     ("get", "/api/v1/members"),
     ("get", "/api/v1/members/{member_id}"),
+    ("post", "/api/v1/members/lookup"),
 }
 
 

@@ -67,7 +67,9 @@ SYSTEM_PAGES = {
     "accounts:user_detail": {"secadmin"},
 }
 SYSTEM_POSTS = {"accounts:user_set_active", "accounts:grant_remove", "accounts:logout",
-                "api:token_delete"}
+                "api:token_delete",
+                # exact ID lookups, covered by the search tests below
+                "members:lookup", "api:member_lookup"}
 
 # Reachable without logging in, on purpose.
 PUBLIC = {"accounts:login", "accounts:login_totp", "api:token_create", "api:openapi-json", "api:openapi-view",
@@ -253,10 +255,14 @@ def test_member_searches_by_name_and_by_exact_id_number_find_only_in_scope_membe
     visible = oracle_members(world, persona)
     for key, member in world.members.items():
         expected = {member.pk} & visible
-        for query in (member.name, ID_NUMBERS[key]):
-            response = client.get(reverse("members:list"), {"q": query})
-            assert response.status_code == 200
-            assert {m.pk for m in response.context["page"].object_list} == expected, (key, query)
+        response = client.get(reverse("members:list"), {"q": member.name})
+        assert response.status_code == 200
+        assert {m.pk for m in response.context["page"].object_list} == expected, (key, member.name)
+        # The exact ID lookup is a POST: a hit opens the member, a miss (or out of scope) does not.
+        response = client.post(reverse("members:lookup"), {"id_number": ID_NUMBERS[key]})
+        assert response.status_code == 302
+        target = reverse("members:detail", args=[member.pk]) if expected else reverse("members:list")
+        assert response["Location"] == target, (key, persona)
 
 
 @pytest.mark.parametrize("persona", LIST_PERSONAS)
@@ -340,8 +346,12 @@ def test_api_lists_hold_exactly_the_oracle_rows_with_and_without_within(world, p
                 assert response.status_code == 422, (url, org.code)
                 assert "items" not in response.json()
     for key, member in world.members.items():
-        response = client.get("/api/v1/members", {"q": ID_NUMBERS[key]})
-        assert api_ids(response) == {member.pk} & visible_members
+        response = client.post("/api/v1/members/lookup", {"id_number": ID_NUMBERS[key]},
+                               content_type="application/json")
+        if member.pk in visible_members:
+            assert response.status_code == 200 and response.json()["id"] == member.pk
+        else:
+            assert response.status_code == 404
 
 
 def test_district_admin_naming_the_other_district_in_within_gets_nothing_and_no_error(world):
