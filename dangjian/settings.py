@@ -211,6 +211,15 @@ KEY_FILE = Path(os.environ.get("DANGJIAN_KEY_FILE", VAR_DIR / "keys.json"))
 CRYPTO_PROVIDER = os.environ.get("DANGJIAN_CRYPTO_PROVIDER", "core.crypto.SoftwareSM4Provider")
 CRYPTO_CREATE_KEYS = DEMO_MODE or TESTING
 
+# Uploaded files (archive documents, import files, attachments): outside the web root.
+FILES_ROOT = Path(os.environ.get("DANGJIAN_FILES_ROOT", VAR_DIR / "files"))
+if TESTING and "DANGJIAN_FILES_ROOT" not in os.environ:
+    import tempfile
+
+    FILES_ROOT = Path(tempfile.gettempdir()) / f"dangjian-test-files-{os.getpid()}"
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
 # Audit trail retention: default 365 days, never below 184 (Cybersecurity Law: six months).
 AUDIT_RETENTION_DAYS = max(184, int(os.environ.get("DANGJIAN_AUDIT_RETENTION_DAYS", 365)))
 AUDIT_MIN_RETENTION_DAYS = 184

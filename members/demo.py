@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 from core import idcard
 from core.crypto import get_provider
-from members.models import Member, MemberStatus
+from members.models import Member, MemberStatus, mask_phone
 from orgs.models import BRANCH_KINDS, Org
 
 SURNAMES = ("王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏"
@@ -54,12 +54,27 @@ def load(rng: random.Random, target: int = 5000) -> dict[int, list[tuple[int, st
                 joined = adult + timedelta(days=rng.randrange(0, 300))
             probationary = (today - joined).days < 365
             number = random_id_number(rng, region, born, male, used)
-            rows.append(Member(
+            phone = f"1{rng.choice('3578')}{rng.randrange(10**9):09d}"
+            age = (today - born).days // 365
+            member = Member(
                 org_id=branch.pk, name=random_name(rng), gender="male" if male else "female",
                 birth_date=born, id_number_cipher=provider.encrypt(number),
                 id_number_index=provider.blind_index(number), id_number_masked=idcard.mask(number),
                 status=MemberStatus.PROBATIONARY if probationary else MemberStatus.FULL, joined=joined,
-            ))
+                applied=joined - timedelta(days=rng.randint(400, 1500)),
+                converted=None if probationary else joined + timedelta(days=365),
+                ethnicity=rng.choices(["汉族", "回族", "满族", "蒙古族", "朝鲜族"], [92, 4, 2, 1, 1])[0],
+                native_place=rng.choice(["天津", "河北沧州", "山东德州", "河北唐山", "北京", "山西大同"]),
+                education=rng.choices(["postgraduate", "bachelor", "college", "secondary", "high_school", "junior"],
+                                      [8, 35, 22, 10, 12, 13])[0],
+                category=("retired" if age >= 60 else "student" if age < 23 else
+                          rng.choices(["in_service", "mobile", "unemployed"], [90, 6, 4])[0]),
+                phone_cipher=provider.encrypt(phone), phone_index=provider.blind_index(phone),
+                phone_masked=mask_phone(phone),
+            )
+            if member.applied < adult:
+                member.applied = adult
+            rows.append(member)
     Member.objects.bulk_create(rows, batch_size=1000)
     names: dict[int, list[tuple[int, str]]] = {}
     for pk, org_id, name in Member.objects.filter(status=MemberStatus.FULL).values_list("pk", "org_id", "name"):

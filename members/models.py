@@ -1,6 +1,11 @@
-"""Party members (党员), minimal: enough for scoping; the full archive builds on it."""
+"""Party members (党员) and their archives (党员档案): identity, party data, records over time,
+and the dated timeline of everything done to the archive (记实)."""
+
+import re
+from datetime import date
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
@@ -17,6 +22,32 @@ class Gender(models.TextChoices):
 class MemberStatus(models.TextChoices):
     FULL = "full", "正式党员"
     PROBATIONARY = "probationary", "预备党员"
+    SUSPENDED = "suspended", "停止党籍"
+    LEFT = "left", "出党"
+    DECEASED = "deceased", "死亡"
+
+
+# Members who belong to the org's living membership (counted, listed by default, may log in).
+ACTIVE_STATUSES = (MemberStatus.FULL, MemberStatus.PROBATIONARY)
+
+
+class MemberCategory(models.TextChoices):
+    IN_SERVICE = "in_service", "在职"
+    RETIRED = "retired", "离退休"
+    STUDENT = "student", "学生"
+    FARMER = "farmer", "农牧渔民"
+    MOBILE = "mobile", "流动党员"
+    UNEMPLOYED = "unemployed", "无固定职业"
+    OTHER = "other", "其他"
+
+
+class Education(models.TextChoices):
+    POSTGRADUATE = "postgraduate", "研究生"
+    BACHELOR = "bachelor", "大学本科"
+    COLLEGE = "college", "大学专科"
+    SECONDARY = "secondary", "中专"
+    HIGH_SCHOOL = "high_school", "高中"
+    JUNIOR = "junior", "初中及以下"
 
 
 class Member(BaseModel):
@@ -32,12 +63,35 @@ class Member(BaseModel):
     id_number_masked = models.CharField("身份证号", max_length=18, editable=False)
     status = models.CharField("党员状态", max_length=14, choices=MemberStatus)
     joined = models.DateField("入党日期")
+    # Identity (the national member information system's archive fields).
+    former_name = models.CharField("曾用名", max_length=50, blank=True)
+    ethnicity = models.CharField("民族", max_length=20, default="汉族")
+    native_place = models.CharField("籍贯", max_length=50, blank=True)
+    education = models.CharField("学历", max_length=14, choices=Education, blank=True)
+    degree = models.CharField("学位", max_length=20, blank=True)
+    occupation = models.CharField("职业", max_length=50, blank=True)
+    title = models.CharField("专业技术职务", max_length=50, blank=True)
+    work_unit = models.CharField("工作单位", max_length=100, blank=True)
+    work_post = models.CharField("单位职务", max_length=50, blank=True)
+    phone_cipher = models.TextField("联系电话（密文）", blank=True, editable=False)
+    phone_index = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
+    phone_masked = models.CharField("联系电话", max_length=20, blank=True, editable=False)
+    address = models.CharField("家庭住址", max_length=200, blank=True)
+    # Party data.
+    applied = models.DateField("申请入党日期", null=True, blank=True)
+    converted = models.DateField("转正日期", null=True, blank=True)
+    category = models.CharField("人员类别", max_length=12, choices=MemberCategory, default=MemberCategory.IN_SERVICE)
+    group = models.ForeignKey(
+        "orgs.Org", on_delete=models.SET_NULL, null=True, blank=True, related_name="group_members",
+        verbose_name="所在党小组",
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
         related_name="member_records", verbose_name="登录账号",
     )
 
-    audit_masked_fields = {"id_number_cipher": "id_number_masked", "id_number_index": ""}
+    audit_masked_fields = {"id_number_cipher": "id_number_masked", "id_number_index": "",
+                           "phone_cipher": "phone_masked", "phone_index": "", "address": ""}
 
     class Meta:
         ordering = ["org", "name", "pk"]
@@ -47,6 +101,14 @@ class Member(BaseModel):
             models.UniqueConstraint(fields=["id_number_index"], name="member_id_number_unique"),
             models.UniqueConstraint(
                 fields=["user"], condition=Q(user__isnull=False), name="member_user_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(converted__isnull=True) | Q(converted__gte=models.F("joined")),
+                name="member_converted_after_joined",
+            ),
+            models.CheckConstraint(
+                condition=Q(applied__isnull=True) | Q(applied__lte=models.F("joined")),
+                name="member_applied_before_joined",
             ),
         ]
         indexes = [models.Index(fields=["org", "status"])]
@@ -78,3 +140,314 @@ class Member(BaseModel):
     @staticmethod
     def id_number_lookup(value: str) -> str:
         return get_provider().blind_index(idcard.normalize(value))
+
+    def set_phone(self, value: str) -> None:
+        number = normalize_phone(value)
+        if not number:
+            self.phone_cipher = self.phone_index = self.phone_masked = ""
+            return
+        provider = get_provider()
+        self.phone_cipher = provider.encrypt(number)
+        self.phone_index = provider.blind_index(number)
+        self.phone_masked = mask_phone(number)
+
+    def get_phone(self) -> str:
+        return get_provider().decrypt(self.phone_cipher) if self.phone_cipher else ""
+
+    def standing_years(self, today: date | None = None) -> int | None:
+        """党龄: whole years since conversion to full membership (rules.md §2)."""
+        if not self.converted:
+            return None
+        today = today or date.today()
+        return today.year - self.converted.year - ((today.month, today.day) < (self.converted.month, self.converted.day))
+
+    def age(self, today: date | None = None) -> int:
+        today = today or date.today()
+        born = self.birth_date
+        return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+_PHONE_FULLWIDTH = str.maketrans("０１２３４５６７８９＋－", "0123456789+-")
+_MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
+_FIXED = re.compile(r"^0[0-9]{9,11}$")
+
+
+def normalize_phone(value: str) -> str:
+    """A mainland mobile (1[3-9] and 9 digits) or a fixed line with area code; full-width
+    digits, spaces, hyphens and a +86 prefix are accepted. Empty stays empty."""
+    text = re.sub(r"[\s-]", "", str(value or "").translate(_PHONE_FULLWIDTH))
+    text = text.removeprefix("+86").removeprefix("0086") if len(text) > 11 else text
+    if not text:
+        return ""
+    if _MOBILE.match(text) or _FIXED.match(text):
+        return text
+    raise ValidationError("联系电话格式不正确：手机号应为以1开头的11位数字，固定电话须带区号")
+
+
+def mask_phone(number: str) -> str:
+    """138****1234: the first 3 and the last 4 digits kept."""
+    return number[:3] + "*" * (len(number) - 7) + number[-4:] if len(number) > 7 else "*" * len(number)
+
+
+# --- records over time ---------------------------------------------------------------------------
+
+
+class MemberRecord(BaseModel):
+    """Base of the archive's dated records: each belongs to one member and is scoped by the
+    member's org."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+", verbose_name="党员")
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def scope_filter(cls, scope, action):
+        q = scope.org_q("member__org__path", f"member.{action}")
+        if action == "view" and scope.member_id:
+            q |= Q(member_id=scope.member_id)
+        return q
+
+    def audit_org(self):
+        return self.member.org
+
+
+class PositionHeld(MemberRecord):
+    """A post the member held (任职经历)."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="positions", verbose_name="党员")
+    title = models.CharField("职务", max_length=50)
+    unit = models.CharField("单位", max_length=100, blank=True)
+    started = models.DateField("任职日期")
+    ended = models.DateField("免职日期", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started", "-pk"]
+        verbose_name = "任职经历"
+
+    def __str__(self):
+        return f"{self.unit}{self.title}"
+
+
+class RewardPunishment(MemberRecord):
+    """A reward or a punishment (discipline included: 党纪处分)."""
+
+    class Kind(models.TextChoices):
+        REWARD = "reward", "奖励"
+        PUNISHMENT = "punishment", "惩处"
+        DISCIPLINE = "discipline", "党纪处分"
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="rewards", verbose_name="党员")
+    kind = models.CharField("类别", max_length=12, choices=Kind)
+    name = models.CharField("名称", max_length=100)
+    decided = models.DateField("日期")
+    issuer = models.CharField("批准机关", max_length=100, blank=True)
+    note = models.CharField("说明", max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-decided", "-pk"]
+        verbose_name = "奖惩情况"
+
+    def __str__(self):
+        return f"{self.get_kind_display()}：{self.name}"
+
+
+class FamilyMember(MemberRecord):
+    """A family member or social relation (家庭成员及主要社会关系)."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="family", verbose_name="党员")
+    relation = models.CharField("称谓", max_length=20)
+    name = models.CharField("姓名", max_length=50)
+    unit_post = models.CharField("工作单位及职务", max_length=100, blank=True)
+    political_status = models.CharField("政治面貌", max_length=20, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = "家庭成员"
+
+    def __str__(self):
+        return f"{self.relation} {self.name}"
+
+
+class TravelAbroad(MemberRecord):
+    """A journey abroad (出国出境)."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="travels", verbose_name="党员")
+    destination = models.CharField("前往国家或地区", max_length=50)
+    purpose = models.CharField("事由", max_length=100)
+    departed = models.DateField("出境日期")
+    returned = models.DateField("入境日期", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-departed", "-pk"]
+        verbose_name = "出国出境"
+        constraints = [models.CheckConstraint(
+            condition=Q(returned__isnull=True) | Q(returned__gte=models.F("departed")),
+            name="travel_returned_after_departed")]
+
+    def __str__(self):
+        return f"{self.destination}（{self.purpose}）"
+
+
+class Hardship(MemberRecord):
+    """A hardship the member lives with (困难情况): the ground for care visits."""
+
+    class Kind(models.TextChoices):
+        ILLNESS = "illness", "因病"
+        DISABILITY = "disability", "残疾"
+        INCOME = "income", "低收入"
+        DISASTER = "disaster", "灾害事故"
+        OTHER = "other", "其他"
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="hardships", verbose_name="党员")
+    kind = models.CharField("困难类型", max_length=12, choices=Kind)
+    description = models.CharField("情况说明", max_length=300)
+    since = models.DateField("起始日期")
+    resolved = models.DateField("解除日期", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-since", "-pk"]
+        verbose_name = "困难情况"
+
+    def __str__(self):
+        return self.get_kind_display()
+
+
+class Appraisal(MemberRecord):
+    """The yearly member appraisal (民主评议党员) result."""
+
+    class Result(models.TextChoices):
+        EXCELLENT = "excellent", "优秀"
+        QUALIFIED = "qualified", "合格"
+        BASIC = "basic", "基本合格"
+        UNQUALIFIED = "unqualified", "不合格"
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="appraisals", verbose_name="党员")
+    year = models.PositiveSmallIntegerField("年度")
+    result = models.CharField("评议结果", max_length=12, choices=Result)
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = "民主评议结果"
+        constraints = [models.UniqueConstraint(fields=["member", "year"], name="appraisal_once_a_year")]
+
+    def __str__(self):
+        return f"{self.year}年 {self.get_result_display()}"
+
+
+class MemberEvent(MemberRecord):
+    """One line of the member's timeline (记实): what happened to the archive, when, by whom."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="events", verbose_name="党员")
+    occurred = models.DateField("日期", db_index=True)
+    kind = models.CharField("事项", max_length=40)
+    summary = models.CharField("内容", max_length=300)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                              related_name="+", verbose_name="记录人")
+
+    class Meta:
+        ordering = ["-occurred", "-pk"]
+        verbose_name = "记实"
+        indexes = [models.Index(fields=["member", "occurred"])]
+
+    def __str__(self):
+        return f"{self.occurred} {self.summary}"
+
+
+class CorrectionRequest(MemberRecord):
+    """A member asks for a correction of their own archive; the branch secretary decides."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待处理"
+        APPROVED = "approved", "已采纳"
+        DECLINED = "declined", "未采纳"
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="corrections", verbose_name="党员")
+    field_name = models.CharField("需更正的项目", max_length=50)
+    requested_value = models.CharField("应更正为", max_length=200)
+    reason = models.CharField("理由", max_length=300, blank=True)
+    status = models.CharField("状态", max_length=10, choices=Status, default=Status.PENDING)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.CharField("处理意见", max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = "档案更正申请"
+
+    def __str__(self):
+        return f"{self.field_name} → {self.requested_value}"
+
+
+class MemberDocument(MemberRecord):
+    """A scanned form or file in the archive. The file lives outside the web root under a random
+    name (core.files); it is served only after a scope check, as an attachment."""
+
+    class Kind(models.TextChoices):
+        APPLICATION = "application", "入党申请书"
+        FORM = "form", "入党志愿书"
+        REVIEW = "review", "政审材料"
+        CONVERSION = "conversion", "转正申请"
+        OTHER = "other", "其他材料"
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="documents", verbose_name="党员")
+    kind = models.CharField("材料类别", max_length=12, choices=Kind, default=Kind.OTHER)
+    title = models.CharField("标题", max_length=100)
+    file_name = models.CharField("原文件名", max_length=200)
+    stored_name = models.CharField(max_length=80, unique=True, editable=False)
+    content_type = models.CharField(max_length=100, editable=False)
+    size = models.PositiveIntegerField(editable=False)
+    sha256 = models.CharField(max_length=64, editable=False)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                    related_name="+")
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = "档案材料"
+
+    def __str__(self):
+        return self.title
+
+
+class ImportBatch(BaseModel):
+    """One roster import: the uploaded file, its per-row preview, then one all-or-nothing commit.
+
+    The per-row outcomes are a JSON list here (a report, not a figure anyone counts)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待解析"
+        PARSING = "parsing", "解析中"
+        PREVIEWED = "previewed", "待确认"
+        COMMITTING = "committing", "导入中"
+        COMMITTED = "committed", "已导入"
+        FAILED = "failed", "失败"
+        DISCARDED = "discarded", "已放弃"
+
+    org = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                            verbose_name="默认党组织")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    file_name = models.CharField("文件名", max_length=200)
+    stored_name = models.CharField(max_length=80, unique=True, editable=False)
+    status = models.CharField("状态", max_length=12, choices=Status, default=Status.PENDING)
+    total_rows = models.PositiveIntegerField(default=0)
+    valid_rows = models.PositiveIntegerField(default=0)
+    error_rows = models.PositiveIntegerField(default=0)
+    created_rows = models.PositiveIntegerField(default=0)
+    updated_rows = models.PositiveIntegerField(default=0)
+    progress = models.PositiveSmallIntegerField("进度", default=0)
+    outcomes = models.JSONField(default=list, blank=True)
+    message = models.CharField(max_length=300, blank=True)
+    committed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = "花名册导入"
+
+    def __str__(self):
+        return self.file_name
+
+    @classmethod
+    def scope_filter(cls, scope, action):
+        # A batch is the uploader's own work, within their scope.
+        return Q(uploaded_by_id=scope.user_id) if scope.user_id else Q(pk__in=[])

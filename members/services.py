@@ -9,13 +9,19 @@ from django.http import Http404
 
 from accounts.scope import get_scope
 from core import audit, idcard
-from members.models import Member
+from members.models import Member, MemberEvent
 from orgs.models import Org
 
 
 def _require(actor, org: Org, perm: str) -> None:
     if not get_scope(actor).covers(org.path, perm):
         raise Http404
+
+
+def record_event(*, member: Member, kind: str, summary: str, actor=None, occurred: date | None = None) -> MemberEvent:
+    """One line on the member's timeline (记实). Call inside the service's transaction."""
+    return MemberEvent.objects.create(member=member, kind=kind, summary=summary[:300], actor=actor,
+                                      occurred=occurred or date.today())
 
 
 def check_member_dates(*, birth: date, joined: date) -> None:
@@ -43,6 +49,8 @@ def member_create(*, actor, org: Org, name: str, id_number: str, status: str, jo
     try:
         with transaction.atomic():
             member.save()
+            record_event(member=member, kind="create", summary=f"建立党员档案（{member.org.name}）",
+                         actor=actor)
             audit.record("member.create", obj=member, changes={"after": member.audit_snapshot()})
     except IntegrityError as exc:
         raise ValidationError({"id_number": "该身份证号已登记为党员"}) from exc

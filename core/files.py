@@ -1,0 +1,116 @@
+"""Uploaded files: checked by content (not by name), stored outside the web root under random
+names, served only as attachments after the caller's scope check.
+
+Callers: ``stored = store(upload, allowed={"pdf", "png", "jpeg"}, max_bytes=...)`` inside their
+service; ``attachment(stored_name, download_name, content_type)`` from a view that has already
+found the owning object through ``visible_to`` (out of scope is 404 before we get here)."""
+
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "png": "image/png",
+    "jpeg": "image/jpeg",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv",
+}
+KIND_LABELS = {"pdf": "PDF", "png": "PNG 图片", "jpeg": "JPEG 图片", "xlsx": "Excel（.xlsx）", "csv": "CSV"}
+_NAME = re.compile(r"^[0-9a-f]{32}\.(pdf|png|jpeg|xlsx|csv)$")
+CHUNK = 64 * 1024
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    stored_name: str
+    kind: str
+    content_type: str
+    size: int
+    sha256: str
+
+
+def root() -> Path:
+    path = Path(settings.FILES_ROOT)
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return path
+
+
+def sniff(head: bytes) -> str | None:
+    """The file's kind from its first bytes; None when it is none we accept."""
+    if head.startswith(b"%PDF-"):
+        return "pdf"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    if head.startswith(b"PK\x03\x04"):
+        return "xlsx"  # confirmed by the reader (openpyxl) that opens it
+    if b"\x00" in head or head.lstrip()[:1] in (b"<",):
+        return None  # binary, or markup (HTML/SVG/XML) dressed as text
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            head.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        return "csv"
+    return None
+
+
+def store(upload, *, allowed: set[str], max_bytes: int) -> StoredFile:
+    """Check and store an uploaded file (a Django UploadedFile or any binary file object)."""
+    size = getattr(upload, "size", None)
+    if size is not None and size > max_bytes:
+        raise ValidationError(f"文件过大：最大 {max_bytes // (1024 * 1024)} MB")
+    head = upload.read(2048)
+    upload.seek(0)
+    kind = sniff(head)
+    if kind not in allowed:
+        names = "、".join(KIND_LABELS[k] for k in sorted(allowed))
+        raise ValidationError(f"文件类型不支持：只接受 {names}（按文件内容判断，不看扩展名）")
+    stored_name = f"{secrets.token_hex(16)}.{kind}"
+    target = root() / stored_name
+    digest, written = hashlib.sha256(), 0
+    try:
+        with open(target, "xb") as out:
+            for chunk in iter(lambda: upload.read(CHUNK), b""):
+                written += len(chunk)
+                if written > max_bytes:
+                    raise ValidationError(f"文件过大：最大 {max_bytes // (1024 * 1024)} MB")
+                digest.update(chunk)
+                out.write(chunk)
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise
+    if written == 0:
+        target.unlink(missing_ok=True)
+        raise ValidationError("文件是空的")
+    target.chmod(0o600)
+    return StoredFile(stored_name, kind, CONTENT_TYPES[kind], written, digest.hexdigest())
+
+
+def path_of(stored_name: str) -> Path:
+    if not _NAME.match(stored_name or ""):
+        raise Http404
+    return root() / stored_name
+
+
+def delete(stored_name: str) -> None:
+    path_of(stored_name).unlink(missing_ok=True)
+
+
+def attachment(stored_name: str, download_name: str, content_type: str) -> FileResponse:
+    path = path_of(stored_name)
+    if not path.exists():
+        raise Http404
+    response = FileResponse(open(path, "rb"), as_attachment=True, filename=download_name,
+                            content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store"
+    return response
