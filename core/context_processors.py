@@ -15,6 +15,10 @@ def navigation(request):
         items.append(("党组织", reverse("orgs:tree"), "orgs"))
     if scope.has_any_org_perm("member.view"):
         items.append(("党员", reverse("members:list"), "members"))
+        items.append(("关怀帮扶", reverse("care:list"), "care"))
+        items.append(("组织关系转接", reverse("transfers:list"), "transfers"))
+    if scope.has_any_org_perm("member.change"):
+        items.append(("档案更正申请", reverse("members:corrections"), "corrections"))
     if scope.member_id:
         items.append(("我的档案", reverse("members:detail", args=[scope.member_id]), "me"))
     if scope.has_perm("accounts.manage"):

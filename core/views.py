@@ -37,6 +37,7 @@ class ObjectListView(ScopedMixin, View):
     partial_template = "core/_object_table.html"
     paginate_by = 50
     export_action = None  # e.g. "export": exports need that action on the rows' orgs
+    export_formats: tuple[str, ...] = ("csv",)  # each names an export_<format>(request, queryset)
     breadcrumbs: list = []
     default_order = None
 
@@ -59,8 +60,9 @@ class ObjectListView(ScopedMixin, View):
             queryset = queryset.order_by(sort, "pk")
         elif self.default_order:
             queryset = queryset.order_by(*self.default_order)
-        if request.GET.get("export") == "csv" and self.export_action:
-            return self.export_csv(request, queryset)
+        export = request.GET.get("export")
+        if export in self.export_formats and self.export_action:
+            return getattr(self, f"export_{export}")(request, queryset)
         paginator = Paginator(queryset, self.paginate_by)
         page = paginator.get_page(request.GET.get("page"))
         params = request.GET.copy()
@@ -75,6 +77,7 @@ class ObjectListView(ScopedMixin, View):
             "query_string": params.urlencode(),
             "query_without_sort": urlencode([(k, v) for k, v in params.items() if k != "sort"]),
             "can_export": bool(self.export_action),
+            "export_formats": self.export_formats,
             "breadcrumbs": self.breadcrumbs,
             **self.get_extra_context(),
         }

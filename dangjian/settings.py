@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "accounts",
     "orgs",
     "members",
+    "transfers",
+    "care",
 ]
 
 MIDDLEWARE = [
@@ -223,6 +225,12 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # Audit trail retention: default 365 days, never below 184 (Cybersecurity Law: six months).
 AUDIT_RETENTION_DAYS = max(184, int(os.environ.get("DANGJIAN_AUDIT_RETENTION_DAYS", 365)))
 AUDIT_MIN_RETENTION_DAYS = 184
+
+# Care (关怀帮扶, care.selectors): active members with a current hardship record are due a visit,
+# and so are senior members: this many years' standing (光荣在党50年, counted from the conversion
+# date) or this age. Local practice varies (some places visit from 70 or 75).
+CARE_SENIOR_STANDING_YEARS = int(os.environ.get("DANGJIAN_CARE_STANDING_YEARS", 50))
+CARE_SENIOR_AGE = int(os.environ.get("DANGJIAN_CARE_AGE", 80))
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_PER_PAGE_SIZE = 200

@@ -7,6 +7,8 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("orgs/", include("orgs.urls")),
     path("members/", include("members.urls")),
+    path("care/", include("care.urls")),
+    path("transfers/", include("transfers.urls")),
     path("api/v1/", api.urls),
 ]
 

@@ -72,6 +72,7 @@ def load(rng: random.Random, target: int = 5000) -> dict[int, list[tuple[int, st
                 phone_cipher=provider.encrypt(phone), phone_index=provider.blind_index(phone),
                 phone_masked=mask_phone(phone),
             )
+            member.set_name(member.name)
             if member.applied < adult:
                 member.applied = adult
             rows.append(member)

@@ -1,31 +1,46 @@
 import re
+import unicodedata
 
 import django_filters
 from django.db.models import Q
 
 from core.filters import WithinOrgFilter, raise_invalid
-from members.models import Gender, Member, MemberStatus
+from members.models import Gender, Member, MemberCategory, MemberStatus
 
 ID_LIKE = re.compile(r"\d{15}")
+LATIN_QUERY = re.compile(r"[a-z]+")
+
+
+def prefix_q(field: str, prefix: str, max_length: int) -> Q:
+    """Rows whose lower-case-letter ``field`` starts with ``prefix``, as an index range (like
+    core.scoping.subtree_q): both databases seek it, where a LIKE prefix would need special
+    collations or operator classes."""
+    return Q(**{f"{field}__gte": prefix, f"{field}__lte": prefix + "z" * (max_length - len(prefix))})
 
 
 class MemberFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(label="姓名", method="filter_q")
+    q = django_filters.CharFilter(label="姓名（或拼音、首字母）", method="filter_q")
     within = WithinOrgFilter(path_lookup="org__path")
     status = django_filters.ChoiceFilter(label="党员状态", choices=MemberStatus.choices, empty_label="全部")
     gender = django_filters.ChoiceFilter(label="性别", choices=Gender.choices, empty_label="全部")
+    category = django_filters.ChoiceFilter(label="人员类别", choices=MemberCategory.choices, empty_label="全部")
 
     class Meta:
         model = Member
-        fields = ["q", "within", "status", "gender"]
+        fields = ["q", "within", "status", "gender", "category"]
 
     def filter_q(self, queryset, name, value):
-        """A name fragment. ID numbers are looked up by POST (members.views.member_lookup), so
-        that they never stand in a URL, a browser history or an access log."""
+        """A name fragment, or Latin letters: the start of the name's pinyin initials or full
+        pinyin. ID numbers are looked up by POST (members.views.member_lookup), so that they never
+        stand in a URL, a browser history or an access log."""
         value = value.strip()[:50]
         if not value:
             return queryset
         if ID_LIKE.search(value):
             raise_invalid(self, "q", "身份证号请使用“按身份证号查找”，不要放在搜索框中")
             return queryset.none()
+        latin = unicodedata.normalize("NFKC", value).lower().replace(" ", "")
+        if LATIN_QUERY.fullmatch(latin):
+            # 张秀英 is found by "zxy", "zx", "zhangxiuying", "zhangx" (members.pinyin).
+            return queryset.filter(prefix_q("name_initials", latin, 50) | prefix_q("name_pinyin", latin, 300))
         return queryset.filter(Q(name__contains=value))

@@ -12,6 +12,7 @@ from django.db.models import Q
 from core import idcard
 from core.crypto import get_provider
 from core.models import BaseModel
+from members.pinyin import pinyin_fields
 
 
 class Gender(models.TextChoices):
@@ -56,6 +57,9 @@ class Member(BaseModel):
 
     org = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="members", verbose_name="所在党组织")
     name = models.CharField("姓名", max_length=50, db_index=True)
+    # Derived from the name (members.pinyin), for search by initials or pinyin: set_name().
+    name_initials = models.CharField("姓名首字母", max_length=50, blank=True, editable=False, db_index=True)
+    name_pinyin = models.CharField("姓名拼音", max_length=300, blank=True, editable=False, db_index=True)
     gender = models.CharField("性别", max_length=6, choices=Gender)
     birth_date = models.DateField("出生日期")
     id_number_cipher = models.TextField("身份证号（密文）", editable=False)
@@ -125,6 +129,13 @@ class Member(BaseModel):
 
     def audit_org(self):
         return self.org
+
+    def set_name(self, value: str) -> None:
+        """The name and its pinyin search fields together: every writer of the name calls this
+        (bulk writers too: nothing fills them behind their back)."""
+        self.name = (value or "").strip()
+        for field, derived in pinyin_fields(self.name).items():
+            setattr(self, field, derived)
 
     def set_id_number(self, value: str) -> None:
         number = idcard.validate(value)

@@ -22,7 +22,17 @@ ENDPOINTS = {
     ("get", "/api/v1/orgs/{org_id}/children"),
     ("get", "/api/v1/members"),
     ("get", "/api/v1/members/{member_id}"),
+    ("post", "/api/v1/members"),
+    ("patch", "/api/v1/members/{member_id}"),
+    ("get", "/api/v1/members/{member_id}/records"),
     ("post", "/api/v1/members/lookup"),
+    # transfers/api.py (its scope tests: transfers/tests/test_scope.py)
+    ("get", "/api/v1/transfers"),
+    ("post", "/api/v1/transfers"),
+    ("get", "/api/v1/transfers/{letter_id}"),
+    ("post", "/api/v1/transfers/{letter_id}/accept"),
+    ("post", "/api/v1/transfers/{letter_id}/return"),
+    ("post", "/api/v1/transfers/{letter_id}/cancel"),
 }
 
 
@@ -88,7 +98,7 @@ def test_the_docs_pages_static_files_are_served(db):
 
 
 def _concrete(path: str) -> str:
-    return path.replace("{org_id}", "1").replace("{member_id}", "1")
+    return path.replace("{org_id}", "1").replace("{member_id}", "1").replace("{letter_id}", "1")
 
 
 @pytest.mark.parametrize("headers", [

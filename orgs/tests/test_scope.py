@@ -19,8 +19,10 @@ from accounts.models import Grant, Role, User
 from accounts.scope import ROLE_PERMISSIONS
 from core.testing import ID_NUMBERS, PASSWORD
 from members.models import Member
+from members.tests.test_import import SCOPE_TESTED as IMPORT_URLS  # tested there, 404s included
 from orgs import services
 from orgs.models import AffiliationChange, LeadershipTerm, Org
+from transfers.tests.test_scope import SCOPE_TESTED as TRANSFER_URLS  # tested there, 404s included
 
 PERSONAS = ["sysadmin", "secadmin", "auditor", "city_admin", "a_admin", "b_admin", "secretary",
             "member", "outsider"]
@@ -45,13 +47,28 @@ ORG_PAGES = {  # url name: (permission, query string)
     "orgs:create": ("org.change", ""),
     "orgs:move": ("org.move", ""),
     "orgs:term_create": ("org.change", ""),
+    "members:roster": ("member.view", ""),  # 花名册: the org's own members
 }
 MEMBER_PAGES = {  # url name: (method, permission)
     "members:detail": ("get", "member.view"),
     "members:unmask": ("post", "member.unmask"),
+    "care:member": ("get", "member.view"),  # a member sees the care visits paid to them
+    "members:edit": ("get", "member.change"),
+    "members:document_upload": ("get", "member.change"),
+    "members:correction_create": ("get", "member.own"),  # one's own archive only
+}
+# Archive records, documents and correction requests, by their own ids (members/tests/test_archive.py
+# holds the writes): url name: (method, permission, status when allowed).
+ARCHIVE_PAGES = {
+    "members:record_add": ("get", "member.change", 200),
+    "members:record_edit": ("get", "member.change", 200),
+    "members:record_delete": ("get", "member.change", 200),
+    "members:document_download": ("get", "member.view", 200),
+    "members:document_delete": ("get", "member.change", 200),
+    "members:correction_decide": ("post", "member.change", 302),
 }
 API_ORG_URLS = {"api:org_detail": "org.view", "api:org_children": "org.view"}
-API_MEMBER_URLS = {"api:member_detail": "member.view"}
+API_MEMBER_URLS = {"api:member_detail": "member.view", "api:member_records": "member.view"}
 LIST_URLS = {"orgs:tree", "orgs:list", "members:list", "api:org_list", "api:member_list"}
 
 # Pages without an object id of the org tree: who may open them.
@@ -65,11 +82,22 @@ SYSTEM_PAGES = {
     "accounts:user_list": {"secadmin"},
     "accounts:user_create": {"secadmin"},
     "accounts:user_detail": {"secadmin"},
+    # care (关怀帮扶): for those who manage members; row scope in care/tests/test_care.py
+    "care:list": {"city_admin", "a_admin", "b_admin", "secretary"},
+    "care:visits": {"city_admin", "a_admin", "b_admin", "secretary"},
+    "care:stats": {"city_admin", "a_admin", "b_admin", "secretary"},
+    "care:visit_create": {"city_admin", "a_admin", "b_admin", "secretary"},
+    # the correction requests inbox: whoever may change members somewhere
+    "members:corrections": {"city_admin", "a_admin", "b_admin", "secretary"},
 }
 SYSTEM_POSTS = {"accounts:user_set_active", "accounts:grant_remove", "accounts:logout",
                 "api:token_delete",
                 # exact ID lookups, covered by the search tests below
-                "members:lookup", "api:member_lookup"}
+                "members:lookup", "api:member_lookup",
+                # creation in an org out of scope: members/tests/test_archive.py
+                "api:member_create"}
+# API writes on one member: an empty PATCH changes nothing, so it probes the scope alone.
+API_MEMBER_WRITES = {"api:member_update": "member.change"}
 
 # Reachable without logging in, on purpose.
 PUBLIC = {"accounts:login", "accounts:login_totp", "api:token_create", "api:openapi-json", "api:openapi-view",
@@ -95,6 +123,8 @@ def oracle_orgs(world, persona: str, perm: str = "org.view") -> set[int]:
 
 
 def oracle_members(world, persona: str, perm: str = "member.view") -> set[int]:
+    if perm == "member.own":
+        return {world.members[OWN_MEMBER[persona]].pk} if persona in OWN_MEMBER else set()
     paths = granted_paths(world, persona, perm)
     ids = {m.pk for m in Member.objects.select_related("org")
            if any(m.org.path.startswith(p) for p in paths)}
@@ -173,6 +203,57 @@ def test_every_org_and_member_url_answers_in_scope_200_and_out_of_scope_404(worl
     assert violations == []
 
 
+def _archive_objects(world) -> dict[int, tuple]:
+    """One position, one document and one correction request in every member's archive."""
+    from members import services as member_services
+    from members.models import CorrectionRequest
+    from members.tests.test_archive import png_upload
+
+    objects = {}
+    for member in Member.objects.all():
+        position = member_services.position_add(actor=world.users["city_admin"], member=member,
+                                                data={"title": "委员", "started": "2015-01-01"})
+        document = member_services.document_add(actor=world.users["city_admin"], member=member,
+                                                 upload=png_upload(), title="扫描件")
+        correction = CorrectionRequest.objects.create(member=member, field_name="native_place",
+                                                      requested_value="天津")
+        objects[member.pk] = (position, document, correction)
+    return objects
+
+
+def _archive_url(name: str, member_pk: int, objects: tuple) -> str:
+    position, document, correction = objects
+    args = {
+        "members:record_add": [member_pk, "position"],
+        "members:record_edit": [member_pk, "position", position.pk],
+        "members:record_delete": [member_pk, "position", position.pk],
+        "members:document_download": [document.pk],
+        "members:document_delete": [document.pk],
+        "members:correction_decide": [correction.pk],
+    }[name]
+    return reverse(name, args=args)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_archive_record_document_and_correction_urls_answer_by_the_oracle(world, persona):
+    objects = _archive_objects(world)
+    client = world.client(persona)
+    violations = []
+    for name, (method, perm, allowed_status) in ARCHIVE_PAGES.items():
+        allowed = oracle_members(world, persona, perm)
+        for member_pk, owned in objects.items():
+            status = getattr(client, method)(_archive_url(name, member_pk, owned)).status_code
+            expected = allowed_status if member_pk in allowed else 404
+            if status != expected:
+                violations.append((name, member_pk, status, expected))
+    # A record named under another member's id is not found either.
+    a1, b1 = world.members["a1_member"].pk, world.members["b1_member"].pk
+    foreign = reverse("members:record_edit", args=[a1, "position", objects[b1][0].pk])
+    if client.get(foreign).status_code != 404:
+        violations.append(("record under another member", a1))
+    assert violations == []
+
+
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_every_api_operation_with_an_id_answers_by_the_oracle(world, persona):
     client = api_client(persona)
@@ -187,6 +268,19 @@ def test_every_api_operation_with_an_id_answers_by_the_oracle(world, persona):
         allowed = oracle_members(world, persona, perm)
         for pk in list(Member.objects.values_list("pk", flat=True)) + [nonexistent_pk(Member)]:
             status = client.get(reverse(name, args=[pk])).status_code
+            if status != (200 if pk in allowed else 404):
+                violations.append((name, pk, status))
+    assert violations == []
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_every_api_write_with_a_member_id_answers_by_the_oracle(world, persona):
+    client = api_client(persona)
+    violations = []
+    for name, perm in API_MEMBER_WRITES.items():
+        allowed = oracle_members(world, persona, perm)
+        for pk in list(Member.objects.values_list("pk", flat=True)) + [nonexistent_pk(Member)]:
+            status = client.patch(reverse(name, args=[pk]), {}, content_type="application/json").status_code
             if status != (200 if pk in allowed else 404):
                 violations.append((name, pk, status))
     assert violations == []
@@ -540,8 +634,9 @@ def _url_names(patterns, namespace=""):
 
 
 def test_every_url_pattern_is_in_the_scope_matrix_or_explicitly_public():
-    covered = (set(ORG_PAGES) | set(MEMBER_PAGES) | set(API_ORG_URLS) | set(API_MEMBER_URLS)
-               | LIST_URLS | set(SYSTEM_PAGES) | SYSTEM_POSTS)
+    covered = (set(ORG_PAGES) | set(MEMBER_PAGES) | set(ARCHIVE_PAGES) | set(API_ORG_URLS) | set(API_MEMBER_URLS)
+               | set(API_MEMBER_WRITES)
+               | LIST_URLS | set(SYSTEM_PAGES) | SYSTEM_POSTS | TRANSFER_URLS | IMPORT_URLS)
     names = set(_url_names(get_resolver().url_patterns))
     uncovered = names - covered - PUBLIC
     assert uncovered == set(), f"views without scope tests: {sorted(uncovered)}"

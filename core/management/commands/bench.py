@@ -16,7 +16,9 @@ class Command(BaseCommand):
             "测量子树党员数、区管理员的党员列表第一页和组织树计数的耗时")
 
     def add_arguments(self, parser):
-        parser.add_argument("benchmark", choices=["tree"])
+        parser.add_argument("benchmark", choices=["tree", "import"],
+                            help="tree：组织树读取；import：花名册导入导出（core/bench_import.py）")
+        parser.add_argument("--rows", type=int, default=100_000, help="import：花名册行数")
         parser.add_argument("--orgs", type=int, default=60_000, help="党组织数（约数）")
         parser.add_argument("--members", type=int, default=1_000_000, help="党员数")
         parser.add_argument("--repeat", type=int, default=5, help="每项测量的次数")
@@ -35,6 +37,8 @@ class Command(BaseCommand):
             bench.check_database()
         except bench.BenchRefused as exc:
             raise CommandError(str(exc)) from exc
+        if options["benchmark"] == "import":
+            return self.run_import(options["rows"], as_json, log)
         with acting_as(None, channel="cli"):
             report = self.run(orgs, members, repeat, explain, log)
             if drop:
@@ -44,6 +48,23 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
         else:
             self.print_report(report)
+
+    def run_import(self, rows, as_json, log) -> None:
+        from core import bench_import
+
+        if rows < 1:
+            raise CommandError("--rows 须为正数。")
+        with acting_as(None, channel="cli"):
+            report = bench_import.run(rows, log=log)
+        if as_json:
+            self.stdout.write(json.dumps(report, ensure_ascii=False, indent=2))
+            return
+        write = self.stdout.write
+        write(f"数据库：{report['version']}；花名册 {report['rows']} 行（{report['file_mb']} MB .xlsx）")
+        write(f"首次导入 {report['import_s']} 秒（预览 {report['preview_s']} + 确认 {report['commit_s']}），新建 {report['created']} 名")
+        write(f"再次导入 {report['reimport_s']} 秒（预览 {report['reimport_preview_s']} + 确认 {report['reimport_commit_s']}），更新 {report['updated']} 名")
+        write(f"导出 Excel {report['export_s']} 秒（{report['exported']} 行，{report['export_mb']} MB）")
+        write(f"峰值内存（RSS）：{report['peak_rss_mb']} MB")
 
     def run(self, orgs, members, repeat, explain, log) -> bench.Report:
         build_seconds = bench.prepare(orgs, members, log=log)

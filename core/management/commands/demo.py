@@ -8,11 +8,13 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from accounts import demo as accounts_demo
+from care import demo as care_demo
 from core import audit
 from core.context import acting_as
 from members import demo as members_demo
 from orgs import demo as orgs_demo
 from orgs.models import Org
+from transfers import demo as transfers_demo
 
 
 class Command(BaseCommand):
@@ -38,6 +40,8 @@ class Command(BaseCommand):
             orgs_demo.load(rng)
             names = members_demo.load(rng, target=members)
             orgs_demo.load_terms(rng, names)
+            care_demo.load(rng)
+            transfers_demo.load(rng)
             accounts_demo.load()
             audit.record("demo.load", changes={"orgs": Org.objects.count(), "members": members})
         self.stdout.write(self.style.SUCCESS(f"演示数据已载入，用时 {time.monotonic() - started:.1f} 秒。"))

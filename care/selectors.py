@@ -1,0 +1,171 @@
+"""Reads for care: who is due a visit (困难党员, 老党员), visits, counts per org subtree.
+
+The thresholds are settings (CARE_SENIOR_STANDING_YEARS, CARE_SENIOR_AGE). Both become one cutoff
+date each, so the database answers "50 years' standing" and "aged 80" by comparing a column with
+a date: the same answer as ``Member.standing_years()`` and ``Member.age()``, without a loop."""
+
+from datetime import date
+
+from django.conf import settings
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+)
+from django.utils import timezone
+
+from accounts.scope import get_scope
+from care.models import CareVisit
+from core.scoping import minimal_paths, subtrees_q
+from members.models import ACTIVE_STATUSES, Hardship, Member
+from orgs.models import Org
+
+REASONS = {
+    "hardship": "困难党员",
+    "standing": "光荣在党{years}年",
+    "age": "{age}岁以上老党员",
+}
+
+
+def reason_labels() -> dict[str, str]:
+    return {
+        "hardship": REASONS["hardship"],
+        "standing": REASONS["standing"].format(years=settings.CARE_SENIOR_STANDING_YEARS),
+        "age": REASONS["age"].format(age=settings.CARE_SENIOR_AGE),
+    }
+
+
+def years_before(day: date, years: int) -> date:
+    """The same calendar day ``years`` earlier; 29 February becomes the 28th."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
+def reason_qs(today: date | None = None) -> dict[str, Q]:
+    """Each reason for care as a condition on a member row."""
+    today = today or timezone.localdate()
+    return {
+        "hardship": Q(Exists(Hardship.objects.filter(member=OuterRef("pk"), resolved__isnull=True))),
+        # standing_years() >= N  <=>  converted on or before the same day N years ago
+        "standing": Q(converted__lte=years_before(today, settings.CARE_SENIOR_STANDING_YEARS)),
+        # age() >= N  <=>  born on or before the same day N years ago
+        "age": Q(birth_date__lte=years_before(today, settings.CARE_SENIOR_AGE)),
+    }
+
+
+def year_range(year: int) -> tuple[date, date]:
+    return date(year, 1, 1), date(year, 12, 31)
+
+
+def visited_in(year: int):
+    """Condition on a member row: at least one visit in ``year``."""
+    return Exists(CareVisit.objects.filter(member=OuterRef("pk"), visited__range=year_range(year)))
+
+
+def managed_members(user, action: str = "view"):
+    """Members of the orgs the user manages. ``visible_to`` also lets a member see their own
+    record; care lists are for those who look after members, so the org grants alone count."""
+    scope = get_scope(user)
+    return Member.objects.visible_to(user, action).filter(scope.org_q("org__path", f"member.{action}"))
+
+
+def managed_visits(user):
+    scope = get_scope(user)
+    return CareVisit.objects.visible_to(user).filter(scope.org_q("member__org__path", "member.view"))
+
+
+def flagged_members(user, *, today: date | None = None, action: str = "view"):
+    """Active members due care, within the orgs the user manages."""
+    reasons = reason_qs(today)
+    any_reason = reasons["hardship"] | reasons["standing"] | reasons["age"]
+    return managed_members(user, action).filter(status__in=ACTIVE_STATUSES).filter(any_reason)
+
+
+def with_reasons(queryset, *, today: date | None = None):
+    """Each row's reasons (for the list's column) and its last visit."""
+    reasons = reason_qs(today)
+    last_visit = CareVisit.objects.filter(member=OuterRef("pk")).order_by("-visited").values("visited")[:1]
+    return queryset.annotate(
+        in_hardship=ExpressionWrapper(reasons["hardship"], output_field=BooleanField()),
+        long_standing=ExpressionWrapper(reasons["standing"], output_field=BooleanField()),
+        elderly=ExpressionWrapper(reasons["age"], output_field=BooleanField()),
+        last_visited=Subquery(last_visit),
+    )
+
+
+def member_reasons(member: Member, today: date | None = None) -> list[str]:
+    """The reasons for one member, in Python (the member page: one row, no query needed but one)."""
+    today = today or timezone.localdate()
+    labels = reason_labels()
+    found = []
+    if member.hardships.filter(resolved__isnull=True).exists():
+        found.append(labels["hardship"])
+    standing = member.standing_years(today)
+    if standing is not None and standing >= settings.CARE_SENIOR_STANDING_YEARS:
+        found.append(labels["standing"])
+    if member.age(today) >= settings.CARE_SENIOR_AGE:
+        found.append(labels["age"])
+    return found
+
+
+def visit_candidates(user, *, include: int | None = None):
+    """Whom the visit form offers: the flagged members the user may record visits for, and the
+    one member the form was opened for (any active member in scope)."""
+    reasons = reason_qs()
+    wanted = reasons["hardship"] | reasons["standing"] | reasons["age"]
+    if include is not None:
+        wanted |= Q(pk=include)
+    return (
+        managed_members(user, "change").filter(status__in=ACTIVE_STATUSES).filter(wanted)
+        .select_related("org").order_by("org__path", "name_pinyin", "pk")
+    )
+
+
+def stats_roots(user) -> list[Org]:
+    """The top orgs of the user's member.view grants."""
+    paths = minimal_paths(get_scope(user).paths_for("member.view"))
+    return list(Org.objects.filter(path__in=paths).order_by("path"))
+
+
+def year_counts(orgs, *, user, year: int) -> dict[int, dict]:
+    """Per org subtree, for ``year``: members due care, how many of them were visited, visits,
+    and the money given. Grouped by org path in the database, summed per subtree here (as
+    orgs.selectors.subtree_counts does): two queries per tree depth."""
+    empty = {"flagged": 0, "visited": 0, "visits": 0, "amount": 0}
+    result = {o.pk: dict(empty) for o in orgs}
+    by_depth: dict[int, list[Org]] = {}
+    for org in orgs:
+        by_depth.setdefault(len(org.path), []).append(org)
+    for length, group in by_depth.items():
+        paths = {o.path: o.pk for o in group}
+        flagged_rows = (
+            flagged_members(user).filter(subtrees_q("org__path", paths))
+            .order_by().values("org__path")
+            .annotate(n=Count("id"), seen_n=Count("id", filter=Q(visited_in(year))))
+            .values_list("org__path", "n", "seen_n")
+        )
+        for org_path, n, seen_n in flagged_rows:
+            row = result.get(paths.get(org_path[:length]))
+            if row is not None:
+                row["flagged"] += n
+                row["visited"] += seen_n
+        visit_rows = (
+            managed_visits(user).filter(subtrees_q("member__org__path", paths), visited__range=year_range(year))
+            .order_by().values("member__org__path").annotate(n=Count("id"), total=Sum("amount"))
+            .values_list("member__org__path", "n", "total")
+        )
+        for org_path, n, total in visit_rows:
+            row = result.get(paths.get(org_path[:length]))
+            if row is not None:
+                row["visits"] += n
+                row["amount"] += total or 0
+    for row in result.values():
+        row["pending"] = row["flagged"] - row["visited"]
+    return result

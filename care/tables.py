@@ -1,0 +1,36 @@
+from django.utils import timezone
+
+from care import selectors
+from core.tables import Column, Table
+
+
+def _reasons(member) -> str:
+    labels = selectors.reason_labels()
+    flags = (("hardship", "in_hardship"), ("standing", "long_standing"), ("age", "elderly"))
+    return "、".join(labels[key] for key, attr in flags if getattr(member, attr, False))
+
+
+def _standing(member):
+    return member.standing_years(timezone.localdate())
+
+
+FlaggedMemberTable = Table(columns=(
+    Column("姓名", "name", order_by="name_pinyin"),
+    Column("性别", "gender"),
+    Column("年龄", lambda m: m.age(timezone.localdate()), order_by="birth_date"),
+    Column("党龄", lambda m: "" if _standing(m) is None else _standing(m), order_by="converted"),
+    Column("关怀原因", _reasons),
+    Column("所在党组织", "org.name", order_by="org__path"),
+    Column("最近走访", "last_visited", order_by="last_visited"),
+))
+
+CareVisitTable = Table(columns=(
+    Column("走访日期", "visited", order_by="visited"),
+    Column("党员", "member.name", linkify=True),
+    Column("所在党组织", "member.org.name"),
+    Column("走访类型", "occasion"),
+    Column("走访人", "visitors"),
+    Column("慰问内容", "gifts"),
+    Column("慰问金（元）", "amount", order_by="amount"),
+    Column("记录人", lambda v: str(v.recorded_by or "")),
+))

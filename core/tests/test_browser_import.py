@@ -1,0 +1,72 @@
+"""Headless Chromium: a district admin uploads a roster with bad rows, reads the preview and the
+error report, fixes the file, uploads it again, commits, and finds the members in the list.
+
+Screenshots land in test-artifacts/ (desktop and phone) for a person to look at."""
+
+import csv
+import io
+
+import pytest
+
+from core.tests import test_browser as shared
+from core.tests.test_browser import ARTIFACTS, VIEWPORTS, _login
+from members.models import Member
+from members.tests.test_import import person, xlsx
+
+# The browser, the world and the skip-unless-chromium marks of the core browser test.
+browser, browser_world, pytestmark = shared.browser, shared.browser_world, shared.pytestmark
+
+
+@pytest.mark.parametrize("viewport", ["desktop", "phone"])
+def test_a_roster_with_bad_rows_is_fixed_and_imported(live_server, browser_world, browser, viewport, tmp_path):
+    ARTIFACTS.mkdir(exist_ok=True)
+    context = browser.new_context(viewport=VIEWPORTS[viewport], locale="zh-CN", accept_downloads=True)
+    page = context.new_page()
+    base = live_server.url
+    _login(page, base, "a_admin")
+
+    rows = [person(1), person(2, 性别="女"), person(3, 所在党组织="HX01B01"), person(4)]
+    bad = tmp_path / "花名册.xlsx"
+    bad.write_bytes(xlsx(rows))
+    page.goto(f"{base}/members/")
+    page.click("text=导入花名册")
+    page.set_input_files("input[name=file]", str(bad))
+    page.click("button:text('上传并预览')")
+    # The page starts the parse itself (htmx on load) and polls the progress until it reloads.
+    page.wait_for_selector("#batch-summary", timeout=15_000)
+    summary = page.locator("#batch-summary").inner_text()
+    assert "共 4 行" in summary and "有错误 2 行" in summary
+    assert page.locator("#commit").is_disabled()
+    table = page.locator("#outcomes").inner_text()
+    assert "性别“女”与身份证号不一致" in table
+    assert "所在党组织“HX01B01”不存在或不在您的管理范围内" in table
+    page.screenshot(path=ARTIFACTS / f"import-errors-{viewport}.png", full_page=True)
+
+    with page.expect_download() as info:
+        page.click("#error-report")
+    report = info.value.path().read_text(encoding="utf-8-sig")
+    lines = list(csv.reader(io.StringIO(report)))
+    assert lines[0] == ["行号", "姓名", "问题"]
+    assert [line[:2] for line in lines[1:]] == [["3", "刘洋2"], ["4", "刘洋3"]]
+
+    rows[1]["性别"], rows[2]["所在党组织"] = "男", "HP01B01"
+    fixed = tmp_path / "花名册-修正.xlsx"
+    fixed.write_bytes(xlsx(rows))
+    page.goto(f"{base}/members/import/")
+    page.set_input_files("input[name=file]", str(fixed))
+    page.click("button:text('上传并预览')")
+    page.wait_for_selector("#batch-summary", timeout=15_000)
+    assert "有错误 0 行" in page.locator("#batch-summary").inner_text()
+    assert page.locator("#commit").is_enabled()
+    page.screenshot(path=ARTIFACTS / f"import-preview-{viewport}.png", full_page=True)
+    page.click("#commit")
+    page.wait_for_selector("text=导入完成：新建 4 名，更新 0 名党员")
+    page.screenshot(path=ARTIFACTS / f"import-done-{viewport}.png", full_page=True)
+
+    page.goto(f"{base}/members/?q=刘洋")
+    assert "共 4 条" in page.locator("#list-body").inner_text()
+    page.screenshot(path=ARTIFACTS / f"import-members-{viewport}.png", full_page=True)
+    assert Member.objects.filter(name__startswith="刘洋").count() == 4
+    if viewport == "phone":
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    context.close()

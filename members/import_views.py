@@ -1,0 +1,169 @@
+"""Roster import pages (导入花名册): upload, preview with per-row outcomes, confirm, error report;
+and the member list's .xlsx export. A batch is its uploader's own: anyone else gets 404."""
+
+import io
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from accounts.scope import get_scope
+from core import audit
+from core.views import MAX_EXPORT_ROWS
+from members import importing
+from members.models import ImportBatch
+from orgs.models import Org
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+RUNNING = (ImportBatch.Status.PENDING, ImportBatch.Status.PARSING, ImportBatch.Status.COMMITTING)
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label="花名册文件", help_text="Excel（.xlsx）或 CSV（UTF-8 或 GB18030），不超过 10 MB")
+    org = forms.CharField(label="默认党组织代码", required=False, max_length=32,
+                          help_text="文件中没有“所在党组织”列时，全部导入到这个党组织")
+
+
+def _require_importer(user) -> None:
+    if not get_scope(user).has_any_org_perm("member.change"):
+        raise Http404
+
+
+def _batch(request, pk) -> ImportBatch:
+    return get_object_or_404(ImportBatch.objects.visible_to(request.user).select_related("org"), pk=pk)
+
+
+def _crumbs(*tail):
+    return [("党员", reverse("members:list")), ("导入花名册", reverse("members:import")), *tail]
+
+
+@login_required
+def import_start(request):
+    _require_importer(request.user)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        org = None
+        code = form.cleaned_data["org"].strip().upper()
+        if code:
+            org = Org.objects.visible_to(request.user).filter(code=code).first()
+            if org is None:
+                form.add_error("org", "组织不存在或不在您的管理范围内")
+        if not form.errors:
+            upload = form.cleaned_data["file"]
+            try:
+                batch = importing.batch_upload(actor=request.user, upload=upload, file_name=upload.name,
+                                               default_org=org)
+            except ValidationError as exc:
+                form.add_error("file", exc.messages)
+            else:
+                return redirect("members:import_detail", pk=batch.pk)
+    batches = ImportBatch.objects.visible_to(request.user).select_related("org")[:20]
+    return render(request, "members/import_start.html", {
+        "title": "导入花名册", "form": form, "batches": batches, "columns": importing.LAYOUT,
+        "breadcrumbs": _crumbs()[:1] + [("导入花名册", None)],
+    }, status=400 if form.errors else 200)
+
+
+@login_required
+def import_detail(request, pk):
+    batch = _batch(request, pk)
+    page = Paginator(batch.outcomes, 50).get_page(request.GET.get("page"))
+    return render(request, "members/import_detail.html", {
+        "title": f"导入：{batch.file_name}", "batch": batch, "page": page, "running": batch.status in RUNNING,
+        "breadcrumbs": _crumbs((batch.file_name, None)),
+    })
+
+
+@login_required
+def import_progress(request, pk):
+    """Polled every second by the preview page (htmx); when the work is done it asks for a
+    reload so the page shows the outcome."""
+    batch = _batch(request, pk)
+    if not request.htmx:
+        return redirect("members:import_detail", pk=batch.pk)
+    response = render(request, "members/import_progress.html", {"batch": batch, "running": batch.status in RUNNING})
+    if batch.status not in RUNNING:
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@login_required
+@require_POST
+def import_run(request, pk):
+    """Parse the file and check every row. The page starts this once on load (htmx) and polls
+    the progress meanwhile; without JavaScript it is a button and the page reloads when done."""
+    batch = _batch(request, pk)
+    importing.batch_preview(actor=request.user, batch=batch)
+    if request.htmx:
+        return HttpResponse(status=204)
+    return redirect("members:import_detail", pk=batch.pk)
+
+
+@login_required
+@require_POST
+def import_commit(request, pk):
+    batch = _batch(request, pk)
+    try:
+        batch = importing.batch_commit(actor=request.user, batch=batch)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        if batch.status == ImportBatch.Status.COMMITTED:
+            messages.success(request, f"导入完成：新建 {batch.created_rows} 名，更新 {batch.updated_rows} 名党员")
+        else:
+            messages.error(request, batch.message)
+    return redirect("members:import_detail", pk=batch.pk)
+
+
+@login_required
+@require_POST
+def import_discard(request, pk):
+    batch = _batch(request, pk)
+    importing.batch_discard(actor=request.user, batch=batch)
+    messages.info(request, "已放弃这次导入")
+    return redirect("members:import")
+
+
+@login_required
+def import_report(request, pk):
+    """The error rows as a CSV with BOM (row number, name, reasons), for the person fixing the file."""
+    batch = _batch(request, pk)
+    with transaction.atomic():
+        audit.record("member.import.report", obj=batch, org=batch.org, changes={"errors": batch.error_rows})
+    response = HttpResponse(importing.error_report_csv(batch), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="import-{batch.pk}-errors.csv"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+class MemberXlsxExport:
+    """``export=xlsx`` on the member list: the filtered, scoped list in the roster layout, ID and
+    phone numbers masked, audited like the CSV export."""
+
+    export_formats = ("csv", "xlsx")
+
+    def export_xlsx(self, request, queryset):
+        queryset = self.scope_export(queryset)
+        total = queryset.count()
+        if total > MAX_EXPORT_ROWS:
+            messages.error(request, f"导出行数 {total} 超过上限 {MAX_EXPORT_ROWS}，请先筛选")
+            return redirect(request.path)
+        out = io.BytesIO()
+        importing.export_xlsx(queryset, out)
+        with transaction.atomic():
+            audit.record("export", object_type="members.member", changes={
+                "rows": total, "filters": request.GET.urlencode()[:500], "format": "xlsx"})
+        response = HttpResponse(out.getvalue(), content_type=XLSX_TYPE)
+        stamp = timezone.localtime().strftime("%Y%m%d%H%M")
+        response["Content-Disposition"] = f'attachment; filename="member-{stamp}.xlsx"'
+        response["Cache-Control"] = "no-store"
+        return response

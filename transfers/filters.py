@@ -1,0 +1,60 @@
+import django_filters
+from django.db.models import Q
+
+from accounts.scope import get_scope
+from core.filters import WithinOrgFilter
+from transfers.models import Letter, LetterKind, LetterState, MobileCertificate
+
+
+class LetterFilterSet(django_filters.FilterSet):
+    """Shared by the list page and the API. ``direction`` is relative to the user's scope."""
+
+    q = django_filters.CharFilter(label="姓名或编号", method="filter_q")
+    direction = django_filters.ChoiceFilter(
+        label="方向", method="filter_direction", empty_label="全部",
+        choices=[("out", "转出"), ("in", "转入")])
+    state = django_filters.ChoiceFilter(label="状态", choices=LetterState.choices, empty_label="全部")
+    kind = django_filters.ChoiceFilter(label="类别", choices=LetterKind.choices, empty_label="全部")
+    year = django_filters.NumberFilter(label="年度", method="filter_year", min_value=2000, max_value=2100)
+
+    class Meta:
+        model = Letter
+        fields = ["q", "direction", "state", "kind", "year"]
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()[:50]
+        if not value:
+            return queryset
+        return queryset.filter(Q(member__name__contains=value) | Q(number__contains=value))
+
+    def filter_direction(self, queryset, name, value):
+        scope = get_scope(getattr(self.request, "user", None))
+        lookup = "from_org__path" if value == "out" else "to_org__path"
+        return queryset.filter(scope.org_q(lookup, "member.view"))
+
+    def filter_year(self, queryset, name, value):
+        return queryset.filter(issued_on__year=int(value))
+
+
+class CertificateFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="姓名或编号", method="filter_q")
+    within = WithinOrgFilter(path_lookup="member__org__path")
+    expired = django_filters.BooleanFilter(label="已过期", method="filter_expired")
+
+    class Meta:
+        model = MobileCertificate
+        fields = ["q", "within", "expired"]
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()[:50]
+        if not value:
+            return queryset
+        return queryset.filter(Q(member__name__contains=value) | Q(number__contains=value))
+
+    def filter_expired(self, queryset, name, value):
+        from datetime import date
+
+        if value is None:
+            return queryset
+        return queryset.filter(valid_until__lt=date.today()) if value else queryset.filter(
+            valid_until__gte=date.today())
