@@ -108,3 +108,30 @@ def make_world() -> World:
         group_a1=orgs["HP01B01G1"], branch_a2=orgs["HP01B02"], district_b=orgs["HX"],
         branch_b1=orgs["HX01B01"], members=members, users=users,
     )
+
+
+def run_in_threads(count: int, target):
+    """Run ``target(i)`` in ``count`` threads released together (a barrier), each on its own
+    database connection; return (results, exceptions). For PostgreSQL concurrency tests."""
+    import threading
+
+    from django.db import connections
+
+    barrier = threading.Barrier(count)
+    errors, results = [], []
+
+    def worker(i):
+        try:
+            barrier.wait()
+            results.append(target(i))
+        except Exception as exc:  # collected and asserted by the caller
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results, errors

@@ -3,18 +3,17 @@
 SQLite serialises writers with IMMEDIATE transactions; these tests only mean something where
 writers really run side by side, so they skip elsewhere."""
 
-import threading
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
+from django.db import connection
 
 from accounts.models import Grant, Role
 from accounts.services import admin_grant
 from core import audit
 from core.context import acting_as
 from core.models import AuditEntry
-from core.testing import make_user, make_world
+from core.testing import make_user, make_world, run_in_threads
 from orgs import services as org_services
 from orgs.models import Org
 
@@ -26,25 +25,6 @@ def _needs_postgres():
         pytest.skip("concurrency tests run on PostgreSQL")
 
 
-def _run_threads(count, target):
-    barrier = threading.Barrier(count)
-    errors, results = [], []
-
-    def worker(i):
-        try:
-            barrier.wait()
-            results.append(target(i))
-        except Exception as exc:  # collected and asserted by the test
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results, errors
 
 
 def test_twenty_concurrent_writers_leave_one_unbroken_audit_chain():
@@ -62,7 +42,7 @@ def test_twenty_concurrent_writers_leave_one_unbroken_audit_chain():
                                         unit_name=f"单位{i}-{j}")
         return i
 
-    results, errors = _run_threads(20, write)
+    results, errors = run_in_threads(20, write)
     assert errors == [] and len(results) == 20
     assert AuditEntry.objects.count() == before + 100
     seqs = list(AuditEntry.objects.order_by("seq").values_list("seq", flat=True))
@@ -80,7 +60,7 @@ def test_two_administrator_roles_granted_at_once_to_one_person_exactly_one_wins(
 
     for _ in range(5):
         Grant.objects.filter(user=person).delete()
-        results, errors = _run_threads(2, grant)
+        results, errors = run_in_threads(2, grant)
         assert len(results) == 1, errors
         assert all(isinstance(e, ValidationError) for e in errors)
         assert Grant.objects.filter(user=person).count() == 1

@@ -2,16 +2,15 @@
 (reliability.md C1): exactly one wins, the member moves once, one audit entry. The letter row is
 locked (select_for_update) and its state checked inside the lock."""
 
-import threading
 from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
+from django.db import connection
 
 from core.context import acting_as
 from core.models import AuditEntry
-from core.testing import make_world
+from core.testing import make_world, run_in_threads
 from members.models import Member, MemberEvent
 from transfers import services
 from transfers.models import Letter, LetterState
@@ -19,25 +18,6 @@ from transfers.models import Letter, LetterState
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def _run_threads(count, target):
-    barrier = threading.Barrier(count)
-    errors, results = [], []
-
-    def worker(i):
-        try:
-            barrier.wait()
-            results.append(target(i))
-        except Exception as exc:  # collected and asserted by the test
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results, errors
 
 
 def test_two_concurrent_accepts_of_one_letter_exactly_one_wins():
@@ -59,7 +39,7 @@ def test_two_concurrent_accepts_of_one_letter_exactly_one_wins():
             with acting_as(user, channel="web"):
                 return services.letter_accept(actor=user, letter=Letter.objects.get(pk=letter.pk))
 
-        results, errors = _run_threads(2, accept)
+        results, errors = run_in_threads(2, accept)
         assert len(results) == 1, errors
         assert len(errors) == 1 and isinstance(errors[0], ValidationError), errors
         assert "已接收，不能接收" in " ".join(errors[0].messages)
@@ -84,6 +64,6 @@ def test_concurrent_issues_get_distinct_serial_numbers():
             return services.letter_issue(actor=actor, member=member, to_org=target, dues_paid_until=date.today(),
                                          valid_until=date.today() + timedelta(days=30), reason="并发")
 
-    results, errors = _run_threads(4, issue)
+    results, errors = run_in_threads(4, issue)
     assert errors == [] and len(results) == 4
     assert sorted(Letter.objects.values_list("serial", flat=True)) == [1, 2, 3, 4]
