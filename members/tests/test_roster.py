@@ -126,3 +126,4 @@ def test_sixty_members_print_on_three_a4_landscape_pages_with_the_header_on_each
     assert page.locator("table.roster thead").evaluate("e => getComputedStyle(e).display") == "table-header-group"
     page.screenshot(path=ARTIFACTS / "roster-print.png", full_page=True)
     assert not [e for e in errors if "script" in e], errors
+    context.close()
