@@ -14,12 +14,12 @@ $(STAMP): pyproject.toml requirements.lock
 
 install: $(STAMP)
 
-# Install, migrate, load the demo city once (later runs keep what was entered), serve.
+# Install, migrate, load the demo city once (later runs keep what was entered), serve (web + task worker).
 run: install
 	$(BIN)/dangjian migrate --noinput
 	$(BIN)/dangjian demo --if-empty
 	$(BIN)/dangjian collectstatic --noinput --verbosity 0
-	$(BIN)/gunicorn dangjian.wsgi --bind 127.0.0.1:8000 --workers 2 --threads 4 --access-logfile -
+	BIN=$(BIN) sh scripts/serve.sh
 
 # The whole suite: unit, integration and headless-Chromium tests. DATABASE_URL selects PostgreSQL.
 test: install

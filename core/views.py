@@ -98,7 +98,7 @@ class ObjectListView(ScopedMixin, View):
         writer = csv.writer(response)
         writer.writerow([c.header for c in columns])
         for obj in queryset.iterator(chunk_size=2000):
-            writer.writerow([_csv_safe(c.value(obj)) for c in columns])
+            writer.writerow([csv_safe(c.value(obj)) for c in columns])
         audit.record(
             "export", object_type=self.model._meta.label_lower,
             changes={"rows": total, "filters": request.GET.urlencode()[:500], "format": "csv"},
@@ -111,7 +111,7 @@ class ObjectListView(ScopedMixin, View):
         return queryset & self.model.objects.visible_to(self.request.user, self.export_action)
 
 
-def _csv_safe(value) -> str:
+def csv_safe(value) -> str:
     """Neutralise spreadsheet formulas (CSV injection)."""
     text = "" if value is None else str(value)
     if text[:1] in ("=", "+", "-", "@", "\t", "\r"):

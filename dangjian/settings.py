@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "django_filters",
     "treebeard",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "core",
     "accounts",
     "orgs",
@@ -153,6 +155,17 @@ PASSWORD_MAX_AGE_DAYS = 90
 if TESTING:
     # Fast hashing in tests only; production keeps Django's default (PBKDF2-SHA256).
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Background work (django-tasks): long jobs such as roster imports run on `dangjian db_worker`
+# (started beside the web server by `make run`), their state in the database. Tests run tasks at
+# once in the calling thread unless a test asks for the database backend.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend" if TESTING
+        else "django_tasks_db.DatabaseBackend",
+    },
+    "database": {"BACKEND": "django_tasks_db.DatabaseBackend"},
+}
 
 # Login policy (等保 level 3).
 LOGIN_FAILURE_LIMIT = 5

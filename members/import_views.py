@@ -18,8 +18,8 @@ from django.views.decorators.http import require_POST
 from accounts.scope import get_scope
 from core import audit
 from core.views import MAX_EXPORT_ROWS
-from members import importing
-from members.models import ImportBatch
+from members import importing, tasks
+from members.models import ImportBatch, Member
 from orgs.models import Org
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -64,6 +64,7 @@ def import_start(request):
             except ValidationError as exc:
                 form.add_error("file", exc.messages)
             else:
+                tasks.import_check.enqueue(batch.pk)
                 return redirect("members:import_detail", pk=batch.pk)
     batches = ImportBatch.objects.visible_to(request.user).select_related("org")[:20]
     return render(request, "members/import_start.html", {
@@ -72,24 +73,43 @@ def import_start(request):
     }, status=400 if form.errors else 200)
 
 
+FILTERS = {"": "全部行", "error": "仅错误行", "create": "仅新建", "update": "仅更新"}
+COMMIT_ROWS_PER_SECOND = 2500  # measured by `dangjian bench import`; only for the time estimate
+
+
 @login_required
 def import_detail(request, pk):
     batch = _batch(request, pk)
-    page = Paginator(batch.outcomes, 50).get_page(request.GET.get("page"))
+    shown = request.GET.get("show", "")
+    rows = batch.rows.order_by("ok", "number")
+    if shown in ("error", "create", "update"):
+        rows = rows.filter(action=shown)
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
     return render(request, "members/import_detail.html", {
         "title": f"导入：{batch.file_name}", "batch": batch, "page": page, "running": batch.status in RUNNING,
-        "breadcrumbs": _crumbs((batch.file_name, None)),
+        "filters": FILTERS, "shown": shown if shown in FILTERS else "",
+        "remaining": _remaining_seconds(batch), "breadcrumbs": _crumbs((batch.file_name, None)),
     })
+
+
+def _remaining_seconds(batch: ImportBatch) -> int | None:
+    """The commit writes in one transaction, which no other connection can watch on SQLite: the
+    page shows an estimate from the row count instead of a measured percentage."""
+    if batch.status != ImportBatch.Status.COMMITTING or not batch.phase_started:
+        return None
+    elapsed = (timezone.now() - batch.phase_started).total_seconds()
+    return max(1, round(batch.valid_rows / COMMIT_ROWS_PER_SECOND - elapsed))
 
 
 @login_required
 def import_progress(request, pk):
-    """Polled every second by the preview page (htmx); when the work is done it asks for a
-    reload so the page shows the outcome."""
+    """Polled every second by the batch page (htmx); when the work is done it asks for a reload
+    so the page shows the outcome."""
     batch = _batch(request, pk)
     if not request.htmx:
         return redirect("members:import_detail", pk=batch.pk)
-    response = render(request, "members/import_progress.html", {"batch": batch, "running": batch.status in RUNNING})
+    response = render(request, "members/import_progress.html", {
+        "batch": batch, "running": batch.status in RUNNING, "remaining": _remaining_seconds(batch)})
     if batch.status not in RUNNING:
         response["HX-Refresh"] = "true"
     return response
@@ -97,28 +117,19 @@ def import_progress(request, pk):
 
 @login_required
 @require_POST
-def import_run(request, pk):
-    """Parse the file and check every row. The page starts this once on load (htmx) and polls
-    the progress meanwhile; without JavaScript it is a button and the page reloads when done."""
-    batch = _batch(request, pk)
-    importing.batch_preview(actor=request.user, batch=batch)
-    if request.htmx:
-        return HttpResponse(status=204)
-    return redirect("members:import_detail", pk=batch.pk)
-
-
-@login_required
-@require_POST
 def import_commit(request, pk):
+    """Queue the commit on the task worker; the page then shows its progress."""
     batch = _batch(request, pk)
     try:
-        batch = importing.batch_commit(actor=request.user, batch=batch)
+        importing.batch_commit_claim(actor=request.user, batch=batch)
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     else:
+        tasks.import_commit.enqueue(batch.pk)
+        batch.refresh_from_db()
         if batch.status == ImportBatch.Status.COMMITTED:
             messages.success(request, f"导入完成：新建 {batch.created_rows} 名，更新 {batch.updated_rows} 名党员")
-        else:
+        elif batch.status == ImportBatch.Status.FAILED:
             messages.error(request, batch.message)
     return redirect("members:import_detail", pk=batch.pk)
 
@@ -133,37 +144,69 @@ def import_discard(request, pk):
 
 
 @login_required
-def import_report(request, pk):
-    """The error rows as a CSV with BOM (row number, name, reasons), for the person fixing the file."""
+def import_report(request, pk, fmt):
+    """The error rows (row number, name, masked ID, reasons), as CSV with BOM or as xlsx, for the
+    person fixing the file."""
     batch = _batch(request, pk)
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
     with transaction.atomic():
-        audit.record("member.import.report", obj=batch, org=batch.org, changes={"errors": batch.error_rows})
-    response = HttpResponse(importing.error_report_csv(batch), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="import-{batch.pk}-errors.csv"'
+        audit.record("member.import.report", obj=batch, org=batch.org,
+                     changes={"errors": batch.error_rows, "format": fmt})
+    if fmt == "xlsx":
+        out = io.BytesIO()
+        importing.error_report_xlsx(batch, out)
+        response = HttpResponse(out.getvalue(), content_type=XLSX_TYPE)
+    else:
+        response = HttpResponse(importing.error_report_csv(batch), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="import-{batch.pk}-errors.{fmt}"'
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "no-store"
     return response
 
 
+@login_required
+def import_template(request):
+    """The blank roster to fill in: every column, an example row, and notes on each column."""
+    _require_importer(request.user)
+    out = io.BytesIO()
+    importing.template_xlsx(out)
+    response = HttpResponse(out.getvalue(), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = 'attachment; filename="roster-template.xlsx"'
+    return response
+
+
 class MemberXlsxExport:
     """``export=xlsx`` on the member list: the filtered, scoped list in the roster layout, ID and
-    phone numbers masked, audited like the CSV export."""
+    phone numbers masked, audited like the CSV export. With ``unmask=1``, full numbers, for users
+    who may unmask every member of the list (the file then reads back in as an import); the audit
+    entry says so."""
 
     export_formats = ("csv", "xlsx")
 
     def export_xlsx(self, request, queryset):
         queryset = self.scope_export(queryset)
+        unmasked = request.GET.get("unmask") == "1"
         total = queryset.count()
         if total > MAX_EXPORT_ROWS:
             messages.error(request, f"导出行数 {total} 超过上限 {MAX_EXPORT_ROWS}，请先筛选")
             return redirect(request.path)
+        if unmasked:
+            refused = total - queryset.filter(pk__in=Member.objects.visible_to(request.user, "unmask")).count()
+            if refused:
+                with transaction.atomic():
+                    audit.record("export", object_type="members.member", result="denied", changes={
+                        "rows": total, "unmasked": True, "refused": refused, "format": "xlsx"})
+                messages.error(request, f"列表中有 {refused} 名党员您无权查看完整号码，请缩小筛选范围，或导出脱敏名单")
+                return redirect(request.path)
         out = io.BytesIO()
-        importing.export_xlsx(queryset, out)
+        importing.export_xlsx(queryset, out, unmasked=unmasked)
         with transaction.atomic():
             audit.record("export", object_type="members.member", changes={
-                "rows": total, "filters": request.GET.urlencode()[:500], "format": "xlsx"})
+                "rows": total, "filters": request.GET.urlencode()[:500], "format": "xlsx", "unmasked": unmasked})
         response = HttpResponse(out.getvalue(), content_type=XLSX_TYPE)
         stamp = timezone.localtime().strftime("%Y%m%d%H%M")
-        response["Content-Disposition"] = f'attachment; filename="member-{stamp}.xlsx"'
+        suffix = "-full" if unmasked else ""
+        response["Content-Disposition"] = f'attachment; filename="member-{stamp}{suffix}.xlsx"'
         response["Cache-Control"] = "no-store"
         return response

@@ -422,12 +422,11 @@ class MemberDocument(MemberRecord):
 
 
 class ImportBatch(BaseModel):
-    """One roster import: the uploaded file, its per-row preview, then one all-or-nothing commit.
-
-    The per-row outcomes are a JSON list here (a report, not a figure anyone counts)."""
+    """One roster import: the uploaded file, its checked rows (``ImportRow``), then one
+    all-or-nothing commit. The check and the commit run on the task worker (members.tasks)."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "待解析"
+        PENDING = "pending", "排队等待解析"
         PARSING = "parsing", "解析中"
         PREVIEWED = "previewed", "待确认"
         COMMITTING = "committing", "导入中"
@@ -447,8 +446,10 @@ class ImportBatch(BaseModel):
     created_rows = models.PositiveIntegerField(default=0)
     updated_rows = models.PositiveIntegerField(default=0)
     progress = models.PositiveSmallIntegerField("进度", default=0)
-    outcomes = models.JSONField(default=list, blank=True)
+    # The roster columns the file has (field keys): a re-import overwrites only these.
+    columns = models.JSONField(default=list, blank=True)
     message = models.CharField(max_length=300, blank=True)
+    phase_started = models.DateTimeField(null=True, blank=True, editable=False)
     committed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -462,3 +463,46 @@ class ImportBatch(BaseModel):
     def scope_filter(cls, scope, action):
         # A batch is the uploader's own work, within their scope.
         return Q(uploaded_by_id=scope.user_id) if scope.user_id else Q(pk__in=[])
+
+    @property
+    def outcomes(self) -> list[dict]:
+        """Every row's outcome, errors first (tests and small files; pages page through rows)."""
+        return [row.outcome() for row in self.rows.order_by("ok", "number")]
+
+
+class ImportRow(models.Model):
+    """One checked row of an import batch: what the preview shows (masked) and, until the
+    commit or the discard, the row ready to write (``data``: ID and phone numbers as ciphertext
+    and blind index only, never in clear). Kept after the commit, without ``data``, as the
+    batch's report."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", "新建"
+        UPDATE = "update", "更新"
+        ERROR = "error", "错误"
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="rows")
+    number = models.PositiveIntegerField("行号")
+    ok = models.BooleanField(default=True)
+    name = models.CharField("姓名", max_length=50, blank=True)
+    id_masked = models.CharField("身份证号", max_length=18, blank=True)
+    org_name = models.CharField("所在党组织", max_length=200, blank=True)
+    action = models.CharField("结果", max_length=6, choices=Action)
+    errors = models.TextField("问题", blank=True)  # one reason a line
+    data = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["batch", "ok", "number"]
+        verbose_name = "导入行"
+        constraints = [models.UniqueConstraint(fields=["batch", "number"], name="import_row_unique")]
+        indexes = [models.Index(fields=["batch", "ok", "number"], name="import_row_outcome")]
+
+    def __str__(self):
+        return f"{self.batch_id}:{self.number}"
+
+    def error_list(self) -> list[str]:
+        return self.errors.split("\n") if self.errors else []
+
+    def outcome(self) -> dict:
+        return {"row": self.number, "name": self.name, "id": self.id_masked, "org": self.org_name,
+                "action": self.action, "errors": self.error_list()}

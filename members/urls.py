@@ -23,8 +23,8 @@ urlpatterns = [
     path("import/", import_views.import_start, name="import"),
     path("import/<int:pk>/", import_views.import_detail, name="import_detail"),
     path("import/<int:pk>/progress/", import_views.import_progress, name="import_progress"),
-    path("import/<int:pk>/run/", import_views.import_run, name="import_run"),
     path("import/<int:pk>/commit/", import_views.import_commit, name="import_commit"),
     path("import/<int:pk>/discard/", import_views.import_discard, name="import_discard"),
-    path("import/<int:pk>/errors.csv", import_views.import_report, name="import_report"),
+    path("import/<int:pk>/errors.<str:fmt>", import_views.import_report, name="import_report"),
+    path("import/template.xlsx", import_views.import_template, name="import_template"),
 ]

@@ -35,6 +35,9 @@ class MemberListView(MemberXlsxExport, ObjectListView):
     def get_queryset(self):
         return super().get_queryset().select_related("org")
 
+    def get_extra_context(self):
+        return {"can_export_unmasked": get_scope(self.request.user).has_any_org_perm("member.unmask")}
+
 
 def _visible_member(request, pk, action="view") -> Member:
     return get_object_or_404(Member.objects.visible_to(request.user, action).select_related("org", "group"), pk=pk)

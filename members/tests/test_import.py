@@ -17,7 +17,10 @@ from openpyxl import Workbook, load_workbook
 from core import idcard
 from core.models import AuditEntry
 from members import importing
-from members.models import ImportBatch, Member, MemberEvent, MemberStatus
+from members import services as member_services
+from members.importing import reading
+from members.models import ImportBatch, ImportRow, Member, MemberEvent, MemberStatus
+from orgs.models import Org
 
 CLEAR_ID = re.compile(r"\d{17}[\dXx]")
 CLEAR_PHONE = re.compile(r"1[3-9]\d{9}")
@@ -171,14 +174,48 @@ def test_reimport_moves_a_member_and_changes_the_phone(world):
     assert member.events.count() == 2
 
 
-def test_a_row_that_became_invalid_after_the_preview_rolls_the_whole_commit_back(world):
+def test_an_org_moved_out_of_scope_after_the_preview_rolls_the_whole_commit_back(world):
     batch = preview(world, xlsx([person(1), person(2)]))
-    world.branch_a2.code = "MOVED"
-    world.branch_a2.save()
+    Org.objects.move(Org.objects.get(pk=world.branch_a2.pk), Org.objects.get(pk=world.district_b.pk), "last-child")
     before = counts()
     batch = importing.batch_commit(actor=world.users["a_admin"], batch=batch)
-    assert batch.status == "failed" and "数据在预览后已变化" in batch.message
+    assert batch.status == "failed" and "第2行" in batch.message and "数据在预览后已变化" in batch.message
     assert counts() == before
+
+
+def test_an_id_number_registered_elsewhere_after_the_preview_rolls_the_commit_back(world):
+    batch = preview(world, xlsx([person(1), person(2)]))
+    member_services.member_create(actor=world.users["b_admin"], org=world.branch_b1, name="刘洋2",
+                                  id_number=person(2)["身份证号"], status="full", joined=date(2010, 7, 1))
+    before = counts()
+    batch = importing.batch_commit(actor=world.users["a_admin"], batch=batch)
+    assert batch.status == "failed" and "第3行：该身份证号已登记在您管理范围以外的党组织" in batch.message
+    assert counts() == before
+
+
+def test_an_id_number_registered_in_scope_after_the_preview_is_updated_not_duplicated(world):
+    batch = preview(world, xlsx([person(1), person(2)]))
+    member_services.member_create(actor=world.users["a_admin"], org=world.branch_a1, name="刘洋二",
+                                  id_number=person(2)["身份证号"], status="full", joined=date(2010, 7, 1))
+    batch = importing.batch_commit(actor=world.users["a_admin"], batch=batch)
+    assert (batch.status, batch.created_rows, batch.updated_rows) == ("committed", 1, 1)
+    assert Member.objects.get(name="刘洋2").org == world.branch_a2
+
+
+def test_imported_members_are_found_by_pinyin_initials(world):
+    importing.batch_commit(actor=world.users["a_admin"], batch=preview(world, xlsx([person(1, 姓名="欧阳明")])))
+    member = Member.objects.get(name="欧阳明")
+    assert (member.name_initials, member.name_pinyin) == ("oym", "ouyangming")
+    page = world.client("a_admin").get("/members/?q=oym").content.decode()
+    assert "欧阳明" in page
+
+
+def test_the_commit_keeps_no_ready_to_write_rows_and_no_clear_numbers(world):
+    batch = preview(world, xlsx([person(1), person(2)]))
+    staged = " ".join(str(row.data) for row in batch.rows.all())
+    assert not CLEAR_ID.search(staged) and not CLEAR_PHONE.search(staged)
+    batch = importing.batch_commit(actor=world.users["a_admin"], batch=batch)
+    assert batch.status == "committed" and not batch.rows.exclude(data=None).exists()
 
 
 # --- tolerant formats -------------------------------------------------------------------------
@@ -240,9 +277,9 @@ FORMATS = [
     lambda d: f"{d:%Y%m%d}",
     lambda d: f"  {d.year} - {d.month} - {d.day} ",
     lambda d: f"{d.isoformat()} 00:00:00",
-    lambda d: str((d - importing.EXCEL_EPOCH).days),
-    lambda d: (d - importing.EXCEL_EPOCH).days,
-    lambda d: float((d - importing.EXCEL_EPOCH).days),
+    lambda d: str((d - reading.EXCEL_EPOCH).days),
+    lambda d: (d - reading.EXCEL_EPOCH).days,
+    lambda d: float((d - reading.EXCEL_EPOCH).days),
     lambda d: datetime(d.year, d.month, d.day, 0, 0),
 ]
 FULL_WIDTH = str.maketrans("0123456789-/.", "０１２３４５６７８９－／．")
@@ -299,34 +336,43 @@ def test_malformed_uploads_are_refused_with_a_message_never_a_500(world, name, c
 ])
 def test_unreadable_rosters_fail_the_batch_with_a_message(world, name, content, message):
     client = world.client("a_admin")
-    response = client.post("/members/import/", {"file": SimpleUploadedFile(name, content)})
-    assert response.status_code == 302
-    batch = ImportBatch.objects.get()
-    response = client.post(f"/members/import/{batch.pk}/run/", follow=True)
+    response = client.post("/members/import/", {"file": SimpleUploadedFile(name, content)}, follow=True)
     assert response.status_code == 200 and message in response.content.decode()
+    assert ImportBatch.objects.get().status == "failed" and not ImportRow.objects.exists()
 
 
 # --- pages and scope --------------------------------------------------------------------------
 
 def test_the_pages_walk_from_upload_to_commit(world):
+    """Tests run tasks at once (settings.TASKS); members/tests/test_tasks.py runs them on the
+    database backend's worker."""
     client = world.client("a_admin")
-    response = client.post("/members/import/", {"file": SimpleUploadedFile("r.xlsx", xlsx([person(1)]))})
+    response = client.post("/members/import/", {"file": SimpleUploadedFile("r.xlsx", xlsx([person(1), person(2, 性别="女")]))})
     batch = ImportBatch.objects.get()
     assert response.url == f"/members/import/{batch.pk}/"
-    page = client.get(response.url).content.decode()
-    assert 'hx-trigger="load"' in page and 'hx-trigger="every 1s"' in page
-    client.post(f"/members/import/{batch.pk}/run/", headers={"HX-Request": "true"})
     progress = client.get(f"/members/import/{batch.pk}/progress/", headers={"HX-Request": "true"})
     assert progress["HX-Refresh"] == "true"
-    page = client.get(f"/members/import/{batch.pk}/").content.decode()
-    assert "确认导入" in page and "disabled" not in page.split('id="commit"')[1][:40]
+    page = client.get(f"/members/import/{batch.pk}/?show=error").content.decode()
+    assert "刘洋2" in page and "刘洋1" not in page and 'disabled aria-disabled="true"' in page
     client.post(f"/members/import/{batch.pk}/commit/")
+    assert ImportBatch.objects.get().status == "previewed" and not Member.objects.filter(name="刘洋1").exists()
+
+    response = client.post("/members/import/", {"file": SimpleUploadedFile("r.xlsx", xlsx([person(1)]))})
+    batch = ImportBatch.objects.latest("pk")
+    page = client.get(response.url).content.decode()
+    assert "确认导入" in page and "disabled" not in page.split('id="commit"')[1][:40]
+    response = client.post(f"/members/import/{batch.pk}/commit/", follow=True)
+    assert "导入完成：新建 1 名，更新 0 名党员" in response.content.decode()
     assert Member.objects.filter(name="刘洋1").exists()
+    response = client.post(f"/members/import/{batch.pk}/commit/", follow=True)  # pressed twice
+    assert "只有预览无错误的导入才能确认" in response.content.decode()
+    assert Member.objects.filter(name="刘洋1").count() == 1
 
 
 # The import URLs whose scope this module tests (the scope meta-test in orgs/tests counts them).
-SCOPE_TESTED = {"members:import", "members:import_detail", "members:import_progress", "members:import_run",
-                "members:import_commit", "members:import_discard", "members:import_report"}
+SCOPE_TESTED = {"members:import", "members:import_detail", "members:import_progress",
+                "members:import_commit", "members:import_discard", "members:import_report",
+                "members:import_template"}
 
 
 def test_a_batch_is_404_for_everyone_but_its_uploader(world):
@@ -335,16 +381,17 @@ def test_a_batch_is_404_for_everyone_but_its_uploader(world):
     assert own.get(f"/members/import/{batch.pk}/errors.csv").status_code == 200
     for user in ("b_admin", "city_admin", "secretary", "auditor"):
         client = world.client(user)
-        for method, url in [("get", ""), ("get", "errors.csv"), ("get", "progress/"), ("post", "run/"),
+        for method, url in [("get", ""), ("get", "errors.csv"), ("get", "errors.xlsx"), ("get", "progress/"),
                             ("post", "commit/"), ("post", "discard/")]:
             response = getattr(client, method)(f"/members/import/{batch.pk}/{url}")
             assert response.status_code == 404, (user, url)
     assert ImportBatch.objects.get().status == "previewed"
 
 
-def test_the_import_page_is_404_without_member_change(world):
+def test_the_import_page_and_template_are_404_without_member_change(world):
     for user in ("auditor", "member", "outsider"):
         assert world.client(user).get("/members/import/").status_code == 404
+        assert world.client(user).get("/members/import/template.xlsx").status_code == 404
 
 
 def test_the_error_report_lists_row_numbers_names_and_reasons_with_a_bom(world):
@@ -352,12 +399,34 @@ def test_the_error_report_lists_row_numbers_names_and_reasons_with_a_bom(world):
     batch = preview(world, csv_bytes(rows), name="r.csv")
     response = world.client("a_admin").get(f"/members/import/{batch.pk}/errors.csv")
     text = response.content.decode("utf-8")
-    assert text.startswith("\ufeff行号,姓名,问题")
+    assert text.startswith("\ufeff行号,姓名,身份证号,问题")
     lines = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
-    assert lines[1][:2] == ["3", "刘洋2"] and "性别" in lines[1][2]
+    assert lines[1][:3] == ["3", "刘洋2", idcard.mask(person(2)["身份证号"])] and "性别" in lines[1][3]
     assert lines[2][:2] == ["4", "'=HYPERLINK(1)"]
     assert response["Cache-Control"] == "no-store"
     assert AuditEntry.objects.filter(action="member.import.report").count() == 1
+
+
+def test_the_xlsx_error_report_has_the_same_rows(world):
+    batch = preview(world, xlsx([person(1), person(2, 性别="女"), person(3, 学历="幼儿园")]))
+    response = world.client("a_admin").get(f"/members/import/{batch.pk}/errors.xlsx")
+    assert response["Content-Disposition"].endswith('errors.xlsx"')
+    rows = [list(r) for r in load_workbook(io.BytesIO(response.content), read_only=True).worksheets[0]
+            .iter_rows(values_only=True)]
+    assert rows[0] == ["行号", "姓名", "身份证号", "问题"]
+    assert [r[0] for r in rows[1:]] == [3, 4] and "学历“幼儿园”不在可选范围内" in rows[2][3]
+    assert world.client("a_admin").get(f"/members/import/{batch.pk}/errors.pdf").status_code == 404
+
+
+def test_the_template_reads_back_as_a_roster_and_explains_every_column(world):
+    response = world.client("secretary").get("/members/import/template.xlsx")
+    book = load_workbook(io.BytesIO(response.content))
+    header = [c.value for c in book["花名册"][1]]
+    _, columns = importing.find_header(iter([(1, header)]))
+    assert set(columns.values()) == {key for key, _, _ in importing.LAYOUT}
+    notes = {row[0]: row for row in book["填写说明"].iter_rows(min_row=2, values_only=True) if row[0]}
+    assert notes["身份证号"][1] == "必填" and "文本" in notes["身份证号"][2]
+    assert "大学本科" in notes["学历"][2]
 
 
 # --- export -----------------------------------------------------------------------------------
@@ -376,6 +445,39 @@ def test_the_xlsx_export_is_masked_filtered_scoped_and_audited(world):
     assert "138****0001" in flat
     entry = AuditEntry.objects.filter(action="export").first()
     assert entry.changes["format"] == "xlsx" and entry.changes["rows"] == len(rows) - 1
+
+
+def test_the_unmasked_export_gives_full_numbers_reads_back_in_and_is_audited(world):
+    importing.batch_commit(actor=world.users["a_admin"], batch=preview(world, xlsx([person(1)])))
+    client = world.client("a_admin")
+    assert 'id="export-unmasked"' in client.get("/members/").content.decode()
+    response = client.get("/members/?export=xlsx&unmask=1&q=刘洋1")
+    assert response["Content-Disposition"].endswith('-full.xlsx"')
+    rows = [list(r) for r in load_workbook(io.BytesIO(response.content), read_only=True).worksheets[0]
+            .iter_rows(values_only=True)]
+    assert rows[1][4] == person(1)["身份证号"] and rows[1][11] == "13800000001"
+    entry = AuditEntry.objects.filter(action="export").latest("seq")
+    assert entry.changes["unmasked"] is True and entry.changes["rows"] == 1
+    # The file goes back in: the same member, updated rather than duplicated.
+    batch = preview(world, response.content)
+    assert batch.error_rows == 0 and [o["action"] for o in batch.outcomes] == ["update"]
+
+
+def test_the_unmasked_export_is_refused_to_a_role_without_unmask_and_audited(world):
+    from accounts.models import Grant, Role
+
+    Grant.objects.filter(user=world.users["secretary"]).update(role=Role.COMMISSIONER)
+    client = world.client("secretary")
+    assert 'id="export-unmasked"' not in client.get("/members/").content.decode()
+    response = client.get("/members/?export=xlsx&unmask=1", follow=True)
+    assert "您无权查看完整号码" in response.content.decode()
+    assert response.redirect_chain and response.redirect_chain[0][1] == 302
+    entry = AuditEntry.objects.filter(action="export").latest("seq")
+    assert entry.result == "denied" and entry.changes["refused"] == 2
+    masked = client.get("/members/?export=xlsx")  # the masked list stays available
+    cells = " ".join(str(c) for r in load_workbook(io.BytesIO(masked.content), read_only=True).worksheets[0]
+                     .iter_rows(values_only=True) for c in r)
+    assert masked.status_code == 200 and "张秀英" in cells and not CLEAR_ID.search(cells)
 
 
 def test_an_exported_roster_reads_back_in_the_import_layout(world):

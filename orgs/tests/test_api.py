@@ -33,6 +33,9 @@ ENDPOINTS = {
     ("post", "/api/v1/transfers/{letter_id}/accept"),
     ("post", "/api/v1/transfers/{letter_id}/return"),
     ("post", "/api/v1/transfers/{letter_id}/cancel"),
+    ("get", "/api/v1/imports"), ("post", "/api/v1/imports"), ("get", "/api/v1/imports/{batch_id}"),
+    ("get", "/api/v1/imports/{batch_id}/rows"), ("post", "/api/v1/imports/{batch_id}/commit"),
+    ("post", "/api/v1/imports/{batch_id}/discard"),
 }
 
 
@@ -98,7 +101,9 @@ def test_the_docs_pages_static_files_are_served(db):
 
 
 def _concrete(path: str) -> str:
-    return path.replace("{org_id}", "1").replace("{member_id}", "1").replace("{letter_id}", "1")
+    for name in ("org_id", "member_id", "letter_id", "batch_id"):
+        path = path.replace("{" + name + "}", "1")
+    return path
 
 
 @pytest.mark.parametrize("headers", [

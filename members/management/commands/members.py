@@ -65,9 +65,9 @@ class Command(BaseCommand):
             self.stdout.write(f"导入完成：新建 {batch.created_rows} 名，更新 {batch.updated_rows} 名党员（批次 {batch.pk}）")
 
     def print_rows(self, batch) -> None:
-        for outcome in sorted(batch.outcomes, key=lambda o: o["row"]):
-            line = f"第{outcome['row']}行 {outcome['name']} {LABELS[outcome['action']]}"
-            if outcome["errors"]:
-                line += "：" + "；".join(outcome["errors"])
+        for row in batch.rows.order_by("number").iterator(chunk_size=2000):
+            line = f"第{row.number}行 {row.name} {LABELS[row.action]}"
+            if row.errors:
+                line += "：" + "；".join(row.error_list())
             self.stdout.write(line)
         self.stdout.write(f"共 {batch.total_rows} 行：可导入 {batch.valid_rows} 行，有错误 {batch.error_rows} 行")
