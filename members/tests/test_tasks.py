@@ -7,6 +7,7 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult
 
 from core.models import AuditEntry
@@ -21,8 +22,11 @@ def run_worker():
 
 
 @pytest.fixture
-def database_tasks(settings):
+def database_tasks(settings, monkeypatch):
     settings.TASKS = DATABASE_TASKS
+    # The worker closes "old" connections between tasks; inside a test's transaction that would
+    # close the test's own connection (on PostgreSQL), so it is a no-op here.
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
 
 
 def test_an_upload_queues_the_check_and_the_worker_runs_it_as_the_uploader(world, database_tasks):
