@@ -127,7 +127,8 @@ def run(rows: int, *, log) -> dict:
             log(f"已生成 {rows} 行花名册（{report['file_mb']} MB），用时 {report['generate_s']} 秒；正在导入……")
             batch, parsed, committed = _import(user, path)
             report.update(preview_s=round(parsed, 1), commit_s=round(committed, 1),
-                          import_s=round(parsed + committed, 1), created=batch.created_rows)
+                          import_s=round(parsed + committed, 1), created=batch.created_rows,
+                          import_peak_mb=bench.peak_rss_mb())
             log(f"首次导入：预览 {parsed:.1f} 秒，确认 {committed:.1f} 秒；正在再次导入同一文件……")
             batch, parsed, committed = _import(user, path)
             report.update(reimport_preview_s=round(parsed, 1), reimport_commit_s=round(committed, 1),
