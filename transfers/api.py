@@ -9,8 +9,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-# dangjian.api imports this module at its end, after defining what is reused here.
-from dangjian.api import Pagination, _filtered
+from core.api import Message, Pagination, filtered, refused
 from members.models import Member
 from transfers import selectors, services
 from transfers.filters import LetterFilterSet
@@ -80,14 +79,6 @@ class ReturnIn(Schema):
     reason: str = Field(..., max_length=200)
 
 
-class Message(Schema):
-    detail: str
-
-
-def _refused(exc: ValidationError):
-    return Status(422, {"detail": "；".join(exc.messages)})
-
-
 def _letter(request, letter_id: int) -> Letter:
     return get_object_or_404(selectors.letters(request.user), pk=letter_id)
 
@@ -96,7 +87,7 @@ def _letter(request, letter_id: int) -> Letter:
 @paginate(Pagination)
 def letter_list(request, filters: Query[LetterFilters]):
     """本人管理范围内转出和转入的介绍信。"""
-    return _filtered(LetterFilterSet, request, selectors.letters(request.user).order_by("-issued_on", "-pk"),
+    return filtered(LetterFilterSet, request, selectors.letters(request.user).order_by("-issued_on", "-pk"),
                      filters)
 
 
@@ -118,7 +109,7 @@ def letter_issue(request, payload: IssueIn):
             issued_on=payload.issued_on, valid_until=payload.valid_until,
             dues_paid_until=payload.dues_paid_until, reason=payload.reason)
     except ValidationError as exc:
-        return _refused(exc)
+        return refused(exc)
     return Status(201, letter)
 
 
@@ -128,7 +119,7 @@ def letter_accept(request, letter_id: int):
     try:
         letter = services.letter_accept(actor=request.user, letter=_letter(request, letter_id))
     except ValidationError as exc:
-        return _refused(exc)
+        return refused(exc)
     return Status(200, letter)
 
 
@@ -139,7 +130,7 @@ def letter_return(request, letter_id: int, payload: ReturnIn):
         letter = services.letter_return(actor=request.user, letter=_letter(request, letter_id),
                                         reason=payload.reason)
     except ValidationError as exc:
-        return _refused(exc)
+        return refused(exc)
     return Status(200, letter)
 
 
@@ -150,6 +141,6 @@ def letter_cancel(request, letter_id: int, payload: ReturnIn):
         letter = services.letter_cancel(actor=request.user, letter=_letter(request, letter_id),
                                         reason=payload.reason)
     except ValidationError as exc:
-        return _refused(exc)
+        return refused(exc)
     return Status(200, letter)
 
