@@ -6,15 +6,18 @@ unmask them. Writes go through members.services, whose ValidationErrors answer 4
 from datetime import date, datetime
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Body, Field, File, Form, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 
+from accounts.scope import get_scope
 from core.api import Message, Pagination, filtered
 from members import services as member_services
 from members.filters import MemberFilterSet
 from members.models import (
     Appraisal,
+    CorrectionRequest,
     FamilyMember,
     Hardship,
     Member,
@@ -269,3 +272,171 @@ def member_records(request, member_id: int):
     """档案中的各项记录：任职、奖惩、家庭成员、出国出境、困难、评议、材料和记实。"""
     member = get_object_or_404(Member.objects.visible_to(request.user), pk=member_id)
     return _records(request.user, member)
+
+
+# --- documents -------------------------------------------------------------------------------------
+#
+# The same checks as the pages: found through visible_to (404 out of scope), stored through
+# members.services.document_add (checked by content), downloaded as an audited attachment.
+
+
+@router.get("/{int:member_id}/documents", response=list[DocumentOut])
+def document_list(request, member_id: int):
+    """档案材料列表（仅元数据）。"""
+    member = get_object_or_404(Member.objects.visible_to(request.user), pk=member_id)
+    return MemberDocument.objects.visible_to(request.user).filter(member=member)
+
+
+@router.post("/{int:member_id}/documents", response={201: DocumentOut, 404: Message, 422: Message})
+def document_upload(request, member_id: int, file: File[UploadedFile], title: Form[str],
+                    kind: Form[str] = MemberDocument.Kind.OTHER):
+    """上传档案材料（multipart：file、title、kind；PDF、PNG、JPEG，不超过 10 MB，按内容检查）。"""
+    member = get_object_or_404(Member.objects.visible_to(request.user, "change"), pk=member_id)
+    document = member_services.document_add(actor=request.user, member=member, upload=file, title=title[:200],
+                                            kind=kind[:20])
+    return Status(201, document)
+
+
+@router.get("/documents/{int:document_id}", response={200: None, 404: Message})
+def document_download(request, document_id: int):
+    """下载档案材料（附件形式）；每次下载记入审计。"""
+    document = get_object_or_404(MemberDocument.objects.visible_to(request.user), pk=document_id)
+    return member_services.document_open(actor=request.user, document=document)
+
+
+@router.delete("/documents/{int:document_id}", response={204: None, 404: Message})
+def document_delete(request, document_id: int):
+    """删除档案材料（连同文件）。"""
+    document = get_object_or_404(MemberDocument.objects.visible_to(request.user, "change"), pk=document_id)
+    member_services.document_delete(actor=request.user, document=document)
+    return Status(204, None)
+
+
+# --- correction requests ---------------------------------------------------------------------------
+
+
+class CorrectionOut(Schema):
+    id: int
+    member_id: int
+    member_name: str
+    field_name: str
+    field_label: str
+    requested_value: str
+    reason: str
+    status: str
+    decision_note: str
+    created: datetime
+    decided_at: datetime | None
+
+    @staticmethod
+    def resolve_member_name(obj):
+        return obj.member.name
+
+    @staticmethod
+    def resolve_field_label(obj):
+        return member_services.correction_label(obj.field_name)
+
+
+class CorrectionIn(Schema):
+    field_name: str = Field(..., max_length=50, description="需更正的项目（档案字段名，或 other）")
+    requested_value: str = Field(..., max_length=200, description="应更正为（不得含身份证号、手机号）")
+    reason: str = Field("", max_length=300)
+
+
+class DecisionIn(Schema):
+    note: str = Field("", max_length=300, description="处理意见；不采纳时必填")
+
+
+@router.get("/{int:member_id}/corrections", response=list[CorrectionOut])
+def member_corrections(request, member_id: int):
+    """一名党员的档案更正申请（党员本人可查看自己的）。"""
+    member = get_object_or_404(Member.objects.visible_to(request.user), pk=member_id)
+    return CorrectionRequest.objects.visible_to(request.user).filter(member=member).select_related("member")
+
+
+@router.post("/{int:member_id}/corrections", response={201: CorrectionOut, 404: Message, 422: Message})
+def correction_create(request, member_id: int, payload: CorrectionIn):
+    """党员本人申请更正自己的档案；为他人申请返回 404。"""
+    member = get_object_or_404(Member.objects.visible_to(request.user), pk=member_id)
+    correction = member_services.correction_create(actor=request.user, member=member, **payload.dict())
+    return Status(201, correction)
+
+
+@router.get("/corrections", response={200: list[CorrectionOut], 404: Message})
+@paginate(Pagination)
+def correction_list(request):
+    """待处理的更正申请：本人有权修改档案的党组织内的（书记、管理员）。"""
+    if not get_scope(request.user).has_any_org_perm("member.change"):
+        raise Http404
+    return (CorrectionRequest.objects.visible_to(request.user, "change")
+            .filter(status=CorrectionRequest.Status.PENDING).select_related("member").order_by("created", "pk"))
+
+
+def _pending_correction(request, correction_id: int) -> CorrectionRequest:
+    return get_object_or_404(CorrectionRequest.objects.visible_to(request.user, "change"), pk=correction_id)
+
+
+@router.post("/corrections/{int:correction_id}/approve",
+             response={200: CorrectionOut, 404: Message, 422: Message})
+def correction_approve(request, correction_id: int, payload: DecisionIn):
+    """采纳：档案字段按申请更正（经档案规则检查）；“其他”类须填写处理意见。"""
+    correction = member_services.correction_approve(
+        actor=request.user, request=_pending_correction(request, correction_id), note=payload.note)
+    return Status(200, correction)
+
+
+@router.post("/corrections/{int:correction_id}/decline",
+             response={200: CorrectionOut, 404: Message, 422: Message})
+def correction_decline(request, correction_id: int, payload: DecisionIn):
+    """不采纳（须填写理由）。"""
+    correction = member_services.correction_decline(
+        actor=request.user, request=_pending_correction(request, correction_id), note=payload.note)
+    return Status(200, correction)
+
+
+# --- archive records -------------------------------------------------------------------------------
+
+RECORD_OUT = {"position": PositionOut, "reward": RewardOut, "family": FamilyOut, "travel": TravelOut,
+              "hardship": HardshipOut, "appraisal": AppraisalOut}
+# A record's fields by name, as in members.services.record_add; dates as "2020-07-01".
+RecordIn = dict[str, str | int | None]
+
+
+def _record_model(kind: str):
+    if kind not in member_services.RECORD_MODELS:
+        raise Http404
+    return member_services.RECORD_MODELS[kind]
+
+
+def _record_out(kind: str, record) -> dict:
+    return RECORD_OUT[kind].model_validate(record).model_dump()
+
+
+def _record(request, member_id: int, kind: str, record_id: int):
+    model = _record_model(kind)
+    return get_object_or_404(model.objects.visible_to(request.user, "change"), pk=record_id, member_id=member_id)
+
+
+@router.post("/{int:member_id}/records/{kind}", response={201: dict, 404: Message, 422: Message})
+def record_add(request, member_id: int, kind: str, payload: Body[RecordIn]):
+    """添加档案记录。kind：position 任职、reward 奖惩、family 家庭成员、travel 出国出境、hardship 困难、
+    appraisal 民主评议；字段与 GET /records 返回的同名（日期如 2020-07-01）。"""
+    _record_model(kind)
+    member = get_object_or_404(Member.objects.visible_to(request.user, "change"), pk=member_id)
+    record = member_services.record_add(actor=request.user, member=member, kind=kind, data=payload)
+    return Status(201, _record_out(kind, record))
+
+
+@router.patch("/{int:member_id}/records/{kind}/{int:record_id}", response={200: dict, 404: Message, 422: Message})
+def record_update(request, member_id: int, kind: str, record_id: int, payload: Body[RecordIn]):
+    """修改档案记录中提交的字段。"""
+    record = member_services.record_update(actor=request.user, record=_record(request, member_id, kind, record_id),
+                                           data=payload)
+    return Status(200, _record_out(kind, record))
+
+
+@router.delete("/{int:member_id}/records/{kind}/{int:record_id}", response={204: None, 404: Message})
+def record_delete(request, member_id: int, kind: str, record_id: int):
+    """删除档案记录。"""
+    member_services.record_delete(actor=request.user, record=_record(request, member_id, kind, record_id))
+    return Status(204, None)

@@ -26,6 +26,19 @@ ENDPOINTS = {
     ("patch", "/api/v1/members/{member_id}"),
     ("get", "/api/v1/members/{member_id}/records"),
     ("post", "/api/v1/members/lookup"),
+    # the archive's documents, correction requests and records (members/tests/test_archive_api.py)
+    ("get", "/api/v1/members/{member_id}/documents"),
+    ("post", "/api/v1/members/{member_id}/documents"),
+    ("get", "/api/v1/members/documents/{document_id}"),
+    ("delete", "/api/v1/members/documents/{document_id}"),
+    ("get", "/api/v1/members/{member_id}/corrections"),
+    ("post", "/api/v1/members/{member_id}/corrections"),
+    ("get", "/api/v1/members/corrections"),
+    ("post", "/api/v1/members/corrections/{correction_id}/approve"),
+    ("post", "/api/v1/members/corrections/{correction_id}/decline"),
+    ("post", "/api/v1/members/{member_id}/records/{kind}"),
+    ("patch", "/api/v1/members/{member_id}/records/{kind}/{record_id}"),
+    ("delete", "/api/v1/members/{member_id}/records/{kind}/{record_id}"),
     # transfers/api.py (its scope tests: transfers/tests/test_scope.py)
     ("get", "/api/v1/transfers"),
     ("post", "/api/v1/transfers"),
@@ -98,7 +111,7 @@ def test_the_docs_pages_static_files_are_served(db):
 
 
 def _concrete(path: str) -> str:
-    return path.replace("{org_id}", "1").replace("{member_id}", "1").replace("{letter_id}", "1")
+    return re.sub(r"\{kind\}", "position", re.sub(r"\{\w+_id\}", "1", path))
 
 
 @pytest.mark.parametrize("headers", [
