@@ -11,6 +11,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
 
 from accounts import services as account_services
+from care.api import router as care_router
 from core import context
 from core.api import Message
 from members.api import router as members_router
@@ -125,3 +126,4 @@ api.add_router("/auth", auth_router)
 api.add_router("/orgs", orgs_router)
 api.add_router("/members", members_router)
 api.add_router("/transfers", transfers_router)
+api.add_router("/care", care_router)

@@ -39,6 +39,14 @@ ENDPOINTS = {
     ("post", "/api/v1/members/{member_id}/records/{kind}"),
     ("patch", "/api/v1/members/{member_id}/records/{kind}/{record_id}"),
     ("delete", "/api/v1/members/{member_id}/records/{kind}/{record_id}"),
+    # care/api.py (care/tests/test_api.py)
+    ("get", "/api/v1/care/flagged"),
+    ("get", "/api/v1/care/pending"),
+    ("get", "/api/v1/care/visits"),
+    ("post", "/api/v1/care/visits"),
+    ("patch", "/api/v1/care/visits/{visit_id}"),
+    ("delete", "/api/v1/care/visits/{visit_id}"),
+    ("get", "/api/v1/care/stats"),
     # transfers/api.py (its scope tests: transfers/tests/test_scope.py)
     ("get", "/api/v1/transfers"),
     ("post", "/api/v1/transfers"),

@@ -17,6 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import Grant, Role, User
 from accounts.scope import ROLE_PERMISSIONS
+from care.tests.test_api import SCOPE_TESTED as CARE_URLS  # tested there, 404s included
 from core.testing import ID_NUMBERS, PASSWORD
 from members.models import Member
 from members.tests.test_archive_api import SCOPE_TESTED as ARCHIVE_API_URLS  # tested there
@@ -637,7 +638,8 @@ def _url_names(patterns, namespace=""):
 def test_every_url_pattern_is_in_the_scope_matrix_or_explicitly_public():
     covered = (set(ORG_PAGES) | set(MEMBER_PAGES) | set(ARCHIVE_PAGES) | set(API_ORG_URLS) | set(API_MEMBER_URLS)
                | set(API_MEMBER_WRITES)
-               | LIST_URLS | set(SYSTEM_PAGES) | SYSTEM_POSTS | TRANSFER_URLS | IMPORT_URLS | ARCHIVE_API_URLS)
+               | LIST_URLS | set(SYSTEM_PAGES) | SYSTEM_POSTS | TRANSFER_URLS | IMPORT_URLS | ARCHIVE_API_URLS
+               | CARE_URLS)
     names = set(_url_names(get_resolver().url_patterns))
     uncovered = names - covered - PUBLIC
     assert uncovered == set(), f"views without scope tests: {sorted(uncovered)}"
