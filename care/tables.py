@@ -1,5 +1,7 @@
+from django.urls import reverse
 from django.utils import timezone
 
+from accounts.scope import get_scope
 from care import selectors
 from core.tables import Column, Table
 
@@ -15,8 +17,14 @@ def _standing(member):
     return member.standing_years(timezone.localdate())
 
 
-FlaggedMemberTable = Table(columns=(
-    Column("姓名", "name", order_by="name_pinyin"),
+def _visit_link(member, user) -> list[tuple[str, str]]:
+    if user is None or not get_scope(user).covers(member.org.path, "member.change"):
+        return []
+    return [("登记走访", reverse("care:visit_create") + f"?member={member.pk}")]
+
+
+FlaggedMemberTable = Table(actions=_visit_link, empty_text="没有符合条件的关怀对象。", columns=(
+    Column("姓名", "name", order_by="name_pinyin", linkify=lambda m: reverse("care:member", args=[m.pk])),
     Column("性别", "gender"),
     Column("年龄", lambda m: m.age(timezone.localdate()), order_by="birth_date"),
     Column("党龄", lambda m: "" if _standing(m) is None else _standing(m), order_by="converted"),

@@ -40,7 +40,6 @@ class FlaggedMemberListView(ManagerListView):
     breadcrumbs = [("关怀帮扶", None)]
     default_order = ("org__path", "name_pinyin", "pk")
     template_name = "care/flagged_list.html"
-    partial_template = "care/_flagged_table.html"
 
     def get_base_queryset(self):
         return selectors.with_reasons(selectors.flagged_members(self.request.user)).select_related("org")

@@ -71,7 +71,7 @@ class ObjectListView(ScopedMixin, View):
             "title": self.title,
             "filterset": filterset,
             "table": self.table,
-            "rows": self.table.rows(page.object_list),
+            "rows": self.table.rows(page.object_list, request.user),
             "page": page,
             "sort": sort,
             "query_string": params.urlencode(),

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 
 from core import idcard
 from core.crypto import get_provider
@@ -129,6 +130,9 @@ class Member(BaseModel):
 
     def audit_org(self):
         return self.org
+
+    def get_absolute_url(self):
+        return reverse("members:detail", args=[self.pk])
 
     def set_name(self, value: str) -> None:
         """The name and its pinyin search fields together: every writer of the name calls this

@@ -191,3 +191,19 @@ def test_the_member_care_page_links_edit_and_delete_for_those_who_may(world):
 
 def test_record_dates_are_local_dates(world):
     assert record(world, visited=date(TODAY.year, 1, 1)).visited == date(TODAY.year, 1, 1)
+
+
+def test_the_flagged_list_links_each_member_and_offers_a_visit_only_where_one_may_record(world):
+    from members.models import Hardship
+
+    for key in ("a1_member", "b1_member"):
+        Hardship.objects.create(member=world.members[key], kind=Hardship.Kind.ILLNESS, description="慢性病",
+                                since=date(2020, 1, 1))
+    a1, b1 = world.members["a1_member"], world.members["b1_member"]
+    body = world.client("city_admin").get(reverse("care:list"), headers={"HX-Request": "true"}).content.decode()
+    assert "<html" not in body
+    for member in (a1, b1):
+        assert f'href="{reverse("care:member", args=[member.pk])}"' in body
+        assert f'{reverse("care:visit_create")}?member={member.pk}"' in body
+    body = world.client("a_admin").get(reverse("care:list")).content.decode()
+    assert f"?member={a1.pk}" in body and f"?member={b1.pk}" not in body
