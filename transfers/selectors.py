@@ -67,7 +67,7 @@ def expiring_certificates(user, today: date | None = None):
     today = today or date.today()
     soon = date.fromordinal(today.toordinal() + rules.CERTIFICATE_WARNING_DAYS)
     renewed = MobileCertificate.objects.filter(member=OuterRef("member"), valid_until__gt=OuterRef("valid_until"))
-    return (certificates(user).filter(valid_until__lte=soon).filter(~Exists(renewed))
+    return (certificates(user).filter(valid_until__lte=soon, closed_on__isnull=True).filter(~Exists(renewed))
             .order_by("valid_until", "pk"))
 
 

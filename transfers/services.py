@@ -1,5 +1,6 @@
 """Transfer workflows (rules.md §6): issue, accept, return, cancel, expire a letter; record one
-sent to or received from outside the platform; issue a mobile member's certificate.
+sent to or received from outside the platform; issue, renew and close a mobile member's
+certificate.
 
 Each is one transaction with an audit entry. State changes lock the letter row
 (``select_for_update``) and check its state inside the lock, so of two concurrent accepts exactly
@@ -19,7 +20,7 @@ from members.models import ACTIVE_STATUSES, Member
 from members.services import record_event
 from orgs.models import Org
 from transfers import rules
-from transfers.models import Letter, LetterKind, LetterState, MobileCertificate
+from transfers.models import CertificateClose, Letter, LetterKind, LetterState, MobileCertificate
 
 CHANGE = "member.change"
 
@@ -366,4 +367,49 @@ def certificate_issue(*, actor, member: Member, number: str, issued_on: date, va
                          changes={"after": certificate.audit_snapshot()})
     except IntegrityError as exc:
         raise ValidationError({"number": f"活动证编号 {number} 已被使用"}) from exc
+    return certificate
+
+
+def _locked_certificate(actor, certificate: MobileCertificate) -> MobileCertificate:
+    """The certificate under lock, re-checked against the member's current org (404 out of scope)."""
+    certificate = (MobileCertificate.objects.select_for_update(of=("self",)).select_related("member__org")
+                   .get(pk=certificate.pk))
+    _require(actor, certificate.member.org)
+    return certificate
+
+
+def certificate_renew(*, actor, certificate: MobileCertificate, valid_until: date) -> MobileCertificate:
+    """换发: the same certificate, valid until a later day (at most a year from today,
+    rules.CERTIFICATE_MAX_RENEWAL_MONTHS), for a member still in the living membership."""
+    today = date.today()
+    with transaction.atomic():
+        certificate = _locked_certificate(actor, certificate)
+        rules.check_renewal(certificate, valid_until, today=today)
+        rules.check_transferable(certificate.member)
+        before = certificate.valid_until
+        certificate.valid_until = valid_until
+        certificate.save(update_fields=["valid_until", "updated"])
+        record_event(member=certificate.member, kind="mobile_certificate_renew", actor=actor, occurred=today,
+                     summary=f"换发流动党员活动证 {certificate.number}：有效期 {before:%Y-%m-%d} → {valid_until:%Y-%m-%d}")
+        audit.record("transfer.certificate_renew", obj=certificate, user=actor,
+                     changes={"valid_until": [before.isoformat(), valid_until.isoformat()]})
+    return certificate
+
+
+def certificate_close(*, actor, certificate: MobileCertificate, closed_on: date, close_kind: str,
+                      close_reason: str) -> MobileCertificate:
+    """收回: the mobility ended (the certificate handed back, or the member came back), with the
+    day and a reason. The member stays where they are; a closed certificate is kept."""
+    reason = _clean_reason(close_reason, "close_reason", "收回说明")
+    if close_kind not in CertificateClose.values:
+        raise ValidationError({"close_kind": "请选择收回情形"})
+    with transaction.atomic():
+        certificate = _locked_certificate(actor, certificate)
+        rules.check_closing(certificate, closed_on)
+        certificate.closed_on, certificate.close_kind, certificate.close_reason = closed_on, close_kind, reason
+        certificate.save(update_fields=["closed_on", "close_kind", "close_reason", "updated"])
+        record_event(member=certificate.member, kind="mobile_certificate_close", actor=actor, occurred=closed_on,
+                     summary=f"收回流动党员活动证 {certificate.number}（{certificate.get_close_kind_display()}）：{reason}")
+        audit.record("transfer.certificate_close", obj=certificate, user=actor, changes={
+            "closed_on": closed_on.isoformat(), "close_kind": close_kind, "close_reason": reason})
     return certificate

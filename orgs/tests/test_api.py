@@ -54,6 +54,10 @@ ENDPOINTS = {
     ("post", "/api/v1/transfers/{letter_id}/accept"),
     ("post", "/api/v1/transfers/{letter_id}/return"),
     ("post", "/api/v1/transfers/{letter_id}/cancel"),
+    ("get", "/api/v1/transfers/certificates"),
+    ("get", "/api/v1/transfers/certificates/{certificate_id}"),
+    ("post", "/api/v1/transfers/certificates/{certificate_id}/renew"),
+    ("post", "/api/v1/transfers/certificates/{certificate_id}/close"),
 }
 
 
