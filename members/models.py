@@ -27,6 +27,9 @@ class MemberStatus(models.TextChoices):
     SUSPENDED = "suspended", "停止党籍"
     LEFT = "left", "出党"
     DECEASED = "deceased", "死亡"
+    # The membership moved to an org outside the platform (an outgoing letter whose receipt came
+    # back, transfers.services.letter_complete). The archive stays, as for every other status.
+    MOVED_OUT = "moved_out", "已转出"
 
 
 # Members who belong to the org's living membership (counted, listed by default, may log in).

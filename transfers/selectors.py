@@ -59,6 +59,12 @@ def pending_archive_letters(user):
     )
 
 
+def moved_out_letter(user, member) -> Letter | None:
+    """The completed outgoing letter that took the member out of the platform, if the user sees it."""
+    return (Letter.objects.visible_to(user).filter(member=member, kind=LetterKind.OUTGOING,
+                                                   state=LetterState.COMPLETED).order_by("-pk").first())
+
+
 def certificates(user):
     return MobileCertificate.objects.visible_to(user).select_related("member", "member__org")
 

@@ -16,7 +16,7 @@ from django.http import Http404
 from accounts.scope import get_scope
 from core import audit
 from members import services as member_services
-from members.models import ACTIVE_STATUSES, Member
+from members.models import ACTIVE_STATUSES, Member, MemberStatus
 from members.services import record_event
 from orgs.models import Org
 from transfers import rules
@@ -236,8 +236,9 @@ def _close(letter: Letter, state: str, today: date, reason: str, actor) -> None:
 
 
 def letter_complete(*, actor, letter: Letter, receipt_returned: date | None = None) -> Letter:
-    """An outgoing letter to outside the platform: the paper receipt came back. The member stays
-    in A (no status changes here) and is then archived by the archive workflow."""
+    """An outgoing letter to outside the platform: the paper receipt came back. The member has left
+    the platform's membership: status "已转出" (no longer among ACTIVE_STATUSES), the org and the
+    archive kept, the letter on the timeline."""
     today = date.today()
     receipt_returned = receipt_returned or today
     with transaction.atomic():
@@ -253,13 +254,20 @@ def letter_complete(*, actor, letter: Letter, receipt_returned: date | None = No
         if receipt_returned > today or receipt_returned < letter.issued_on:
             raise ValidationError({"receipt_returned": "回执返回日期须在开具日期与今天之间"})
         previous = letter.state
+        member = Member.objects.select_for_update().get(pk=letter.member_id)
+        rules.check_transferable(member)  # a member who died or left meanwhile is not "moved out"
         letter.state, letter.receipt_returned, letter.handled_by = LetterState.COMPLETED, receipt_returned, actor
         letter.save(update_fields=["state", "receipt_returned", "handled_by", "updated"])
-        record_event(member=letter.member, kind="transfer_out", actor=actor, occurred=receipt_returned,
-                     summary=f"组织关系转出至平台外：{letter.to_org_name}，回执已返回（介绍信 {letter.number}），待归档")
+        status_before, member.status = member.status, MemberStatus.MOVED_OUT
+        member.save(update_fields=["status", "updated"])
+        record_event(member=member, kind="transfer_out", actor=actor, occurred=receipt_returned,
+                     summary=f"组织关系转出至平台外：{letter.to_org_name}，回执已返回（介绍信 {letter.number}），"
+                             "党员状态改为“已转出”")
         audit.record("transfer.complete", obj=letter, user=actor, changes={
             "state": [previous, LetterState.COMPLETED],
             "receipt_returned": receipt_returned.isoformat()})
+        audit.record("member.transfer_out", obj=member, user=actor, changes={
+            "status": [status_before, MemberStatus.MOVED_OUT], "letter": letter.number})
     return letter
 
 
