@@ -17,7 +17,7 @@ from care import selectors, services
 from care.filters import CareVisitFilterSet, FlaggedMemberFilterSet
 from care.models import CareVisit
 from care.tables import reasons_of
-from core.api import Message, Pagination, filtered
+from core.api import Message, OfMemberOut, Pagination, filtered
 
 router = Router(tags=["关怀帮扶"])
 
@@ -89,11 +89,8 @@ def care_pending_list(request, filters: Query[PendingFilters]):
     return _flagged(request, filters)  # the filter set's own default: not yet visited this year
 
 
-class VisitOut(Schema):
+class VisitOut(OfMemberOut):
     id: int
-    member_id: int
-    member_name: str
-    org_name: str
     visited: date
     visitors: str
     occasion: str
@@ -102,14 +99,6 @@ class VisitOut(Schema):
     amount: Decimal | None
     note: str
     recorded_by: str | None
-
-    @staticmethod
-    def resolve_member_name(obj):
-        return obj.member.name
-
-    @staticmethod
-    def resolve_org_name(obj):
-        return obj.member.org.name
 
     @staticmethod
     def resolve_recorded_by(obj):

@@ -32,6 +32,23 @@ class Message(Schema):
     detail: str
 
 
+class OfMemberOut(Schema):
+    """The fields of a row that belongs to a member (a visit, a certificate): who, and in which
+    org; never the member's numbers."""
+
+    member_id: int
+    member_name: str
+    org_name: str
+
+    @staticmethod
+    def resolve_member_name(obj):
+        return obj.member.name
+
+    @staticmethod
+    def resolve_org_name(obj):
+        return obj.member.org.name
+
+
 def filtered(filterset_class, request, queryset, filters: Schema):
     """The page's filter set applied to an API list; its errors answer 422 like bad parameters."""
     data = {k: v for k, v in filters.dict().items() if v not in (None, "")}

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from core.api import Message, Pagination, filtered, refused
+from core.api import Message, OfMemberOut, Pagination, filtered, refused
 from members.models import Member
 from transfers import selectors, services
 from transfers.filters import CertificateFilterSet, LetterFilterSet
@@ -149,12 +149,9 @@ def letter_cancel(request, letter_id: int, payload: ReturnIn):
 # --- mobile members' certificates (流动党员活动证) -------------------------------------------------
 
 
-class CertificateOut(Schema):
+class CertificateOut(OfMemberOut):
     id: int
     number: str
-    member_id: int
-    member_name: str
-    org_name: str
     city: str
     unit: str
     contact: str = Field(..., alias="contact_masked", description="脱敏的联系电话")
@@ -166,14 +163,6 @@ class CertificateOut(Schema):
     closed_on: date | None
     close_kind: str
     close_reason: str
-
-    @staticmethod
-    def resolve_member_name(obj):
-        return obj.member.name
-
-    @staticmethod
-    def resolve_org_name(obj):
-        return obj.member.org.name
 
     @staticmethod
     def resolve_state(obj):
