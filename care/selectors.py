@@ -134,6 +134,24 @@ def stats_roots(user) -> list[Org]:
     return list(Org.objects.filter(path__in=paths).order_by("path"))
 
 
+def stats_rows(user, *, year: int, code: str = "") -> list[tuple[Org, dict, bool]] | None:
+    """The statistics table: the org named by ``code`` (default: the user's top orgs), then their
+    children, each with its year_counts and whether it is a child row. None when ``code`` names
+    no org the user manages members of (the page and the API answer 404)."""
+    if code:
+        org = (Org.objects.visible_to(user).filter(get_scope(user).org_q("path", "member.view"))
+               .filter(code=code).first())
+        if org is None:
+            return None
+        tops = [org]
+    else:
+        tops = stats_roots(user)
+    children = [c for top in tops for c in Org.objects.visible_to(user).subtree(top)
+                .filter(depth=top.depth + 1).order_by("path")]
+    counts = year_counts(tops + children, user=user, year=year)
+    return [(o, counts[o.pk], False) for o in tops] + [(o, counts[o.pk], True) for o in children]
+
+
 def year_counts(orgs, *, user, year: int) -> dict[int, dict]:
     """Per org subtree, for ``year``: members due care, how many of them were visited, visits,
     and the money given. Grouped by org path in the database, summed per subtree here (as

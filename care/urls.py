@@ -6,7 +6,9 @@ app_name = "care"
 urlpatterns = [
     path("", views.FlaggedMemberListView.as_view(), name="list"),
     path("visits/", views.CareVisitListView.as_view(), name="visits"),
-    path("visits/new/", views.visit_create, name="visit_create"),
+    path("visits/new/", views.VisitCreateView.as_view(), name="visit_create"),
+    path("visits/<int:pk>/edit/", views.VisitEditView.as_view(), name="visit_edit"),
+    path("visits/<int:pk>/delete/", views.VisitDeleteView.as_view(), name="visit_delete"),
     path("stats/", views.care_stats, name="stats"),
     path("members/<int:pk>/", views.member_care, name="member"),
 ]

@@ -1,24 +1,21 @@
 """Care pages: members due a visit, visits, counts per org, one member's care record, and the
-visit form. The lists are for those who manage members (an org grant with member.view)."""
+visit forms (record, correct, delete). The lists are for those who manage members (an org grant with member.view)."""
 
-from django.contrib import messages
+from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
 
 from accounts.scope import get_scope
 from care import selectors, services
 from care.filters import CareVisitFilterSet, FlaggedMemberFilterSet
-from care.forms import CareVisitForm
+from care.forms import CareVisitEditForm, CareVisitForm
 from care.models import CareVisit
 from care.tables import CareVisitTable, FlaggedMemberTable
-from core.views import ObjectListView, form_errors_from
+from core.views import ObjectListView, ServiceFormView
 from members.models import Hardship, Member
-from orgs.models import Org
 
 CRUMB = ("关怀帮扶", "/care/")
 
@@ -43,7 +40,6 @@ class FlaggedMemberListView(ManagerListView):
     breadcrumbs = [("关怀帮扶", None)]
     default_order = ("org__path", "name_pinyin", "pk")
     template_name = "care/flagged_list.html"
-    partial_template = "care/_flagged_table.html"
 
     def get_base_queryset(self):
         return selectors.with_reasons(selectors.flagged_members(self.request.user)).select_related("org")
@@ -74,20 +70,13 @@ def care_stats(request):
     today = timezone.localdate()
     year = _year(request.GET.get("year"), today.year)
     code = request.GET.get("org", "").strip().upper()[:32]
-    roots = selectors.stats_roots(request.user)
-    if code:
-        org = get_object_or_404(Org.objects.visible_to(request.user).filter(
-            get_scope(request.user).org_q("path", "member.view")), code=code)
-        tops = [org]
-    else:
-        tops = roots
-    children = [c for top in tops for c in Org.objects.visible_to(request.user).subtree(top)
-                .filter(depth=top.depth + 1).order_by("path")]
-    counts = selectors.year_counts(tops + children, user=request.user, year=year)
+    rows = selectors.stats_rows(request.user, year=year, code=code)
+    if rows is None:
+        raise Http404
     return render(request, "care/stats.html", {
         "title": f"{year}年关怀帮扶统计", "breadcrumbs": [CRUMB, ("统计", None)],
         "year": year, "years": range(today.year, today.year - 5, -1), "code": code,
-        "rows": [(o, counts[o.pk], False) for o in tops] + [(o, counts[o.pk], True) for o in children],
+        "rows": rows,
         "labels": selectors.reason_labels(),
     })
 
@@ -113,25 +102,76 @@ def member_care(request, pk):
     })
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def visit_create(request):
+class VisitCreateView(ServiceFormView):
     """登记走访. Opened from a member (?member=) or from the list with the member to choose."""
-    _require_manager(request.user, "member.change")
-    member = None
-    if request.GET.get("member", "").isdigit() and len(request.GET["member"]) < 18:
-        member = get_object_or_404(selectors.managed_members(request.user, "change"), pk=request.GET["member"])
-    form = CareVisitForm(request.POST or None, user=request.user, member=member)
-    if request.method == "POST" and form.is_valid():
-        try:
-            visit = services.visit_record(actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            form_errors_from(exc, form)
-        else:
-            messages.success(request, f"已登记对{visit.member.name}的走访")
-            return redirect(visit)
-    return render(request, "core/form.html", {
-        "form": form, "title": "登记走访慰问", "submit_label": "登记",
-        "cancel_url": reverse("care:member", args=[member.pk]) if member else reverse("care:list"),
-        "breadcrumbs": [CRUMB, ("登记走访", None)],
-    })
+
+    form_class = CareVisitForm
+    service = services.visit_record
+    title = "登记走访慰问"
+    submit_label = "登记"
+    success_message = "已登记对{result.member.name}的走访"
+
+    def prepare(self):
+        _require_manager(self.request.user, "member.change")
+        self.member = None
+        wanted = self.request.GET.get("member", "")
+        if wanted.isdigit() and len(wanted) < 18:
+            self.member = get_object_or_404(selectors.managed_members(self.request.user, "change"), pk=wanted)
+
+    def get_form_kwargs(self):
+        return {"user": self.request.user, "member": self.member}
+
+    def get_cancel_url(self):
+        return reverse("care:member", args=[self.member.pk]) if self.member else reverse("care:list")
+
+    def get_breadcrumbs(self):
+        return [CRUMB, ("登记走访", None)]
+
+
+class VisitMixin:
+    """A recorded visit, found among those the user may change (404 otherwise)."""
+
+    def prepare(self):
+        self.visit = get_object_or_404(
+            CareVisit.objects.visible_to(self.request.user, "change").select_related("member__org"),
+            pk=self.kwargs["pk"])
+
+    def get_cancel_url(self):
+        return self.visit.get_absolute_url()
+
+    def get_success_url(self, result):
+        return self.visit.get_absolute_url()
+
+    def get_breadcrumbs(self):
+        return [CRUMB, (self.visit.member.name, self.visit.get_absolute_url()), (self.get_title(), None)]
+
+
+class VisitEditView(VisitMixin, ServiceFormView):
+    form_class = CareVisitEditForm
+    service = services.visit_update
+    success_message = "走访记录已修改"
+
+    def get_title(self):
+        return f"修改{self.visit.member.name}的{self.visit}记录"
+
+    def get_form_kwargs(self):
+        return {"instance": self.visit}
+
+    def get_service_kwargs(self, form):
+        return {"visit": self.visit, **form.cleaned_data}
+
+
+class VisitDeleteView(VisitMixin, ServiceFormView):
+    form_class = forms.Form  # a confirmation: nothing to fill in
+    service = services.visit_delete
+    submit_label = "确认删除"
+    success_message = "走访记录已删除"
+
+    def get_title(self):
+        return f"删除{self.visit.member.name}的{self.visit}记录"
+
+    def get_intro(self):
+        return f"确定要删除这条走访记录（走访人：{self.visit.visitors}）吗？删除将记入该党员的记实和审计日志。"
+
+    def get_service_kwargs(self, form):
+        return {"visit": self.visit}

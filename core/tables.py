@@ -1,4 +1,5 @@
-"""A minimal column spec for list pages and exports: a header, how to read a row, an optional link."""
+"""A minimal column spec for list pages and exports: a header, how to read a row, an optional link;
+and a table's optional per-row actions (links shown to those who may use them)."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -12,12 +13,17 @@ from django.utils import timezone
 class Column:
     header: str
     accessor: str | Callable[[Any], Any]
-    linkify: bool = False
+    linkify: bool | Callable[[Any], str] = False  # True: the row's get_absolute_url(); or obj -> url
     order_by: str | None = None  # a field name the list may sort on
     export: bool = True
 
     def value(self, obj):
         return _plain(self._raw(obj))
+
+    def url(self, obj) -> str:
+        if callable(self.linkify):
+            return self.linkify(obj)
+        return obj.get_absolute_url() if self.linkify else ""
 
     def _raw(self, obj):
         if callable(self.accessor):
@@ -36,12 +42,23 @@ class Column:
 @dataclass(frozen=True)
 class Table:
     columns: tuple[Column, ...]
+    # (row, user) -> [(label, url)]: the row's action links for this user; the views behind them
+    # decide again (404 out of scope).
+    actions: Callable[[Any, Any], list[tuple[str, str]]] | None = None
+    empty_text: str = "没有符合条件的记录。"
 
     def sortable(self) -> dict[str, str]:
         return {c.order_by.lstrip("-"): c.order_by for c in self.columns if c.order_by}
 
-    def rows(self, objects):
-        return [(obj, [(c, c.value(obj)) for c in self.columns]) for obj in objects]
+    @property
+    def has_actions(self) -> bool:
+        """For templates, which would call ``actions`` itself."""
+        return self.actions is not None
+
+    def rows(self, objects, user=None):
+        """Each row as (object, [(column, value, url)], [(label, url)])."""
+        return [(obj, [(c, c.value(obj), c.url(obj)) for c in self.columns],
+                 self.actions(obj, user) if self.actions else []) for obj in objects]
 
 
 def _plain(value):

@@ -71,7 +71,7 @@ class ObjectListView(ScopedMixin, View):
             "title": self.title,
             "filterset": filterset,
             "table": self.table,
-            "rows": self.table.rows(page.object_list),
+            "rows": self.table.rows(page.object_list, request.user),
             "page": page,
             "sort": sort,
             "query_string": params.urlencode(),
@@ -151,7 +151,80 @@ def form_errors_from(exc: ValidationError, form) -> None:
             form.add_error(None, message)
 
 
-__all__ = ["ObjectListView", "ObjectDetailView", "require_perm", "form_errors_from", "PermissionDenied"]
+class ServiceFormView(LoginRequiredMixin, View):
+    """One form page that moves a workflow: GET shows the form; POST validates it, calls the
+    service, puts the service's refusal back on the form (``form_errors_from``), or says so and
+    redirects. Configuration: ``form_class``, ``service`` (called with ``actor=`` and
+    ``get_service_kwargs(form)``), ``success_message`` (formatted with ``result``), ``title``.
+    Hooks: ``prepare()`` finds the objects (404 out of scope), ``get_form_kwargs()``,
+    ``get_success_url(result)``, ``get_cancel_url()``, ``get_breadcrumbs()``.
+
+    A confirmation page is the same view with a form without fields and an ``intro``."""
+
+    form_class = None
+    service = None
+    success_message = ""
+    title = ""
+    submit_label = "保存"
+    intro = ""
+    template_name = "core/form.html"
+
+    def prepare(self) -> None:
+        """Find what the page acts on (raise Http404 out of scope); runs before GET and POST."""
+
+    def get_form_kwargs(self) -> dict:
+        return {}
+
+    def get_service_kwargs(self, form) -> dict:
+        return form.cleaned_data
+
+    def call_service(self, form):
+        return type(self).service(actor=self.request.user, **self.get_service_kwargs(form))
+
+    def get_success_url(self, result) -> str:
+        return result.get_absolute_url()
+
+    def get_success_message(self, result) -> str:
+        return self.success_message.format(result=result)
+
+    def get_cancel_url(self) -> str:
+        return ""
+
+    def get_breadcrumbs(self) -> list:
+        return [(self.get_title(), None)]
+
+    def get_title(self) -> str:
+        return self.title
+
+    def get_intro(self) -> str:
+        return self.intro
+
+    def get(self, request, *args, **kwargs):
+        self.prepare()
+        return self.render(self.form_class(**self.get_form_kwargs()))
+
+    def post(self, request, *args, **kwargs):
+        self.prepare()
+        form = self.form_class(request.POST, **self.get_form_kwargs())
+        if form.is_valid():
+            try:
+                result = self.call_service(form)
+            except ValidationError as exc:
+                form_errors_from(exc, form)
+            else:
+                messages.success(request, self.get_success_message(result))
+                return redirect(self.get_success_url(result))
+        return self.render(form)
+
+    def render(self, form):
+        return render(self.request, self.template_name, {
+            "form": form, "title": self.get_title(), "submit_label": self.submit_label, "intro": self.get_intro(),
+            "cancel_url": self.get_cancel_url(), "breadcrumbs": self.get_breadcrumbs(),
+        })
+
+
+__all__ = ["ObjectListView", "ObjectDetailView", "ServiceFormView", "require_perm", "form_errors_from",
+           "PermissionDenied"]
 
 
 # --- pages of the core app -------------------------------------------------------------------

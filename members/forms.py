@@ -67,6 +67,8 @@ class MemberForm(forms.Form):
         self.fields["group"].queryset = Org.objects.filter(
             kind=OrgKind.GROUP, depth=member.org.depth + 1, path__startswith=member.org.path,
         ).order_by("path")
+        if member.status != MemberStatus.MOVED_OUT:  # set by the transfer's receipt, not here
+            self.fields["status"].choices = [c for c in MemberStatus.choices if c[0] != MemberStatus.MOVED_OUT]
         self.member = member
 
     def changes(self) -> dict:

@@ -12,9 +12,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from accounts.scope import get_scope
-
-# dangjian.api imports this module at its end, after defining what is reused here.
-from dangjian.api import Pagination
+from core.api import Message, Pagination
 from members import importing, tasks
 from members.models import ImportBatch
 from orgs.models import Org
@@ -62,10 +60,6 @@ class RowOut(Schema):
 
 class RowFilters(Schema):
     action: str | None = None
-
-
-class Message(Schema):
-    detail: str
 
 
 def _require_importer(request) -> None:

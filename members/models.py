@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 
 from core import idcard
 from core.crypto import get_provider
@@ -26,6 +27,9 @@ class MemberStatus(models.TextChoices):
     SUSPENDED = "suspended", "停止党籍"
     LEFT = "left", "出党"
     DECEASED = "deceased", "死亡"
+    # The membership moved to an org outside the platform (an outgoing letter whose receipt came
+    # back, transfers.services.letter_complete). The archive stays, as for every other status.
+    MOVED_OUT = "moved_out", "已转出"
 
 
 # Members who belong to the org's living membership (counted, listed by default, may log in).
@@ -129,6 +133,9 @@ class Member(BaseModel):
 
     def audit_org(self):
         return self.org
+
+    def get_absolute_url(self):
+        return reverse("members:detail", args=[self.pk])
 
     def set_name(self, value: str) -> None:
         """The name and its pinyin search fields together: every writer of the name calls this

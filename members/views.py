@@ -13,7 +13,7 @@ from members import services
 from members.filters import MemberFilterSet
 from members.forms import RECORD_FORMS, CorrectionForm, DecisionForm, DocumentForm, MemberForm
 from members.import_views import MemberXlsxExport
-from members.models import CorrectionRequest, Member, MemberDocument, MemberEvent
+from members.models import CorrectionRequest, Member, MemberDocument, MemberEvent, MemberStatus
 from members.tables import MemberTable
 
 
@@ -123,11 +123,22 @@ def _detail(request, member, revealed=None):
         "can_change": scope.covers(member.org.path, "member.change"),
         "is_self": scope.member_id == member.pk,
         "org_visible": scope.covers(member.org.path, "org.view") or scope.member_org_id == member.org_id,
+        "moved_out_letter": _moved_out_letter(request.user, member),
         **_tab_context(request, member, tab),
     }
     template = "members/_archive_panel.html" if request.htmx and not request.htmx.boosted else \
         "members/member_detail.html"
     return render(request, template, context)
+
+
+def _moved_out_letter(user, member):
+    """The letter that took a member "已转出" out of the platform (transfers depends on members,
+    so the import is here, not at the top)."""
+    if member.status != MemberStatus.MOVED_OUT:
+        return None
+    from transfers.selectors import moved_out_letter
+
+    return moved_out_letter(user, member)
 
 
 @login_required

@@ -1,6 +1,6 @@
-"""/api/v1/transfers: letters under the same scoping as the pages (a letter is visible from its
-sending and its receiving org); out of scope is 404, refusals are 422 (403 for the wrong side)
-with a Chinese ``detail``."""
+"""/api/v1/transfers: letters and mobile members' certificates under the same scoping as the pages
+(a letter is visible from its sending and its receiving org, a certificate from the member's org);
+out of scope is 404, refusals are 422 (403 for the wrong side) with a Chinese ``detail``."""
 
 from datetime import date
 
@@ -9,12 +9,11 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-# dangjian.api imports this module at its end, after defining what is reused here.
-from dangjian.api import Pagination, _filtered
+from core.api import Message, OfMemberOut, Pagination, filtered, refused
 from members.models import Member
 from transfers import selectors, services
-from transfers.filters import LetterFilterSet
-from transfers.models import Letter
+from transfers.filters import CertificateFilterSet, LetterFilterSet
+from transfers.models import Letter, MobileCertificate
 
 router = Router(tags=["组织关系转接"])
 
@@ -80,14 +79,6 @@ class ReturnIn(Schema):
     reason: str = Field(..., max_length=200)
 
 
-class Message(Schema):
-    detail: str
-
-
-def _refused(exc: ValidationError):
-    return Status(422, {"detail": "；".join(exc.messages)})
-
-
 def _letter(request, letter_id: int) -> Letter:
     return get_object_or_404(selectors.letters(request.user), pk=letter_id)
 
@@ -96,7 +87,7 @@ def _letter(request, letter_id: int) -> Letter:
 @paginate(Pagination)
 def letter_list(request, filters: Query[LetterFilters]):
     """本人管理范围内转出和转入的介绍信。"""
-    return _filtered(LetterFilterSet, request, selectors.letters(request.user).order_by("-issued_on", "-pk"),
+    return filtered(LetterFilterSet, request, selectors.letters(request.user).order_by("-issued_on", "-pk"),
                      filters)
 
 
@@ -118,7 +109,7 @@ def letter_issue(request, payload: IssueIn):
             issued_on=payload.issued_on, valid_until=payload.valid_until,
             dues_paid_until=payload.dues_paid_until, reason=payload.reason)
     except ValidationError as exc:
-        return _refused(exc)
+        return refused(exc)
     return Status(201, letter)
 
 
@@ -128,7 +119,7 @@ def letter_accept(request, letter_id: int):
     try:
         letter = services.letter_accept(actor=request.user, letter=_letter(request, letter_id))
     except ValidationError as exc:
-        return _refused(exc)
+        return refused(exc)
     return Status(200, letter)
 
 
@@ -139,7 +130,7 @@ def letter_return(request, letter_id: int, payload: ReturnIn):
         letter = services.letter_return(actor=request.user, letter=_letter(request, letter_id),
                                         reason=payload.reason)
     except ValidationError as exc:
-        return _refused(exc)
+        return refused(exc)
     return Status(200, letter)
 
 
@@ -150,6 +141,95 @@ def letter_cancel(request, letter_id: int, payload: ReturnIn):
         letter = services.letter_cancel(actor=request.user, letter=_letter(request, letter_id),
                                         reason=payload.reason)
     except ValidationError as exc:
-        return _refused(exc)
+        return refused(exc)
     return Status(200, letter)
 
+
+
+# --- mobile members' certificates (流动党员活动证) -------------------------------------------------
+
+
+class CertificateOut(OfMemberOut):
+    id: int
+    number: str
+    city: str
+    unit: str
+    contact: str = Field(..., alias="contact_masked", description="脱敏的联系电话")
+    issued_on: date
+    valid_until: date
+    state: str = Field(..., description="valid 有效 / expired 已过期，待换发或收回 / closed 已收回")
+    state_display: str
+    expired: bool = Field(..., description="已过有效期且未收回")
+    closed_on: date | None
+    close_kind: str
+    close_reason: str
+
+    @staticmethod
+    def resolve_state(obj):
+        return obj.state()
+
+    @staticmethod
+    def resolve_state_display(obj):
+        return obj.display_state()
+
+    @staticmethod
+    def resolve_expired(obj):
+        return obj.is_expired()
+
+
+class CertificateFilters(Schema):
+    q: str | None = Field(None, max_length=50, description="党员姓名或活动证编号包含")
+    within: str | None = Field(None, max_length=32)
+    state: str | None = Field(None, max_length=10, description="valid / expired / closed")
+
+
+class RenewIn(Schema):
+    valid_until: date = Field(..., description="新的有效期（晚于今天和原有效期，最长自今天起12个月）")
+
+
+class CloseIn(Schema):
+    closed_on: date | None = Field(None, description="收回日期，默认今天")
+    close_kind: str = Field(..., max_length=10, description="returned 流动结束交回 / came_back 党员已返回")
+    close_reason: str = Field(..., max_length=200)
+
+
+def _certificate(request, certificate_id: int, action: str = "view") -> MobileCertificate:
+    return get_object_or_404(MobileCertificate.objects.visible_to(request.user, action)
+                             .select_related("member__org"), pk=certificate_id)
+
+
+@router.get("/certificates", response=list[CertificateOut])
+@paginate(Pagination)
+def certificate_list(request, filters: Query[CertificateFilters]):
+    """本人管理范围内党员的流动党员活动证，可按状态筛选。"""
+    return filtered(CertificateFilterSet, request, selectors.certificates(request.user).order_by("valid_until", "pk"),
+                    filters)
+
+
+@router.get("/certificates/{int:certificate_id}", response=CertificateOut)
+def certificate_detail(request, certificate_id: int):
+    return _certificate(request, certificate_id)
+
+
+@router.post("/certificates/{int:certificate_id}/renew", response={200: CertificateOut, 404: Message, 422: Message})
+def certificate_renew(request, certificate_id: int, payload: RenewIn):
+    """换发：延长有效期（沿用原编号）。"""
+    try:
+        certificate = services.certificate_renew(actor=request.user, certificate=_certificate(
+            request, certificate_id, "change"), valid_until=payload.valid_until)
+    except ValidationError as exc:
+        return refused(exc)
+    return Status(200, certificate)
+
+
+@router.post("/certificates/{int:certificate_id}/close", response={200: CertificateOut, 404: Message, 422: Message})
+def certificate_close(request, certificate_id: int, payload: CloseIn):
+    """收回：流动结束交回活动证，或党员已返回原党组织（须填写日期和说明）。"""
+    try:
+        certificate = services.certificate_close(
+            actor=request.user, certificate=_certificate(request, certificate_id, "change"),
+            closed_on=payload.closed_on or date.today(), close_kind=payload.close_kind,
+            close_reason=payload.close_reason)
+    except ValidationError as exc:
+        return refused(exc)
+    return Status(200, certificate)

@@ -3,7 +3,7 @@ from django.db.models import Q
 
 from accounts.scope import get_scope
 from core.filters import WithinOrgFilter
-from transfers.models import Letter, LetterKind, LetterState, MobileCertificate
+from transfers.models import CertificateState, Letter, LetterKind, LetterState, MobileCertificate
 
 
 class LetterFilterSet(django_filters.FilterSet):
@@ -37,13 +37,16 @@ class LetterFilterSet(django_filters.FilterSet):
 
 
 class CertificateFilterSet(django_filters.FilterSet):
+    """Shared by the certificate list page and the API."""
+
     q = django_filters.CharFilter(label="姓名或编号", method="filter_q")
     within = WithinOrgFilter(path_lookup="member__org__path")
-    expired = django_filters.BooleanFilter(label="已过期", method="filter_expired")
+    state = django_filters.ChoiceFilter(label="状态", choices=CertificateState.choices, empty_label="全部",
+                                        method="filter_state")
 
     class Meta:
         model = MobileCertificate
-        fields = ["q", "within", "expired"]
+        fields = ["q", "within", "state"]
 
     def filter_q(self, queryset, name, value):
         value = value.strip()[:50]
@@ -51,10 +54,12 @@ class CertificateFilterSet(django_filters.FilterSet):
             return queryset
         return queryset.filter(Q(member__name__contains=value) | Q(number__contains=value))
 
-    def filter_expired(self, queryset, name, value):
+    def filter_state(self, queryset, name, value):
         from datetime import date
 
-        if value is None:
-            return queryset
-        return queryset.filter(valid_until__lt=date.today()) if value else queryset.filter(
-            valid_until__gte=date.today())
+        if value == CertificateState.CLOSED:
+            return queryset.filter(closed_on__isnull=False)
+        open_ = queryset.filter(closed_on__isnull=True)
+        if value == CertificateState.EXPIRED:
+            return open_.filter(valid_until__lt=date.today())
+        return open_.filter(valid_until__gte=date.today())

@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 from accounts.scope import get_scope
 from members.models import ACTIVE_STATUSES, Member, MemberStatus
 from orgs.models import BRANCH_KINDS, Org
+from transfers import rules
+from transfers.models import CertificateClose
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -125,3 +127,14 @@ class CertificateForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["member"].queryset = transferable_members(user)
+
+
+class CertificateRenewForm(forms.Form):
+    valid_until = forms.DateField(label="新的有效期至", widget=DATE,
+                                  help_text=f"每次换发最长延续{rules.CERTIFICATE_MAX_RENEWAL_MONTHS}个月（自换发之日起）")
+
+
+class CertificateCloseForm(forms.Form):
+    closed_on = forms.DateField(label="收回日期", widget=DATE, initial=date.today)
+    close_kind = forms.ChoiceField(label="收回情形", choices=CertificateClose.choices)
+    close_reason = forms.CharField(label="收回说明", max_length=200, help_text="如：务工结束返乡，已交回活动证")

@@ -116,10 +116,24 @@ class Letter(BaseModel):
         return (self.valid_until - self.issued_on).days
 
 
+class CertificateState(models.TextChoices):
+    """Derived, not stored: closed when ``closed_on`` is set, else expired past ``valid_until``."""
+
+    VALID = "valid", "有效"
+    EXPIRED = "expired", "已过期，待换发或收回"
+    CLOSED = "closed", "已收回"
+
+
+class CertificateClose(models.TextChoices):
+    RETURNED = "returned", "流动结束，交回活动证"
+    CAME_BACK = "came_back", "党员已返回原党组织"
+
+
 class MobileCertificate(BaseModel):
     """A mobile member's certificate (流动党员活动证): where the member is while away from their
     org for a shorter time than a transfer needs (rules.md §6). The contact phone is stored
-    encrypted and shown masked, like the member's own."""
+    encrypted and shown masked, like the member's own. Renewed in place (``valid_until`` moves,
+    the timeline and the audit trail keep the old date); closed with a date, a kind and a reason."""
 
     member = models.ForeignKey("members.Member", on_delete=models.CASCADE, related_name="mobile_certificates",
                                verbose_name="党员")
@@ -132,6 +146,9 @@ class MobileCertificate(BaseModel):
     contact_masked = models.CharField("联系电话", max_length=20, blank=True, editable=False)
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                                   blank=True, related_name="+")
+    closed_on = models.DateField("收回日期", null=True, blank=True)
+    close_kind = models.CharField("收回情形", max_length=10, choices=CertificateClose, blank=True)
+    close_reason = models.CharField("收回说明", max_length=200, blank=True)
 
     audit_masked_fields = {"contact_cipher": "contact_masked"}
 
@@ -139,8 +156,12 @@ class MobileCertificate(BaseModel):
         ordering = ["valid_until", "pk"]
         verbose_name = "流动党员活动证"
         verbose_name_plural = "流动党员活动证"
-        constraints = [models.CheckConstraint(condition=Q(valid_until__gt=models.F("issued_on")),
-                                              name="certificate_valid_after_issued")]
+        constraints = [
+            models.CheckConstraint(condition=Q(valid_until__gt=models.F("issued_on")),
+                                   name="certificate_valid_after_issued"),
+            models.CheckConstraint(condition=Q(closed_on__isnull=True) | Q(closed_on__gte=models.F("issued_on")),
+                                   name="certificate_closed_after_issued"),
+        ]
 
     def __str__(self):
         return self.number
@@ -158,4 +179,13 @@ class MobileCertificate(BaseModel):
         self.contact_masked = mask_phone(number) if number else ""
 
     def is_expired(self, today: date | None = None) -> bool:
-        return self.valid_until < (today or date.today())
+        """Past its validity and still open (a closed certificate is no longer anyone's worry)."""
+        return self.closed_on is None and self.valid_until < (today or date.today())
+
+    def state(self, today: date | None = None) -> str:
+        if self.closed_on is not None:
+            return CertificateState.CLOSED
+        return CertificateState.EXPIRED if self.is_expired(today) else CertificateState.VALID
+
+    def display_state(self, today: date | None = None) -> str:
+        return CertificateState(self.state(today)).label

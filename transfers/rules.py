@@ -15,6 +15,10 @@ NUMBER_PREFIX = "津组转"  # the city's letter series: 津组转〔2026〕0001
 MAX_VALIDITY_MONTHS = 3  # 组通字〔2006〕45号: a letter is valid for at most 3 months
 NOT_REPORTED_MONTHS = 6  # rules.md §6 / 党章第九条: not reported within 6 months → handled as left
 CERTIFICATE_WARNING_DAYS = 30  # local: flag mobile certificates this close to their end
+# local: a renewal extends a mobile certificate by at most a year from the day it is renewed, so
+# the branch sees the member (or hears from them) at least once a year. No regulation in rules.md
+# sets a figure; a region with its own rule changes it here.
+CERTIFICATE_MAX_RENEWAL_MONTHS = 12
 
 
 @dataclass(frozen=True)
@@ -63,6 +67,31 @@ def check_destination(member: Member, to_org: Org) -> None:
     if to_org.kind not in BRANCH_KINDS:
         raise ValidationError({"to_org": (
             f"组织关系须转入党支部（含联合、临时党支部），“{to_org.name}”是{to_org.get_kind_display()}")})
+
+
+def check_renewal(certificate, valid_until: date, *, today: date | None = None) -> None:
+    """A renewal moves ``valid_until`` later, past today, and at most a year from today."""
+    today = today or date.today()
+    if certificate.closed_on is not None:
+        raise ValidationError(f"流动党员活动证 {certificate.number} 已于 {certificate.closed_on:%Y-%m-%d} 收回，不能换发")
+    if valid_until <= max(today, certificate.valid_until):
+        raise ValidationError({"valid_until": (
+            f"新的有效期须晚于今天和原有效期（{certificate.valid_until:%Y-%m-%d}）")})
+    latest = add_months(today, CERTIFICATE_MAX_RENEWAL_MONTHS)
+    if valid_until > latest:
+        raise ValidationError({"valid_until": (
+            f"每次换发最长延续{CERTIFICATE_MAX_RENEWAL_MONTHS}个月（本平台规定），今天换发的有效期最晚至 "
+            f"{latest:%Y-%m-%d}")})
+
+
+def check_closing(certificate, closed_on: date, *, today: date | None = None) -> None:
+    today = today or date.today()
+    if certificate.closed_on is not None:
+        raise ValidationError(f"流动党员活动证 {certificate.number} 已于 {certificate.closed_on:%Y-%m-%d} 收回")
+    if closed_on > today:
+        raise ValidationError({"closed_on": "收回日期不能晚于今天"})
+    if closed_on < certificate.issued_on:
+        raise ValidationError({"closed_on": f"收回日期不能早于发证日期（{certificate.issued_on:%Y-%m-%d}）"})
 
 
 def not_reported_cutoff(today: date | None = None) -> date:

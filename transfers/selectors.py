@@ -59,6 +59,12 @@ def pending_archive_letters(user):
     )
 
 
+def moved_out_letter(user, member) -> Letter | None:
+    """The completed outgoing letter that took the member out of the platform, if the user sees it."""
+    return (Letter.objects.visible_to(user).filter(member=member, kind=LetterKind.OUTGOING,
+                                                   state=LetterState.COMPLETED).order_by("-pk").first())
+
+
 def certificates(user):
     return MobileCertificate.objects.visible_to(user).select_related("member", "member__org")
 
@@ -67,7 +73,7 @@ def expiring_certificates(user, today: date | None = None):
     today = today or date.today()
     soon = date.fromordinal(today.toordinal() + rules.CERTIFICATE_WARNING_DAYS)
     renewed = MobileCertificate.objects.filter(member=OuterRef("member"), valid_until__gt=OuterRef("valid_until"))
-    return (certificates(user).filter(valid_until__lte=soon).filter(~Exists(renewed))
+    return (certificates(user).filter(valid_until__lte=soon, closed_on__isnull=True).filter(~Exists(renewed))
             .order_by("valid_until", "pk"))
 
 

@@ -1,5 +1,6 @@
 """Transfer workflows (rules.md §6): issue, accept, return, cancel, expire a letter; record one
-sent to or received from outside the platform; issue a mobile member's certificate.
+sent to or received from outside the platform; issue, renew and close a mobile member's
+certificate.
 
 Each is one transaction with an audit entry. State changes lock the letter row
 (``select_for_update``) and check its state inside the lock, so of two concurrent accepts exactly
@@ -15,11 +16,11 @@ from django.http import Http404
 from accounts.scope import get_scope
 from core import audit
 from members import services as member_services
-from members.models import ACTIVE_STATUSES, Member
+from members.models import ACTIVE_STATUSES, Member, MemberStatus
 from members.services import record_event
 from orgs.models import Org
 from transfers import rules
-from transfers.models import Letter, LetterKind, LetterState, MobileCertificate
+from transfers.models import CertificateClose, Letter, LetterKind, LetterState, MobileCertificate
 
 CHANGE = "member.change"
 
@@ -235,8 +236,9 @@ def _close(letter: Letter, state: str, today: date, reason: str, actor) -> None:
 
 
 def letter_complete(*, actor, letter: Letter, receipt_returned: date | None = None) -> Letter:
-    """An outgoing letter to outside the platform: the paper receipt came back. The member stays
-    in A (no status changes here) and is then archived by the archive workflow."""
+    """An outgoing letter to outside the platform: the paper receipt came back. The member has left
+    the platform's membership: status "已转出" (no longer among ACTIVE_STATUSES), the org and the
+    archive kept, the letter on the timeline."""
     today = date.today()
     receipt_returned = receipt_returned or today
     with transaction.atomic():
@@ -252,13 +254,20 @@ def letter_complete(*, actor, letter: Letter, receipt_returned: date | None = No
         if receipt_returned > today or receipt_returned < letter.issued_on:
             raise ValidationError({"receipt_returned": "回执返回日期须在开具日期与今天之间"})
         previous = letter.state
+        member = Member.objects.select_for_update().get(pk=letter.member_id)
+        rules.check_transferable(member)  # a member who died or left meanwhile is not "moved out"
         letter.state, letter.receipt_returned, letter.handled_by = LetterState.COMPLETED, receipt_returned, actor
         letter.save(update_fields=["state", "receipt_returned", "handled_by", "updated"])
-        record_event(member=letter.member, kind="transfer_out", actor=actor, occurred=receipt_returned,
-                     summary=f"组织关系转出至平台外：{letter.to_org_name}，回执已返回（介绍信 {letter.number}），待归档")
+        status_before, member.status = member.status, MemberStatus.MOVED_OUT
+        member.save(update_fields=["status", "updated"])
+        record_event(member=member, kind="transfer_out", actor=actor, occurred=receipt_returned,
+                     summary=f"组织关系转出至平台外：{letter.to_org_name}，回执已返回（介绍信 {letter.number}），"
+                             "党员状态改为“已转出”")
         audit.record("transfer.complete", obj=letter, user=actor, changes={
             "state": [previous, LetterState.COMPLETED],
             "receipt_returned": receipt_returned.isoformat()})
+        audit.record("member.transfer_out", obj=member, user=actor, changes={
+            "status": [status_before, MemberStatus.MOVED_OUT], "letter": letter.number})
     return letter
 
 
@@ -366,4 +375,49 @@ def certificate_issue(*, actor, member: Member, number: str, issued_on: date, va
                          changes={"after": certificate.audit_snapshot()})
     except IntegrityError as exc:
         raise ValidationError({"number": f"活动证编号 {number} 已被使用"}) from exc
+    return certificate
+
+
+def _locked_certificate(actor, certificate: MobileCertificate) -> MobileCertificate:
+    """The certificate under lock, re-checked against the member's current org (404 out of scope)."""
+    certificate = (MobileCertificate.objects.select_for_update(of=("self",)).select_related("member__org")
+                   .get(pk=certificate.pk))
+    _require(actor, certificate.member.org)
+    return certificate
+
+
+def certificate_renew(*, actor, certificate: MobileCertificate, valid_until: date) -> MobileCertificate:
+    """换发: the same certificate, valid until a later day (at most a year from today,
+    rules.CERTIFICATE_MAX_RENEWAL_MONTHS), for a member still in the living membership."""
+    today = date.today()
+    with transaction.atomic():
+        certificate = _locked_certificate(actor, certificate)
+        rules.check_renewal(certificate, valid_until, today=today)
+        rules.check_transferable(certificate.member)
+        before = certificate.valid_until
+        certificate.valid_until = valid_until
+        certificate.save(update_fields=["valid_until", "updated"])
+        record_event(member=certificate.member, kind="mobile_certificate_renew", actor=actor, occurred=today,
+                     summary=f"换发流动党员活动证 {certificate.number}：有效期 {before:%Y-%m-%d} → {valid_until:%Y-%m-%d}")
+        audit.record("transfer.certificate_renew", obj=certificate, user=actor,
+                     changes={"valid_until": [before.isoformat(), valid_until.isoformat()]})
+    return certificate
+
+
+def certificate_close(*, actor, certificate: MobileCertificate, closed_on: date, close_kind: str,
+                      close_reason: str) -> MobileCertificate:
+    """收回: the mobility ended (the certificate handed back, or the member came back), with the
+    day and a reason. The member stays where they are; a closed certificate is kept."""
+    reason = _clean_reason(close_reason, "close_reason", "收回说明")
+    if close_kind not in CertificateClose.values:
+        raise ValidationError({"close_kind": "请选择收回情形"})
+    with transaction.atomic():
+        certificate = _locked_certificate(actor, certificate)
+        rules.check_closing(certificate, closed_on)
+        certificate.closed_on, certificate.close_kind, certificate.close_reason = closed_on, close_kind, reason
+        certificate.save(update_fields=["closed_on", "close_kind", "close_reason", "updated"])
+        record_event(member=certificate.member, kind="mobile_certificate_close", actor=actor, occurred=closed_on,
+                     summary=f"收回流动党员活动证 {certificate.number}（{certificate.get_close_kind_display()}）：{reason}")
+        audit.record("transfer.certificate_close", obj=certificate, user=actor, changes={
+            "closed_on": closed_on.isoformat(), "close_kind": close_kind, "close_reason": reason})
     return certificate

@@ -1,3 +1,6 @@
+from django.urls import reverse
+
+from accounts.scope import get_scope
 from core.tables import Column, Table
 
 LetterTable = Table(columns=(
@@ -11,7 +14,16 @@ LetterTable = Table(columns=(
     Column("状态", lambda letter: letter.display_state()),
 ))
 
-CertificateTable = Table(columns=(
+def _certificate_actions(certificate, user) -> list[tuple[str, str]]:
+    """Renew and close, on open certificates of members the user may change."""
+    if certificate.closed_on or user is None or not get_scope(user).covers(certificate.member.org.path,
+                                                                          "member.change"):
+        return []
+    return [("换发", reverse("transfers:certificate_renew", args=[certificate.pk])),
+            ("收回", reverse("transfers:certificate_close", args=[certificate.pk]))]
+
+
+CertificateTable = Table(actions=_certificate_actions, columns=(
     Column("活动证编号", "number", order_by="number"),
     Column("党员", "member.name"),
     Column("所在党组织", "member.org.name"),
@@ -20,5 +32,6 @@ CertificateTable = Table(columns=(
     Column("联系电话", "contact_masked"),
     Column("发证日期", "issued_on", order_by="issued_on"),
     Column("有效期至", "valid_until", order_by="valid_until"),
-    Column("状态", lambda c: "已过期" if c.is_expired() else "有效"),
+    Column("状态", lambda c: ("⚠ " if c.is_expired() else "") + c.display_state()),
+    Column("收回日期", "closed_on"),
 ))

@@ -7,12 +7,14 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from accounts.scope import get_scope
-from core.views import ObjectListView, form_errors_from
+from core.views import ObjectListView, ServiceFormView, form_errors_from
 from members.models import Member
 from transfers import selectors, services
 from transfers.filters import CertificateFilterSet, LetterFilterSet
 from transfers.forms import (
+    CertificateCloseForm,
     CertificateForm,
+    CertificateRenewForm,
     LetterActionForm,
     LetterIssueForm,
     LetterReceiveExternalForm,
@@ -215,24 +217,74 @@ def warnings(request):
     })
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def certificate_create(request):
-    _require_change_somewhere(request.user)
-    initial = {"member": request.GET.get("member")} if request.GET.get("member", "").isdigit() else {}
-    form = CertificateForm(request.POST if request.method == "POST" else None, user=request.user, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.certificate_issue(actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            form_errors_from(exc, form)
-        else:
-            messages.success(request, "已发放流动党员活动证")
-            return redirect("transfers:certificates")
-    return render(request, "core/form.html", {
-        "form": form, "title": "发放流动党员活动证", "submit_label": "发放",
-        "cancel_url": reverse("transfers:certificates"),
-        "breadcrumbs": [CRUMB, ("流动党员", reverse("transfers:certificates")), ("发放活动证", None)],
-    })
+CERTIFICATES = ("流动党员", "/transfers/mobile/")
 
 
+class CertificatePage(ServiceFormView):
+    """The certificate forms: back to the certificate list, whatever happens."""
+
+    def get_success_url(self, result):
+        return reverse("transfers:certificates")
+
+    def get_cancel_url(self):
+        return reverse("transfers:certificates")
+
+    def get_breadcrumbs(self):
+        return [CRUMB, CERTIFICATES, (self.get_title(), None)]
+
+
+class CertificateCreateView(CertificatePage):
+    form_class = CertificateForm
+    service = services.certificate_issue
+    title = "发放流动党员活动证"
+    submit_label = "发放"
+    success_message = "已发放流动党员活动证 {result.number}"
+
+    def prepare(self):
+        _require_change_somewhere(self.request.user)
+
+    def get_form_kwargs(self):
+        wanted = self.request.GET.get("member", "")
+        return {"user": self.request.user, "initial": {"member": wanted} if wanted.isdigit() else {}}
+
+
+class CertificateActionPage(CertificatePage):
+    """An action on a certificate of a member the user may change (404 otherwise)."""
+
+    def prepare(self):
+        self.certificate = get_object_or_404(
+            MobileCertificate.objects.visible_to(self.request.user, "change").select_related("member__org"),
+            pk=self.kwargs["pk"])
+
+    def get_service_kwargs(self, form):
+        return {"certificate": self.certificate, **form.cleaned_data}
+
+
+class CertificateRenewView(CertificateActionPage):
+    form_class = CertificateRenewForm
+    service = services.certificate_renew
+    submit_label = "确认换发"
+    success_message = "流动党员活动证 {result.number} 已换发，有效期至 {result.valid_until:%Y-%m-%d}"
+
+    def get_title(self):
+        return f"换发流动党员活动证 {self.certificate.number}"
+
+    def get_intro(self):
+        c = self.certificate
+        return (f"{c.member.name}，流入地：{c.city}{c.unit}，原有效期至 {c.valid_until:%Y-%m-%d}"
+                f"（{c.display_state()}）。换发后沿用原编号，原有效期记入记实。")
+
+
+class CertificateCloseView(CertificateActionPage):
+    form_class = CertificateCloseForm
+    service = services.certificate_close
+    submit_label = "确认收回"
+    success_message = "流动党员活动证 {result.number} 已收回"
+
+    def get_title(self):
+        return f"收回流动党员活动证 {self.certificate.number}"
+
+    def get_intro(self):
+        c = self.certificate
+        return (f"{c.member.name}，流入地：{c.city}{c.unit}，有效期至 {c.valid_until:%Y-%m-%d}。"
+                "收回后该活动证不再有效，记录保留；党员的组织关系不变。")

@@ -273,3 +273,11 @@ def test_every_id_lookup_is_audited_without_the_number(world):
 def test_a_malformed_id_lookup_says_what_is_wrong(world):
     response = world.client("a_admin").post(reverse("members:lookup"), {"id_number": "12345"}, follow=True)
     assert "身份证号应为18位" in response.content.decode()
+
+
+def test_the_member_list_links_each_name_to_the_archive(world):
+    from django.urls import reverse
+
+    member = world.members["a1_member"]
+    body = world.client("a_admin").get(reverse("members:list")).content.decode()
+    assert f'<a href="{reverse("members:detail", args=[member.pk])}">{member.name}</a>' in body

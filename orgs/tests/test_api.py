@@ -26,6 +26,27 @@ ENDPOINTS = {
     ("patch", "/api/v1/members/{member_id}"),
     ("get", "/api/v1/members/{member_id}/records"),
     ("post", "/api/v1/members/lookup"),
+    # the archive's documents, correction requests and records (members/tests/test_archive_api.py)
+    ("get", "/api/v1/members/{member_id}/documents"),
+    ("post", "/api/v1/members/{member_id}/documents"),
+    ("get", "/api/v1/members/documents/{document_id}"),
+    ("delete", "/api/v1/members/documents/{document_id}"),
+    ("get", "/api/v1/members/{member_id}/corrections"),
+    ("post", "/api/v1/members/{member_id}/corrections"),
+    ("get", "/api/v1/members/corrections"),
+    ("post", "/api/v1/members/corrections/{correction_id}/approve"),
+    ("post", "/api/v1/members/corrections/{correction_id}/decline"),
+    ("post", "/api/v1/members/{member_id}/records/{kind}"),
+    ("patch", "/api/v1/members/{member_id}/records/{kind}/{record_id}"),
+    ("delete", "/api/v1/members/{member_id}/records/{kind}/{record_id}"),
+    # care/api.py (care/tests/test_api.py)
+    ("get", "/api/v1/care/flagged"),
+    ("get", "/api/v1/care/pending"),
+    ("get", "/api/v1/care/visits"),
+    ("post", "/api/v1/care/visits"),
+    ("patch", "/api/v1/care/visits/{visit_id}"),
+    ("delete", "/api/v1/care/visits/{visit_id}"),
+    ("get", "/api/v1/care/stats"),
     # transfers/api.py (its scope tests: transfers/tests/test_scope.py)
     ("get", "/api/v1/transfers"),
     ("post", "/api/v1/transfers"),
@@ -36,6 +57,10 @@ ENDPOINTS = {
     ("get", "/api/v1/imports"), ("post", "/api/v1/imports"), ("get", "/api/v1/imports/{batch_id}"),
     ("get", "/api/v1/imports/{batch_id}/rows"), ("post", "/api/v1/imports/{batch_id}/commit"),
     ("post", "/api/v1/imports/{batch_id}/discard"),
+    ("get", "/api/v1/transfers/certificates"),
+    ("get", "/api/v1/transfers/certificates/{certificate_id}"),
+    ("post", "/api/v1/transfers/certificates/{certificate_id}/renew"),
+    ("post", "/api/v1/transfers/certificates/{certificate_id}/close"),
 }
 
 
@@ -101,9 +126,7 @@ def test_the_docs_pages_static_files_are_served(db):
 
 
 def _concrete(path: str) -> str:
-    for name in ("org_id", "member_id", "letter_id", "batch_id"):
-        path = path.replace("{" + name + "}", "1")
-    return path
+    return re.sub(r"\{kind\}", "position", re.sub(r"\{\w+_id\}", "1", path))
 
 
 @pytest.mark.parametrize("headers", [

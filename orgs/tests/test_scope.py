@@ -17,12 +17,15 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import Grant, Role, User
 from accounts.scope import ROLE_PERMISSIONS
+from care.tests.test_api import SCOPE_TESTED as CARE_URLS  # tested there, 404s included
 from core.testing import ID_NUMBERS, PASSWORD
 from members.models import Member
+from members.tests.test_archive_api import SCOPE_TESTED as ARCHIVE_API_URLS  # tested there
 from members.tests.test_import import SCOPE_TESTED as IMPORT_URLS  # tested there, 404s included
 from members.tests.test_import_api import API_URLS as IMPORT_API_URLS  # tested there, 404s included
 from orgs import services
 from orgs.models import AffiliationChange, LeadershipTerm, Org
+from transfers.tests.test_certificates import SCOPE_TESTED as CERTIFICATE_URLS  # tested there
 from transfers.tests.test_scope import SCOPE_TESTED as TRANSFER_URLS  # tested there, 404s included
 
 PERSONAS = ["sysadmin", "secadmin", "auditor", "city_admin", "a_admin", "b_admin", "secretary",
@@ -637,7 +640,8 @@ def _url_names(patterns, namespace=""):
 def test_every_url_pattern_is_in_the_scope_matrix_or_explicitly_public():
     covered = (set(ORG_PAGES) | set(MEMBER_PAGES) | set(ARCHIVE_PAGES) | set(API_ORG_URLS) | set(API_MEMBER_URLS)
                | set(API_MEMBER_WRITES)
-               | LIST_URLS | set(SYSTEM_PAGES) | SYSTEM_POSTS | TRANSFER_URLS | IMPORT_URLS | IMPORT_API_URLS)
+               | LIST_URLS | set(SYSTEM_PAGES) | SYSTEM_POSTS | TRANSFER_URLS | IMPORT_URLS | ARCHIVE_API_URLS
+               | CARE_URLS | CERTIFICATE_URLS | IMPORT_API_URLS)
     names = set(_url_names(get_resolver().url_patterns))
     uncovered = names - covered - PUBLIC
     assert uncovered == set(), f"views without scope tests: {sorted(uncovered)}"

@@ -77,7 +77,7 @@ def test_expired_and_expiring_certificates_are_flagged(world):
     certificate(world, member="a2_member", number="津流2026002", days_left=10)
     levels = sorted(w.level for w in selectors.warnings(world.users["a_admin"]))
     assert levels == ["red", "yellow"]
-    page = world.client("a_admin").get(reverse("transfers:certificates"), {"expired": "true"}).context["page"]
+    page = world.client("a_admin").get(reverse("transfers:certificates"), {"state": "expired"}).context["page"]
     assert [c.pk for c in page.object_list] == [expired.pk]
 
 

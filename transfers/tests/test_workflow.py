@@ -277,9 +277,9 @@ def test_an_outgoing_paper_letter_keeps_the_member_until_the_receipt_completes_i
     letter.refresh_from_db()
     member = Member.objects.get(pk=letter.member_id)
     assert letter.state == LetterState.COMPLETED and letter.receipt_returned == date.today()
-    assert member.org == world.branch_a1 and member.status == MemberStatus.FULL
+    assert member.org == world.branch_a1 and member.status == MemberStatus.MOVED_OUT  # archive kept
     assert MemberEvent.objects.filter(member=member, kind="transfer_out").exists()
-    refused(lambda: issue(world, to=world.branch_a2), "已转出至平台外")
+    refused(lambda: issue(world, to=world.branch_a2), "该党员状态为“已转出”")
 
 
 def test_an_internal_letter_cannot_be_completed_by_the_sender(world):
