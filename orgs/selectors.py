@@ -5,7 +5,7 @@ from django.db.models.functions import Substr
 
 from accounts.scope import get_scope
 from core.scoping import minimal_paths, subtrees_q
-from members.models import Member, MemberStatus
+from members.models import ACTIVE_STATUSES, Member, MemberStatus
 from orgs import rules
 from orgs.models import BRANCH_KINDS, Org, OrgKind
 
@@ -27,8 +27,9 @@ def children(org: Org, user):
 
 
 def subtree_counts(orgs, *, user) -> dict[int, dict[str, int]]:
-    """Sub-org and member counts of each org's subtree, as far as ``user`` may see them (a figure
-    is a channel too: a member shown their own branch must not learn what lies beneath it).
+    """Sub-org and active member counts (正式 and 预备; not the archives of members who died,
+    left or moved out) of each org's subtree, as far as ``user`` may see them (a figure is a
+    channel too: a member shown their own branch must not learn what lies beneath it).
     Two grouped queries per depth."""
     result = {o.pk: {"orgs": 0, "members": 0} for o in orgs}
     by_depth: dict[int, list[Org]] = {}
@@ -47,7 +48,8 @@ def subtree_counts(orgs, *, user) -> dict[int, dict[str, int]]:
         # Grouped by the member's org path and summed here: both databases then read the index
         # in order instead of sorting every member by a computed prefix (docs/benchmarks.md).
         member_rows = (
-            Member.objects.visible_to(user).filter(subtrees_q("org__path", paths)).order_by()
+            Member.objects.visible_to(user).filter(subtrees_q("org__path", paths), status__in=ACTIVE_STATUSES)
+            .order_by()
             .values("org__path").annotate(n=Count("id")).values_list("org__path", "n")
         )
         for org_path, n in member_rows:
@@ -58,7 +60,7 @@ def subtree_counts(orgs, *, user) -> dict[int, dict[str, int]]:
 
 
 def subtree_member_count(org: Org) -> int:
-    return Member.objects.filter(subtrees_q("org__path", [org.path])).count()
+    return Member.objects.filter(subtrees_q("org__path", [org.path]), status__in=ACTIVE_STATUSES).count()
 
 
 def org_warnings(org: Org) -> list[rules.Warning]:

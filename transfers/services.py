@@ -327,21 +327,51 @@ def letter_receive_external(*, actor, to_org: Org, number: str, from_org_name: s
         raise ValidationError({"number": f"介绍信 {number} 已登记"})
     try:
         with transaction.atomic():
-            member = member_services.member_create(actor=actor, org=to_org, name=name, id_number=id_number,
-                                                   status=status, joined=joined)
+            returning = _moved_out_member(id_number)
+            if returning is not None:
+                member = _member_return(actor=actor, member=returning, org=to_org, status=status)
+            else:
+                member = member_services.member_create(actor=actor, org=to_org, name=name, id_number=id_number,
+                                                       status=status, joined=joined)
             letter = Letter.objects.create(
                 kind=LetterKind.INCOMING, state=LetterState.RECEIVED, number=number, member=member,
                 from_org=None, from_org_name=from_org_name, to_org=to_org, to_org_name=to_org.name,
                 issued_on=issued_on, valid_until=valid_until, dues_paid_until=_month(dues_paid_until),
                 reason=reason, received_on=received_on, receipt_returned=received_on,
                 issued_by=None, handled_by=actor)
+            back = "（原已转出，档案恢复）" if returning is not None else ""
             record_event(member=member, kind="transfer_in", actor=actor, occurred=received_on,
-                         summary=f"组织关系由平台外转入：{from_org_name} → {to_org.name}（介绍信 {number}），回执已寄回")
+                         summary=f"组织关系由平台外转入：{from_org_name} → {to_org.name}（介绍信 {number}），回执已寄回{back}")
             audit.record("transfer.receive_external", obj=letter, org=to_org, user=actor,
                          changes={"after": letter.audit_snapshot()})
     except IntegrityError as exc:
         raise ValidationError({"number": f"介绍信 {number} 已登记"}) from exc
     return letter
+
+
+def _moved_out_member(id_number: str) -> Member | None:
+    """The archive of someone who once moved out of the platform (已转出), found by the ID number's
+    blind index and locked; None for a new person. A malformed number is left to member_create's
+    check and message."""
+    try:
+        index = Member.id_number_lookup(id_number)
+    except ValidationError:
+        return None
+    return (Member.objects.select_for_update().filter(id_number_index=index, status=MemberStatus.MOVED_OUT)
+            .first())
+
+
+def _member_return(*, actor, member: Member, org: Org, status: str) -> Member:
+    """A member who moved out of the platform comes back with a paper letter: the same archive
+    (records and timeline kept) moves to the receiving branch and is active again. The identity
+    on the letter is the archive's (matched by ID number); the receiving org corrects the rest
+    through the archive's usual edit."""
+    before = {"org": member.org_id, "status": member.status}
+    member.org, member.group, member.status = org, None, status
+    member.save(update_fields=["org", "group", "status", "updated"])
+    audit.record("member.transfer_return", obj=member, org=org, user=actor, changes={
+        "org": [before["org"], org.pk], "status": [before["status"], status]})
+    return member
 
 
 def certificate_issue(*, actor, member: Member, number: str, issued_on: date, valid_until: date,

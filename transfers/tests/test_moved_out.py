@@ -104,3 +104,42 @@ def test_the_migration_marks_members_of_earlier_completed_letters(world):
     migration.mark_moved_out(apps, None)
     assert Member.objects.get(pk=letter.member_id).status == MemberStatus.MOVED_OUT
     assert Member.objects.get(pk=world.members["a1_member"].pk).status == MemberStatus.FULL
+
+
+def test_a_moved_out_member_who_comes_back_gets_the_same_archive_in_the_receiving_branch(world, moved):
+    """Back from outside the platform with a paper letter: the archive (records, timeline) is
+    reactivated in the receiving branch, not duplicated — even in another district."""
+    from core.testing import ID_NUMBERS
+    from transfers.tests.test_workflow import receive_external
+
+    letter = receive_external(world, id_number=ID_NUMBERS["a1_member"], name="张秀英")
+    member = Member.objects.get(pk=moved.member_id)
+    assert letter.member_id == member.pk and Member.objects.filter(name="张秀英").count() == 1
+    assert (member.org, member.status) == (world.branch_b1, MemberStatus.FULL)
+    assert member.hardships.count() == 1  # the records came along
+    event = MemberEvent.objects.filter(member=member).order_by("-pk").first()
+    assert event.kind == "transfer_in" and "档案恢复" in event.summary
+    entry = AuditEntry.objects.filter(action="member.transfer_return").get()
+    assert entry.changes["status"] == ["moved_out", "full"] and entry.username == "b_admin"
+    # The sending district no longer sees the member; the receiving one does.
+    assert world.client("a_admin").get(reverse("members:detail", args=[member.pk])).status_code == 404
+    assert world.client("b_admin").get(reverse("members:detail", args=[member.pk])).status_code == 200
+
+
+def test_an_active_member_cannot_come_in_from_outside_again(world):
+    from core.testing import ID_NUMBERS
+    from transfers.tests.test_workflow import receive_external
+
+    before = Member.objects.count()
+    with pytest.raises(ValidationError, match="已登记为党员"):
+        receive_external(world, id_number=ID_NUMBERS["a1_member"], name="张秀英")
+    assert Member.objects.count() == before and Member.objects.get(name="张秀英").org == world.branch_a1
+
+
+def test_the_org_tree_counts_active_members_only(world, moved):
+    from orgs import selectors as org_selectors
+
+    counts = org_selectors.subtree_counts([world.branch_a1], user=world.users["city_admin"])
+    active = Member.objects.filter(org=world.branch_a1, status__in=ACTIVE_STATUSES).count()
+    assert counts[world.branch_a1.pk]["members"] == active == Member.objects.filter(org=world.branch_a1).count() - 1
+    assert org_selectors.subtree_member_count(world.branch_a1) == active
