@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "members",
     "transfers",
     "care",
+    "recruitment",
 ]
 
 MIDDLEWARE = [
