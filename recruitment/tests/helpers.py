@@ -11,7 +11,18 @@ from core.models import AuditEntry
 from core.workdays import add_workdays
 from members.models import Member, MemberEvent
 from recruitment import services
-from recruitment.models import Case, Notice, Objection, Person, Plan, PreReview, Quota, Review, Step, Vote
+from recruitment.models import (
+    Case,
+    Notice,
+    Objection,
+    Person,
+    Plan,
+    PreReview,
+    Quota,
+    Review,
+    Step,
+    Vote,
+)
 from transfers.rules import add_months
 
 START = date(2022, 3, 7)  # far enough back for probation (1 year) to have ended before today
