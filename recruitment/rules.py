@@ -219,12 +219,14 @@ def check_training(days: int | None, hours: int | None) -> None:
                 "training_days")
 
 
-def check_review_passed(case, history: History, on_day: date) -> None:
-    """No admission without a passed political review (细则第十六条); a review is valid for a local
-    period (default 1 year)."""
+def check_review_passed(case, history: History, on_day: date, *, fresh: bool = True) -> None:
+    """No admission without a passed political review (细则第十六条); up to the assembly the review
+    must be within its local validity (default 1 year) on the step's day."""
     review = history.reviews[0] if history.reviews else None
     if review is None or review.conclusion != "passed":
         _refuse("没有进行政治审查或政治审查不合格的，不能发展入党（细则第十六条）")
+    if not fresh:
+        return
     months = local(case.org, "recruitment_review_valid_months")
     if add_months(review.concluded_on, months) < on_day:
         _refuse(f"政治审查结论有效期为{months}个月（本地规定），{review.concluded_on:%Y-%m-%d} 的结论已过期，"
@@ -335,10 +337,12 @@ def check_step(case, history: History, number: int, done_on: date, *, today: dat
     """Every precondition of one step, rule-specific checks first so the message names the rule
     that is broken (not merely the step that is missing)."""
     check_date(done_on, today)
+    if not STEP[number].repeatable and history.done(number):
+        _refuse(f"{step_label(number)}已登记（{history.first(number):%Y-%m-%d}），不能重复登记")
     check_status(case, number)
     check_objections(history)
     if number in (12, 13, 14, 15, 16, 17):
-        check_review_passed(case, history, done_on)
+        check_review_passed(case, history, done_on, fresh=number <= 15)
     if number in (14, 15, 16, 17):
         check_prereview_passed(history)
     if number in (16, 17):
