@@ -49,7 +49,7 @@ class Recruitment(RuleBasedStateMachine):
 
     @initialize(start=st.dates(date(2014, 1, 1), date(2019, 12, 31)))
     def open(self, start):
-        born = date(start.year - 18 - (next(SEQ) % 30), 3, 9)
+        born = date(start.year - 19 - (next(SEQ) % 30), 3, 9)
         self.case = open_case(self.world, number=id_number(born=born, seq=next(SEQ) % 1000), applied=start)
         self.clock = start
 
