@@ -264,7 +264,9 @@ def calendar(request):
                 messages.success(request, f"已删除 {day:%Y-%m-%d}")
                 return redirect(f"{request.path}?year={day.year}")
             if form.is_valid():
-                row = workdays.calendar_set(actor=request.user, **form.cleaned_data)
+                data = form.cleaned_data
+                row = workdays.calendar_set(actor=request.user, day=data["date"], kind=data["kind"],
+                                            name=data["name"])
                 messages.success(request, f"已保存 {row}")
                 return redirect(f"{request.path}?year={row.date.year}")
         except ValidationError as exc:

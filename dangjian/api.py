@@ -461,3 +461,7 @@ api.add_router("/members", members_router)
 from transfers.api import router as transfers_router  # noqa: E402  (it reuses Pagination above)
 
 api.add_router("/transfers", transfers_router)
+
+from recruitment.api import router as recruitment_router  # noqa: E402  (it reuses Pagination above)
+
+api.add_router("/recruitment", recruitment_router)

@@ -68,18 +68,18 @@ def walk(world, case, upto: int, *, branch="secretary", upper="a_admin"):
             continue
         if n == 3:
             d = max(d, add_months(case.applied, 6))
-            d = notice(world, case, 3, d)
+            d = notice(world, case, 3, d, branch)
         if n == 7:
             d = max(d, add_months(Step.objects.get(case=case, number=3).done_on, 12))
-            d = notice(world, case, 7, d)
+            d = notice(world, case, 7, d, branch)
         if n == 17:
-            d = notice(world, case, 17, d)
+            d = notice(world, case, 17, d, branch)
         if n == 22:
             d = max(d, case.probation_ends - timedelta(days=20))
         if n == 23:
             d = max(d, case.probation_ends)
         if n == 24:
-            d = notice(world, case, 24, d)
+            d = notice(world, case, 24, d, branch)
         kwargs = {"responsible": "李建国", "documents": "材料", "note": ""}
         if n == 10:
             services.review_record(actor=b, case=case, methods="谈话、函调", findings="政治历史清楚", conclusion="passed",
