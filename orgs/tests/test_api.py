@@ -33,6 +33,21 @@ ENDPOINTS = {
     ("post", "/api/v1/transfers/{letter_id}/accept"),
     ("post", "/api/v1/transfers/{letter_id}/return"),
     ("post", "/api/v1/transfers/{letter_id}/cancel"),
+    # recruitment/api.py (its scope tests: recruitment/tests/test_scope.py)
+    ("get", "/api/v1/recruitment/cases"),
+    ("post", "/api/v1/recruitment/cases"),
+    ("get", "/api/v1/recruitment/cases/{case_id}"),
+    ("post", "/api/v1/recruitment/cases/{case_id}/steps"),
+    ("post", "/api/v1/recruitment/cases/{case_id}/review"),
+    ("post", "/api/v1/recruitment/cases/{case_id}/prereview"),
+    ("get", "/api/v1/recruitment/cases/{case_id}/votes"),
+    ("post", "/api/v1/recruitment/cases/{case_id}/votes"),
+    ("get", "/api/v1/recruitment/cases/{case_id}/notices"),
+    ("post", "/api/v1/recruitment/cases/{case_id}/notices"),
+    ("post", "/api/v1/recruitment/notices/{notice_id}/objections"),
+    ("post", "/api/v1/recruitment/objections/{objection_id}/resolve"),
+    ("get", "/api/v1/recruitment/plans"),
+    ("post", "/api/v1/recruitment/plans"),
 }
 
 
@@ -98,7 +113,7 @@ def test_the_docs_pages_static_files_are_served(db):
 
 
 def _concrete(path: str) -> str:
-    return path.replace("{org_id}", "1").replace("{member_id}", "1").replace("{letter_id}", "1")
+    return re.sub(r"\{[a-z_]+_id\}", "1", path)
 
 
 @pytest.mark.parametrize("headers", [

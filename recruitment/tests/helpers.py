@@ -1,16 +1,15 @@
 """Shared helpers of the recruitment tests: a case walked the documented way to any step, and a
 snapshot of everything a refused action could have written."""
 
-from datetime import date, timedelta
+from datetime import date
 
 from django.db.models import Q
 
 from core import idcard
 from core.holidays import load_official
 from core.models import AuditEntry
-from core.workdays import add_workdays
 from members.models import Member, MemberEvent
-from recruitment import services
+from recruitment import demo, services
 from recruitment.models import (
     Case,
     Notice,
@@ -23,7 +22,6 @@ from recruitment.models import (
     Step,
     Vote,
 )
-from transfers.rules import add_months
 
 START = date(2022, 3, 7)  # far enough back for probation (1 year) to have ended before today
 
@@ -35,8 +33,7 @@ def id_number(born: date = date(1996, 5, 4), seq: int = 12) -> str:
 
 APPLICANT = id_number()
 
-GOOD_VOTE = {"entitled": 9, "present": 8, "written_opinions": 1, "ballots_issued": 8, "ballots_returned": 8,
-             "yes": 7, "no": 1, "abstain": 0, "result": "passed"}
+GOOD_VOTE = demo.GOOD_VOTE
 
 
 def open_case(world, *, actor="secretary", applied=START, number=APPLICANT, name="刘洋", org=None, **extra):
@@ -47,9 +44,7 @@ def open_case(world, *, actor="secretary", applied=START, number=APPLICANT, name
 
 
 def notice(world, case, kind, starts_on, actor="secretary"):
-    ends = add_workdays(starts_on - timedelta(days=1), 5)
-    services.notice_publish(actor=world.users[actor], case=case, kind=kind, starts_on=starts_on, ends_on=ends)
-    return ends + timedelta(days=1)
+    return demo.notice(world.users[actor], case, kind, starts_on)
 
 
 def full_members(world):
@@ -57,51 +52,9 @@ def full_members(world):
 
 
 def walk(world, case, upto: int, *, branch="secretary", upper="a_admin"):
-    """Record every step after the case's last one up to ``upto``, with dates that keep every rule:
+    """Every step after the case's last one up to ``upto``, the documented way (recruitment.demo.walk);
     returns the date the next step could take."""
-    b, u = world.users[branch], world.users[upper]
-    hist_steps = set(Step.objects.filter(case=case).values_list("number", flat=True))
-    d = max(Step.objects.filter(case=case).values_list("done_on", flat=True)) + timedelta(days=3)
-    for n in range(2, upto + 1):
-        case.refresh_from_db()
-        if n in hist_steps:
-            continue
-        if n == 3:
-            d = max(d, add_months(case.applied, 6))
-            d = notice(world, case, 3, d, branch)
-        if n == 7:
-            d = max(d, add_months(Step.objects.get(case=case, number=3).done_on, 12))
-            d = notice(world, case, 7, d, branch)
-        if n == 17:
-            d = notice(world, case, 17, d, branch)
-        if n == 22:
-            d = max(d, case.probation_ends - timedelta(days=20))
-        if n == 23:
-            d = max(d, case.probation_ends)
-        if n == 24:
-            d = notice(world, case, 24, d, branch)
-        kwargs = {"responsible": "李建国", "documents": "材料", "note": ""}
-        if n == 10:
-            services.review_record(actor=b, case=case, methods="谈话、函调", findings="政治历史清楚", conclusion="passed",
-                                   concluded_on=d, **kwargs)
-        elif n == 13:
-            services.prereview_record(actor=u, case=case, received_on=d, reviewed_on=d, result="passed",
-                                      opinion="预审合格", **kwargs)
-        elif n in (15, 23):
-            services.vote_record(actor=b, case=case, purpose=n, held_on=d, **GOOD_VOTE, **kwargs)
-        else:
-            extra = {}
-            if n == 5:
-                extra["people"] = full_members(world)[:1]
-            if n == 9:
-                extra["people"] = full_members(world)
-            if n == 11:
-                extra.update(training_days=3, training_hours=24)
-            actor = u if n in (4, 8, 16, 17, 18, 24) else b
-            services.step_record(actor=actor, case=case, number=n, done_on=d, **kwargs, **extra)
-        d += timedelta(days=3)
-    case.refresh_from_db()
-    return d
+    return demo.walk(case, upto, branch=world.users[branch], upper=world.users[upper], people=full_members(world))
 
 
 def state():
