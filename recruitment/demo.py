@@ -134,7 +134,7 @@ def load(rng: random.Random) -> None:
         full.setdefault(org_id, []).append(pk)
     branches = [b for b in branches if len(full.get(b.pk, [])) >= 2]
     used: set[str] = set()
-    for (last, delay, outcome), branch in zip(PLAN, rng.sample(branches, len(PLAN)), strict=False):
+    for (last, delay, outcome), branch in zip(PLAN, rng.sample(branches, min(len(PLAN), len(branches))), strict=False):
         applied = today - timedelta(days=OFFSETS[last] + delay + rng.randint(2, 10))
         case = _new_case(rng, actor, branch, applied, used)
         people = list(Member.objects.filter(pk__in=full[branch.pk][:2]))

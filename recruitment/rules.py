@@ -59,7 +59,8 @@ class StepDef:
 
     @property
     def circled(self) -> str:
-        return chr(0x2460 + self.number - 1)
+        """① … ⑳ then ㉑ … ㉕ (two Unicode blocks)."""
+        return chr(0x2460 + self.number - 1) if self.number <= 20 else chr(0x3251 + self.number - 21)
 
 
 CH5, CH6 = "细则第五章", "细则第六章；党章第七条"

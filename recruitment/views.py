@@ -103,7 +103,7 @@ def _case_context(request, case: Case) -> dict:
         "case": case, "hist": hist, "title": f"发展党员：{case.name}", "breadcrumbs": _crumbs(case),
         "timeline": selectors.timeline(case, hist, today),
         "stages": Stage.choices,
-        "deadlines": [(d, level) for d, level in deadlines if level != "green"],
+        "deadlines": [(d, level, rules.STEP[d.step]) for d, level in deadlines if level != "green"],
         "people": case.people.select_related("member", "step"),
         "objections": list(case.objections.all()),
         "can_change": scope.covers(case.org.path, "recruitment.change"),
