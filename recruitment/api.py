@@ -172,38 +172,37 @@ class CaseIn(Schema):
     note: str = Field("", max_length=500)
 
 
-class StepIn(Schema):
-    number: int = Field(..., ge=2, le=25, description="2–25，政治审查、预审、表决除外")
-    done_on: date
+class RecordIn(Schema):
+    """What every step's record holds besides its own fields."""
+
     responsible: str = Field("", max_length=100)
     documents: str = Field("", max_length=300)
     note: str = Field("", max_length=500)
+
+
+class StepIn(RecordIn):
+    number: int = Field(..., ge=2, le=25, description="2–25，政治审查、预审、表决除外")
+    done_on: date
     people: list[int] = Field([], max_length=2, description="⑤ 培养联系人、⑨ 入党介绍人：正式党员的 id")
     training_days: int | None = Field(None, ge=0, le=365)
     training_hours: int | None = Field(None, ge=0, le=2000)
 
 
-class ReviewIn(Schema):
+class ReviewIn(RecordIn):
     methods: str = Field(..., max_length=200)
     findings: str = Field(..., max_length=5000)
     conclusion: str = Field(..., max_length=8, description="passed 合格 / failed 不合格（记录随即终止）")
     concluded_on: date
-    responsible: str = Field("", max_length=100)
-    documents: str = Field("", max_length=300)
-    note: str = Field("", max_length=500)
 
 
-class PreReviewIn(Schema):
+class PreReviewIn(RecordIn):
     received_on: date
     reviewed_on: date
     result: str = Field(..., max_length=8, description="passed / failed")
     opinion: str = Field(..., max_length=5000)
-    responsible: str = Field("", max_length=100)
-    documents: str = Field("", max_length=300)
-    note: str = Field("", max_length=500)
 
 
-class VoteIn(Schema):
+class VoteIn(RecordIn):
     purpose: int = Field(..., description="15 接收预备党员 / 23 转正")
     held_on: date
     entitled: int = Field(..., ge=1, le=100000)
@@ -215,9 +214,6 @@ class VoteIn(Schema):
     no: int = Field(..., ge=0, le=100000)
     abstain: int = Field(..., ge=0, le=100000)
     result: str = Field(..., max_length=6, description="大会宣布的决议：passed / failed")
-    responsible: str = Field("", max_length=100)
-    documents: str = Field("", max_length=300)
-    note: str = Field("", max_length=500)
 
 
 class NoticeIn(Schema):

@@ -139,7 +139,7 @@ def case_docx(request, pk):
 
 
 def _render_form(request, form, *, title, case=None, label=None, intro="", submit="保存", cancel=None):
-    return render(request, "recruitment/form.html", {
+    return render(request, "core/form.html", {
         "form": form, "title": title, "intro": intro, "submit_label": submit,
         "cancel_url": cancel or (case.get_absolute_url() if case else reverse("recruitment:list")),
         "breadcrumbs": _crumbs(case, label or title) if case else [CRUMB, (title, None)],

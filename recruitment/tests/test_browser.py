@@ -11,11 +11,11 @@ import pytest
 
 from core.holidays import load_official
 from core.testing import PASSWORD, make_world
+from core.tests.test_browser import CHROMIUM, VIEWPORTS
 from members.models import Member
 from recruitment.models import Case
 from recruitment.tests.helpers import id_number
 
-CHROMIUM = "/usr/bin/chromium"
 SHOTS = Path("/tmp/shots")
 
 pytestmark = [
@@ -24,7 +24,6 @@ pytestmark = [
                        reason="Debian chromium is not installed (scripts/ensure-browser.sh installs it)"),
 ]
 
-VIEWPORTS = {"desktop": {"width": 1280, "height": 860}, "phone": {"width": 375, "height": 740}}
 
 # (step, fields) in order; notices are (kind, start, end). Every date keeps every rule.
 WALK = [
@@ -67,20 +66,6 @@ WALK = [
 def browser_world(transactional_db):
     load_official()  # a transactional test's flush emptied the calendar the migration filled
     return make_world()
-
-
-@pytest.fixture
-def browser():
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        instance = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"])
-        yield instance
-        instance.close()
 
 
 def _fill(page, world, fields: dict) -> None:
