@@ -15,14 +15,16 @@ from core.scoping import subtrees_q
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.ORG_ADMIN: frozenset(
         {"org.view", "org.change", "org.move", "member.view", "member.change",
-         "member.export", "member.unmask"}
+         "member.export", "member.unmask", "recruitment.view", "recruitment.change",
+         "recruitment.approve"}
     ),
     Role.SECRETARY: frozenset(
         {"org.view", "org.change", "member.view", "member.change", "member.export",
-         "member.unmask"}
+         "member.unmask", "recruitment.view", "recruitment.change"}
     ),
     Role.COMMISSIONER: frozenset(
-        {"org.view", "member.view", "member.change", "member.export"}
+        {"org.view", "member.view", "member.change", "member.export", "recruitment.view",
+         "recruitment.change"}
     ),
 }
 

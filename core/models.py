@@ -121,3 +121,34 @@ class AuditAnchor(models.Model):
 
     def __str__(self):
         return f"审计链起点 #{self.seq}"
+
+
+class WorkCalendarDay(BaseModel):
+    """A day that breaks the weekly rule (Monday–Friday work, weekends off): a public holiday
+    falling on a weekday, or a weekend day made a working day (调休上班), from the State Council's
+    yearly schedule (国务院办公厅关于部分节假日安排的通知). Maintained by the system administrator;
+    read by ``core.workdays`` for everything counted in working days (公示期 …)."""
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", "放假"
+        WORKDAY = "workday", "调休上班"
+
+    date = models.DateField("日期", unique=True)
+    kind = models.CharField("类别", max_length=8, choices=Kind)
+    name = models.CharField("节日", max_length=20)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = "节假日安排"
+        verbose_name_plural = "节假日安排"
+
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d} {self.name}{self.get_kind_display()}"
+
+    @classmethod
+    def scope_filter(cls, scope, action):
+        # System configuration, not business data: only the system administrator edits it (the
+        # views check system.configure); everyone may read it through core.workdays.
+        from django.db.models import Q
+
+        return Q(pk__isnull=False) if scope.has_perm("system.configure") else Q(pk__in=[])

@@ -229,11 +229,15 @@ __all__ = ["ObjectListView", "ObjectDetailView", "ServiceFormView", "require_per
 
 # --- pages of the core app -------------------------------------------------------------------
 
+from django import forms  # noqa: E402
 from django.contrib.auth.decorators import login_required  # noqa: E402
 from django.db import connection  # noqa: E402
+from django.urls import reverse  # noqa: E402
+from django.views.decorators.http import require_http_methods  # noqa: E402
 
+from core import workdays  # noqa: E402
 from core.filters import AuditEntryFilterSet  # noqa: E402
-from core.models import AuditEntry  # noqa: E402
+from core.models import AuditEntry, WorkCalendarDay  # noqa: E402
 from core.tables import Column, Table  # noqa: E402
 
 AuditTable = Table(columns=(
@@ -306,4 +310,45 @@ def system(request):
         "lockout_minutes": settings.LOGIN_LOCKOUT_SECONDS // 60,
         "failure_limit": settings.LOGIN_FAILURE_LIMIT,
         "demo_mode": settings.DEMO_MODE,
+    })
+
+
+class CalendarDayForm(forms.Form):
+    date = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}))
+    kind = forms.ChoiceField(label="类别", choices=WorkCalendarDay.Kind.choices)
+    name = forms.CharField(label="节日", max_length=20)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def calendar(request):
+    """The holiday calendar (节假日安排) that working days are counted by; the system
+    administrator enters each year's State Council schedule, a day at a time."""
+    require_perm(request.user, "system.configure")
+    today = timezone.localdate()
+    year = request.GET.get("year", "")
+    year = int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else today.year
+    form = CalendarDayForm(request.POST if request.method == "POST" and "delete" not in request.POST else None)
+    if request.method == "POST":
+        try:
+            if "delete" in request.POST:
+                day = forms.DateField().clean(request.POST.get("delete"))
+                workdays.calendar_delete(actor=request.user, day=day)
+                messages.success(request, f"已删除 {day:%Y-%m-%d}")
+                return redirect(f"{request.path}?year={day.year}")
+            if form.is_valid():
+                data = form.cleaned_data
+                row = workdays.calendar_set(actor=request.user, day=data["date"], kind=data["kind"],
+                                            name=data["name"])
+                messages.success(request, f"已保存 {row}")
+                return redirect(f"{request.path}?year={row.date.year}")
+        except ValidationError as exc:
+            if form.is_bound:
+                form_errors_from(exc, form)
+            else:
+                messages.error(request, "；".join(exc.messages))
+    return render(request, "core/calendar.html", {
+        "title": "节假日安排", "breadcrumbs": [("系统配置", reverse("core:system")), ("节假日安排", None)],
+        "form": form, "year": year, "years": workdays.known_years(),
+        "days": WorkCalendarDay.objects.filter(date__year=year).order_by("date"),
     })

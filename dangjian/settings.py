@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "members",
     "transfers",
     "care",
+    "recruitment",
 ]
 
 MIDDLEWARE = [

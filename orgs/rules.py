@@ -88,14 +88,15 @@ def default_term_end(kind: str, level: str, started: date) -> date:
         return started.replace(year=started.year + years, day=28)
 
 
-def local_setting(org: Org, key: str):
-    """The value of a local rule for ``org``: its own, else the nearest ancestor's, else default."""
+def local_setting(org: Org, key: str, defaults: dict | None = None):
+    """The value of a local rule for ``org``: its own, else the nearest ancestor's, else default.
+    Other apps keep their own defaults (e.g. ``recruitment.rules.LOCAL_DEFAULTS``) and pass them."""
     values = dict(
         OrgSetting.objects.filter(org__path__in=org.ancestor_paths(), key=key)
         .order_by("org__depth")
         .values_list("org__depth", "value")
     )
-    return values[max(values)] if values else LOCAL_DEFAULTS[key]
+    return values[max(values)] if values else (LOCAL_DEFAULTS if defaults is None else defaults)[key]
 
 
 @dataclass(frozen=True)

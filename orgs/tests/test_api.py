@@ -61,6 +61,21 @@ ENDPOINTS = {
     ("get", "/api/v1/transfers/certificates/{certificate_id}"),
     ("post", "/api/v1/transfers/certificates/{certificate_id}/renew"),
     ("post", "/api/v1/transfers/certificates/{certificate_id}/close"),
+    # recruitment/api.py (its scope tests: recruitment/tests/test_scope.py)
+    ("get", "/api/v1/recruitment/cases"),
+    ("post", "/api/v1/recruitment/cases"),
+    ("get", "/api/v1/recruitment/cases/{case_id}"),
+    ("post", "/api/v1/recruitment/cases/{case_id}/steps"),
+    ("post", "/api/v1/recruitment/cases/{case_id}/review"),
+    ("post", "/api/v1/recruitment/cases/{case_id}/prereview"),
+    ("get", "/api/v1/recruitment/cases/{case_id}/votes"),
+    ("post", "/api/v1/recruitment/cases/{case_id}/votes"),
+    ("get", "/api/v1/recruitment/cases/{case_id}/notices"),
+    ("post", "/api/v1/recruitment/cases/{case_id}/notices"),
+    ("post", "/api/v1/recruitment/notices/{notice_id}/objections"),
+    ("post", "/api/v1/recruitment/objections/{objection_id}/resolve"),
+    ("get", "/api/v1/recruitment/plans"),
+    ("post", "/api/v1/recruitment/plans"),
 }
 
 

@@ -25,6 +25,10 @@ from members.tests.test_import import SCOPE_TESTED as IMPORT_URLS  # tested ther
 from members.tests.test_import_api import API_URLS as IMPORT_API_URLS  # tested there, 404s included
 from orgs import services
 from orgs.models import AffiliationChange, LeadershipTerm, Org
+from recruitment.tests.test_scope import PUBLIC as RECRUITMENT_PUBLIC  # no login, on purpose
+from recruitment.tests.test_scope import (
+    SCOPE_TESTED as RECRUITMENT_URLS,  # tested there, 404s included
+)
 from transfers.tests.test_certificates import SCOPE_TESTED as CERTIFICATE_URLS  # tested there
 from transfers.tests.test_scope import SCOPE_TESTED as TRANSFER_URLS  # tested there, 404s included
 
@@ -83,6 +87,7 @@ SYSTEM_PAGES = {
     "accounts:totp": EVERYONE,  # one's own second factor only (accounts/tests/test_totp.py)
     "core:audit_list": {"auditor"},
     "core:system": {"sysadmin"},
+    "core:calendar": {"sysadmin"},  # the holiday calendar (core/tests/test_workdays.py)
     "accounts:user_list": {"secadmin"},
     "accounts:user_create": {"secadmin"},
     "accounts:user_detail": {"secadmin"},
@@ -105,7 +110,7 @@ API_MEMBER_WRITES = {"api:member_update": "member.change"}
 
 # Reachable without logging in, on purpose.
 PUBLIC = {"accounts:login", "accounts:login_totp", "api:token_create", "api:openapi-json", "api:openapi-view",
-          "api:api-root"}
+          "api:api-root", *RECRUITMENT_PUBLIC}
 
 
 # --- the oracle ------------------------------------------------------------------------------
@@ -641,7 +646,7 @@ def test_every_url_pattern_is_in_the_scope_matrix_or_explicitly_public():
     covered = (set(ORG_PAGES) | set(MEMBER_PAGES) | set(ARCHIVE_PAGES) | set(API_ORG_URLS) | set(API_MEMBER_URLS)
                | set(API_MEMBER_WRITES)
                | LIST_URLS | set(SYSTEM_PAGES) | SYSTEM_POSTS | TRANSFER_URLS | IMPORT_URLS | ARCHIVE_API_URLS
-               | CARE_URLS | CERTIFICATE_URLS | IMPORT_API_URLS)
+               | CARE_URLS | CERTIFICATE_URLS | IMPORT_API_URLS | RECRUITMENT_URLS)
     names = set(_url_names(get_resolver().url_patterns))
     uncovered = names - covered - PUBLIC
     assert uncovered == set(), f"views without scope tests: {sorted(uncovered)}"

@@ -14,6 +14,7 @@ from core.context import acting_as
 from members import demo as members_demo
 from orgs import demo as orgs_demo
 from orgs.models import Org
+from recruitment import demo as recruitment_demo
 from transfers import demo as transfers_demo
 
 
@@ -43,6 +44,7 @@ class Command(BaseCommand):
             care_demo.load(rng)
             transfers_demo.load(rng)
             accounts_demo.load()
+            recruitment_demo.load(rng)  # entered by the city admin's account, through the services
             audit.record("demo.load", changes={"orgs": Org.objects.count(), "members": members})
         self.stdout.write(self.style.SUCCESS(f"演示数据已载入，用时 {time.monotonic() - started:.1f} 秒。"))
         self.print_accounts()

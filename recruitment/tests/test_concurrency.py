@@ -1,0 +1,44 @@
+"""Two upper-committee users approving one case at once (step ⑰), on PostgreSQL with real threads
+and connections: exactly one wins, one member is created, one audit entry. The case row is locked
+(select_for_update) and the history read inside the lock."""
+
+from datetime import date
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+
+from core.context import acting_as
+from core.models import AuditEntry
+from core.testing import make_world, run_in_threads
+from members.models import Member
+from recruitment import services
+from recruitment.models import Case, Step
+from recruitment.tests.helpers import notice, open_case, walk
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
+
+
+def test_two_simultaneous_approvals_of_one_case_exactly_one_succeeds():
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrency tests run on PostgreSQL")
+    world = make_world()
+    case = open_case(world)
+    d = walk(world, case, 16)
+    notice(world, case, 17, d)
+    approvers = [world.users["a_admin"], world.users["city_admin"]]
+
+    def approve(i):
+        with acting_as(approvers[i], channel="web"):
+            return services.step_record(actor=approvers[i], case=Case.objects.get(pk=case.pk), number=17,
+                                        done_on=date.today())
+
+    results, errors = run_in_threads(2, approve)
+    assert len(results) == 1, errors
+    assert len(errors) == 1 and isinstance(errors[0], ValidationError), errors
+    assert "第17步“上级党委审批”已登记" in " ".join(errors[0].messages)
+    assert Step.objects.filter(case=case, number=17).count() == 1
+    assert Member.objects.filter(id_number_index=Case.objects.get(pk=case.pk).id_number_index).count() == 1
+    assert AuditEntry.objects.filter(action="recruitment.step", object_id=str(case.pk),
+                                     changes__number=17).count() == 1
+    assert Case.objects.get(pk=case.pk).status == "probationary"

@@ -1,0 +1,21 @@
+"""The demo city holds recruitment cases at every step, some overdue, and plans."""
+
+import io
+from datetime import date
+
+import pytest
+from django.core.management import call_command
+
+from recruitment.models import Case, Plan
+
+
+@pytest.mark.django_db
+def test_the_demo_has_cases_at_every_step_some_overdue():
+    call_command("demo", members=1500, stdout=io.StringIO())
+    assert set(Case.objects.values_list("last_step", flat=True)) == set(range(1, 26))
+    assert set(Case.objects.values_list("stage", flat=True)) == {1, 2, 3, 4, 5}
+    assert {"open", "probationary", "full", "archived", "closed", "cancelled"} <= set(
+        Case.objects.values_list("status", flat=True))
+    assert Case.objects.filter(status__in=("open", "probationary"), due_on__lt=date.today()).count() >= 5
+    assert Case.objects.filter(extension_months__isnull=False).exists()
+    assert Plan.objects.filter(year=date.today().year).count() >= 2
