@@ -30,6 +30,9 @@ class MemberStatus(models.TextChoices):
     # The membership moved to an org outside the platform (an outgoing letter whose receipt came
     # back, transfers.services.letter_complete). The archive stays, as for every other status.
     MOVED_OUT = "moved_out", "已转出"
+    # 取消预备党员资格 (党章第七条): a probationary member not admitted to full membership; set by
+    # recruitment.services.case_cancel, or recorded in an archive for a case decided earlier.
+    CANCELLED = "cancelled", "取消预备党员资格"
 
 
 # Members who belong to the org's living membership (counted, listed by default, may log in).

@@ -169,6 +169,11 @@ def _rule_status(m: Member) -> None:
         raise ValidationError({"converted": f"正式党员须填写转正日期（{conversion_required_since():%Y年%m月%d日}及以后入党的）"})
 
 
+def _rule_cancelled(m: Member) -> None:
+    if m.status == MemberStatus.CANCELLED and m.converted:
+        raise ValidationError({"status": "已转正的党员不能取消预备党员资格（《党章》第七条）"})
+
+
 def _rule_moved_out(m: Member) -> None:
     if m.status == MemberStatus.MOVED_OUT:
         raise ValidationError({"status": "“已转出”由登记平台外转出介绍信的回执自动产生，不能在档案中直接修改"})
@@ -205,6 +210,7 @@ ARCHIVE_RULES = (
     ({"converted", "joined"}, _rule_converted),
     ({"status", "converted", "joined"}, _rule_status),
     ({"status"}, _rule_moved_out),
+    ({"status", "converted"}, _rule_cancelled),
     ({"group"}, _rule_group),
 )
 

@@ -422,8 +422,8 @@ def case_extend(*, actor, case: Case, months: int, decided_on: date, note: str =
 
 
 def case_cancel(*, actor, case: Case, decided_on: date, reason: str) -> Case:
-    """Probationary membership cancelled (取消预备党员资格, 党章第七条). The archive has no status
-    of its own for it: the member leaves (``left``) with the reason on the timeline."""
+    """Probationary membership cancelled (取消预备党员资格, 党章第七条): the archive's status says
+    so (``MemberStatus.CANCELLED``, no longer active), the reason on the timeline."""
     reason = _text(reason, 200)
     if not reason:
         raise ValidationError({"reason": "请填写取消预备党员资格的原因"})
@@ -433,7 +433,7 @@ def case_cancel(*, actor, case: Case, decided_on: date, reason: str) -> Case:
         rules.check_date(decided_on, _today(), "decided_on")
         if case.status != CaseStatus.PROBATIONARY:
             raise ValidationError(f"只有预备党员可以取消预备党员资格，当前状态为“{case.get_status_display()}”")
-        member_services.member_update(actor=actor, member=case.member, changes={"status": MemberStatus.LEFT})
+        member_services.member_update(actor=actor, member=case.member, changes={"status": MemberStatus.CANCELLED})
         member_services.record_event(member=case.member, kind="recruitment", actor=actor, occurred=decided_on,
                                      summary=f"取消预备党员资格：{reason}")
         case.status, case.closed, case.close_reason = CaseStatus.CANCELLED, decided_on, reason

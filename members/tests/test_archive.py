@@ -18,6 +18,7 @@ from core.models import AuditEntry
 from core.testing import ID_NUMBERS, PASSWORD, make_user
 from members import services
 from members.models import (
+    ACTIVE_STATUSES,
     Appraisal,
     CorrectionRequest,
     Member,
@@ -157,6 +158,14 @@ def test_an_id_number_already_registered_is_refused(world):
 def test_an_empty_name_and_an_unknown_status_are_refused(world):
     refused(world, lambda: update(world, name="  "), "name", "姓名不能为空")
     refused(world, lambda: update(world, status="expelled"), "status", "不是可选值")
+
+
+def test_a_converted_member_cannot_have_the_probation_cancelled(world):
+    # a1_member joined 2010-07-01 and is full; a full member converted has a conversion date.
+    update(world, converted="2011-07-01")
+    refused(world, lambda: update(world, status="cancelled"), "status", "已转正的党员不能取消预备党员资格")
+    member = update(world, status="cancelled", converted="")
+    assert member.get_status_display() == "取消预备党员资格" and member.status not in ACTIVE_STATUSES
 
 
 def test_the_org_is_not_changed_here_it_is_a_transfer(world):

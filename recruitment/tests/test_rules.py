@@ -361,7 +361,7 @@ def test_cancellation_takes_the_member_out_with_the_reason(world):
     services.case_cancel(actor=world.users["a_admin"], case=case, decided_on=date.today(), reason="不履行党员义务")
     case.refresh_from_db()
     case.member.refresh_from_db()
-    assert case.status == "cancelled" and case.member.status == "left"
+    assert case.status == "cancelled" and case.member.status == "cancelled"
     assert case.member.events.filter(summary__contains="取消预备党员资格：不履行党员义务").exists()
 
 

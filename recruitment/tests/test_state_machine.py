@@ -209,7 +209,7 @@ class Recruitment(RuleBasedStateMachine):
             member = Member.objects.get(pk=case.member_id)
             assert member.status == "full" and member.converted == case.converted == case.probation_ends
         if case.status == "cancelled":
-            assert Member.objects.get(pk=case.member_id).status == "left"
+            assert Member.objects.get(pk=case.member_id).status == "cancelled"
         if case.status == "closed" and not hist.done(10):
             assert not hist.done(11)
         if any(r.conclusion == "failed" for r in hist.reviews[:1]):

@@ -63,6 +63,8 @@ class Command(BaseCommand):
         write(f"数据库：{report['version']}；花名册 {report['rows']} 行（{report['file_mb']} MB .xlsx）")
         write(f"首次导入 {report['import_s']} 秒（预览 {report['preview_s']} + 确认 {report['commit_s']}），新建 {report['created']} 名，"
               f"本进程 CPU {report['import_cpu_s']} 秒，至此峰值内存 {report['import_peak_mb']} MB")
+        if "import_db_cpu_s" in report:
+            write(f"首次导入期间数据库服务进程 CPU {report['import_db_cpu_s']} 秒")
         write(f"再次导入 {report['reimport_s']} 秒（预览 {report['reimport_preview_s']} + 确认 {report['reimport_commit_s']}），更新 {report['updated']} 名")
         write(f"导出 Excel {report['export_s']} 秒（本进程 CPU {report['export_cpu_s']} 秒；{report['exported']} 行，{report['export_mb']} MB）")
         write(f"峰值内存（RSS）：{report['peak_rss_mb']} MB")
