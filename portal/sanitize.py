@@ -13,6 +13,7 @@ ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "width", "height"},
 # Images only from our own media views (an uploaded, re-encoded picture of the portal).
 OWN_IMAGE = re.compile(r"^/news/media/\d{1,12}/(?:thumb/)?$")
 SAFE_LINK = re.compile(r"^(?:https?://[^\s/]|/(?!/)|#|[^\s:/?#]+(?:[/?#]|$))", re.IGNORECASE)
+IMG_WITHOUT_SRC = re.compile(r"<img(?![^>]*\ssrc=)[^>]*>")
 DIGITS = re.compile(r"^\d{1,4}$")
 # Control and format characters (bidi overrides, zero-width joiners…) have no place in text.
 _INVISIBLE = {"Cc", "Cf", "Co", "Cs"}
@@ -31,10 +32,12 @@ def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
 def clean_html(html: str) -> str:
     """The stored form of an article body: only the allow-listed tags and attributes; links
     http(s) or relative with rel="noopener noreferrer"; scripts and styles dropped with content."""
-    return nh3.clean(
+    cleaned = nh3.clean(
         html or "", tags=TAGS, attributes=ATTRIBUTES, url_schemes={"http", "https"},
         link_rel="noopener noreferrer", attribute_filter=_attribute_filter, strip_comments=True,
-    ).strip()
+    )
+    # A picture whose address was refused is dropped whole (nh3 leaves an empty <img>).
+    return IMG_WITHOUT_SRC.sub("", cleaned).strip()
 
 
 def clean_text(text: str, *, max_length: int, multiline: bool = False) -> str:

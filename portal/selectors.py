@@ -21,7 +21,7 @@ def channel_by_path(slug_path: str) -> Channel:
 
 
 def children(channel: Channel):
-    return list(channel.get_children())
+    return list(Channel.objects.get_children(channel))
 
 
 def listed(channel: Channel | None = None):

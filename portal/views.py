@@ -293,7 +293,7 @@ def action(request, pk, name):
     label, form_class, service = ACTIONS[name]
     if name != "submit" and not services.may(request.user, found.channel, "review"):
         raise Http404
-    form = form_class(request.POST or None)
+    form = form_class(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             service(actor=request.user, article=found, **form.cleaned_data)
