@@ -465,3 +465,7 @@ api.add_router("/transfers", transfers_router)
 from members.import_api import router as imports_router  # noqa: E402  (it reuses Pagination above)
 
 api.add_router("/imports", imports_router)
+
+from portal.api import router as portal_router  # noqa: E402  (it reuses Pagination above)
+
+api.add_router("/news", portal_router)

@@ -23,8 +23,8 @@ def test_the_article_page_has_every_element_of_the_source_page(portal, client):
         'data-font="up"', "放大字体", 'data-font="down"', "缩小字体",
         "发布日期：<time datetime=\"2017-07-03", "来源：<span class=\"source\">人民网</span>",
         "核心提示：</strong>基础不牢,地动山摇", "<h2>分类研究精准施策 统筹推进基层党建</h2>",
-        'class="disclaimer">免责声明', ">资讯搜索</a>", "告诉好友", 'src="/news/a/%d/qr.svg"' % seed.pk,
-        ">打印本文</a>", "data-close>关闭窗口</a>", '<span id="comment-count">0</span>条 [<a href="/news/a/%d/comments/">查看全部</a>] 相关评论' % seed.pk,
+        'class="disclaimer">免责声明', ">资讯搜索</a>", "告诉好友", f'src="/news/a/{seed.pk}/qr.svg"',
+        ">打印本文</a>", "data-close>关闭窗口</a>", f'<span id="comment-count">0</span>条 [<a href="/news/a/{seed.pk}/comments/">查看全部</a>] 相关评论',
         "推荐图文", "推荐资讯", "点击排行", "日排行", "周排行", "总排行",
         "portal/portal.js", "portal/print.css\" media=\"print\"",
     ]
