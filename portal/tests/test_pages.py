@@ -180,3 +180,12 @@ def test_query_counts_of_the_article_page_stay_flat(portal, client, django_asser
         publish(portal, title=f"文章{i}", featured=True)
     with django_assert_max_num_queries(20):
         client.get(seed.get_absolute_url())
+
+
+def test_editors_find_the_editor_area_in_the_navigation(portal):
+    assert "资讯编辑" in portal.client("news_editor").get("/").content.decode()
+    assert "资讯编辑" not in portal.client("outsider").get("/").content.decode()
+
+
+def test_the_login_page_links_to_the_portal(db, client):
+    assert 'href="/news/"' in client.get("/accounts/login/").content.decode()
