@@ -2,6 +2,8 @@
 the editor's (lists, forms, workflow actions, the comment queue). Editor pages answer 404 to
 users without a grant on the article's channel."""
 
+import io
+
 import segno
 from django.conf import settings
 from django.contrib import messages
@@ -148,7 +150,10 @@ def qr(request, pk):
     """The article's address as a QR code (SVG drawn by the platform, no outside service)."""
     found = selectors.public_article(pk)
     code = segno.make(request.build_absolute_uri(found.get_absolute_url()), error="m")
-    return HttpResponse(code.svg_inline(scale=4, title="扫码阅读"), content_type="image/svg+xml")
+    out = io.BytesIO()
+    # A standalone SVG file (with its namespace, which an <img> needs), white background.
+    code.save(out, kind="svg", scale=4, xmldecl=False, title="扫码阅读", light="#fff")
+    return HttpResponse(out.getvalue(), content_type="image/svg+xml")
 
 
 def search_page(request):
