@@ -227,20 +227,29 @@ def _form_page(request, form, title, crumbs, **extra):
         "form": form, "title": title, "breadcrumbs": [EDITOR_CRUMB, *crumbs], **extra})
 
 
+def _carried_out(request, form, call, done: str) -> bool:
+    """Run a service call for a valid bound form: True when it went through (with a message),
+    False when it was refused (its reasons now on the form) or the form was not posted/valid."""
+    if request.method != "POST" or not form.is_valid():
+        return False
+    try:
+        call()
+    except ValidationError as exc:
+        form_errors_from(exc, form)
+        return False
+    messages.success(request, done)
+    return True
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def create(request):
     _require_grants(request.user)
     form = ArticleForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            created = services.article_create(actor=request.user, channel=form.cleaned_data["channel"],
-                                              **form.service_fields())
-        except ValidationError as exc:
-            form_errors_from(exc, form)
-        else:
-            messages.success(request, "草稿已保存")
-            return redirect("portal:edit", pk=created.pk)
+    created = []
+    if _carried_out(request, form, lambda: created.append(services.article_create(
+            actor=request.user, channel=form.cleaned_data["channel"], **form.service_fields())), "草稿已保存"):
+        return redirect("portal:edit", pk=created[0].pk)
     return _form_page(request, form, "新建文章", [("新建文章", None)], cancel_url=reverse("portal:editor"))
 
 
@@ -249,15 +258,10 @@ def create(request):
 def edit(request, pk):
     found = _editable(request, pk)
     form = ArticleForm(request.POST or None, instance=found, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.article_update(actor=request.user, article=found,
-                                    channel=form.cleaned_data["channel"], **form.service_fields())
-        except ValidationError as exc:
-            form_errors_from(exc, form)
-        else:
-            messages.success(request, "已保存")
-            return redirect("portal:edit", pk=found.pk)
+    if _carried_out(request, form, lambda: services.article_update(
+            actor=request.user, article=found, channel=form.cleaned_data["channel"],
+            **form.service_fields()), "已保存"):
+        return redirect("portal:edit", pk=found.pk)
     found.refresh_from_db()
     return render(request, "portal/editor_article.html", {
         "form": form, "article": found, "title": f"编辑：{found.title}",
@@ -282,7 +286,7 @@ def _available_actions(user, found: Article) -> list[tuple[str, str]]:
     return actions
 
 
-ACTIONS = {  # name: (label, form, service, the keyword the form's field goes to)
+ACTIONS = {  # name: (label, form, service); the form's fields are the service's keywords
     "submit": ("提交审核", SubmitForm, services.article_submit),
     "publish": ("发布", PublishForm, services.article_publish),
     "return": ("退回", ReturnForm, services.article_return),
@@ -299,14 +303,9 @@ def action(request, pk, name):
     if name != "submit" and not services.may(request.user, found.channel, "review"):
         raise Http404
     form = form_class(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            service(actor=request.user, article=found, **form.cleaned_data)
-        except ValidationError as exc:
-            form_errors_from(exc, form)
-        else:
-            messages.success(request, f"已{label}")
-            return redirect("portal:edit", pk=found.pk)
+    if _carried_out(request, form, lambda: service(actor=request.user, article=found, **form.cleaned_data),
+                    f"已{label}"):
+        return redirect("portal:edit", pk=found.pk)
     return _form_page(request, form, f"{label}：{found.title}",
                       [(found.title, reverse("portal:edit", args=[found.pk])), (label, None)],
                       submit_label=label, cancel_url=reverse("portal:edit", args=[found.pk]))
@@ -317,15 +316,10 @@ def action(request, pk, name):
 def image_upload(request, pk):
     found = _editable(request, pk)
     form = ImageForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.image_add(actor=request.user, article=found, upload=form.cleaned_data["image"],
-                               alt=form.cleaned_data["alt"], lead=form.cleaned_data["lead"])
-        except ValidationError as exc:
-            form_errors_from(exc, form)
-        else:
-            messages.success(request, "图片已上传")
-            return redirect("portal:edit", pk=found.pk)
+    if _carried_out(request, form, lambda: services.image_add(
+            actor=request.user, article=found, upload=form.cleaned_data["image"],
+            alt=form.cleaned_data["alt"], lead=form.cleaned_data["lead"]), "图片已上传"):
+        return redirect("portal:edit", pk=found.pk)
     return _form_page(request, form, f"上传图片：{found.title}",
                       [(found.title, reverse("portal:edit", args=[found.pk])), ("上传图片", None)],
                       multipart=True, submit_label="上传", cancel_url=reverse("portal:edit", args=[found.pk]))

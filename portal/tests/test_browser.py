@@ -4,25 +4,19 @@ shows a QR code, the close button falls back to the channel, comments post and a
 the side lists sit beside (desktop) or below (phone) the article. No request leaves the site and
 the CSP reports nothing. Screenshots go to /tmp/shots/portal-*.png."""
 
-import os
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
 from core.testing import make_world
+from core.tests.test_browser import VIEWPORTS
+from core.tests.test_browser import pytestmark as core_marks
 from portal.models import Comment, CommentState
 from portal.tests.helpers import import_seed, make_portal, publish
 
-CHROMIUM = "/usr/bin/chromium"
 SHOTS = Path("/tmp/shots")
-VIEWPORTS = {"desktop": {"width": 1280, "height": 860}, "phone": {"width": 375, "height": 740}}
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM) and not os.environ.get("CI"),
-                       reason="Debian chromium is not installed (scripts/ensure-browser.sh installs it)"),
-]
+pytestmark = core_marks  # browser marker, skipped where Debian's chromium is missing
 
 
 @pytest.fixture
@@ -31,21 +25,6 @@ def seeded(transactional_db):
     seed = import_seed(portal)
     publish(portal, title="推荐图文以外的推荐资讯", featured=True)
     return seed
-
-
-@pytest.fixture
-def browser():
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        instance = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
-        )
-        yield instance
-        instance.close()
 
 
 def font_px(page) -> float:

@@ -73,7 +73,7 @@ class Inspector(HTMLParser):
             self._in_script = True
             if not (attrs.get("src") or "").startswith(OWN_SCRIPT):
                 self.problems.append(("script", attrs))
-        if tag == "meta" and "charset" not in attrs and attrs.get("name") != "viewport":
+        if tag == "meta" and "charset" not in attrs and attrs.get("name") not in ("viewport", "htmx-config"):
             self.problems.append(("meta", attrs))
         elif tag in FORBIDDEN_TAGS - {"meta"}:
             self.problems.append((tag, attrs))

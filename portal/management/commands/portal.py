@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from core.context import acting_as
+from core.files import decode_text
 from portal import importing, services
 from portal.models import Channel
 
@@ -38,14 +39,8 @@ class Command(BaseCommand):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"文件不存在：{file}")
-        raw = path.read_bytes()
-        for encoding in ("utf-8-sig", "gb18030"):
-            try:
-                text = raw.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
+        text = decode_text(path.read_bytes())
+        if text is None:
             raise CommandError("无法识别文件编码（支持 UTF-8 和 GB18030）")
         parsed = importing.parse(text)
         if not parsed.title:
