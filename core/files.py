@@ -54,12 +54,16 @@ def sniff(head: bytes) -> str | None:
         return "xlsx"  # confirmed by the reader (openpyxl) that opens it
     if b"\x00" in head or head.lstrip()[:1] in (b"<",):
         return None  # binary, or markup (HTML/SVG/XML) dressed as text
+    return "csv" if decode_text(head) is not None else None
+
+
+def decode_text(raw: bytes) -> str | None:
+    """Text files from Chinese offices: UTF-8 (with or without BOM), else GB18030; None if neither."""
     for encoding in ("utf-8-sig", "gb18030"):
         try:
-            head.decode(encoding)
+            return raw.decode(encoding)
         except UnicodeDecodeError:
             continue
-        return "csv"
     return None
 
 

@@ -17,6 +17,7 @@ from core.api import Message
 from members.api import router as members_router
 from members.import_api import router as imports_router
 from orgs.api import router as orgs_router
+from portal.api import router as portal_router
 from recruitment.api import router as recruitment_router
 from transfers.api import router as transfers_router
 
@@ -131,3 +132,4 @@ api.add_router("/transfers", transfers_router)
 api.add_router("/care", care_router)
 api.add_router("/imports", imports_router)
 api.add_router("/recruitment", recruitment_router)
+api.add_router("/news", portal_router)

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "transfers",
     "care",
     "recruitment",
+    "portal",
 ]
 
 MIDDLEWARE = [
@@ -245,6 +246,14 @@ AUDIT_MIN_RETENTION_DAYS = 184
 # date) or this age. Local practice varies (some places visit from 70 or 75).
 CARE_SENIOR_STANDING_YEARS = int(os.environ.get("DANGJIAN_CARE_STANDING_YEARS", 50))
 CARE_SENIOR_AGE = int(os.environ.get("DANGJIAN_CARE_AGE", 80))
+
+# The news portal (portal): the disclaimer under every article whose channel sets none, and the
+# comment limits per source address and per user (portal.services.comment_post).
+PORTAL_DISCLAIMER = os.environ.get(
+    "DANGJIAN_PORTAL_DISCLAIMER",
+    "免责声明：本站转载的文章仅供学习交流，版权归原作者及原出处所有；文中观点不代表本站立场。"
+    "如涉及版权问题，请与本站联系，我们将及时处理。")
+PORTAL_COMMENT_LIMITS = ((60, 3), (24 * 3600, 20))  # (seconds, comments) per address and per user
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_PER_PAGE_SIZE = 200

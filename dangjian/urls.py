@@ -10,6 +10,7 @@ urlpatterns = [
     path("care/", include("care.urls")),
     path("transfers/", include("transfers.urls")),
     path("recruitment/", include("recruitment.urls")),
+    path("news/", include("portal.urls")),
     path("api/v1/", api.urls),
 ]
 

@@ -76,6 +76,21 @@ ENDPOINTS = {
     ("post", "/api/v1/recruitment/objections/{objection_id}/resolve"),
     ("get", "/api/v1/recruitment/plans"),
     ("post", "/api/v1/recruitment/plans"),
+    # portal/api.py (its scope tests: portal/tests/test_scope.py)
+    ("get", "/api/v1/news/channels"), ("get", "/api/v1/news/articles"),
+    ("get", "/api/v1/news/articles/{article_id}"),
+    ("get", "/api/v1/news/editor/articles"), ("post", "/api/v1/news/editor/articles"),
+    ("post", "/api/v1/news/editor/articles/{article_id}/submit"),
+    ("post", "/api/v1/news/editor/articles/{article_id}/publish"),
+    ("post", "/api/v1/news/editor/articles/{article_id}/return"),
+    ("post", "/api/v1/news/editor/articles/{article_id}/unpublish"),
+}
+# Public on purpose: the news portal's published articles and channels, readable by anyone as
+# its pages are (portal/api.py). Every other operation but getting a token needs the token.
+PUBLIC_ENDPOINTS = {
+    ("post", "/api/v1/auth/token"),
+    ("get", "/api/v1/news/channels"), ("get", "/api/v1/news/articles"),
+    ("get", "/api/v1/news/articles/{article_id}"),
 }
 
 
@@ -108,10 +123,10 @@ def test_the_openapi_document_loads_and_lists_every_endpoint(db):
     assert listed == ENDPOINTS
     schemes = document["components"]["securitySchemes"]
     assert any(s.get("scheme") == "bearer" for s in schemes.values())
-    # Every operation but getting a token requires the bearer token.
+    # Every operation but getting a token and the public news reads requires the bearer token.
     for path, item in document["paths"].items():
         for method, operation in item.items():
-            if (method, path) == ("post", "/api/v1/auth/token"):
+            if (method, path) in PUBLIC_ENDPOINTS:
                 assert not operation.get("security")
             else:
                 assert operation.get("security"), (method, path)
@@ -152,7 +167,7 @@ def _concrete(path: str) -> str:
 ])
 def test_calls_without_a_valid_token_get_401_with_a_chinese_detail(world, headers):
     client = Client(headers=headers)
-    for method, path in ENDPOINTS - {("post", "/api/v1/auth/token")}:
+    for method, path in ENDPOINTS - PUBLIC_ENDPOINTS:
         response = getattr(client, method)(_concrete(path))
         assert response.status_code == 401, (method, path)
         assert CHINESE.search(response.json()["detail"]), response.json()

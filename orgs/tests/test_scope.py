@@ -25,6 +25,7 @@ from members.tests.test_import import SCOPE_TESTED as IMPORT_URLS  # tested ther
 from members.tests.test_import_api import API_URLS as IMPORT_API_URLS  # tested there, 404s included
 from orgs import services
 from orgs.models import AffiliationChange, LeadershipTerm, Org
+from portal.tests.test_scope import SCOPE_TESTED as PORTAL_URLS  # tested there, 404s included
 from recruitment.tests.test_scope import PUBLIC as RECRUITMENT_PUBLIC  # no login, on purpose
 from recruitment.tests.test_scope import (
     SCOPE_TESTED as RECRUITMENT_URLS,  # tested there, 404s included
@@ -110,7 +111,12 @@ API_MEMBER_WRITES = {"api:member_update": "member.change"}
 
 # Reachable without logging in, on purpose.
 PUBLIC = {"accounts:login", "accounts:login_totp", "api:token_create", "api:openapi-json", "api:openapi-view",
-          "api:api-root", *RECRUITMENT_PUBLIC}
+          "api:api-root", *RECRUITMENT_PUBLIC,
+          # The news portal's public pages and read API: anyone reads published articles.
+          "portal:index", "portal:search", "portal:rank", "portal:feed", "portal:channel_feed",
+          "portal:article", "portal:article_slug", "portal:comments", "portal:share", "portal:qr",
+          "portal:image", "portal:thumb", "portal:channel",
+          "api:news_channels", "api:news_articles", "api:news_article"}
 
 
 # --- the oracle ------------------------------------------------------------------------------
@@ -646,7 +652,7 @@ def test_every_url_pattern_is_in_the_scope_matrix_or_explicitly_public():
     covered = (set(ORG_PAGES) | set(MEMBER_PAGES) | set(ARCHIVE_PAGES) | set(API_ORG_URLS) | set(API_MEMBER_URLS)
                | set(API_MEMBER_WRITES)
                | LIST_URLS | set(SYSTEM_PAGES) | SYSTEM_POSTS | TRANSFER_URLS | IMPORT_URLS | ARCHIVE_API_URLS
-               | CARE_URLS | CERTIFICATE_URLS | IMPORT_API_URLS | RECRUITMENT_URLS)
+               | CARE_URLS | CERTIFICATE_URLS | IMPORT_API_URLS | RECRUITMENT_URLS | PORTAL_URLS)
     names = set(_url_names(get_resolver().url_patterns))
     uncovered = names - covered - PUBLIC
     assert uncovered == set(), f"views without scope tests: {sorted(uncovered)}"

@@ -14,6 +14,7 @@ from core.context import acting_as
 from members import demo as members_demo
 from orgs import demo as orgs_demo
 from orgs.models import Org
+from portal import demo as portal_demo
 from recruitment import demo as recruitment_demo
 from transfers import demo as transfers_demo
 
@@ -45,6 +46,7 @@ class Command(BaseCommand):
             transfers_demo.load(rng)
             accounts_demo.load()
             recruitment_demo.load(rng)  # entered by the city admin's account, through the services
+            portal_demo.load(rng)
             audit.record("demo.load", changes={"orgs": Org.objects.count(), "members": members})
         self.stdout.write(self.style.SUCCESS(f"演示数据已载入，用时 {time.monotonic() - started:.1f} 秒。"))
         self.print_accounts()
@@ -55,3 +57,4 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username:<13} {role.label}{'@' + code if code else ''}")
         self.stdout.write("  secretary     和平区某社区第一党支部书记")
         self.stdout.write("  member        该党支部党员")
+        self.stdout.write("  news_editor   资讯编辑（资讯栏目）；news_reviewer 资讯审核（资讯、通知公告、党务公开）")

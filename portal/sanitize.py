@@ -1,0 +1,72 @@
+"""Making markup harmless. Article bodies keep an allow-list of tags (nh3, the Ammonia
+sanitizer); titles and comments are plain text, escaped where they are shown."""
+
+import re
+import unicodedata
+
+import nh3
+
+TAGS = {"p", "h2", "h3", "h4", "strong", "em", "b", "i", "u", "ul", "ol", "li", "blockquote", "a",
+        "img", "br", "table", "thead", "tbody", "tr", "th", "td", "caption"}
+ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "width", "height"},
+              "th": {"colspan", "rowspan"}, "td": {"colspan", "rowspan"}}
+# Images only from our own media views (an uploaded, re-encoded picture of the portal).
+OWN_IMAGE = re.compile(r"^/news/media/\d{1,12}/(?:thumb/)?$")
+SAFE_LINK = re.compile(r"^(?:https?://[^\s/]|/(?!/)|#|[^\s:/?#]+(?:[/?#]|$))", re.IGNORECASE)
+IMG_WITHOUT_SRC = re.compile(r"<img(?![^>]*\ssrc=)[^>]*>")
+DIGITS = re.compile(r"^\d{1,4}$")
+# Control and format characters (bidi overrides, zero-width joiners…) have no place in text.
+_INVISIBLE = {"Cc", "Cf", "Co", "Cs"}
+
+
+def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
+    if tag == "img" and attribute == "src":
+        return value if OWN_IMAGE.match(value) else None
+    if tag == "a" and attribute == "href":
+        return value if SAFE_LINK.match(value) else None
+    if attribute in ("width", "height", "colspan", "rowspan"):
+        return value if DIGITS.match(value) else None
+    return value
+
+
+def clean_html(html: str) -> str:
+    """The stored form of an article body: only the allow-listed tags and attributes; links
+    http(s) or relative with rel="noopener noreferrer"; scripts and styles dropped with content."""
+    cleaned = nh3.clean(
+        html or "", tags=TAGS, attributes=ATTRIBUTES, url_schemes={"http", "https"},
+        link_rel="noopener noreferrer", attribute_filter=_attribute_filter, strip_comments=True,
+    )
+    # A picture whose address was refused is dropped whole (nh3 leaves an empty <img>).
+    return IMG_WITHOUT_SRC.sub("", cleaned).strip()
+
+
+def clean_text(text: str, *, max_length: int, multiline: bool = False) -> str:
+    """Plain text as stored: NFC, invisible characters removed, whitespace tidied. Markup stays
+    as characters and is escaped when shown."""
+    text = unicodedata.normalize("NFC", text or "")
+    keep = "\n" if multiline else ""
+    text = "".join(ch for ch in text if ch in keep or unicodedata.category(ch) not in _INVISIBLE
+                   or ch == "\t")
+    if multiline:
+        lines = [" ".join(line.split()) for line in text.replace("\r\n", "\n").split("\n")]
+        text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines))
+    else:
+        text = " ".join(text.split())
+    return text.strip()[:max_length]
+
+
+def paragraphs_html(text: str) -> str:
+    """Plain text (a notice from another module) as escaped paragraphs."""
+    from django.utils.html import escape
+
+    blocks = [b.strip() for b in re.split(r"\n\s*\n|\n", text or "") if b.strip()]
+    return "".join(f"<p>{escape(block)}</p>" for block in blocks)
+
+
+def plain_from_html(html: str) -> str:
+    """The text of a body, for search and snippets."""
+    text = nh3.clean(html or "", tags={"p", "br", "h2", "h3", "h4", "li"}, attributes={})
+    text = re.sub(r"</?(?:p|br|h2|h3|h4|li)\s*/?>", "\n", text)
+    import html as _html
+
+    return re.sub(r"\n{2,}", "\n", _html.unescape(text)).strip()

@@ -1,0 +1,79 @@
+"""Reads for the portal's public pages (what anyone may see: live articles, approved comments)
+and for the editor pages (through ``visible_to``: the channels the user is granted)."""
+
+from datetime import timedelta
+
+from django.db.models import Count, Q, Sum
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from portal.models import Article, Channel, ChannelKind, Comment, CommentState
+
+PERIODS = {"day": ("日", 0), "week": ("周", 6), "all": ("总", None)}
+
+
+def top_channels():
+    return list(Channel.objects.filter(depth=1))
+
+
+def channel_by_path(slug_path: str) -> Channel:
+    return get_object_or_404(Channel, slug_path=slug_path.strip("/"))
+
+
+def children(channel: Channel):
+    return list(Channel.objects.get_children(channel))
+
+
+def listed(channel: Channel | None = None):
+    """Live articles a list shows (notices and disclosures until their end date), newest first."""
+    queryset = Article.objects.listed().select_related("channel", "lead_image")
+    return queryset.in_channel(channel) if channel is not None else queryset
+
+
+def public_article(pk: int) -> Article:
+    return get_object_or_404(Article.objects.live().select_related("channel", "lead_image"), pk=pk)
+
+
+def featured_with_images(limit: int = 4):
+    """推荐图文: featured articles with a picture."""
+    return list(listed().filter(featured=True, lead_image__isnull=False)[:limit])
+
+
+def featured(limit: int = 8):
+    """推荐资讯."""
+    return list(Article.objects.listed().filter(featured=True, channel__kind=ChannelKind.NEWS)
+                .only("pk", "title", "slug", "publish_at")[:limit])
+
+
+def notices(limit: int = 6):
+    return list(Article.objects.listed().filter(channel__kind__in=(ChannelKind.NOTICE, ChannelKind.DISCLOSURE))
+                .only("pk", "title", "slug", "publish_at", "ends_on")[:limit])
+
+
+def most_read(period: str = "day", limit: int = 10):
+    """点击排行: reads summed over the period's days (one indexed range on (day, article))."""
+    days = PERIODS.get(period, PERIODS["day"])[1]
+    condition = Q()
+    if days is not None:
+        condition = Q(views__day__gte=timezone.localdate() - timedelta(days=days))
+    return list(Article.objects.listed().filter(condition).annotate(reads=Sum("views__count", filter=condition))
+                .filter(reads__gt=0).order_by("-reads", "-publish_at")
+                .only("pk", "title", "slug", "publish_at")[:limit])
+
+
+def approved_comments(article: Article):
+    return Comment.objects.filter(article=article, state=CommentState.APPROVED).order_by("-created")
+
+
+def comment_count(article: Article) -> int:
+    return approved_comments(article).count()
+
+
+def editable_articles(user):
+    return (Article.objects.visible_to(user, "edit").select_related("channel")
+            .annotate(pending=Count("comments", filter=Q(comments__state=CommentState.PENDING))))
+
+
+def pending_comments(user):
+    return (Comment.objects.visible_to(user, "review").filter(state=CommentState.PENDING)
+            .select_related("article", "article__channel").order_by("created"))
