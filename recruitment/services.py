@@ -360,7 +360,37 @@ def notice_publish(*, actor, case: Case, kind: int, starts_on: date, ends_on: da
                                        workdays=count, published_by=actor)
         _audit("notice", case, actor, kind=kind, starts_on=starts_on.isoformat(), ends_on=ends_on.isoformat(),
                workdays=count)
+        _publish_on_portal(notice, case, actor)
     return notice
+
+
+# What each notice proposes, in the wording of a 公示.
+NOTICE_PROPOSALS = {
+    Notice.Kind.ACTIVIST: "确定为入党积极分子", Notice.Kind.CANDIDATE: "列为发展对象",
+    Notice.Kind.ADMISSION: "接收为中共预备党员", Notice.Kind.CONVERSION: "按期转为中共正式党员",
+}
+PORTAL_CHANNEL = "disclosure"  # the portal's 党务公开 channel
+
+
+def _publish_on_portal(notice: Notice, case: Case, actor) -> None:
+    """The notice also goes to the portal's party affairs disclosure (党务公开), where the public
+    reads it, listed from its first to its last day — when the portal has that channel (a
+    deployment creates it; the demo does). Name, branch, what is proposed and the dates only;
+    the recruitment public board (公示栏) shows the same either way."""
+    from portal.models import Channel
+    from portal.services import publish_notice
+
+    if not Channel.objects.filter(code=PORTAL_CHANNEL).exists():
+        return
+    proposal = NOTICE_PROPOSALS[notice.kind]
+    publish_notice(
+        channel_code=PORTAL_CHANNEL, external_key=f"recruit:notice:{notice.pk}", actor=actor,
+        title=f"关于{case.name}同志拟{proposal}的公示", starts_on=notice.starts_on, ends_on=notice.ends_on,
+        source_label=case.org.name,
+        body_text=(f"经{case.org.name}研究，拟将{case.name}同志{proposal}，现予公示。\n"
+                   f"公示时间：{notice.starts_on:%Y年%m月%d日}至{notice.ends_on:%Y年%m月%d日}（{notice.workdays}个工作日）。\n"
+                   f"公示期间，党员和群众可通过来信、来电、来访等方式向{case.org.name}或上级党组织反映情况和意见。"),
+    )
 
 
 def objection_add(*, actor, notice: Notice, received_on: date, text: str) -> Objection:
