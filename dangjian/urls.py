@@ -4,6 +4,8 @@ from dangjian.api import api
 
 urlpatterns = [
     path("", include("core.urls")),
+    # The security admin's page for the portal's channel grants, in the security admin's area.
+    path("accounts/grants/channels/", include("portal.grant_urls")),
     path("accounts/", include("accounts.urls")),
     path("orgs/", include("orgs.urls")),
     path("members/", include("members.urls")),

@@ -405,8 +405,44 @@ def article_import(*, actor, parsed, channel: Channel, publish: bool = True) -> 
     return article, created
 
 
+def channel_grant_add(*, actor, user, channel: Channel, role: str):
+    """The security admin (accounts.manage) gives a user a role on a channel subtree, as they
+    grant org roles (三员分立: the same person grants; nobody grants themself; the three
+    administrators hold no business role)."""
+    from accounts.models import ADMIN_ROLES
+    from accounts.scope import get_scope
+
+    if not get_scope(actor).has_perm("accounts.manage"):
+        raise Http404
+    if user.pk == actor.pk:
+        raise ValidationError("不能给自己授权")
+    if get_scope(user).roles() & ADMIN_ROLES:
+        raise ValidationError("三员账号不能担任资讯编辑或审核")
+    if not user.is_active:
+        raise ValidationError("该账号已停用")
+    from portal.models import ChannelGrant
+
+    if ChannelGrant.objects.filter(user=user, channel=channel, role=role).exists():
+        raise ValidationError("该用户已拥有此栏目授权")
+    return grant(user=user, channel=channel, role=role, actor=actor)
+
+
+def channel_grant_remove(*, actor, grant_row) -> None:
+    from accounts.scope import get_scope
+
+    if not get_scope(actor).has_perm("accounts.manage"):
+        raise Http404
+    if grant_row.user_id == actor.pk:
+        raise ValidationError("不能修改自己的授权")
+    with transaction.atomic():
+        audit.record("portal.grant_remove", obj=grant_row, user=actor, changes={
+            "user": grant_row.user.username, "role": grant_row.role, "channel": grant_row.channel.code})
+        grant_row.delete()
+
+
 def grant(*, user, channel: Channel, role: str, actor=None):
-    """Give a user a role on a channel subtree (the command line and the demo)."""
+    """Give a user a role on a channel subtree (the command line, the demo, and
+    ``channel_grant_add`` after its checks)."""
     from portal.models import ChannelGrant
 
     if role not in ChannelRole.values:
