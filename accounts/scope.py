@@ -15,14 +15,15 @@ from core.scoping import subtrees_q
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.ORG_ADMIN: frozenset(
         {"org.view", "org.change", "org.move", "member.view", "member.change",
-         "member.export", "member.unmask"}
+         "member.export", "member.unmask", "orglife.view", "orglife.change", "orglife.review"}
     ),
     Role.SECRETARY: frozenset(
         {"org.view", "org.change", "member.view", "member.change", "member.export",
-         "member.unmask"}
+         "member.unmask", "orglife.view", "orglife.change"}
     ),
     Role.COMMISSIONER: frozenset(
-        {"org.view", "member.view", "member.change", "member.export"}
+        {"org.view", "member.view", "member.change", "member.export", "orglife.view",
+         "orglife.change"}
     ),
 }
 

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "members",
     "transfers",
     "care",
+    "orglife",
 ]
 
 MIDDLEWARE = [
@@ -244,6 +245,10 @@ AUDIT_MIN_RETENTION_DAYS = 184
 # date) or this age. Local practice varies (some places visit from 70 or 75).
 CARE_SENIOR_STANDING_YEARS = int(os.environ.get("DANGJIAN_CARE_STANDING_YEARS", 50))
 CARE_SENIOR_AGE = int(os.environ.get("DANGJIAN_CARE_AGE", 80))
+
+# Organizational life (orglife.copydetect): minutes whose shingle sets overlap at least this much
+# (Jaccard similarity, 0–1) with another record's are flagged to the reviewer as near-copies.
+ORGLIFE_COPY_THRESHOLD = float(os.environ.get("DANGJIAN_ORGLIFE_COPY_THRESHOLD", 0.7))
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_PER_PAGE_SIZE = 200

@@ -9,6 +9,7 @@ urlpatterns = [
     path("members/", include("members.urls")),
     path("care/", include("care.urls")),
     path("transfers/", include("transfers.urls")),
+    path("orglife/", include("orglife.urls")),
     path("api/v1/", api.urls),
 ]
 
