@@ -465,3 +465,7 @@ api.add_router("/transfers", transfers_router)
 from members.import_api import router as imports_router  # noqa: E402  (it reuses Pagination above)
 
 api.add_router("/imports", imports_router)
+
+from orglife.api import router as orglife_router  # noqa: E402  (it reuses Pagination above)
+
+api.add_router("/orglife", orglife_router)

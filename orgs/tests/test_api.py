@@ -36,6 +36,17 @@ ENDPOINTS = {
     ("get", "/api/v1/imports"), ("post", "/api/v1/imports"), ("get", "/api/v1/imports/{batch_id}"),
     ("get", "/api/v1/imports/{batch_id}/rows"), ("post", "/api/v1/imports/{batch_id}/commit"),
     ("post", "/api/v1/imports/{batch_id}/discard"),
+    # orglife/api.py (its scope tests: orglife/tests/test_api.py)
+    ("get", "/api/v1/orglife/meetings"), ("post", "/api/v1/orglife/meetings"),
+    ("get", "/api/v1/orglife/meetings/{meeting_id}"), ("patch", "/api/v1/orglife/meetings/{meeting_id}"),
+    ("post", "/api/v1/orglife/meetings/{meeting_id}/submit"),
+    ("get", "/api/v1/orglife/meetings/{meeting_id}/attendance"),
+    ("post", "/api/v1/orglife/meetings/{meeting_id}/attendance"),
+    ("post", "/api/v1/orglife/sign-in/{token}"),
+    ("get", "/api/v1/orglife/meetings/{meeting_id}/reviews"),
+    ("post", "/api/v1/orglife/meetings/{meeting_id}/approve"),
+    ("post", "/api/v1/orglife/meetings/{meeting_id}/return"),
+    ("get", "/api/v1/orglife/compliance"),
 }
 
 
@@ -101,7 +112,7 @@ def test_the_docs_pages_static_files_are_served(db):
 
 
 def _concrete(path: str) -> str:
-    for name in ("org_id", "member_id", "letter_id", "batch_id"):
+    for name in ("org_id", "member_id", "letter_id", "batch_id", "meeting_id", "token"):
         path = path.replace("{" + name + "}", "1")
     return path
 

@@ -21,6 +21,7 @@ from core.testing import ID_NUMBERS, PASSWORD
 from members.models import Member
 from members.tests.test_import import SCOPE_TESTED as IMPORT_URLS  # tested there, 404s included
 from members.tests.test_import_api import API_URLS as IMPORT_API_URLS  # tested there, 404s included
+from orglife.tests.test_scope import SCOPE_TESTED as ORGLIFE_URLS  # tested there, 404s included
 from orgs import services
 from orgs.models import AffiliationChange, LeadershipTerm, Org
 from transfers.tests.test_scope import SCOPE_TESTED as TRANSFER_URLS  # tested there, 404s included
@@ -637,7 +638,8 @@ def _url_names(patterns, namespace=""):
 def test_every_url_pattern_is_in_the_scope_matrix_or_explicitly_public():
     covered = (set(ORG_PAGES) | set(MEMBER_PAGES) | set(ARCHIVE_PAGES) | set(API_ORG_URLS) | set(API_MEMBER_URLS)
                | set(API_MEMBER_WRITES)
-               | LIST_URLS | set(SYSTEM_PAGES) | SYSTEM_POSTS | TRANSFER_URLS | IMPORT_URLS | IMPORT_API_URLS)
+               | LIST_URLS | set(SYSTEM_PAGES) | SYSTEM_POSTS | TRANSFER_URLS | IMPORT_URLS | IMPORT_API_URLS
+               | ORGLIFE_URLS)
     names = set(_url_names(get_resolver().url_patterns))
     uncovered = names - covered - PUBLIC
     assert uncovered == set(), f"views without scope tests: {sorted(uncovered)}"
