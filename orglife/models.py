@@ -310,8 +310,7 @@ class MinutesFingerprint(models.Model):
     candidates can be compared exactly. An index row, not a business record: no audit, no scope;
     never shown to anyone as such."""
 
-    meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, primary_key=True,
-                                   related_name="fingerprint")
+    meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="fingerprint")
     normalized = models.TextField()
     shingles = models.PositiveIntegerField()
 

@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.db.models import Count, Q
-from django.db.models.functions import ExtractMonth
 
 from accounts.scope import get_scope
 from core.scoping import minimal_paths, subtree_q
@@ -110,14 +109,22 @@ def holders_of(root: Org) -> list[Org]:
                 .only("pk", "path", "kind", "founded", "name", "depth").order_by("path"))
 
 
-def held_counts(root: Org, year: int) -> dict[tuple, int]:
-    """(org id, kind, by secretary, month) → meetings counted, for the whole subtree and year:
-    one grouped query over the org path range and the (org, kind, held_on) index."""
+def held_counts(root: Org, month: date) -> dict[int, dict[tuple[str, bool], dict[str, int]]]:
+    """org id → (kind, by secretary) → meetings counted in the month, quarter and year that contain
+    ``month``: one grouped query over the org path range and the (org, kind, held_on) index, the
+    periods as conditional counts (no per-row date function, which SQLite would run in Python)."""
+    windows = {period: rules.period_bounds(period, month) for period in (rules.MONTH, rules.QUARTER)}
+    year_start, year_end = rules.period_bounds(rules.YEAR, month)
     rows = (Meeting.objects.filter(subtree_q("org__path", root.path), state__in=COUNTED_STATES,
-                                   held_on__gte=date(year, 1, 1), held_on__lte=date(year, 12, 31))
-            .order_by().values("org_id", "kind", "by_secretary", month=ExtractMonth("held_on"))
-            .annotate(n=Count("id")).values_list("org_id", "kind", "by_secretary", "month", "n"))
-    return {(org_id, kind, secretary, month): n for org_id, kind, secretary, month, n in rows}
+                                   held_on__gte=year_start, held_on__lte=year_end)
+            .order_by().values("org_id", "kind", "by_secretary")
+            .annotate(year=Count("id"), **{period: Count("id", filter=Q(held_on__gte=start, held_on__lte=end))
+                                            for period, (start, end) in windows.items()}))
+    counts: dict[int, dict] = defaultdict(dict)
+    for row in rows:
+        counts[row["org_id"]][(row["kind"], row["by_secretary"])] = {
+            rules.MONTH: row[rules.MONTH], rules.QUARTER: row[rules.QUARTER], rules.YEAR: row["year"]}
+    return counts
 
 
 def full_members(root: Org) -> dict[int, int]:
@@ -132,7 +139,7 @@ def compliance_items(root: Org, *, month: date, today: date | None = None,
     Five queries whatever the size of the subtree."""
     today = today or date.today()
     holders = holders_of(root) if holders is None else holders
-    counts = _by_org(held_counts(root, month.year))
+    counts = held_counts(root, month)
     fulls = full_members(root)
     lecture_periods = rules.local_values(root, holders, "orglife_lecture_period")
     due_days = rules.local_values(root, holders, "orglife_due_soon_days")
@@ -144,21 +151,13 @@ def compliance_items(root: Org, *, month: date, today: date | None = None,
                 continue
             period = requirement.period or rules.lecture_period(lecture_periods[org.pk])
             start, end = rules.period_bounds(period, month)
-            held = sum(n for (_org, kind, secretary, m), n in counts.get(org.pk, {}).items()
-                       if kind == requirement.kind and start.month <= m <= end.month
-                       and (secretary or not requirement.by_secretary))
+            held = sum(periods[period] for (kind, secretary), periods in counts.get(org.pk, {}).items()
+                       if kind == requirement.kind and (secretary or not requirement.by_secretary))
             required = rules.required_in_period(requirement.minimum, start, org.founded)
             items.append(Item(org.pk, requirement, period, start, end, required, held, rules.status(
                 required=required, held=held, period_end=end, today=today, due_soon_days=int(due_days[org.pk]))))
         result[org.pk] = items
     return result
-
-
-def _by_org(counts: dict[tuple, int]) -> dict[int, dict[tuple, int]]:
-    grouped: dict[int, dict[tuple, int]] = defaultdict(dict)
-    for key, n in counts.items():
-        grouped[key[0]][key] = n
-    return grouped
 
 
 @dataclass

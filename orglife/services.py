@@ -282,10 +282,11 @@ def _check_submittable(meeting: Meeting, today: date) -> None:
 
 
 def names_for(meeting: Meeting) -> list[str]:
-    """Names a copier would change: the org's members, the attendees, host, recorder, lecturer."""
+    """Names a copier would change: the org's members, the attendees, host, recorder, lecturer,
+    and the org's own name."""
     names = set(org_members(meeting.org).values_list("name", flat=True))
     names |= set(meeting.attendances.values_list("member__name", flat=True))
-    return sorted(names | {meeting.host, meeting.recorder, meeting.lecturer} - {""})
+    return sorted(names | {meeting.host, meeting.recorder, meeting.lecturer, meeting.org.name} - {""})
 
 
 def _index_and_flag(meeting: Meeting) -> list[CopyFlag]:
