@@ -374,6 +374,9 @@ def compliance(request):
     if not 2000 <= month.year <= 2100:
         raise Http404
     result = selectors.rollup(root, month=month, today=timezone.localdate())
+    # Last month's overdue items beside this month's: ended periods are where red shows.
+    before = selectors.rollup(root, month=_shift(month, -1), today=timezone.localdate())
+    overdue_before = {t.org.pk: t.counts[rules.RED] for t in before.children}
     visible_parent = (Org.objects.get_parent(root) if root.depth > 1 else None)
     if visible_parent and not get_scope(request.user).covers(visible_parent.path, "orglife.view"):
         visible_parent = None
@@ -382,6 +385,7 @@ def compliance(request):
     return render(request, "orglife/compliance.html", {
         "title": f"组织生活完成情况：{root.name}", "root": root, "result": result, "month": month,
         "own": own, "parent": visible_parent, "previous": f"{_shift(month, -1):%Y-%m}",
+        "before": before.total, "overdue_before": overdue_before,
         "next": f"{_shift(month, 1):%Y-%m}", "requirements": rules.REQUIREMENTS,
         "breadcrumbs": _crumbs(("完成情况", None))})
 
