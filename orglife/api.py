@@ -278,26 +278,24 @@ def review_list(request, meeting_id: int):
     return list(_meeting(request, meeting_id).review_rounds.order_by("number"))
 
 
-@router.post("/meetings/{int:meeting_id}/approve", response={200: MeetingOut, 403: Message, 404: Message, 422: Message})
-def review_approve(request, meeting_id: int, payload: ReviewIn):
-    """上级党组织审核通过。"""
+def _review(request, meeting_id: int, service, comment: str):
     try:
-        meeting = services.meeting_review_approve(actor=request.user, meeting=_meeting(request, meeting_id),
-                                                  comment=payload.comment)
+        meeting = service(actor=request.user, meeting=_meeting(request, meeting_id), comment=comment)
     except ValidationError as exc:
         return _refused(exc)
     return Status(200, meeting)
+
+
+@router.post("/meetings/{int:meeting_id}/approve", response={200: MeetingOut, 403: Message, 404: Message, 422: Message})
+def review_approve(request, meeting_id: int, payload: ReviewIn):
+    """上级党组织审核通过。"""
+    return _review(request, meeting_id, services.meeting_review_approve, payload.comment)
 
 
 @router.post("/meetings/{int:meeting_id}/return", response={200: MeetingOut, 403: Message, 404: Message, 422: Message})
 def review_return(request, meeting_id: int, payload: ReviewIn):
     """上级党组织退回修改（须填写审核意见）。"""
-    try:
-        meeting = services.meeting_review_return(actor=request.user, meeting=_meeting(request, meeting_id),
-                                                 comment=payload.comment)
-    except ValidationError as exc:
-        return _refused(exc)
-    return Status(200, meeting)
+    return _review(request, meeting_id, services.meeting_review_return, payload.comment)
 
 
 def _tally_out(tally) -> dict:

@@ -304,45 +304,39 @@ def _open_round(meeting: Meeting, actor) -> ReviewRound:
     return ReviewRound.objects.create(meeting=meeting, number=number, submitted_by=actor)
 
 
-def meeting_submit(*, actor, meeting: Meeting) -> Meeting:
-    """The branch submits a draft record to the upper org for review (纪实报告检查)."""
+def _submit(actor, meeting: Meeting, *, resubmit: bool) -> Meeting:
+    """Both submissions: checks, a new review round, the copy check, the audit entry."""
+    before = MeetingState.RETURNED if resubmit else MeetingState.DRAFT
     with transaction.atomic():
         meeting = _locked(meeting)
         _require_change(actor, meeting.org)
-        if meeting.state == MeetingState.RETURNED:
+        if not resubmit and meeting.state == MeetingState.RETURNED:
             raise ValidationError("该记录已被退回，请修改后“重新提交”")
-        if meeting.state != MeetingState.DRAFT:
-            raise ValidationError(f"会议记录{meeting.get_state_display()}，不能再次提交")
+        if meeting.state != before:
+            raise ValidationError(f"会议记录{meeting.get_state_display()}，"
+                                  + ("只有退回的记录可以重新提交" if resubmit else "不能再次提交"))
         _check_submittable(meeting, timezone.localdate())
         meeting.state = MeetingState.SUBMITTED
         meeting.save(update_fields=["state", "updated"])
         review_round = _open_round(meeting, actor)
         flags = _index_and_flag(meeting)
-        if meeting.kind == MeetingKind.LECTURE and meeting.lecturer_member_id:
+        if not resubmit and meeting.kind == MeetingKind.LECTURE and meeting.lecturer_member_id:
             record_event(member=meeting.lecturer_member, kind="lecture_given", actor=actor, occurred=meeting.held_on,
                          summary=f"为{meeting.org.name}讲授{'流动' if meeting.travelling else ''}党课《{meeting.topic}》")
-        audit.record("orglife.meeting_submit", obj=meeting, user=actor,
-                      changes={"state": [MeetingState.DRAFT, MeetingState.SUBMITTED], "round": review_round.number,
-                               "copy_flags": len(flags)})
+        audit.record("orglife.meeting_resubmit" if resubmit else "orglife.meeting_submit", obj=meeting, user=actor,
+                     changes={"state": [before, MeetingState.SUBMITTED], "round": review_round.number,
+                              "copy_flags": len(flags)})
     return meeting
+
+
+def meeting_submit(*, actor, meeting: Meeting) -> Meeting:
+    """The branch submits a draft record to the upper org for review (纪实报告检查)."""
+    return _submit(actor, meeting, resubmit=False)
 
 
 def meeting_resubmit(*, actor, meeting: Meeting) -> Meeting:
     """A returned record, corrected, goes back to the reviewer as a new round."""
-    with transaction.atomic():
-        meeting = _locked(meeting)
-        _require_change(actor, meeting.org)
-        if meeting.state != MeetingState.RETURNED:
-            raise ValidationError(f"会议记录{meeting.get_state_display()}，只有退回的记录可以重新提交")
-        _check_submittable(meeting, timezone.localdate())
-        meeting.state = MeetingState.SUBMITTED
-        meeting.save(update_fields=["state", "updated"])
-        review_round = _open_round(meeting, actor)
-        flags = _index_and_flag(meeting)
-        audit.record("orglife.meeting_resubmit", obj=meeting, user=actor,
-                     changes={"state": [MeetingState.RETURNED, MeetingState.SUBMITTED], "round": review_round.number,
-                              "copy_flags": len(flags)})
-    return meeting
+    return _submit(actor, meeting, resubmit=True)
 
 
 def _reviewable(actor, meeting: Meeting) -> tuple[Meeting, ReviewRound]:

@@ -54,6 +54,20 @@ def _crumbs(*more):
     return [CRUMB, *more]
 
 
+def _saved(request, form, write, success: str):
+    """POST: run ``write(cleaned_data)`` (a service); its ValidationError lands on the form.
+    Returns the redirect to the written object, or None to show the form again."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        written = write(form.cleaned_data)
+    except ValidationError as exc:
+        form_errors_from(exc, form)
+        return None
+    messages.success(request, success)
+    return redirect(written)
+
+
 def _refusal(request, exc) -> None:
     messages.error(request, "；".join(getattr(exc, "messages", None) or [str(exc)]))
 
@@ -120,14 +134,10 @@ def meeting_create(request):
             "breadcrumbs": _crumbs(("录入会议记录", None))})
     form = MeetingForm(request.POST if request.method == "POST" else None, org=org,
                        initial={"kind": request.GET.get("kind")})
-    if request.method == "POST" and form.is_valid():
-        try:
-            meeting = services.meeting_create(actor=request.user, org=org, **form.cleaned_data)
-        except ValidationError as exc:
-            form_errors_from(exc, form)
-        else:
-            messages.success(request, "会议记录已保存为草稿；会上可展示签到二维码，会后提交审核")
-            return redirect(meeting)
+    done = _saved(request, form, lambda data: services.meeting_create(actor=request.user, org=org, **data),
+                  "会议记录已保存为草稿；会上可展示签到二维码，会后提交审核")
+    if done:
+        return done
     return render(request, "orglife/meeting_form.html", {
         "form": form, "org": org, "title": f"录入会议记录：{org.name}",
         "breadcrumbs": _crumbs(("录入会议记录", None)), "cancel_url": reverse("orglife:list")})
@@ -143,18 +153,14 @@ def meeting_edit(request, pk):
     initial["signin_closes"] = timezone.localtime(meeting.signin_closes)
     form = MeetingForm(request.POST if request.method == "POST" else None, org=meeting.org,
                        with_attendees=False, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        changes = {k: v for k, v in form.cleaned_data.items() if k in fields}
-        if not changes.get("signin_opens"):
-            changes.pop("signin_opens", None)
-            changes.pop("signin_closes", None)
-        try:
-            services.meeting_update(actor=request.user, meeting=meeting, **changes)
-        except ValidationError as exc:
-            form_errors_from(exc, form)
-        else:
-            messages.success(request, "会议记录已保存")
-            return redirect(meeting)
+
+    def update(data):
+        changes = {k: v for k, v in data.items() if k in fields and (v or k not in ("signin_opens", "signin_closes"))}
+        return services.meeting_update(actor=request.user, meeting=meeting, **changes)
+
+    done = _saved(request, form, update, "会议记录已保存")
+    if done:
+        return done
     return render(request, "orglife/meeting_form.html", {
         "form": form, "org": meeting.org, "title": f"修改会议记录：{meeting.topic}",
         "breadcrumbs": _crumbs((meeting.topic, meeting.get_absolute_url()), ("修改", None)),
@@ -168,14 +174,10 @@ def meeting_attendance(request, pk):
     current = {a.member_id: a for a in meeting.attendances.all()}
     members = services.org_members(meeting.org).order_by("name", "pk")
     form = AttendanceForm(request.POST if request.method == "POST" else None, members=members, current=current)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.attendance_record(actor=request.user, meeting=meeting, entries=form.entries())
-        except ValidationError as exc:
-            form_errors_from(exc, form)
-        else:
-            messages.success(request, "出席情况已保存")
-            return redirect(meeting)
+    done = _saved(request, form, lambda _data: services.attendance_record(
+        actor=request.user, meeting=meeting, entries=form.entries()), "出席情况已保存")
+    if done:
+        return done
     return render(request, "orglife/attendance_form.html", {
         "form": form, "meeting": meeting, "title": f"出席情况：{meeting.topic}",
         "breadcrumbs": _crumbs((meeting.topic, meeting.get_absolute_url()), ("出席情况", None))})
@@ -186,15 +188,10 @@ def meeting_attendance(request, pk):
 def attachment_upload(request, pk):
     meeting = _visible(request, pk, "change")
     form = AttachmentForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.attachment_add(actor=request.user, meeting=meeting, upload=form.cleaned_data["file"],
-                                    title=form.cleaned_data["title"])
-        except ValidationError as exc:
-            form_errors_from(exc, form)
-        else:
-            messages.success(request, "附件已上传")
-            return redirect(meeting)
+    done = _saved(request, form, lambda data: services.attachment_add(
+        actor=request.user, meeting=meeting, upload=data["file"], title=data["title"]).meeting, "附件已上传")
+    if done:
+        return done
     return render(request, "orglife/upload.html", {
         "form": form, "meeting": meeting, "title": "上传附件",
         "breadcrumbs": _crumbs((meeting.topic, meeting.get_absolute_url()), ("上传附件", None))})
@@ -461,14 +458,10 @@ def topic_vote(request, topic_pk):
 def topic_schedule(request, topic_pk):
     topic = get_object_or_404(Topic.objects.visible_to(request.user, "change").select_related("org"), pk=topic_pk)
     form = ScheduleForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            meeting = services.lecture_schedule(actor=request.user, topic=topic, **form.cleaned_data)
-        except ValidationError as exc:
-            form_errors_from(exc, form)
-        else:
-            messages.success(request, "已安排点题党课")
-            return redirect(meeting)
+    done = _saved(request, form, lambda data: services.lecture_schedule(actor=request.user, topic=topic, **data),
+                  "已安排点题党课")
+    if done:
+        return done
     return render(request, "core/form.html", {
         "form": form, "title": f"安排点题党课：{topic.title}", "submit_label": "安排",
         "cancel_url": reverse("orglife:topics"),
