@@ -16,15 +16,15 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.ORG_ADMIN: frozenset(
         {"org.view", "org.change", "org.move", "member.view", "member.change",
          "member.export", "member.unmask", "recruitment.view", "recruitment.change",
-         "recruitment.approve"}
+         "recruitment.approve", "orglife.view", "orglife.change", "orglife.review"}
     ),
     Role.SECRETARY: frozenset(
         {"org.view", "org.change", "member.view", "member.change", "member.export",
-         "member.unmask", "recruitment.view", "recruitment.change"}
+         "member.unmask", "recruitment.view", "recruitment.change", "orglife.view", "orglife.change"}
     ),
     Role.COMMISSIONER: frozenset(
         {"org.view", "member.view", "member.change", "member.export", "recruitment.view",
-         "recruitment.change"}
+         "recruitment.change", "orglife.view", "orglife.change"}
     ),
 }
 

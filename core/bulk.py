@@ -14,6 +14,8 @@ def _adapter(field):
         return ops.adapt_datetimefield_value
     if isinstance(field, models.DateField):
         return ops.adapt_datefield_value
+    if isinstance(field, models.TimeField):
+        return ops.adapt_timefield_value
     if isinstance(field, models.JSONField):
         raise TypeError(f"{field} needs its own encoding; use bulk_create for JSON fields")
     return None

@@ -20,6 +20,8 @@ def navigation(request):
         items.append(("组织关系转接", reverse("transfers:list"), "transfers"))
     if scope.has_any_org_perm("recruitment.view"):
         items.append(("发展党员", reverse("recruitment:list"), "recruitment"))
+    if scope.has_any_org_perm("orglife.view") or scope.member_id:
+        items.append(("组织生活", reverse("orglife:list"), "orglife"))
     if scope.has_any_org_perm("member.change"):
         items.append(("档案更正申请", reverse("members:corrections"), "corrections"))
     if scope.member_id:

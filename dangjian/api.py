@@ -16,6 +16,7 @@ from core import context
 from core.api import Message
 from members.api import router as members_router
 from members.import_api import router as imports_router
+from orglife.api import router as orglife_router
 from orgs.api import router as orgs_router
 from portal.api import router as portal_router
 from recruitment.api import router as recruitment_router
@@ -133,3 +134,4 @@ api.add_router("/care", care_router)
 api.add_router("/imports", imports_router)
 api.add_router("/recruitment", recruitment_router)
 api.add_router("/news", portal_router)
+api.add_router("/orglife", orglife_router)

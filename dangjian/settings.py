@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "care",
     "recruitment",
     "portal",
+    "orglife",
 ]
 
 MIDDLEWARE = [
@@ -254,6 +255,9 @@ PORTAL_DISCLAIMER = os.environ.get(
     "免责声明：本站转载的文章仅供学习交流，版权归原作者及原出处所有；文中观点不代表本站立场。"
     "如涉及版权问题，请与本站联系，我们将及时处理。")
 PORTAL_COMMENT_LIMITS = ((60, 3), (24 * 3600, 20))  # (seconds, comments) per address and per user
+# Organizational life (orglife.copydetect): minutes whose shingle sets overlap at least this much
+# (Jaccard similarity, 0–1) with another record's are flagged to the reviewer as near-copies.
+ORGLIFE_COPY_THRESHOLD = float(os.environ.get("DANGJIAN_ORGLIFE_COPY_THRESHOLD", 0.7))
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_PER_PAGE_SIZE = 200

@@ -13,6 +13,7 @@ urlpatterns = [
     path("transfers/", include("transfers.urls")),
     path("recruitment/", include("recruitment.urls")),
     path("news/", include("portal.urls")),
+    path("orglife/", include("orglife.urls")),
     path("api/v1/", api.urls),
 ]
 

@@ -84,6 +84,17 @@ ENDPOINTS = {
     ("post", "/api/v1/news/editor/articles/{article_id}/publish"),
     ("post", "/api/v1/news/editor/articles/{article_id}/return"),
     ("post", "/api/v1/news/editor/articles/{article_id}/unpublish"),
+    # orglife/api.py (its scope tests: orglife/tests/test_api.py)
+    ("get", "/api/v1/orglife/meetings"), ("post", "/api/v1/orglife/meetings"),
+    ("get", "/api/v1/orglife/meetings/{meeting_id}"), ("patch", "/api/v1/orglife/meetings/{meeting_id}"),
+    ("post", "/api/v1/orglife/meetings/{meeting_id}/submit"),
+    ("get", "/api/v1/orglife/meetings/{meeting_id}/attendance"),
+    ("post", "/api/v1/orglife/meetings/{meeting_id}/attendance"),
+    ("post", "/api/v1/orglife/sign-in/{token}"),
+    ("get", "/api/v1/orglife/meetings/{meeting_id}/reviews"),
+    ("post", "/api/v1/orglife/meetings/{meeting_id}/approve"),
+    ("post", "/api/v1/orglife/meetings/{meeting_id}/return"),
+    ("get", "/api/v1/orglife/compliance"),
 }
 # Public on purpose: the news portal's published articles and channels, readable by anyone as
 # its pages are (portal/api.py). Every other operation but getting a token needs the token.
@@ -156,7 +167,8 @@ def test_the_docs_pages_static_files_are_served(db):
 
 
 def _concrete(path: str) -> str:
-    return re.sub(r"\{kind\}", "position", re.sub(r"\{\w+_id\}", "1", path))
+    path = re.sub(r"\{kind\}", "position", re.sub(r"\{\w+_id\}", "1", path))
+    return path.replace("{token}", "1")
 
 
 @pytest.mark.parametrize("headers", [

@@ -16,8 +16,10 @@ class Command(BaseCommand):
             "测量子树党员数、区管理员的党员列表第一页和组织树计数的耗时")
 
     def add_arguments(self, parser):
-        parser.add_argument("benchmark", choices=["tree", "import"],
-                            help="tree：组织树读取；import：花名册导入导出（core/bench_import.py）")
+        parser.add_argument("benchmark", choices=["tree", "import", "orglife"],
+                            help="tree：组织树读取；import：花名册导入导出（core/bench_import.py）；"
+                                 "orglife：会议记录雷同检测与完成情况汇总（orglife/bench.py）")
+        parser.add_argument("--minutes", type=int, default=500_000, help="orglife：会议记录份数")
         parser.add_argument("--rows", type=int, default=100_000, help="import：花名册行数")
         parser.add_argument("--orgs", type=int, default=60_000, help="党组织数（约数）")
         parser.add_argument("--members", type=int, default=1_000_000, help="党员数")
@@ -39,6 +41,8 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         if options["benchmark"] == "import":
             return self.run_import(options["rows"], as_json, log)
+        if options["benchmark"] == "orglife":
+            return self.run_orglife(options["minutes"], as_json, log)
         with acting_as(None, channel="cli"):
             report = self.run(orgs, members, repeat, explain, log)
             if drop:
@@ -67,6 +71,31 @@ class Command(BaseCommand):
             write(f"首次导入期间数据库服务进程 CPU {report['import_db_cpu_s']} 秒")
         write(f"再次导入 {report['reimport_s']} 秒（预览 {report['reimport_preview_s']} + 确认 {report['reimport_commit_s']}），更新 {report['updated']} 名")
         write(f"导出 Excel {report['export_s']} 秒（本进程 CPU {report['export_cpu_s']} 秒；{report['exported']} 行，{report['export_mb']} MB）")
+        write(f"峰值内存（RSS）：{report['peak_rss_mb']} MB")
+
+    def run_orglife(self, minutes, as_json, log) -> None:
+        from orglife import bench as orglife_bench
+
+        if minutes < 1:
+            raise CommandError("--minutes 须为正数。")
+        with acting_as(None, channel="cli"):
+            report = orglife_bench.run(minutes, log=log)
+        if as_json:
+            self.stdout.write(json.dumps(report, ensure_ascii=False, indent=2))
+            return
+        write = self.stdout.write
+        write(f"数据库：{report['version']}；会议记录 {report['minutes']} 份（其中注入的近似抄袭 {report['injected_copies']} 份），"
+              f"{report['branches']} 个党支部（{report['orgs']} 个党组织）")
+        write(f"生成 {report['generate_s']} 秒，写入会议记录 {report['insert_s']} 秒")
+        write(f"建索引 {report['index_build_s']} 秒（指纹 {report['fingerprint_s']} 秒 + 索引行 {report['index_rows_s']} 秒，"
+              f"每份 {report['index_per_record_ms']} ms，LSH 分段行 {report['band_rows']} 行）")
+        write(f"单份检查（{report['check_samples']} 份）：中位 {report['check_median_ms']} ms，p95 {report['check_p95_ms']} ms，"
+              f"最长 {report['check_max_ms']} ms；候选数中位 {report['candidates_median']}，最多 {report['candidates_max']}")
+        write(f"查出注入的抄袭 {report['copies_caught']} / {report['copies_sampled']}"
+              f"（其中与来源相似度达到阈值的 {report['copies_above_threshold_caught']} / {report['copies_above_threshold']}）；"
+              f"原创记录被标记 {report['originals_flagged']} / {report['originals_sampled']}")
+        write(f"全市完成情况汇总（{report['rollup_holders']} 个党支部和党小组，{report['rollup_items']} 项）："
+              f"最短 {report['rollup_min_ms']} ms，中位 {report['rollup_median_ms']} ms")
         write(f"峰值内存（RSS）：{report['peak_rss_mb']} MB")
 
     def run(self, orgs, members, repeat, explain, log) -> bench.Report:

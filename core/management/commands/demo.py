@@ -12,6 +12,7 @@ from care import demo as care_demo
 from core import audit
 from core.context import acting_as
 from members import demo as members_demo
+from orglife import demo as orglife_demo
 from orgs import demo as orgs_demo
 from orgs.models import Org
 from portal import demo as portal_demo
@@ -47,6 +48,7 @@ class Command(BaseCommand):
             accounts_demo.load()
             portal_demo.load(rng)  # before recruitment, whose notices land in its 党务公开 channel
             recruitment_demo.load(rng)  # entered by the city admin's account, through the services
+            orglife_demo.load(rng)  # after the accounts: the demo secretary's branch gets upcoming meetings
             audit.record("demo.load", changes={"orgs": Org.objects.count(), "members": members})
         self.stdout.write(self.style.SUCCESS(f"演示数据已载入，用时 {time.monotonic() - started:.1f} 秒。"))
         self.print_accounts()

@@ -1,0 +1,26 @@
+import django_filters
+from django.db.models import Q
+
+from core.filters import WithinOrgFilter
+from orglife.models import Meeting, MeetingKind, MeetingState
+
+
+class MeetingFilterSet(django_filters.FilterSet):
+    """Shared by the list page and the API; ``within`` includes the org's subtree."""
+
+    q = django_filters.CharFilter(label="主题或地点", method="filter_q")
+    kind = django_filters.ChoiceFilter(label="类别", choices=MeetingKind.choices, empty_label="全部")
+    state = django_filters.ChoiceFilter(label="状态", choices=MeetingState.choices, empty_label="全部")
+    within = WithinOrgFilter(path_lookup="org__path")
+    since = django_filters.DateFilter(label="起始日期", field_name="held_on", lookup_expr="gte")
+    until = django_filters.DateFilter(label="截止日期", field_name="held_on", lookup_expr="lte")
+
+    class Meta:
+        model = Meeting
+        fields = ["q", "kind", "state", "within", "since", "until"]
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()[:50]
+        if not value:
+            return queryset
+        return queryset.filter(Q(topic__contains=value) | Q(place__contains=value))

@@ -1,0 +1,127 @@
+from datetime import date
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from accounts.scope import get_scope
+from core.scoping import subtrees_q
+from orglife import rules, services
+from orglife.models import AttendanceStatus, MeetingKind
+from orgs.models import Org
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")  # what <input type=date> reads
+TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+def recording_orgs(user):
+    """Branches and party groups the user records meetings for (orglife.change)."""
+    paths = get_scope(user).paths_for("orglife.change")
+    return Org.objects.filter(subtrees_q("path", paths), kind__in=rules.HOLDER_KINDS).order_by("path")
+
+
+class OrgPickForm(forms.Form):
+    org = forms.ModelChoiceField(label="党组织", queryset=Org.objects.none(), help_text="党支部或党小组")
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["org"].queryset = recording_orgs(user)
+
+
+class MemberChoices(forms.ModelMultipleChoiceField):
+    widget = forms.CheckboxSelectMultiple
+
+    def label_from_instance(self, obj):
+        return obj.name
+
+
+class MeetingForm(forms.Form):
+    kind = forms.ChoiceField(label="类别")
+    held_on = forms.DateField(label="日期", widget=DATE, initial=date.today)
+    start_time = forms.TimeField(label="开始时间", widget=TIME, initial="09:00")
+    place = forms.CharField(label="地点", max_length=100)
+    host = forms.CharField(label="主持人", max_length=50)
+    recorder = forms.CharField(label="记录人", max_length=50)
+    topic = forms.CharField(label="主题", max_length=200)
+    attendees = MemberChoices(label="出席党员", queryset=None, required=False,
+                              help_text="也可在会上扫码签到，或稍后在“出席情况”中登记请假和缺席")
+    minutes = forms.CharField(label="会议记录", required=False, widget=forms.Textarea(attrs={"rows": 10}))
+    decisions = forms.CharField(label="决定事项", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    lecturer = forms.CharField(label="授课人（党课）", max_length=50, required=False)
+    lecturer_unit = forms.CharField(label="授课人单位（党课）", max_length=100, required=False)
+    by_secretary = forms.BooleanField(label="书记讲党课", required=False)
+    travelling = forms.BooleanField(label="流动党课（授课人送学上门）", required=False)
+    signin_opens = forms.DateTimeField(label="签到开始", widget=DATETIME, required=False,
+                                       help_text="默认会前30分钟")
+    signin_closes = forms.DateTimeField(label="签到截止", widget=DATETIME, required=False,
+                                        help_text="默认会议开始后2小时")
+
+    def __init__(self, *args, org: Org, with_attendees: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        kinds = rules.allowed_kinds(org.kind, services.full_member_count(org))
+        self.fields["kind"].choices = [(k, MeetingKind(k).label) for k in kinds]
+        if with_attendees:
+            self.fields["attendees"].queryset = services.org_members(org).order_by("name", "pk")
+        else:
+            del self.fields["attendees"]
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("signin_opens")) != bool(data.get("signin_closes")):
+            raise ValidationError("请同时填写签到开始和截止时间，或都不填（使用默认时间）")
+        return data
+
+
+class AttendanceForm(forms.Form):
+    """One status and reason per member of the org."""
+
+    def __init__(self, *args, members, current: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.members = list(members)
+        for member in self.members:
+            row = current.get(member.pk)
+            self.fields[f"status_{member.pk}"] = forms.ChoiceField(
+                label=member.name, choices=[("", "未登记"), *AttendanceStatus.choices], required=False,
+                initial=row.status if row else "")
+            self.fields[f"reason_{member.pk}"] = forms.CharField(
+                label="原因", max_length=200, required=False, initial=row.reason if row else "")
+
+    def rows(self):
+        return [(m, self[f"status_{m.pk}"], self[f"reason_{m.pk}"]) for m in self.members]
+
+    def entries(self):
+        return [(m, self.cleaned_data[f"status_{m.pk}"], self.cleaned_data[f"reason_{m.pk}"])
+                for m in self.members if self.cleaned_data.get(f"status_{m.pk}")]
+
+
+class AttachmentForm(forms.Form):
+    title = forms.CharField(label="标题", max_length=100, help_text="如：签到表、会议照片")
+    file = forms.FileField(label="文件", help_text="PDF、PNG 或 JPEG，不超过 10 MB")
+
+
+class ConfirmForm(forms.Form):
+    confirm = forms.BooleanField(label="我已核对会议记录，确认提交", required=True)
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(label="审核结论", choices=[("approve", "通过"), ("return", "退回修改")],
+                                 widget=forms.RadioSelect)
+    comment = forms.CharField(label="审核意见", required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                              help_text="退回时必填，说明需要修改的内容")
+
+
+class TopicForm(forms.Form):
+    title = forms.CharField(label="希望讲授的题目", max_length=100)
+    description = forms.CharField(label="说明", max_length=300, required=False)
+
+
+class ScheduleForm(forms.Form):
+    held_on = forms.DateField(label="日期", widget=DATE)
+    start_time = forms.TimeField(label="开始时间", widget=TIME, initial="09:00")
+    place = forms.CharField(label="地点", max_length=100)
+    host = forms.CharField(label="主持人", max_length=50)
+    recorder = forms.CharField(label="记录人", max_length=50)
+    lecturer = forms.CharField(label="授课人", max_length=50)
+    lecturer_unit = forms.CharField(label="授课人单位", max_length=100, required=False)
+    by_secretary = forms.BooleanField(label="书记讲党课", required=False)
+    travelling = forms.BooleanField(label="流动党课（授课人送学上门）", required=False)

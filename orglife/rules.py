@@ -1,0 +1,203 @@
+"""Rules of organizational life (rules.md §3), as data plus small functions.
+
+Sources: 《中国共产党支部工作条例（试行）》 (2018, "条例"): Art. 12 三会一课 (党员大会一般每季度1次,
+支部委员会会议一般每月1次, 党小组会一般每月1次, 党支部书记每年至少为党员讲1次党课), Art. 13 主题党日
+(每月相对固定1天), Art. 14 组织生活会 (每年至少1次, 一般安排在第四季度), Art. 15 谈心谈话 (每年一般
+不少于1次), Art. 16 民主评议党员 (一般每年1次, 可与组织生活会结合). How often a branch holds party
+lectures is a local rule (default quarterly), inherited down the tree like every local setting.
+"""
+
+import calendar
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+
+from core.scoping import subtree_q
+from orglife.models import MeetingKind
+from orgs.models import BRANCH_KINDS, OrgKind, OrgSetting
+from orgs.rules import BRANCH_COMMITTEE_THRESHOLD, LOCAL_DEFAULTS
+
+MONTH, QUARTER, YEAR = "month", "quarter", "year"
+PERIOD_LABELS = {MONTH: "每月", QUARTER: "每季度", YEAR: "每年"}
+
+# Local rules of this module (rules.md "local"), set per org and inherited down the tree.
+LOCAL_RULES = {
+    "orglife_lecture_period": QUARTER,  # 党课: at least once per …
+    "orglife_due_soon_days": 10,  # yellow from this many days before a period's end
+}
+
+ARTICLE = "《中国共产党支部工作条例（试行）》"
+
+
+def register_local_defaults() -> None:
+    """Called from the app config: orgs.rules.local_setting then knows this module's keys."""
+    for key, value in LOCAL_RULES.items():
+        LOCAL_DEFAULTS.setdefault(key, value)
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """How often an org must hold a kind of meeting. ``holders``: "branch" (党支部, joint and
+    temporary branches) or "group" (党小组). ``period`` None means the local lecture setting."""
+
+    key: str
+    kind: str
+    label: str
+    period: str | None
+    minimum: int
+    source: str
+    holders: str = "branch"
+    needs_committee: bool = False
+    by_secretary: bool = False
+
+
+REQUIREMENTS: tuple[Requirement, ...] = (
+    Requirement("branch_assembly", MeetingKind.BRANCH_ASSEMBLY, "支部党员大会", QUARTER, 1,
+                f"{ARTICLE}第十二条：党员大会一般每季度召开1次"),
+    Requirement("committee_meeting", MeetingKind.COMMITTEE_MEETING, "支委会", MONTH, 1,
+                f"{ARTICLE}第十二条：党支部委员会会议一般每月召开1次（设支委会的党支部）",
+                needs_committee=True),
+    Requirement("group_meeting", MeetingKind.GROUP_MEETING, "党小组会", MONTH, 1,
+                f"{ARTICLE}第十二条：党小组会一般每月召开1次", holders="group"),
+    Requirement("lecture", MeetingKind.LECTURE, "党课", None, 1,
+                f"{ARTICLE}第十二条；频次为本地规则（默认每季度至少1次）"),
+    Requirement("secretary_lecture", MeetingKind.LECTURE, "书记讲党课", YEAR, 1,
+                f"{ARTICLE}第十二条：党支部书记每年至少为党员讲1次党课", by_secretary=True),
+    Requirement("theme_day", MeetingKind.THEME_DAY, "主题党日", MONTH, 1,
+                f"{ARTICLE}第十三条：每月相对固定1天开展主题党日"),
+    Requirement("review_meeting", MeetingKind.REVIEW_MEETING, "组织生活会", YEAR, 1,
+                f"{ARTICLE}第十四条：每年至少召开1次组织生活会，一般安排在第四季度"),
+    Requirement("appraisal", MeetingKind.APPRAISAL, "民主评议党员", YEAR, 1,
+                f"{ARTICLE}第十六条：一般每年开展1次民主评议党员"),
+    Requirement("talk", MeetingKind.TALK, "谈心谈话", YEAR, 1,
+                f"{ARTICLE}第十五条：谈心谈话每年一般不少于1次"),
+)
+REQUIREMENTS_BY_KEY = {r.key: r for r in REQUIREMENTS}
+HOLDER_KINDS = frozenset({*BRANCH_KINDS, OrgKind.GROUP})
+
+
+# --- who holds what -------------------------------------------------------------------------------
+
+
+def has_committee(full_members: int) -> bool:
+    """A branch with ≥ 7 full members elects a committee (条例第九条; orgs.rules)."""
+    return full_members >= BRANCH_COMMITTEE_THRESHOLD
+
+
+def holds(requirement: Requirement, org_kind: str, full_members: int) -> bool:
+    """Branches hold everything but group meetings (支委会 only with a committee); party groups
+    hold group meetings; no other org kind holds meetings of its own here."""
+    if requirement.holders == "group":
+        return org_kind == OrgKind.GROUP
+    if org_kind not in BRANCH_KINDS:
+        return False
+    return has_committee(full_members) or not requirement.needs_committee
+
+
+def allowed_kinds(org_kind: str, full_members: int) -> list[str]:
+    kinds = {r.kind for r in REQUIREMENTS if holds(r, org_kind, full_members)}
+    return [k for k in MeetingKind.values if k in kinds]
+
+
+def check_kind(org, kind: str, full_members: int) -> None:
+    """Refuse a meeting kind the org does not hold, naming the rule."""
+    if org.kind not in HOLDER_KINDS:
+        raise ValidationError({"org": (
+            f"会议记录须由党支部或党小组录入，“{org.name}”是{org.get_kind_display()}（rules.md §3：三会一课以党支部为基本单位）")})
+    if kind in allowed_kinds(org.kind, full_members):
+        return
+    label = MeetingKind(kind).label
+    if org.kind == OrgKind.GROUP:
+        message = f"党小组只召开党小组会，不能录入{label}（{ARTICLE}第十二条）"
+    elif kind == MeetingKind.GROUP_MEETING:
+        message = "党小组会由党小组录入，请在党小组下录入"
+    else:
+        message = (f"“{org.name}”正式党员 {full_members} 名，不足{BRANCH_COMMITTEE_THRESHOLD}名，"
+                   f"不设支部委员会，不召开支委会（{ARTICLE}第九条）")
+    raise ValidationError({"kind": message})
+
+
+# --- periods ------------------------------------------------------------------------------------
+
+
+def period_bounds(period: str, day: date) -> tuple[date, date]:
+    """The month, quarter or year that contains ``day`` (first and last day)."""
+    if period == MONTH:
+        return day.replace(day=1), day.replace(day=calendar.monthrange(day.year, day.month)[1])
+    if period == QUARTER:
+        first = (day.month - 1) // 3 * 3 + 1
+        last = first + 2
+        return date(day.year, first, 1), date(day.year, last, calendar.monthrange(day.year, last)[1])
+    if period == YEAR:
+        return date(day.year, 1, 1), date(day.year, 12, 31)
+    raise ValueError(period)
+
+
+def period_label(period: str, start: date) -> str:
+    if period == MONTH:
+        return f"{start.year}年{start.month}月"
+    if period == QUARTER:
+        return f"{start.year}年第{(start.month - 1) // 3 + 1}季度"
+    return f"{start.year}年"
+
+
+def required_in_period(minimum: int, period_start: date, founded: date) -> int:
+    """How many meetings an org must hold in a period, given when it was founded.
+
+    The platform's rule for orgs founded mid-period (the regulations say nothing on it): a period
+    that began before the org was founded is its first, partial period, and nothing is required
+    in it — a branch founded on 20 March is not red for the first quarter's assembly, nor for
+    March's theme day. Meetings it did hold there still count and are shown. From the first period
+    that begins on or after the founding date, the full minimum applies (a branch founded on
+    1 April owes the second quarter's assembly)."""
+    return 0 if founded > period_start else minimum
+
+
+GREEN, YELLOW, RED, PENDING, EXEMPT = "green", "yellow", "red", "pending", "exempt"
+STATUS_LABELS = {GREEN: "已完成", YELLOW: "即将到期或部分完成", RED: "逾期未完成", PENDING: "进行中",
+                 EXEMPT: "首期免于要求"}
+SEVERITY = {RED: 3, YELLOW: 2, PENDING: 1, GREEN: 0, EXEMPT: 0}
+
+
+def status(*, required: int, held: int, period_end: date, today: date, due_soon_days: int) -> str:
+    """green: met; red: the period ended unmet; yellow: still open and either due within
+    ``due_soon_days`` of its end or partly met; pending: open, nothing yet, not yet due."""
+    if required == 0:
+        return EXEMPT
+    if held >= required:
+        return GREEN
+    if period_end < today:
+        return RED
+    if (period_end - today).days <= due_soon_days or held > 0:
+        return YELLOW
+    return PENDING
+
+
+# --- local settings for many orgs at once -----------------------------------------------------------
+
+
+def local_values(root, orgs, key: str) -> dict[int, object]:
+    """``orgs.rules.local_setting(org, key)`` for every org of ``root``'s subtree, in one query:
+    each org takes its own value, else its nearest ancestor's, else the default."""
+    rows = dict(
+        OrgSetting.objects.filter(key=key)
+        .filter(subtree_q("org__path", root.path) | Q(org__path__in=root.ancestor_paths()))
+        .values_list("org__path", "value")
+    )
+    default = LOCAL_DEFAULTS.get(key, LOCAL_RULES.get(key))
+    result = {}
+    for org in orgs:
+        value = default
+        if rows:
+            for length in range(len(org.path), 0, -4):
+                if org.path[:length] in rows:
+                    value = rows[org.path[:length]]
+                    break
+        result[org.pk] = value
+    return result
+
+
+def lecture_period(value) -> str:
+    return value if value in (MONTH, QUARTER, YEAR) else QUARTER

@@ -1,0 +1,262 @@
+"""Reads for the organizational-life pages and the API: meetings in scope, the review queue,
+compliance (required against held per org and period, rolled up the tree), the calendar, the
+reminders and the member's own view. Every figure comes from grouped queries over an org path
+range, never from one query per org."""
+
+import calendar
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db.models import Count, Q
+
+from accounts.scope import get_scope
+from core.scoping import minimal_paths, subtree_q
+from members.models import Member, MemberStatus
+from orglife import rules
+from orglife.models import (
+    COUNTED_STATES,
+    Attendance,
+    AttendanceStatus,
+    CopyFlag,
+    Meeting,
+    MeetingState,
+    SignInHow,
+)
+from orgs.models import Org
+
+
+def meetings(user, action: str = "view"):
+    return Meeting.objects.visible_to(user, action).select_related("org")
+
+
+def review_queue(user):
+    """Submitted records of orgs strictly below the user's review grants (纪实报告检查)."""
+    q = Q(pk__in=[])
+    for path in minimal_paths(get_scope(user).paths_for("orglife.review")):
+        q |= subtree_q("org__path", path) & ~Q(org__path=path)
+    return (Meeting.objects.filter(q, state=MeetingState.SUBMITTED).select_related("org")
+            .annotate(flags=Count("copy_flags")).order_by("held_on", "pk"))
+
+
+def visible_flags(user, meeting: Meeting) -> list[tuple[CopyFlag, bool]]:
+    """The meeting's copy flags, each with whether the user may read the source record. A source
+    outside the user's scope is reported (similarity, date) without its text or org."""
+    flags = list(meeting.copy_flags.select_related("source", "source__org"))
+    visible = set(Meeting.objects.visible_to(user).filter(pk__in=[f.source_id for f in flags])
+                  .values_list("pk", flat=True))
+    return [(flag, flag.source_id in visible) for flag in flags]
+
+
+# --- compliance --------------------------------------------------------------------------------------
+
+
+@dataclass
+class Item:
+    """One requirement for one org in one period: required against held, and its colour."""
+
+    org_id: int
+    requirement: rules.Requirement
+    period: str
+    start: date
+    end: date
+    required: int
+    held: int
+    status: str
+
+    @property
+    def period_label(self) -> str:
+        return rules.period_label(self.period, self.start)
+
+    @property
+    def status_label(self) -> str:
+        return rules.STATUS_LABELS[self.status]
+
+
+@dataclass
+class Tally:
+    """Counts of items per colour for an org's subtree."""
+
+    org: Org
+    counts: dict = field(default_factory=lambda: dict.fromkeys(rules.SEVERITY, 0))
+    holders: int = 0
+
+    def add(self, item: Item) -> None:
+        self.counts[item.status] += 1
+
+    @property
+    def due(self) -> int:
+        return sum(n for status, n in self.counts.items() if status != rules.EXEMPT)
+
+    @property
+    def rate(self) -> int | None:
+        return round(100 * self.counts[rules.GREEN] / self.due) if self.due else None
+
+    @property
+    def colour(self) -> str:
+        for status in (rules.RED, rules.YELLOW, rules.PENDING):
+            if self.counts[status]:
+                return status
+        return rules.GREEN
+
+    def sort_key(self):
+        return (-self.counts[rules.RED], -self.counts[rules.YELLOW], -self.counts[rules.PENDING], self.org.path)
+
+
+def holders_of(root: Org) -> list[Org]:
+    """The orgs of the subtree that hold meetings (branches and party groups)."""
+    return list(Org.objects.filter(subtree_q("path", root.path), kind__in=rules.HOLDER_KINDS)
+                .only("pk", "path", "kind", "founded", "name", "depth").order_by("path"))
+
+
+def held_counts(root: Org, month: date) -> dict[int, dict[tuple[str, bool], dict[str, int]]]:
+    """org id → (kind, by secretary) → meetings counted in the month, quarter and year that contain
+    ``month``: one grouped query over the org path range and the (org, kind, held_on) index, the
+    periods as conditional counts (no per-row date function, which SQLite would run in Python)."""
+    windows = {period: rules.period_bounds(period, month) for period in (rules.MONTH, rules.QUARTER)}
+    year_start, year_end = rules.period_bounds(rules.YEAR, month)
+    rows = (Meeting.objects.filter(subtree_q("org__path", root.path), state__in=COUNTED_STATES,
+                                   held_on__gte=year_start, held_on__lte=year_end)
+            .order_by().values("org_id", "kind", "by_secretary")
+            .annotate(year=Count("id"), **{period: Count("id", filter=Q(held_on__gte=start, held_on__lte=end))
+                                            for period, (start, end) in windows.items()}))
+    counts: dict[int, dict] = defaultdict(dict)
+    for row in rows:
+        counts[row["org_id"]][(row["kind"], row["by_secretary"])] = {
+            rules.MONTH: row[rules.MONTH], rules.QUARTER: row[rules.QUARTER], rules.YEAR: row["year"]}
+    return counts
+
+
+def full_members(root: Org) -> dict[int, int]:
+    rows = (Member.objects.filter(subtree_q("org__path", root.path), status=MemberStatus.FULL).order_by()
+            .values("org_id").annotate(n=Count("id")).values_list("org_id", "n"))
+    return dict(rows)
+
+
+def compliance_items(root: Org, *, month: date, today: date | None = None,
+                     holders: list[Org] | None = None) -> dict[int, list[Item]]:
+    """Every holder org of ``root``'s subtree → its items for the periods containing ``month``.
+    Five queries whatever the size of the subtree."""
+    today = today or date.today()
+    holders = holders_of(root) if holders is None else holders
+    counts = held_counts(root, month)
+    fulls = full_members(root)
+    lecture_periods = rules.local_values(root, holders, "orglife_lecture_period")
+    due_days = rules.local_values(root, holders, "orglife_due_soon_days")
+    result: dict[int, list[Item]] = {}
+    for org in holders:
+        items = []
+        for requirement in rules.REQUIREMENTS:
+            if not rules.holds(requirement, org.kind, fulls.get(org.pk, 0)):
+                continue
+            period = requirement.period or rules.lecture_period(lecture_periods[org.pk])
+            start, end = rules.period_bounds(period, month)
+            held = sum(periods[period] for (kind, secretary), periods in counts.get(org.pk, {}).items()
+                       if kind == requirement.kind and (secretary or not requirement.by_secretary))
+            required = rules.required_in_period(requirement.minimum, start, org.founded)
+            items.append(Item(org.pk, requirement, period, start, end, required, held, rules.status(
+                required=required, held=held, period_end=end, today=today, due_soon_days=int(due_days[org.pk]))))
+        result[org.pk] = items
+    return result
+
+
+@dataclass
+class Rollup:
+    root: Org
+    month: date
+    total: Tally
+    children: list[Tally]
+    worst: list[Tally]
+    items: dict[int, list[Item]]
+    holders: dict[int, Org]
+
+
+def rollup(root: Org, *, month: date, today: date | None = None, worst: int = 20) -> Rollup:
+    """Compliance of ``root``'s subtree: a tally per child org (worst first) and the worst holder
+    orgs of the whole subtree. The caller has checked the user covers ``root``."""
+    today = today or date.today()
+    holders = holders_of(root)
+    items = compliance_items(root, month=month, today=today, holders=holders)
+    children = list(Org.objects.filter(subtree_q("path", root.path), depth=root.depth + 1).order_by("path"))
+    tallies = {child.path: Tally(child) for child in children}
+    total = Tally(root)
+    per_holder = []
+    for org in holders:
+        tally = Tally(org, holders=1)
+        for item in items[org.pk]:
+            tally.add(item)
+            total.add(item)
+        total.holders += 1
+        per_holder.append(tally)
+        parent = tallies.get(org.path[:len(root.path) + 4])
+        if parent is not None:
+            parent.holders += 1
+            for status, n in tally.counts.items():
+                parent.counts[status] += n
+    worst_holders = sorted((t for t in per_holder if t.counts[rules.RED] or t.counts[rules.YELLOW]),
+                           key=Tally.sort_key)[:worst]
+    return Rollup(root, month, total, sorted(tallies.values(), key=Tally.sort_key), worst_holders, items,
+                  {org.pk: org for org in holders})
+
+
+def reminders(user, *, today: date | None = None, limit: int = 50) -> list[tuple[Org, Item]]:
+    """Requirements of the current periods not yet met and due soon (yellow), for the orgs the
+    user records meetings for, nearest deadline first."""
+    today = today or date.today()
+    found = []
+    for path in minimal_paths(get_scope(user).paths_for("orglife.change")):
+        root = Org.objects.get(path=path)
+        holders = holders_of(root)
+        by_pk = {org.pk: org for org in holders}
+        for org_id, items in compliance_items(root, month=today, today=today, holders=holders).items():
+            found += [(by_pk[org_id], item) for item in items if item.status == rules.YELLOW]
+    return sorted(found, key=lambda pair: (pair[1].end, pair[0].path))[:limit]
+
+
+# --- calendar -------------------------------------------------------------------------------------------
+
+
+def calendar_weeks(queryset, year: int, month: int) -> list[list[tuple[date, bool, list[Meeting]]]]:
+    """The month as weeks (Monday first) of (day, in this month, meetings that day)."""
+    first = date(year, month, 1)
+    last = date(year, month, calendar.monthrange(year, month)[1])
+    by_day = defaultdict(list)
+    for meeting in queryset.filter(held_on__gte=first, held_on__lte=last).order_by("held_on", "start_time", "pk")[:2000]:
+        by_day[meeting.held_on].append(meeting)
+    return [[(day, day.month == month, by_day.get(day, [])) for day in week]
+            for week in calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)]
+
+
+# --- the member's own view ---------------------------------------------------------------------------------
+
+
+@dataclass
+class MyRecord:
+    attendances: list
+    rate: int | None
+    present: int
+    counted: int
+    sign_ins: int
+    lectures: list
+    upcoming: list
+
+
+def my_record(member: Member, *, today: date | None = None, limit: int = 200) -> MyRecord:
+    """My meetings, my attendance rate (present among meetings held so far that I was listed
+    for), my QR sign-ins, lectures I gave, and my org's meetings I can sign in to soon."""
+    today = today or date.today()
+    rows = Attendance.objects.filter(member=member).select_related("meeting", "meeting__org")
+    held = rows.filter(meeting__held_on__lte=today)
+    figures = held.aggregate(counted=Count("id"), present=Count("id", filter=Q(status=AttendanceStatus.PRESENT)),
+                             qr=Count("id", filter=Q(how=SignInHow.QR)))
+    upcoming = (Meeting.objects.filter(Q(org_id=member.org_id) | Q(org_id=member.group_id),
+                                       state=MeetingState.DRAFT, held_on__gte=today,
+                                       held_on__lte=today + timedelta(days=30))
+                .select_related("org").order_by("held_on", "start_time")[:20])
+    return MyRecord(
+        attendances=list(rows.order_by("-meeting__held_on", "-meeting_id")[:limit]),
+        rate=round(100 * figures["present"] / figures["counted"]) if figures["counted"] else None,
+        present=figures["present"], counted=figures["counted"], sign_ins=figures["qr"],
+        lectures=list(member.lectures_given.select_related("org").order_by("-held_on")[:50]),
+        upcoming=list(upcoming),
+    )

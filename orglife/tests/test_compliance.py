@@ -1,0 +1,202 @@
+"""Compliance (rules.md §3): required against held per org and period, across month, quarter and
+year boundaries, for orgs founded mid-period, with local settings inherited down the tree; the
+roll-up puts the worst offenders first."""
+
+from datetime import date
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from orglife import rules, selectors
+from orglife.models import MeetingKind, MeetingState
+from orglife.tests.helpers import add_full_members, counted
+from orgs.models import Org, OrgSetting
+
+
+def items_of(world, org, *, month, today):
+    return {i.requirement.key: i for i in selectors.compliance_items(world.city, month=month, today=today)[org.pk]}
+
+
+# --- periods ------------------------------------------------------------------------------------
+
+
+@given(st.dates(min_value=date(1990, 1, 1), max_value=date(2100, 12, 31)),
+       st.sampled_from([rules.MONTH, rules.QUARTER, rules.YEAR]))
+def test_every_day_lies_in_exactly_its_period_and_periods_tile_the_year(day, period):
+    start, end = rules.period_bounds(period, day)
+    assert start <= day <= end
+    assert rules.period_bounds(period, start) == rules.period_bounds(period, end) == (start, end)
+    from datetime import timedelta
+    assert rules.period_bounds(period, end + timedelta(days=1))[0] == end + timedelta(days=1)
+
+
+def test_quarters_and_labels():
+    assert rules.period_bounds(rules.QUARTER, date(2026, 3, 31)) == (date(2026, 1, 1), date(2026, 3, 31))
+    assert rules.period_bounds(rules.QUARTER, date(2026, 4, 1)) == (date(2026, 4, 1), date(2026, 6, 30))
+    assert rules.period_bounds(rules.MONTH, date(2024, 2, 10)) == (date(2024, 2, 1), date(2024, 2, 29))
+    assert rules.period_label(rules.QUARTER, date(2026, 4, 1)) == "2026年第2季度"
+
+
+# --- boundaries ------------------------------------------------------------------------------------
+
+
+def test_a_theme_day_on_the_last_day_of_a_month_counts_for_that_month_only(world):
+    counted(world.branch_a1, MeetingKind.THEME_DAY, date(2026, 1, 31))
+    jan = items_of(world, world.branch_a1, month=date(2026, 1, 1), today=date(2026, 2, 15))["theme_day"]
+    feb = items_of(world, world.branch_a1, month=date(2026, 2, 1), today=date(2026, 2, 15))["theme_day"]
+    assert (jan.held, jan.status) == (1, rules.GREEN)
+    assert (feb.held, feb.status) == (0, rules.PENDING)
+    assert items_of(world, world.branch_a1, month=date(2026, 2, 1), today=date(2026, 2, 20))["theme_day"].status \
+        == rules.YELLOW  # 8 days before the end of February: due soon
+    assert items_of(world, world.branch_a1, month=date(2026, 2, 1), today=date(2026, 3, 1))["theme_day"].status \
+        == rules.RED
+
+
+def test_an_assembly_on_31_march_counts_for_the_first_quarter_and_1_april_for_the_second(world):
+    counted(world.branch_a1, MeetingKind.BRANCH_ASSEMBLY, date(2026, 3, 31))
+    q1 = items_of(world, world.branch_a1, month=date(2026, 2, 1), today=date(2026, 7, 1))["branch_assembly"]
+    q2 = items_of(world, world.branch_a1, month=date(2026, 5, 1), today=date(2026, 7, 1))["branch_assembly"]
+    assert (q1.held, q1.status, q1.period_label) == (1, rules.GREEN, "2026年第1季度")
+    assert (q2.held, q2.status) == (0, rules.RED)
+    counted(world.branch_a1, MeetingKind.BRANCH_ASSEMBLY, date(2026, 4, 1))
+    q2 = items_of(world, world.branch_a1, month=date(2026, 6, 1), today=date(2026, 7, 1))["branch_assembly"]
+    assert (q2.held, q2.status) == (1, rules.GREEN)
+
+
+def test_a_review_meeting_on_31_december_counts_for_its_year_not_the_next(world):
+    counted(world.branch_a1, MeetingKind.REVIEW_MEETING, date(2025, 12, 31))
+    last = items_of(world, world.branch_a1, month=date(2025, 12, 1), today=date(2026, 1, 5))["review_meeting"]
+    this = items_of(world, world.branch_a1, month=date(2026, 1, 1), today=date(2026, 1, 5))["review_meeting"]
+    assert (last.held, last.status) == (1, rules.GREEN)
+    assert (this.held, this.status) == (0, rules.PENDING)
+    assert items_of(world, world.branch_a1, month=date(2026, 12, 1), today=date(2026, 12, 25))["review_meeting"] \
+        .status == rules.YELLOW
+
+
+def test_drafts_do_not_count_and_returned_records_do(world):
+    counted(world.branch_a1, MeetingKind.THEME_DAY, date(2026, 3, 5), state=MeetingState.DRAFT)
+    item = items_of(world, world.branch_a1, month=date(2026, 3, 1), today=date(2026, 4, 2))["theme_day"]
+    assert (item.held, item.status) == (0, rules.RED)
+    counted(world.branch_a1, MeetingKind.THEME_DAY, date(2026, 3, 6), state=MeetingState.RETURNED)
+    assert items_of(world, world.branch_a1, month=date(2026, 3, 1), today=date(2026, 4, 2))["theme_day"].held == 1
+
+
+# --- founded mid-period -----------------------------------------------------------------------------
+
+
+def test_an_org_founded_mid_period_owes_nothing_in_its_first_partial_period(world):
+    Org.objects.filter(pk=world.branch_a2.pk).update(founded=date(2026, 2, 20))
+    branch = Org.objects.get(pk=world.branch_a2.pk)
+    feb = items_of(world, branch, month=date(2026, 2, 1), today=date(2026, 7, 1))
+    assert feb["theme_day"].required == 0 and feb["theme_day"].status == rules.EXEMPT
+    assert feb["branch_assembly"].status == rules.EXEMPT  # Q1 began before the founding
+    assert feb["review_meeting"].status == rules.EXEMPT  # so did the year
+    march = items_of(world, branch, month=date(2026, 3, 1), today=date(2026, 7, 1))
+    assert (march["theme_day"].required, march["theme_day"].status) == (1, rules.RED)
+    q2 = items_of(world, branch, month=date(2026, 4, 1), today=date(2026, 7, 1))
+    assert q2["branch_assembly"].status == rules.RED
+
+
+def test_an_org_founded_on_the_first_day_of_a_period_owes_that_period(world):
+    Org.objects.filter(pk=world.branch_a2.pk).update(founded=date(2026, 4, 1))
+    branch = Org.objects.get(pk=world.branch_a2.pk)
+    q2 = items_of(world, branch, month=date(2026, 4, 1), today=date(2026, 7, 1))
+    assert q2["branch_assembly"].required == 1 and q2["branch_assembly"].status == rules.RED
+    assert q2["review_meeting"].status == rules.EXEMPT
+
+
+def test_a_meeting_held_in_the_exempt_period_is_still_shown(world):
+    Org.objects.filter(pk=world.branch_a2.pk).update(founded=date(2026, 2, 20))
+    counted(world.branch_a2, MeetingKind.THEME_DAY, date(2026, 2, 25))
+    item = items_of(world, Org.objects.get(pk=world.branch_a2.pk), month=date(2026, 2, 1), today=date(2026, 7, 1))
+    assert (item["theme_day"].held, item["theme_day"].status) == (1, rules.EXEMPT)
+
+
+# --- who holds what ----------------------------------------------------------------------------------
+
+
+def test_groups_hold_group_meetings_and_branches_everything_else(world):
+    found = selectors.compliance_items(world.city, month=date(2026, 3, 1), today=date(2026, 3, 5))
+    assert {i.requirement.key for i in found[world.group_a1.pk]} == {"group_meeting"}
+    assert {i.requirement.key for i in found[world.branch_a1.pk]} == {
+        "branch_assembly", "lecture", "secretary_lecture", "theme_day", "review_meeting", "appraisal", "talk"}
+    assert world.street_a.pk not in found and world.district_a.pk not in found
+
+
+def test_a_committee_meeting_is_required_monthly_only_from_seven_full_members(world):
+    add_full_members(world.branch_a2, 5)  # with 王芳: 6 full members
+    assert "committee_meeting" not in items_of(world, world.branch_a2, month=date(2026, 3, 1), today=date(2026, 3, 5))
+    add_full_members(world.branch_a2, 1, start=5)
+    item = items_of(world, world.branch_a2, month=date(2026, 3, 1), today=date(2026, 3, 5))["committee_meeting"]
+    assert (item.period, item.required) == (rules.MONTH, 1)
+
+
+def test_a_secretary_lecture_counts_for_both_lines(world):
+    counted(world.branch_a1, MeetingKind.LECTURE, date(2026, 2, 10), by_secretary=True)
+    counted(world.branch_a2, MeetingKind.LECTURE, date(2026, 2, 10))
+    a1 = items_of(world, world.branch_a1, month=date(2026, 2, 1), today=date(2026, 2, 15))
+    a2 = items_of(world, world.branch_a2, month=date(2026, 2, 1), today=date(2026, 2, 15))
+    assert a1["lecture"].status == a1["secretary_lecture"].status == rules.GREEN
+    assert a2["lecture"].status == rules.GREEN and a2["secretary_lecture"].held == 0
+
+
+# --- local settings ------------------------------------------------------------------------------------
+
+
+def test_the_lecture_frequency_is_a_local_setting_inherited_down_the_tree(world):
+    assert items_of(world, world.branch_a1, month=date(2026, 2, 1), today=date(2026, 2, 2))["lecture"].period == rules.QUARTER
+    OrgSetting.objects.create(org=world.district_a, key="orglife_lecture_period", value="month")
+    assert items_of(world, world.branch_a1, month=date(2026, 2, 1), today=date(2026, 2, 2))["lecture"].period == rules.MONTH
+    assert items_of(world, world.branch_b1, month=date(2026, 2, 1), today=date(2026, 2, 2))["lecture"].period == rules.QUARTER
+    OrgSetting.objects.create(org=world.branch_a1, key="orglife_lecture_period", value="year")
+    assert items_of(world, world.branch_a1, month=date(2026, 2, 1), today=date(2026, 2, 2))["lecture"].period == rules.YEAR
+    assert items_of(world, world.branch_a2, month=date(2026, 2, 1), today=date(2026, 2, 2))["lecture"].period == rules.MONTH
+
+
+def test_the_due_soon_window_is_a_local_setting_and_agrees_with_orgs_local_setting(world):
+    from orgs.rules import local_setting
+
+    assert local_setting(world.branch_a1, "orglife_due_soon_days") == 10
+    OrgSetting.objects.create(org=world.street_a, key="orglife_due_soon_days", value=20)
+    assert local_setting(world.branch_a1, "orglife_due_soon_days") == 20
+    # 18 days before the end of March: yellow with 20 days, pending by default elsewhere.
+    assert items_of(world, world.branch_a1, month=date(2026, 3, 1), today=date(2026, 3, 13))["theme_day"].status == rules.YELLOW
+    assert items_of(world, world.branch_b1, month=date(2026, 3, 1), today=date(2026, 3, 13))["theme_day"].status == rules.PENDING
+
+
+def test_the_orgs_module_local_defaults_still_hold(world):
+    from orgs.rules import LOCAL_DEFAULTS, local_setting
+
+    assert LOCAL_DEFAULTS["term_warning_days"] == 90
+    assert local_setting(world.branch_a1, "term_warning_days") == 90
+
+
+@pytest.mark.parametrize("required, held, end, today, expected", [
+    (1, 1, date(2026, 3, 31), date(2026, 3, 1), rules.GREEN),
+    (1, 0, date(2026, 3, 31), date(2026, 4, 1), rules.RED),
+    (1, 0, date(2026, 3, 31), date(2026, 3, 21), rules.YELLOW),
+    (1, 0, date(2026, 3, 31), date(2026, 3, 20), rules.PENDING),
+    (2, 1, date(2026, 3, 31), date(2026, 3, 1), rules.YELLOW),  # partly met
+    (0, 0, date(2026, 3, 31), date(2026, 4, 1), rules.EXEMPT),
+])
+def test_the_colours(required, held, end, today, expected):
+    assert rules.status(required=required, held=held, period_end=end, today=today, due_soon_days=10) == expected
+
+
+# --- roll-up -------------------------------------------------------------------------------------------
+
+
+def test_the_rollup_puts_the_worst_child_first_and_counts_constant_queries(world, django_assert_max_num_queries):
+    today, month = date(2026, 7, 1), date(2026, 6, 1)
+    for kind in (MeetingKind.THEME_DAY, MeetingKind.BRANCH_ASSEMBLY, MeetingKind.LECTURE):
+        counted(world.branch_b1, kind, date(2026, 6, 10))
+    with django_assert_max_num_queries(8):
+        result = selectors.rollup(world.city, month=month, today=today)
+    assert [t.org for t in result.children] == [world.district_a, world.district_b]
+    a, b = result.children
+    assert a.holders == 3 and b.holders == 1  # two branches and a group; one branch
+    assert a.counts[rules.RED] > b.counts[rules.RED]
+    assert b.counts[rules.GREEN] == 3
+    assert result.worst[0].org in (world.branch_a1, world.branch_a2, world.group_a1)
+    assert result.total.counts[rules.RED] == a.counts[rules.RED] + b.counts[rules.RED]
