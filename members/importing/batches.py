@@ -90,9 +90,9 @@ def _fail(batch: ImportBatch, message: str) -> None:
 
 
 def batch_preview(*, actor, batch: ImportBatch) -> ImportBatch:
-    """Read and check every row once; keep the rows (``ImportRow``) and the counts on the batch.
-    Each chunk of rows commits on its own, so the page can show progress; a refused file leaves
-    no rows behind."""
+    """Read and check every row once; keep the rows (``ImportRow``) and the counts on the batch;
+    delete the uploaded file. Each chunk of rows commits on its own, so the page can show
+    progress; a refused file leaves no rows behind."""
     if not _claim(batch, [ImportBatch.Status.PENDING], ImportBatch.Status.PARSING, stale_after=STALE_PARSE):
         batch.refresh_from_db()
         return batch
@@ -109,7 +109,11 @@ def batch_preview(*, actor, batch: ImportBatch) -> ImportBatch:
     except ImportRefused as exc:
         ImportRow.objects.filter(batch=batch).delete()
         _fail(batch, str(exc))
+        files.delete(batch.stored_name)
         return batch
+    # The checked rows hold all the commit needs (numbers encrypted): the uploaded file, with its
+    # clear ID and phone numbers, is not kept a moment longer.
+    files.delete(batch.stored_name)
     with transaction.atomic():
         batch.columns = checker.columns
         batch.total_rows, batch.error_rows, batch.valid_rows = total, errors, total - errors

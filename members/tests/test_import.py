@@ -528,3 +528,14 @@ def test_the_cli_dry_run_and_default_org_write_nothing(world, tmp_path):
         run_cli(path, "--as", "secretary", "--org", "HP01B02")
     with pytest.raises(CommandError, match="缺少必填项|1 行有错误"):
         run_cli(path, "--as", "secretary")
+
+
+def test_the_uploaded_file_is_deleted_once_checked_and_the_commit_needs_it_not(world):
+    from core import files
+
+    batch = preview(world, xlsx([person(1), person(2)]))
+    assert batch.status == "previewed" and not files.path_of(batch.stored_name).exists()
+    batch = importing.batch_commit(actor=world.users["a_admin"], batch=batch)
+    assert batch.status == "committed" and Member.objects.filter(name="刘洋2").exists()
+    refused = preview(world, "随便写的一段文字\n没有表头".encode(), name="bad.csv")
+    assert refused.status == "failed" and not files.path_of(refused.stored_name).exists()
