@@ -99,6 +99,43 @@ def store(upload, *, allowed: set[str], max_bytes: int) -> StoredFile:
     return StoredFile(stored_name, kind, CONTENT_TYPES[kind], written, digest.hexdigest())
 
 
+# Markup or script inside an accepted document is a polyglot: a browser or viewer told to sniff it
+# could run it. Such files are refused rather than trusted to the attachment headers alone.
+_ACTIVE_CONTENT = (b"<script", b"<html", b"<svg", b"<!doctype", b"<iframe", b"<body", b"javascript:")
+_PDF_ACTIVE = (b"/javascript", b"/js", b"/launch", b"/embeddedfile", b"/richmedia")
+
+
+def check_content(path: Path, kind: str) -> None:
+    """Refuse a stored document (PDF, PNG, JPEG) that carries markup, script or, for a PDF,
+    active content, or a PNG with data after its end."""
+    data = path.read_bytes()
+    lowered = data.lower()
+    if any(marker in lowered for marker in _ACTIVE_CONTENT):
+        raise ValidationError("文件中夹带网页或脚本内容，不予接收")
+    if kind == "pdf" and any(marker in lowered for marker in _PDF_ACTIVE):
+        raise ValidationError("PDF 中含有脚本、附件或自动执行的操作，不予接收；请另存为普通 PDF 后上传")
+    if kind == "png" and not data.rstrip(b"\x00").endswith(b"IEND\xaeB`\x82"):
+        raise ValidationError("PNG 图片不完整或结尾夹带其他数据，不予接收")
+
+
+def store_document(upload, *, allowed: set[str], max_bytes: int) -> StoredFile:
+    """An uploaded document (a scanned form, a sign-in sheet, a photo): stored like ``store``,
+    then checked by ``check_content``; a refused file is deleted again. Refusals come back as
+    errors of the form's ``file`` field."""
+    if upload is None:
+        raise ValidationError({"file": "请选择要上传的文件"})
+    try:
+        stored = store(upload, allowed=allowed, max_bytes=max_bytes)
+        try:
+            check_content(path_of(stored.stored_name), stored.kind)
+        except ValidationError:
+            delete(stored.stored_name)
+            raise
+    except ValidationError as exc:
+        raise ValidationError({"file": exc.messages}) from exc
+    return stored
+
+
 def path_of(stored_name: str) -> Path:
     if not _NAME.match(stored_name or ""):
         raise Http404

@@ -1,5 +1,6 @@
 """Shared machinery: the base model every business model extends, and the audit trail."""
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
@@ -46,6 +47,33 @@ class BaseModel(models.Model):
                 value = str(value)
             data[field.name] = value
         return data
+
+
+class StoredDocument(models.Model):
+    """The fields of an uploaded document kept by ``core.files`` (outside the web root, under a
+    random name): its title, the name it was uploaded with, and what the store measured. Models
+    of documents (an archive's materials, a meeting's attachments) add what they belong to."""
+
+    title = models.CharField("标题", max_length=100)
+    file_name = models.CharField("原文件名", max_length=200)
+    stored_name = models.CharField(max_length=80, unique=True, editable=False)
+    content_type = models.CharField(max_length=100, editable=False)
+    size = models.PositiveIntegerField(editable=False)
+    sha256 = models.CharField(max_length=64, editable=False)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                    related_name="+")
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return self.title
+
+    @staticmethod
+    def stored_fields(upload, stored) -> dict:
+        """The values to create a row with, from the upload and what ``core.files`` stored."""
+        return {"file_name": (getattr(upload, "name", "") or "file")[-200:], "stored_name": stored.stored_name,
+                "content_type": stored.content_type, "size": stored.size, "sha256": stored.sha256}
 
 
 class AuditEntryQuerySet(models.QuerySet):

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from core import idcard
 from core.crypto import get_provider
-from core.models import BaseModel
+from core.models import BaseModel, StoredDocument
 from members.pinyin import pinyin_fields
 
 
@@ -401,7 +401,7 @@ class CorrectionRequest(MemberRecord):
         return f"{self.field_name} → {self.requested_value}"
 
 
-class MemberDocument(MemberRecord):
+class MemberDocument(MemberRecord, StoredDocument):
     """A scanned form or file in the archive. The file lives outside the web root under a random
     name (core.files); it is served only after a scope check, as an attachment."""
 
@@ -414,21 +414,10 @@ class MemberDocument(MemberRecord):
 
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="documents", verbose_name="党员")
     kind = models.CharField("材料类别", max_length=12, choices=Kind, default=Kind.OTHER)
-    title = models.CharField("标题", max_length=100)
-    file_name = models.CharField("原文件名", max_length=200)
-    stored_name = models.CharField(max_length=80, unique=True, editable=False)
-    content_type = models.CharField(max_length=100, editable=False)
-    size = models.PositiveIntegerField(editable=False)
-    sha256 = models.CharField(max_length=64, editable=False)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                                    related_name="+")
 
     class Meta:
         ordering = ["-created"]
         verbose_name = "档案材料"
-
-    def __str__(self):
-        return self.title
 
 
 class ImportBatch(BaseModel):

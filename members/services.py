@@ -520,23 +520,6 @@ appraisal_add, appraisal_update, appraisal_delete = _named("appraisal")
 
 DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
 DOCUMENT_KINDS = {"pdf", "png", "jpeg"}
-# Markup or script inside an accepted file is a polyglot: a browser or viewer told to sniff it
-# could run it. Such files are refused rather than trusted to the attachment headers alone.
-_ACTIVE_CONTENT = (b"<script", b"<html", b"<svg", b"<!doctype", b"<iframe", b"<body", b"javascript:")
-_PDF_ACTIVE = (b"/javascript", b"/js", b"/launch", b"/embeddedfile", b"/richmedia")
-
-
-def _check_document_content(path, kind: str) -> None:
-    data = path.read_bytes()
-    lowered = data.lower()
-    if any(marker in lowered for marker in _ACTIVE_CONTENT):
-        raise ValidationError("文件中夹带网页或脚本内容，不予接收")
-    if kind == "pdf" and any(marker in lowered for marker in _PDF_ACTIVE):
-        raise ValidationError("PDF 中含有脚本、附件或自动执行的操作，不予接收；请另存为普通 PDF 后上传")
-    if kind == "png" and not data.rstrip(b"\x00").endswith(b"IEND\xaeB`\x82"):
-        raise ValidationError("PNG 图片不完整或结尾夹带其他数据，不予接收")
-
-
 def document_add(*, actor, member: Member, upload, title: str, kind: str = MemberDocument.Kind.OTHER):
     """Store a scanned form or file (PDF, PNG, JPEG; ≤ 10 MB) in the archive."""
     from core import files
@@ -550,24 +533,12 @@ def document_add(*, actor, member: Member, upload, title: str, kind: str = Membe
         raise ValidationError({"title": "标题不能超过100个字"})
     if kind not in MemberDocument.Kind.values:
         raise ValidationError({"kind": "材料类别不是可选值"})
-    if upload is None:
-        raise ValidationError({"file": "请选择要上传的文件"})
-    try:
-        stored = files.store(upload, allowed=DOCUMENT_KINDS, max_bytes=DOCUMENT_MAX_BYTES)
-        try:
-            _check_document_content(files.path_of(stored.stored_name), stored.kind)
-        except ValidationError:
-            files.delete(stored.stored_name)
-            raise
-    except ValidationError as exc:
-        raise ValidationError({"file": exc.messages}) from exc
+    stored = files.store_document(upload, allowed=DOCUMENT_KINDS, max_bytes=DOCUMENT_MAX_BYTES)
     try:
         with transaction.atomic():
             document = MemberDocument.objects.create(
-                member=member, kind=kind, title=title,
-                file_name=(getattr(upload, "name", "") or "file")[-200:], stored_name=stored.stored_name,
-                content_type=stored.content_type, size=stored.size, sha256=stored.sha256, uploaded_by=actor,
-            )
+                member=member, kind=kind, title=title, uploaded_by=actor,
+                **MemberDocument.stored_fields(upload, stored))
             record_event(member=member, kind="document_add", summary=f"上传档案材料“{title}”", actor=actor)
             audit.record("member.document_upload", obj=document,
                          changes={"kind": kind, "size": stored.size, "sha256": stored.sha256})

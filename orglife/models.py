@@ -13,7 +13,7 @@ from django.db.models import Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
-from core.models import BaseModel
+from core.models import BaseModel, StoredDocument
 
 
 class MeetingKind(models.TextChoices):
@@ -175,27 +175,16 @@ class Attendance(BaseModel):
         return self.meeting.org
 
 
-class Attachment(BaseModel):
+class Attachment(BaseModel, StoredDocument):
     """A photo, sign-in sheet or scan of a meeting. The file lives outside the web root under a
     random name (core.files) and is served only after the meeting was found through visible_to."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attachments",
                                 verbose_name="会议")
-    title = models.CharField("标题", max_length=100)
-    file_name = models.CharField("原文件名", max_length=200)
-    stored_name = models.CharField(max_length=80, unique=True, editable=False)
-    content_type = models.CharField(max_length=100, editable=False)
-    size = models.PositiveIntegerField(editable=False)
-    sha256 = models.CharField(max_length=64, editable=False)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                                    related_name="+")
 
     class Meta:
         ordering = ["pk"]
         verbose_name = "会议附件"
-
-    def __str__(self):
-        return self.title
 
     @classmethod
     def scope_filter(cls, scope, action):

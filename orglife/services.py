@@ -390,7 +390,6 @@ def meeting_review_return(*, actor, meeting: Meeting, comment: str) -> Meeting:
 def attachment_add(*, actor, meeting: Meeting, upload, title: str) -> Attachment:
     """A photo, sign-in sheet or scan (PDF, PNG, JPEG; ≤ 10 MB), checked by content."""
     from core import files
-    from members.services import _check_document_content  # the archive's polyglot check, reused
 
     meeting = Meeting.objects.select_related("org").get(pk=meeting.pk)
     _require_change(actor, meeting.org)
@@ -401,23 +400,11 @@ def attachment_add(*, actor, meeting: Meeting, upload, title: str) -> Attachment
         raise ValidationError({"title": "请填写附件标题"})
     if len(title) > 100:
         raise ValidationError({"title": "标题不能超过100个字"})
-    if upload is None:
-        raise ValidationError({"file": "请选择要上传的文件"})
-    try:
-        stored = files.store(upload, allowed=ATTACHMENT_KINDS, max_bytes=ATTACHMENT_MAX_BYTES)
-        try:
-            _check_document_content(files.path_of(stored.stored_name), stored.kind)
-        except ValidationError:
-            files.delete(stored.stored_name)
-            raise
-    except ValidationError as exc:
-        raise ValidationError({"file": exc.messages}) from exc
+    stored = files.store_document(upload, allowed=ATTACHMENT_KINDS, max_bytes=ATTACHMENT_MAX_BYTES)
     try:
         with transaction.atomic():
-            attachment = Attachment.objects.create(
-                meeting=meeting, title=title, file_name=(getattr(upload, "name", "") or "file")[-200:],
-                stored_name=stored.stored_name, content_type=stored.content_type, size=stored.size,
-                sha256=stored.sha256, uploaded_by=actor)
+            attachment = Attachment.objects.create(meeting=meeting, title=title, uploaded_by=actor,
+                                                   **Attachment.stored_fields(upload, stored))
             audit.record("orglife.attachment_upload", obj=attachment, user=actor,
                          changes={"meeting": meeting.pk, "size": stored.size, "sha256": stored.sha256})
     except BaseException:
