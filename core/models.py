@@ -4,6 +4,9 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from core import idcard
+from core.crypto import get_provider
+from core.phone import mask_phone, normalize_phone
 from core.scoping import ScopedQuerySet
 
 
@@ -47,6 +50,44 @@ class BaseModel(models.Model):
                 value = str(value)
             data[field.name] = value
         return data
+
+
+class ProtectedNumbers:
+    """ID and phone numbers kept as the personal-data rules require (docs/architecture.md,
+    "Personal data"): SM4-GCM ciphertext, an HMAC-SM3 blind index for exact lookup, and a masked
+    copy for display; never the clear number. The model defines the fields ``id_number_cipher``,
+    ``id_number_index``, ``id_number_masked``, ``phone_cipher``, ``phone_index``,
+    ``phone_masked``; callers audit every unmasking."""
+
+    def set_id_number(self, value: str) -> str:
+        """Validate (GB 11643), encrypt, index and mask; the clear number is returned to the
+        caller, never kept on the object."""
+        number = idcard.validate(value)
+        provider = get_provider()
+        self.id_number_cipher = provider.encrypt(number)
+        self.id_number_index = provider.blind_index(number)
+        self.id_number_masked = idcard.mask(number)
+        return number
+
+    def get_id_number(self) -> str:
+        return get_provider().decrypt(self.id_number_cipher)
+
+    @staticmethod
+    def id_number_lookup(value: str) -> str:
+        return get_provider().blind_index(idcard.normalize(value))
+
+    def set_phone(self, value: str) -> None:
+        number = normalize_phone(value)
+        if not number:
+            self.phone_cipher = self.phone_index = self.phone_masked = ""
+            return
+        provider = get_provider()
+        self.phone_cipher = provider.encrypt(number)
+        self.phone_index = provider.blind_index(number)
+        self.phone_masked = mask_phone(number)
+
+    def get_phone(self) -> str:
+        return get_provider().decrypt(self.phone_cipher) if self.phone_cipher else ""
 
 
 class StoredDocument(models.Model):

@@ -1,18 +1,15 @@
 """Party members (党员) and their archives (党员档案): identity, party data, records over time,
 and the dated timeline of everything done to the archive (记实)."""
 
-import re
 from datetime import date
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from core import idcard
-from core.crypto import get_provider
-from core.models import BaseModel, StoredDocument
+from core.models import BaseModel, ProtectedNumbers, StoredDocument
+from core.phone import mask_phone, normalize_phone  # noqa: F401  (imported from here by other modules)
 from members.pinyin import pinyin_fields
 
 
@@ -58,7 +55,7 @@ class Education(models.TextChoices):
     JUNIOR = "junior", "初中及以下"
 
 
-class Member(BaseModel):
+class Member(ProtectedNumbers, BaseModel):
     """A party member of one org. The ID number is stored only encrypted (SM4-GCM), with an
     HMAC-SM3 blind index for exact lookup and a masked copy for display."""
 
@@ -147,34 +144,6 @@ class Member(BaseModel):
         for field, derived in pinyin_fields(self.name).items():
             setattr(self, field, derived)
 
-    def set_id_number(self, value: str) -> None:
-        number = idcard.validate(value)
-        provider = get_provider()
-        self.id_number_cipher = provider.encrypt(number)
-        self.id_number_index = provider.blind_index(number)
-        self.id_number_masked = idcard.mask(number)
-
-    def get_id_number(self) -> str:
-        """The clear ID number. Callers audit the unmasking (members.services.member_unmask)."""
-        return get_provider().decrypt(self.id_number_cipher)
-
-    @staticmethod
-    def id_number_lookup(value: str) -> str:
-        return get_provider().blind_index(idcard.normalize(value))
-
-    def set_phone(self, value: str) -> None:
-        number = normalize_phone(value)
-        if not number:
-            self.phone_cipher = self.phone_index = self.phone_masked = ""
-            return
-        provider = get_provider()
-        self.phone_cipher = provider.encrypt(number)
-        self.phone_index = provider.blind_index(number)
-        self.phone_masked = mask_phone(number)
-
-    def get_phone(self) -> str:
-        return get_provider().decrypt(self.phone_cipher) if self.phone_cipher else ""
-
     def standing_years(self, today: date | None = None) -> int | None:
         """党龄: whole years since conversion to full membership (rules.md §2)."""
         if not self.converted:
@@ -186,28 +155,6 @@ class Member(BaseModel):
         today = today or date.today()
         born = self.birth_date
         return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
-
-
-_PHONE_FULLWIDTH = str.maketrans("０１２３４５６７８９＋－", "0123456789+-")
-_MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
-_FIXED = re.compile(r"^0[0-9]{9,11}$")
-
-
-def normalize_phone(value: str) -> str:
-    """A mainland mobile (1[3-9] and 9 digits) or a fixed line with area code; full-width
-    digits, spaces, hyphens and a +86 prefix are accepted. Empty stays empty."""
-    text = re.sub(r"[\s-]", "", str(value or "").translate(_PHONE_FULLWIDTH))
-    text = text.removeprefix("+86").removeprefix("0086") if len(text) > 11 else text
-    if not text:
-        return ""
-    if _MOBILE.match(text) or _FIXED.match(text):
-        return text
-    raise ValidationError("联系电话格式不正确：手机号应为以1开头的11位数字，固定电话须带区号")
-
-
-def mask_phone(number: str) -> str:
-    """138****1234: the first 3 and the last 4 digits kept."""
-    return number[:3] + "*" * (len(number) - 7) + number[-4:] if len(number) > 7 else "*" * len(number)
 
 
 # --- records over time ---------------------------------------------------------------------------

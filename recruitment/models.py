@@ -15,9 +15,8 @@ from django.db.models.lookups import GreaterThan, LessThanOrEqual
 from django.urls import reverse
 
 from core import idcard
-from core.crypto import get_provider
-from core.models import BaseModel
-from members.models import Education, Gender, mask_phone, normalize_phone
+from core.models import BaseModel, ProtectedNumbers
+from members.models import Education, Gender
 
 
 class Category(models.TextChoices):
@@ -54,7 +53,7 @@ class CaseStatus(models.TextChoices):
 ACTIVE_CASE_STATUSES = (CaseStatus.OPEN, CaseStatus.PROBATIONARY, CaseStatus.FULL)
 
 
-class Case(BaseModel):
+class Case(ProtectedNumbers, BaseModel):
     """One person's recruitment (发展党员全程纪实), in the branch that handles it.
 
     The applicant's ID number and phone are stored like a member's: SM4 cipher, HMAC-SM3 blind
@@ -130,24 +129,12 @@ class Case(BaseModel):
     def get_absolute_url(self):
         return reverse("recruitment:detail", args=[self.pk])
 
-    def set_id_number(self, value: str) -> None:
-        number = idcard.validate(value)
-        provider = get_provider()
-        self.id_number_cipher = provider.encrypt(number)
-        self.id_number_index = provider.blind_index(number)
-        self.id_number_masked = idcard.mask(number)
+    def set_id_number(self, value: str) -> str:
+        """As a member's, and the gender and birth date follow from the number."""
+        number = super().set_id_number(value)
         self.gender = idcard.gender(number)
         self.birth_date = idcard.birth_date(number)
-
-    def get_id_number(self) -> str:
-        return get_provider().decrypt(self.id_number_cipher)
-
-    def set_phone(self, value: str) -> None:
-        number = normalize_phone(value)
-        provider = get_provider()
-        self.phone_cipher = provider.encrypt(number) if number else ""
-        self.phone_index = provider.blind_index(number) if number else ""
-        self.phone_masked = mask_phone(number) if number else ""
+        return number
 
     def age_on(self, day: date) -> int:
         born = self.birth_date
