@@ -1,6 +1,7 @@
 """Shared test personas (healthchecks' hc/test.py): a small city with two districts, and one user
 of every kind. Tests build it with ``make_world()`` or the ``world`` fixture."""
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -17,6 +18,12 @@ from orgs.bulk import Node
 from orgs.models import Org, OrgKind, OrgLevel, Sector
 
 PASSWORD = "Test@Passw0rd"
+
+# A clear ID or mobile number in text a test scans. The look-arounds keep a run of digits inside a
+# longer token (a hex digest, a ciphertext) from counting: an 18-digit run turns up in a random
+# 64-character hex string now and then, which made these scans fail by chance.
+CLEAR_ID = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
+CLEAR_PHONE = re.compile(r"(?<![0-9A-Za-z])1[3-9]\d{9}(?![0-9A-Za-z])")
 
 # Checksum-valid ID numbers (GB 11643) for the personas' members.
 ID_NUMBERS = {

@@ -15,7 +15,7 @@ from django.test import Client
 from django.urls import reverse
 
 from core.models import AuditEntry
-from core.testing import ID_NUMBERS, PASSWORD, make_user
+from core.testing import CLEAR_ID, CLEAR_PHONE, ID_NUMBERS, PASSWORD, make_user
 from members import services
 from members.models import (
     ACTIVE_STATUSES,
@@ -31,8 +31,6 @@ from members.models import (
 from orgs import services as org_services
 from orgs.models import OrgKind
 
-CLEAR_ID = re.compile(r"\d{17}[\dXx]")
-CLEAR_PHONE = re.compile(r"1[3-9]\d{9}")
 PHONE = "13812345678"
 NEW_ID = "120101199203070018"  # checksum-valid, male, born 1992-03-07
 PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"

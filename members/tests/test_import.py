@@ -4,7 +4,6 @@ refused cleanly; the batch is its uploader's own; the CLI's exit codes; the mask
 
 import csv
 import io
-import re
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -16,14 +15,13 @@ from openpyxl import Workbook, load_workbook
 
 from core import idcard
 from core.models import AuditEntry
+from core.testing import CLEAR_ID, CLEAR_PHONE
 from members import importing
 from members import services as member_services
 from members.importing import reading
 from members.models import ImportBatch, ImportRow, Member, MemberEvent, MemberStatus
 from orgs.models import Org
 
-CLEAR_ID = re.compile(r"\d{17}[\dXx]")
-CLEAR_PHONE = re.compile(r"1[3-9]\d{9}")
 HEADERS = ["姓名", "性别", "民族", "出生日期", "身份证号", "学历", "入党日期", "转正日期", "所在党组织",
            "人员类别", "联系电话"]
 

@@ -2,7 +2,6 @@
 every channel, audited unmasking for permitted roles only, no caching of personal data."""
 
 import json
-import re
 from datetime import date
 
 import pytest
@@ -14,11 +13,9 @@ from django.urls import reverse
 from accounts.models import Role
 from core import idcard
 from core.models import AuditEntry
-from core.testing import ID_NUMBERS, PASSWORD, make_user
+from core.testing import CLEAR_ID, ID_NUMBERS, PASSWORD, make_user
 from members import services
 from members.models import Gender, Member, MemberStatus
-
-CLEAR_ID = re.compile(r"\d{17}[\dXx]")
 
 
 def written():
