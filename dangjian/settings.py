@@ -64,8 +64,6 @@ INSTALLED_APPS = [
     "django_filters",
     "treebeard",
     "ninja",
-    "django_tasks",
-    "django_tasks_db",
     "core",
     "accounts",
     "orgs",
@@ -75,6 +73,9 @@ INSTALLED_APPS = [
     "recruitment",
     "portal",
     "orglife",
+    # After the project's apps: members' `db_worker` command (cleanup at start) replaces theirs.
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [

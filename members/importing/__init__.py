@@ -18,6 +18,7 @@ from members.importing.batches import (
     batch_commit_claim,
     batch_commit_run,
     batch_discard,
+    batch_fail_interrupted,
     batch_preview,
     batch_upload,
 )
@@ -43,7 +44,7 @@ from members.importing.reports import (
 
 __all__ = [
     "EXPORT_HEADERS", "LAYOUT", "MAX_FILE_BYTES", "MAX_ROWS", "ImportRefused", "RosterChecker", "Row",
-    "batch_commit", "batch_commit_claim", "batch_commit_run", "batch_discard", "batch_preview",
+    "batch_commit", "batch_commit_claim", "batch_commit_run", "batch_discard", "batch_fail_interrupted", "batch_preview",
     "batch_upload", "check_file", "clean", "error_report_csv", "error_report_xlsx", "export_row",
     "export_xlsx", "find_header", "parse_date", "read_rows", "template_xlsx",
 ]

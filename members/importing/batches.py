@@ -21,6 +21,7 @@ from django.utils import timezone
 from accounts.scope import get_scope
 from core import audit, files
 from core.bulk import insert_many
+from core.models import AuditEntry
 from members.importing.checking import DATE_FIELDS, OUTSIDE_SCOPE, RosterChecker, check_file
 from members.importing.reading import CHUNK, MAX_FILE_BYTES, TEXT_FIELDS, ImportRefused
 from members.models import (
@@ -264,6 +265,27 @@ class _Writer:
         if "status" not in self.columns and member.status in ACTIVE_STATUSES:
             member.status = MemberStatus.FULL if member.converted else MemberStatus.PROBATIONARY
         return any(getattr(member, name) != value for name, value in before.items())
+
+
+INTERRUPTED = "后台任务中断（任务执行进程意外退出），未导入任何数据；请重新上传文件"
+
+
+def batch_fail_interrupted(*, batch: ImportBatch) -> bool:
+    """Fail a batch whose check or commit died with its worker: a check's partial rows go, a
+    commit's staged rows are cleared (its transaction was rolled back), the uploaded file — clear
+    ID numbers in it — is deleted. False when the batch has moved on meanwhile."""
+    with transaction.atomic():
+        if not ImportBatch.objects.filter(pk=batch.pk, status=batch.status).update(
+                status=ImportBatch.Status.FAILED, message=INTERRUPTED, updated=timezone.now()):
+            return False
+        if batch.status == ImportBatch.Status.PARSING:
+            ImportRow.objects.filter(batch=batch).delete()
+        else:
+            ImportRow.objects.filter(batch=batch).update(data=None)
+        audit.record("member.import.interrupted", obj=batch, org=batch.org, user=batch.uploaded_by,
+                     result=AuditEntry.Result.FAILURE, changes={"phase": batch.status})
+    files.delete(batch.stored_name)
+    return True
 
 
 def batch_discard(*, actor, batch: ImportBatch) -> None:

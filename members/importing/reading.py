@@ -1,19 +1,24 @@
 """Reading roster files: the common roster layout, cell normalising (full-width characters,
 stray spaces, date spellings, Excel serial numbers), and the rows of an ``.xlsx`` or ``.csv``
-file (UTF-8 with or without BOM, or GB18030)."""
+file (UTF-8 with or without BOM, or GB18030), read by a child process (``reader_child``)."""
 
-import csv
-import io
+import json
+import logging
 import re
+import subprocess
+import sys
+import tempfile
 import unicodedata
-import zipfile
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
+from members.importing import reader_child
 from members.models import Education, MemberCategory, MemberStatus
 
+logger = logging.getLogger(__name__)
+
 MAX_FILE_BYTES = 10 * 1024 * 1024
-MAX_UNZIPPED_BYTES = 200 * 1024 * 1024  # an .xlsx is a zip: refuse zip bombs before opening
 MAX_ROWS = 200_000
 CHUNK = 1000  # rows checked (and written) per database round of blind-index lookups
 HEADER_SEARCH_ROWS = 10  # a title line or two may stand above the header row
@@ -163,66 +168,85 @@ CHOICES = {
 
 # --- reading files ----------------------------------------------------------------------------
 
+# The file is read in a child process (reader_child.py) under these limits, so a file that makes
+# the reader misbehave fails its own batch and leaves the task worker running.
+READER = Path(__file__).with_name("reader_child.py")
+READER_MEMORY_MB = 1024  # a full 200,000-row roster takes about 600 MB
+READER_CPU_SECONDS = 120  # about 5 s for 200,000 rows
+
+
 def read_rows(path, kind: str) -> tuple[Iterator[tuple[int, list]], int]:
     """The sheet's rows as (row number, cells), and an estimate of their count for progress."""
-    if kind == "xlsx":
-        return _xlsx_rows(path)
-    if kind == "csv":
-        return _csv_rows(path)
-    raise ImportRefused("文件类型不支持：只接受 Excel（.xlsx）或 CSV")
-
-
-def _xlsx_rows(path):
-    """The first sheet through calamine (Rust): about 1 s per 100,000 rows, where openpyxl's
-    pure-Python reader took 30 s. It holds the sheet's cells in memory (about 120 MB for
-    100,000 rows of 13 columns), inside the 200,000-row limit."""
-    from python_calamine import CalamineWorkbook
-
+    if kind not in ("xlsx", "csv"):
+        raise ImportRefused("文件类型不支持：只接受 Excel（.xlsx）或 CSV")
+    errors = tempfile.TemporaryFile()
+    child = subprocess.Popen(
+        [sys.executable, "-I", str(READER), kind, str(path), str(READER_MEMORY_MB), str(READER_CPU_SECONDS)],
+        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=errors, env={"LC_ALL": "C.UTF-8"})
+    messages = _messages(child)
     try:
-        with zipfile.ZipFile(path) as archive:
-            if sum(info.file_size for info in archive.infolist()) > MAX_UNZIPPED_BYTES:
-                raise ImportRefused("Excel 文件解压后过大，请拆分后再导入")
-        workbook = CalamineWorkbook.from_path(str(path))
-        sheet = workbook.get_sheet_by_index(0)
-        estimate = sheet.height
-        cells = sheet.iter_rows()
-    except ImportRefused:
+        first = next(messages, None)
+        if not (isinstance(first, dict) and "estimate" in first):
+            _refuse(first, child, errors)
+    except BaseException:
+        _stop(child, errors)
         raise
-    except Exception as exc:  # a damaged or foreign zip, a password, a missing sheet
-        raise ImportRefused("无法读取 Excel 文件：文件已损坏，或不是 .xlsx 格式（.xls 请先另存为 .xlsx）") from exc
 
     def rows():
         try:
-            yield from enumerate(cells, start=1)
-        except Exception as exc:
-            raise ImportRefused("无法读取 Excel 文件：文件内容已损坏") from exc
+            number = 0
+            for message in messages:
+                if isinstance(message, dict):
+                    _refuse(message, child, errors)
+                for cells in message:
+                    number += 1
+                    yield number, cells
+            if child.wait() != 0:
+                _refuse(None, child, errors)
         finally:
-            workbook.close()
+            _stop(child, errors)
 
-    return rows(), estimate
+    return rows(), first["estimate"]
 
 
-def _csv_rows(path):
-    raw = path.read_bytes()
-    for encoding in ("utf-8-sig", "gb18030"):
+def _messages(child: subprocess.Popen) -> Iterator:
+    """The child's JSON lines; a line cut short (the child killed mid-row) ends them."""
+    for line in child.stdout:
         try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise ImportRefused("无法识别 CSV 文件的编码：请保存为 UTF-8 或 GB18030（Excel 的“CSV”格式）")
-    if "\x00" in text:
-        raise ImportRefused("CSV 文件含有二进制内容，不是花名册")
-    estimate = text.count("\n") + 1
+            yield json.loads(line, object_hook=_decode)
+        except ValueError:
+            return
 
-    def rows():
-        try:
-            yield from enumerate(csv.reader(io.StringIO(text, newline="")), start=1)
-        except csv.Error as exc:
-            raise ImportRefused(f"CSV 文件格式错误：{exc}") from exc
 
-    return rows(), estimate
+def _decode(value: dict):
+    if "datetime" in value:
+        return datetime.fromisoformat(value["datetime"])
+    if "date" in value:
+        return date.fromisoformat(value["date"])
+    return value
+
+
+def _refuse(message, child: subprocess.Popen, errors) -> None:
+    """The child refused the file, or ended without its rows (killed at the memory or time limit,
+    or crashed): the batch fails with a message, the worker goes on."""
+    if isinstance(message, dict) and "refused" in message:
+        raise ImportRefused(message["refused"])
+    child.kill()
+    code = child.wait()
+    errors.seek(0)
+    logger.warning("roster reader exited with %s: %s", code, errors.read()[-2000:].decode(errors="replace"))
+    raise ImportRefused(
+        f"读取文件时超出内存上限（{READER_MEMORY_MB} MB）或时间上限（{READER_CPU_SECONDS} 秒），未导入任何数据："
+        f"文件可能已损坏，或工作表中有远离花名册的内容（花名册{reader_child.LIMITS}）。"
+        "请把花名册复制到新的工作表后另存再导入")
+
+
+def _stop(child: subprocess.Popen, errors) -> None:
+    if child.poll() is None:
+        child.kill()
+    child.wait()
+    child.stdout.close()
+    errors.close()
 
 
 def find_header(rows: Iterator[tuple[int, list]]) -> tuple[int, dict[int, str]]:
