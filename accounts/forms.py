@@ -1,6 +1,5 @@
-from django import forms
-
 from accounts.models import ORG_ROLES, Role
+from core import forms
 from orgs.models import Org
 
 

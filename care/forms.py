@@ -1,8 +1,8 @@
-from django import forms
 from django.utils import timezone
 
 from care import selectors
 from care.models import Occasion
+from core import forms
 
 
 class MemberChoiceField(forms.ModelChoiceField):

@@ -1,7 +1,6 @@
 """Care pages: members due a visit, visits, counts per org, one member's care record, and the
 visit forms (record, correct, delete). The lists are for those who manage members (an org grant with member.view)."""
 
-from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
@@ -14,6 +13,7 @@ from care.filters import CareVisitFilterSet, FlaggedMemberFilterSet
 from care.forms import CareVisitEditForm, CareVisitForm
 from care.models import CareVisit
 from care.tables import CareVisitTable, FlaggedMemberTable
+from core import forms
 from core.views import ObjectListView, ServiceFormView
 from members.models import Hardship, Member
 

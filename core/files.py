@@ -15,6 +15,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 
+from core.text import INVALID_ON_ONE_LINE
+
 CONTENT_TYPES = {
     "pdf": "application/pdf",
     "png": "image/png",
@@ -150,6 +152,8 @@ def attachment(stored_name: str, download_name: str, content_type: str) -> FileR
     path = path_of(stored_name)
     if not path.exists():
         raise Http404
+    # A name uploaded before control characters were refused must not break the header.
+    download_name = INVALID_ON_ONE_LINE.sub("_", download_name)
     response = FileResponse(open(path, "rb"), as_attachment=True, filename=download_name,
                             content_type=content_type)
     response["X-Content-Type-Options"] = "nosniff"

@@ -15,6 +15,7 @@ from django.views import View
 
 from accounts.scope import get_scope
 from core import audit
+from core.text import printable
 
 MAX_EXPORT_ROWS = 100_000
 
@@ -112,8 +113,9 @@ class ObjectListView(ScopedMixin, View):
 
 
 def csv_safe(value) -> str:
-    """Neutralise spreadsheet formulas (CSV injection)."""
-    text = "" if value is None else str(value)
+    """A value as the text of a spreadsheet cell (CSV or .xlsx): formulas neutralised (CSV
+    injection), control characters of legacy rows replaced (.xlsx cannot hold them)."""
+    text = printable(value)
     if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + text
     return text
@@ -229,13 +231,12 @@ __all__ = ["ObjectListView", "ObjectDetailView", "ServiceFormView", "require_per
 
 # --- pages of the core app -------------------------------------------------------------------
 
-from django import forms  # noqa: E402
 from django.contrib.auth.decorators import login_required  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.views.decorators.http import require_http_methods  # noqa: E402
 
-from core import workdays  # noqa: E402
+from core import forms, workdays  # noqa: E402
 from core.filters import AuditEntryFilterSet  # noqa: E402
 from core.models import AuditEntry, WorkCalendarDay  # noqa: E402
 from core.tables import Column, Table  # noqa: E402

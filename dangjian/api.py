@@ -13,7 +13,7 @@ from ninja.security import HttpBearer
 from accounts import services as account_services
 from care.api import router as care_router
 from core import context
-from core.api import Message
+from core.api import Message, TextParser
 from members.api import router as members_router
 from members.import_api import router as imports_router
 from orglife.api import router as orglife_router
@@ -47,6 +47,7 @@ api = PlatformAPI(
     version="1.0.0",
     urls_namespace="api",
     auth=BearerAuth(),
+    parser=TextParser(),
     description="所有接口（除获取令牌外）需要 `Authorization: Bearer <token>`；数据范围与网页一致，越权访问返回 404。",
 )
 
@@ -71,6 +72,8 @@ HTTP_ERROR_MESSAGES = {400: "请求体无法解析，请发送 JSON", 405: "不�
 
 @api.exception_handler(HttpError)
 def on_http_error(request, exc):
+    if isinstance(exc.__cause__, DjangoValidationError):  # the parser refused text (core.api.TextParser)
+        return on_invalid(request, exc.__cause__)
     message = HTTP_ERROR_MESSAGES.get(exc.status_code, "请求有误")
     return api.create_response(request, {"detail": message}, status=exc.status_code)
 

@@ -1,8 +1,7 @@
 """Archive forms. They only shape input; the rules live in members.services, whose
 ValidationErrors come back onto the form field by field (core.views.form_errors_from)."""
 
-from django import forms
-
+from core import forms
 from members import services
 from members.models import (
     Appraisal,

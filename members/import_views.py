@@ -3,7 +3,6 @@ and the member list's .xlsx export. A batch is its uploader's own: anyone else g
 
 import io
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -16,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.scope import get_scope
-from core import audit
+from core import audit, forms
 from core.views import MAX_EXPORT_ROWS
 from members import importing, tasks
 from members.models import ImportBatch, Member

@@ -1,4 +1,3 @@
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -8,6 +7,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.scope import get_scope
+from core import forms
 from core.views import ObjectListView, form_errors_from
 from members import services
 from members.filters import MemberFilterSet

@@ -1,9 +1,9 @@
 from datetime import date
 
-from django import forms
 from django.core.exceptions import ValidationError
 
 from accounts.scope import get_scope
+from core import forms
 from core.scoping import subtrees_q
 from orglife import rules, services
 from orglife.models import AttendanceStatus, MeetingKind

@@ -1,5 +1,4 @@
-from django import forms
-
+from core import forms
 from orgs.models import Org, OrgKind, OrgLevel, Post, Sector
 
 

@@ -1,5 +1,4 @@
-from django import forms
-
+from core import forms
 from portal.models import Article, Channel
 
 DATE = forms.DateInput(attrs={"type": "date"})

@@ -1,7 +1,6 @@
 """资讯栏目授权: the security admin's page for who edits and who reviews which channels. It lives
 in the security admin's area (/accounts/grants/channels/), beside the org grants."""
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -10,6 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import User
+from core import forms
 from core.views import form_errors_from, require_perm
 from portal import services
 from portal.models import Channel, ChannelGrant, ChannelRole

@@ -1,5 +1,6 @@
 """The whole-process record sheet of a case (发展党员全程纪实表) as a Word document (python-docx).
-The ID number is masked, as on every page; no phone number is printed."""
+The ID number is masked, as on every page; no phone number is printed. Text goes through
+``core.text.printable``: a control character in an old row would make the XML unwritable."""
 
 import io
 
@@ -8,6 +9,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
+from core.text import printable
 from recruitment import rules
 from recruitment.models import Case, Stage
 
@@ -25,7 +27,7 @@ def _table(document, rows: list[list[str]], widths_header: bool = True):
     for r, values in enumerate(rows):
         for c, value in enumerate(values):
             cell = table.cell(r, c)
-            cell.text = "" if value is None else str(value)
+            cell.text = printable(value)
             if widths_header and r == 0:
                 for run in cell.paragraphs[0].runs:
                     run.bold = True
@@ -71,7 +73,7 @@ def record_sheet(case: Case, hist: rules.History) -> bytes:
     _font(document)
     title = document.add_heading("发展党员全程纪实表", level=1)
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    document.add_paragraph(f"{case.org.name}　　　编号：{case.pk}")
+    document.add_paragraph(printable(f"{case.org.name}　　　编号：{case.pk}"))
     _table(document, identity_rows(case), widths_header=False)
     document.add_heading("发展程序（五个阶段二十五个步骤）", level=2)
     _table(document, step_rows(case, hist))
@@ -98,7 +100,7 @@ def record_sheet(case: Case, hist: rules.History) -> bytes:
             [n.get_kind_display(), f"{_d(n.starts_on)} 至 {_d(n.ends_on)}", n.workdays,
              "\n".join(objections.get(n.pk, [])) or "无"] for n in hist.notices])
     if case.close_reason:
-        document.add_paragraph(f"终止或取消：{_d(case.closed)} {case.close_reason}")
+        document.add_paragraph(printable(f"终止或取消：{_d(case.closed)} {case.close_reason}"))
     document.add_paragraph("党支部书记（签字）：　　　　　　　　基层党委（盖章）：　　　　　　　　年　　月　　日")
     out = io.BytesIO()
     document.save(out)

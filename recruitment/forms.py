@@ -1,8 +1,7 @@
 from datetime import date
 
-from django import forms
-
 from accounts.scope import get_scope
+from core import forms
 from members.models import Education, Member
 from orgs.models import BRANCH_KINDS, Org, OrgKind
 from recruitment import rules, selectors

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.scope import get_scope
 from core import audit
-from core.views import MAX_EXPORT_ROWS, ObjectListView, form_errors_from
+from core.views import MAX_EXPORT_ROWS, ObjectListView, csv_safe, form_errors_from
 from orgs.models import Org
 from recruitment import documents, forms, rules, selectors, services
 from recruitment.filters import CaseFilterSet
@@ -60,18 +60,13 @@ class CaseListView(ObjectListView):
         columns = [c for c in self.table.columns if c.export]
         sheet.append([c.header for c in columns])
         for case in queryset.iterator(chunk_size=2000):
-            sheet.append([_cell(c.value(case)) for c in columns])
+            sheet.append([csv_safe(c.value(case)) for c in columns])
         out = io.BytesIO()
         workbook.save(out)
         with transaction.atomic():
             audit.record("export", object_type="recruitment.case",
                          changes={"rows": total, "filters": request.GET.urlencode()[:500], "format": "xlsx"})
         return _attachment(out.getvalue(), XLSX_TYPE, f"recruitment-{timezone.localtime():%Y%m%d%H%M}.xlsx")
-
-
-def _cell(value):
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
 def _attachment(content: bytes, content_type: str, filename: str) -> HttpResponse:

@@ -1,9 +1,9 @@
 from datetime import date
 
-from django import forms
 from django.core.exceptions import ValidationError
 
 from accounts.scope import get_scope
+from core import forms
 from members.models import ACTIVE_STATUSES, Member, MemberStatus
 from orgs.models import BRANCH_KINDS, Org
 from transfers import rules

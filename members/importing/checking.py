@@ -11,9 +11,11 @@ from django.db.models import Q
 from accounts.scope import get_scope
 from core import idcard
 from core.crypto import get_provider
+from core.text import invalid_character, refusal
 from members.importing.reading import (
     CHOICES,
     CHUNK,
+    LAYOUT,
     MAX_ROWS,
     REQUIRED,
     TEXT_FIELDS,
@@ -31,6 +33,7 @@ from orgs.models import Org, OrgKind
 
 DATE_FIELDS = ("joined", "converted", "applied")
 OUTSIDE_SCOPE = "该身份证号已登记在您管理范围以外的党组织"
+HEADER_OF = {key: header for key, header, _ in LAYOUT}
 GENDER_BY_LABEL = {label: value for value, label in Gender.choices}  # 男 → male, once, not per row
 
 
@@ -107,6 +110,10 @@ class RosterChecker:
         if len(clean_name(raw.get("name"))) > 50:
             row.errors.append("姓名过长（最多50字）")
         values["name"] = row.name
+        for key, value in raw.items():
+            character = invalid_character(clean(value), multiline=False)
+            if character is not None:
+                row.errors.append(f"{HEADER_OF[key]}{refusal(character)}")
         self._check_id(row, raw)
         self._check_choices(row, raw)
         self._check_dates(row, raw)

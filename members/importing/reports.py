@@ -15,7 +15,7 @@ REPORT_HEADERS = ["行号", "姓名", "身份证号", "问题"]
 
 def _error_rows(batch: ImportBatch):
     for row in ImportRow.objects.filter(batch=batch, ok=False).order_by("number").iterator(chunk_size=2000):
-        yield [row.number, csv_safe(row.name), row.id_masked, "；".join(row.error_list())]
+        yield [row.number, csv_safe(row.name), row.id_masked, csv_safe("；".join(row.error_list()))]
 
 
 def error_report_csv(batch: ImportBatch) -> str:

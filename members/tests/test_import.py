@@ -327,6 +327,16 @@ def test_malformed_uploads_are_refused_with_a_message_never_a_500(world, name, c
     assert not ImportBatch.objects.exists()
 
 
+def test_a_control_character_in_a_cell_refuses_its_row_and_the_error_report_is_still_written(world):
+    batch = preview(world, csv_bytes([person(1), person(2, 姓名="刘\x1b洋", 学历="本\x07科")]), name="r.csv")
+    assert (batch.error_rows, batch.valid_rows) == (1, 1)
+    assert {"姓名含有不可见的控制字符（U+001B），请删除后再提交",
+            "学历含有不可见的控制字符（U+0007），请删除后再提交"} <= set(errors_of(batch))
+    out = io.BytesIO()
+    importing.error_report_xlsx(batch, out)
+    assert "刘\ufffd洋" in [row[1] for row in load_workbook(out).active.iter_rows(values_only=True)]
+
+
 @pytest.mark.parametrize("name, content, message", [
     ("坏.xlsx", b"PK\x03\x04" + b"\x00garbage" * 50, "无法读取 Excel 文件"),
     ("坏.csv", "随便写的一段文字\n没有表头".encode(), "未找到表头"),
