@@ -102,9 +102,21 @@ def store(upload, *, allowed: set[str], max_bytes: int) -> StoredFile:
 
 
 # Markup or script inside an accepted document is a polyglot: a browser or viewer told to sniff it
-# could run it. Such files are refused rather than trusted to the attachment headers alone.
-_ACTIVE_CONTENT = (b"<script", b"<html", b"<svg", b"<!doctype", b"<iframe", b"<body", b"javascript:")
-_PDF_ACTIVE = (b"/javascript", b"/js", b"/launch", b"/embeddedfile", b"/richmedia")
+# could run it. Such files are refused rather than trusted to the attachment headers alone. Each
+# marker is also looked for as UTF-16 (ASCII letters with a zero byte between them), either order.
+_ACTIVE_CONTENT = (b"<script", b"<html", b"<svg", b"<!doctype", b"<iframe", b"<body", b"javascript:",
+                   b"onerror", b"onload")
+_MARKERS = (*_ACTIVE_CONTENT, *(b"\x00".join(bytes([c]) for c in marker) for marker in _ACTIVE_CONTENT))
+
+# Active content of a PDF, as pypdf reads it (names unescaped: /J#61vaScript is /JavaScript):
+# dictionary keys, and values of /S (an action's kind), /Type and /Subtype.
+_PDF_ACTIVE_KEYS = {"/JS", "/JavaScript", "/EmbeddedFile", "/EmbeddedFiles", "/EF", "/RichMedia",
+                    "/RichMediaContent", "/RichMediaSettings", "/XFA"}
+_PDF_ACTIVE_NAMES = {"/JavaScript", "/Launch", "/ImportData", "/RichMediaExecute", "/GoToE", "/EmbeddedFile",
+                     "/RichMedia", "/FileAttachment"}
+_PDF_MAX_OBJECTS = 500_000
+PDF_ACTIVE = "PDF 中含有脚本、附件或自动执行的操作，不予接收；请另存为普通 PDF 后上传"
+PDF_UNREADABLE = "PDF 文件已损坏或格式不正确，无法检查，不予接收；请重新导出为 PDF 后上传"
 
 
 def check_content(path: Path, kind: str) -> None:
@@ -112,12 +124,61 @@ def check_content(path: Path, kind: str) -> None:
     active content, or a PNG with data after its end."""
     data = path.read_bytes()
     lowered = data.lower()
-    if any(marker in lowered for marker in _ACTIVE_CONTENT):
+    if any(marker in lowered for marker in _MARKERS):
         raise ValidationError("文件中夹带网页或脚本内容，不予接收")
-    if kind == "pdf" and any(marker in lowered for marker in _PDF_ACTIVE):
-        raise ValidationError("PDF 中含有脚本、附件或自动执行的操作，不予接收；请另存为普通 PDF 后上传")
+    if kind == "pdf":
+        check_pdf(path)
     if kind == "png" and not data.rstrip(b"\x00").endswith(b"IEND\xaeB`\x82"):
         raise ValidationError("PNG 图片不完整或结尾夹带其他数据，不予接收")
+
+
+def check_pdf(path: Path) -> None:
+    """A PDF must parse (pypdf) into a document with pages, and no object reachable from its
+    trailer may be active content (script, launch, embedded file, rich media, XFA form). Parsing,
+    not searching bytes: PDF names may be spelled with #xx escapes and objects may sit in
+    compressed object streams."""
+    from pypdf import PdfReader
+
+    try:
+        reader = PdfReader(path)
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise ValidationError("PDF 设有打开密码，无法检查，不予接收；请去除密码后上传")
+        if not len(reader.pages):
+            raise ValidationError(PDF_UNREADABLE)
+        found = _pdf_active_content(reader)
+    except ValidationError:
+        raise
+    except Exception as exc:  # pypdf meets malformed input with many kinds of error
+        raise ValidationError(PDF_UNREADABLE) from exc
+    if found:
+        raise ValidationError(PDF_ACTIVE)
+
+
+def _pdf_active_content(reader) -> str | None:
+    """The first active key or name found walking every object reachable from the trailer."""
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
+
+    stack, seen = [reader.trailer], set()
+    while stack:
+        obj = stack.pop()
+        if isinstance(obj, IndirectObject):
+            if (obj.idnum, obj.generation) in seen:
+                continue
+            seen.add((obj.idnum, obj.generation))
+            if len(seen) > _PDF_MAX_OBJECTS:
+                raise ValueError("too many objects")
+            obj = obj.get_object()
+        if isinstance(obj, DictionaryObject):  # streams too: their dictionary is walked, not their data
+            for key, value in obj.items():
+                if key in _PDF_ACTIVE_KEYS:
+                    return key
+                name = value.get_object() if key in ("/S", "/Type", "/Subtype") else None
+                if isinstance(name, NameObject) and name in _PDF_ACTIVE_NAMES:
+                    return name
+                stack.append(value)
+        elif isinstance(obj, ArrayObject):
+            stack.extend(obj)
+    return None
 
 
 def store_document(upload, *, allowed: set[str], max_bytes: int) -> StoredFile:

@@ -142,3 +142,19 @@ def run_in_threads(count: int, target):
     for thread in threads:
         thread.join()
     return results, errors
+
+
+def pdf_bytes(catalog: str = "", objects: tuple[str, ...] = ()) -> bytes:
+    """A valid one-page PDF (its cross-reference offsets right), ``catalog`` added to the catalog
+    dictionary and ``objects`` numbered from 4 after the page."""
+    bodies = [f"<</Type/Catalog/Pages 2 0 R{catalog}>>", "<</Type/Pages/Kids[3 0 R]/Count 1>>",
+              "<</Type/Page/Parent 2 0 R/MediaBox[0 0 72 72]>>", *objects]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(bodies, start=1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n{body}\nendobj\n".encode("latin-1")
+    xref = len(out)
+    out += f"xref\n0 {len(bodies) + 1}\n0000000000 65535 f \n".encode()
+    out += "".join(f"{offset:010d} 00000 n \n" for offset in offsets).encode()
+    out += f"trailer\n<</Size {len(bodies) + 1}/Root 1 0 R>>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return bytes(out)

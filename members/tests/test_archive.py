@@ -15,7 +15,7 @@ from django.test import Client
 from django.urls import reverse
 
 from core.models import AuditEntry
-from core.testing import CLEAR_ID, CLEAR_PHONE, ID_NUMBERS, PASSWORD, make_user
+from core.testing import CLEAR_ID, CLEAR_PHONE, ID_NUMBERS, PASSWORD, make_user, pdf_bytes
 from members import services
 from members.models import (
     ACTIVE_STATUSES,
@@ -35,7 +35,7 @@ PHONE = "13812345678"
 NEW_ID = "120101199203070018"  # checksum-valid, male, born 1992-03-07
 PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
        b"\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82")
-PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n%%EOF\n"
+PDF = pdf_bytes()
 
 
 def png_upload(name="scan.png", content=PNG, content_type="image/png"):
@@ -540,7 +540,7 @@ def test_a_good_upload_is_stored_audited_and_downloaded_as_an_attachment(world, 
     ("x.png", b"", "文件"),
     ("polyglot.png", PNG + b"<html><script>alert(1)</script></html>", "夹带网页或脚本"),
     ("polyglot.pdf", b"%PDF-1.4\n<html><body><script>alert(1)</script>", "夹带网页或脚本"),
-    ("js.pdf", b"%PDF-1.4\n1 0 obj<</OpenAction<</S/JavaScript/JS(app.alert(1))>>>>endobj", "PDF 中含有脚本"),
+    ("js.pdf", pdf_bytes("/OpenAction<</S/JavaScript/JS(app.alert(1))>>"), "PDF 中含有脚本"),
     ("gif.png", b"GIF89a/*<script>alert(1)</script>", "文件类型不支持"),
     ("trailing.png", PNG + b"PK\x03\x04zipdata", "PNG 图片不完整"),
 ])

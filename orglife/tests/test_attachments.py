@@ -14,6 +14,7 @@ from django.test import Client
 from django.urls import reverse
 
 from core.models import AuditEntry
+from core.testing import pdf_bytes
 from orglife import services
 from orglife.models import Attachment
 from orglife.tests.helpers import record, state
@@ -48,7 +49,8 @@ def test_an_attachment_is_stored_outside_the_web_root_and_downloaded_with_nosnif
 
 @pytest.mark.parametrize("name, content, fragment", [
     ("photo.png", b"<svg onload=alert(1)></svg>", "文件类型不支持"),
-    ("scan.pdf", b"%PDF-1.4 /JavaScript (app.alert(1))", "PDF 中含有脚本"),
+    ("scan.pdf", pdf_bytes("/Names<</JavaScript<</Names[(a)<</S/JavaScript/JS(app.alert(1))>>]>>>>"),
+     "PDF 中含有脚本"),
     ("sheet.png", png_bytes() + b"<script>alert(1)</script>", "夹带网页或脚本"),
     ("run.exe", b"MZ\x90\x00\x03\x00\x00\x00", "文件类型不支持"),
     ("empty.pdf", b"", "文件类型不支持"),
