@@ -6,6 +6,7 @@ service; ``attachment(stored_name, download_name, content_type)`` from a view th
 found the owning object through ``visible_to`` (out of scope is 404 before we get here)."""
 
 import hashlib
+import os
 import re
 import secrets
 from dataclasses import dataclass
@@ -41,7 +42,32 @@ class StoredFile:
 def root() -> Path:
     path = Path(settings.FILES_ROOT)
     path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    owner_only(path, 0o700)
     return path
+
+
+def owner_only(path: Path, mode: int) -> None:
+    """Files at rest (uploads, the SQLite database) are the service user's alone: take group and
+    other permissions away from a file or directory this user owns (made before, or by a wider
+    umask)."""
+    try:
+        status = path.stat()
+    except FileNotFoundError:
+        return
+    if status.st_mode & 0o077 and status.st_uid == os.getuid():
+        path.chmod(mode)
+
+
+def restrict_sqlite_files(sender, connection, **kwargs) -> None:
+    """On each new SQLite connection: the database file and its -wal and -shm at 0600 (SQLite
+    gives the -wal and -shm the database file's mode, so they follow once it is 0600)."""
+    name = str(connection.settings_dict.get("NAME") or "")
+    if connection.vendor != "sqlite" or not name or name.startswith("file:") or ":memory:" in name:
+        return
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        owner_only(Path(name + suffix), 0o600)
+    if Path(name).parent == Path(settings.VAR_DIR):  # the platform's own directory (keys, files)
+        owner_only(Path(name).parent, 0o700)
 
 
 def sniff(head: bytes) -> str | None:
@@ -84,7 +110,8 @@ def store(upload, *, allowed: set[str], max_bytes: int) -> StoredFile:
     target = root() / stored_name
     digest, written = hashlib.sha256(), 0
     try:
-        with open(target, "xb") as out:
+        # Created 0600 (not chmod-ed afterwards): the clear ID numbers of a roster are never readable by others.
+        with os.fdopen(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as out:
             for chunk in iter(lambda: upload.read(CHUNK), b""):
                 written += len(chunk)
                 if written > max_bytes:
@@ -97,7 +124,6 @@ def store(upload, *, allowed: set[str], max_bytes: int) -> StoredFile:
     if written == 0:
         target.unlink(missing_ok=True)
         raise ValidationError("文件是空的")
-    target.chmod(0o600)
     return StoredFile(stored_name, kind, CONTENT_TYPES[kind], written, digest.hexdigest())
 
 

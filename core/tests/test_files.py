@@ -1,9 +1,15 @@
 """Uploaded documents (issue 21, item 6): a PDF is parsed (pypdf) and refused when it carries active
-content however its names are spelled; a "PDF" that is HTML, in UTF-8 or UTF-16, is refused."""
+content however its names are spelled; a "PDF" that is HTML, in UTF-8 or UTF-16, is refused.
+Files at rest (item 7): the SQLite database and uploads are readable by the service's user only."""
+
+import io
+import os
+import stat
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.utils import ConnectionHandler
 
 from core import files
 from core.testing import pdf_bytes
@@ -57,3 +63,42 @@ def test_it_keeps_a_plain_pdf_and_one_that_opens_at_a_page():
                                      b"%PDF-1.4 /JavaScript (app.alert(1))", b"%PDF-" + b"\x00" * 100])
 def test_it_refuses_a_pdf_it_cannot_read(content):
     assert refusal(content) == files.PDF_UNREADABLE
+
+
+# --- files at rest (issue 21, item 7) -----------------------------------------------------------
+
+def mode(path) -> int:
+    return stat.S_IMODE(os.stat(path).st_mode)
+
+
+def test_a_fresh_sqlite_database_its_wal_and_its_directory_are_the_service_users_only(settings, tmp_path,
+                                                                                     django_db_blocker):
+    settings.VAR_DIR = tmp_path
+    tmp_path.chmod(0o755)
+    name = tmp_path / "fresh.sqlite3"
+    connection = ConnectionHandler({"default": {
+        "ENGINE": "django.db.backends.sqlite3", "NAME": str(name),
+        "OPTIONS": {"init_command": "PRAGMA journal_mode=WAL;"}}})["default"]
+    try:
+        with django_db_blocker.unblock(), connection.cursor() as cursor:  # a database of its own, not the test's
+            cursor.execute("CREATE TABLE t (x TEXT)")
+            cursor.execute("INSERT INTO t VALUES ('张三')")
+        assert {mode(f"{name}{suffix}") for suffix in ("", "-wal", "-shm")} == {0o600}
+        assert mode(tmp_path) == 0o700
+    finally:
+        connection.close()
+
+
+def test_an_uploaded_file_is_created_0600_in_a_0700_directory(settings, tmp_path):
+    settings.FILES_ROOT = tmp_path / "files"
+    settings.FILES_ROOT.mkdir(mode=0o755)
+    seen = []
+
+    class Upload(io.BytesIO):
+        def read(self, size=-1):  # while the file is being written, look at its mode
+            seen.extend(mode(path) for path in settings.FILES_ROOT.iterdir())
+            return super().read(size)
+
+    stored = files.store(Upload(pdf_bytes()), allowed={"pdf"}, max_bytes=1024 * 1024)
+    assert seen and set(seen) == {0o600}
+    assert mode(files.path_of(stored.stored_name)) == 0o600 and mode(settings.FILES_ROOT) == 0o700
