@@ -282,7 +282,8 @@ def batch_fail_interrupted(*, batch: ImportBatch) -> bool:
             ImportRow.objects.filter(batch=batch).delete()
         else:
             ImportRow.objects.filter(batch=batch).update(data=None)
-        audit.record("member.import.interrupted", obj=batch, org=batch.org, user=batch.uploaded_by,
+        # Recorded as the system's (the worker's start), not as the uploader's action.
+        audit.record("member.import.interrupted", obj=batch, org=batch.org,
                      result=AuditEntry.Result.FAILURE, changes={"phase": batch.status})
     files.delete(batch.stored_name)
     return True

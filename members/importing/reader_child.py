@@ -7,8 +7,9 @@ rows and fails that batch alone.
 
 Run by the parent as ``python -I reader_child.py KIND PATH MEMORY_MB CPU_SECONDS``. It imports
 only the standard library and python-calamine (no Django, no database connection), and writes
-JSON lines to stdout: ``{"estimate": N}``, then the rows, a JSON array of up to ``BATCH`` rows a line (dates as
-``{"date": "…"}`` or ``{"datetime": "…"}``), or ``{"refused": "…"}`` when the file is refused.
+JSON lines to stdout: ``{"estimate": N}``, then the rows, a JSON array of up to ``BATCH`` rows a
+line (dates as ``{"date": "…"}`` or ``{"datetime": "…"}``), or ``{"refused": "…"}`` when the file
+is refused.
 """
 
 import csv
