@@ -9,6 +9,7 @@ from datetime import date
 
 import pytest
 from django.apps import apps
+from django.db import connection
 from django.forms import BaseForm
 from django.urls import reverse
 from docx import Document
@@ -104,9 +105,10 @@ def _legacy_name(member_or_case, name: str) -> None:
 
 
 def test_exports_over_a_subtree_with_a_legacy_control_character_answer(world):
-    _legacy_name(world.members["a1_member"], f"张{ESC}秀{NUL}英")
+    other = NUL if connection.vendor == "sqlite" else "\x07"  # PostgreSQL text cannot hold NUL at all
+    _legacy_name(world.members["a1_member"], f"张{ESC}秀{other}英")
     case = open_case(world)
-    _legacy_name(case, f"刘{ESC}洋{NUL}")
+    _legacy_name(case, f"刘{ESC}洋{other}")
     for persona, query in (("city_admin", ""), ("a_admin", f"&within={world.district_a.pk}"),
                            ("secretary", "")):
         response = world.client(persona).get(f"/members/?export=xlsx{query}")
