@@ -43,13 +43,13 @@ def login_attempt(request, *, username: str, password: str) -> LoginResult:
         return LoginResult(None, lock.message())
     user = authenticate(request, username=username, password=password)
     if user is None:
-        now_locked = lockout.register_failure(keys)
+        tries_left = lockout.register_failure(keys)
         # The failure that locks says so: the auditor sees when a lock began, not just attempts.
         audit.record("login.failed", object_type="accounts.user", object_repr=username,
-                     result=AuditEntry.Result.FAILURE, changes={"locked": True} if now_locked else None)
-        if now_locked:
+                     result=AuditEntry.Result.FAILURE, changes=None if tries_left else {"locked": True})
+        if not tries_left:
             return LoginResult(None, lockout.locked(keys).message())
-        return LoginResult(None, "用户名或密码错误")
+        return LoginResult(None, lockout.wrong_password_message(tries_left))
     lockout.register_success(username, device)
     if user.totp_enabled:
         # The password was right; the login completes only with a valid one-time code.
@@ -77,10 +77,10 @@ def login_totp(request, *, user: User, code: str, device: str | None = None) -> 
             fresh.save(update_fields=["totp_last_step"])
             audit.record("login.success", obj=fresh, user=fresh, changes={"factor": "totp"})
             return ""
-    now_locked = lockout.register_failure(keys)
+    tries_left = lockout.register_failure(keys)
     audit.record("login.totp_failed", obj=user, user=user, result=AuditEntry.Result.FAILURE,
-                 changes={"locked": True} if now_locked else {})
-    return lockout.locked(keys).message() if now_locked else "动态验证码错误或已使用"
+                 changes={} if tries_left else {"locked": True})
+    return f"动态验证码错误或已使用，还可尝试 {tries_left} 次" if tries_left else lockout.locked(keys).message()
 
 
 def totp_enable(*, user: User, secret: str, code: str) -> None:

@@ -1,9 +1,12 @@
 """Request context (who, from where, which request) and the security headers on every response."""
 
+import functools
+import ipaddress
 import re
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
 from core import context
 
@@ -18,20 +21,47 @@ CSP = (
 CSP_API_DOCS = CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
 
 
+@functools.lru_cache(maxsize=4)
+def trusted_networks(entries: tuple[str, ...]) -> tuple:
+    try:
+        return tuple(ipaddress.ip_network(entry, strict=False) for entry in entries)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"DANGJIAN_TRUSTED_PROXIES: {exc}") from exc
+
+
+def _address(text: str):
+    try:
+        return ipaddress.ip_address(text.strip())
+    except ValueError:
+        return None
+
+
 def client_ip(request) -> str:
-    """The client's address. Behind N trusted proxies, the Nth address from the right."""
-    proxies = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
-    if proxies:
-        forwarded = [p.strip() for p in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-        forwarded = [p for p in forwarded if p]
-        if len(forwarded) >= proxies:
-            return forwarded[-proxies][:45]
-    return request.META.get("REMOTE_ADDR", "")[:45]
+    """The client's address: the connecting address, or, when that is a trusted proxy
+    (settings.TRUSTED_PROXIES), the rightmost X-Forwarded-For hop that is not one. Each proxy
+    appends the address it was connected from; everything left of that is what the client wrote."""
+    remote = request.META.get("REMOTE_ADDR", "")
+    networks = trusted_networks(tuple(settings.TRUSTED_PROXIES))
+
+    def trusted(address) -> bool:
+        return address is not None and any(address in network for network in networks)
+
+    client = remote
+    if trusted(_address(remote)):
+        for hop in reversed(request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")):
+            address = _address(hop)
+            if address is None:
+                break  # not an address where our proxy writes one: keep the last hop we trust
+            client = str(address)
+            if not trusted(address):
+                break
+    return client[:45]
 
 
 class RequestContextMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
+        trusted_networks(tuple(settings.TRUSTED_PROXIES))  # a bad setting stops the start, not each request
 
     def __call__(self, request):
         incoming = request.headers.get("X-Request-ID", "")

@@ -170,9 +170,15 @@ TASKS = {
     "database": {"BACKEND": "django_tasks_db.DatabaseBackend"},
 }
 
-# Login policy (等保 level 3).
+# Login policy (等保 level 3): 5 failures lock an account; an address (an office behind one NAT)
+# only after many more, across accounts (accounts.lockout).
 LOGIN_FAILURE_LIMIT = 5
+LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("DANGJIAN_LOGIN_ADDRESS_LIMIT", 50))
 LOGIN_LOCKOUT_SECONDS = 15 * 60
+# The reverse proxies (addresses or networks, comma-separated) whose X-Forwarded-For is believed:
+# the client is the rightmost address that is not one of them (core.middleware.client_ip). Unset,
+# the client is the connecting address, and behind a proxy everyone would share the proxy's.
+TRUSTED_PROXIES = [p.strip() for p in os.environ.get("DANGJIAN_TRUSTED_PROXIES", "").split(",") if p.strip()]
 IDLE_TIMEOUT_SECONDS = 30 * 60
 API_TOKEN_IDLE_SECONDS = 30 * 60
 
