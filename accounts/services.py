@@ -252,6 +252,9 @@ def grant_remove(*, actor, grant: Grant) -> None:
         grant.delete()
 
 
+ADMIN_TOKEN_REFUSAL = "三员分立：系统、安全、审计管理员不使用接口令牌，请在网页上办理本职工作"
+
+
 def _token_hash(raw: str) -> str:
     return sm3_hex(raw.encode())
 
@@ -259,6 +262,10 @@ def _token_hash(raw: str) -> str:
 def token_issue(*, user: User) -> str:
     if user.must_change_password or password_expired(user):
         raise PermissionDenied("请先登录网页修改初始密码或已过期的密码")
+    if get_scope(user).is_admin():
+        # 三员分立: the administrators' work is on their pages; the API serves business roles only.
+        audit.record("token.issue", obj=user, user=user, result=AuditEntry.Result.DENIED)
+        raise PermissionDenied(ADMIN_TOKEN_REFUSAL)
     raw = secrets.token_urlsafe(32)
     with transaction.atomic():
         ApiToken.objects.create(
