@@ -1,4 +1,5 @@
-"""Request context (who, from where, which request) and the security headers on every response."""
+"""Request context (who, from where, which request), the security headers on every response, and
+JSON error answers under the API."""
 
 import functools
 import ipaddress
@@ -6,7 +7,8 @@ import re
 import uuid
 
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, RequestDataTooBig
+from django.http import JsonResponse
 
 from core import context
 
@@ -76,6 +78,63 @@ class RequestContextMiddleware:
         finally:
             context.reset(token)
         response["X-Request-ID"] = request_id
+        return response
+
+
+class RequestIdLogFilter:
+    """Puts the request id on every log record (``%(request_id)s``), so the line of an exception
+    can be found from the id the user reads on the error page; "-" outside a request."""
+
+    def filter(self, record) -> bool:
+        active = context.active()
+        record.request_id = active.request_id if active is not None else "-"
+        return True
+
+
+API_PREFIX = "/api/"
+API_ERROR_DETAILS = {
+    400: "请求有误，请检查请求格式",
+    401: "未登录或令牌已失效",
+    403: "无权执行此操作",
+    404: "未找到，或不在您的管理范围内",
+    405: "不支持该请求方法",
+}
+
+
+class ApiErrorMiddleware:
+    """Every answer under /api/ is JSON ({"detail": ...}), also the errors that arise outside the
+    API's own exception handlers (dangjian.api): the URL resolver's 404 (a non-integer id), ninja's
+    405, Django's 400 for an oversized body and the 500 of an exception. One place, by path."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (request.path.startswith(API_PREFIX) and response.status_code >= 400
+                and not response.get("Content-Type", "").startswith("application/json")):
+            return self.answer(request, response.status_code, response.get("Allow"))
+        return response
+
+    def process_exception(self, request, exception):
+        # Django would answer a generic 400 for a body over DATA_UPLOAD_MAX_MEMORY_SIZE; say why.
+        if request.path.startswith(API_PREFIX) and isinstance(exception, RequestDataTooBig):
+            return self.answer(request, 413)
+        return None
+
+    @staticmethod
+    def answer(request, status: int, allow: str | None = None) -> JsonResponse:
+        request_id = getattr(request, "request_id", "")
+        if status >= 500:
+            body = {"detail": f"服务器处理请求时出错，已记录；联系技术支持时请提供请求编号 {request_id}",
+                    "request_id": request_id}
+        elif status == 413:
+            body = {"detail": f"请求体超过 {settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 2**20} MB 上限"}
+        else:
+            body = {"detail": API_ERROR_DETAILS.get(status, "请求有误")}
+        response = JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
+        if allow:
+            response["Allow"] = allow
         return response
 
 
