@@ -1,6 +1,7 @@
 """Settings for dangjian.
 
-Secure by default: production is what you get unless DANGJIAN_DEMO=1 is set. Secrets and keys come
+Secure by default: production is what you get unless DANGJIAN_DEMO=1 is set (in the environment,
+or in var/local.env, which `make run` writes). Secrets and keys come
 from the environment or from files outside the repository (var/ is git-ignored), never from code.
 """
 
@@ -22,8 +23,16 @@ def env_flag(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _made_by_make_run() -> bool:
+    """`make run` records its mode in var/local.env, so that the README's commands work on the
+    database it created with nothing to export. The environment still wins; production has no
+    such file and stays the secure default."""
+    path = VAR_DIR / "local.env"
+    return path.is_file() and "DANGJIAN_DEMO=1" in path.read_text().split()
+
+
 # Demo mode: the local quick start. Plain HTTP on 127.0.0.1, generated local secrets, demo data.
-DEMO_MODE = env_flag("DANGJIAN_DEMO")
+DEMO_MODE = env_flag("DANGJIAN_DEMO", _made_by_make_run())
 DEBUG = env_flag("DJANGO_DEBUG")
 TESTING = env_flag("DANGJIAN_TESTING") or "pytest" in sys.modules
 
