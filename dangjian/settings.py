@@ -1,8 +1,8 @@
 """Settings for dangjian.
 
 Secure by default: production is what you get unless DANGJIAN_DEMO=1 is set (in the environment,
-or in var/local.env, which `make run` writes). Secrets and keys come
-from the environment or from files outside the repository (var/ is git-ignored), never from code.
+or in var/local.env, which `make run` writes). Secrets and keys come from the environment or from
+files outside the repository (var/ is git-ignored), never from code.
 """
 
 import os
