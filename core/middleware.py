@@ -86,8 +86,11 @@ class RequestIdLogFilter:
     can be found from the id the user reads on the error page; "-" outside a request."""
 
     def filter(self, record) -> bool:
+        # Django logs a 4xx answer after the middleware has left (the record carries the request);
+        # everything else logged during a request, a command or a task finds the current context.
+        request_id = getattr(getattr(record, "request", None), "request_id", None)
         active = context.active()
-        record.request_id = active.request_id if active is not None else "-"
+        record.request_id = request_id or (active.request_id if active is not None else "-")
         return True
 
 

@@ -104,6 +104,13 @@ def test_the_log_line_of_the_exception_carries_the_request_id(world, console_log
     assert "RuntimeError: boom" in console_log.getvalue()
 
 
+def test_the_warning_line_of_a_refused_request_carries_its_request_id(db, console_log):
+    response = Client().get("/api/v1/nowhere", HTTP_X_REQUEST_ID="support-case-24680")
+    assert response.status_code == 404
+    line = next(line for line in console_log.getvalue().splitlines() if "Not Found" in line)
+    assert "support-case-24680" in line
+
+
 # --- the OpenAPI document -----------------------------------------------------------------------
 
 def test_no_two_schemas_of_the_openapi_document_share_a_name(db):
