@@ -1,4 +1,4 @@
-# Quick start: `make run` (install, demo data, serve on http://127.0.0.1:8000) and `make test`.
+# Quick start: `make run` (install, demo data, serve on http://127.0.0.1:8000, or HOST/PORT) and `make test`.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -14,8 +14,10 @@ $(STAMP): pyproject.toml requirements.lock
 
 install: $(STAMP)
 
-# Install, migrate, load the demo city once (later runs keep what was entered), serve (web + task worker).
+# Install, migrate, load the demo city once (later runs keep what was entered), serve (web + task
+# worker) on HOST:PORT (default 127.0.0.1:8000). var/local.env records the mode for later commands.
 run: install
+	@mkdir -p "$${DANGJIAN_VAR_DIR:-var}" && echo "DANGJIAN_DEMO=$(DANGJIAN_DEMO)" > "$${DANGJIAN_VAR_DIR:-var}/local.env"
 	$(BIN)/dangjian migrate --noinput
 	$(BIN)/dangjian demo --if-empty
 	$(BIN)/dangjian collectstatic --noinput --verbosity 0

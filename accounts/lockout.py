@@ -1,4 +1,6 @@
-"""Login lockout: 5 failures lock for 15 minutes, counted per account and per address.
+"""Login lockout: 5 failures in 15 minutes lock the account for 15 minutes; an address is locked
+only after many more failures across accounts (LOGIN_ADDRESS_FAILURE_LIMIT, 50), since an office
+behind one address must not lose every login to one person's wrong passwords.
 
 So that an attacker cannot keep a real user locked out, a browser that has logged in to the
 account before carries a signed device cookie; it bypasses the account and address locks and is
@@ -59,6 +61,16 @@ def issue_device_cookie(response, username: str) -> None:
     )
 
 
+def limit_for(key: str) -> int:
+    if key.startswith("ip:"):
+        return settings.LOGIN_ADDRESS_FAILURE_LIMIT
+    return settings.LOGIN_FAILURE_LIMIT
+
+
+def wrong_password_message(tries_left: int) -> str:
+    return f"用户名或密码错误，还可尝试 {tries_left} 次"
+
+
 def locked(keys: list[str]) -> Locked | None:
     now = timezone.now()
     until = (
@@ -70,11 +82,12 @@ def locked(keys: list[str]) -> Locked | None:
     return Locked(until) if until else None
 
 
-def register_failure(keys: list[str]) -> bool:
-    """Count one failure on each key; lock those that reach the limit. True if any locked."""
+def register_failure(keys: list[str]) -> int:
+    """Count one failure on each key and lock those that reach their limit. Returns the tries
+    left before the nearest lock: 0 when this failure locked one of the keys."""
     now = timezone.now()
     window = timedelta(seconds=settings.LOGIN_LOCKOUT_SECONDS)
-    any_locked = False
+    tries_left = []
     with transaction.atomic():
         for key in keys:
             throttle, _ = LoginThrottle.objects.select_for_update().get_or_create(key=key)
@@ -87,13 +100,13 @@ def register_failure(keys: list[str]) -> bool:
                 throttle.failures = F("failures") + 1
             throttle.save(update_fields=["failures", "window_start"])
             throttle.refresh_from_db(fields=["failures"])
-            if throttle.failures >= settings.LOGIN_FAILURE_LIMIT:
+            tries_left.append(max(0, limit_for(key) - throttle.failures))
+            if throttle.failures >= limit_for(key):
                 throttle.locked_until = now + window
                 throttle.failures = 0
                 throttle.window_start = now
                 throttle.save(update_fields=["locked_until", "failures", "window_start"])
-                any_locked = True
-    return any_locked
+    return min(tries_left)
 
 
 def register_success(username: str, device: str | None) -> None:

@@ -43,13 +43,13 @@ def login_attempt(request, *, username: str, password: str) -> LoginResult:
         return LoginResult(None, lock.message())
     user = authenticate(request, username=username, password=password)
     if user is None:
-        now_locked = lockout.register_failure(keys)
+        tries_left = lockout.register_failure(keys)
         # The failure that locks says so: the auditor sees when a lock began, not just attempts.
         audit.record("login.failed", object_type="accounts.user", object_repr=username,
-                     result=AuditEntry.Result.FAILURE, changes={"locked": True} if now_locked else None)
-        if now_locked:
+                     result=AuditEntry.Result.FAILURE, changes=None if tries_left else {"locked": True})
+        if not tries_left:
             return LoginResult(None, lockout.locked(keys).message())
-        return LoginResult(None, "用户名或密码错误")
+        return LoginResult(None, lockout.wrong_password_message(tries_left))
     lockout.register_success(username, device)
     if user.totp_enabled:
         # The password was right; the login completes only with a valid one-time code.
@@ -77,10 +77,10 @@ def login_totp(request, *, user: User, code: str, device: str | None = None) -> 
             fresh.save(update_fields=["totp_last_step"])
             audit.record("login.success", obj=fresh, user=fresh, changes={"factor": "totp"})
             return ""
-    now_locked = lockout.register_failure(keys)
+    tries_left = lockout.register_failure(keys)
     audit.record("login.totp_failed", obj=user, user=user, result=AuditEntry.Result.FAILURE,
-                 changes={"locked": True} if now_locked else {})
-    return lockout.locked(keys).message() if now_locked else "动态验证码错误或已使用"
+                 changes={} if tries_left else {"locked": True})
+    return f"动态验证码错误或已使用，还可尝试 {tries_left} 次" if tries_left else lockout.locked(keys).message()
 
 
 def totp_enable(*, user: User, secret: str, code: str) -> None:
@@ -252,6 +252,9 @@ def grant_remove(*, actor, grant: Grant) -> None:
         grant.delete()
 
 
+ADMIN_TOKEN_REFUSAL = "三员分立：系统、安全、审计管理员不使用接口令牌，请在网页上办理本职工作"
+
+
 def _token_hash(raw: str) -> str:
     return sm3_hex(raw.encode())
 
@@ -259,6 +262,10 @@ def _token_hash(raw: str) -> str:
 def token_issue(*, user: User) -> str:
     if user.must_change_password or password_expired(user):
         raise PermissionDenied("请先登录网页修改初始密码或已过期的密码")
+    if get_scope(user).is_admin():
+        # 三员分立: the administrators' work is on their pages; the API serves business roles only.
+        audit.record("token.issue", obj=user, user=user, result=AuditEntry.Result.DENIED)
+        raise PermissionDenied(ADMIN_TOKEN_REFUSAL)
     raw = secrets.token_urlsafe(32)
     with transaction.atomic():
         ApiToken.objects.create(

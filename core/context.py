@@ -25,6 +25,11 @@ def current() -> RequestContext:
     return ctx if ctx is not None else RequestContext()
 
 
+def active() -> RequestContext | None:
+    """The context set by a request, a command or a task, or None outside any."""
+    return _current.get()
+
+
 def set_current(ctx: RequestContext):
     return _current.set(ctx)
 

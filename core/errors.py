@@ -9,7 +9,8 @@ def _page(request, status, title, message):
     except Exception:  # the error page must never fail itself
         from django.http import HttpResponse
 
-        return HttpResponse(title, status=status, content_type="text/plain; charset=utf-8")
+        text = f"{title}（请求编号 {getattr(request, 'request_id', '')}）"
+        return HttpResponse(text, status=status, content_type="text/plain; charset=utf-8")
 
 
 def bad_request(request, exception=None):

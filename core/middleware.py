@@ -1,9 +1,14 @@
-"""Request context (who, from where, which request) and the security headers on every response."""
+"""Request context (who, from where, which request), the security headers on every response, and
+JSON error answers under the API."""
 
+import functools
+import ipaddress
 import re
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured, RequestDataTooBig
+from django.http import JsonResponse
 
 from core import context
 
@@ -18,20 +23,47 @@ CSP = (
 CSP_API_DOCS = CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
 
 
+@functools.lru_cache(maxsize=4)
+def trusted_networks(entries: tuple[str, ...]) -> tuple:
+    try:
+        return tuple(ipaddress.ip_network(entry, strict=False) for entry in entries)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"DANGJIAN_TRUSTED_PROXIES: {exc}") from exc
+
+
+def _address(text: str):
+    try:
+        return ipaddress.ip_address(text.strip())
+    except ValueError:
+        return None
+
+
 def client_ip(request) -> str:
-    """The client's address. Behind N trusted proxies, the Nth address from the right."""
-    proxies = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
-    if proxies:
-        forwarded = [p.strip() for p in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-        forwarded = [p for p in forwarded if p]
-        if len(forwarded) >= proxies:
-            return forwarded[-proxies][:45]
-    return request.META.get("REMOTE_ADDR", "")[:45]
+    """The client's address: the connecting address, or, when that is a trusted proxy
+    (settings.TRUSTED_PROXIES), the rightmost X-Forwarded-For hop that is not one. Each proxy
+    appends the address it was connected from; everything left of that is what the client wrote."""
+    remote = request.META.get("REMOTE_ADDR", "")
+    networks = trusted_networks(tuple(settings.TRUSTED_PROXIES))
+
+    def trusted(address) -> bool:
+        return address is not None and any(address in network for network in networks)
+
+    client = remote
+    if trusted(_address(remote)):
+        for hop in reversed(request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")):
+            address = _address(hop)
+            if address is None:
+                break  # not an address where our proxy writes one: keep the last hop we trust
+            client = str(address)
+            if not trusted(address):
+                break
+    return client[:45]
 
 
 class RequestContextMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
+        trusted_networks(tuple(settings.TRUSTED_PROXIES))  # a bad setting stops the start, not each request
 
     def __call__(self, request):
         incoming = request.headers.get("X-Request-ID", "")
@@ -46,6 +78,66 @@ class RequestContextMiddleware:
         finally:
             context.reset(token)
         response["X-Request-ID"] = request_id
+        return response
+
+
+class RequestIdLogFilter:
+    """Puts the request id on every log record (``%(request_id)s``), so the line of an exception
+    can be found from the id the user reads on the error page; "-" outside a request."""
+
+    def filter(self, record) -> bool:
+        # Django logs a 4xx answer after the middleware has left (the record carries the request);
+        # everything else logged during a request, a command or a task finds the current context.
+        request_id = getattr(getattr(record, "request", None), "request_id", None)
+        active = context.active()
+        record.request_id = request_id or (active.request_id if active is not None else "-")
+        return True
+
+
+API_PREFIX = "/api/"
+API_ERROR_DETAILS = {
+    400: "请求有误，请检查请求格式",
+    401: "未登录或令牌已失效",
+    403: "无权执行此操作",
+    404: "未找到，或不在您的管理范围内",
+    405: "不支持该请求方法",
+}
+
+
+class ApiErrorMiddleware:
+    """Every answer under /api/ is JSON ({"detail": ...}), also the errors that arise outside the
+    API's own exception handlers (dangjian.api): the URL resolver's 404 (a non-integer id), ninja's
+    405, Django's 400 for an oversized body and the 500 of an exception. One place, by path."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (request.path.startswith(API_PREFIX) and response.status_code >= 400
+                and not response.get("Content-Type", "").startswith("application/json")):
+            return self.answer(request, response.status_code, response.get("Allow"))
+        return response
+
+    def process_exception(self, request, exception):
+        # Django would answer a generic 400 for a body over DATA_UPLOAD_MAX_MEMORY_SIZE; say why.
+        if request.path.startswith(API_PREFIX) and isinstance(exception, RequestDataTooBig):
+            return self.answer(request, 413)
+        return None
+
+    @staticmethod
+    def answer(request, status: int, allow: str | None = None) -> JsonResponse:
+        request_id = getattr(request, "request_id", "")
+        if status >= 500:
+            body = {"detail": f"服务器处理请求时出错，已记录；联系技术支持时请提供请求编号 {request_id}",
+                    "request_id": request_id}
+        elif status == 413:
+            body = {"detail": f"请求体超过 {settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 2**20} MB 上限"}
+        else:
+            body = {"detail": API_ERROR_DETAILS.get(status, "请求有误")}
+        response = JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
+        if allow:
+            response["Allow"] = allow
         return response
 
 

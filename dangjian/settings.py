@@ -1,7 +1,8 @@
 """Settings for dangjian.
 
-Secure by default: production is what you get unless DANGJIAN_DEMO=1 is set. Secrets and keys come
-from the environment or from files outside the repository (var/ is git-ignored), never from code.
+Secure by default: production is what you get unless DANGJIAN_DEMO=1 is set (in the environment,
+or in var/local.env, which `make run` writes). Secrets and keys come from the environment or from
+files outside the repository (var/ is git-ignored), never from code.
 """
 
 import os
@@ -22,8 +23,16 @@ def env_flag(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _made_by_make_run() -> bool:
+    """`make run` records its mode in var/local.env, so that the README's commands work on the
+    database it created with nothing to export. The environment still wins; production has no
+    such file and stays the secure default."""
+    path = VAR_DIR / "local.env"
+    return path.is_file() and "DANGJIAN_DEMO=1" in path.read_text().split()
+
+
 # Demo mode: the local quick start. Plain HTTP on 127.0.0.1, generated local secrets, demo data.
-DEMO_MODE = env_flag("DANGJIAN_DEMO")
+DEMO_MODE = env_flag("DANGJIAN_DEMO", _made_by_make_run())
 DEBUG = env_flag("DJANGO_DEBUG")
 TESTING = env_flag("DANGJIAN_TESTING") or "pytest" in sys.modules
 
@@ -83,6 +92,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "core.middleware.RequestContextMiddleware",
     "core.middleware.SecurityHeadersMiddleware",
+    "core.middleware.ApiErrorMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -171,9 +181,15 @@ TASKS = {
     "database": {"BACKEND": "django_tasks_db.DatabaseBackend"},
 }
 
-# Login policy (等保 level 3).
+# Login policy (等保 level 3): 5 failures lock an account; an address (an office behind one NAT)
+# only after many more, across accounts (accounts.lockout).
 LOGIN_FAILURE_LIMIT = 5
+LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("DANGJIAN_LOGIN_ADDRESS_LIMIT", 50))
 LOGIN_LOCKOUT_SECONDS = 15 * 60
+# The reverse proxies (addresses or networks, comma-separated) whose X-Forwarded-For is believed:
+# the client is the rightmost address that is not one of them (core.middleware.client_ip). Unset,
+# the client is the connecting address, and behind a proxy everyone would share the proxy's.
+TRUSTED_PROXIES = [p.strip() for p in os.environ.get("DANGJIAN_TRUSTED_PROXIES", "").split(",") if p.strip()]
 IDLE_TIMEOUT_SECONDS = 30 * 60
 API_TOKEN_IDLE_SECONDS = 30 * 60
 
@@ -266,6 +282,9 @@ NINJA_PAGINATION_MAX_PER_PAGE_SIZE = 200
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Every line carries the request id that error pages and X-Request-ID show (support finds it).
+    "filters": {"request_id": {"()": "core.middleware.RequestIdLogFilter"}},
+    "formatters": {"line": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": "line"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }

@@ -188,7 +188,7 @@ class StepIn(RecordIn):
     training_hours: int | None = Field(None, ge=0, le=2000)
 
 
-class ReviewIn(RecordIn):
+class PoliticalReviewIn(RecordIn):
     methods: str = Field(..., max_length=200)
     findings: str = Field(..., max_length=5000)
     conclusion: str = Field(..., max_length=8, description="passed 合格 / failed 不合格（记录随即终止）")
@@ -308,7 +308,7 @@ def step_record(request, case_id: int, payload: StepIn):
 
 
 @router.post("/cases/{int:case_id}/review", response={201: CaseDetailOut, **REFUSED})
-def review_record(request, case_id: int, payload: ReviewIn):
+def review_record(request, case_id: int, payload: PoliticalReviewIn):
     """⑩ 政治审查：方法、情况、结论；不合格的记录随即终止（细则第十六条）。"""
     case = _case(request, case_id)
     return _run(lambda: services.review_record(actor=request.user, case=case, **payload.dict()), 201,

@@ -120,15 +120,16 @@ def test_the_second_step_expires(world, client, monkeypatch):
 
 
 def test_the_api_asks_for_the_code(world, client):
-    secret, used_step = _enable(world)
+    # A business user: the three administrators get no API token at all (test_separation.py).
+    secret, used_step = _enable(world, "a_admin")
     url = "/api/v1/auth/token"
-    response = client.post(url, {"username": "secadmin", "password": PASSWORD}, content_type="application/json")
+    response = client.post(url, {"username": "a_admin", "password": PASSWORD}, content_type="application/json")
     assert response.status_code == 401 and "otp" in response.json()["detail"]
     code = totp.code_at(secret, totp.current_step() + 1)
-    response = client.post(url, {"username": "secadmin", "password": PASSWORD, "otp": code},
+    response = client.post(url, {"username": "a_admin", "password": PASSWORD, "otp": code},
                            content_type="application/json")
     assert response.status_code == 200 and response.json()["token"]
-    response = client.post(url, {"username": "secadmin", "password": PASSWORD, "otp": code},
+    response = client.post(url, {"username": "a_admin", "password": PASSWORD, "otp": code},
                            content_type="application/json")
     assert response.status_code == 401
 

@@ -189,7 +189,7 @@ def test_a_wrong_password_gets_401_in_chinese_and_no_token(world):
     response = Client().post("/api/v1/auth/token", {"username": "a_admin", "password": "wrong"},
                              content_type="application/json")
     assert response.status_code == 401
-    assert response.json() == {"detail": "用户名或密码错误"}
+    assert response.json() == {"detail": "用户名或密码错误，还可尝试 4 次"}
 
 
 def test_a_revoked_token_stops_working(world):
