@@ -3,9 +3,9 @@
 from datetime import datetime, time, timedelta
 
 import django_filters
-from django import forms
 from django.utils import timezone
 
+from core.forms import DateInput
 from core.scoping import subtree_q
 
 
@@ -55,9 +55,9 @@ class AuditEntryFilterSet(django_filters.FilterSet):
         label="结果", choices=[("success", "成功"), ("denied", "拒绝"), ("failure", "失败")], empty_label="全部"
     )
     since = django_filters.DateFilter(label="起始日期", method="filter_since",
-                                      widget=forms.DateInput(attrs={"type": "date"}))
+                                      widget=DateInput())
     until = django_filters.DateFilter(label="截止日期", method="filter_until",
-                                      widget=forms.DateInput(attrs={"type": "date"}))
+                                      widget=DateInput())
 
     class Meta:
         from core.models import AuditEntry as model  # noqa: N813

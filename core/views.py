@@ -237,6 +237,7 @@ from django.views.decorators.http import require_http_methods  # noqa: E402
 
 from core import workdays  # noqa: E402
 from core.filters import AuditEntryFilterSet  # noqa: E402
+from core.forms import DateField  # noqa: E402
 from core.models import AuditEntry, WorkCalendarDay  # noqa: E402
 from core.tables import Column, Table  # noqa: E402
 
@@ -259,11 +260,14 @@ AuditTable = Table(columns=(
 def home(request):
     scope = get_scope(request.user)
     from orgs import selectors
+    from portal.models import channel_grants
 
     roots = selectors.tree_roots(request.user) if scope.has_any_org_perm("org.view") else []
+    channels = [(role, name) for role, _path, name in channel_grants(request.user)]
     return render(request, "core/home.html", {
         "title": "首页", "scope": scope, "roots": roots,
         "counts": selectors.subtree_counts(roots, user=request.user) if roots else {},
+        "channels": channels, "reviews_comments": any(role == "reviewer" for role, _name in channels),
     })
 
 
@@ -314,7 +318,7 @@ def system(request):
 
 
 class CalendarDayForm(forms.Form):
-    date = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}))
+    date = DateField(label="日期")
     kind = forms.ChoiceField(label="类别", choices=WorkCalendarDay.Kind.choices)
     name = forms.CharField(label="节日", max_length=20)
 

@@ -3,6 +3,7 @@ ValidationErrors come back onto the form field by field (core.views.form_errors_
 
 from django import forms
 
+from core.forms import DateField, DateInput
 from members import services
 from members.models import (
     Appraisal,
@@ -19,13 +20,6 @@ from members.models import (
     TravelAbroad,
 )
 from orgs.models import Org, OrgKind
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class MemberForm(forms.Form):
@@ -47,9 +41,9 @@ class MemberForm(forms.Form):
     work_unit = forms.CharField(label="工作单位", max_length=100, required=False)
     work_post = forms.CharField(label="单位职务", max_length=50, required=False)
     address = forms.CharField(label="家庭住址", max_length=200, required=False)
-    applied = forms.DateField(label="申请入党日期", required=False, widget=DateInput())
-    joined = forms.DateField(label="入党日期", widget=DateInput())
-    converted = forms.DateField(label="转正日期", required=False, widget=DateInput(),
+    applied = DateField(label="申请入党日期", required=False)
+    joined = DateField(label="入党日期")
+    converted = DateField(label="转正日期", required=False,
                                 help_text="预备党员不填")
     category = forms.ChoiceField(label="人员类别", choices=MemberCategory.choices)
     status = forms.ChoiceField(label="党员状态", choices=MemberStatus.choices)

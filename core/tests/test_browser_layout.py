@@ -1,0 +1,134 @@
+"""Headless Chromium: the signed-in pages under the strict CSP, and their layout on a phone.
+
+Screenshots land in test-artifacts/ (desktop 1280 px, phone 375 px) for a person to look at.
+"""
+
+from datetime import date
+
+from core.tests.test_browser import ARTIFACTS, VIEWPORTS, _login, pytestmark  # noqa: F401
+
+
+def _watch_csp(context):
+    """Every CSP violation the page reports, from the page's own event (not the console's wording)."""
+    context.add_init_script("""
+        window.__csp = [];
+        document.addEventListener("securitypolicyviolation",
+            e => window.__csp.push(e.violatedDirective + " " + (e.blockedURI || "inline")));
+    """)
+
+
+def _violations(page) -> list:
+    return page.evaluate("window.__csp")
+
+
+def test_signed_in_pages_break_no_csp_rule(live_server, browser_world, browser):
+    world = browser_world
+    context = browser.new_context(viewport=VIEWPORTS["desktop"], locale="zh-CN")
+    _watch_csp(context)
+    console = []
+    page = context.new_page()
+    page.on("console", lambda m: "Content Security Policy" in m.text and console.append(m.text))
+    base = live_server.url
+    _login(page, base, "a_admin")
+    found = {}
+    for path in ["/", "/orgs/", f"/orgs/{world.branch_a1.pk}/", f"/orgs/{world.branch_a1.pk}/edit/",
+                 "/members/", f"/members/{world.members['a1_member'].pk}/", "/orgs/?q=朝阳里"]:
+        page.goto(base + path)
+        page.wait_for_load_state("networkidle")
+        found[path] = _violations(page)
+    assert {path: v for path, v in found.items() if v} == {}
+    assert console == []
+    # The stylesheet does what the style attributes did: the home page's cards are not underlined links.
+    page.goto(base + "/")
+    card = page.locator("a.stat").first
+    assert card.evaluate("e => getComputedStyle(e).textDecorationLine") == "none"
+    page.goto(f"{base}/orgs/{world.branch_a1.pk}/edit/")
+    assert page.locator(".req").first.evaluate("e => getComputedStyle(e).color") == "rgb(183, 28, 28)"
+    context.close()
+
+
+def _first_record_top(page) -> float:
+    return page.locator("#list-body table tbody tr, #list-body .empty").first.bounding_box()["y"]
+
+
+def test_on_a_phone_the_menu_and_the_filters_start_closed_and_the_first_record_is_near_the_top(
+        live_server, browser_world, browser):
+    context = browser.new_context(viewport=VIEWPORTS["phone"], locale="zh-CN")
+    page = context.new_page()
+    base = live_server.url
+    _login(page, base, "city_admin")
+    page.goto(f"{base}/members/")
+    assert page.locator("nav.sidenav details").get_attribute("open") is None
+    assert page.locator("details.filter-panel").get_attribute("open") is None
+    assert _first_record_top(page) < 330
+    page.screenshot(path=ARTIFACTS / "members-phone-collapsed.png", full_page=True)
+    page.click("nav.sidenav summary")
+    assert page.locator("nav.sidenav a:text-is('党组织')").is_visible()
+    page.click("details.filter-panel summary")
+    page.fill("input[name=q]", "赵志强")
+    page.click("form.filters button[type=submit]")
+    page.wait_for_selector("#list-body :text('共 1 条')")
+    context.close()
+
+
+def test_on_a_desktop_the_menu_and_the_filters_stay_open(live_server, browser_world, browser):
+    context = browser.new_context(viewport=VIEWPORTS["desktop"], locale="zh-CN")
+    page = context.new_page()
+    base = live_server.url
+    _login(page, base, "city_admin")
+    page.goto(f"{base}/members/")
+    assert page.locator("nav.sidenav a:text-is('党组织')").is_visible()
+    assert page.locator("input[name=q]").is_visible()
+    context.close()
+
+
+def test_the_archive_tabs_on_a_phone_show_that_more_lie_to_the_side(live_server, browser_world, browser):
+    world = browser_world
+    context = browser.new_context(viewport=VIEWPORTS["phone"], locale="zh-CN")
+    page = context.new_page()
+    base = live_server.url
+    _login(page, base, "city_admin")
+    page.goto(f"{base}/members/{world.members['a1_member'].pk}/")
+    tabs = page.locator(".tabs").first
+    # Either every tab fits (they wrap) or the row says it scrolls.
+    overflow = tabs.evaluate("e => e.scrollWidth > e.clientWidth")
+    if overflow:
+        assert tabs.evaluate("e => e.closest('.tabs-scroll') !== null")
+        assert page.locator(".tabs-scroll").first.evaluate(
+            "e => getComputedStyle(e, '::after').content") not in ("none", "normal", "")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    page.screenshot(path=ARTIFACTS / "archive-phone.png", full_page=False)
+    context.close()
+
+
+def test_a_meeting_form_shows_the_lecture_fields_for_a_lecture_only_and_selects_all_attendees(
+        live_server, browser_world, browser):
+    world = browser_world
+    context = browser.new_context(viewport=VIEWPORTS["desktop"], locale="zh-CN")
+    page = context.new_page()
+    base = live_server.url
+    _login(page, base, "secretary")
+    page.goto(f"{base}/orglife/new/?org={world.branch_a1.pk}")
+    lecturer = page.locator("input[name=lecturer]")
+    page.select_option("select[name=kind]", "branch_assembly")
+    assert not lecturer.is_visible() and lecturer.is_disabled()
+    page.select_option("select[name=kind]", "lecture")
+    assert lecturer.is_visible() and not lecturer.is_disabled()
+    boxes = page.locator("input[name=attendees]")
+    page.click("button:text-is('全选')")
+    assert all(boxes.nth(i).is_checked() for i in range(boxes.count()))
+    page.click("button:text-is('全不选')")
+    assert not any(boxes.nth(i).is_checked() for i in range(boxes.count()))
+    page.screenshot(path=ARTIFACTS / "meeting-form-desktop.png", full_page=True)
+    # A lecture's fields typed, then another kind chosen: nothing hidden is sent, the record saves.
+    page.fill("input[name=lecturer]", "王老师")
+    page.select_option("select[name=kind]", "branch_assembly")
+    for name, value in {"place": "党员活动室", "host": "李建国", "recorder": "张秀英", "topic": "学习"}.items():
+        page.fill(f"input[name={name}]", value)
+    page.fill("input[name=held_on]", date.today().isoformat())
+    page.click("form.meeting-form button[type=submit]")
+    page.wait_for_url(lambda url: "/orglife/new/" not in url)
+    from orglife.models import Meeting
+
+    assert Meeting.objects.get(topic="学习").lecturer == ""
+    context.close()
