@@ -154,3 +154,12 @@ def test_the_secretarys_own_branch_is_preselected_on_the_application_form(world)
     html = world.client("secretary").get("/recruitment/new/").content.decode()
     assert f'<option value="{world.branch_a1.pk}" selected>' in html
     assert "---------" not in html.split('name="org"')[1].split("</select>")[0]
+
+
+def test_every_form_with_a_date_has_a_case_in_the_browser_round_trip():
+    """core/tests/test_browser_dates.py opens each such form in Chromium and saves it unchanged."""
+    from core.tests.test_browser_dates import DATE_FORM_CASES
+
+    with_dates = {cls.__qualname__ for cls in project_form_classes() if date_fields(cls)}
+    assert with_dates - set(DATE_FORM_CASES) == set(), "add a case for these forms"
+    assert set(DATE_FORM_CASES) - with_dates == set(), "these cases name no form with a date"
