@@ -375,7 +375,6 @@ def resolve_form(world):
 
 def extend_form(world):
     from members.models import MemberEvent
-
     from recruitment.tests.helpers import START
 
     case = _case(world, 21, 31, applied=START)  # extended when the probation has ended

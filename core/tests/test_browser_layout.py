@@ -131,3 +131,31 @@ def test_a_meeting_form_shows_the_lecture_fields_for_a_lecture_only_and_selects_
 
     assert Meeting.objects.get(topic="学习").lecturer == ""
     context.close()
+
+
+def test_the_recruitment_list_at_1280_keeps_names_and_dates_on_one_line_and_marks_overdue_red(
+        live_server, browser_world, browser):
+    from recruitment.models import Case as RecruitmentCase
+    from recruitment.tests.helpers import id_number, open_case
+
+    world = browser_world
+    long_ago = date(2025, 1, 6)  # the talk (②) was due a month after: overdue
+    for seq, name in enumerate(["欧阳建国", "司马晓明", "诸葛文静"], start=50):
+        open_case(world, actor="a_admin", number=id_number(seq=seq), name=name, applied=long_ago,
+                  org=world.branch_a1 if seq % 2 else world.branch_a2)
+    assert RecruitmentCase.objects.filter(due_on__lt=date.today()).count() == 3
+    context = browser.new_context(viewport=VIEWPORTS["desktop"], locale="zh-CN")
+    page = context.new_page()
+    base = live_server.url
+    _login(page, base, "a_admin")
+    page.goto(f"{base}/recruitment/")
+    page.screenshot(path=ARTIFACTS / "recruitment-list-desktop.png", full_page=True)
+    one_line = "e => e.getBoundingClientRect().height < 2 * parseFloat(getComputedStyle(e).lineHeight) + 16"
+    for label in ("姓名", "申请日期", "预警"):
+        cells = page.locator(f"#list-body td[data-label='{label}']")
+        assert cells.count() == 3
+        assert all(cells.nth(i).evaluate(one_line) for i in range(3)), label
+    overdue = page.locator("#list-body td[data-label='预警'] .badge-red")
+    assert overdue.count() == 3 and overdue.first.inner_text() == "已逾期"
+    assert overdue.first.evaluate("e => getComputedStyle(e).color") == "rgb(138, 28, 28)"
+    context.close()
