@@ -5,6 +5,7 @@ from datetime import datetime, time, timedelta
 import django_filters
 from django.utils import timezone
 
+from core.audit_labels import ACTION_LABELS
 from core.forms import DateInput
 from core.scoping import subtree_q
 
@@ -47,7 +48,7 @@ class AuditEntryFilterSet(django_filters.FilterSet):
     """The audit admin's filters: actor, object, org (with its subtree), action, result, time."""
 
     username = django_filters.CharFilter(label="操作人", lookup_expr="iexact")
-    action = django_filters.CharFilter(label="操作", lookup_expr="startswith")
+    action = django_filters.ChoiceFilter(label="操作", choices=sorted(ACTION_LABELS.items()), empty_label="全部")
     object_type = django_filters.CharFilter(label="对象类型", lookup_expr="iexact")
     object_id = django_filters.CharFilter(label="对象ID", lookup_expr="exact")
     org = django_filters.CharFilter(label="党组织代码（含下级）", method="filter_org")

@@ -235,7 +235,7 @@ from django.db import connection  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.views.decorators.http import require_http_methods  # noqa: E402
 
-from core import workdays  # noqa: E402
+from core import audit_labels, workdays  # noqa: E402
 from core.filters import AuditEntryFilterSet  # noqa: E402
 from core.forms import DateField  # noqa: E402
 from core.models import AuditEntry, WorkCalendarDay  # noqa: E402
@@ -247,11 +247,11 @@ AuditTable = Table(columns=(
     Column("操作人", "username"),
     Column("角色", "role"),
     Column("来源IP", "ip"),
-    Column("操作", "action"),
-    Column("对象", lambda e: f"{e.object_type}#{e.object_id} {e.object_repr}".strip("# ")),
+    Column("操作", lambda e: audit_labels.action_label(e.action)),
+    Column("对象", audit_labels.object_label),
     Column("党组织ID", "org_id"),
     Column("结果", "result"),
-    Column("变更", lambda e: e.changes if e.changes else ""),
+    Column("变更", audit_labels.describe_changes),
     Column("请求ID", "request_id"),
 ))
 
