@@ -163,3 +163,16 @@ def test_every_form_with_a_date_has_a_case_in_the_browser_round_trip():
     with_dates = {cls.__qualname__ for cls in project_form_classes() if date_fields(cls)}
     assert with_dates - set(DATE_FORM_CASES) == set(), "add a case for these forms"
     assert set(DATE_FORM_CASES) - with_dates == set(), "these cases name no form with a date"
+
+
+def test_every_table_header_says_what_it_heads():
+    """Screen readers announce a cell with its header when the header has a scope."""
+    bare = [f"{path.relative_to(ROOT)}: {m.group(0)}" for path in ROOT.glob("*/templates/**/*.html")
+            for m in re.finditer(r"<th\b[^>]*>", path.read_text()) if "scope=" not in m.group(0)]
+    assert bare == []
+
+
+def test_every_signed_in_page_starts_with_a_link_past_the_menu(world):
+    body = world.client("secretary").get("/").content.decode()
+    assert body.index('<a class="skip-link" href="#main">') < body.index('<nav class="sidenav"')
+    assert '<main class="content" id="main">' in body
