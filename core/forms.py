@@ -36,12 +36,18 @@ def only_choice(field: forms.Field):
         return None
     if isinstance(field, forms.MultipleChoiceField | forms.ModelMultipleChoiceField):
         return None
+    if isinstance(field, forms.ModelChoiceField):
+        if field.queryset is None:
+            return None
+        # Two rows tell one from several, without reading a list of thousands twice.
+        values = list(field.queryset.values_list(field.to_field_name or "pk", flat=True)[:2])
+        return values[0] if len(values) == 1 else None
     values = []
     for value, label in field.choices:
         if isinstance(label, list | tuple):
             return None  # option groups: not worth guessing
         if value not in ("", None):
-            values.append(getattr(value, "value", value))  # ModelChoiceIteratorValue -> pk
+            values.append(value)
     return values[0] if len(values) == 1 else None
 
 

@@ -17,6 +17,13 @@ def _watch_csp(context):
     """)
 
 
+def _signed_in(browser, live_server, viewport: str, username: str):
+    context = browser.new_context(viewport=VIEWPORTS[viewport], locale="zh-CN")
+    page = context.new_page()
+    _login(page, live_server.url, username)
+    return context, page, live_server.url
+
+
 def _violations(page) -> list:
     return page.evaluate("window.__csp")
 
@@ -53,10 +60,7 @@ def _first_record_top(page) -> float:
 
 def test_on_a_phone_the_menu_and_the_filters_start_closed_and_the_first_record_is_near_the_top(
         live_server, browser_world, browser):
-    context = browser.new_context(viewport=VIEWPORTS["phone"], locale="zh-CN")
-    page = context.new_page()
-    base = live_server.url
-    _login(page, base, "city_admin")
+    context, page, base = _signed_in(browser, live_server, "phone", "city_admin")
     page.goto(f"{base}/members/")
     assert page.locator("nav.sidenav details").get_attribute("open") is None
     assert page.locator("details.filter-panel").get_attribute("open") is None
@@ -72,10 +76,7 @@ def test_on_a_phone_the_menu_and_the_filters_start_closed_and_the_first_record_i
 
 
 def test_on_a_desktop_the_menu_and_the_filters_stay_open(live_server, browser_world, browser):
-    context = browser.new_context(viewport=VIEWPORTS["desktop"], locale="zh-CN")
-    page = context.new_page()
-    base = live_server.url
-    _login(page, base, "city_admin")
+    context, page, base = _signed_in(browser, live_server, "desktop", "city_admin")
     page.goto(f"{base}/members/")
     assert page.locator("nav.sidenav a:text-is('党组织')").is_visible()
     assert page.locator("input[name=q]").is_visible()
@@ -84,10 +85,7 @@ def test_on_a_desktop_the_menu_and_the_filters_stay_open(live_server, browser_wo
 
 def test_the_archive_tabs_on_a_phone_wrap_instead_of_hiding_off_screen(live_server, browser_world, browser):
     world = browser_world
-    context = browser.new_context(viewport=VIEWPORTS["phone"], locale="zh-CN")
-    page = context.new_page()
-    base = live_server.url
-    _login(page, base, "city_admin")
+    context, page, base = _signed_in(browser, live_server, "phone", "city_admin")
     page.goto(f"{base}/members/{world.members['a1_member'].pk}/")
     tabs = page.locator(".tabs").first
     assert tabs.evaluate("e => e.scrollWidth <= e.clientWidth")
@@ -103,10 +101,7 @@ def test_the_archive_tabs_on_a_phone_wrap_instead_of_hiding_off_screen(live_serv
 def test_a_meeting_form_shows_the_lecture_fields_for_a_lecture_only_and_selects_all_attendees(
         live_server, browser_world, browser):
     world = browser_world
-    context = browser.new_context(viewport=VIEWPORTS["desktop"], locale="zh-CN")
-    page = context.new_page()
-    base = live_server.url
-    _login(page, base, "secretary")
+    context, page, base = _signed_in(browser, live_server, "desktop", "secretary")
     page.goto(f"{base}/orglife/new/?org={world.branch_a1.pk}")
     lecturer = page.locator("input[name=lecturer]")
     page.select_option("select[name=kind]", "branch_assembly")
@@ -144,10 +139,7 @@ def test_the_recruitment_list_at_1280_keeps_names_and_dates_on_one_line_and_mark
         open_case(world, actor="a_admin", number=id_number(seq=seq), name=name, applied=long_ago,
                   org=world.branch_a1 if seq % 2 else world.branch_a2)
     assert RecruitmentCase.objects.filter(due_on__lt=date.today()).count() == 3
-    context = browser.new_context(viewport=VIEWPORTS["desktop"], locale="zh-CN")
-    page = context.new_page()
-    base = live_server.url
-    _login(page, base, "a_admin")
+    context, page, base = _signed_in(browser, live_server, "desktop", "a_admin")
     page.goto(f"{base}/recruitment/")
     page.screenshot(path=ARTIFACTS / "recruitment-list-desktop.png", full_page=True)
     one_line = "e => e.getBoundingClientRect().height < 2 * parseFloat(getComputedStyle(e).lineHeight) + 16"
