@@ -44,7 +44,7 @@ class MemberForm(forms.Form):
     applied = DateField(label="申请入党日期", required=False)
     joined = DateField(label="入党日期")
     converted = DateField(label="转正日期", required=False,
-                                help_text="预备党员不填")
+                          help_text="预备党员不填")
     category = forms.ChoiceField(label="人员类别", choices=MemberCategory.choices)
     status = forms.ChoiceField(label="党员状态", choices=MemberStatus.choices)
     group = forms.ModelChoiceField(label="所在党小组", queryset=Org.objects.none(), required=False,

@@ -34,7 +34,7 @@ class OrgMoveForm(forms.Form):
 class TermForm(forms.Form):
     started = DateField(label="任期开始")
     ends = DateField(label="任期届满", required=False,
-                           help_text="不填则按规定年限计算（党委5年，党总支、党支部3年，村和社区5年）")
+                     help_text="不填则按规定年限计算（党委5年，党总支、党支部3年，村和社区5年）")
     secretary = forms.CharField(label=Post.SECRETARY.label, max_length=50)
     deputy = forms.CharField(label=Post.DEPUTY.label, max_length=50, required=False)
     organization = forms.CharField(label=Post.ORGANIZATION.label, max_length=50, required=False)

@@ -143,7 +143,7 @@ class NoticeForm(forms.Form):
     kind = forms.TypedChoiceField(label="公示事项", choices=Notice.Kind.choices, coerce=int)
     starts_on = DateField(label="公示开始", initial=date.today)
     ends_on = DateField(label="公示结束",
-                              help_text="不少于5个工作日（按节假日安排计算；本地规定可另设）")
+                        help_text="不少于5个工作日（按节假日安排计算；本地规定可另设）")
 
 
 class ObjectionForm(forms.Form):

@@ -38,7 +38,7 @@ class LetterIssueForm(forms.Form):
     to_org_name = forms.CharField(label="平台外接收党组织名称", max_length=100, required=False)
     issued_on = DateField(label="开具日期", initial=date.today)
     valid_until = DateField(label="有效期至",
-                                  help_text="最长3个月（组通字〔2006〕45号）")
+                            help_text="最长3个月（组通字〔2006〕45号）")
     dues_paid_until = MonthField(label="党费交至（月份）")
     reason = forms.CharField(label="转接原因", max_length=200)
 
@@ -130,7 +130,7 @@ class CertificateForm(forms.Form):
 
 class CertificateRenewForm(forms.Form):
     valid_until = DateField(label="新的有效期至",
-                                  help_text=f"每次换发最长延续{rules.CERTIFICATE_MAX_RENEWAL_MONTHS}个月（自换发之日起）")
+                            help_text=f"每次换发最长延续{rules.CERTIFICATE_MAX_RENEWAL_MONTHS}个月（自换发之日起）")
 
 
 class CertificateCloseForm(forms.Form):
