@@ -13,7 +13,7 @@ class MemberChoiceField(forms.ModelChoiceField):
 class CareVisitEditForm(forms.Form):
     """A visit's own fields: correcting a recorded visit (the member fixed)."""
 
-    visited = forms.DateField(label="走访日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    visited = forms.DateField(label="走访日期")
     occasion = forms.ChoiceField(label="走访类型", choices=Occasion.choices, initial=Occasion.DAILY)
     visitors = forms.CharField(label="走访人", max_length=100, help_text="多人用顿号分隔")
     gifts = forms.CharField(label="慰问内容", max_length=200, required=False, help_text="如：米、油、慰问信")

@@ -2,8 +2,9 @@
 
 from django.urls import reverse
 
+from accounts.models import Role
 from accounts.scope import get_scope
-from portal.models import ACTION_ROLES, channel_paths
+from portal.models import ACTION_ROLES, channel_paths, channel_role_labels
 
 
 def navigation(request):
@@ -34,6 +35,10 @@ def navigation(request):
         items.append(("审计日志", reverse("core:audit_list"), "audit"))
     if scope.has_perm("system.configure"):
         items.append(("系统配置", reverse("core:system"), "system"))
-    items.append(("接口文档", "/api/v1/docs", "api"))
+    # The API connects an organization department's other systems to the platform: its docs are
+    # in the menu of the org admins who do that, not of branch roles, members, editors or 三员.
+    if Role.ORG_ADMIN in scope.roles():
+        items.append(("接口文档", "/api/v1/docs", "api"))
     section = request.path.strip("/").split("/")[0] if request.path != "/" else "home"
-    return {"nav_items": items, "nav_section": section, "user_scope": scope}
+    role_label = "，".join(filter(None, [scope.role_label(), *channel_role_labels(user)]))
+    return {"nav_items": items, "nav_section": section, "user_scope": scope, "user_role_label": role_label}

@@ -3,9 +3,10 @@
 from datetime import datetime, time, timedelta
 
 import django_filters
-from django import forms
 from django.utils import timezone
 
+from core.audit_labels import ACTION_LABELS
+from core.forms import DateInput
 from core.scoping import subtree_q
 
 
@@ -47,7 +48,7 @@ class AuditEntryFilterSet(django_filters.FilterSet):
     """The audit admin's filters: actor, object, org (with its subtree), action, result, time."""
 
     username = django_filters.CharFilter(label="操作人", lookup_expr="iexact")
-    action = django_filters.CharFilter(label="操作", lookup_expr="startswith")
+    action = django_filters.ChoiceFilter(label="操作", choices=sorted(ACTION_LABELS.items()), empty_label="全部")
     object_type = django_filters.CharFilter(label="对象类型", lookup_expr="iexact")
     object_id = django_filters.CharFilter(label="对象ID", lookup_expr="exact")
     org = django_filters.CharFilter(label="党组织代码（含下级）", method="filter_org")
@@ -55,9 +56,9 @@ class AuditEntryFilterSet(django_filters.FilterSet):
         label="结果", choices=[("success", "成功"), ("denied", "拒绝"), ("failure", "失败")], empty_label="全部"
     )
     since = django_filters.DateFilter(label="起始日期", method="filter_since",
-                                      widget=forms.DateInput(attrs={"type": "date"}))
+                                      widget=DateInput())
     until = django_filters.DateFilter(label="截止日期", method="filter_until",
-                                      widget=forms.DateInput(attrs={"type": "date"}))
+                                      widget=DateInput())
 
     class Meta:
         from core.models import AuditEntry as model  # noqa: N813

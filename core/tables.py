@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.utils import timezone
+from django.utils.html import format_html
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,19 @@ class Table:
         """Each row as (object, [(column, value, url)], [(label, url)])."""
         return [(obj, [(c, c.value(obj), c.url(obj)) for c in self.columns],
                  self.actions(obj, user) if self.actions else []) for obj in objects]
+
+
+class Badge(str):
+    """A cell value shown as a coloured badge on the page and as its plain text in exports:
+    ``Badge("已逾期", "red")``. Templates use ``__html__``; csv and str() see the text."""
+
+    def __new__(cls, text: str, tone: str):
+        badge = super().__new__(cls, text)
+        badge.tone = tone
+        return badge
+
+    def __html__(self):
+        return format_html('<span class="badge badge-{}">{}</span>', self.tone, str(self))
 
 
 def _plain(value):

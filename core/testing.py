@@ -1,9 +1,11 @@
 """Shared test personas (healthchecks' hc/test.py): a small city with two districts, and one user
 of every kind. Tests build it with ``make_world()`` or the ``world`` fixture."""
 
+import html
 import re
 from dataclasses import dataclass
 from datetime import date
+from html.parser import HTMLParser
 
 from django.test import Client
 from django.utils import timezone
@@ -158,3 +160,58 @@ def pdf_bytes(catalog: str = "", objects: tuple[str, ...] = ()) -> bytes:
     out += "".join(f"{offset:010d} 00000 n \n" for offset in offsets).encode()
     out += f"trailer\n<</Size {len(bodies) + 1}/Root 1 0 R>>\nstartxref\n{xref}\n%%EOF\n".encode()
     return bytes(out)
+
+
+class HtmlInspector(HTMLParser):
+    """Collects every executable or inline-styled thing a page contains: what the strict CSP
+    (core.middleware.CSP) would block or what would run — inline scripts and styles, event-handler
+    attributes, script URLs, foreign tags. Feed it a page; ``problems`` lists what it found.
+    ``images``: the URL prefixes an <img> may load from (None: any of the platform's own)."""
+
+    OWN_SCRIPT = ("/static/",)
+    FORBIDDEN_TAGS = {"iframe", "object", "embed", "svg", "math", "style", "base", "frame", "applet"}
+    URL_ATTRS = {"href", "src", "action", "data", "formaction", "xlink:href", "background", "poster"}
+    images: tuple[str, ...] | None = None
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.problems, self._in_script = [], False
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "script":
+            self._in_script = True
+            if not (attrs.get("src") or "").startswith(self.OWN_SCRIPT):
+                self.problems.append(("script", attrs))
+        if tag == "meta" and "charset" not in attrs and attrs.get("name") not in ("viewport", "htmx-config"):
+            self.problems.append(("meta", attrs))
+        elif tag in self.FORBIDDEN_TAGS:
+            self.problems.append((tag, attrs))
+        for name, value in attrs.items():
+            if name.startswith("on") or name == "style":
+                self.problems.append((tag, name, value))
+            if name in self.URL_ATTRS and value:
+                squashed = "".join(html.unescape(value).split()).lower()
+                if squashed.startswith(("javascript:", "vbscript:", "data:text", "//")) or "evil.example" in squashed:
+                    self.problems.append((tag, name, value))
+        if tag == "img" and not self._own_image(attrs.get("src") or ""):
+            self.problems.append(("img", attrs))
+
+    def _own_image(self, src: str) -> bool:
+        if self.images is not None:
+            return src.startswith(self.images)
+        return src.startswith(("/", "data:image/")) and not src.startswith("//")
+
+    def handle_data(self, data):
+        if self._in_script and data.strip():
+            self.problems.append(("inline script", data[:80]))
+
+    def handle_endtag(self, tag):
+        if tag == "script":
+            self._in_script = False
+
+
+def inspect_html(content: str, inspector_class=HtmlInspector) -> list:
+    inspector = inspector_class()
+    inspector.feed(content)
+    return inspector.problems

@@ -236,7 +236,7 @@ from django.db import connection  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.views.decorators.http import require_http_methods  # noqa: E402
 
-from core import forms, workdays  # noqa: E402
+from core import audit_labels, forms, workdays  # noqa: E402
 from core.filters import AuditEntryFilterSet  # noqa: E402
 from core.models import AuditEntry, WorkCalendarDay  # noqa: E402
 from core.tables import Column, Table  # noqa: E402
@@ -247,11 +247,11 @@ AuditTable = Table(columns=(
     Column("操作人", "username"),
     Column("角色", "role"),
     Column("来源IP", "ip"),
-    Column("操作", "action"),
-    Column("对象", lambda e: f"{e.object_type}#{e.object_id} {e.object_repr}".strip("# ")),
+    Column("操作", lambda e: audit_labels.action_label(e.action)),
+    Column("对象", audit_labels.object_label),
     Column("党组织ID", "org_id"),
     Column("结果", "result"),
-    Column("变更", lambda e: e.changes if e.changes else ""),
+    Column("变更", audit_labels.describe_changes),
     Column("请求ID", "request_id"),
 ))
 
@@ -260,11 +260,14 @@ AuditTable = Table(columns=(
 def home(request):
     scope = get_scope(request.user)
     from orgs import selectors
+    from portal.models import channel_grants
 
     roots = selectors.tree_roots(request.user) if scope.has_any_org_perm("org.view") else []
+    channels = [(role, name) for role, _path, name in channel_grants(request.user)]
     return render(request, "core/home.html", {
         "title": "首页", "scope": scope, "roots": roots,
         "counts": selectors.subtree_counts(roots, user=request.user) if roots else {},
+        "channels": channels, "reviews_comments": any(role == "reviewer" for role, _name in channels),
     })
 
 
@@ -315,7 +318,7 @@ def system(request):
 
 
 class CalendarDayForm(forms.Form):
-    date = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label="日期")
     kind = forms.ChoiceField(label="类别", choices=WorkCalendarDay.Kind.choices)
     name = forms.CharField(label="节日", max_length=20)
 

@@ -5,7 +5,7 @@ same scoping (visible_to) as the pages."""
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from ninja import Field, NinjaAPI, Router, Schema, Status
+from ninja import Field, NinjaAPI, Router, Schema, Status, Swagger
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
@@ -47,8 +47,15 @@ class PlatformAPI(NinjaAPI):
         return f"{self.MOVED.get(module, module)}_{operation.view_func.__name__}".replace(".", "_")
 
 
+class PlatformDocs(Swagger):
+    """Swagger UI, served locally, on a page that links back to the platform."""
+
+    template = "core/api_docs.html"
+
+
 api = PlatformAPI(
     title="基层党建数字化平台 API",
+    docs=PlatformDocs(),
     version="1.0.0",
     urls_namespace="api",
     auth=BearerAuth(),

@@ -204,6 +204,10 @@ LANGUAGE_CODE = "zh-hans"
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
+# zh-hans input formats with ISO first: what <input type=date> needs (dangjian/formats/zh_Hans).
+FORMAT_MODULE_PATH = ["dangjian.formats"]
+# One layout for every form's fields (labels, help, errors, aria-describedby): core/templates/core/forms/.
+FORM_RENDERER = "core.forms.FormRenderer"
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

@@ -20,13 +20,6 @@ from members.models import (
 from orgs.models import Org, OrgKind
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
-
-
 class MemberForm(forms.Form):
     """The archive's own fields. ID number and phone are never shown in clear here: left empty,
     they stay as they are."""
@@ -46,10 +39,10 @@ class MemberForm(forms.Form):
     work_unit = forms.CharField(label="工作单位", max_length=100, required=False)
     work_post = forms.CharField(label="单位职务", max_length=50, required=False)
     address = forms.CharField(label="家庭住址", max_length=200, required=False)
-    applied = forms.DateField(label="申请入党日期", required=False, widget=DateInput())
-    joined = forms.DateField(label="入党日期", widget=DateInput())
-    converted = forms.DateField(label="转正日期", required=False, widget=DateInput(),
-                                help_text="预备党员不填")
+    applied = forms.DateField(label="申请入党日期", required=False)
+    joined = forms.DateField(label="入党日期")
+    converted = forms.DateField(label="转正日期", required=False,
+                          help_text="预备党员不填")
     category = forms.ChoiceField(label="人员类别", choices=MemberCategory.choices)
     status = forms.ChoiceField(label="党员状态", choices=MemberStatus.choices)
     group = forms.ModelChoiceField(label="所在党小组", queryset=Org.objects.none(), required=False,
@@ -96,14 +89,14 @@ def _record_form(model, field_names, widgets=None):
 
 RECORD_FORMS = {
     "position": _record_form(PositionHeld, ["title", "unit", "started", "ended"],
-                             {"started": DateInput(), "ended": DateInput()}),
+                             {"started": forms.DateInput(), "ended": forms.DateInput()}),
     "reward": _record_form(RewardPunishment, ["kind", "name", "decided", "issuer", "note"],
-                           {"decided": DateInput()}),
+                           {"decided": forms.DateInput()}),
     "family": _record_form(FamilyMember, ["relation", "name", "unit_post", "political_status"]),
     "travel": _record_form(TravelAbroad, ["destination", "purpose", "departed", "returned"],
-                           {"departed": DateInput(), "returned": DateInput()}),
+                           {"departed": forms.DateInput(), "returned": forms.DateInput()}),
     "hardship": _record_form(Hardship, ["kind", "description", "since", "resolved"],
-                             {"since": DateInput(), "resolved": DateInput()}),
+                             {"since": forms.DateInput(), "resolved": forms.DateInput()}),
     "appraisal": _record_form(Appraisal, ["year", "result"]),
 }
 assert set(RECORD_FORMS) == set(services.RECORD_MODELS)

@@ -2,6 +2,7 @@ import django_filters
 from django.db.models import Q
 
 from core.filters import WithinOrgFilter
+from core.forms import DateInput
 from orglife.models import Meeting, MeetingKind, MeetingState
 
 
@@ -12,8 +13,10 @@ class MeetingFilterSet(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(label="类别", choices=MeetingKind.choices, empty_label="全部")
     state = django_filters.ChoiceFilter(label="状态", choices=MeetingState.choices, empty_label="全部")
     within = WithinOrgFilter(path_lookup="org__path")
-    since = django_filters.DateFilter(label="起始日期", field_name="held_on", lookup_expr="gte")
-    until = django_filters.DateFilter(label="截止日期", field_name="held_on", lookup_expr="lte")
+    since = django_filters.DateFilter(label="起始日期", field_name="held_on", lookup_expr="gte",
+                                      widget=DateInput())
+    until = django_filters.DateFilter(label="截止日期", field_name="held_on", lookup_expr="lte",
+                                      widget=DateInput())
 
     class Meta:
         model = Meeting

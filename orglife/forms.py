@@ -9,7 +9,6 @@ from orglife import rules, services
 from orglife.models import AttendanceStatus, MeetingKind
 from orgs.models import Org
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")  # what <input type=date> reads
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -29,15 +28,22 @@ class OrgPickForm(forms.Form):
 
 
 class MemberChoices(forms.ModelMultipleChoiceField):
-    widget = forms.CheckboxSelectMultiple
+    # core/static/core/app.js puts 全选 / 全不选 beside a list marked "select-all".
+    widget = forms.CheckboxSelectMultiple(attrs={"class": "select-all"})
 
     def label_from_instance(self, obj):
         return obj.name
 
 
+# Fields of 党课 only. With script (core/static/core/app.js) they show only while the kind is 党课
+# and are disabled otherwise, so nothing hidden is sent; without it they all show and
+# orglife.services refuses them on another kind with a message.
+LECTURE_ONLY = {"data-only-kind": MeetingKind.LECTURE.value}
+
+
 class MeetingForm(forms.Form):
     kind = forms.ChoiceField(label="类别")
-    held_on = forms.DateField(label="日期", widget=DATE, initial=date.today)
+    held_on = forms.DateField(label="日期", initial=date.today)
     start_time = forms.TimeField(label="开始时间", widget=TIME, initial="09:00")
     place = forms.CharField(label="地点", max_length=100)
     host = forms.CharField(label="主持人", max_length=50)
@@ -47,10 +53,14 @@ class MeetingForm(forms.Form):
                               help_text="也可在会上扫码签到，或稍后在“出席情况”中登记请假和缺席")
     minutes = forms.CharField(label="会议记录", required=False, widget=forms.Textarea(attrs={"rows": 10}))
     decisions = forms.CharField(label="决定事项", required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    lecturer = forms.CharField(label="授课人（党课）", max_length=50, required=False)
-    lecturer_unit = forms.CharField(label="授课人单位（党课）", max_length=100, required=False)
-    by_secretary = forms.BooleanField(label="书记讲党课", required=False)
-    travelling = forms.BooleanField(label="流动党课（授课人送学上门）", required=False)
+    lecturer = forms.CharField(label="授课人（党课）", max_length=50, required=False,
+                               widget=forms.TextInput(attrs=LECTURE_ONLY))
+    lecturer_unit = forms.CharField(label="授课人单位（党课）", max_length=100, required=False,
+                                    widget=forms.TextInput(attrs=LECTURE_ONLY))
+    by_secretary = forms.BooleanField(label="书记讲党课", required=False,
+                                      widget=forms.CheckboxInput(attrs=LECTURE_ONLY))
+    travelling = forms.BooleanField(label="流动党课（授课人送学上门）", required=False,
+                                    widget=forms.CheckboxInput(attrs=LECTURE_ONLY))
     signin_opens = forms.DateTimeField(label="签到开始", widget=DATETIME, required=False,
                                        help_text="默认会前30分钟")
     signin_closes = forms.DateTimeField(label="签到截止", widget=DATETIME, required=False,
@@ -80,11 +90,14 @@ class AttendanceForm(forms.Form):
         self.members = list(members)
         for member in self.members:
             row = current.get(member.pk)
+            # One row per member in a table: the controls carry their own accessible names.
             self.fields[f"status_{member.pk}"] = forms.ChoiceField(
                 label=member.name, choices=[("", "未登记"), *AttendanceStatus.choices], required=False,
-                initial=row.status if row else "")
+                initial=row.status if row else "",
+                widget=forms.Select(attrs={"aria-label": f"{member.name}的出席情况"}))
             self.fields[f"reason_{member.pk}"] = forms.CharField(
-                label="原因", max_length=200, required=False, initial=row.reason if row else "")
+                label="原因", max_length=200, required=False, initial=row.reason if row else "",
+                widget=forms.TextInput(attrs={"aria-label": f"{member.name}请假或缺席的原因"}))
 
     def rows(self):
         return [(m, self[f"status_{m.pk}"], self[f"reason_{m.pk}"]) for m in self.members]
@@ -100,7 +113,8 @@ class AttachmentForm(forms.Form):
 
 
 class ConfirmForm(forms.Form):
-    confirm = forms.BooleanField(label="我已核对会议记录，确认提交", required=True)
+    confirm = forms.BooleanField(label="我已核对会议记录，确认提交", required=True,
+                                 error_messages={"required": "请勾选确认"})
 
 
 class ReviewForm(forms.Form):
@@ -116,7 +130,7 @@ class TopicForm(forms.Form):
 
 
 class ScheduleForm(forms.Form):
-    held_on = forms.DateField(label="日期", widget=DATE)
+    held_on = forms.DateField(label="日期")
     start_time = forms.TimeField(label="开始时间", widget=TIME, initial="09:00")
     place = forms.CharField(label="地点", max_length=100)
     host = forms.CharField(label="主持人", max_length=50)

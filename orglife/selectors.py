@@ -20,6 +20,7 @@ from orglife.models import (
     AttendanceStatus,
     CopyFlag,
     Meeting,
+    MeetingKind,
     MeetingState,
     SignInHow,
 )
@@ -216,15 +217,47 @@ def reminders(user, *, today: date | None = None, limit: int = 50) -> list[tuple
 # --- calendar -------------------------------------------------------------------------------------------
 
 
-def calendar_weeks(queryset, year: int, month: int) -> list[list[tuple[date, bool, list[Meeting]]]]:
-    """The month as weeks (Monday first) of (day, in this month, meetings that day)."""
+# A day with more meetings than this shows counts per kind and a link to the day's list: a
+# district has about 120 on a busy day, which no grid cell can show.
+CALENDAR_DAY_LIMIT = 4
+
+
+@dataclass
+class CalendarDay:
+    day: date
+    inside: bool  # in the month shown
+    total: int = 0
+    kinds: list = field(default_factory=list)  # [(kind label, count)], for a crowded day
+    meetings: list = field(default_factory=list)  # the meetings themselves, for a quiet day
+
+
+def calendar_weeks(queryset, year: int, month: int) -> list[list[CalendarDay]]:
+    """The month as weeks (Monday first). Two queries whatever the number of meetings: the
+    counts per day and kind, then the meetings of the quiet days."""
     first = date(year, month, 1)
     last = date(year, month, calendar.monthrange(year, month)[1])
-    by_day = defaultdict(list)
-    for meeting in queryset.filter(held_on__gte=first, held_on__lte=last).order_by("held_on", "start_time", "pk")[:2000]:
-        by_day[meeting.held_on].append(meeting)
-    return [[(day, day.month == month, by_day.get(day, [])) for day in week]
-            for week in calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)]
+    in_month = queryset.filter(held_on__gte=first, held_on__lte=last)
+    counts = defaultdict(dict)
+    for row in in_month.order_by().values("held_on", "kind").annotate(n=Count("pk")):
+        counts[row["held_on"]][row["kind"]] = row["n"]
+    quiet = [day for day, kinds in counts.items() if sum(kinds.values()) <= CALENDAR_DAY_LIMIT]
+    listed = defaultdict(list)
+    for meeting in in_month.filter(held_on__in=quiet).order_by("held_on", "start_time", "pk"):
+        listed[meeting.held_on].append(meeting)
+    labels = dict(MeetingKind.choices)
+    weeks = []
+    for week in calendar.Calendar(firstweekday=0).monthdatescalendar(year, month):
+        days = []
+        for day in week:
+            kinds = counts.get(day, {}) if day.month == month else {}
+            entry = CalendarDay(day=day, inside=day.month == month, total=sum(kinds.values()))
+            if entry.total > CALENDAR_DAY_LIMIT:
+                entry.kinds = sorted(((labels[k], n) for k, n in kinds.items()), key=lambda kn: -kn[1])
+            else:
+                entry.meetings = listed.get(day, []) if entry.inside else []
+            days.append(entry)
+        weeks.append(days)
+    return weeks
 
 
 # --- the member's own view ---------------------------------------------------------------------------------

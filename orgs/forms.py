@@ -9,14 +9,14 @@ class OrgForm(forms.Form):
     sector = forms.ChoiceField(label="领域", choices=[("", "—")] + Sector.choices, required=False)
     level = forms.ChoiceField(label="层级", choices=OrgLevel.choices, initial=OrgLevel.UNIT)
     unit_name = forms.CharField(label="所在单位", max_length=100, required=False)
-    founded = forms.DateField(label="成立日期", widget=forms.DateInput(attrs={"type": "date"}))
+    founded = forms.DateField(label="成立日期")
 
 
 class OrgMoveForm(forms.Form):
     new_parent = forms.ModelChoiceField(label="新上级党组织", queryset=Org.objects.none(),
                                         help_text="只列出您有权调整的党组织")
     reason = forms.CharField(label="调整原因", max_length=200)
-    changed_on = forms.DateField(label="调整日期", widget=forms.DateInput(attrs={"type": "date"}))
+    changed_on = forms.DateField(label="调整日期")
 
     def __init__(self, *args, user, org, **kwargs):
         super().__init__(*args, **kwargs)
@@ -30,9 +30,9 @@ class OrgMoveForm(forms.Form):
 
 
 class TermForm(forms.Form):
-    started = forms.DateField(label="任期开始", widget=forms.DateInput(attrs={"type": "date"}))
-    ends = forms.DateField(label="任期届满", required=False, widget=forms.DateInput(attrs={"type": "date"}),
-                           help_text="不填则按规定年限计算（党委5年，党总支、党支部3年，村和社区5年）")
+    started = forms.DateField(label="任期开始")
+    ends = forms.DateField(label="任期届满", required=False,
+                     help_text="不填则按规定年限计算（党委5年，党总支、党支部3年，村和社区5年）")
     secretary = forms.CharField(label=Post.SECRETARY.label, max_length=50)
     deputy = forms.CharField(label=Post.DEPUTY.label, max_length=50, required=False)
     organization = forms.CharField(label=Post.ORGANIZATION.label, max_length=50, required=False)

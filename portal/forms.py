@@ -1,7 +1,6 @@
 from core import forms
 from portal.models import Article, Channel
 
-DATE = forms.DateInput(attrs={"type": "date"})
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
@@ -23,7 +22,7 @@ class ArticleForm(forms.ModelForm):
                   "starts_on", "ends_on"]
         widgets = {"summary": forms.Textarea(attrs={"rows": 3}),
                    "body": forms.Textarea(attrs={"rows": 18}),
-                   "starts_on": DATE, "ends_on": DATE}
+                   "starts_on": forms.DateInput(), "ends_on": forms.DateInput()}
         help_texts = {"body": "可用段落、小标题（h2/h3）、列表、引用、表格、链接和本站图片；其他标记保存时会被去除",
                       "starts_on": "通知公告、党务公开：公示开始日期",
                       "ends_on": "通知公告、党务公开：过了此日期不再列出"}

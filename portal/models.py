@@ -29,15 +29,27 @@ class ChannelRole(models.TextChoices):
 RESERVED_SLUGS = frozenset({"a", "search", "rss", "editor", "media", "api", "static"})
 
 
-def channel_paths(user, roles) -> list[str]:
-    """The channel paths (subtrees) the user holds one of ``roles`` on; cached per request."""
+def channel_grants(user) -> list[tuple[str, str, str]]:
+    """The user's channel grants as (role, channel path, channel name), in channel order; cached
+    per request."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return []
     cached = getattr(user, "_portal_grants", None)
     if cached is None:
-        cached = list(ChannelGrant.objects.filter(user=user).values_list("role", "channel__path"))
+        cached = list(ChannelGrant.objects.filter(user=user).order_by("channel__path", "role")
+                      .values_list("role", "channel__path", "channel__name"))
         user._portal_grants = cached
-    return [path for role, path in cached if role in roles]
+    return cached
+
+
+def channel_paths(user, roles) -> list[str]:
+    """The channel paths (subtrees) the user holds one of ``roles`` on."""
+    return [path for role, path, _name in channel_grants(user) if role in roles]
+
+
+def channel_role_labels(user) -> list[str]:
+    """"资讯编辑@天津" for each grant: what the menu and the home page say the user is."""
+    return [f"资讯{ChannelRole(role).label}@{name}" for role, _path, name in channel_grants(user)]
 
 
 # What each grant lets its holder do on the channel's subtree: "edit" (drafts, images, submit)

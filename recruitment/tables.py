@@ -1,6 +1,6 @@
 from datetime import date
 
-from core.tables import Column, Table
+from core.tables import Badge, Column, Table
 from recruitment import rules
 
 
@@ -8,7 +8,7 @@ def _warning(case) -> str:
     today = date.today()
     if not case.is_open or case.warn_on is None or case.warn_on > today:
         return ""
-    return "已逾期" if case.due_on and case.due_on < today else "临近期限"
+    return Badge("已逾期", "red") if case.due_on and case.due_on < today else Badge("临近期限", "yellow")
 
 
 CaseTable = Table(columns=(

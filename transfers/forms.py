@@ -9,8 +9,6 @@ from orgs.models import BRANCH_KINDS, Org
 from transfers import rules
 from transfers.models import CertificateClose
 
-DATE = forms.DateInput(attrs={"type": "date"})
-
 
 class MonthField(forms.DateField):
     """A month (``2026-03``, the <input type=month> value); stored as its first day."""
@@ -37,9 +35,9 @@ class LetterIssueForm(forms.Form):
     to_org_code = forms.CharField(label="接收党组织代码", max_length=32, required=False,
                                   help_text="平台内转接：填写接收党支部的组织代码（可在本人管理范围之外）")
     to_org_name = forms.CharField(label="平台外接收党组织名称", max_length=100, required=False)
-    issued_on = forms.DateField(label="开具日期", widget=DATE, initial=date.today)
-    valid_until = forms.DateField(label="有效期至", widget=DATE,
-                                  help_text="最长3个月（组通字〔2006〕45号）")
+    issued_on = forms.DateField(label="开具日期", initial=date.today)
+    valid_until = forms.DateField(label="有效期至",
+                            help_text="最长3个月（组通字〔2006〕45号）")
     dues_paid_until = MonthField(label="党费交至（月份）")
     reason = forms.CharField(label="转接原因", max_length=200)
 
@@ -77,16 +75,16 @@ class LetterReceiveExternalForm(forms.Form):
     to_org = forms.ModelChoiceField(label="接收党组织", queryset=Org.objects.none())
     number = forms.CharField(label="介绍信编号", max_length=40)
     from_org_name = forms.CharField(label="开具介绍信的党组织", max_length=100)
-    issued_on = forms.DateField(label="开具日期", widget=DATE)
-    valid_until = forms.DateField(label="有效期至", widget=DATE)
+    issued_on = forms.DateField(label="开具日期")
+    valid_until = forms.DateField(label="有效期至")
     dues_paid_until = MonthField(label="党费交至（月份）")
     reason = forms.CharField(label="转接原因", max_length=200)
-    received_on = forms.DateField(label="接收日期", widget=DATE, initial=date.today)
+    received_on = forms.DateField(label="接收日期", initial=date.today)
     name = forms.CharField(label="党员姓名", max_length=50)
     id_number = forms.CharField(label="身份证号", max_length=30)
     status = forms.ChoiceField(label="党员状态", choices=[(s.value, s.label) for s in ACTIVE_STATUSES],
                                initial=MemberStatus.FULL)
-    joined = forms.DateField(label="入党日期", widget=DATE)
+    joined = forms.DateField(label="入党日期")
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -118,8 +116,8 @@ class LetterActionForm(forms.Form):
 class CertificateForm(forms.Form):
     member = MemberChoiceField(label="党员", queryset=Member.objects.none())
     number = forms.CharField(label="活动证编号", max_length=40)
-    issued_on = forms.DateField(label="发证日期", widget=DATE, initial=date.today)
-    valid_until = forms.DateField(label="有效期至", widget=DATE)
+    issued_on = forms.DateField(label="发证日期", initial=date.today)
+    valid_until = forms.DateField(label="有效期至")
     city = forms.CharField(label="流入地（城市）", max_length=50)
     unit = forms.CharField(label="流入单位", max_length=100, required=False)
     contact = forms.CharField(label="联系电话", max_length=20, required=False)
@@ -130,11 +128,11 @@ class CertificateForm(forms.Form):
 
 
 class CertificateRenewForm(forms.Form):
-    valid_until = forms.DateField(label="新的有效期至", widget=DATE,
-                                  help_text=f"每次换发最长延续{rules.CERTIFICATE_MAX_RENEWAL_MONTHS}个月（自换发之日起）")
+    valid_until = forms.DateField(label="新的有效期至",
+                            help_text=f"每次换发最长延续{rules.CERTIFICATE_MAX_RENEWAL_MONTHS}个月（自换发之日起）")
 
 
 class CertificateCloseForm(forms.Form):
-    closed_on = forms.DateField(label="收回日期", widget=DATE, initial=date.today)
+    closed_on = forms.DateField(label="收回日期", initial=date.today)
     close_kind = forms.ChoiceField(label="收回情形", choices=CertificateClose.choices)
     close_reason = forms.CharField(label="收回说明", max_length=200, help_text="如：务工结束返乡，已交回活动证")

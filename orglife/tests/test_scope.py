@@ -124,7 +124,7 @@ def test_the_list_and_its_export_hold_exactly_the_oracle_meetings(world, meeting
     body = c.get(reverse("orglife:list") + "?export=csv").content.decode("utf-8-sig")
     assert body.count("\n") - 1 == len(expected)
     calendar = c.get(reverse("orglife:calendar"), {"month": f"{meetings['a1'].held_on:%Y-%m}"})
-    shown = {m.pk for week in calendar.context["weeks"] for _d, _in, items in week for m in items}
+    shown = {m.pk for week in calendar.context["weeks"] for day in week for m in day.meetings}
     assert shown == expected
 
 

@@ -100,6 +100,8 @@ def test_one_person_from_application_to_full_member(live_server, browser_world, 
     page.click("button[type=submit]")
     page.wait_for_url(f"{base}/")
 
+    if viewport == "phone":
+        page.click("nav.sidenav summary")  # the menu starts closed on a phone
     page.click("text=发展党员")
     page.wait_for_url(f"{base}/recruitment/")
     page.click("text=登记入党申请")

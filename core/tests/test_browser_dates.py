@@ -1,0 +1,450 @@
+"""Headless Chromium: every form page with a date input, saved as it opens, keeps its dates.
+
+A date input whose value the browser cannot read (2026/12/03, the zh-hans format) shows empty and
+erases the date on save; a required one blocks the save. Each case below opens one form (one per
+form class with a date field: core/tests/test_forms.py keeps the table complete), reads the dates
+the page shows, fills only what has no value yet, saves, and compares the stored dates with what
+the page showed. Edit forms must also show the stored dates to begin with.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import pytest
+from django.urls import reverse
+
+from core.tests.test_browser import VIEWPORTS, _login, pytestmark  # noqa: F401
+
+TODAY = date.today()
+
+
+@dataclass
+class Case:
+    persona: str
+    url: str
+    stored: object  # () -> {input name: the stored date or None}
+    fill: list = field(default_factory=list)  # (action, name, value): "text", "select", "check"
+    shown: dict = field(default_factory=dict)  # dates an edit form must show on opening
+
+
+def _id_number(seq: int) -> str:
+    from recruitment.tests.helpers import id_number
+
+    return id_number(date(1995, 4, 5), seq)
+
+
+def _iso(value, kind="date"):
+    if value is None:
+        return ""
+    return value.strftime("%Y-%m") if kind == "month" else value.isoformat()
+
+
+# --- the cases: one per form class with a date field -------------------------------------------
+
+
+def org_form(world):
+    from orgs.models import Org
+
+    org = world.branch_a1
+    return Case("a_admin", reverse("orgs:edit", args=[org.pk]),
+                lambda: {"founded": Org.objects.get(pk=org.pk).founded}, shown={"founded": org.founded})
+
+
+def org_move_form(world):
+    from orgs.models import AffiliationChange
+
+    return Case("a_admin", reverse("orgs:move", args=[world.branch_a2.pk]),
+                lambda: {"changed_on": AffiliationChange.objects.latest("pk").changed_on},
+                fill=[("select", "new_parent", str(world.district_a.pk)), ("text", "reason", "区划调整"),
+                      ("text", "changed_on", TODAY.isoformat())])
+
+
+def term_form(world):
+    from orgs.models import LeadershipTerm
+
+    def stored():
+        term = LeadershipTerm.objects.latest("pk")
+        return {"started": term.started, "ends": term.ends}
+    return Case("a_admin", reverse("orgs:term_create", args=[world.branch_a1.pk]), stored,
+                fill=[("text", "started", "2025-06-01"), ("text", "ends", "2028-05-31"), ("text", "secretary", "李建国")])
+
+
+def member_form(world):
+    from members.models import Member
+
+    member = world.members["a1_member"]
+    Member.objects.filter(pk=member.pk).update(applied=date(2009, 3, 1), converted=date(2011, 7, 1))
+
+    def stored():
+        m = Member.objects.get(pk=member.pk)
+        return {"applied": m.applied, "joined": m.joined, "converted": m.converted}
+    return Case("a_admin", reverse("members:edit", args=[member.pk]), stored,
+                shown={"applied": date(2009, 3, 1), "joined": date(2010, 7, 1), "converted": date(2011, 7, 1)})
+
+
+def _record(world, kind, data, dates):
+    from members import services
+    from members.services import RECORD_MODELS
+
+    member = world.members["a1_member"]
+    record = services.record_add(actor=world.users["a_admin"], member=member, kind=kind, data=data)
+
+    def stored():
+        fresh = RECORD_MODELS[kind].objects.get(pk=record.pk)
+        return {name: getattr(fresh, name) for name in dates}
+    return Case("a_admin", reverse("members:record_edit", args=[member.pk, kind, record.pk]), stored,
+                shown={name: data[name] for name in dates})
+
+
+def position_form(world):
+    return _record(world, "position", {"title": "委员", "unit": "社区", "started": date(2020, 1, 6),
+                                       "ended": date(2023, 1, 9)}, ["started", "ended"])
+
+
+def reward_form(world):
+    return _record(world, "reward", {"kind": "reward", "name": "优秀共产党员", "decided": date(2021, 6, 30)},
+                   ["decided"])
+
+
+def travel_form(world):
+    return _record(world, "travel", {"destination": "新加坡", "purpose": "探亲", "departed": date(2019, 2, 1),
+                                     "returned": date(2019, 2, 20)}, ["departed", "returned"])
+
+
+def hardship_form(world):
+    return _record(world, "hardship", {"kind": "illness", "description": "慢性病", "since": date(2022, 5, 1),
+                                       "resolved": date(2024, 5, 1)}, ["since", "resolved"])
+
+
+def care_visit_form(world):
+    from care.models import CareVisit
+
+    member = world.members["a1_member"]
+    return Case("a_admin", reverse("care:visit_create") + f"?member={member.pk}",
+                lambda: {"visited": CareVisit.objects.latest("pk").visited},
+                fill=[("text", "visitors", "张书记")], shown={"visited": TODAY})
+
+
+def care_visit_edit_form(world):
+    from care.models import CareVisit
+    from care.tests.test_care import visit
+
+    recorded = visit(world, world.members["a1_member"], actor="a_admin", visited=date(2026, 1, 20))
+    return Case("a_admin", reverse("care:visit_edit", args=[recorded.pk]),
+                lambda: {"visited": CareVisit.objects.get(pk=recorded.pk).visited},
+                shown={"visited": date(2026, 1, 20)})
+
+
+def meeting_form(world):
+    from orglife.models import Meeting
+    from orglife.tests.helpers import record
+
+    meeting = record(world, held_on=TODAY - timedelta(days=9))
+    return Case("secretary", reverse("orglife:edit", args=[meeting.pk]),
+                lambda: {"held_on": Meeting.objects.get(pk=meeting.pk).held_on},
+                shown={"held_on": TODAY - timedelta(days=9)})
+
+
+def schedule_form(world):
+    from orglife import services
+    from orglife.models import Meeting
+
+    topic = services.topic_propose(actor=world.users["member"], org=world.branch_a1, title="党史学习")
+    return Case("secretary", reverse("orglife:topic_schedule", args=[topic.pk]),
+                lambda: {"held_on": Meeting.objects.latest("pk").held_on},
+                fill=[("text", "held_on", (TODAY + timedelta(days=7)).isoformat()), ("text", "place", "活动室"),
+                      ("text", "host", "李建国"), ("text", "recorder", "张秀英"), ("text", "lecturer", "李建国")])
+
+
+def article_form(world):
+    from portal.models import Article
+    from portal.tests.helpers import make_portal, publish
+
+    portal = make_portal(world)
+    article = publish(portal, channel="notice", title="公示", starts_on=date(2026, 11, 30),
+                      ends_on=date(2026, 12, 8))
+
+    def stored():
+        fresh = Article.objects.get(pk=article.pk)
+        return {"starts_on": fresh.starts_on, "ends_on": fresh.ends_on}
+    return Case("notice_reviewer", reverse("portal:edit", args=[article.pk]), stored,
+                shown={"starts_on": date(2026, 11, 30), "ends_on": date(2026, 12, 8)})
+
+
+def calendar_day_form(world):
+    from core.models import WorkCalendarDay
+
+    return Case("sysadmin", reverse("core:calendar"),
+                lambda: {"date": WorkCalendarDay.objects.get(name="测试日").date},
+                fill=[("text", "date", "2031-10-01"), ("select", "kind", "holiday"), ("text", "name", "测试日")])
+
+
+def letter_issue_form(world):
+    from transfers.models import Letter
+
+    def stored():
+        letter = Letter.objects.latest("pk")
+        return {"issued_on": letter.issued_on, "valid_until": letter.valid_until,
+                "dues_paid_until": letter.dues_paid_until}
+    return Case("a_admin", reverse("transfers:issue"), stored,
+                fill=[("select", "member", str(world.members["a2_member"].pk)),
+                      ("text", "to_org_code", world.branch_b1.code),
+                      ("text", "valid_until", (TODAY + timedelta(days=30)).isoformat()),
+                      ("text", "dues_paid_until", TODAY.strftime("%Y-%m")), ("text", "reason", "工作调动")],
+                shown={"issued_on": TODAY})
+
+
+def letter_receive_external_form(world):
+    from transfers.models import Letter
+
+    def stored():
+        letter = Letter.objects.latest("pk")
+        return {"issued_on": letter.issued_on, "valid_until": letter.valid_until,
+                "dues_paid_until": letter.dues_paid_until, "received_on": letter.received_on,
+                "joined": letter.member.joined}
+    return Case("a_admin", reverse("transfers:receive_external"), stored,
+                fill=[("select", "to_org", str(world.branch_a1.pk)), ("text", "number", "津外2026-1"),
+                      ("text", "from_org_name", "某省某支部"),
+                      ("text", "issued_on", (TODAY - timedelta(days=10)).isoformat()),
+                      ("text", "valid_until", (TODAY + timedelta(days=20)).isoformat()),
+                      ("text", "dues_paid_until", TODAY.strftime("%Y-%m")), ("text", "reason", "工作调动"),
+                      ("text", "name", "陈新"), ("text", "id_number", _id_number(41)),
+                      ("text", "joined", "2015-07-01")],
+                shown={"received_on": TODAY})
+
+
+def _certificate(world):
+    from transfers import services
+
+    return services.certificate_issue(actor=world.users["a_admin"], member=world.members["a1_member"],
+                                      number="流2026-1", issued_on=TODAY - timedelta(days=30),
+                                      valid_until=TODAY + timedelta(days=60), city="北京")
+
+
+def certificate_form(world):
+    from transfers.models import MobileCertificate
+
+    def stored():
+        certificate = MobileCertificate.objects.latest("pk")
+        return {"issued_on": certificate.issued_on, "valid_until": certificate.valid_until}
+    return Case("a_admin", reverse("transfers:certificate_create"), stored,
+                fill=[("select", "member", str(world.members["a2_member"].pk)), ("text", "number", "流2026-2"),
+                      ("text", "valid_until", (TODAY + timedelta(days=90)).isoformat()), ("text", "city", "上海")],
+                shown={"issued_on": TODAY})
+
+
+def certificate_renew_form(world):
+    from transfers.models import MobileCertificate
+
+    certificate = _certificate(world)
+    return Case("a_admin", reverse("transfers:certificate_renew", args=[certificate.pk]),
+                lambda: {"valid_until": MobileCertificate.objects.get(pk=certificate.pk).valid_until},
+                fill=[("text", "valid_until", (TODAY + timedelta(days=120)).isoformat())])
+
+
+def certificate_close_form(world):
+    from transfers.models import MobileCertificate
+
+    certificate = _certificate(world)
+    return Case("a_admin", reverse("transfers:certificate_close", args=[certificate.pk]),
+                lambda: {"closed_on": MobileCertificate.objects.get(pk=certificate.pk).closed_on},
+                fill=[("select", "close_kind", "returned"), ("text", "close_reason", "返乡")],
+                shown={"closed_on": TODAY})
+
+
+# Recruitment: a case walked the documented way to just before the step whose form is opened.
+
+def _case(world, upto: int, seq: int, applied=TODAY - timedelta(days=800)):
+    from recruitment.tests.helpers import id_number, open_case, walk
+
+    # Applied two years ago by default: recent enough for the political review to be valid
+    # (12 months) at ⑬, long enough ago for every step before it.
+    case = open_case(world, number=id_number(seq=seq), name=f"申请人{seq}", applied=applied)
+    if upto > 1:
+        walk(world, case, upto)
+    return case
+
+
+def _step_case(world, number: int, seq: int, persona: str, stored_field: str = "done_on", fill=()):
+    from recruitment.models import Step
+
+    case = _case(world, number - 1, seq)
+    return Case(persona, reverse("recruitment:step", args=[case.pk, number]),
+                lambda: {stored_field: Step.objects.filter(case=case, number=number).latest("pk").done_on},
+                fill=list(fill), shown={stored_field: TODAY})
+
+
+def case_form(world):
+    from recruitment.models import Case as RecruitmentCase
+
+    return Case("secretary", reverse("recruitment:create"),
+                lambda: {"applied": RecruitmentCase.objects.latest("pk").applied},
+                fill=[("text", "name", "周敏"), ("text", "id_number", _id_number(40))], shown={"applied": TODAY})
+
+
+def step_form(world):
+    return _step_case(world, 2, 21, "secretary")
+
+
+def people_step_form(world):
+    return _step_case(world, 5, 22, "secretary", fill=[("check", "people", str(world.members["a1_member"].pk))])
+
+
+def training_step_form(world):
+    return _step_case(world, 11, 23, "secretary", fill=[("text", "training_days", "3")])
+
+
+def placement_step_form(world):
+    return _step_case(world, 19, 24, "secretary")
+
+
+def review_form(world):
+    from recruitment.models import Review
+
+    case = _case(world, 9, 25)
+    return Case("secretary", reverse("recruitment:step", args=[case.pk, 10]),
+                lambda: {"concluded_on": Review.objects.get(case=case).concluded_on},
+                fill=[("check", "methods", "同本人谈话"), ("text", "findings", "表现良好"), ("check", "conclusion", "passed")],
+                shown={"concluded_on": TODAY})
+
+
+def prereview_form(world):
+    from recruitment.models import PreReview
+
+    case = _case(world, 12, 26)
+
+    def stored():
+        review = PreReview.objects.get(case=case)
+        return {"received_on": review.received_on, "reviewed_on": review.reviewed_on}
+    return Case("a_admin", reverse("recruitment:step", args=[case.pk, 13]), stored,
+                fill=[("check", "result", "passed"), ("text", "opinion", "同意")], shown={"reviewed_on": TODAY})
+
+
+def vote_form(world):
+    from recruitment.models import Vote
+
+    case = _case(world, 14, 27)
+    counts = {"present": "2", "ballots_issued": "2", "ballots_returned": "2", "yes": "2", "no": "0", "abstain": "0"}
+    return Case("secretary", reverse("recruitment:step", args=[case.pk, 15]),
+                lambda: {"held_on": Vote.objects.get(case=case).held_on},
+                fill=[("text", name, value) for name, value in counts.items()] + [("check", "result", "passed")],
+                shown={"held_on": TODAY})
+
+
+def notice_form(world):
+    from recruitment.models import Notice
+
+    case = _case(world, 2, 28)
+
+    def stored():
+        notice = Notice.objects.filter(case=case).latest("pk")
+        return {"starts_on": notice.starts_on, "ends_on": notice.ends_on}
+    return Case("secretary", reverse("recruitment:notice_create", args=[case.pk]), stored,
+                fill=[("select", "kind", "3"), ("text", "ends_on", (TODAY + timedelta(days=14)).isoformat())],
+                shown={"starts_on": TODAY})
+
+
+def _notice(world, seq):
+    from recruitment.models import Notice
+    from recruitment.tests.helpers import notice
+
+    notice(world, _case(world, 2, seq), 3, TODAY - timedelta(days=2))
+    return Notice.objects.latest("pk")
+
+
+def objection_form(world):
+    from recruitment.models import Objection
+
+    notice = _notice(world, 29)
+    return Case("secretary", reverse("recruitment:objection_create", args=[notice.pk]),
+                lambda: {"received_on": Objection.objects.get(notice=notice).received_on},
+                fill=[("text", "text", "反映情况")], shown={"received_on": TODAY})
+
+
+def resolve_form(world):
+    from recruitment import services
+    from recruitment.models import Objection
+
+    notice = _notice(world, 30)
+    objection = services.objection_add(actor=world.users["secretary"], notice=notice, received_on=TODAY,
+                                       text="反映情况")
+    return Case("secretary", reverse("recruitment:objection_resolve", args=[objection.pk]),
+                lambda: {"resolved_on": Objection.objects.get(pk=objection.pk).resolved_on},
+                fill=[("text", "resolution", "经核查不属实")], shown={"resolved_on": TODAY})
+
+
+def extend_form(world):
+    from members.models import MemberEvent
+    from recruitment.tests.helpers import START
+
+    case = _case(world, 21, 31, applied=START)  # extended when the probation has ended
+    return Case("a_admin", reverse("recruitment:extend", args=[case.pk]),  # the day is the timeline's
+                lambda: {"decided_on": MemberEvent.objects.filter(kind="recruitment").latest("pk").occurred},
+                shown={"decided_on": TODAY})
+
+
+def end_form(world):
+    from recruitment.models import Case as RecruitmentCase
+
+    case = _case(world, 3, 32)
+    return Case("secretary", reverse("recruitment:close", args=[case.pk]),
+                lambda: {"day": RecruitmentCase.objects.get(pk=case.pk).closed},
+                fill=[("text", "reason", "本人申请撤回"), ("check", "confirm", "on")], shown={"day": TODAY})
+
+
+DATE_FORM_CASES = {
+    "OrgForm": org_form, "OrgMoveForm": org_move_form, "TermForm": term_form,
+    "MemberForm": member_form, "PositionHeldForm": position_form, "RewardPunishmentForm": reward_form,
+    "TravelAbroadForm": travel_form, "HardshipForm": hardship_form,
+    "CareVisitForm": care_visit_form, "CareVisitEditForm": care_visit_edit_form,
+    "MeetingForm": meeting_form, "ScheduleForm": schedule_form,
+    "ArticleForm": article_form, "CalendarDayForm": calendar_day_form,
+    "LetterIssueForm": letter_issue_form, "LetterReceiveExternalForm": letter_receive_external_form,
+    "CertificateForm": certificate_form, "CertificateRenewForm": certificate_renew_form,
+    "CertificateCloseForm": certificate_close_form,
+    "CaseForm": case_form, "StepForm": step_form, "PeopleStepForm": people_step_form,
+    "TrainingStepForm": training_step_form, "PlacementStepForm": placement_step_form,
+    "ReviewForm": review_form, "PreReviewForm": prereview_form, "VoteForm": vote_form,
+    "NoticeForm": notice_form, "ObjectionForm": objection_form, "ResolveForm": resolve_form,
+    "ExtendForm": extend_form, "EndForm": end_form,
+}
+
+
+def _fill(page, form, action, name, value):
+    if action == "text":
+        form.locator(f"[name={name}]").fill(value)
+    elif action == "select":
+        form.locator(f"select[name={name}]").select_option(value)
+    else:
+        boxes = form.locator(f"input[name={name}]")
+        (boxes if boxes.count() == 1 else form.locator(f"input[name={name}][value='{value}']")).check()
+
+
+@pytest.mark.parametrize("form_name", sorted(DATE_FORM_CASES))
+def test_a_form_saved_as_it_opens_keeps_its_dates(live_server, browser_world, browser, form_name):
+    case = DATE_FORM_CASES[form_name](browser_world)
+    context = browser.new_context(viewport=VIEWPORTS["desktop"], locale="zh-CN")
+    page = context.new_page()
+    base = live_server.url
+    _login(page, base, case.persona)
+    page.goto(base + case.url)
+    form = page.locator("main form[method=post]").filter(has=page.locator("input[type=date], input[type=month]"))
+    dates = "els => Object.fromEntries(els.map(e => [e.name, e.value]))"
+    opened = form.locator("input[type=date], input[type=month]").evaluate_all(dates)
+    assert opened, "no date input on the page"
+    for name, value in case.shown.items():
+        assert opened[name] == _iso(value), f"{name} shows {opened[name]!r}, stored {value}"
+    for action, name, value in case.fill:
+        _fill(page, form, action, name, value)
+    shown = form.locator("input[type=date], input[type=month]").evaluate_all(dates)
+    kinds = form.locator("input[type=date], input[type=month]").evaluate_all(
+        "els => Object.fromEntries(els.map(e => [e.name, e.type]))")
+    with page.expect_navigation():
+        form.locator("button[type=submit]").first.click()
+    refused = page.url.endswith(case.url) and page.locator(".msg-error").all_inner_texts()
+    assert page.locator(".errorlist").all_inner_texts() == [] and not refused, refused
+    stored = case.stored()
+    for name, value in shown.items():
+        if value:
+            assert _iso(stored[name], kinds[name]) == value, f"{name}: page {value}, stored {stored[name]}"
+    context.close()
