@@ -122,14 +122,22 @@ class Hit:
 MAX_RESULTS = 1000
 
 
-def ranked_ids(query: str, *, queryset=None, limit: int = MAX_RESULTS) -> list[int]:
-    """The ids of the live articles matching every chunk of ``query``, best first (at most
-    ``limit``). An empty or unusable query finds nothing."""
+def indexed_ids(query: str, *, limit: int) -> list[int]:
+    """The ids of the indexed articles matching every chunk of ``query``, best first: one query
+    to the engine, scheduled articles included (filter with ``Article.objects.live()``)."""
     terms = parse(query)
     if not terms:
         return []
+    return _sqlite_ids(terms, limit) if connection.vendor == "sqlite" else _postgres_ids(terms, limit)
+
+
+def ranked_ids(query: str, *, queryset=None, limit: int = MAX_RESULTS) -> list[int]:
+    """The ids of the live articles matching every chunk of ``query``, best first (at most
+    ``limit``). An empty or unusable query finds nothing."""
     # The index also holds articles scheduled for later: read a margin beyond the limit.
-    ids = _sqlite_ids(terms, limit * 2) if connection.vendor == "sqlite" else _postgres_ids(terms, limit * 2)
+    ids = indexed_ids(query, limit=limit * 2)
+    if not ids:
+        return []
     live = set((queryset if queryset is not None else Article.objects.live()).filter(pk__in=ids)
                .values_list("pk", flat=True))
     return [pk for pk in ids if pk in live][:limit]

@@ -112,6 +112,8 @@ def article(request, pk, slug=None):
         query = f"?{request.GET.urlencode()}" if request.GET else ""
         return redirect(found.get_absolute_url() + query, permanent=True)
     context = _article_context(request, found)
+    context["previous"], context["next"] = selectors.neighbours(found)
+    context["related"] = selectors.related(found)
     if request.GET.get("print"):
         return render(request, "portal/article_print.html", context)
     response = render(request, "portal/article.html", context)
@@ -251,7 +253,8 @@ def create(request):
     if _carried_out(request, form, lambda: created.append(services.article_create(
             actor=request.user, channel=form.cleaned_data["channel"], **form.service_fields())), "草稿已保存"):
         return redirect("portal:edit", pk=created[0].pk)
-    return _form_page(request, form, "新建文章", [("新建文章", None)], cancel_url=reverse("portal:editor"))
+    return _form_page(request, form, "新建文章", [("新建文章", None)], cancel_url=reverse("portal:editor"),
+                      rich_editor=True)
 
 
 @login_required
