@@ -1,4 +1,5 @@
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 
 from core.tables import Column, Table
@@ -20,7 +21,8 @@ MeetingTable = Table(columns=(
 
 # The record review queue (纪实报告检查): oldest submission first, every one reachable by paging.
 ReviewTable = Table(columns=(
-    Column("提交时间", "submitted_at", order_by="submitted_at"),
+    Column("提交时间", lambda m: timezone.localtime(m.submitted_at).strftime("%Y-%m-%d %H:%M") if m.submitted_at else "",
+           order_by="submitted_at"),
     Column("会议日期", "held_on", linkify=True, order_by="held_on"),
     Column("类别", "kind", order_by="kind"),
     Column("主题", "topic"),

@@ -90,20 +90,24 @@ def neighbours(article: Article) -> tuple[Article | None, Article | None]:
 
 
 def related(article: Article, limit: int = 5) -> list[Article]:
-    """相关新闻: live articles that share words of the title (through the search index), more
-    shared words first and the same channel before others; the channel's latest fill the rest."""
+    """相关新闻: live articles of the same kind of channel (news beside news, notices beside
+    notices) that share words of the title through the search index — the same channel first,
+    then more shared words; the channel's latest fill the rest. The title's longest words are
+    its most telling (三会一课 before 社区)."""
     from collections import Counter
 
     from portal import search
 
-    keywords = [word for word in dict.fromkeys(search.words(article.title)) if len(word) >= 2][:4]
+    keywords = sorted((w for w in dict.fromkeys(search.words(article.title)) if len(w) >= 2), key=len,
+                      reverse=True)[:4]
     shared: Counter = Counter()
     for word in keywords:  # one engine query a word; the live ones are picked below, at once
         shared.update(search.indexed_ids(word, limit=20))
     shared.pop(article.pk, None)
     fields = ("pk", "title", "slug", "publish_at", "channel_id")
-    found = sorted(Article.objects.live().filter(pk__in=list(shared)).only(*fields),
-                   key=lambda a: (-shared[a.pk], a.channel_id != article.channel_id, -a.publish_at.timestamp()))
+    candidates = Article.objects.live().filter(pk__in=list(shared), channel__kind=article.channel.kind)
+    found = sorted(candidates.only(*fields),
+                   key=lambda a: (a.channel_id != article.channel_id, -shared[a.pk], -a.publish_at.timestamp()))
     found = found[:limit]
     if len(found) < limit:
         found += list(Article.objects.listed().in_channel(article.channel)

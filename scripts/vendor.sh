@@ -16,10 +16,14 @@ VENDOR=core/static/vendor
 rm -rf "$VENDOR"
 
 # copy PACKAGE FILE... : node_modules/PACKAGE/FILE into core/static/vendor/PACKAGE/ (with its licence).
+# The source-map comment goes: the maps are not copied, and collectstatic's manifest storage
+# refuses a file that names a missing one.
 copy() {
   package=$1; shift
   mkdir -p "$VENDOR/$package"
-  for file in "$@"; do cp "node_modules/$package/$file" "$VENDOR/$package/"; done
+  for file in "$@"; do
+    sed '/sourceMappingURL=/d' "node_modules/$package/$file" > "$VENDOR/$package/$(basename "$file")"
+  done
 }
 
 # Quill 2 (BSD-3-Clause): the portal editor's rich-text field (portal/static/portal/editor.js).
