@@ -11,8 +11,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from core.testing import PASSWORD, make_world
-from core.tests.test_browser import VIEWPORTS
+from core.testing import make_world
+from core.tests.test_browser import VIEWPORTS, _login
 from core.tests.test_browser import pytestmark as core_marks
 from portal import services
 from portal.models import Article
@@ -35,14 +35,6 @@ def draft(transactional_db):
     picture = services.image_add(actor=editor, article=article, alt="志愿服务现场",
                                  upload=SimpleUploadedFile("a.png", png().getvalue(), content_type="image/png"))
     return portal, article, picture
-
-
-def _login(page, base, username):
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/")
 
 
 def _htmx_indicator_style(message) -> bool:
