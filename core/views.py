@@ -7,7 +7,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError  # noqa: F401
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -16,6 +15,7 @@ from django.views import View
 from accounts.scope import get_scope
 from core import audit
 from core.text import printable
+from core.paging import paginate
 
 MAX_EXPORT_ROWS = 100_000
 
@@ -36,7 +36,7 @@ class ObjectListView(ScopedMixin, View):
     title = ""
     template_name = "core/object_list.html"
     partial_template = "core/_object_table.html"
-    paginate_by = 50
+    paginate_by = None  # settings.LIST_PAGE_SIZE
     export_action = None  # e.g. "export": exports need that action on the rows' orgs
     export_formats: tuple[str, ...] = ("csv",)  # each names an export_<format>(request, queryset)
     breadcrumbs: list = []
@@ -64,8 +64,7 @@ class ObjectListView(ScopedMixin, View):
         export = request.GET.get("export")
         if export in self.export_formats and self.export_action:
             return getattr(self, f"export_{export}")(request, queryset)
-        paginator = Paginator(queryset, self.paginate_by)
-        page = paginator.get_page(request.GET.get("page"))
+        page = paginate(request, queryset, per_page=self.paginate_by)
         params = request.GET.copy()
         params.pop("page", None)
         context = {

@@ -281,6 +281,8 @@ PORTAL_COMMENT_LIMITS = ((60, 3), (24 * 3600, 20))  # (seconds, comments) per ad
 ORGLIFE_COPY_THRESHOLD = float(os.environ.get("DANGJIAN_ORGLIFE_COPY_THRESHOLD", 0.7))
 
 NINJA_PAGINATION_PER_PAGE = 50
+# Rows per page of the platform's list pages (core.paging); every list pages and shows its total.
+LIST_PAGE_SIZE = 50
 NINJA_PAGINATION_MAX_PER_PAGE_SIZE = 200
 
 LOGGING = {

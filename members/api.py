@@ -160,7 +160,7 @@ class MemberDetailOut(MemberOut):
 class MemberFilters(Schema):
     q: str | None = Field(None, max_length=50, description="姓名包含（身份证号请用 POST /members/lookup）")
     within: str | None = Field(None, max_length=32)
-    status: str | None = Field(None, max_length=14)
+    status: str | None = Field(None, max_length=14, description="不填：党员（含预备党员）；all：全部档案；或某一党员状态")
     category: str | None = Field(None, max_length=12)
     gender: str | None = Field(None, max_length=6)
 
@@ -196,7 +196,7 @@ class MemberCreateIn(MemberArchiveIn):
 class MemberPatchIn(MemberArchiveIn):
     name: str | None = Field(None, max_length=50)
     id_number: str | None = Field(None, max_length=30)
-    status: str | None = Field(None, max_length=14)
+    status: str | None = Field(None, max_length=14, description="不填：党员（含预备党员）；all：全部档案；或某一党员状态")
     joined: date | None = None
 
 

@@ -5,10 +5,11 @@ import django_filters
 from django.db.models import Q
 
 from core.filters import WithinOrgFilter, raise_invalid
-from members.models import Gender, Member, MemberCategory, MemberStatus
+from members.models import ACTIVE_LABEL, Gender, Member, MemberCategory, MemberStatus
 
 ID_LIKE = re.compile(r"\d{15}")
 LATIN_QUERY = re.compile(r"[a-z]+")
+ALL_ARCHIVES = "all"
 
 
 def prefix_q(field: str, prefix: str, max_length: int) -> Q:
@@ -21,13 +22,25 @@ def prefix_q(field: str, prefix: str, max_length: int) -> Q:
 class MemberFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label="姓名（或拼音、首字母）", method="filter_q")
     within = WithinOrgFilter(path_lookup="org__path")
-    status = django_filters.ChoiceFilter(label="党员状态", choices=MemberStatus.choices, empty_label="全部")
+    # Unset, the list holds what every member figure counts (Member.objects.active()), so its
+    # total agrees with the home page and the org tree; "all" shows every archive.
+    status = django_filters.ChoiceFilter(
+        label="党员状态", choices=[(ALL_ARCHIVES, "全部档案（含出党、死亡、已转出等）"), *MemberStatus.choices],
+        empty_label=ACTIVE_LABEL, method="filter_status")
     gender = django_filters.ChoiceFilter(label="性别", choices=Gender.choices, empty_label="全部")
     category = django_filters.ChoiceFilter(label="人员类别", choices=MemberCategory.choices, empty_label="全部")
 
     class Meta:
         model = Member
         fields = ["q", "within", "status", "gender", "category"]
+
+    @property
+    def qs(self):
+        queryset = super().qs
+        return queryset if getattr(self.form, "cleaned_data", {}).get("status") else queryset.active()
+
+    def filter_status(self, queryset, name, value):
+        return queryset if value == ALL_ARCHIVES else queryset.filter(status=value)
 
     def filter_q(self, queryset, name, value):
         """A name fragment, or Latin letters: the start of the name's pinyin initials or full

@@ -6,7 +6,6 @@ import io
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.scope import get_scope
 from core import audit, forms
+from core.paging import paginate
 from core.views import MAX_EXPORT_ROWS
 from members import importing, tasks
 from members.models import ImportBatch, Member
@@ -65,9 +65,9 @@ def import_start(request):
             else:
                 tasks.import_check.enqueue(batch.pk)
                 return redirect("members:import_detail", pk=batch.pk)
-    batches = ImportBatch.objects.visible_to(request.user).select_related("org")[:20]
+    batches = paginate(request, ImportBatch.objects.visible_to(request.user).select_related("org"))
     return render(request, "members/import_start.html", {
-        "title": "导入花名册", "form": form, "batches": batches, "columns": importing.LAYOUT,
+        "title": "导入花名册", "form": form, "page": batches, "columns": importing.LAYOUT,
         "breadcrumbs": _crumbs()[:1] + [("导入花名册", None)],
     }, status=400 if form.errors else 200)
 
@@ -83,7 +83,7 @@ def import_detail(request, pk):
     rows = batch.rows.order_by("ok", "number")
     if shown in ("error", "create", "update"):
         rows = rows.filter(action=shown)
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    page = paginate(request, rows)
     return render(request, "members/import_detail.html", {
         "title": f"导入：{batch.file_name}", "batch": batch, "page": page, "running": batch.status in RUNNING,
         "filters": FILTERS, "shown": shown if shown in FILTERS else "",

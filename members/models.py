@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from core.models import BaseModel, ProtectedNumbers, StoredDocument
 from core.phone import mask_phone, normalize_phone  # noqa: F401  (imported from here by other modules)
+from core.scoping import ScopedQuerySet
 from members.pinyin import pinyin_fields
 
 
@@ -34,6 +35,17 @@ class MemberStatus(models.TextChoices):
 
 # Members who belong to the org's living membership (counted, listed by default, may log in).
 ACTIVE_STATUSES = (MemberStatus.FULL, MemberStatus.PROBATIONARY)
+# What every member figure counts, named where it is shown: the home page, the org tree and the
+# org page, the member list's total and the API's member list (issue 10.3: a cancelled
+# probationary member was counted by the list and not by the home page).
+ACTIVE_LABEL = "党员（含预备党员）"
+
+
+class MemberQuerySet(ScopedQuerySet):
+    def active(self):
+        """The members every figure counts: full and probationary (ACTIVE_LABEL); not the
+        archives of members who left, died, were cancelled, suspended or moved out."""
+        return self.filter(status__in=ACTIVE_STATUSES)
 
 
 class MemberCategory(models.TextChoices):
@@ -100,6 +112,8 @@ class Member(ProtectedNumbers, BaseModel):
 
     audit_masked_fields = {"id_number_cipher": "id_number_masked", "id_number_index": "",
                            "phone_cipher": "phone_masked", "phone_index": "", "address": ""}
+
+    objects = MemberQuerySet.as_manager()
 
     class Meta:
         ordering = ["org", "name", "pk"]

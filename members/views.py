@@ -8,12 +8,20 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.scope import get_scope
 from core import forms
+from core.paging import paginate
 from core.views import ObjectListView, form_errors_from
 from members import services
 from members.filters import MemberFilterSet
 from members.forms import RECORD_FORMS, CorrectionForm, DecisionForm, DocumentForm, MemberForm
 from members.import_views import MemberXlsxExport
-from members.models import CorrectionRequest, Member, MemberDocument, MemberEvent, MemberStatus
+from members.models import (
+    ACTIVE_LABEL,
+    CorrectionRequest,
+    Member,
+    MemberDocument,
+    MemberEvent,
+    MemberStatus,
+)
 from members.tables import MemberTable
 
 
@@ -36,7 +44,9 @@ class MemberListView(MemberXlsxExport, ObjectListView):
         return super().get_queryset().select_related("org")
 
     def get_extra_context(self):
-        return {"can_export_unmasked": get_scope(self.request.user).has_any_org_perm("member.unmask")}
+        # The total names what it counts: by default the figure of the home page and org tree.
+        return {"can_export_unmasked": get_scope(self.request.user).has_any_org_perm("member.unmask"),
+                "total_label": "" if self.request.GET.get("status") else ACTIVE_LABEL, "total_unit": "人"}
 
 
 def _visible_member(request, pk, action="view") -> Member:
@@ -57,7 +67,6 @@ RECORD_COLUMNS = {
     "hardship": ("kind", "description", "since", "resolved"),
     "appraisal": ("year", "result"),
 }
-TIMELINE_LIMIT = 200
 
 
 def _cell(record, name: str) -> str:
@@ -93,11 +102,9 @@ def _tab_context(request, member, tab) -> dict:
                            .select_related("decided_by"))
         for correction in corrections:
             correction.field_name_label = services.correction_label(correction.field_name)
-        return {
-            "events": MemberEvent.objects.visible_to(request.user).filter(member=member)
-            .select_related("actor")[:TIMELINE_LIMIT],
-            "corrections": corrections,
-        }
+        page = paginate(request, MemberEvent.objects.visible_to(request.user).filter(member=member)
+                        .select_related("actor"))
+        return {"page": page, "events": page.object_list, "corrections": corrections}
     if tab == "party":
         return {"standing": member.standing_years()}
     return {}
@@ -347,9 +354,10 @@ def correction_list(request):
     pending = (CorrectionRequest.objects.visible_to(request.user, "change")
                .filter(status=CorrectionRequest.Status.PENDING).select_related("member__org")
                .order_by("created", "pk"))
+    page = paginate(request, pending)
     return render(request, "members/correction_list.html", {
         "title": "档案更正申请", "breadcrumbs": [("档案更正申请", None)],
-        "requests": [(r, services.correction_label(r.field_name)) for r in pending[:200]],
+        "page": page, "requests": [(r, services.correction_label(r.field_name)) for r in page.object_list],
         "decision_form": DecisionForm(),
     })
 

@@ -32,7 +32,7 @@ from orglife.models import (
     TopicState,
     TopicVote,
 )
-from orgs.models import BRANCH_KINDS, Org
+from orgs.models import BRANCH_KINDS, LeadershipMember, Org
 
 MONTHS = 13  # the current month and the twelve before it
 PLACES = ("党员活动室", "社区会议室", "党群服务中心", "会议室")
@@ -81,6 +81,7 @@ def load(rng: random.Random) -> None:
     full = dict(Member.objects.filter(status=MemberStatus.FULL).values("org_id").annotate(n=Count("id"))
                 .values_list("org_id", "n"))
     reviewer = User.objects.filter(username="city_admin").first()
+    committees = _committees()
     rows, texts = [], []
     for org in holders:
         branch_id = org.pk if org.kind in BRANCH_KINDS else None
@@ -88,6 +89,8 @@ def load(rng: random.Random) -> None:
         names = [m.name for m in own[:8]] or ["王建国", "李秀英"]
         diligence = 1.0 if org.code == SECRETARY_BRANCH else rng.choice((0.97, 0.97, 0.95, 0.8, 0.8, 0.55))
         for kind, held_on, by_secretary in _plan(rng, org, full.get(org.pk, 0), diligence, today):
+            if kind == MeetingKind.COMMITTEE_MEETING and not committees.get(org.pk):
+                continue  # no committee recorded: none meets (and compliance shows it red)
             age = (today - held_on).days
             state = (MeetingState.APPROVED if age > 30 else MeetingState.SUBMITTED if age > 3 or rng.random() < 0.5
                      else MeetingState.DRAFT)
@@ -102,8 +105,9 @@ def load(rng: random.Random) -> None:
             texts.append((secretary_branch, names))
     last = Meeting.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     insert_many(Meeting, rows)
-    meetings = list(Meeting.objects.filter(pk__gt=last).order_by("pk").only("pk", "org_id", "kind", "state", "held_on"))
-    _attendance(rng, meetings, members)
+    meetings = list(Meeting.objects.filter(pk__gt=last).order_by("pk")
+                    .only("pk", "org_id", "kind", "state", "held_on", "start_time"))
+    _attendance(rng, meetings, members, committees)
     _index(meetings, texts)
     _rounds(rng, meetings, reviewer)
     _copies(rng, meetings, texts)
@@ -127,20 +131,36 @@ def _row(rng, org, kind, held_on, state, names, by_secretary, start=time(9, 0)) 
     }
 
 
-def _attendance(rng, meetings, members) -> None:
+def _committees() -> dict[int, set[int]]:
+    """org id → the members holding a post in its current term (orgs.demo.load_terms)."""
+    found: dict[int, set[int]] = {}
+    for org_id, member_id in (LeadershipMember.objects.filter(term__ended__isnull=True, member__isnull=False)
+                              .values_list("term__org_id", "member_id")):
+        found.setdefault(org_id, set()).add(member_id)
+    return found
+
+
+def _attendance(rng, meetings, members, committees) -> None:
+    """Who came: the org's members — for a committee meeting (支委会) the committee only — and,
+    of those present, half signed in by QR code around the start (from the window's opening,
+    half an hour before, to twenty minutes late)."""
     rows = []
-    now = timezone.now()
     for meeting in meetings:
         if meeting.state == MeetingState.DRAFT and meeting.held_on >= timezone.localdate():
             continue
-        for member in members.get(meeting.org_id, []):
+        starts = timezone.make_aware(datetime.combine(meeting.held_on, meeting.start_time))
+        listed = members.get(meeting.org_id, [])
+        if meeting.kind == MeetingKind.COMMITTEE_MEETING:
+            listed = [m for m in listed if m.pk in committees.get(meeting.org_id, ())]
+        for member in listed:
             roll = rng.random()
             status = (AttendanceStatus.PRESENT if roll < 0.86 else AttendanceStatus.LEAVE if roll < 0.96
                       else AttendanceStatus.ABSENT)
             qr = status == AttendanceStatus.PRESENT and rng.random() < 0.5
             rows.append({"meeting_id": meeting.pk, "member_id": member.pk, "status": status,
                          "reason": "" if status == AttendanceStatus.PRESENT else rng.choice(REASONS),
-                         "signed_in_at": now if qr else None, "how": "qr" if qr else "manual"})
+                         "signed_in_at": starts + timedelta(seconds=rng.randint(-30 * 60, 20 * 60)) if qr else None,
+                         "how": "qr" if qr else "manual"})
     insert_many(Attendance, rows)
 
 

@@ -27,3 +27,13 @@ class MeetingFilterSet(django_filters.FilterSet):
         if not value:
             return queryset
         return queryset.filter(Q(topic__contains=value) | Q(place__contains=value))
+
+
+class ReviewFilterSet(MeetingFilterSet):
+    """The review queue's filters: every record there is submitted, so no state."""
+
+    class Meta:
+        model = Meeting
+        fields = ["q", "kind", "within", "since", "until"]
+
+    state = None

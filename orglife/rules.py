@@ -159,6 +159,10 @@ GREEN, YELLOW, RED, PENDING, EXEMPT = "green", "yellow", "red", "pending", "exem
 STATUS_LABELS = {GREEN: "已完成", YELLOW: "即将到期或部分完成", RED: "逾期未完成", PENDING: "进行中",
                  EXEMPT: "首期免于要求"}
 SEVERITY = {RED: 3, YELLOW: 2, PENDING: 1, GREEN: 0, EXEMPT: 0}
+# An org of whose subtree nothing is required (no branch or group, or only first periods): its
+# bar is grey "no data", never green (issue 10.6: districts without data showed green).
+NO_DATA = "nodata"
+NO_DATA_LABEL = "暂无数据"
 
 
 def status(*, required: int, held: int, period_end: date, today: date, due_soon_days: int) -> str:

@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
 
 from accounts.scope import get_scope
 from core.scoping import minimal_paths, subtree_q
@@ -22,6 +22,8 @@ from orglife.models import (
     Meeting,
     MeetingKind,
     MeetingState,
+    ReviewDecision,
+    ReviewRound,
     SignInHow,
 )
 from orgs.models import Org
@@ -36,8 +38,11 @@ def review_queue(user):
     q = Q(pk__in=[])
     for path in minimal_paths(get_scope(user).paths_for("orglife.review")):
         q |= subtree_q("org__path", path) & ~Q(org__path=path)
+    submitted = (ReviewRound.objects.filter(meeting=OuterRef("pk"), decision=ReviewDecision.PENDING)
+                 .values("submitted_at")[:1])
     return (Meeting.objects.filter(q, state=MeetingState.SUBMITTED).select_related("org")
-            .annotate(flags=Count("copy_flags")).order_by("held_on", "pk"))
+            .annotate(flags=Count("copy_flags"), submitted_at=Subquery(submitted))
+            .order_by("submitted_at", "pk"))
 
 
 def visible_flags(user, meeting: Meeting) -> list[tuple[CopyFlag, bool]]:
@@ -98,7 +103,7 @@ class Tally:
         for status in (rules.RED, rules.YELLOW, rules.PENDING):
             if self.counts[status]:
                 return status
-        return rules.GREEN
+        return rules.GREEN if self.counts[rules.GREEN] else rules.NO_DATA
 
     def sort_key(self):
         return (-self.counts[rules.RED], -self.counts[rules.YELLOW], -self.counts[rules.PENDING], self.org.path)
@@ -265,7 +270,7 @@ def calendar_weeks(queryset, year: int, month: int) -> list[list[CalendarDay]]:
 
 @dataclass
 class MyRecord:
-    attendances: list
+    attendances: object  # a queryset, newest first
     rate: int | None
     present: int
     counted: int
@@ -274,7 +279,7 @@ class MyRecord:
     upcoming: list
 
 
-def my_record(member: Member, *, today: date | None = None, limit: int = 200) -> MyRecord:
+def my_record(member: Member, *, today: date | None = None) -> MyRecord:
     """My meetings, my attendance rate (present among meetings held so far that I was listed
     for), my QR sign-ins, lectures I gave, and my org's meetings I can sign in to soon."""
     today = today or date.today()
@@ -285,11 +290,11 @@ def my_record(member: Member, *, today: date | None = None, limit: int = 200) ->
     upcoming = (Meeting.objects.filter(Q(org_id=member.org_id) | Q(org_id=member.group_id),
                                        state=MeetingState.DRAFT, held_on__gte=today,
                                        held_on__lte=today + timedelta(days=30))
-                .select_related("org").order_by("held_on", "start_time")[:20])
+                .select_related("org").order_by("held_on", "start_time"))
     return MyRecord(
-        attendances=list(rows.order_by("-meeting__held_on", "-meeting_id")[:limit]),
+        attendances=rows.order_by("-meeting__held_on", "-meeting_id"),  # paged by the page
         rate=round(100 * figures["present"] / figures["counted"]) if figures["counted"] else None,
         present=figures["present"], counted=figures["counted"], sign_ins=figures["qr"],
-        lectures=list(member.lectures_given.select_related("org").order_by("-held_on")[:50]),
+        lectures=list(member.lectures_given.select_related("org").order_by("-held_on")),
         upcoming=list(upcoming),
     )

@@ -16,9 +16,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.scope import get_scope
+from core.paging import paginate
 from core.views import ObjectListView, form_errors_from
 from orglife import copydetect, rules, selectors, services
-from orglife.filters import MeetingFilterSet
+from orglife.filters import MeetingFilterSet, ReviewFilterSet
 from orglife.forms import (
     AttachmentForm,
     AttendanceForm,
@@ -31,8 +32,9 @@ from orglife.forms import (
     recording_orgs,
 )
 from orglife.models import Attachment, CopyFlag, Meeting, MeetingState, Topic, TopicState
-from orglife.tables import MeetingTable
+from orglife.tables import MeetingTable, ReviewTable
 from orgs.models import BRANCH_KINDS, Org
+from orgs.selectors import with_branch_names
 
 CRUMB = ("组织生活", "/orglife/")
 
@@ -373,26 +375,39 @@ def compliance(request):
     result = selectors.rollup(root, month=month, today=timezone.localdate())
     # Last month's overdue items beside this month's: ended periods are where red shows.
     before = selectors.rollup(root, month=_shift(month, -1), today=timezone.localdate())
-    overdue_before = {t.org.pk: t.counts[rules.RED] for t in before.children}
+    overdue_before = {t.org.pk: t.counts[rules.RED] if t.colour != rules.NO_DATA else None for t in before.children}
     visible_parent = (Org.objects.get_parent(root) if root.depth > 1 else None)
     if visible_parent and not get_scope(request.user).covers(visible_parent.path, "orglife.view"):
         visible_parent = None
     own = [(result.holders[pk], items) for pk, items in result.items.items() if pk == root.pk
            or (root.kind in BRANCH_KINDS and pk in result.holders)]
+    with_branch_names([t.org for t in result.worst] + [org for org, _ in own], request.user)
     return render(request, "orglife/compliance.html", {
         "title": f"组织生活完成情况：{root.name}", "root": root, "result": result, "month": month,
         "own": own, "parent": visible_parent, "previous": f"{_shift(month, -1):%Y-%m}",
-        "before": before.total, "overdue_before": overdue_before,
+        "before": before.total, "overdue_before": overdue_before, "previous_month": _shift(month, -1),
+        # Early in a month nothing of it is overdue yet: the last complete period stands beside it.
+        "month_open": month >= timezone.localdate().replace(day=1),
         "next": f"{_shift(month, 1):%Y-%m}", "requirements": rules.REQUIREMENTS,
         "breadcrumbs": _crumbs(("完成情况", None))})
 
 
-@login_required
-def review_queue(request):
-    _require(request.user, "orglife.review")
-    return render(request, "orglife/review_queue.html", {
-        "title": "待审核的会议记录（纪实报告检查）", "meetings": selectors.review_queue(request.user)[:500],
-        "breadcrumbs": _crumbs(("待审核", None))})
+class ReviewQueueView(ObjectListView):
+    """The record review queue (纪实报告检查) of the orgs below the user's review grants: oldest
+    submission first, filtered, counted and paged, so a fresh submission is always reachable."""
+
+    model = Meeting
+    filterset_class = ReviewFilterSet
+    table = ReviewTable
+    title = "待审核的会议记录（纪实报告检查）"
+    breadcrumbs = _crumbs(("待审核", None))
+
+    def get(self, request):
+        _require(request.user, "orglife.review")
+        return super().get(request)
+
+    def get_base_queryset(self):
+        return selectors.review_queue(self.request.user)
 
 
 @login_required
@@ -401,8 +416,9 @@ def mine(request):
     member = services.member_of(request.user)
     if member is None:
         raise Http404
+    record = selectors.my_record(member)
     return render(request, "orglife/mine.html", {
-        "title": "我的组织生活", "member": member, "record": selectors.my_record(member),
+        "title": "我的组织生活", "member": member, "record": record, "page": paginate(request, record.attendances),
         "breadcrumbs": _crumbs(("我的组织生活", None))})
 
 
@@ -432,10 +448,10 @@ def topics(request):
         else:
             messages.success(request, "点题已提交，欢迎大家投票")
             return redirect("orglife:topics")
-    listed = visible.annotate(n=Count("votes")).order_by("state", "-n", "-pk")[:200]
+    listed = paginate(request, visible.annotate(n=Count("votes")).order_by("state", "-n", "-pk"))
     voted = set(member.topic_votes.values_list("topic_id", flat=True)) if member else set()
     return render(request, "orglife/topics.html", {
-        "title": "点题党课", "topics": listed, "form": form if member else None, "voted": voted, "member": member,
+        "title": "点题党课", "page": listed, "form": form if member else None, "voted": voted, "member": member,
         "can_schedule": _can(request.user, "orglife.change"), "open_state": TopicState.OPEN,
         "breadcrumbs": _crumbs(("点题党课", None))})
 

@@ -100,6 +100,14 @@ class Org(MP_Node, BaseModel):
         return reverse("orgs:detail", args=[self.pk])
 
     @property
+    def label(self) -> str:
+        """The name as lists show it: a party group beside its branch, since "第一党小组" alone is one
+        of hundreds. The branch's name is read for a whole list at once
+        (``orgs.selectors.with_branch_names``); without it the group shows its own name."""
+        branch = getattr(self, "branch_name", "")
+        return f"{branch} · {self.name}" if self.kind == OrgKind.GROUP and branch else self.name
+
+    @property
     def is_branch(self) -> bool:
         return self.kind in BRANCH_KINDS
 

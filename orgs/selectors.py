@@ -5,7 +5,7 @@ from django.db.models.functions import Substr
 
 from accounts.scope import get_scope
 from core.scoping import minimal_paths, subtrees_q
-from members.models import ACTIVE_STATUSES, Member, MemberStatus
+from members.models import Member, MemberStatus
 from orgs import rules
 from orgs.models import BRANCH_KINDS, Org, OrgKind
 
@@ -27,8 +27,7 @@ def children(org: Org, user):
 
 
 def subtree_counts(orgs, *, user) -> dict[int, dict[str, int]]:
-    """Sub-org and active member counts (正式 and 预备; not the archives of members who died,
-    left or moved out) of each org's subtree, as far as ``user`` may see them (a figure is a
+    """Sub-org and member counts (``Member.objects.active()``: 正式 and 预备) of each org's subtree, as far as ``user`` may see them (a figure is a
     channel too: a member shown their own branch must not learn what lies beneath it).
     Two grouped queries per depth."""
     result = {o.pk: {"orgs": 0, "members": 0} for o in orgs}
@@ -48,7 +47,7 @@ def subtree_counts(orgs, *, user) -> dict[int, dict[str, int]]:
         # Grouped by the member's org path and summed here: both databases then read the index
         # in order instead of sorting every member by a computed prefix (docs/benchmarks.md).
         member_rows = (
-            Member.objects.visible_to(user).filter(subtrees_q("org__path", paths), status__in=ACTIVE_STATUSES)
+            Member.objects.visible_to(user).active().filter(subtrees_q("org__path", paths))
             .order_by()
             .values("org__path").annotate(n=Count("id")).values_list("org__path", "n")
         )
@@ -60,7 +59,7 @@ def subtree_counts(orgs, *, user) -> dict[int, dict[str, int]]:
 
 
 def subtree_member_count(org: Org) -> int:
-    return Member.objects.filter(subtrees_q("org__path", [org.path]), status__in=ACTIVE_STATUSES).count()
+    return Member.objects.active().filter(subtrees_q("org__path", [org.path])).count()
 
 
 def org_warnings(org: Org) -> list[rules.Warning]:
@@ -68,7 +67,7 @@ def org_warnings(org: Org) -> list[rules.Warning]:
     found = rules.term_warnings(org, term)
     if org.kind in BRANCH_KINDS or org.kind == OrgKind.GENERAL_BRANCH:
         scope_q = subtrees_q("org__path", [org.path])
-        counts = Member.objects.filter(scope_q).aggregate(
+        counts = Member.objects.active().filter(scope_q).aggregate(
             members=Count("id"), full=Count("id", filter=Q(status=MemberStatus.FULL))
         )
         committee = term.members.count() if term else 0
@@ -78,15 +77,25 @@ def org_warnings(org: Org) -> list[rules.Warning]:
     return found
 
 
-def search(user, text: str, limit: int = 50):
+def search(user, text: str):
+    """Orgs whose name contains ``text`` or whose code is ``text``, top levels first (paged by the page)."""
     text = text.strip()
     if not text:
-        return []
-    return list(
-        Org.objects.visible_to(user)
-        .filter(Q(name__icontains=text) | Q(code__iexact=text))
-        .order_by("depth", "path")[:limit]
-    )
+        return Org.objects.none()
+    return (Org.objects.visible_to(user).filter(Q(name__icontains=text) | Q(code__iexact=text))
+            .order_by("depth", "path"))
+
+
+def with_branch_names(orgs, user) -> None:
+    """Set ``branch_name`` on each party group among ``orgs`` (for ``Org.label``): one query for
+    the whole list, through the user's scope like every read."""
+    groups = [org for org in orgs if org is not None and org.kind == OrgKind.GROUP]
+    if not groups:
+        return
+    names = dict(Org.objects.visible_to(user).filter(path__in={g.path[:-Org.steplen] for g in groups})
+                 .values_list("path", "name"))
+    for group in groups:
+        group.branch_name = names.get(group.path[:-Org.steplen], "")
 
 
 def ancestors_names(orgs, user) -> dict[int, str]:

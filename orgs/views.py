@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from accounts.scope import get_scope
+from core.paging import paginate
 from core.views import ObjectListView, form_errors_from
 from members.models import Member
 from orgs import selectors, services
@@ -25,8 +26,9 @@ def tree(request):
     query = request.GET.get("q", "").strip()[:50]
     context = {"title": "党组织", "breadcrumbs": [("党组织", None)], "query": query}
     if query:
-        found = selectors.search(request.user, query)
-        context.update(found=found, found_paths=selectors.ancestors_names(found, request.user))
+        page = paginate(request, selectors.search(request.user, query))
+        found = list(page.object_list)
+        context.update(page=page, found=found, found_paths=selectors.ancestors_names(found, request.user))
     else:
         roots = selectors.tree_roots(request.user)
         context.update(nodes=roots, counts=selectors.subtree_counts(roots, user=request.user))
@@ -51,7 +53,7 @@ def org_detail(request, pk):
     scope = get_scope(request.user)
     children = selectors.children(org, request.user)
     term = org.terms.filter(ended__isnull=True).prefetch_related("members").first()
-    members = Member.objects.visible_to(request.user).filter(org=org).order_by("name")
+    members = Member.objects.visible_to(request.user).filter(org=org).active().order_by("name")
     ancestors = Org.objects.visible_to(request.user).filter(path__in=org.ancestor_paths()[:-1])
     # A member sees their own branch's page, but not its counts, warnings or history.
     manages = scope.covers(org.path, "org.view")

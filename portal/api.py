@@ -52,6 +52,7 @@ class ArticleOut(Schema):
 class ArticleDetailOut(ArticleOut):
     body: str = Field(..., description="经白名单过滤的 HTML")
     author: str
+    editor_name: str = Field(..., description="责任编辑")
     starts_on: str | None
     ends_on: str | None
 
@@ -85,6 +86,7 @@ class ArticleIn(Schema):
     body: str = Field("", max_length=200_000, description="HTML，保存时按白名单过滤")
     source: str = Field("", max_length=100)
     author: str = Field("", max_length=50)
+    editor_name: str = Field("", max_length=50, description="责任编辑（留空则为撰稿人）")
 
 
 class PublishIn(Schema):

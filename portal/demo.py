@@ -2,10 +2,12 @@
 and 党务公开, the seed article imported like any saved page, a dozen short fictional articles,
 comments (approved and pending), reads over the last two weeks, and two portal accounts."""
 
+import io
 import random
 from datetime import timedelta
 from pathlib import Path
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from portal import importing, services
@@ -81,6 +83,40 @@ def _body(paragraphs: list[str]) -> str:
     return "".join(f"<p>{escape(p)}</p>" for p in paragraphs)
 
 
+def picture(rng: random.Random, width: int = 800, height: int = 500) -> bytes:
+    """A simple street scene drawn by Pillow at demo time (sky, sun, buildings with windows, a red
+    banner), so 推荐图文 has pictures without committing images we did not make."""
+    from PIL import Image, ImageDraw
+
+    top, bottom = rng.choice([((120, 170, 225), (225, 235, 245)), ((250, 180, 120), (255, 230, 200)),
+                              ((140, 200, 230), (235, 245, 250))])
+    image = Image.new("RGB", (width, height))
+    draw = ImageDraw.Draw(image)
+    for y in range(height):
+        mix = y / height
+        draw.line([(0, y), (width, y)], fill=tuple(round(a + (b - a) * mix) for a, b in zip(top, bottom, strict=True)))
+    sun_x = rng.randint(80, width - 80)
+    draw.ellipse([sun_x - 40, 40, sun_x + 40, 120], fill=(255, 214, 90))
+    x = 0
+    while x < width:
+        w, h = rng.randint(70, 140), rng.randint(140, 330)
+        shade = rng.randint(150, 215)
+        draw.rectangle([x, height - 70 - h, x + w - 6, height - 70], fill=(shade, shade - 10, shade - 25))
+        for wy in range(height - 60 - h, height - 90, 26):
+            for wx in range(x + 10, x + w - 22, 22):
+                lit = rng.random() < 0.35
+                draw.rectangle([wx, wy, wx + 10, wy + 14], fill=(255, 236, 170) if lit else (95, 115, 140))
+        x += w
+    draw.rectangle([0, height - 70, width, height], fill=(183, 28, 28))
+    draw.rectangle([0, height - 70, width, height - 64], fill=(240, 196, 25))
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
+PICTURE_ALTS = ["社区党群服务中心", "党员志愿服务活动现场", "街区新貌", "主题党日活动现场"]
+
+
 def load(rng: random.Random) -> None:
     """Rows written through the portal's services where they hold rules (import, notices), and
     directly where the demo builds history (publish dates in the past, reads, comments)."""
@@ -103,6 +139,10 @@ def load(rng: random.Random) -> None:
         services.article_publish(actor=reviewer, article=article,
                                  publish_at=now - timedelta(days=index * 2 + 1, hours=rng.randint(0, 8)))
         articles.append(article)
+    # 推荐图文: the featured articles with a picture each.
+    for article, alt in zip([a for a in articles if a.featured or a.pk == seed.pk], PICTURE_ALTS, strict=False):
+        services.image_add(actor=reviewer, article=article, alt=alt, lead=True,
+                           upload=SimpleUploadedFile(f"{alt}.png", picture(rng), content_type="image/png"))
     draft = services.article_create(actor=editor, channel=channels["jiceng"], title="（草稿）支部换届选举工作安排",
                                     body=_body(["草稿正文，待完善。"]))
     services.article_submit(actor=editor, article=draft)

@@ -18,12 +18,15 @@ class ArticleForm(forms.ModelForm):
 
     class Meta:
         model = Article
-        fields = ["channel", "title", "source", "source_url", "author", "summary", "body", "featured",
-                  "starts_on", "ends_on"]
+        fields = ["channel", "title", "source", "source_url", "author", "editor_name", "summary", "body",
+                  "featured", "starts_on", "ends_on"]
         widgets = {"summary": forms.Textarea(attrs={"rows": 3}),
-                   "body": forms.Textarea(attrs={"rows": 18}),
+                   # data-rich-editor: portal/static/portal/editor.js puts the rich-text editor over
+                   # it; without script the textarea takes HTML as before.
+                   "body": forms.Textarea(attrs={"rows": 18, "data-rich-editor": ""}),
                    "starts_on": forms.DateInput(), "ends_on": forms.DateInput()}
         help_texts = {"body": "可用段落、小标题（h2/h3）、列表、引用、表格、链接和本站图片；其他标记保存时会被去除",
+                      "editor_name": "留空则为撰稿人",
                       "starts_on": "通知公告、党务公开：公示开始日期",
                       "ends_on": "通知公告、党务公开：过了此日期不再列出"}
 

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import User
 from core import forms
+from core.paging import paginate
 from core.views import form_errors_from, require_perm
 from portal import services
 from portal.models import Channel, ChannelGrant, ChannelRole
@@ -44,7 +45,7 @@ def channel_grants(request):
             return redirect("channel_grants:list")
     grants = ChannelGrant.objects.select_related("user", "channel").order_by("channel__path", "user__username")
     return render(request, "portal/channel_grants.html", {
-        "form": form, "grants": grants, "title": "资讯栏目授权",
+        "form": form, "page": paginate(request, grants), "title": "资讯栏目授权",
         "breadcrumbs": [("账号与授权", reverse("accounts:user_list")), ("资讯栏目授权", None)],
     }, status=400 if form.errors else 200)
 

@@ -175,6 +175,8 @@ class Article(BaseModel):
     source = models.CharField("来源", max_length=100, blank=True)
     source_url = models.URLField("原文地址", max_length=500, blank=True)
     author = models.CharField("作者", max_length=50, blank=True)
+    # 责任编辑: who answers for the article's publication, shown under it as news pages do.
+    editor_name = models.CharField("责任编辑", max_length=50, blank=True)
     summary = models.TextField("核心提示", max_length=1000, blank=True)
     body = models.TextField("正文", blank=True)
     state = models.CharField("状态", max_length=12, choices=ArticleState, default=ArticleState.DRAFT)

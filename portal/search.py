@@ -118,19 +118,42 @@ class Hit:
     snippet_html: str
 
 
-def search(query: str, *, queryset=None, limit: int = 50) -> list[Hit]:
-    """Live articles matching every chunk of ``query``, best first, with highlighted title and
-    snippet. An empty or unusable query finds nothing."""
+# The most a search lists; the page says so when a query reaches it (no silent cap).
+MAX_RESULTS = 1000
+
+
+def indexed_ids(query: str, *, limit: int) -> list[int]:
+    """The ids of the indexed articles matching every chunk of ``query``, best first: one query
+    to the engine, scheduled articles included (filter with ``Article.objects.live()``)."""
     terms = parse(query)
     if not terms:
         return []
-    ids = _sqlite_ids(terms, limit * 4) if connection.vendor == "sqlite" else _postgres_ids(terms, limit * 4)
+    return _sqlite_ids(terms, limit) if connection.vendor == "sqlite" else _postgres_ids(terms, limit)
+
+
+def ranked_ids(query: str, *, queryset=None, limit: int = MAX_RESULTS) -> list[int]:
+    """The ids of the live articles matching every chunk of ``query``, best first (at most
+    ``limit``). An empty or unusable query finds nothing."""
+    # The index also holds articles scheduled for later: read a margin beyond the limit.
+    ids = indexed_ids(query, limit=limit * 2)
     if not ids:
         return []
-    queryset = (queryset if queryset is not None else Article.objects.live()).select_related("channel")
-    found = {a.pk: a for a in queryset.filter(pk__in=ids)}
-    ordered = [found[pk] for pk in ids if pk in found][:limit]
-    return [Hit(a, highlight(a.title, terms), snippet(a, terms)) for a in ordered]
+    live = set((queryset if queryset is not None else Article.objects.live()).filter(pk__in=ids)
+               .values_list("pk", flat=True))
+    return [pk for pk in ids if pk in live][:limit]
+
+
+def hits(ids: list[int], query: str) -> list[Hit]:
+    """The articles of ``ids`` in that order, with highlighted title and snippet."""
+    terms = parse(query)
+    found = {a.pk: a for a in Article.objects.select_related("channel").filter(pk__in=ids)}
+    return [Hit(found[pk], highlight(found[pk].title, terms), snippet(found[pk], terms)) for pk in ids if pk in found]
+
+
+def search(query: str, *, queryset=None, limit: int = 50) -> list[Hit]:
+    """Live articles matching every chunk of ``query``, best first, with highlighted title and
+    snippet."""
+    return hits(ranked_ids(query, queryset=queryset, limit=limit), query)
 
 
 def _fts_quote(token: str) -> str:

@@ -77,3 +77,39 @@ def editable_articles(user):
 def pending_comments(user):
     return (Comment.objects.visible_to(user, "review").filter(state=CommentState.PENDING)
             .select_related("article", "article__channel").order_by("created"))
+
+
+def neighbours(article: Article) -> tuple[Article | None, Article | None]:
+    """上一篇 and 下一篇: the live articles of the same channel published just before and just
+    after this one."""
+    live = Article.objects.live().filter(channel_id=article.channel_id).only("pk", "title", "slug", "publish_at")
+    at, pk = article.publish_at, article.pk
+    before = (live.filter(Q(publish_at__lt=at) | Q(publish_at=at, pk__lt=pk)).order_by("-publish_at", "-pk").first())
+    after = (live.filter(Q(publish_at__gt=at) | Q(publish_at=at, pk__gt=pk)).order_by("publish_at", "pk").first())
+    return before, after
+
+
+def related(article: Article, limit: int = 5) -> list[Article]:
+    """相关新闻: live articles of the same kind of channel (news beside news, notices beside
+    notices) that share words of the title through the search index — the same channel first,
+    then more shared words; the channel's latest fill the rest. The title's longest words are
+    its most telling (三会一课 before 社区)."""
+    from collections import Counter
+
+    from portal import search
+
+    keywords = sorted((w for w in dict.fromkeys(search.words(article.title)) if len(w) >= 2), key=len,
+                      reverse=True)[:4]
+    shared: Counter = Counter()
+    for word in keywords:  # one engine query a word; the live ones are picked below, at once
+        shared.update(search.indexed_ids(word, limit=20))
+    shared.pop(article.pk, None)
+    fields = ("pk", "title", "slug", "publish_at", "channel_id")
+    candidates = Article.objects.live().filter(pk__in=list(shared), channel__kind=article.channel.kind)
+    found = sorted(candidates.only(*fields),
+                   key=lambda a: (a.channel_id != article.channel_id, -shared[a.pk], -a.publish_at.timestamp()))
+    found = found[:limit]
+    if len(found) < limit:
+        found += list(Article.objects.listed().in_channel(article.channel)
+                      .exclude(pk__in=[article.pk, *[a.pk for a in found]]).only(*fields)[:limit - len(found)])
+    return found

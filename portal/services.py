@@ -68,7 +68,7 @@ def make_slug(title: str) -> str:
 def _clean_fields(data: dict) -> dict:
     """Titles and the other short fields are plain text; the body is allow-list HTML."""
     cleaned = dict(data)
-    limits = {"title": 200, "source": 100, "author": 50}
+    limits = {"title": 200, "source": 100, "author": 50, "editor_name": 50}
     for name, limit in limits.items():
         if name in cleaned:
             cleaned[name] = clean_text(cleaned[name], max_length=limit)
@@ -86,8 +86,8 @@ def _clean_fields(data: dict) -> dict:
     return cleaned
 
 
-FIELDS = ("title", "source", "source_url", "author", "summary", "body", "featured", "starts_on",
-          "ends_on")
+FIELDS = ("title", "source", "source_url", "author", "editor_name", "summary", "body", "featured",
+          "starts_on", "ends_on")
 
 
 @transaction.atomic
@@ -95,6 +95,8 @@ def article_create(*, actor, channel: Channel, title: str, **fields) -> Article:
     """A new draft in a channel the actor may edit."""
     _require(actor, channel, "edit")
     data = _clean_fields({"title": title, **{k: v for k, v in fields.items() if k in FIELDS}})
+    # The responsible editor is the writer unless named otherwise.
+    data["editor_name"] = data.get("editor_name") or clean_text(getattr(actor, "full_name", "") or "", max_length=50)
     article = Article(channel=channel, created_by=actor, state=ArticleState.DRAFT, **data)
     article.slug = make_slug(article.title)
     article.save()

@@ -9,7 +9,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core import files
 from core.middleware import client_ip
+from core.paging import paginate
 from core.views import ObjectListView, form_errors_from
 from portal import search, selectors, services
 from portal.filters import ArticleFilterSet
@@ -59,7 +59,7 @@ def index(request):
 
 def channel(request, slug_path):
     current = selectors.channel_by_path(slug_path)
-    page = Paginator(selectors.listed(current), 20).get_page(request.GET.get("page"))
+    page = paginate(request, selectors.listed(current), per_page=20)
     return render(request, "portal/channel.html", {
         "title": current.name, "channel": current, "children": selectors.children(current),
         "page": page, "crumbs": _crumbs(current), **_sides(request)})
@@ -112,6 +112,8 @@ def article(request, pk, slug=None):
         query = f"?{request.GET.urlencode()}" if request.GET else ""
         return redirect(found.get_absolute_url() + query, permanent=True)
     context = _article_context(request, found)
+    context["previous"], context["next"] = selectors.neighbours(found)
+    context["related"] = selectors.related(found)
     if request.GET.get("print"):
         return render(request, "portal/article_print.html", context)
     response = render(request, "portal/article.html", context)
@@ -136,7 +138,7 @@ def comments(request, pk):
         else:
             messages.success(request, "评论已提交，审核通过后显示。")
             return redirect(found.get_absolute_url() + "#comments")
-    page = Paginator(selectors.approved_comments(found), 30).get_page(request.GET.get("page"))
+    page = paginate(request, selectors.approved_comments(found), per_page=30)
     context = {**_article_context(request, found, form=form), "page": page}
     return render(request, "portal/comments.html", context, status=status)
 
@@ -158,9 +160,10 @@ def qr(request, pk):
 
 def search_page(request):
     query = request.GET.get("q", "").strip()[:search.MAX_QUERY_LENGTH]
-    hits = search.search(query) if query else []
+    page = paginate(request, search.ranked_ids(query) if query else [], per_page=20)
     return render(request, "portal/search.html", {
-        "title": "资讯搜索", "query": query, "hits": hits, "suggestions": SUGGESTIONS,
+        "title": "资讯搜索", "query": query, "page": page, "hits": search.hits(page.object_list, query),
+        "capped": page.paginator.count >= search.MAX_RESULTS, "suggestions": SUGGESTIONS,
         **_sides(request)})
 
 
@@ -250,7 +253,8 @@ def create(request):
     if _carried_out(request, form, lambda: created.append(services.article_create(
             actor=request.user, channel=form.cleaned_data["channel"], **form.service_fields())), "草稿已保存"):
         return redirect("portal:edit", pk=created[0].pk)
-    return _form_page(request, form, "新建文章", [("新建文章", None)], cancel_url=reverse("portal:editor"))
+    return _form_page(request, form, "新建文章", [("新建文章", None)], cancel_url=reverse("portal:editor"),
+                      rich_editor=True)
 
 
 @login_required
@@ -334,7 +338,7 @@ def preview(request, pk):
 @login_required
 def comment_queue(request):
     _require_grants(request.user, "review")
-    page = Paginator(selectors.pending_comments(request.user), 50).get_page(request.GET.get("page"))
+    page = paginate(request, selectors.pending_comments(request.user))
     return render(request, "portal/comment_queue.html", {
         "title": "评论审核", "page": page, "breadcrumbs": [EDITOR_CRUMB, ("评论审核", None)]})
 

@@ -102,6 +102,11 @@ PLAN = ([(n, 0, "") for n in range(1, 26)] + [(n, 0, "") for n in (1, 3, 6, 7, 1
         + [(1, 40, "overdue"), (1, 60, "overdue"), (6, 200, "overdue"), (16, 200, "overdue"),
            (16, 120, ""), (21, 140, "overdue"), (9, 0, "failed_review"), (14, 0, "failed_vote"),
            (21, 380, "extended"), (20, 0, "cancelled"), (4, 0, "closed")])
+# The demo secretary's own branch (accounts.demo), so that the secretary can show recruitment:
+# an application just in, an activist, a development object, a probationary member, a case
+# waiting for conversion, and one whose talk (1 month after the application) is overdue.
+SECRETARY_BRANCH = "HP01C01B01"
+SECRETARY_PLAN = [(1, 0, ""), (6, 0, ""), (10, 0, ""), (18, 0, ""), (21, 0, ""), (1, 45, "overdue")]
 
 
 def _new_case(rng, actor, branch: Org, applied: date, used: set) -> Case:
@@ -139,6 +144,13 @@ def load(rng: random.Random) -> None:
         case = _new_case(rng, actor, branch, applied, used)
         people = list(Member.objects.filter(pk__in=full[branch.pk][:2]))
         _play(case, last, outcome, actor=actor, people=people, today=today, gap=rng.randint(2, 6))
+    own = Org.objects.filter(code=SECRETARY_BRANCH).first()
+    if own is not None and len(full.get(own.pk, [])) >= 2:
+        people = list(Member.objects.filter(pk__in=full[own.pk][:2]))
+        for last, delay, outcome in SECRETARY_PLAN:
+            applied = today - timedelta(days=OFFSETS[last] + delay + rng.randint(2, 10))
+            case = _new_case(rng, actor, own, applied, used)
+            _play(case, last, outcome, actor=actor, people=people, today=today, gap=rng.randint(2, 6))
     _plans(rng, actor, today)
 
 

@@ -7,11 +7,12 @@ the lock, every rule checked before anything is written, then the rows, the case
 (stage, dates, deadlines), the member's archive where the step touches it, and one audit entry.
 So of two simultaneous approvals exactly one wins: the second finds step ⑰ recorded."""
 
-from datetime import date
+from datetime import date, datetime, time
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404
+from django.utils import timezone
 
 from accounts.scope import get_scope
 from core import audit
@@ -387,6 +388,9 @@ def _publish_on_portal(notice: Notice, case: Case, actor) -> None:
         channel_code=PORTAL_CHANNEL, external_key=f"recruit:notice:{notice.pk}", actor=actor,
         title=f"关于{case.name}同志拟{proposal}的公示", starts_on=notice.starts_on, ends_on=notice.ends_on,
         source_label=case.org.name,
+        # Dated on its first day, like a notice on a board (a notice recorded afterwards is not
+        # dated the day it was typed in; one starting later waits for its day).
+        publish_at=timezone.make_aware(datetime.combine(notice.starts_on, time.min)),
         body_text=(f"经{case.org.name}研究，拟将{case.name}同志{proposal}，现予公示。\n"
                    f"公示时间：{notice.starts_on:%Y年%m月%d日}至{notice.ends_on:%Y年%m月%d日}（{notice.workdays}个工作日）。\n"
                    f"公示期间，党员和群众可通过来信、来电、来访等方式向{case.org.name}或上级党组织反映情况和意见。"),

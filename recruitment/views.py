@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.scope import get_scope
 from core import audit
+from core.paging import paginate
 from core.views import MAX_EXPORT_ROWS, ObjectListView, csv_safe, form_errors_from
 from orgs.models import Org
 from recruitment import documents, forms, rules, selectors, services
@@ -305,7 +306,7 @@ def warnings(request):
     rollup = selectors.warning_rollup(org, request.user)
     return render(request, "recruitment/warnings.html", {
         "title": "发展党员预警", "breadcrumbs": [CRUMB, ("预警", None)], "org": org, "roots": roots,
-        "rollup": rollup, "overdue": selectors.overdue_cases(org, request.user)[:200],
+        "rollup": rollup, "page": paginate(request, selectors.overdue_cases(org, request.user).select_related("org")),
     })
 
 
@@ -346,6 +347,7 @@ def plan_edit(request):
 
 def public_notices(request):
     """The public notice board (公示栏), no login: name, branch, notice kind and dates only."""
-    rows = [dict(r, kind_label=Notice.Kind(r["kind"]).label) for r in selectors.public_notices()[:500]]
-    return render(request, "recruitment/public_notices.html", {"title": "发展党员公示", "rows": rows,
+    page = paginate(request, selectors.public_notices())
+    rows = [dict(r, kind_label=Notice.Kind(r["kind"]).label) for r in page.object_list]
+    return render(request, "recruitment/public_notices.html", {"title": "发展党员公示", "rows": rows, "page": page,
                                                                "today": date.today()})

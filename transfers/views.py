@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from accounts.scope import get_scope
+from core.paging import paginate
 from core.views import ObjectListView, ServiceFormView, form_errors_from
 from members.models import Member
 from transfers import selectors, services
@@ -213,7 +214,7 @@ def warnings(request):
     return render(request, "transfers/warnings.html", {
         "title": "转接预警", "breadcrumbs": [CRUMB, ("预警", None)],
         "warnings": selectors.warnings(request.user),
-        "pending_archive": selectors.pending_archive_letters(request.user)[:200],
+        "page": paginate(request, selectors.pending_archive_letters(request.user)),
     })
 
 

@@ -68,7 +68,7 @@ def test_a_district_admin_walks_the_tree_to_a_member(live_server, browser_world,
 
     page.goto(f"{base}/orgs/")
     district = page.locator(f"li[data-org='{world.district_a.code}']")
-    assert "党员 3" in district.locator(".counts").first.inner_text()
+    assert "党员（含预备） 3" in district.locator(".counts").first.inner_text()
     district.locator(".tree-toggle").first.click()
     street = page.locator(f"li[data-org='{world.street_a.code}']")
     street.wait_for()
@@ -113,7 +113,7 @@ def test_the_member_list_filters_with_htmx_and_the_login_page_fits_a_phone(live_
     page.click("details.filter-panel summary")  # closed on a phone until opened
     page.fill("input[name=q]", "赵志强")
     page.click("form.filters button[type=submit]")
-    expect(page.locator("#list-body")).to_contain_text("共 1 条")
+    expect(page.locator("#list-body")).to_contain_text("共 1 人")
     assert "赵志强" in page.locator("#list-body").inner_text()
     page.screenshot(path=ARTIFACTS / "members-phone.png", full_page=True)
     context.close()

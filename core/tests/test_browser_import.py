@@ -70,7 +70,7 @@ def test_a_roster_with_bad_rows_is_fixed_and_imported(live_server, browser_world
     page.screenshot(path=ARTIFACTS / f"import-done-{viewport}.png", full_page=True)
 
     page.goto(f"{base}/members/?q=刘洋")
-    assert "共 4 条" in page.locator("#list-body").inner_text()
+    assert "共 4 人" in page.locator("#list-body").inner_text()
     page.screenshot(path=ARTIFACTS / f"import-members-{viewport}.png", full_page=True)
     assert Member.objects.filter(name__startswith="刘洋").count() == 4
     if viewport == "phone":

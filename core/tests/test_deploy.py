@@ -62,3 +62,18 @@ def test_templates_load_nothing_from_another_host():
         if 'src="http' in text or "href=\"http" in text or "src='http" in text:
             offenders.append(str(path))
     assert offenders == []
+
+
+def test_collectstatic_with_the_production_storage_takes_the_libraries_from_npm(tmp_path, settings):
+    """`make run` and a deployment collect static files with the manifest storage, which refuses a
+    file naming a missing one (Quill's dist files name source maps that scripts/vendor.sh leaves out)."""
+    import json
+
+    from django.core.management import call_command
+
+    settings.STATIC_ROOT = tmp_path
+    settings.STORAGES = {**settings.STORAGES,
+                         "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}}
+    call_command("collectstatic", interactive=False, verbosity=0)
+    manifest = json.loads((tmp_path / "staticfiles.json").read_text())["paths"]
+    assert {"vendor/quill/quill.js", "vendor/quill/quill.snow.css", "portal/editor.js"} <= set(manifest)

@@ -2,7 +2,7 @@
 year boundaries, for orgs founded mid-period, with local settings inherited down the tree; the
 roll-up puts the worst offenders first."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from hypothesis import given
@@ -200,3 +200,49 @@ def test_the_rollup_puts_the_worst_child_first_and_counts_constant_queries(world
     assert b.counts[rules.GREEN] == 3
     assert result.worst[0].org in (world.branch_a1, world.branch_a2, world.group_a1)
     assert result.total.counts[rules.RED] == a.counts[rules.RED] + b.counts[rules.RED]
+
+
+# --- the page at a glance (issue 10.6) ------------------------------------------------------------
+
+
+def _section(text: str, element_id: str) -> str:
+    start = text.index(f'id="{element_id}"')
+    return text[start:text.index("</section>", start)]
+
+
+def test_the_page_shows_the_last_complete_period_beside_the_open_one(world):
+    from django.urls import reverse
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    this_month = today.replace(day=1)
+    last_month = (this_month - timedelta(days=1)).replace(day=1)
+    # Nothing held anywhere: last month's monthly items ended unmet (red); this month's are open.
+    overdue = selectors.rollup(world.city, month=last_month, today=today).total.counts[rules.RED]
+    assert overdue > 0
+    text = world.client("city_admin").get(reverse("orglife:compliance")).content.decode()
+    last = _section(text, "period-last")
+    assert f"{last_month:%Y年}{last_month.month}月" in last and "已结束" in last
+    assert f'<div class="num red">{overdue}</div>逾期未完成' in last
+    current = _section(text, "period-current")
+    assert "本期，进行中" in current and "本期已逾期" in current
+
+
+def test_an_org_without_data_shows_grey_no_data_never_green(world):
+    from django.urls import reverse
+
+    from orgs import bulk
+    from orgs.bulk import Node
+    from orgs.models import OrgKind, OrgLevel
+
+    # A third district with no branch: nothing is required of it, so nothing is green there.
+    bulk.build([Node("中共天津市南开区委员会", "NK", OrgKind.COMMITTEE, OrgLevel.DISTRICT, founded=date(2000, 1, 1))],
+               under=world.city)
+    empty = Org.objects.get(code="NK")
+    tally = next(t for t in selectors.rollup(world.city, month=date.today()).children if t.org.pk == empty.pk)
+    assert tally.colour == rules.NO_DATA
+    text = world.client("city_admin").get(reverse("orglife:compliance")).content.decode()
+    row = text[text.index(empty.name) - 400:text.index(empty.name) + 900]
+    assert 'class="row-nodata"' in row and "暂无数据" in row and "row-green" not in row
+    alone = world.client("city_admin").get(reverse("orglife:compliance") + f"?org={empty.pk}").content.decode()
+    assert "暂无数据" in _section(alone, "period-current")

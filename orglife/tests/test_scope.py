@@ -180,7 +180,7 @@ def test_topics_vote_and_schedule_by_scope(world):
     assert client(world, "member").post(vote).status_code == 302
     assert topic.votes.count() == 1
     assert client(world, "secretary").get(schedule).status_code == 200
-    topics = client(world, "b_admin").get(reverse("orglife:topics")).context["topics"]
+    topics = client(world, "b_admin").get(reverse("orglife:topics")).context["page"].object_list
     assert list(topics) == []
-    assert [t.pk for t in client(world, "member").get(reverse("orglife:topics")).context["topics"]] == [topic.pk]
+    assert [t.pk for t in client(world, "member").get(reverse("orglife:topics")).context["page"].object_list] == [topic.pk]
     assert Topic.objects.count() == 1

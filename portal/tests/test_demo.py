@@ -24,3 +24,27 @@ def test_the_demo_portal_loads_fast_with_the_seed_article(db):
     assert {hit.article.pk for hit in search.search("三会一课")} >= {seed.pk}
     assert Client().get(seed.get_absolute_url()).status_code == 200
     assert Client().get("/news/").status_code == 200
+
+
+def test_the_demo_portal_has_pictures_for_its_featured_articles_and_dates_notices_in_their_windows(db):
+    from django.utils import timezone
+    from PIL import Image
+
+    from core import files
+    from portal import selectors
+
+    with acting_as(None, channel="cli"):
+        demo.load(random.Random(2017))
+    # 推荐图文: pictures drawn at demo time, decodable, served.
+    featured = selectors.featured_with_images()
+    assert len(featured) >= 3
+    for article in featured:
+        with Image.open(files.path_of(article.lead_image.stored_name)) as picture:
+            assert picture.size == (800, 500)
+        assert Client().get(article.lead_image.thumb_url()).status_code == 200
+    assert "推荐图文" in Client().get("/news/").content.decode()
+    # 公示: each notice dated within its own window.
+    notices = Article.objects.live().filter(starts_on__isnull=False)
+    assert notices.count() >= 2
+    for notice in notices:
+        assert notice.starts_on <= timezone.localdate(notice.publish_at) <= notice.ends_on

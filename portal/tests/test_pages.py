@@ -178,7 +178,9 @@ def test_query_counts_of_the_article_page_stay_flat(portal, client, django_asser
     seed = import_seed(portal)
     for i in range(10):
         publish(portal, title=f"文章{i}", featured=True)
-    with django_assert_max_num_queries(20):
+    # 相关新闻 (one index query for each of at most four title words, then one for the articles)
+    # and 上一篇/下一篇 add a fixed number, not one per article.
+    with django_assert_max_num_queries(26):
         client.get(seed.get_absolute_url())
 
 
@@ -189,3 +191,40 @@ def test_editors_find_the_editor_area_in_the_navigation(portal):
 
 def test_the_login_page_links_to_the_portal(db, client):
     assert 'href="/news/"' in client.get("/accounts/login/").content.decode()
+
+
+# --- 责任编辑, 上一篇/下一篇, 相关新闻 (issue 10.10) ----------------------------------------------
+
+
+def test_the_article_page_names_its_responsible_editor(portal, client):
+    article = publish(portal, title="社区党建", editor_name="王编辑")
+    assert "（责任编辑：王编辑）" in client.get(article.get_absolute_url()).content.decode()
+    reviewer = portal.users["news_reviewer"]
+    written = services.article_create(actor=reviewer, channel=portal.channels["jiceng"], title="无名")
+    assert written.editor_name == reviewer.full_name  # the writer, unless named otherwise
+
+
+def test_previous_and_next_are_the_neighbours_in_the_channel_by_publication(portal, client):
+    now = timezone.now()
+    older, middle, newer = (publish(portal, title=title) for title in ("较早一篇", "中间一篇", "较新一篇"))
+    for article, hours in ((older, 3), (middle, 2), (newer, 1)):
+        type(article).objects.filter(pk=article.pk).update(publish_at=now - timedelta(hours=hours))
+    publish(portal, channel="notice", title="别的栏目")
+    body = client.get(middle.get_absolute_url()).content.decode()
+    assert f'上一篇：<a href="{older.get_absolute_url()}" rel="prev">较早一篇</a>' in body
+    assert f'下一篇：<a href="{newer.get_absolute_url()}" rel="next">较新一篇</a>' in body
+    first = client.get(older.get_absolute_url()).content.decode()
+    assert "上一篇：<span class=\"muted\">没有了</span>" in first
+
+
+def test_related_articles_share_words_of_the_title_and_leave_out_the_article_itself(portal, client):
+    article = publish(portal, title="社区志愿服务暖人心")
+    sharing = publish(portal, channel="tianjin", title="志愿服务队走进社区")
+    unrelated = publish(portal, channel="tianjin", title="停车场维修公告")
+    notice = publish(portal, channel="notice", title="志愿服务活动通知")  # a notice, not news
+    related = selectors.related(article)
+    assert sharing in related and article not in related and notice not in related
+    assert unrelated not in related
+    body = client.get(article.get_absolute_url()).content.decode()
+    section = body[body.index('id="related-title"'):]
+    assert sharing.title in section[:section.index("</section>")]

@@ -19,3 +19,24 @@ def test_the_demo_has_cases_at_every_step_some_overdue():
     assert Case.objects.filter(status__in=("open", "probationary"), due_on__lt=date.today()).count() >= 5
     assert Case.objects.filter(extension_months__isnull=False).exists()
     assert Plan.objects.filter(year=date.today().year).count() >= 2
+
+
+@pytest.mark.django_db
+def test_the_demo_secretary_can_show_recruitment_and_notices_are_dated_in_their_windows():
+    from django.utils import timezone
+
+    from accounts.models import User
+    from portal.models import Article
+
+    call_command("demo", members=1500, stdout=io.StringIO())
+    secretary = User.objects.get(username="secretary")
+    own = Case.objects.visible_to(secretary)
+    # The secretary's own branch: cases at several steps, one of them overdue.
+    assert len(set(own.values_list("last_step", flat=True))) >= 4
+    assert own.filter(status="open", due_on__lt=date.today()).exists()
+    assert {1, 2, 3} <= set(own.values_list("stage", flat=True))
+    # Every 公示 on the portal is dated within its notice window.
+    notices = Article.objects.filter(external_key__startswith="recruit:notice:")
+    assert notices.count() >= 10
+    for article in notices:
+        assert article.starts_on <= timezone.localdate(article.publish_at) <= article.ends_on, article.title

@@ -1,0 +1,17 @@
+"""Paging for every list page (issue 10.2): each list shows its total and pages; none stops
+silently at a fixed number of rows. ``ObjectListView`` pages through this too; pages that are
+not generic lists call ``paginate`` and include ``core/_pager.html`` and ``core/_total.html``."""
+
+from django.conf import settings
+from django.core.paginator import Page, Paginator
+
+
+def paginate(request, items, *, per_page: int | None = None, param: str = "page") -> Page:
+    """One page of ``items`` (a queryset or a list), with the query string that the pager's links
+    keep (``page.query_string``, every parameter but the page number) and the parameter's name."""
+    page = Paginator(items, per_page or settings.LIST_PAGE_SIZE).get_page(request.GET.get(param))
+    params = request.GET.copy()
+    params.pop(param, None)
+    page.query_string = params.urlencode()
+    page.param = param
+    return page

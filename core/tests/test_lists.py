@@ -1,0 +1,476 @@
+"""Every list pages and shows its total (issue 10.2: the district's review queue showed the oldest
+500 of 511 records, with no count and no paging, and a fresh submission never appeared).
+
+For each list page: rows beyond one page are made, the page shows the list's total, and following
+the pager reaches every row, the newest included. A meta-test fails on a URL name that is neither
+such a list here nor named as no list (with the reason)."""
+
+import html
+import re
+from dataclasses import dataclass
+from datetime import date, time, timedelta
+from itertools import count
+
+import pytest
+from django.urls import get_resolver, reverse
+from django.utils import timezone
+
+from care.models import CareVisit
+from core import audit, idcard
+from core.testing import make_user
+from core.views import ObjectListView
+from members import services as member_services
+from members.models import (
+    CorrectionRequest,
+    ImportBatch,
+    ImportRow,
+    Member,
+    MemberEvent,
+    MemberStatus,
+)
+from orglife.models import (
+    Attendance,
+    AttendanceStatus,
+    Meeting,
+    MeetingKind,
+    MeetingState,
+    ReviewRound,
+    Topic,
+)
+from orglife.tests.helpers import add_full_members
+from orgs.models import Org, OrgKind
+from orgs.tests.test_scope import _url_names
+from portal.models import ChannelGrant, Comment, CommentState
+from portal.tests.helpers import make_portal, publish
+from recruitment.models import Case, Notice
+from recruitment.tests.helpers import id_number, open_case
+from transfers.models import Letter, LetterKind, LetterState, MobileCertificate
+
+MARK = "列表行"
+_serial = count(1)
+
+
+def marks(n: int, prefix: str = MARK) -> list[str]:
+    return [f"{prefix}{next(_serial):04d}" for _ in range(n)]
+
+
+@dataclass
+class ListPage:
+    persona: str
+    url: object  # (world) -> str
+    make: object  # (world, n) -> the markers of the n rows made, oldest first
+
+
+# --- row makers -------------------------------------------------------------------------------
+
+
+def _members(world, n, *, born=date(1990, 1, 1), org=None):
+    names = marks(n)
+    for name in names:
+        first17 = f"120101{born:%Y%m%d}{next(_serial) % 1000:03d}"
+        member_services.member_create(actor=world.users["city_admin"], org=org or world.branch_a1, name=name,
+                                      id_number=first17 + idcard.check_char(first17), status=MemberStatus.FULL,
+                                      joined=date(2015, 7, 1))
+    return names
+
+
+def _meetings(world, n, *, state=MeetingState.SUBMITTED, org=None, days_ago=30):
+    topics = marks(n)
+    made = []
+    for i, topic in enumerate(topics):
+        held_on = date.today() - timedelta(days=days_ago - i % 20)
+        opens = timezone.make_aware(timezone.datetime.combine(held_on, time(8)))
+        made.append(Meeting.objects.create(
+            org=org or world.branch_a1, kind=MeetingKind.THEME_DAY, held_on=held_on, start_time=time(9),
+            place="党员活动室", host="李建国", recorder="张秀英", topic=topic, minutes="记录", state=state,
+            signin_token=f"list{next(_serial)}", signin_opens=opens, signin_closes=opens + timedelta(hours=3)))
+    return topics, made
+
+
+def make_audit(world, n):
+    names = marks(n)
+    for name in names:
+        audit.record("member.update", user=world.users["city_admin"], object_type="members.member",
+                     object_id="1", object_repr=name)
+    return names
+
+
+def make_users(world, n):
+    names = [f"lstrow{next(_serial):04d}" for _ in range(n)]
+    for name in names:
+        make_user(name)
+    return names
+
+
+def make_orgs(world, n):
+    names = marks(n, "列表行党支部")
+    for i, name in enumerate(names):
+        world.street_a.refresh_from_db()
+        Org.objects.add_child(world.street_a, dict(name=name, code=f"HP01L{next(_serial):03d}", kind=OrgKind.BRANCH,
+                                                   founded=date(2000, 1, 1) + timedelta(days=i)))
+    return names
+
+
+def make_corrections(world, n):
+    values = marks(n)
+    for value in values:
+        CorrectionRequest.objects.create(member=world.members["a1_member"], field_name="work_unit",
+                                         requested_value=value)
+    return values
+
+
+def make_batches(world, n):
+    names = marks(n)
+    for name in names:
+        ImportBatch.objects.create(org=world.branch_a1, uploaded_by=world.users["secretary"], file_name=name,
+                                   stored_name=f"stored-{next(_serial)}")
+    return names
+
+
+def _batch(world):
+    return ImportBatch.objects.get_or_create(
+        file_name="批次.xlsx", defaults={"org": world.branch_a1, "uploaded_by": world.users["secretary"],
+                                       "stored_name": "stored-rows", "status": ImportBatch.Status.PREVIEWED})[0]
+
+
+def make_import_rows(world, n):
+    batch = _batch(world)
+    names = marks(n)
+    start = batch.rows.count()
+    ImportRow.objects.bulk_create(ImportRow(batch=batch, number=start + i + 2, name=name, action="create")
+                                  for i, name in enumerate(names))
+    return names
+
+
+def make_events(world, n):
+    names = marks(n)
+    for name in names:
+        MemberEvent.objects.create(member=world.members["a1_member"], occurred=date.today(), kind="note",
+                                   summary=name, actor=world.users["secretary"])
+    return names
+
+
+def make_visits(world, n):
+    names = marks(n)
+    for name in names:
+        CareVisit.objects.create(member=world.members["a1_member"], visited=date.today(), visitors=name)
+    return names
+
+
+def make_letters(world, n, **extra):
+    numbers = marks(n)
+    # One open letter per member: each letter is another member's.
+    for number, member in zip(numbers, add_full_members(world.branch_a1, n, start=next(_serial)), strict=True):
+        Letter.objects.create(number=number, member=member, from_org=world.branch_a1,
+                              from_org_name=world.branch_a1.name, to_org=world.branch_b1,
+                              to_org_name=world.branch_b1.name, issued_on=date.today(),
+                              valid_until=date.today() + timedelta(days=60), dues_paid_until=date.today(),
+                              reason="工作调动", **extra)
+    return numbers
+
+
+def make_moved_out(world, n):
+    return make_letters(world, n, kind=LetterKind.OUTGOING, state=LetterState.COMPLETED,
+                        receipt_returned=date.today())
+
+
+def make_certificates(world, n):
+    numbers = marks(n)
+    for number in numbers:
+        MobileCertificate.objects.create(member=world.members["a1_member"], number=number, issued_on=date.today(),
+                                         valid_until=date.today() + timedelta(days=365), city="北京")
+    return numbers
+
+
+def make_cases(world, n, *, overdue=False):
+    names = marks(n)
+    for name in names:
+        case = open_case(world, name=name, number=id_number(seq=next(_serial) % 1000),
+                         applied=date.today() - timedelta(days=30))
+        if overdue:
+            Case.objects.filter(pk=case.pk).update(warn_on=date.today() - timedelta(days=20),
+                                                  due_on=date.today() - timedelta(days=10))
+    return names
+
+
+def make_notices(world, n):
+    names = make_cases(world, n)
+    for case in Case.objects.filter(name__in=names):
+        Notice.objects.create(case=case, org=case.org, kind=Notice.Kind.values[0], starts_on=date.today(),
+                              ends_on=date.today() + timedelta(days=7), workdays=5)
+    return names
+
+
+def make_review_queue(world, n):
+    topics, meetings = _meetings(world, n)
+    for meeting in meetings:
+        ReviewRound.objects.create(meeting=meeting, number=1, submitted_by=world.users["secretary"])
+    return topics
+
+
+def make_meetings(world, n):
+    return _meetings(world, n)[0]
+
+
+def make_topics(world, n):
+    titles = marks(n)
+    for title in titles:
+        Topic.objects.create(org=world.branch_a1, title=title)
+    return titles
+
+
+def make_attendances(world, n):
+    topics, meetings = _meetings(world, n, state=MeetingState.APPROVED)
+    for meeting in meetings:
+        Attendance.objects.create(meeting=meeting, member=world.members["a1_member"], status=AttendanceStatus.PRESENT)
+    return topics
+
+
+def _portal(world):
+    if not hasattr(world, "portal"):
+        world.portal = make_portal(world)
+    return world.portal
+
+
+def make_articles(world, n):
+    titles = marks(n)
+    for title in titles:
+        publish(_portal(world), title=f"志愿服务 {title}")
+    return titles
+
+
+def make_drafts(world, n):
+    from portal import services
+
+    portal = _portal(world)
+    titles = marks(n)
+    for title in titles:
+        services.article_create(actor=portal.users["news_editor"], channel=portal.channels["jiceng"], title=title,
+                                body="<p>正文</p>")
+    return titles
+
+
+def _commented(world):
+    if not hasattr(world, "commented"):
+        world.commented = publish(_portal(world), title="评论文章")
+    return world.commented
+
+
+def make_comments(world, n, state=CommentState.PENDING):
+    article = _commented(world)
+    bodies = marks(n)
+    for body in bodies:
+        Comment.objects.create(article=article, name="读者", body=body, state=state)
+    return bodies
+
+
+def make_channel_grants(world, n):
+    portal = _portal(world)
+    names = [f"lstgrant{next(_serial):04d}" for _ in range(n)]
+    for name in names:
+        ChannelGrant.objects.create(user=make_user(name), channel=portal.channels["jiceng"], role="editor")
+    return names
+
+
+def _channel_url(world):
+    return _portal(world).channels["jiceng"].get_absolute_url()
+
+
+def _comments_url(world):
+    return reverse("portal:comments", args=[_commented(world).pk])
+
+
+LIST_PAGES = {
+    "core:audit_list": ListPage("auditor", lambda w: reverse("core:audit_list"), make_audit),
+    "accounts:user_list": ListPage("secadmin", lambda w: reverse("accounts:user_list"), make_users),
+    "channel_grants:list": ListPage("secadmin", lambda w: _portal(w) and reverse("channel_grants:list"),
+                                    make_channel_grants),
+    "orgs:list": ListPage("a_admin", lambda w: reverse("orgs:list"), make_orgs),
+    "orgs:tree": ListPage("a_admin", lambda w: reverse("orgs:tree") + "?q=列表行", make_orgs),  # its search
+    "members:list": ListPage("a_admin", lambda w: reverse("members:list"), _members),
+    "members:detail": ListPage("secretary", lambda w: reverse("members:detail", args=[w.members["a1_member"].pk])
+                               + "?tab=timeline", make_events),  # the timeline (记实)
+    "members:corrections": ListPage("secretary", lambda w: reverse("members:corrections"), make_corrections),
+    "members:import": ListPage("secretary", lambda w: reverse("members:import"), make_batches),
+    "members:import_detail": ListPage("secretary", lambda w: reverse("members:import_detail", args=[_batch(w).pk]),
+                                      make_import_rows),
+    "care:list": ListPage("a_admin", lambda w: reverse("care:list"),
+                          lambda w, n: _members(w, n, born=date(1935, 1, 1))),  # aged 80 and over
+    "care:visits": ListPage("a_admin", lambda w: reverse("care:visits"), make_visits),
+    "transfers:list": ListPage("a_admin", lambda w: reverse("transfers:list"), make_letters),
+    "transfers:certificates": ListPage("a_admin", lambda w: reverse("transfers:certificates"), make_certificates),
+    "transfers:warnings": ListPage("a_admin", lambda w: reverse("transfers:warnings"), make_moved_out),
+    "recruitment:list": ListPage("secretary", lambda w: reverse("recruitment:list"), make_cases),
+    "recruitment:warnings": ListPage("a_admin", lambda w: reverse("recruitment:warnings"),
+                                     lambda w, n: make_cases(w, n, overdue=True)),
+    "recruitment:public_notices": ListPage("outsider", lambda w: reverse("recruitment:public_notices"),
+                                           make_notices),
+    "orglife:list": ListPage("secretary", lambda w: reverse("orglife:list"), make_meetings),
+    "orglife:reviews": ListPage("a_admin", lambda w: reverse("orglife:reviews"), make_review_queue),
+    "orglife:topics": ListPage("secretary", lambda w: reverse("orglife:topics"), make_topics),
+    "orglife:mine": ListPage("member", lambda w: reverse("orglife:mine"), make_attendances),
+    "portal:editor": ListPage("news_editor", lambda w: reverse("portal:editor"), make_drafts),
+    "portal:comment_queue": ListPage("news_reviewer", lambda w: reverse("portal:comment_queue"), make_comments),
+    "portal:channel": ListPage("outsider", _channel_url, make_articles),
+    "portal:search": ListPage("outsider", lambda w: reverse("portal:search") + "?q=志愿服务", make_articles),
+    "portal:comments": ListPage("outsider", _comments_url,
+                                lambda w, n: make_comments(w, n, state=CommentState.APPROVED)),
+}
+
+# Pages that are no list, or whose rows are one object's complete set (shown whole, uncapped).
+NOT_LISTS = {
+    **dict.fromkeys([
+        "accounts:grant_remove", "accounts:login", "accounts:login_totp", "accounts:logout",
+        "accounts:password_change", "accounts:totp", "accounts:user_create", "accounts:user_set_active",
+        "care:visit_create", "care:visit_delete", "care:visit_edit", "channel_grants:remove", "core:system",
+        "members:correction_create", "members:correction_decide", "members:document_delete",
+        "members:document_download", "members:document_upload", "members:edit", "members:import_commit",
+        "members:import_discard", "members:import_progress", "members:import_report", "members:import_template",
+        "members:lookup", "members:record_add", "members:record_delete", "members:record_edit", "members:unmask",
+        "orglife:attachment_download", "orglife:attachment_upload", "orglife:attendance", "orglife:copy_compare",
+        "orglife:create", "orglife:edit", "orglife:qr", "orglife:review", "orglife:sign_in", "orglife:submit",
+        "orglife:topic_schedule", "orglife:topic_vote", "orgs:create", "orgs:edit", "orgs:move",
+        "orgs:term_create", "portal:article_slug", "portal:comment_approve", "portal:comment_reject",
+        "portal:create", "portal:edit", "portal:image", "portal:image_upload", "portal:preview",
+        "portal:publish", "portal:qr", "portal:return", "portal:share", "portal:submit", "portal:thumb",
+        "portal:unpublish", "recruitment:cancel", "recruitment:close", "recruitment:create", "recruitment:docx",
+        "recruitment:extend", "recruitment:notice_create", "recruitment:objection_create",
+        "recruitment:objection_resolve", "recruitment:plan_edit", "recruitment:print", "recruitment:step",
+        "transfers:accept", "transfers:cancel", "transfers:certificate_close", "transfers:certificate_create",
+        "transfers:certificate_renew", "transfers:complete", "transfers:expire", "transfers:issue",
+        "transfers:print", "transfers:receive_external", "transfers:return",
+    ], "a form, an action, a file or a single object"),
+    "accounts:user_detail": "one account's grants, all of them",
+    "care:member": "one member's visits, all of them",
+    "care:stats": "figures per org, every child org",
+    "core:home": "the user's top orgs, all of them",
+    "core:calendar": "one year's holidays, all of them",
+    "members:roster": "the print roster: every active member of one org, on purpose",
+    "orglife:calendar": "one month's grid (its per-day display is issue 10.7)",
+    "orglife:compliance": "figures per child org, every one; the worst holders are a ranking",
+    "orglife:detail": "one meeting's attendance, all of it",
+    "orgs:detail": "its member preview says the total and links to the member list (test below)",
+    "orgs:node": "one tree level, every child",
+    "portal:article": "ten comments, the total and a link to all of them (portal:comments)",
+    "portal:index": "each channel's latest, with a link to the channel's paged list",
+    "portal:rank": "点击排行 is a top-ten by definition",
+    "portal:feed": "RSS: the latest items by definition",
+    "portal:channel_feed": "RSS: the latest items by definition",
+    "recruitment:detail": "one case's steps, all of them",
+    "recruitment:plans": "figures per child org, every one",
+    "transfers:detail": "one letter",
+}
+
+
+def test_every_url_name_is_a_tested_list_or_named_as_no_list():
+    # The API's lists all page through core.api.Pagination, with their count (orgs/tests/test_api.py).
+    names = {n for n in _url_names(get_resolver().url_patterns) if not n.startswith("api:")}
+    assert names - set(LIST_PAGES) - set(NOT_LISTS) == set(), "list pages without a paging test"
+    assert (set(LIST_PAGES) | set(NOT_LISTS)) - names == set()
+    assert set(LIST_PAGES) & set(NOT_LISTS) == set()
+
+
+def test_every_generic_list_view_is_among_the_tested_lists():
+    for pattern_name in _url_names(get_resolver().url_patterns):
+        if pattern_name.startswith("api:") or ":" not in pattern_name:
+            continue
+        view = _view_class(pattern_name)
+        if view is not None and issubclass(view, ObjectListView):
+            assert pattern_name in LIST_PAGES, pattern_name
+
+
+def _view_class(name: str):
+    from django.urls import resolve
+
+    for pattern in _patterns():
+        if pattern[0] == name:
+            return getattr(resolve(pattern[1]).func, "view_class", None)
+    return None
+
+
+def _patterns():
+    from django.urls import NoReverseMatch
+
+    for name in _url_names(get_resolver().url_patterns):
+        try:
+            yield name, reverse(name)
+        except NoReverseMatch:
+            continue
+
+
+NEXT = re.compile(r'<a rel="next" href="([^"]*)"')
+
+
+def _client(world, persona):
+    if persona in ("news_editor", "news_reviewer"):
+        return _portal(world).client(persona)
+    return world.client(persona)
+
+
+def _pages(client, url):
+    """Every page of the list, following the pager's 下一页."""
+    base = url.split("?")[0]
+    texts, seen = [], set()
+    while url and url not in seen and len(seen) < 50:
+        seen.add(url)
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        text = response.content.decode()
+        texts.append(text)
+        found = NEXT.search(text)
+        url = base + html.unescape(found.group(1)) if found else None
+    return texts
+
+
+@pytest.mark.parametrize("name", sorted(LIST_PAGES))
+def test_list_shows_its_total_and_pages_to_its_last_row(world, settings, name):
+    settings.LIST_PAGE_SIZE = 3
+    spec = LIST_PAGES[name]
+    client = _client(world, spec.persona)
+    url = spec.url(world)
+    before = client.get(url)
+    assert before.status_code == 200
+    page = before.context.get("page")
+    assert page is not None, f"{name} has no paginated page in its context"
+    made = spec.make(world, page.paginator.per_page + 1)
+    first = client.get(url)
+    total = first.context["page"].paginator.count
+    assert total == page.paginator.count + len(made)
+    shown = re.search(r'class="[^"]*list-total[^"]*">(.*?)</p>', first.content.decode(), re.S)
+    assert shown and re.search(rf"\b{total}\b", re.sub(r"<[^>]+>", "", shown.group(1))), f"{name}: no total {total}"
+    texts = _pages(client, url)
+    assert len(texts) >= 2, f"{name}: one page for {total} rows"
+    everything = "".join(texts)
+    missing = [mark for mark in made if mark not in everything]
+    assert missing == [], f"{name}: rows not reachable by paging: {missing}"
+
+
+def test_org_page_says_how_many_members_and_links_to_all_of_them(world):
+    _members(world, 25)
+    text = world.client("a_admin").get(reverse("orgs:detail", args=[world.branch_a1.pk])).content.decode()
+    total = Member.objects.filter(org=world.branch_a1).count()
+    assert f"查看全部 {total} 名党员" in text
+    assert f"{reverse('members:list')}?within={world.branch_a1.code}" in text
+
+
+def test_party_groups_in_lists_show_their_branch(world):
+    _meetings(world, 1, org=world.group_a1)
+    text = world.client("a_admin").get(reverse("orglife:list")).content.decode()
+    assert f"{world.branch_a1.name} · {world.group_a1.name}" in text
+    text = world.client("a_admin").get(reverse("orgs:list") + "?q=党小组").content.decode()
+    assert f"{world.branch_a1.name} · {world.group_a1.name}" in text
+
+
+def test_review_queue_shows_a_fresh_submission_beyond_the_old_ones(world, settings):
+    settings.LIST_PAGE_SIZE = 5
+    old = make_review_queue(world, 12)
+    fresh = make_review_queue(world, 1)[0]
+    client = world.client("a_admin")
+    first = client.get(reverse("orglife:reviews")).content.decode()
+    assert "共 13 条" in first and old[0] in first
+    # Newest submissions first on request, and the filters narrow the queue.
+    newest = client.get(reverse("orglife:reviews") + "?sort=-submitted_at").content.decode()
+    assert fresh in newest
+    found = client.get(reverse("orglife:reviews") + f"?q={fresh}").content.decode()
+    assert "共 1 条" in found and fresh in found
+
