@@ -14,8 +14,8 @@ from django.views import View
 
 from accounts.scope import get_scope
 from core import audit
-from core.text import printable
 from core.paging import paginate
+from core.text import printable
 
 MAX_EXPORT_ROWS = 100_000
 
