@@ -62,6 +62,7 @@ ACTION_LABELS = {
     "member.import.preview": "花名册校验完成",
     "member.import": "导入花名册",
     "member.import.discard": "放弃导入花名册",
+    "member.import.interrupted": "花名册导入中断（任务进程退出）",
     "member.import.report": "下载导入错误报告",
     # transfers
     "transfer.issue": "开具组织关系介绍信",

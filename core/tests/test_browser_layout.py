@@ -71,7 +71,7 @@ def test_on_a_phone_the_menu_and_the_filters_start_closed_and_the_first_record_i
     page.click("details.filter-panel summary")
     page.fill("input[name=q]", "赵志强")
     page.click("form.filters button[type=submit]")
-    page.wait_for_selector("#list-body :text('共 1 条')")
+    page.wait_for_selector("#list-body :text('共 1 人')")
     context.close()
 
 
