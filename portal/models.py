@@ -11,7 +11,7 @@ from django.utils import timezone
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
 from core.models import BaseModel
-from core.scoping import ScopedQuerySetMixin, subtrees_q
+from core.scoping import SELF, ScopedQuerySetMixin, subtrees_q
 
 
 class ChannelKind(models.TextChoices):
@@ -29,23 +29,19 @@ class ChannelRole(models.TextChoices):
 RESERVED_SLUGS = frozenset({"a", "search", "rss", "editor", "media", "api", "static"})
 
 
-def channel_paths(user, roles) -> list[str]:
-    """The channel paths (subtrees) the user holds one of ``roles`` on; cached per request."""
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
-        return []
-    cached = getattr(user, "_portal_grants", None)
-    if cached is None:
-        cached = list(ChannelGrant.objects.filter(user=user).values_list("role", "channel__path"))
-        user._portal_grants = cached
-    return [path for role, path in cached if role in roles]
-
-
-# What each grant lets its holder do on the channel's subtree: "edit" (drafts, images, submit)
-# and "review" (publish, return, unpublish, moderate comments). Reviewers may also edit.
-ACTION_ROLES = {
-    "edit": (ChannelRole.EDITOR, ChannelRole.REVIEWER),
-    "review": (ChannelRole.REVIEWER,),
+# What each channel grant lets its holder do on the channel's subtree: "portal.edit" (drafts,
+# images, submit) and "portal.review" (publish, return, unpublish, moderate comments). Reviewers
+# may also edit. Channel grants are a grant tree like the org tree's (core.scoping.TreeGrants),
+# registered as "channel" by the app config and read through the user's scope.
+CHANNEL_PERMISSIONS: dict[str, frozenset[str]] = {
+    ChannelRole.EDITOR: frozenset({"portal.edit"}),
+    ChannelRole.REVIEWER: frozenset({"portal.edit", "portal.review"}),
 }
+
+
+def channel_grants(user_id: int) -> list[tuple[str, str]]:
+    """The (role, channel path) pairs a user holds: the "channel" tree's loader."""
+    return list(ChannelGrant.objects.filter(user_id=user_id).values_list("role", "channel__path"))
 
 
 class ChannelQuerySet(ScopedQuerySetMixin, MP_NodeQuerySet):
@@ -56,9 +52,11 @@ class ChannelManager(MP_NodeManager):
     def get_queryset(self):
         return ChannelQuerySet(self.model).order_by("path")
 
-    def visible_to(self, user, action="edit"):
-        return self.get_queryset().filter(
-            subtrees_q("path", channel_paths(user, ACTION_ROLES[action])))
+    def visible_to(self, user, action="view"):
+        return self.get_queryset().visible_to(user, action)
+
+    def granting(self, user, perm):
+        return self.get_queryset().granting(user, perm)
 
 
 class Channel(MP_Node, BaseModel):
@@ -78,6 +76,10 @@ class Channel(MP_Node, BaseModel):
                                   help_text="留空则使用上级栏目或平台的免责声明")
 
     objects = ChannelManager()
+
+    scope_tree = "channel"
+    scope_org = SELF
+    scope_perm_prefix = "portal"
 
     class Meta:
         verbose_name = "栏目"
@@ -116,6 +118,8 @@ class ChannelGrant(BaseModel):
         constraints = [models.UniqueConstraint(fields=["user", "channel", "role"],
                                                name="channel_grant_unique")]
 
+    scope_custom = "a user's own grants (the security admin's page lists all, as accounts.manage allows)"
+
     def __str__(self):
         return f"{self.user} {self.get_role_display()}@{self.channel}"
 
@@ -148,9 +152,6 @@ class ArticleQuerySet(ScopedQuerySetMixin, models.QuerySet):
     def in_channel(self, channel: Channel):
         return self.filter(subtrees_q("channel__path", [channel.path]))
 
-    def visible_to(self, user, action: str = "edit"):
-        return self.filter(subtrees_q("channel__path", channel_paths(user, ACTION_ROLES[action])))
-
 
 class Article(BaseModel):
     """One article (文章) of a channel: title, source, 核心提示 summary and a sanitized HTML body.
@@ -180,6 +181,10 @@ class Article(BaseModel):
                                    blank=True, related_name="+", verbose_name="创建人")
 
     objects = ArticleQuerySet.as_manager()
+
+    scope_tree = "channel"
+    scope_org = "channel"
+    scope_perm_prefix = "portal"
 
     class Meta:
         ordering = ["-publish_at", "-pk"]
@@ -233,6 +238,10 @@ class ArticleImage(BaseModel):
     height = models.PositiveIntegerField()
     alt = models.CharField("图片说明", max_length=100, blank=True)
 
+    scope_tree = "channel"
+    scope_org = "article__channel"
+    scope_perm_prefix = "portal"
+
     class Meta:
         verbose_name = "文章图片"
         verbose_name_plural = "文章图片"
@@ -270,12 +279,6 @@ class CommentState(models.TextChoices):
     REJECTED = "rejected", "未通过"
 
 
-class CommentQuerySet(models.QuerySet):
-    def visible_to(self, user, action: str = "review"):
-        """Comments on articles of the channels the user reviews (the moderation queue)."""
-        return self.filter(subtrees_q("article__channel__path", channel_paths(user, ACTION_ROLES[action])))
-
-
 class Comment(BaseModel):
     """A reader's comment: plain text, shown after a reviewer of the channel approves it.
     ``source_hash`` is a keyed hash of the address (never the address itself), to see floods."""
@@ -292,6 +295,11 @@ class Comment(BaseModel):
                                    blank=True, related_name="+", verbose_name="审核人")
     decided_at = models.DateTimeField("审核时间", null=True, blank=True)
 
+    # Comments on articles of the channels the user reviews (the moderation queue: "review").
+    scope_tree = "channel"
+    scope_org = "article__channel"
+    scope_perm_prefix = "portal"
+
     class Meta:
         ordering = ["-created", "-pk"]
         verbose_name = "评论"
@@ -301,8 +309,6 @@ class Comment(BaseModel):
 
     def __str__(self):
         return f"{self.name}: {self.body[:20]}"
-
-    objects = CommentQuerySet.as_manager()
 
     audit_masked_fields = {"source_hash": ""}
 

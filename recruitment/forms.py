@@ -2,7 +2,6 @@ from datetime import date
 
 from django import forms
 
-from accounts.scope import get_scope
 from members.models import Education, Member
 from orgs.models import BRANCH_KINDS, Org, OrgKind
 from recruitment import rules, selectors
@@ -30,8 +29,8 @@ class CaseForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["org"].queryset = (Org.objects.filter(get_scope(user).org_q("path", "recruitment.change"),
-                                                          kind__in=BRANCH_KINDS).order_by("path"))
+        self.fields["org"].queryset = (Org.objects.granting(user, "recruitment.change")
+                                       .filter(kind__in=BRANCH_KINDS).order_by("path"))
 
 
 class StepForm(forms.Form):
@@ -180,8 +179,8 @@ class PlanForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["org"].queryset = Org.objects.filter(
-            get_scope(user).org_q("path", "recruitment.change"), kind__in=selectors.COMMITTEE_KINDS).order_by("path")
+        self.fields["org"].queryset = (Org.objects.granting(user, "recruitment.change")
+                                       .filter(kind__in=selectors.COMMITTEE_KINDS).order_by("path"))
         for category in EARMARKED:
             self.fields[f"quota_{category.value}"] = forms.IntegerField(
                 label=f"单列：{category.label}", min_value=0, max_value=1000000, required=False, widget=NUMBER)
