@@ -1,7 +1,6 @@
 """Reads for the org pages: tree levels with counts, warnings, search."""
 
 from django.db.models import Count, Q
-from django.db.models.functions import Substr
 
 from accounts.scope import get_scope
 from core.scoping import minimal_paths, subtrees_q
@@ -26,37 +25,60 @@ def children(org: Org, user):
     )
 
 
+# --- the tree roll-up ------------------------------------------------------------------------------
+
+
+def rollup(orgs, queryset, path_lookup: str, aggregates: dict) -> dict[int, dict]:
+    """Figures of each org's subtree: ``aggregates`` (name → Count/Sum expression) over the rows of
+    ``queryset`` whose org path (``path_lookup``: ``"org__path"``, ``"meeting__org__path"``, or
+    ``"path"`` for orgs) lies in the org's subtree, as ``{org pk: {name: figure}}``, zero where
+    no row counts. A roll-up page passes a root and its children: per child org of the root,
+    these figures (and the root's total).
+
+    One grouped query whatever the number, depths and size of the subtrees: the rows are grouped
+    by their own org path, which both databases read in index order, and each group is added to
+    every listed org whose path begins it; grouping by a computed path prefix made the database
+    sort every row instead (docs/benchmarks.md). So the aggregates must add up across groups
+    (Count, Sum; not Avg or Max). The queryset carries the scope (``visible_to``): a figure is a
+    channel too. A summary table (a row per org and month) feeds it the same way."""
+    orgs = list(orgs)
+    if not orgs:
+        return {}
+    names = list(aggregates)
+    rows = (queryset.filter(subtrees_q(path_lookup, [o.path for o in orgs])).order_by()
+            .values(path_lookup).annotate(**aggregates).values_list(path_lookup, *names))
+    return rollup_rows(orgs, ((row[0], dict(zip(names, row[1:], strict=True))) for row in rows), names)
+
+
+def rollup_rows(orgs, rows, names) -> dict[int, dict]:
+    """``rollup`` for figures already at hand: ``rows`` of (org path, {name: figure}), added up
+    per listed org whose subtree holds the path (figures computed in Python per org, such as
+    orglife's compliance)."""
+    result = {o.pk: dict.fromkeys(names, 0) for o in orgs}
+    by_path = {o.path: result[o.pk] for o in orgs}
+    lengths = sorted({len(path) for path in by_path})
+    for path, figures in rows:
+        for length in lengths:
+            target = by_path.get(path[:length]) if len(path) >= length else None
+            if target is None:
+                continue
+            for name, value in figures.items():
+                if value:
+                    target[name] += value
+    return result
+
+
 def subtree_counts(orgs, *, user) -> dict[int, dict[str, int]]:
     """Sub-org and active member counts (正式 and 预备; not the archives of members who died,
     left or moved out) of each org's subtree, as far as ``user`` may see them (a figure is a
     channel too: a member shown their own branch must not learn what lies beneath it).
-    Two grouped queries per depth."""
-    result = {o.pk: {"orgs": 0, "members": 0} for o in orgs}
-    by_depth: dict[int, list[Org]] = {}
-    for org in orgs:
-        by_depth.setdefault(len(org.path), []).append(org)
-    for length, group in by_depth.items():
-        paths = {o.path: o.pk for o in group}
-        org_rows = (
-            Org.objects.visible_to(user).filter(subtrees_q("path", paths)).order_by()
-            .annotate(prefix=Substr("path", 1, length))
-            .values("prefix").annotate(n=Count("id")).values_list("prefix", "n")
-        )
-        for prefix, n in org_rows:
-            if prefix in paths:
-                result[paths[prefix]]["orgs"] = n - 1  # the visible org itself is in its range
-        # Grouped by the member's org path and summed here: both databases then read the index
-        # in order instead of sorting every member by a computed prefix (docs/benchmarks.md).
-        member_rows = (
-            Member.objects.visible_to(user).filter(subtrees_q("org__path", paths), status__in=ACTIVE_STATUSES)
-            .order_by()
-            .values("org__path").annotate(n=Count("id")).values_list("org__path", "n")
-        )
-        for org_path, n in member_rows:
-            prefix = org_path[:length]
-            if prefix in paths:
-                result[paths[prefix]]["members"] += n
-    return result
+    Two queries (``rollup``)."""
+    org_counts = rollup(orgs, Org.objects.visible_to(user), "path", {"orgs": Count("id")})
+    member_counts = rollup(orgs, Member.objects.visible_to(user).filter(status__in=ACTIVE_STATUSES),
+                           "org__path", {"members": Count("id")})
+    # The visible org itself is in its own range.
+    return {pk: {"orgs": max(org_counts[pk]["orgs"] - 1, 0), "members": member_counts[pk]["members"]}
+            for pk in org_counts}
 
 
 def subtree_member_count(org: Org) -> int:
