@@ -1,6 +1,7 @@
 """Reads for the org pages: tree levels with counts, warnings, search."""
 
 from django.db.models import Count, Q
+from django.db.models.functions import Substr
 
 from accounts.scope import get_scope
 from core.scoping import minimal_paths, subtrees_q
@@ -28,44 +29,55 @@ def children(org: Org, user):
 # --- the tree roll-up ------------------------------------------------------------------------------
 
 
-def rollup(orgs, queryset, path_lookup: str, aggregates: dict) -> dict[int, dict]:
+def rollup(orgs, queryset, path_lookup: str, aggregates: dict, *, group_by_prefix: bool = False) -> dict[int, dict]:
     """Figures of each org's subtree: ``aggregates`` (name → Count/Sum expression) over the rows of
     ``queryset`` whose org path (``path_lookup``: ``"org__path"``, ``"meeting__org__path"``, or
     ``"path"`` for orgs) lies in the org's subtree, as ``{org pk: {name: figure}}``, zero where
     no row counts. A roll-up page passes a root and its children: per child org of the root,
     these figures (and the root's total).
 
-    One grouped query whatever the number, depths and size of the subtrees: the rows are grouped
-    by their own org path, which both databases read in index order, and each group is added to
-    every listed org whose path begins it; grouping by a computed path prefix made the database
-    sort every row instead (docs/benchmarks.md). So the aggregates must add up across groups
-    (Count, Sum; not Avg or Max). The queryset carries the scope (``visible_to``): a figure is a
-    channel too. A summary table (a row per org and month) feeds it the same way."""
+    One grouped query whatever the number, depths and size of the subtrees; each group is added
+    to every listed org whose path begins the group's (``rollup_rows``), so the aggregates must
+    add up across groups (Count, Sum; not Avg or Max). The groups are the rows' own org paths,
+    which both databases read in index order: right when many rows share an org (members,
+    meetings). With ``group_by_prefix`` they are the paths cut to the deepest listed org's
+    length instead, so the database returns a few groups rather than one per org: right when
+    there is about one row per org (the orgs themselves, a summary table's month); for members
+    it made the database sort every row (docs/benchmarks.md). The queryset carries the scope
+    (``visible_to``): a figure is a channel too."""
     orgs = list(orgs)
     if not orgs:
         return {}
     names = list(aggregates)
-    rows = (queryset.filter(subtrees_q(path_lookup, [o.path for o in orgs])).order_by()
-            .values(path_lookup).annotate(**aggregates).values_list(path_lookup, *names))
-    return rollup_rows(orgs, ((row[0], dict(zip(names, row[1:], strict=True))) for row in rows), names)
+    rows = queryset.filter(subtrees_q(path_lookup, [o.path for o in orgs])).order_by()
+    if group_by_prefix:
+        rows = rows.annotate(rollup_prefix=Substr(path_lookup, 1, max(len(o.path) for o in orgs)))
+        path_lookup = "rollup_prefix"
+    return _added_up(orgs, rows.values(path_lookup).annotate(**aggregates).values_list(path_lookup, *names), names)
 
 
 def rollup_rows(orgs, rows, names) -> dict[int, dict]:
     """``rollup`` for figures already at hand: ``rows`` of (org path, {name: figure}), added up
     per listed org whose subtree holds the path (figures computed in Python per org, such as
     orglife's compliance)."""
-    result = {o.pk: dict.fromkeys(names, 0) for o in orgs}
-    by_path = {o.path: result[o.pk] for o in orgs}
-    lengths = sorted({len(path) for path in by_path})
-    for path, figures in rows:
+    return _added_up(orgs, ((path, *(figures.get(name, 0) for name in names)) for path, figures in rows), names)
+
+
+def _added_up(orgs, rows, names) -> dict[int, dict]:
+    """Rows of (org path, figure, figure …) added to every listed org whose path begins theirs.
+    A tight loop: the city's roll-up adds tens of thousands of groups."""
+    sums = {o.path: [0] * len(names) for o in orgs}
+    lengths = sorted({len(path) for path in sums})
+    for path, *figures in rows:
         for length in lengths:
-            target = by_path.get(path[:length]) if len(path) >= length else None
-            if target is None:
-                continue
-            for name, value in figures.items():
-                if value:
-                    target[name] += value
-    return result
+            if len(path) < length:
+                break
+            target = sums.get(path[:length])
+            if target is not None:
+                for i, figure in enumerate(figures):
+                    if figure:
+                        target[i] += figure
+    return {o.pk: dict(zip(names, sums[o.path], strict=True)) for o in orgs}
 
 
 def subtree_counts(orgs, *, user) -> dict[int, dict[str, int]]:
@@ -73,7 +85,7 @@ def subtree_counts(orgs, *, user) -> dict[int, dict[str, int]]:
     left or moved out) of each org's subtree, as far as ``user`` may see them (a figure is a
     channel too: a member shown their own branch must not learn what lies beneath it).
     Two queries (``rollup``)."""
-    org_counts = rollup(orgs, Org.objects.visible_to(user), "path", {"orgs": Count("id")})
+    org_counts = rollup(orgs, Org.objects.visible_to(user), "path", {"orgs": Count("id")}, group_by_prefix=True)
     member_counts = rollup(orgs, Member.objects.visible_to(user).filter(status__in=ACTIVE_STATUSES),
                            "org__path", {"members": Count("id")})
     # The visible org itself is in its own range.

@@ -3,6 +3,7 @@ whatever the number, depths and size of the subtrees; the pages' counts built on
 
 from datetime import date
 
+import pytest
 from django.db.models import Count, Sum
 
 from accounts.scope import get_scope
@@ -11,10 +12,13 @@ from orgs.models import Org
 from orgs.selectors import rollup, rollup_rows, subtree_counts
 
 
-def test_rollup_gives_each_org_the_figures_of_its_subtree_in_one_query(world, django_assert_num_queries):
+@pytest.mark.parametrize("group_by_prefix", [False, True])
+def test_rollup_gives_each_org_the_figures_of_its_subtree_in_one_query(world, django_assert_num_queries,
+                                                                       group_by_prefix):
     orgs = [world.city, world.district_a, world.branch_a1, world.group_a1, world.district_b]
     with django_assert_num_queries(1):
-        figures = rollup(orgs, Member.objects.all(), "org__path", {"members": Count("id")})
+        figures = rollup(orgs, Member.objects.all(), "org__path", {"members": Count("id")},
+                         group_by_prefix=group_by_prefix)
     assert {pk: row["members"] for pk, row in figures.items()} == {
         world.city.pk: 4, world.district_a.pk: 3, world.branch_a1.pk: 2, world.group_a1.pk: 0,
         world.district_b.pk: 1}
