@@ -38,6 +38,8 @@ ADMIN_PERMISSIONS: dict[str, frozenset[str]] = {
 
 
 def _org_grants(user_id: int) -> list[tuple[str, str]]:
+    # The scope fills its org tree from the grants it reads anyway (with the names its labels
+    # need); the loader is the tree's own, as every grant tree has one.
     return list(Grant.objects.filter(user_id=user_id, org__isnull=False).values_list("role", "org__path"))
 
 

@@ -191,6 +191,8 @@ def test_granting_lists_the_orgs_of_a_permission_without_the_members_own(world):
     assert not Org.objects.granting(member, "org.view").exists()
     assert set(Org.objects.granting(world.users["a_admin"], "member.change")) == set(
         Org.objects.subtree(world.district_a))
+    # The org tree's registered loader reads what the scope holds.
+    assert TREES["org"].grants_of(secretary.pk) == get_scope(secretary).tree("org")
 
 
 def test_channel_grants_are_a_grant_tree_read_once_per_request(world, django_assert_num_queries):
