@@ -1,15 +1,16 @@
 """A user's scope: which orgs (as subtrees) they may act on, and for what.
 
-Built once per request from the user's grants and cached on the user object. Every queryset that
-reaches a user is filtered through it (``Model.objects.visible_to(user, action)``).
+Built once per request from the user's grants and cached on the user object, with the user's
+grants on the other grant trees (the portal's channels) read when first asked for. Every queryset
+that reaches a user is filtered through it (``Model.objects.visible_to(user, action)``).
 """
 
 from dataclasses import dataclass, field
 
 from django.db.models import Q
 
-from accounts.models import ADMIN_ROLES, Role
-from core.scoping import subtrees_q
+from accounts.models import ADMIN_ROLES, Grant, Role
+from core.scoping import TREES, GrantTree, TreeGrants, register_tree
 
 # What each org role may do inside the subtrees it is granted on.
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
@@ -36,6 +37,15 @@ ADMIN_PERMISSIONS: dict[str, frozenset[str]] = {
 }
 
 
+def _org_grants(user_id: int) -> list[tuple[str, str]]:
+    # The scope fills its org tree from the grants it reads anyway (with the names its labels
+    # need); the loader is the tree's own, as every grant tree has one.
+    return list(Grant.objects.filter(user_id=user_id, org__isnull=False).values_list("role", "org__path"))
+
+
+register_tree("org", GrantTree("orgs.Org", ROLE_PERMISSIONS, _org_grants))
+
+
 @dataclass
 class ScopeGrant:
     role: str
@@ -50,6 +60,21 @@ class Scope:
     grants: list[ScopeGrant] = field(default_factory=list)
     member_id: int | None = None
     member_org_id: int | None = None
+    # The grants on each tree by name, read when first asked for ("org" from ``grants``).
+    trees: dict[str, TreeGrants] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self):
+        self.trees["org"] = TreeGrants(tuple((g.role, g.org_path) for g in self.grants if g.org_id),
+                                       ROLE_PERMISSIONS)
+
+    def tree(self, name: str) -> TreeGrants:
+        """The user's grants on the tree ``name`` ("org", "channel"), one query at most per request."""
+        if name not in self.trees:
+            grants = TREES[name].grants_of(self.user_id)
+            if self.user_id is None:
+                return grants  # the shared anonymous scope keeps nothing
+            self.trees[name] = grants
+        return self.trees[name]
 
     def roles(self) -> set[str]:
         return {g.role for g in self.grants}
@@ -61,17 +86,24 @@ class Scope:
     def is_admin(self) -> bool:
         return bool(self.roles() & ADMIN_ROLES)
 
+    # The org tree's grants (``tree("org")``) under the names the callers know.
+
     def paths_for(self, perm: str) -> list[str]:
-        return [g.org_path for g in self.grants if perm in ROLE_PERMISSIONS.get(g.role, ())]
+        return self.trees["org"].paths_for(perm)
 
     def org_q(self, lookup: str, perm: str) -> Q:
-        return subtrees_q(lookup, self.paths_for(perm))
+        return self.trees["org"].q(lookup, perm)
 
     def covers(self, path: str, perm: str) -> bool:
-        return any(path.startswith(p) for p in self.paths_for(perm))
+        return self.trees["org"].covers(path, perm)
+
+    def covers_above(self, path: str, perm: str) -> bool:
+        """A grant of ``perm`` on an org strictly above ``path`` (approvals and reviews by the
+        upper org: a branch's own grant does not count)."""
+        return self.trees["org"].covers_above(path, perm)
 
     def has_any_org_perm(self, perm: str) -> bool:
-        return bool(self.paths_for(perm))
+        return self.trees["org"].holds(perm)
 
     def role_label(self) -> str:
         labels = [

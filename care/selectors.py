@@ -21,9 +21,10 @@ from django.utils import timezone
 
 from accounts.scope import get_scope
 from care.models import CareVisit
-from core.scoping import minimal_paths, subtrees_q
+from core.scoping import minimal_paths
 from members.models import ACTIVE_STATUSES, Hardship, Member
 from orgs.models import Org
+from orgs.selectors import rollup
 
 REASONS = {
     "hardship": "困难党员",
@@ -72,13 +73,11 @@ def visited_in(year: int):
 def managed_members(user, action: str = "view"):
     """Members of the orgs the user manages. ``visible_to`` also lets a member see their own
     record; care lists are for those who look after members, so the org grants alone count."""
-    scope = get_scope(user)
-    return Member.objects.visible_to(user, action).filter(scope.org_q("org__path", f"member.{action}"))
+    return Member.objects.granting(user, f"member.{action}")
 
 
 def managed_visits(user):
-    scope = get_scope(user)
-    return CareVisit.objects.visible_to(user).filter(scope.org_q("member__org__path", "member.view"))
+    return CareVisit.objects.granting(user, "member.view")
 
 
 def flagged_members(user, *, today: date | None = None, action: str = "view"):
@@ -139,8 +138,7 @@ def stats_rows(user, *, year: int, code: str = "") -> list[tuple[Org, dict, bool
     children, each with its year_counts and whether it is a child row. None when ``code`` names
     no org the user manages members of (the page and the API answer 404)."""
     if code:
-        org = (Org.objects.visible_to(user).filter(get_scope(user).org_q("path", "member.view"))
-               .filter(code=code).first())
+        org = Org.objects.granting(user, "member.view").filter(code=code).first()
         if org is None:
             return None
         tops = [org]
@@ -154,36 +152,9 @@ def stats_rows(user, *, year: int, code: str = "") -> list[tuple[Org, dict, bool
 
 def year_counts(orgs, *, user, year: int) -> dict[int, dict]:
     """Per org subtree, for ``year``: members due care, how many of them were visited, visits,
-    and the money given. Grouped by org path in the database, summed per subtree here (as
-    orgs.selectors.subtree_counts does): two queries per tree depth."""
-    empty = {"flagged": 0, "visited": 0, "visits": 0, "amount": 0}
-    result = {o.pk: dict(empty) for o in orgs}
-    by_depth: dict[int, list[Org]] = {}
-    for org in orgs:
-        by_depth.setdefault(len(org.path), []).append(org)
-    for length, group in by_depth.items():
-        paths = {o.path: o.pk for o in group}
-        flagged_rows = (
-            flagged_members(user).filter(subtrees_q("org__path", paths))
-            .order_by().values("org__path")
-            .annotate(n=Count("id"), seen_n=Count("id", filter=Q(visited_in(year))))
-            .values_list("org__path", "n", "seen_n")
-        )
-        for org_path, n, seen_n in flagged_rows:
-            row = result.get(paths.get(org_path[:length]))
-            if row is not None:
-                row["flagged"] += n
-                row["visited"] += seen_n
-        visit_rows = (
-            managed_visits(user).filter(subtrees_q("member__org__path", paths), visited__range=year_range(year))
-            .order_by().values("member__org__path").annotate(n=Count("id"), total=Sum("amount"))
-            .values_list("member__org__path", "n", "total")
-        )
-        for org_path, n, total in visit_rows:
-            row = result.get(paths.get(org_path[:length]))
-            if row is not None:
-                row["visits"] += n
-                row["amount"] += total or 0
-    for row in result.values():
-        row["pending"] = row["flagged"] - row["visited"]
-    return result
+    and the money given. Two queries (``orgs.selectors.rollup``)."""
+    flagged = rollup(orgs, flagged_members(user), "org__path",
+                     {"flagged": Count("id"), "visited": Count("id", filter=Q(visited_in(year)))})
+    visits = rollup(orgs, managed_visits(user).filter(visited__range=year_range(year)), "member__org__path",
+                    {"visits": Count("id"), "amount": Sum("amount")})
+    return {pk: {**row, "pending": row["flagged"] - row["visited"], **visits[pk]} for pk, row in flagged.items()}

@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from accounts.models import Role
 from accounts.scope import get_scope
-from portal.models import ACTION_ROLES, channel_paths, channel_role_labels
+from portal.models import channel_role_labels
 
 
 def navigation(request):
@@ -27,7 +27,7 @@ def navigation(request):
         items.append(("档案更正申请", reverse("members:corrections"), "corrections"))
     if scope.member_id:
         items.append(("我的档案", reverse("members:detail", args=[scope.member_id]), "me"))
-    if channel_paths(user, ACTION_ROLES["edit"]):
+    if scope.tree("channel").holds("portal.edit"):
         items.append(("资讯编辑", reverse("portal:editor"), "news"))
     if scope.has_perm("accounts.manage"):
         items.append(("账号与授权", reverse("accounts:user_list"), "accounts"))

@@ -1,21 +1,36 @@
 """Shared machinery: the base model every business model extends, and the audit trail."""
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
 from core import idcard
 from core.crypto import get_provider
 from core.phone import mask_phone, normalize_phone
-from core.scoping import ScopedQuerySet
+from core.scoping import Own, ScopedQuerySet, declared_filter, declared_node
 
 
 class BaseModel(models.Model):
     """Timestamps, the scoped manager, and the field list the audit trail snapshots.
 
-    Concrete models define ``scope_filter(scope, action)`` returning the Q object that limits a
-    queryset to what a scope may see; ``objects.visible_to(user, action)`` applies it.
-    ``audit_masked_fields`` names fields whose values never reach the audit trail in clear.
+    Every concrete model declares its scoping (docs/architecture.md, "Org tree and scoping"):
+
+    - ``scope_org``: the FK path to the org its rows belong to (``"org"``, ``"meeting__org"``;
+      ``"self"`` for the Org itself; a tuple when a row belongs to several, e.g. a letter's
+      sending and receiving orgs: visible where any is covered);
+    - ``scope_perm_prefix``: its app's permission prefix; the action "view" asks for
+      ``"<prefix>.view"`` on the org;
+    - ``scope_own`` (optional): the member's own rows, an ``Own`` rule;
+    - ``scope_tree`` (default ``"org"``): the tree whose grants count, ``"channel"`` for the
+      portal, whose ``scope_org`` is then the path to the channel.
+
+    ``scope_filter`` (what ``objects.visible_to(user, action)`` applies) and ``audit_org`` follow
+    from it. A model scoped otherwise (a system table, a user's own rows) says why in
+    ``scope_custom`` and writes its ``scope_filter`` by hand. A conformance test checks every
+    model (core/tests/test_scoping.py). ``audit_masked_fields`` names fields whose values never
+    reach the audit trail in clear.
     """
 
     created = models.DateTimeField("创建时间", auto_now_add=True)
@@ -23,15 +38,29 @@ class BaseModel(models.Model):
 
     objects = ScopedQuerySet.as_manager()
 
+    scope_org: str | tuple[str, ...] = ""
+    scope_perm_prefix: str = ""
+    scope_own: Own | None = None
+    scope_tree: str = "org"
+    scope_custom: str = ""
+
     audit_exclude_fields: tuple[str, ...] = ("created", "updated")
     audit_masked_fields: dict[str, str] = {}
 
     class Meta:
         abstract = True
 
+    @classmethod
+    def scope_filter(cls, scope, action: str):
+        """The Q object that limits a queryset to what ``scope`` may see for ``action``."""
+        if not cls.scope_org:
+            raise ImproperlyConfigured(f"{cls.__name__} declares no scoping (scope_org, scope_perm_prefix)")
+        return declared_filter(cls, scope, action)
+
     def audit_org(self):
-        """The org this object belongs to, for the audit trail's org column."""
-        return None
+        """The org this object belongs to, for the audit trail's org column (none for rows of
+        another tree, such as the portal's)."""
+        return declared_node(self) if self.scope_org and self.scope_tree == "org" else None
 
     def audit_snapshot(self) -> dict:
         """Field values as the audit trail stores them (masked where sensitive)."""
@@ -211,13 +240,12 @@ class WorkCalendarDay(BaseModel):
         verbose_name = "节假日安排"
         verbose_name_plural = "节假日安排"
 
+    scope_custom = ("system configuration, not business data: only the system administrator edits "
+                    "it (system.configure); everyone reads it through core.workdays")
+
     def __str__(self):
         return f"{self.date:%Y-%m-%d} {self.name}{self.get_kind_display()}"
 
     @classmethod
     def scope_filter(cls, scope, action):
-        # System configuration, not business data: only the system administrator edits it (the
-        # views check system.configure); everyone may read it through core.workdays.
-        from django.db.models import Q
-
         return Q(pk__isnull=False) if scope.has_perm("system.configure") else Q(pk__in=[])

@@ -259,10 +259,10 @@ AuditTable = Table(columns=(
 def home(request):
     scope = get_scope(request.user)
     from orgs import selectors
-    from portal.models import channel_grants
+    from portal.models import channel_roles
 
     roots = selectors.tree_roots(request.user) if scope.has_any_org_perm("org.view") else []
-    channels = [(role, name) for role, _path, name in channel_grants(request.user)]
+    channels = channel_roles(request.user)
     return render(request, "core/home.html", {
         "title": "首页", "scope": scope, "roots": roots,
         "counts": selectors.subtree_counts(roots, user=request.user) if roots else {},

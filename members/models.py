@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from core.models import BaseModel, ProtectedNumbers, StoredDocument
 from core.phone import mask_phone, normalize_phone  # noqa: F401  (imported from here by other modules)
-from core.scoping import ScopedQuerySet
+from core.scoping import Own, ScopedQuerySet
 from members.pinyin import pinyin_fields
 
 
@@ -115,6 +115,10 @@ class Member(ProtectedNumbers, BaseModel):
 
     objects = MemberQuerySet.as_manager()
 
+    scope_org = "org"
+    scope_perm_prefix = "member"
+    scope_own = Own("pk")  # the member's own archive
+
     class Meta:
         ordering = ["org", "name", "pk"]
         verbose_name = "党员"
@@ -137,16 +141,6 @@ class Member(ProtectedNumbers, BaseModel):
 
     def __str__(self):
         return self.name
-
-    @classmethod
-    def scope_filter(cls, scope, action):
-        q = scope.org_q("org__path", f"member.{action}")
-        if action == "view" and scope.member_id:
-            q |= Q(pk=scope.member_id)
-        return q
-
-    def audit_org(self):
-        return self.org
 
     def get_absolute_url(self):
         return reverse("members:detail", args=[self.pk])
@@ -180,18 +174,12 @@ class MemberRecord(BaseModel):
 
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+", verbose_name="党员")
 
+    scope_org = "member__org"
+    scope_perm_prefix = "member"
+    scope_own = Own("member")  # the member's own records
+
     class Meta:
         abstract = True
-
-    @classmethod
-    def scope_filter(cls, scope, action):
-        q = scope.org_q("member__org__path", f"member.{action}")
-        if action == "view" and scope.member_id:
-            q |= Q(member_id=scope.member_id)
-        return q
-
-    def audit_org(self):
-        return self.member.org
 
 
 class PositionHeld(MemberRecord):
@@ -416,12 +404,13 @@ class ImportBatch(BaseModel):
         ordering = ["-created"]
         verbose_name = "花名册导入"
 
+    scope_custom = "the uploader's own work (its rows are checked against their scope when committed)"
+
     def __str__(self):
         return self.file_name
 
     @classmethod
     def scope_filter(cls, scope, action):
-        # A batch is the uploader's own work, within their scope.
         return Q(uploaded_by_id=scope.user_id) if scope.user_id else Q(pk__in=[])
 
     @property

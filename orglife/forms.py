@@ -2,9 +2,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 
-from accounts.scope import get_scope
 from core import forms
-from core.scoping import subtrees_q
 from orglife import rules, services
 from orglife.models import AttendanceStatus, MeetingKind
 from orgs.models import Org
@@ -15,8 +13,7 @@ DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%
 
 def recording_orgs(user):
     """Branches and party groups the user records meetings for (orglife.change)."""
-    paths = get_scope(user).paths_for("orglife.change")
-    return Org.objects.filter(subtrees_q("path", paths), kind__in=rules.HOLDER_KINDS).order_by("path")
+    return Org.objects.granting(user, "orglife.change").filter(kind__in=rules.HOLDER_KINDS).order_by("path")
 
 
 class OrgPickForm(forms.Form):

@@ -9,11 +9,12 @@ from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q, Subquery
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
 from core.models import BaseModel, StoredDocument
+from core.scoping import Own
 
 
 class MeetingKind(models.TextChoices):
@@ -41,10 +42,6 @@ EDITABLE_STATES = (MeetingState.DRAFT, MeetingState.RETURNED)
 
 SIGNIN_BEFORE = timedelta(minutes=30)
 SIGNIN_AFTER = timedelta(hours=2)
-
-
-def _member_meetings(member_id: int):
-    return Attendance.objects.filter(member_id=member_id).values("meeting_id")
 
 
 class Meeting(BaseModel):
@@ -80,6 +77,10 @@ class Meeting(BaseModel):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+", verbose_name="录入人")
 
+    scope_org = "org"
+    scope_perm_prefix = "orglife"
+    scope_own = Own("attendances__member")  # a member sees the meetings they are listed for
+
     class Meta:
         ordering = ["-held_on", "-pk"]
         verbose_name = "会议记录"
@@ -99,18 +100,6 @@ class Meeting(BaseModel):
 
     def __str__(self):
         return f"{self.held_on:%Y-%m-%d} {self.get_kind_display()}：{self.topic}"
-
-    @classmethod
-    def scope_filter(cls, scope, action):
-        """Users covering the org with ``orglife.<action>``; a member sees the meetings they are
-        on the attendance list of (their own record)."""
-        q = scope.org_q("org__path", f"orglife.{action}")
-        if action == "view" and scope.member_id:
-            q |= Q(pk__in=Subquery(_member_meetings(scope.member_id)))
-        return q
-
-    def audit_org(self):
-        return self.org
 
     def get_absolute_url(self):
         return reverse("orglife:detail", args=[self.pk])
@@ -155,6 +144,10 @@ class Attendance(BaseModel):
     signed_in_at = models.DateTimeField("签到时间", null=True, blank=True)
     how = models.CharField("登记方式", max_length=8, choices=SignInHow, default=SignInHow.MANUAL)
 
+    scope_org = "meeting__org"
+    scope_perm_prefix = "orglife"
+    scope_own = Own("member")
+
     class Meta:
         ordering = ["meeting", "member__name", "pk"]
         verbose_name = "出席记录"
@@ -164,16 +157,6 @@ class Attendance(BaseModel):
     def __str__(self):
         return f"{self.member} {self.get_status_display()}"
 
-    @classmethod
-    def scope_filter(cls, scope, action):
-        q = scope.org_q("meeting__org__path", f"orglife.{action}")
-        if action == "view" and scope.member_id:
-            q |= Q(member_id=scope.member_id)
-        return q
-
-    def audit_org(self):
-        return self.meeting.org
-
 
 class Attachment(BaseModel, StoredDocument):
     """A photo, sign-in sheet or scan of a meeting. The file lives outside the web root under a
@@ -182,17 +165,14 @@ class Attachment(BaseModel, StoredDocument):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attachments",
                                 verbose_name="会议")
 
+    # Visible with its meeting.
+    scope_org = "meeting__org"
+    scope_perm_prefix = "orglife"
+    scope_own = Own("meeting__attendances__member")
+
     class Meta:
         ordering = ["pk"]
         verbose_name = "会议附件"
-
-    @classmethod
-    def scope_filter(cls, scope, action):
-        """Visible with its meeting."""
-        return Q(meeting__in=Meeting.objects.filter(Meeting.scope_filter(scope, action)).values("pk"))
-
-    def audit_org(self):
-        return self.meeting.org
 
 
 class ReviewDecision(models.TextChoices):
@@ -217,6 +197,9 @@ class ReviewRound(BaseModel):
     reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                  related_name="+", verbose_name="审核人")
 
+    scope_org = "meeting__org"
+    scope_perm_prefix = "orglife"
+
     class Meta:
         ordering = ["meeting", "number"]
         verbose_name = "审核轮次"
@@ -228,13 +211,6 @@ class ReviewRound(BaseModel):
 
     def __str__(self):
         return f"第{self.number}轮 {self.get_decision_display()}"
-
-    @classmethod
-    def scope_filter(cls, scope, action):
-        return scope.org_q("meeting__org__path", f"orglife.{action}")
-
-    def audit_org(self):
-        return self.meeting.org
 
 
 class TopicState(models.TextChoices):
@@ -255,6 +231,10 @@ class Topic(BaseModel):
     proposed_on = models.DateField("提出日期", default=timezone.localdate)
     state = models.CharField("状态", max_length=10, choices=TopicState, default=TopicState.OPEN)
 
+    scope_org = "org"
+    scope_perm_prefix = "orglife"
+    scope_own = Own("org", of="org")  # a member sees their own branch's topics
+
     class Meta:
         ordering = ["-proposed_on", "-pk"]
         verbose_name = "点题"
@@ -262,16 +242,6 @@ class Topic(BaseModel):
 
     def __str__(self):
         return self.title
-
-    @classmethod
-    def scope_filter(cls, scope, action):
-        q = scope.org_q("org__path", f"orglife.{action}")
-        if action == "view" and scope.member_org_id:
-            q |= Q(org_id=scope.member_org_id)
-        return q
-
-    def audit_org(self):
-        return self.org
 
 
 class TopicVote(BaseModel):
@@ -282,16 +252,12 @@ class TopicVote(BaseModel):
     member = models.ForeignKey("members.Member", on_delete=models.CASCADE, related_name="topic_votes",
                                verbose_name="党员")
 
+    scope_org = "topic__org"
+    scope_perm_prefix = "orglife"
+
     class Meta:
         verbose_name = "点题投票"
         constraints = [models.UniqueConstraint(fields=["topic", "member"], name="topic_vote_once")]
-
-    @classmethod
-    def scope_filter(cls, scope, action):
-        return scope.org_q("topic__org__path", f"orglife.{action}")
-
-    def audit_org(self):
-        return self.topic.org
 
 
 # --- copy detection (orglife.copydetect) ---------------------------------------------------------
@@ -340,6 +306,9 @@ class CopyFlag(BaseModel):
                                verbose_name="疑似来源")
     similarity = models.FloatField("相似度")
 
+    scope_org = "meeting__org"
+    scope_perm_prefix = "orglife"
+
     class Meta:
         ordering = ["-similarity", "pk"]
         verbose_name = "疑似抄袭标记"
@@ -347,10 +316,3 @@ class CopyFlag(BaseModel):
 
     def __str__(self):
         return f"{self.meeting_id} ≈ {self.source_id} ({self.similarity:.0%})"
-
-    @classmethod
-    def scope_filter(cls, scope, action):
-        return scope.org_q("meeting__org__path", f"orglife.{action}")
-
-    def audit_org(self):
-        return self.meeting.org

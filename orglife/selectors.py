@@ -27,6 +27,7 @@ from orglife.models import (
     SignInHow,
 )
 from orgs.models import Org
+from orgs.selectors import rollup_rows
 
 
 def meetings(user, action: str = "view"):
@@ -184,25 +185,24 @@ def rollup(root: Org, *, month: date, today: date | None = None, worst: int = 20
     holders = holders_of(root)
     items = compliance_items(root, month=month, today=today, holders=holders)
     children = list(Org.objects.filter(subtree_q("path", root.path), depth=root.depth + 1).order_by("path"))
-    tallies = {child.path: Tally(child) for child in children}
-    total = Tally(root)
     per_holder = []
     for org in holders:
         tally = Tally(org, holders=1)
         for item in items[org.pk]:
             tally.add(item)
-            total.add(item)
-        total.holders += 1
         per_holder.append(tally)
-        parent = tallies.get(org.path[:len(root.path) + 4])
-        if parent is not None:
-            parent.holders += 1
-            for status, n in tally.counts.items():
-                parent.counts[status] += n
+    # The holders' tallies added up per child org and for the root (the tree roll-up's Python half).
+    names = [*rules.SEVERITY, "holders"]
+    sums = rollup_rows([root, *children], ((t.org.path, {**t.counts, "holders": t.holders}) for t in per_holder),
+                       names)
+
+    def tally_of(org: Org) -> Tally:
+        figures = sums[org.pk]
+        return Tally(org, {status: figures[status] for status in rules.SEVERITY}, figures["holders"])
     worst_holders = sorted((t for t in per_holder if t.counts[rules.RED] or t.counts[rules.YELLOW]),
                            key=Tally.sort_key)[:worst]
-    return Rollup(root, month, total, sorted(tallies.values(), key=Tally.sort_key), worst_holders, items,
-                  {org.pk: org for org in holders})
+    return Rollup(root, month, tally_of(root), sorted(map(tally_of, children), key=Tally.sort_key), worst_holders,
+                  items, {org.pk: org for org in holders})
 
 
 def reminders(user, *, today: date | None = None, limit: int = 50) -> list[tuple[Org, Item]]:

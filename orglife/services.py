@@ -68,8 +68,7 @@ def _require_visible(actor, meeting: Meeting) -> None:
 
 def can_review(actor, meeting: Meeting) -> bool:
     """Reviewing is for a grant with ``orglife.review`` on an org strictly above the meeting's."""
-    path = meeting.org.path
-    return any(path.startswith(p) and len(p) < len(path) for p in get_scope(actor).paths_for(REVIEW))
+    return get_scope(actor).covers_above(meeting.org.path, REVIEW)
 
 
 def can_change(actor, meeting: Meeting) -> bool:

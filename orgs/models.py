@@ -8,7 +8,7 @@ from django.urls import reverse
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
 from core.models import BaseModel
-from core.scoping import ScopedQuerySetMixin, subtree_q
+from core.scoping import SELF, Own, ScopedQuerySetMixin, subtree_q
 
 
 class OrgKind(models.TextChoices):
@@ -59,6 +59,10 @@ class OrgManager(MP_NodeManager):
     def visible_to(self, user, action="view"):
         return self.get_queryset().visible_to(user, action)
 
+    def granting(self, user, perm):
+        """The orgs on which the user holds ``perm`` (form dropdowns, org pickers)."""
+        return self.get_queryset().granting(user, perm)
+
     def subtree(self, org):
         return self.get_queryset().subtree(org)
 
@@ -78,6 +82,10 @@ class Org(MP_Node, BaseModel):
 
     objects = OrgManager()
 
+    scope_org = SELF
+    scope_perm_prefix = "org"
+    scope_own = Own("pk", of="org")  # a member sees their own org
+
     class Meta:
         verbose_name = "党组织"
         verbose_name_plural = "党组织"
@@ -85,16 +93,6 @@ class Org(MP_Node, BaseModel):
 
     def __str__(self):
         return self.name
-
-    @classmethod
-    def scope_filter(cls, scope, action):
-        q = scope.org_q("path", f"org.{action}")
-        if action == "view" and scope.member_org_id:
-            q |= Q(pk=scope.member_org_id)
-        return q
-
-    def audit_org(self):
-        return self
 
     def get_absolute_url(self):
         return reverse("orgs:detail", args=[self.pk])
@@ -123,6 +121,9 @@ class LeadershipTerm(BaseModel):
     ends = models.DateField("任期届满")
     ended = models.DateField("换届日期", null=True, blank=True)
 
+    scope_org = "org"
+    scope_perm_prefix = "org"
+
     class Meta:
         ordering = ["-started"]
         verbose_name = "班子任期"
@@ -132,13 +133,6 @@ class LeadershipTerm(BaseModel):
 
     def __str__(self):
         return f"{self.org} {self.started:%Y}—{self.ends:%Y}"
-
-    @classmethod
-    def scope_filter(cls, scope, action):
-        return scope.org_q("org__path", f"org.{action}")
-
-    def audit_org(self):
-        return self.org
 
     @property
     def is_current(self) -> bool:
@@ -164,19 +158,15 @@ class LeadershipMember(BaseModel):
         "members.Member", on_delete=models.SET_NULL, null=True, blank=True, related_name="posts"
     )
 
+    scope_org = "term__org"
+    scope_perm_prefix = "org"
+
     class Meta:
         ordering = ["term", "post", "pk"]
         verbose_name = "班子成员"
 
     def __str__(self):
         return f"{self.get_post_display()} {self.name}"
-
-    @classmethod
-    def scope_filter(cls, scope, action):
-        return scope.org_q("term__org__path", f"org.{action}")
-
-    def audit_org(self):
-        return self.term.org
 
 
 class AffiliationChange(BaseModel):
@@ -189,16 +179,12 @@ class AffiliationChange(BaseModel):
     reason = models.CharField("调整原因", max_length=200)
     changed_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, null=True, related_name="+")
 
+    scope_org = "org"
+    scope_perm_prefix = "org"
+
     class Meta:
         ordering = ["-changed_on", "-pk"]
         verbose_name = "隶属关系调整"
-
-    @classmethod
-    def scope_filter(cls, scope, action):
-        return scope.org_q("org__path", f"org.{action}")
-
-    def audit_org(self):
-        return self.org
 
 
 class OrgSetting(BaseModel):
@@ -209,13 +195,9 @@ class OrgSetting(BaseModel):
     key = models.CharField("设置项", max_length=60)
     value = models.JSONField("值")
 
+    scope_org = "org"
+    scope_perm_prefix = "org"
+
     class Meta:
         constraints = [models.UniqueConstraint(fields=["org", "key"], name="org_setting_unique")]
-
-    @classmethod
-    def scope_filter(cls, scope, action):
-        return scope.org_q("org__path", f"org.{action}")
-
-    def audit_org(self):
-        return self.org
 

@@ -26,36 +26,70 @@ def children(org: Org, user):
     )
 
 
+# --- the tree roll-up ------------------------------------------------------------------------------
+
+
+def rollup(orgs, queryset, path_lookup: str, aggregates: dict, *, group_by_prefix: bool = False) -> dict[int, dict]:
+    """Figures of each org's subtree: ``aggregates`` (name → Count/Sum expression) over the rows of
+    ``queryset`` whose org path (``path_lookup``: ``"org__path"``, ``"meeting__org__path"``, or
+    ``"path"`` for orgs) lies in the org's subtree, as ``{org pk: {name: figure}}``, zero where
+    no row counts. A roll-up page passes a root and its children: per child org of the root,
+    these figures (and the root's total).
+
+    One grouped query whatever the number, depths and size of the subtrees; each group is added
+    to every listed org whose path begins the group's (``rollup_rows``), so the aggregates must
+    add up across groups (Count, Sum; not Avg or Max). The groups are the rows' own org paths,
+    which both databases read in index order: right when many rows share an org (members,
+    meetings). With ``group_by_prefix`` they are the paths cut to the deepest listed org's
+    length instead, so the database returns a few groups rather than one per org: right when
+    there is about one row per org (the orgs themselves, a summary table's month); for members
+    it made the database sort every row (docs/benchmarks.md). The queryset carries the scope
+    (``visible_to``): a figure is a channel too."""
+    orgs = list(orgs)
+    if not orgs:
+        return {}
+    names = list(aggregates)
+    rows = queryset.filter(subtrees_q(path_lookup, [o.path for o in orgs])).order_by()
+    if group_by_prefix:
+        rows = rows.annotate(rollup_prefix=Substr(path_lookup, 1, max(len(o.path) for o in orgs)))
+        path_lookup = "rollup_prefix"
+    return _added_up(orgs, rows.values(path_lookup).annotate(**aggregates).values_list(path_lookup, *names), names)
+
+
+def rollup_rows(orgs, rows, names) -> dict[int, dict]:
+    """``rollup`` for figures already at hand: ``rows`` of (org path, {name: figure}), added up
+    per listed org whose subtree holds the path (figures computed in Python per org, such as
+    orglife's compliance)."""
+    return _added_up(orgs, ((path, *(figures.get(name, 0) for name in names)) for path, figures in rows), names)
+
+
+def _added_up(orgs, rows, names) -> dict[int, dict]:
+    """Rows of (org path, figure, figure …) added to every listed org whose path begins theirs.
+    A tight loop: the city's roll-up adds tens of thousands of groups."""
+    sums = {o.path: [0] * len(names) for o in orgs}
+    lengths = sorted({len(path) for path in sums})
+    for path, *figures in rows:
+        for length in lengths:
+            if len(path) < length:
+                break
+            target = sums.get(path[:length])
+            if target is not None:
+                for i, figure in enumerate(figures):
+                    if figure:
+                        target[i] += figure
+    return {o.pk: dict(zip(names, sums[o.path], strict=True)) for o in orgs}
+
+
 def subtree_counts(orgs, *, user) -> dict[int, dict[str, int]]:
     """Sub-org and member counts (``Member.objects.active()``: 正式 and 预备) of each org's subtree, as far as ``user`` may see them (a figure is a
     channel too: a member shown their own branch must not learn what lies beneath it).
-    Two grouped queries per depth."""
-    result = {o.pk: {"orgs": 0, "members": 0} for o in orgs}
-    by_depth: dict[int, list[Org]] = {}
-    for org in orgs:
-        by_depth.setdefault(len(org.path), []).append(org)
-    for length, group in by_depth.items():
-        paths = {o.path: o.pk for o in group}
-        org_rows = (
-            Org.objects.visible_to(user).filter(subtrees_q("path", paths)).order_by()
-            .annotate(prefix=Substr("path", 1, length))
-            .values("prefix").annotate(n=Count("id")).values_list("prefix", "n")
-        )
-        for prefix, n in org_rows:
-            if prefix in paths:
-                result[paths[prefix]]["orgs"] = n - 1  # the visible org itself is in its range
-        # Grouped by the member's org path and summed here: both databases then read the index
-        # in order instead of sorting every member by a computed prefix (docs/benchmarks.md).
-        member_rows = (
-            Member.objects.visible_to(user).active().filter(subtrees_q("org__path", paths))
-            .order_by()
-            .values("org__path").annotate(n=Count("id")).values_list("org__path", "n")
-        )
-        for org_path, n in member_rows:
-            prefix = org_path[:length]
-            if prefix in paths:
-                result[paths[prefix]]["members"] += n
-    return result
+    Two queries (``rollup``)."""
+    org_counts = rollup(orgs, Org.objects.visible_to(user), "path", {"orgs": Count("id")}, group_by_prefix=True)
+    member_counts = rollup(orgs, Member.objects.visible_to(user).active(),
+                           "org__path", {"members": Count("id")})
+    # The visible org itself is in its own range.
+    return {pk: {"orgs": max(org_counts[pk]["orgs"] - 1, 0), "members": member_counts[pk]["members"]}
+            for pk in org_counts}
 
 
 def subtree_member_count(org: Org) -> int:

@@ -11,7 +11,7 @@ from django.utils import timezone
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
 from core.models import BaseModel
-from core.scoping import ScopedQuerySetMixin, subtrees_q
+from core.scoping import SELF, ScopedQuerySetMixin, subtrees_q
 
 
 class ChannelKind(models.TextChoices):
@@ -29,35 +29,36 @@ class ChannelRole(models.TextChoices):
 RESERVED_SLUGS = frozenset({"a", "search", "rss", "editor", "media", "api", "static"})
 
 
-def channel_grants(user) -> list[tuple[str, str, str]]:
-    """The user's channel grants as (role, channel path, channel name), in channel order; cached
-    per request."""
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+# What each channel grant lets its holder do on the channel's subtree: "portal.edit" (drafts,
+# images, submit) and "portal.review" (publish, return, unpublish, moderate comments). Reviewers
+# may also edit. Channel grants are a grant tree like the org tree's (core.scoping.TreeGrants),
+# registered as "channel" by the app config and read through the user's scope.
+CHANNEL_PERMISSIONS: dict[str, frozenset[str]] = {
+    ChannelRole.EDITOR: frozenset({"portal.edit"}),
+    ChannelRole.REVIEWER: frozenset({"portal.edit", "portal.review"}),
+}
+
+
+def channel_grants(user_id: int) -> list[tuple[str, str]]:
+    """The (role, channel path) pairs a user holds: the "channel" tree's loader."""
+    return list(ChannelGrant.objects.filter(user_id=user_id).values_list("role", "channel__path"))
+
+
+def channel_roles(user) -> list[tuple[str, str]]:
+    """The user's channel grants as (role, channel name), in channel order, from the grants their
+    scope holds (read once per request); the names cost a query only for those who hold any."""
+    from accounts.scope import get_scope
+
+    held = get_scope(user).tree("channel").held
+    if not held:
         return []
-    cached = getattr(user, "_portal_grants", None)
-    if cached is None:
-        cached = list(ChannelGrant.objects.filter(user=user).order_by("channel__path", "role")
-                      .values_list("role", "channel__path", "channel__name"))
-        user._portal_grants = cached
-    return cached
-
-
-def channel_paths(user, roles) -> list[str]:
-    """The channel paths (subtrees) the user holds one of ``roles`` on."""
-    return [path for role, path, _name in channel_grants(user) if role in roles]
+    names = dict(Channel.objects.filter(path__in={path for _role, path in held}).values_list("path", "name"))
+    return [(role, names.get(path, "")) for role, path in sorted(held, key=lambda grant: (grant[1], grant[0]))]
 
 
 def channel_role_labels(user) -> list[str]:
     """"资讯编辑@天津" for each grant: what the menu and the home page say the user is."""
-    return [f"资讯{ChannelRole(role).label}@{name}" for role, _path, name in channel_grants(user)]
-
-
-# What each grant lets its holder do on the channel's subtree: "edit" (drafts, images, submit)
-# and "review" (publish, return, unpublish, moderate comments). Reviewers may also edit.
-ACTION_ROLES = {
-    "edit": (ChannelRole.EDITOR, ChannelRole.REVIEWER),
-    "review": (ChannelRole.REVIEWER,),
-}
+    return [f"资讯{ChannelRole(role).label}@{name}" for role, name in channel_roles(user)]
 
 
 class ChannelQuerySet(ScopedQuerySetMixin, MP_NodeQuerySet):
@@ -68,9 +69,11 @@ class ChannelManager(MP_NodeManager):
     def get_queryset(self):
         return ChannelQuerySet(self.model).order_by("path")
 
-    def visible_to(self, user, action="edit"):
-        return self.get_queryset().filter(
-            subtrees_q("path", channel_paths(user, ACTION_ROLES[action])))
+    def visible_to(self, user, action="view"):
+        return self.get_queryset().visible_to(user, action)
+
+    def granting(self, user, perm):
+        return self.get_queryset().granting(user, perm)
 
 
 class Channel(MP_Node, BaseModel):
@@ -90,6 +93,10 @@ class Channel(MP_Node, BaseModel):
                                   help_text="留空则使用上级栏目或平台的免责声明")
 
     objects = ChannelManager()
+
+    scope_tree = "channel"
+    scope_org = SELF
+    scope_perm_prefix = "portal"
 
     class Meta:
         verbose_name = "栏目"
@@ -128,6 +135,8 @@ class ChannelGrant(BaseModel):
         constraints = [models.UniqueConstraint(fields=["user", "channel", "role"],
                                                name="channel_grant_unique")]
 
+    scope_custom = "a user's own grants (the security admin's page lists all, as accounts.manage allows)"
+
     def __str__(self):
         return f"{self.user} {self.get_role_display()}@{self.channel}"
 
@@ -160,9 +169,6 @@ class ArticleQuerySet(ScopedQuerySetMixin, models.QuerySet):
     def in_channel(self, channel: Channel):
         return self.filter(subtrees_q("channel__path", [channel.path]))
 
-    def visible_to(self, user, action: str = "edit"):
-        return self.filter(subtrees_q("channel__path", channel_paths(user, ACTION_ROLES[action])))
-
 
 class Article(BaseModel):
     """One article (文章) of a channel: title, source, 核心提示 summary and a sanitized HTML body.
@@ -194,6 +200,10 @@ class Article(BaseModel):
                                    blank=True, related_name="+", verbose_name="创建人")
 
     objects = ArticleQuerySet.as_manager()
+
+    scope_tree = "channel"
+    scope_org = "channel"
+    scope_perm_prefix = "portal"
 
     class Meta:
         ordering = ["-publish_at", "-pk"]
@@ -247,6 +257,10 @@ class ArticleImage(BaseModel):
     height = models.PositiveIntegerField()
     alt = models.CharField("图片说明", max_length=100, blank=True)
 
+    scope_tree = "channel"
+    scope_org = "article__channel"
+    scope_perm_prefix = "portal"
+
     class Meta:
         verbose_name = "文章图片"
         verbose_name_plural = "文章图片"
@@ -284,12 +298,6 @@ class CommentState(models.TextChoices):
     REJECTED = "rejected", "未通过"
 
 
-class CommentQuerySet(models.QuerySet):
-    def visible_to(self, user, action: str = "review"):
-        """Comments on articles of the channels the user reviews (the moderation queue)."""
-        return self.filter(subtrees_q("article__channel__path", channel_paths(user, ACTION_ROLES[action])))
-
-
 class Comment(BaseModel):
     """A reader's comment: plain text, shown after a reviewer of the channel approves it.
     ``source_hash`` is a keyed hash of the address (never the address itself), to see floods."""
@@ -306,6 +314,11 @@ class Comment(BaseModel):
                                    blank=True, related_name="+", verbose_name="审核人")
     decided_at = models.DateTimeField("审核时间", null=True, blank=True)
 
+    # Comments on articles of the channels the user reviews (the moderation queue: "review").
+    scope_tree = "channel"
+    scope_org = "article__channel"
+    scope_perm_prefix = "portal"
+
     class Meta:
         ordering = ["-created", "-pk"]
         verbose_name = "评论"
@@ -315,8 +328,6 @@ class Comment(BaseModel):
 
     def __str__(self):
         return f"{self.name}: {self.body[:20]}"
-
-    objects = CommentQuerySet.as_manager()
 
     audit_masked_fields = {"source_hash": ""}
 

@@ -17,10 +17,10 @@ from django.http import Http404
 from django.utils import timezone
 from pypinyin import lazy_pinyin
 
+from accounts.scope import clear_scope_cache, get_scope
 from core import audit, files
 from portal import search
 from portal.models import (
-    ACTION_ROLES,
     Article,
     ArticleImage,
     ArticleState,
@@ -29,7 +29,6 @@ from portal.models import (
     ChannelRole,
     Comment,
     CommentState,
-    channel_paths,
 )
 from portal.sanitize import clean_html, clean_text, paragraphs_html
 
@@ -40,8 +39,7 @@ THUMB_SIZE = (360, 240)
 
 
 def may(actor, channel: Channel, action: str) -> bool:
-    paths = channel_paths(actor, ACTION_ROLES[action])
-    return any(channel.path.startswith(p) for p in paths)
+    return get_scope(actor).tree("channel").covers(channel.path, f"portal.{action}")
 
 
 def _require(actor, channel: Channel, action: str) -> None:
@@ -454,8 +452,7 @@ def grant(*, user, channel: Channel, role: str, actor=None):
         if created:
             audit.record("portal.grant", obj=row, user=actor, changes={"role": role,
                                                                        "channel": channel.code})
-    if hasattr(user, "_portal_grants"):
-        del user._portal_grants
+    clear_scope_cache(user)
     return row
 
 

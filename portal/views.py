@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.scope import get_scope
 from core import files
 from core.middleware import client_ip
 from core.paging import paginate
@@ -30,7 +31,7 @@ from portal.forms import (
     SubmitForm,
     UnpublishForm,
 )
-from portal.models import Article, ArticleImage, Channel, Comment, channel_paths
+from portal.models import Article, ArticleImage, Channel, Comment
 from portal.tables import ArticleTable
 
 READ_COOKIE = "portal_read"
@@ -194,9 +195,7 @@ EDITOR_CRUMB = ("资讯编辑", "/news/editor/")
 
 
 def _require_grants(user, action: str = "edit") -> None:
-    from portal.models import ACTION_ROLES
-
-    if not channel_paths(user, ACTION_ROLES[action]):
+    if not get_scope(user).tree("channel").holds(f"portal.{action}"):
         raise Http404
 
 
@@ -218,7 +217,7 @@ class EditorListView(ObjectListView):
         return selectors.editable_articles(self.request.user)
 
     def get_extra_context(self):
-        return {"can_review": bool(channel_paths(self.request.user, ("reviewer",)))}
+        return {"can_review": get_scope(self.request.user).tree("channel").holds("portal.review")}
 
 
 def _editable(request, pk) -> Article:

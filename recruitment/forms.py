@@ -1,6 +1,5 @@
 from datetime import date
 
-from accounts.scope import get_scope
 from core import forms
 from members.models import Education, Member
 from orgs.models import BRANCH_KINDS, Org, OrgKind
@@ -28,8 +27,8 @@ class CaseForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["org"].queryset = (Org.objects.filter(get_scope(user).org_q("path", "recruitment.change"),
-                                                          kind__in=BRANCH_KINDS).order_by("path"))
+        self.fields["org"].queryset = (Org.objects.granting(user, "recruitment.change")
+                                       .filter(kind__in=BRANCH_KINDS).order_by("path"))
 
 
 class StepForm(forms.Form):
@@ -178,8 +177,8 @@ class PlanForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["org"].queryset = Org.objects.filter(
-            get_scope(user).org_q("path", "recruitment.change"), kind__in=selectors.COMMITTEE_KINDS).order_by("path")
+        self.fields["org"].queryset = (Org.objects.granting(user, "recruitment.change")
+                                       .filter(kind__in=selectors.COMMITTEE_KINDS).order_by("path"))
         for category in EARMARKED:
             self.fields[f"quota_{category.value}"] = forms.IntegerField(
                 label=f"单列：{category.label}", min_value=0, max_value=1000000, required=False, widget=NUMBER)

@@ -96,6 +96,9 @@ class Case(ProtectedNumbers, BaseModel):
     audit_masked_fields = {"id_number_cipher": "id_number_masked", "id_number_index": "",
                            "phone_cipher": "phone_masked", "phone_index": ""}
 
+    scope_org = "org"
+    scope_perm_prefix = "recruitment"
+
     class Meta:
         ordering = ["-applied", "-pk"]
         verbose_name = "发展党员"
@@ -119,13 +122,6 @@ class Case(ProtectedNumbers, BaseModel):
     def __str__(self):
         return self.name
 
-    @classmethod
-    def scope_filter(cls, scope, action):
-        return scope.org_q("org__path", f"recruitment.{action}")
-
-    def audit_org(self):
-        return self.org
-
     def get_absolute_url(self):
         return reverse("recruitment:detail", args=[self.pk])
 
@@ -148,15 +144,11 @@ class Case(ProtectedNumbers, BaseModel):
 class ScopedByCase(BaseModel):
     """Rows of a case are visible where the case is."""
 
+    scope_org = "case__org"
+    scope_perm_prefix = "recruitment"
+
     class Meta:
         abstract = True
-
-    @classmethod
-    def scope_filter(cls, scope, action):
-        return scope.org_q("case__org__path", f"recruitment.{action}")
-
-    def audit_org(self):
-        return self.case.org
 
 
 class Step(ScopedByCase):
@@ -378,6 +370,9 @@ class Plan(BaseModel):
     total = models.PositiveIntegerField("计划发展总数")
     note = models.CharField("说明", max_length=200, blank=True)
 
+    scope_org = "org"
+    scope_perm_prefix = "recruitment"
+
     class Meta:
         ordering = ["-year", "org__path"]
         verbose_name = "年度发展党员计划"
@@ -385,13 +380,6 @@ class Plan(BaseModel):
 
     def __str__(self):
         return f"{self.org} {self.year}年发展党员计划"
-
-    @classmethod
-    def scope_filter(cls, scope, action):
-        return scope.org_q("org__path", f"recruitment.{action}")
-
-    def audit_org(self):
-        return self.org
 
 
 class Quota(BaseModel):
@@ -401,6 +389,9 @@ class Quota(BaseModel):
     category = models.CharField("类别", max_length=12, choices=Category)
     quota = models.PositiveIntegerField("名额")
 
+    scope_org = "plan__org"
+    scope_perm_prefix = "recruitment"
+
     class Meta:
         ordering = ["plan", "category"]
         verbose_name = "单列计划"
@@ -408,10 +399,3 @@ class Quota(BaseModel):
 
     def __str__(self):
         return f"{self.get_category_display()} {self.quota}"
-
-    @classmethod
-    def scope_filter(cls, scope, action):
-        return scope.org_q("plan__org__path", f"recruitment.{action}")
-
-    def audit_org(self):
-        return self.plan.org

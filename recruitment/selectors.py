@@ -9,6 +9,7 @@ from accounts.scope import get_scope
 from core.scoping import minimal_paths, subtrees_q
 from members.models import Member, MemberStatus
 from orgs.models import BRANCH_KINDS, Org, OrgKind
+from orgs.selectors import rollup as tree_rollup
 from recruitment import rules
 from recruitment.models import EARMARKED, Case, Notice, Objection, Plan, Step
 
@@ -87,36 +88,29 @@ def _children(org: Org, user) -> list[Org]:
                 .exclude(kind=OrgKind.GROUP).order_by("path"))
 
 
-def _sum_by_child(rows, children: list[Org], own: Org) -> dict:
-    """Grouped rows (org path, key, n) summed per child subtree; rows of ``own`` itself under its pk."""
-    result: dict = {}
-    length = len(own.path) + Org.steplen
-    paths = {c.path: c.pk for c in children}
-    for path, key, n in rows:
-        target = own.pk if len(path) < length else paths.get(path[:length])
-        if target is None:
-            continue
-        bucket = result.setdefault(target, {})
-        bucket[key] = bucket.get(key, 0) + n
-    return result
-
-
 def roots(user) -> list[Org]:
     paths = minimal_paths(get_scope(user).paths_for("recruitment.view"))
     return list(Org.objects.filter(path__in=paths).order_by("path"))
+
+
+def _own(figures: dict, org: Org, children: list[Org]) -> dict:
+    """The root's own rows: its subtree's figures less its children's (cases sit in branches
+    only, so every other row lies under a listed child)."""
+    return {key: n - sum(figures[c.pk][key] for c in children) for key, n in figures[org.pk].items()}
 
 
 def warning_rollup(org: Org, user, today: date | None = None) -> dict:
     """Open cases with an overdue (red) or due (yellow) step, per child org: one grouped query."""
     today = today or date.today()
     children = _children(org, user)
-    rows = (cases(user).filter(subtrees_q("org__path", [org.path]), status__in=("open", "probationary"))
-            .filter(warn_on__lte=today).order_by()
-            .values("org__path").annotate(red=Count("id", filter=Q(due_on__lt=today)), all=Count("id"))
-            .values_list("org__path", "red", "all"))
-    flat = [(path, "red", red) for path, red, _ in rows] + [(path, "yellow", n - red) for path, red, n in rows]
-    sums = _sum_by_child(flat, children, org)
-    return {"children": [(c, sums.get(c.pk, {})) for c in children], "own": sums.get(org.pk, {})}
+    open_cases = cases(user).filter(status__in=("open", "probationary"), warn_on__lte=today)
+    figures = tree_rollup([org, *children], open_cases, "org__path",
+                          {"red": Count("id", filter=Q(due_on__lt=today)), "all": Count("id")})
+
+    def colours(counts: dict) -> dict:
+        return {"red": counts["red"], "yellow": counts["all"] - counts["red"]} if counts["all"] else {}
+    return {"children": [(c, colours(figures[c.pk])) for c in children],
+            "own": colours(_own(figures, org, children))}
 
 
 def overdue_cases(org: Org, user, today: date | None = None):
@@ -131,22 +125,16 @@ def plan_progress(org: Org, user, year: int) -> dict:
     children = _children(org, user)
     plans = {p.org_id: p for p in Plan.objects.visible_to(user).filter(org__in=[org, *children], year=year)
              .prefetch_related("quotas")}
-    rows = (Case.objects.visible_to(user).filter(subtrees_q("org__path", [org.path]), approved__year=year)
-            .order_by().values("org__path", "category").annotate(n=Count("id"))
-            .values_list("org__path", "category", "n"))
-    sums = _sum_by_child(rows, children, org)
-    own_total: dict = {}
-    for bucket in sums.values():
-        for key, n in bucket.items():
-            own_total[key] = own_total.get(key, 0) + n
+    admitted = tree_rollup([org, *children], Case.objects.visible_to(user).filter(approved__year=year), "org__path",
+                           {"all": Count("id"), **{c.value: Count("id", filter=Q(category=c)) for c in EARMARKED}})
 
-    def line(o: Org, admitted: dict) -> dict:
+    def line(o: Org) -> dict:
         plan = plans.get(o.pk)
         quotas = {q.category: q.quota for q in plan.quotas.all()} if plan else {}
-        return {"org": o, "plan": plan, "admitted": sum(admitted.values()),
-                "categories": [(c, quotas.get(c), admitted.get(c, 0)) for c in EARMARKED],
+        return {"org": o, "plan": plan, "admitted": admitted[o.pk]["all"],
+                "categories": [(c, quotas.get(c), admitted[o.pk][c.value]) for c in EARMARKED],
                 "drill": o.kind not in BRANCH_KINDS}
-    return {"own": line(org, own_total), "children": [line(c, sums.get(c.pk, {})) for c in children]}
+    return {"own": line(org), "children": [line(c) for c in children]}
 
 
 def public_notices(today: date | None = None, days_after: int = 7):

@@ -58,7 +58,7 @@ def _require_upper(actor, org: Org, what: str, article: str) -> None:
     scope = get_scope(actor)
     if not scope.covers(org.path, "recruitment.view"):
         raise Http404
-    if not any(org.path.startswith(p) and len(p) < len(org.path) for p in scope.paths_for(APPROVE)):
+    if not scope.covers_above(org.path, APPROVE):
         raise PermissionDenied(f"{what}须由上级党委办理（{article}），党支部不能自行办理")
 
 

@@ -103,8 +103,7 @@ def _case_context(request, case: Case) -> dict:
         "people": case.people.select_related("member", "step"),
         "objections": list(case.objections.all()),
         "can_change": scope.covers(case.org.path, "recruitment.change"),
-        "can_approve": any(case.org.path.startswith(p) and len(p) < len(case.org.path)
-                           for p in scope.paths_for("recruitment.approve")),
+        "can_approve": scope.covers_above(case.org.path, "recruitment.approve"),
         "member_visible": bool(case.member_id and scope.covers(case.org.path, "member.view")),
         "age": case.age_on(today),
         "today": today,
@@ -293,8 +292,7 @@ def _chosen_org(request) -> tuple[Org, list[Org]]:
     roots = selectors.roots(request.user)
     value = request.GET.get("org", "")
     if value.isdigit() and len(value) < 18:
-        org = get_object_or_404(Org.objects.filter(get_scope(request.user).org_q("path", "recruitment.view")),
-                                pk=int(value))
+        org = get_object_or_404(Org.objects.granting(request.user, "recruitment.view"), pk=int(value))
     else:
         org = roots[0]
     return org, roots

@@ -2,7 +2,6 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 
-from accounts.scope import get_scope
 from core import forms
 from members.models import ACTIVE_STATUSES, Member, MemberStatus
 from orgs.models import BRANCH_KINDS, Org
@@ -90,8 +89,7 @@ class LetterReceiveExternalForm(forms.Form):
         super().__init__(*args, **kwargs)
         # Branches where the user may create members (member.change), as members.services asks.
         self.fields["to_org"].queryset = (
-            Org.objects.filter(get_scope(user).org_q("path", "member.change"), kind__in=BRANCH_KINDS)
-            .order_by("path"))
+            Org.objects.granting(user, "member.change").filter(kind__in=BRANCH_KINDS).order_by("path"))
 
 
 class LetterActionForm(forms.Form):

@@ -68,6 +68,10 @@ class Letter(BaseModel):
     handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                                    blank=True, related_name="+", verbose_name="办理人")
 
+    # Visible to users covering either the sending or the receiving org.
+    scope_org = ("from_org", "to_org")
+    scope_perm_prefix = "member"
+
     class Meta:
         ordering = ["-issued_on", "-pk"]
         verbose_name = "组织关系介绍信"
@@ -87,15 +91,6 @@ class Letter(BaseModel):
 
     def __str__(self):
         return self.number
-
-    @classmethod
-    def scope_filter(cls, scope, action):
-        """A letter is visible to users covering either the sending or the receiving org."""
-        perm = f"member.{action}"
-        return scope.org_q("from_org__path", perm) | scope.org_q("to_org__path", perm)
-
-    def audit_org(self):
-        return self.from_org or self.to_org
 
     def get_absolute_url(self):
         return reverse("transfers:detail", args=[self.pk])
@@ -152,6 +147,9 @@ class MobileCertificate(BaseModel):
 
     audit_masked_fields = {"contact_cipher": "contact_masked"}
 
+    scope_org = "member__org"
+    scope_perm_prefix = "member"
+
     class Meta:
         ordering = ["valid_until", "pk"]
         verbose_name = "流动党员活动证"
@@ -165,13 +163,6 @@ class MobileCertificate(BaseModel):
 
     def __str__(self):
         return self.number
-
-    @classmethod
-    def scope_filter(cls, scope, action):
-        return scope.org_q("member__org__path", f"member.{action}")
-
-    def audit_org(self):
-        return self.member.org
 
     def set_contact(self, value: str) -> None:
         number = normalize_phone(value)
