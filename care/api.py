@@ -17,7 +17,18 @@ from care import selectors, services
 from care.filters import CareVisitFilterSet, FlaggedMemberFilterSet
 from care.models import CareVisit
 from care.tables import reasons_of
-from core.api import Message, OfMemberOut, Pagination, filtered
+from core.api import (
+    REFUSED,
+    Message,
+    OfMemberOut,
+    Pagination,
+    PathId,
+    filtered,
+    filters_in,
+    model_in,
+    model_out,
+)
+from members.models import Member
 
 router = Router(tags=["关怀帮扶"])
 
@@ -27,13 +38,9 @@ def _require_manager(user, perm: str = "member.view") -> None:
         raise Http404
 
 
-class FlaggedOut(Schema):
-    id: int
-    name: str
-    gender: str
+class FlaggedComputed(Schema):
     age: int
     standing_years: int | None = Field(None, description="党龄（自转正之日起）")
-    org_id: int
     org_name: str
     reasons: list[str] = Field(..., description="关怀原因")
     last_visited: date | None = Field(None, description="最近一次走访日期")
@@ -55,17 +62,9 @@ class FlaggedOut(Schema):
         return reasons_of(obj)
 
 
-class FlaggedFilters(Schema):
-    q: str | None = Field(None, max_length=50, description="姓名（或拼音、首字母）")
-    within: str | None = Field(None, max_length=32, description="在该组织（ID或代码）的子树之内")
-    reason: str | None = Field(None, max_length=10, description="hardship 困难党员 / standing 老党员（党龄）/ age 高龄")
-    visited: str = Field("all", max_length=10, description="pending 本年未走访 / visited 本年已走访 / all 全部")
-
-
-class PendingFilters(Schema):
-    q: str | None = Field(None, max_length=50)
-    within: str | None = Field(None, max_length=32)
-    reason: str | None = Field(None, max_length=10)
+FlaggedOut = model_out("FlaggedOut", Member, ["id", "name", "gender", "org_id"], base=FlaggedComputed)
+FlaggedFilters = filters_in("FlaggedFilters", FlaggedMemberFilterSet, defaults={"visited": "all"})
+PendingFilters = filters_in("PendingFilters", FlaggedMemberFilterSet, fields=["q", "within", "reason"])
 
 
 def _flagged(request, filters: Schema):
@@ -89,15 +88,8 @@ def care_pending_list(request, filters: Query[PendingFilters]):
     return _flagged(request, filters)  # the filter set's own default: not yet visited this year
 
 
-class VisitOut(OfMemberOut):
-    id: int
-    visited: date
-    visitors: str
-    occasion: str
+class VisitComputed(OfMemberOut):
     occasion_display: str = Field(..., alias="get_occasion_display")
-    gifts: str
-    amount: Decimal | None
-    note: str
     recorded_by: str | None
 
     @staticmethod
@@ -105,36 +97,13 @@ class VisitOut(OfMemberOut):
         return (obj.recorded_by.full_name or obj.recorded_by.username) if obj.recorded_by else None
 
 
-class VisitFilters(Schema):
-    q: str | None = Field(None, max_length=50, description="党员姓名包含")
-    within: str | None = Field(None, max_length=32)
-    occasion: str | None = Field(None, max_length=16)
-    year: int | None = Field(None, ge=1900, le=2999)
-
-
-class VisitFields(Schema):
-    visited: date
-    visitors: str = Field(..., max_length=100, description="走访人，多人用顿号分隔")
-    occasion: str = Field("daily", max_length=16, description="spring_festival 春节 / july_first 七一 / "
-                          "mid_autumn 中秋 / double_ninth 重阳 / illness 病困 / daily 日常 / other 其他")
-    gifts: str = Field("", max_length=200)
-    amount: Decimal | None = Field(None, ge=0, max_digits=10, decimal_places=2, description="慰问金（元）")
-    note: str = Field("", max_length=300)
-
-
-class VisitIn(VisitFields):
-    member_id: int = Field(..., ge=1, le=2**62)
-
-
-class VisitPatch(Schema):
-    """Fields of a visit; in a PATCH only those sent are changed."""
-
-    visited: date | None = None
-    visitors: str | None = Field(None, max_length=100)
-    occasion: str | None = Field(None, max_length=16)
-    gifts: str | None = Field(None, max_length=200)
-    amount: Decimal | None = Field(None, ge=0, max_digits=10, decimal_places=2)
-    note: str | None = Field(None, max_length=300)
+VISIT_FIELDS = ["visited", "visitors", "occasion", "gifts", "amount", "note"]
+VISIT_EXTRA = {"visitors": {"description": "走访人，多人用顿号分隔"}, "amount": {"ge": 0}}
+VisitOut = model_out("VisitOut", CareVisit, ["id", *VISIT_FIELDS], base=VisitComputed)
+VisitFilters = filters_in("VisitFilters", CareVisitFilterSet)
+VisitIn = model_in("VisitIn", CareVisit, ["member_id", *VISIT_FIELDS], extra=VISIT_EXTRA)
+# Fields of a visit; in a PATCH only those sent are changed.
+VisitPatch = model_in("VisitPatch", CareVisit, VISIT_FIELDS, partial=True, extra=VISIT_EXTRA)
 
 
 def _visit(request, visit_id: int) -> CareVisit:
@@ -152,7 +121,7 @@ def care_visit_list(request, filters: Query[VisitFilters]):
     return filtered(CareVisitFilterSet, request, queryset, filters)
 
 
-@router.post("/visits", response={201: VisitOut, 404: Message, 422: Message})
+@router.post("/visits", response={201: VisitOut, **REFUSED})
 def care_visit_create(request, payload: VisitIn):
     """登记走访慰问（党员须在本人有权修改的党组织内，且为在册党员）。"""
     member = get_object_or_404(selectors.managed_members(request.user, "change").select_related("org"),
@@ -162,19 +131,18 @@ def care_visit_create(request, payload: VisitIn):
     return Status(201, _visit(request, visit.pk))
 
 
-@router.patch("/visits/{int:visit_id}", response={200: VisitOut, 404: Message, 422: Message})
-def care_visit_update(request, visit_id: int, payload: VisitPatch):
+@router.patch("/visits/{int:visit_id}", response={200: VisitOut, **REFUSED})
+def care_visit_update(request, visit_id: PathId, payload: VisitPatch):
     """修改走访记录中提交的项目。"""
     visit = _visit(request, visit_id)
-    fields = {name: getattr(visit, name) for name in VisitFields.model_fields}
-    fields.update({k: v for k, v in payload.dict(exclude_unset=True).items()
-                   if v is not None or k == "amount"})
+    fields = {name: getattr(visit, name) for name in VISIT_FIELDS}
+    fields.update(payload.dict(exclude_unset=True))  # null only where the model takes it (amount)
     services.visit_update(actor=request.user, visit=visit, **fields)
     return Status(200, _visit(request, visit_id))
 
 
 @router.delete("/visits/{int:visit_id}", response={204: None, 404: Message})
-def care_visit_delete(request, visit_id: int):
+def care_visit_delete(request, visit_id: PathId):
     """删除走访记录（记入记实和审计日志）。"""
     services.visit_delete(actor=request.user, visit=_visit(request, visit_id))
     return Status(204, None)

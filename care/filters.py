@@ -13,9 +13,10 @@ VISITED_CHOICES = [("pending", "本年未走访"), ("visited", "本年已走访"
 class FlaggedMemberFilterSet(django_filters.FilterSet):
     """The list of members due care. Opens on those not yet visited this year."""
 
-    q = django_filters.CharFilter(label="姓名（或拼音、首字母）", method="filter_q")
+    q = django_filters.CharFilter(label="姓名（或拼音、首字母）", method="filter_q", max_length=50)
     within = WithinOrgFilter(path_lookup="org__path")
-    reason = django_filters.ChoiceFilter(label="关怀原因", choices=[], empty_label="全部", method="filter_reason")
+    reason = django_filters.ChoiceFilter(label="关怀原因", choices=selectors.reason_choices, empty_label="全部",
+                                         method="filter_reason")
     visited = django_filters.ChoiceFilter(label="走访情况", choices=VISITED_CHOICES, empty_label=None,
                                           method="filter_visited")
 
@@ -28,7 +29,6 @@ class FlaggedMemberFilterSet(django_filters.FilterSet):
             data = data.copy()
             data["visited"] = "pending"
         super().__init__(data, *args, **kwargs)
-        self.filters["reason"].extra["choices"] = list(selectors.reason_labels().items())
 
     def filter_q(self, queryset, name, value):
         return MemberFilterSet.filter_q(self, queryset, name, value)
@@ -47,10 +47,10 @@ class FlaggedMemberFilterSet(django_filters.FilterSet):
 
 
 class CareVisitFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(label="党员姓名", field_name="member__name", lookup_expr="contains")
+    q = django_filters.CharFilter(label="党员姓名", field_name="member__name", lookup_expr="contains", max_length=50)
     within = WithinOrgFilter(path_lookup="member__org__path")
     occasion = django_filters.ChoiceFilter(label="走访类型", choices=Occasion.choices, empty_label="全部")
-    year = django_filters.NumberFilter(label="年度", method="filter_year")
+    year = django_filters.NumberFilter(label="年度", method="filter_year", min_value=1900, max_value=2999)
 
     class Meta:
         model = CareVisit

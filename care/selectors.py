@@ -41,6 +41,10 @@ def reason_labels() -> dict[str, str]:
     }
 
 
+def reason_choices() -> list[tuple[str, str]]:
+    return list(reason_labels().items())
+
+
 def years_before(day: date, years: int) -> date:
     """The same calendar day ``years`` earlier; 29 February becomes the 28th."""
     try:

@@ -17,6 +17,7 @@ class WithinOrgFilter(django_filters.CharFilter):
     def __init__(self, *args, path_lookup: str, **kwargs):
         self.path_lookup = path_lookup
         kwargs.setdefault("label", "所属组织（含下级，填代码）")
+        kwargs.setdefault("max_length", 32)  # an org code's length (Org.code)
         super().__init__(*args, **kwargs)
 
     def filter(self, qs, value):

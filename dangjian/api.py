@@ -14,7 +14,7 @@ from accounts import services as account_services
 from accounts.scope import get_scope
 from care.api import router as care_router
 from core import context
-from core.api import Message, TextParser
+from core.api import Message, TextParser, invalid, refusal
 from members.api import router as members_router
 from members.import_api import router as imports_router
 from orglife.api import router as orglife_router
@@ -66,7 +66,7 @@ api = PlatformAPI(
 
 @api.exception_handler(NinjaValidationError)
 def on_validation_error(request, exc):
-    return api.create_response(request, {"detail": "请求参数有误", "errors": exc.errors}, status=422)
+    return api.create_response(request, invalid(exc.errors), status=422)
 
 
 @api.exception_handler(Http404)
@@ -93,9 +93,7 @@ def on_http_error(request, exc):
 @api.exception_handler(DjangoValidationError)
 def on_invalid(request, exc):
     """A service refused the input: 422 with its Chinese messages, field by field."""
-    errors = ([{"loc": ["body", field], "msg": "；".join(messages)} for field, messages in exc.message_dict.items()]
-              if hasattr(exc, "error_dict") else [{"loc": ["body"], "msg": "；".join(exc.messages)}])
-    return api.create_response(request, {"detail": "；".join(exc.messages), "errors": errors}, status=422)
+    return api.create_response(request, refusal(exc), status=422)
 
 
 @api.exception_handler(PermissionDenied)

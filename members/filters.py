@@ -20,7 +20,7 @@ def prefix_q(field: str, prefix: str, max_length: int) -> Q:
 
 
 class MemberFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(label="姓名（或拼音、首字母）", method="filter_q")
+    q = django_filters.CharFilter(label="姓名（或拼音、首字母）", method="filter_q", max_length=50)
     within = WithinOrgFilter(path_lookup="org__path")
     # Unset, the list holds what every member figure counts (Member.objects.active()), so its
     # total agrees with the home page and the org tree; "all" shows every archive.

@@ -2,39 +2,24 @@
 (multipart), poll the batch until it is checked, read its rows, then commit or discard. A batch
 is its uploader's own: anyone else gets 404. Numbers are masked in every answer."""
 
-from datetime import datetime
-
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from ninja import File, Form, Query, Router, Schema, Status
+from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from accounts.scope import get_scope
-from core.api import Message, Pagination
-from members import importing, tasks
-from members.models import ImportBatch
+from core.api import REFUSED, Pagination, PathId, model_in, model_out
+from members import importing
+from members.models import ImportBatch, ImportRow
 from orgs.models import Org
 
 router = Router(tags=["花名册导入"])
 
 
-class BatchOut(Schema):
-    id: int
-    file_name: str
-    status: str
+class BatchComputed(Schema):
     status_label: str
-    progress: int
     org_code: str | None
-    total_rows: int
-    valid_rows: int
-    error_rows: int
-    created_rows: int
-    updated_rows: int
-    message: str
-    created: datetime
-    committed_at: datetime | None
 
     @staticmethod
     def resolve_status_label(obj):
@@ -45,12 +30,12 @@ class BatchOut(Schema):
         return obj.org.code if obj.org_id else None
 
 
-class RowOut(Schema):
-    number: int
-    name: str
-    id_masked: str
-    org_name: str
-    action: str
+BatchOut = model_out("BatchOut", ImportBatch, [
+    "id", "file_name", "status", "progress", "total_rows", "valid_rows", "error_rows", "created_rows", "updated_rows",
+    "message", "created", "committed_at"], base=BatchComputed)
+
+
+class RowComputed(Schema):
     errors: list[str]
 
     @staticmethod
@@ -58,8 +43,13 @@ class RowOut(Schema):
         return obj.error_list()
 
 
-class RowFilters(Schema):
-    action: str | None = None
+RowOut = model_out("RowOut", ImportRow, ["number", "name", "id_masked", "org_name", "action"], base=RowComputed)
+RowFilters = model_in("RowFilters", ImportRow, ["action"], partial=True)
+
+
+class UploadFields(Schema):
+    org: str = Field("", max_length=Org._meta.get_field("code").max_length,
+                     description="文件中没有“所在党组织”列时使用的默认党组织代码")
 
 
 def _require_importer(request) -> None:
@@ -79,34 +69,30 @@ def import_list(request):
     return ImportBatch.objects.visible_to(request.user).select_related("org").order_by("-created", "-pk")
 
 
-@router.post("", response={201: BatchOut, 404: Message, 422: Message})
-def import_upload(request, file: File[UploadedFile], org: Form[str] = ""):
+@router.post("", response={201: BatchOut, **REFUSED})
+def import_upload(request, file: File[UploadedFile], fields: Form[UploadFields]):
     """上传花名册（.xlsx 或 .csv）。检查在后台进行：轮询批次直到 status 为 previewed 或 failed。
     org：文件中没有“所在党组织”列时使用的默认党组织代码。"""
     _require_importer(request)
     default_org = None
-    if org.strip():
-        default_org = Org.objects.visible_to(request.user).filter(code=org.strip().upper()).first()
+    if fields.org.strip():
+        default_org = Org.objects.visible_to(request.user).filter(code=fields.org.strip().upper()).first()
         if default_org is None:
             return Status(404, {"detail": "组织不存在或不在您的管理范围内"})
-    try:
-        batch = importing.batch_upload(actor=request.user, upload=file, file_name=file.name or "roster",
-                                       default_org=default_org)
-    except ValidationError as exc:
-        return Status(422, {"detail": "；".join(exc.messages)})
-    tasks.import_check.enqueue(batch.pk)
+    batch = importing.batch_submit(actor=request.user, upload=file, file_name=file.name or "roster",
+                                   default_org=default_org)
     batch.refresh_from_db()
     return Status(201, batch)
 
 
 @router.get("/{int:batch_id}", response=BatchOut)
-def import_detail(request, batch_id: int):
+def import_detail(request, batch_id: PathId):
     return _batch(request, batch_id)
 
 
 @router.get("/{int:batch_id}/rows", response=list[RowOut])
 @paginate(Pagination)
-def import_rows(request, batch_id: int, filters: Query[RowFilters]):
+def import_rows(request, batch_id: PathId, filters: Query[RowFilters]):
     """每行的检查结果，错误行在前；action=error 只看错误行（create / update 同理）。"""
     rows = _batch(request, batch_id).rows.order_by("ok", "number")
     if filters.action:
@@ -114,21 +100,17 @@ def import_rows(request, batch_id: int, filters: Query[RowFilters]):
     return rows
 
 
-@router.post("/{int:batch_id}/commit", response={202: BatchOut, 422: Message})
-def import_commit(request, batch_id: int):
+@router.post("/{int:batch_id}/commit", response={202: BatchOut, **REFUSED})
+def import_commit(request, batch_id: PathId):
     """确认导入：在后台一个事务中写入全部行（全部成功或全部撤销）；轮询批次直到 committed 或 failed。"""
     batch = _batch(request, batch_id)
-    try:
-        importing.batch_commit_claim(actor=request.user, batch=batch)
-    except ValidationError as exc:
-        return Status(422, {"detail": "；".join(exc.messages)})
-    tasks.import_commit.enqueue(batch.pk)
+    importing.batch_commit_queue(actor=request.user, batch=batch)
     batch.refresh_from_db()
     return Status(202, batch)
 
 
 @router.post("/{int:batch_id}/discard", response={200: BatchOut})
-def import_discard(request, batch_id: int):
+def import_discard(request, batch_id: PathId):
     batch = _batch(request, batch_id)
     importing.batch_discard(actor=request.user, batch=batch)
     batch.refresh_from_db()

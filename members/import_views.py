@@ -17,7 +17,7 @@ from accounts.scope import get_scope
 from core import audit, forms
 from core.paging import paginate
 from core.views import MAX_EXPORT_ROWS
-from members import importing, tasks
+from members import importing
 from members.models import ImportBatch, Member
 from orgs.models import Org
 
@@ -58,12 +58,11 @@ def import_start(request):
         if not form.errors:
             upload = form.cleaned_data["file"]
             try:
-                batch = importing.batch_upload(actor=request.user, upload=upload, file_name=upload.name,
+                batch = importing.batch_submit(actor=request.user, upload=upload, file_name=upload.name,
                                                default_org=org)
             except ValidationError as exc:
                 form.add_error("file", exc.messages)
             else:
-                tasks.import_check.enqueue(batch.pk)
                 return redirect("members:import_detail", pk=batch.pk)
     batches = paginate(request, ImportBatch.objects.visible_to(request.user).select_related("org"))
     return render(request, "members/import_start.html", {
@@ -120,11 +119,10 @@ def import_commit(request, pk):
     """Queue the commit on the task worker; the page then shows its progress."""
     batch = _batch(request, pk)
     try:
-        importing.batch_commit_claim(actor=request.user, batch=batch)
+        importing.batch_commit_queue(actor=request.user, batch=batch)
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     else:
-        tasks.import_commit.enqueue(batch.pk)
         batch.refresh_from_db()
         if batch.status == ImportBatch.Status.COMMITTED:
             messages.success(request, f"导入完成：新建 {batch.created_rows} 名，更新 {batch.updated_rows} 名党员")

@@ -2,114 +2,64 @@
 scoping as the pages; out of scope is 404, a refused rule 422 (403 for the wrong role on a visible
 record) with the Chinese ``detail``."""
 
-from datetime import date, datetime, time
+from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Path, Query, Router, Schema, Status
+from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import paginate
 
-from core.api import Pagination
-from core.api import filtered as _filtered
+from core.api import REFUSED, Id, Pagination, PathId, filtered, filters_in, model_in, model_out
 from orglife import selectors, services
 from orglife.filters import MeetingFilterSet
-from orglife.models import Meeting
-from orglife.views import _compliance_root  # the page's own choice of root and scope check
+from orglife.models import Attendance, Meeting, ReviewRound
 
 router = Router(tags=["组织生活"])
 
+EDITABLE = ["held_on", "start_time", "place", "host", "recorder", "topic", "minutes", "decisions", "lecturer",
+            "lecturer_unit", "by_secretary", "travelling"]
+TEXT_LIMITS = {"minutes": {"max_length": 20000}, "decisions": {"max_length": 5000}}
 
-class MeetingOut(Schema):
-    id: int
-    org_id: int
+
+class MeetingComputed(Schema):
     org_name: str
-    kind: str
     kind_display: str = Field(..., alias="get_kind_display")
-    state: str
     state_display: str = Field(..., alias="get_state_display")
-    held_on: date
-    start_time: time
-    place: str
-    host: str
-    recorder: str
-    topic: str
-    minutes: str
-    decisions: str
-    lecturer: str
-    lecturer_unit: str
-    by_secretary: bool
-    travelling: bool
-    signin_opens: datetime
-    signin_closes: datetime
 
     @staticmethod
     def resolve_org_name(obj):
         return obj.org.name
 
 
-class MeetingFilters(Schema):
-    q: str | None = Field(None, max_length=50, description="主题或地点包含")
-    kind: str | None = Field(None, max_length=20)
-    state: str | None = Field(None, max_length=10)
-    within: str | None = Field(None, max_length=32, description="在该组织（ID或代码）的子树之内")
-    since: date | None = None
-    until: date | None = None
+MeetingOut = model_out("MeetingOut", Meeting, ["id", "org_id", "kind", "state", *EDITABLE, "signin_opens",
+                                               "signin_closes"], base=MeetingComputed)
+MeetingFilters = filters_in("MeetingFilters", MeetingFilterSet)
 
 
-class MeetingIn(Schema):
-    org_id: int = Field(..., ge=1, le=2**62)
-    kind: str = Field(..., max_length=20)
-    held_on: date
-    start_time: time | None = None
-    place: str = Field(..., max_length=100)
-    host: str = Field(..., max_length=50)
-    recorder: str = Field(..., max_length=50)
-    topic: str = Field(..., max_length=200)
-    minutes: str = Field("", max_length=20000)
-    decisions: str = Field("", max_length=5000)
-    attendee_ids: list[int] = Field(default_factory=list, max_length=500, description="出席党员（本组织）")
-    lecturer: str = Field("", max_length=50)
-    lecturer_unit: str = Field("", max_length=100)
-    by_secretary: bool = False
-    travelling: bool = False
+class MeetingAttendees(Schema):
+    attendee_ids: list[Id] = Field(default_factory=list, max_length=500, description="出席党员（本组织）")
 
 
-class MeetingPatch(Schema):
-    kind: str | None = Field(None, max_length=20)
-    held_on: date | None = None
-    start_time: time | None = None
-    place: str | None = Field(None, max_length=100)
-    host: str | None = Field(None, max_length=50)
-    recorder: str | None = Field(None, max_length=50)
-    topic: str | None = Field(None, max_length=200)
-    minutes: str | None = Field(None, max_length=20000)
-    decisions: str | None = Field(None, max_length=5000)
-    lecturer: str | None = Field(None, max_length=50)
-    lecturer_unit: str | None = Field(None, max_length=100)
-    by_secretary: bool | None = None
-    travelling: bool | None = None
-    signin_opens: datetime | None = None
-    signin_closes: datetime | None = None
+MeetingIn = model_in("MeetingIn", Meeting, ["org_id", "kind", *EDITABLE], base=MeetingAttendees,
+                     extra=TEXT_LIMITS)
+MeetingPatch = model_in("MeetingPatch", Meeting, ["kind", *EDITABLE, "signin_opens", "signin_closes"],
+                        partial=True, extra=TEXT_LIMITS)
 
 
-class AttendanceOut(Schema):
-    member_id: int
+class AttendanceComputed(Schema):
     member_name: str
-    status: str
-    reason: str
-    signed_in_at: datetime | None
-    how: str
 
     @staticmethod
     def resolve_member_name(obj):
         return obj.member.name
 
 
-class AttendanceEntry(Schema):
-    member_id: int = Field(..., ge=1, le=2**62)
-    status: str = Field(..., max_length=8, description="present 出席 / leave 请假 / absent 缺席")
-    reason: str = Field("", max_length=200)
+AttendanceOut = model_out("AttendanceOut", Attendance, ["member_id", "status", "reason", "signed_in_at", "how"],
+                          base=AttendanceComputed)
+AttendanceEntry = model_in("AttendanceEntry", Attendance, ["member_id", "status", "reason"])
 
 
 class AttendanceIn(Schema):
@@ -117,6 +67,8 @@ class AttendanceIn(Schema):
 
 
 class SignInOut(Schema):
+    """Not a row: what a sign-in did."""
+
     meeting_id: int
     member_id: int
     signed_in_at: datetime | None
@@ -124,16 +76,8 @@ class SignInOut(Schema):
     detail: str
 
 
-class ReviewOut(Schema):
-    number: int
-    submitted_at: datetime
-    decision: str
-    comment: str
-    reviewed_at: datetime | None
-
-
-class ReviewIn(Schema):
-    comment: str = Field("", max_length=2000)
+ReviewOut = model_out("ReviewOut", ReviewRound, ["number", "submitted_at", "decision", "comment", "reviewed_at"])
+ReviewIn = model_in("ReviewIn", ReviewRound, ["comment"], extra={"comment": {"max_length": 2000}})
 
 
 class ComplianceItemOut(Schema):
@@ -168,14 +112,6 @@ class ComplianceOut(Schema):
     items: list[ComplianceItemOut] = Field(..., description="该组织本身（党支部或党小组）的各项要求")
 
 
-class Message(Schema):
-    detail: str
-
-
-def _refused(exc: ValidationError):
-    return Status(422, {"detail": "；".join(exc.messages)})
-
-
 def _meeting(request, meeting_id: int, action: str = "view") -> Meeting:
     return get_object_or_404(selectors.meetings(request.user, action), pk=meeting_id)
 
@@ -188,114 +124,90 @@ def _org_members(org, ids):
     return [members[i] for i in ids]
 
 
+# The services' refusals (ValidationError 422, PermissionDenied 403) are answered by dangjian.api.
+
 @router.get("/meetings", response=list[MeetingOut])
 @paginate(Pagination)
 def meeting_list(request, filters: Query[MeetingFilters]):
     """本人管理范围内的会议记录（党员：本人参加的会议）。"""
-    return _filtered(MeetingFilterSet, request, selectors.meetings(request.user).order_by("-held_on", "-pk"),
-                     filters)
+    return filtered(MeetingFilterSet, request, selectors.meetings(request.user).order_by("-held_on", "-pk"), filters)
 
 
 @router.get("/meetings/{int:meeting_id}", response=MeetingOut)
-def meeting_detail(request, meeting_id: int):
+def meeting_detail(request, meeting_id: PathId):
     return _meeting(request, meeting_id)
 
 
-@router.post("/meetings", response={201: MeetingOut, 404: Message, 422: Message})
+@router.post("/meetings", response={201: MeetingOut, **REFUSED})
 def meeting_create(request, payload: MeetingIn):
     """党支部（党小组）录入会议记录（草稿）；attendee_ids 中的党员记为出席。"""
-    from orglife.forms import recording_orgs
-
-    org = get_object_or_404(recording_orgs(request.user), pk=payload.org_id)
-    data = payload.dict()
-    data.pop("org_id")
-    try:
-        data["attendees"] = _org_members(org, data.pop("attendee_ids"))
-        meeting = services.meeting_create(actor=request.user, org=org, **data)
-    except ValidationError as exc:
-        return _refused(exc)
-    return Status(201, meeting)
+    org = get_object_or_404(selectors.recording_orgs(request.user), pk=payload.org_id)
+    data = payload.dict(exclude={"org_id", "attendee_ids"})
+    attendees = _org_members(org, payload.attendee_ids)
+    return Status(201, services.meeting_create(actor=request.user, org=org, attendees=attendees, **data))
 
 
-@router.patch("/meetings/{int:meeting_id}", response={200: MeetingOut, 404: Message, 422: Message})
-def meeting_update(request, meeting_id: int, payload: MeetingPatch):
+@router.patch("/meetings/{int:meeting_id}", response={200: MeetingOut, **REFUSED})
+def meeting_update(request, meeting_id: PathId, payload: MeetingPatch):
     """修改草稿或被退回的记录（只改所给字段）。"""
     meeting = _meeting(request, meeting_id, "change")
     changes = payload.dict(exclude_unset=True)
-    try:
-        meeting = services.meeting_update(actor=request.user, meeting=meeting, **changes) if changes else meeting
-    except ValidationError as exc:
-        return _refused(exc)
-    return Status(200, meeting)
+    return services.meeting_update(actor=request.user, meeting=meeting, **changes) if changes else meeting
 
 
-@router.post("/meetings/{int:meeting_id}/submit", response={200: MeetingOut, 404: Message, 422: Message})
-def meeting_submit(request, meeting_id: int):
+@router.post("/meetings/{int:meeting_id}/submit", response={200: MeetingOut, **REFUSED})
+def meeting_submit(request, meeting_id: PathId):
     """提交上级党组织审核；被退回的记录修改后用同一接口重新提交。"""
     meeting = _meeting(request, meeting_id, "change")
     service = services.meeting_resubmit if meeting.state == "returned" else services.meeting_submit
-    try:
-        meeting = service(actor=request.user, meeting=meeting)
-    except ValidationError as exc:
-        return _refused(exc)
-    return Status(200, meeting)
+    return service(actor=request.user, meeting=meeting)
 
 
-@router.get("/meetings/{int:meeting_id}/attendance", response=list[AttendanceOut])
-def attendance_list(request, meeting_id: int):
-    meeting = _meeting(request, meeting_id)
+def _attendance(meeting: Meeting) -> list[Attendance]:
     return list(meeting.attendances.select_related("member").order_by("member__name", "pk"))
 
 
-@router.post("/meetings/{int:meeting_id}/attendance", response={200: list[AttendanceOut], 404: Message, 422: Message})
-def attendance_record(request, meeting_id: int, payload: AttendanceIn):
+@router.get("/meetings/{int:meeting_id}/attendance", response=list[AttendanceOut])
+def attendance_list(request, meeting_id: PathId):
+    return _attendance(_meeting(request, meeting_id))
+
+
+@router.post("/meetings/{int:meeting_id}/attendance", response={200: list[AttendanceOut], **REFUSED})
+def attendance_record(request, meeting_id: PathId, payload: AttendanceIn):
     """登记出席、请假、缺席（请假和缺席须注明原因）。"""
     meeting = _meeting(request, meeting_id, "change")
-    ids = [entry.member_id for entry in payload.entries]
-    try:
-        members = _org_members(meeting.org, ids)
-        entries = [(member, entry.status, entry.reason) for member, entry in zip(members, payload.entries, strict=True)]
-        services.attendance_record(actor=request.user, meeting=meeting, entries=entries)
-    except ValidationError as exc:
-        return _refused(exc)
-    return Status(200, list(meeting.attendances.select_related("member").order_by("member__name", "pk")))
+    members = _org_members(meeting.org, [entry.member_id for entry in payload.entries])
+    entries = [(member, entry.status, entry.reason) for member, entry in zip(members, payload.entries, strict=True)]
+    services.attendance_record(actor=request.user, meeting=meeting, entries=entries)
+    return _attendance(meeting)
 
 
-@router.post("/sign-in/{token}", response={200: SignInOut, 404: Message, 422: Message})
-def sign_in(request, token: str):
+@router.post("/sign-in/{token}", response={200: SignInOut, **REFUSED})
+def sign_in(request, token: str = Path(..., max_length=Meeting._meta.get_field("signin_token").max_length)):
     """扫码签到：二维码中的令牌；须为本组织党员，且在签到时间内。"""
-    try:
-        row, new = services.attendance_sign_in(actor=request.user, token=token)
-    except ValidationError as exc:
-        return _refused(exc)
-    return Status(200, {"meeting_id": row.meeting_id, "member_id": row.member_id, "signed_in_at": row.signed_in_at,
-                        "new": new, "detail": "签到成功" if new else "您已签到，无需重复签到"})
+    row, new = services.attendance_sign_in(actor=request.user, token=token)
+    return {"meeting_id": row.meeting_id, "member_id": row.member_id, "signed_in_at": row.signed_in_at,
+            "new": new, "detail": "签到成功" if new else "您已签到，无需重复签到"}
 
 
 @router.get("/meetings/{int:meeting_id}/reviews", response=list[ReviewOut])
-def review_list(request, meeting_id: int):
+def review_list(request, meeting_id: PathId):
     """每一轮提交与审核（纪实报告检查）。"""
     return list(_meeting(request, meeting_id).review_rounds.order_by("number"))
 
 
-def _review(request, meeting_id: int, service, comment: str):
-    try:
-        meeting = service(actor=request.user, meeting=_meeting(request, meeting_id), comment=comment)
-    except ValidationError as exc:
-        return _refused(exc)
-    return Status(200, meeting)
-
-
-@router.post("/meetings/{int:meeting_id}/approve", response={200: MeetingOut, 403: Message, 404: Message, 422: Message})
-def review_approve(request, meeting_id: int, payload: ReviewIn):
+@router.post("/meetings/{int:meeting_id}/approve", response={200: MeetingOut, **REFUSED})
+def review_approve(request, meeting_id: PathId, payload: ReviewIn):
     """上级党组织审核通过。"""
-    return _review(request, meeting_id, services.meeting_review_approve, payload.comment)
+    return services.meeting_review_approve(actor=request.user, meeting=_meeting(request, meeting_id),
+                                           comment=payload.comment)
 
 
-@router.post("/meetings/{int:meeting_id}/return", response={200: MeetingOut, 403: Message, 404: Message, 422: Message})
-def review_return(request, meeting_id: int, payload: ReviewIn):
+@router.post("/meetings/{int:meeting_id}/return", response={200: MeetingOut, **REFUSED})
+def review_return(request, meeting_id: PathId, payload: ReviewIn):
     """上级党组织退回修改（须填写审核意见）。"""
-    return _review(request, meeting_id, services.meeting_review_return, payload.comment)
+    return services.meeting_review_return(actor=request.user, meeting=_meeting(request, meeting_id),
+                                          comment=payload.comment)
 
 
 def _tally_out(tally) -> dict:
@@ -303,23 +215,24 @@ def _tally_out(tally) -> dict:
             **tally.counts}
 
 
-@router.get("/compliance", response={200: ComplianceOut, 404: Message, 422: Message})
+@router.get("/compliance", response={200: ComplianceOut, **REFUSED})
 def compliance(request, org: str | None = Query(None, max_length=20, description="党组织ID（默认本人管理范围的顶层）"),
                month: str | None = Query(None, max_length=7, pattern=r"^\d{4}-\d{1,2}$", description="YYYY-MM")):
     """各类会议应开与已开次数及红黄绿状态；下级党组织按问题多少排序。"""
-    root = _compliance_root(request)
+    root = selectors.compliance_root(request.user, org or "")
+    if root is None:
+        raise Http404
     try:
         year, number = (int(part) for part in (month or timezone.localdate().strftime("%Y-%m")).split("-"))
         first = date(year, number, 1)
     except ValueError:
-        return Status(422, {"detail": "month 须为 YYYY-MM"})
+        raise NinjaValidationError([{"loc": ["query", "month"], "msg": "须为 YYYY-MM"}]) from None
     result = selectors.rollup(root, month=first, today=timezone.localdate())
     items = result.items.get(root.pk, [])
-    return Status(200, {
+    return {
         "org_id": root.pk, "month": f"{first:%Y-%m}", "total": _tally_out(result.total),
         "children": [_tally_out(t) for t in result.children],
         "items": [{"requirement": i.requirement.key, "label": i.requirement.label, "period": i.period,
                    "period_label": i.period_label, "start": i.start, "end": i.end, "required": i.required,
                    "held": i.held, "status": i.status} for i in items],
-    })
-
+    }

@@ -9,7 +9,7 @@ from orglife.models import Meeting, MeetingKind, MeetingState
 class MeetingFilterSet(django_filters.FilterSet):
     """Shared by the list page and the API; ``within`` includes the org's subtree."""
 
-    q = django_filters.CharFilter(label="主题或地点", method="filter_q")
+    q = django_filters.CharFilter(label="主题或地点", method="filter_q", max_length=50)
     kind = django_filters.ChoiceFilter(label="类别", choices=MeetingKind.choices, empty_label="全部")
     state = django_filters.ChoiceFilter(label="状态", choices=MeetingState.choices, empty_label="全部")
     within = WithinOrgFilter(path_lookup="org__path")

@@ -5,15 +5,11 @@ from django.core.exceptions import ValidationError
 from core import forms
 from orglife import rules, services
 from orglife.models import AttendanceStatus, MeetingKind
+from orglife.selectors import recording_orgs
 from orgs.models import Org
 
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-
-
-def recording_orgs(user):
-    """Branches and party groups the user records meetings for (orglife.change)."""
-    return Org.objects.granting(user, "orglife.change").filter(kind__in=rules.HOLDER_KINDS).order_by("path")
 
 
 class OrgPickForm(forms.Form):

@@ -30,6 +30,22 @@ from orgs.models import Org
 from orgs.selectors import rollup_rows
 
 
+def recording_orgs(user):
+    """Branches and party groups the user records meetings for (orglife.change)."""
+    return Org.objects.granting(user, "orglife.change").filter(kind__in=rules.HOLDER_KINDS).order_by("path")
+
+
+def compliance_root(user, org: str = "") -> Org | None:
+    """The org whose compliance the user asks for (by id), or the top of their orglife.view
+    scope; None where they may not see it."""
+    scope = get_scope(user)
+    if org.isdigit() and len(org) < 18:
+        found = Org.objects.filter(pk=int(org)).first()
+        return found if found is not None and scope.covers(found.path, "orglife.view") else None
+    paths = scope.paths_for("orglife.view")
+    return Org.objects.filter(path__in=paths).order_by("depth", "path").first() if paths else None
+
+
 def meetings(user, action: str = "view"):
     return Meeting.objects.visible_to(user, action).select_related("org")
 

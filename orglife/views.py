@@ -351,17 +351,10 @@ def calendar_view(request):
 
 
 def _compliance_root(request) -> Org:
-    scope = get_scope(request.user)
-    paths = scope.paths_for("orglife.view")
-    value = request.GET.get("org", "")
-    if value.isdigit() and len(value) < 18:
-        org = Org.objects.filter(pk=int(value)).first()
-        if org is None or not scope.covers(org.path, "orglife.view"):
-            raise Http404
-        return org
-    if not paths:
+    root = selectors.compliance_root(request.user, request.GET.get("org", ""))
+    if root is None:
         raise Http404
-    return Org.objects.filter(path__in=paths).order_by("depth", "path").first()
+    return root
 
 
 @login_required

@@ -1,37 +1,21 @@
 """/api/v1/orgs: the org tree under the same scoping as the pages (visible_to); out of scope is 404."""
 
-from datetime import date
-
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
-from core.api import Pagination, filtered
+from core.api import Pagination, PathId, filtered, filters_in, model_out
 from orgs.filters import OrgFilterSet
 from orgs.models import Org
 
 
-class OrgOut(Schema):
-    id: int
-    name: str
-    code: str
-    kind: str
+class OrgComputed(Schema):
     kind_display: str = Field(..., alias="get_kind_display")
-    sector: str
-    level: str
-    unit_name: str
-    founded: date
-    depth: int
-    numchild: int
 
 
-class OrgFilters(Schema):
-    q: str | None = Field(None, max_length=50, description="名称包含或代码等于")
-    within: str | None = Field(None, max_length=32, description="在该组织（ID或代码）的子树之内")
-    kind: str | None = Field(None, max_length=20)
-    sector: str | None = Field(None, max_length=20)
-    level: str | None = Field(None, max_length=12)
-
+OrgOut = model_out("OrgOut", Org, ["id", "name", "code", "kind", "sector", "level", "unit_name", "founded", "depth",
+                                   "numchild"], base=OrgComputed)
+OrgFilters = filters_in("OrgFilters", OrgFilterSet)
 
 router = Router(tags=["党组织"])
 
@@ -44,12 +28,12 @@ def org_list(request, filters: Query[OrgFilters]):
 
 
 @router.get("/{int:org_id}", response=OrgOut)
-def org_detail(request, org_id: int):
+def org_detail(request, org_id: PathId):
     return get_object_or_404(Org.objects.visible_to(request.user), pk=org_id)
 
 
 @router.get("/{int:org_id}/children", response=list[OrgOut])
 @paginate(Pagination)
-def org_children(request, org_id: int):
+def org_children(request, org_id: PathId):
     org = get_object_or_404(Org.objects.visible_to(request.user), pk=org_id)
     return Org.objects.visible_to(request.user).subtree(org).filter(depth=org.depth + 1)

@@ -6,7 +6,7 @@ from orgs.models import Org, OrgKind, OrgLevel, Sector
 
 
 class OrgFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(label="名称或代码", method="filter_q")
+    q = django_filters.CharFilter(label="名称或代码", method="filter_q", max_length=50)
     within = WithinOrgFilter(path_lookup="path")
     kind = django_filters.ChoiceFilter(label="组织类别", choices=OrgKind.choices, empty_label="全部")
     sector = django_filters.ChoiceFilter(label="领域", choices=Sector.choices, empty_label="全部")

@@ -2,14 +2,11 @@
 the pages are); the editor endpoints need a token and the same channel grants as the editor
 pages (out of the user's channels is 404)."""
 
-from datetime import datetime
-
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from core.api import Pagination
+from core.api import REFUSED, Pagination, PathId, model_in, model_out
 from portal import search, selectors, services
 from portal.models import Article, Channel
 from portal.sanitize import clean_html
@@ -17,13 +14,7 @@ from portal.sanitize import clean_html
 router = Router(tags=["资讯"])
 
 
-class ChannelOut(Schema):
-    id: int
-    code: str
-    name: str
-    kind: str
-    slug_path: str
-    depth: int
+class ChannelComputed(Schema):
     url: str
 
     @staticmethod
@@ -31,13 +22,12 @@ class ChannelOut(Schema):
         return obj.get_absolute_url()
 
 
-class ArticleOut(Schema):
-    id: int
-    title: str
+ChannelOut = model_out("ChannelOut", Channel, ["id", "code", "name", "kind", "slug_path", "depth"],
+                       base=ChannelComputed)
+
+
+class ArticleComputed(Schema):
     channel: str
-    source: str
-    summary: str
-    publish_at: datetime | None
     url: str
 
     @staticmethod
@@ -49,10 +39,12 @@ class ArticleOut(Schema):
         return obj.get_absolute_url()
 
 
-class ArticleDetailOut(ArticleOut):
+LISTED = ["id", "title", "source", "summary", "publish_at"]
+ArticleOut = model_out("ArticleOut", Article, LISTED, base=ArticleComputed)
+
+
+class ArticleDetailComputed(ArticleComputed):
     body: str = Field(..., description="经白名单过滤的 HTML")
-    author: str
-    editor_name: str = Field(..., description="责任编辑")
     starts_on: str | None
     ends_on: str | None
 
@@ -69,40 +61,37 @@ class ArticleDetailOut(ArticleOut):
         return obj.ends_on.isoformat() if obj.ends_on else None
 
 
-class EditorArticleOut(ArticleOut):
-    state: str
-    review_note: str
+ArticleDetailOut = model_out("ArticleDetailOut", Article, [*LISTED, "author", "editor_name"],
+                             base=ArticleDetailComputed)
+EditorArticleOut = model_out("EditorArticleOut", Article, [*LISTED, "state", "review_note"], base=ArticleComputed)
 
 
 class ArticleFilters(Schema):
-    channel: str | None = Field(None, max_length=40, description="栏目代码（含下级栏目）")
+    """The public list: a channel by its code, or words to search (no filter set: the search is
+    the portal's own, portal.search)."""
+
+    channel: str | None = Field(None, max_length=Channel._meta.get_field("code").max_length,
+                                description="栏目代码（含下级栏目）")
     q: str | None = Field(None, max_length=100, description="全文检索词")
 
 
-class ArticleIn(Schema):
-    channel: str = Field(..., max_length=40, description="栏目代码")
-    title: str = Field(..., max_length=200)
-    summary: str = Field("", max_length=1000)
-    body: str = Field("", max_length=200_000, description="HTML，保存时按白名单过滤")
-    source: str = Field("", max_length=100)
-    author: str = Field("", max_length=50)
-    editor_name: str = Field("", max_length=50, description="责任编辑（留空则为撰稿人）")
+class ArticleChannel(Schema):
+    channel: str = Field(..., max_length=Channel._meta.get_field("code").max_length, description="栏目代码")
 
 
-class PublishIn(Schema):
-    publish_at: datetime | None = Field(None, description="留空立即发布；将来的时间为定时发布")
-
-
-class NoteIn(Schema):
-    note: str = Field(..., max_length=200)
+ArticleIn = model_in("ArticleIn", Article, ["title", "summary", "body", "source", "author", "editor_name"],
+                     base=ArticleChannel, extra={
+                         "body": {"max_length": 200_000, "description": "HTML，保存时按白名单过滤"},
+                         "editor_name": {"description": "责任编辑（留空则为撰稿人）"}})
+PublishIn = model_in("PublishIn", Article, ["publish_at"], extra={
+    "publish_at": {"description": "留空立即发布；将来的时间为定时发布"}})
+NoteIn = model_in("NoteIn", Article, [("note", "review_note")], required=["note"])
 
 
 class ReasonIn(Schema):
+    """Why an article comes down: kept in the audit trail, not on the article."""
+
     reason: str = Field("", max_length=200)
-
-
-class Message(Schema):
-    detail: str
 
 
 # --- public ------------------------------------------------------------------------------------------
@@ -124,7 +113,7 @@ def news_articles(request, filters: Query[ArticleFilters]):
 
 
 @router.get("/articles/{int:article_id}", response=ArticleDetailOut, auth=None)
-def news_article(request, article_id: int):
+def news_article(request, article_id: PathId):
     """一篇已发布文章的全文。公开接口。"""
     return selectors.public_article(article_id)
 
@@ -136,10 +125,6 @@ def _editable(request, article_id: int) -> Article:
                              pk=article_id)
 
 
-def _refused(exc: ValidationError):
-    return Status(422, {"detail": "；".join(exc.messages)})
-
-
 @router.get("/editor/articles", response=list[EditorArticleOut])
 @paginate(Pagination)
 def news_editor_articles(request):
@@ -147,48 +132,40 @@ def news_editor_articles(request):
     return selectors.editable_articles(request.user).order_by("-updated", "-pk")
 
 
-@router.post("/editor/articles", response={201: EditorArticleOut, 404: Message, 422: Message})
+@router.post("/editor/articles", response={201: EditorArticleOut, **REFUSED})
 def news_article_create(request, payload: ArticleIn):
     """在有权编辑的栏目中新建草稿。"""
     channel = get_object_or_404(Channel.objects.visible_to(request.user, "edit"), code=payload.channel)
-    try:
-        article = services.article_create(actor=request.user, channel=channel,
-                                          **payload.dict(exclude={"channel"}))
-    except ValidationError as exc:
-        return _refused(exc)
+    article = services.article_create(actor=request.user, channel=channel, **payload.dict(exclude={"channel"}))
     return Status(201, article)
 
 
 def _step(request, article_id: int, service, **kwargs):
-    try:
-        article = service(actor=request.user, article=_editable(request, article_id), **kwargs)
-    except ValidationError as exc:
-        return _refused(exc)
-    return Status(200, article)
+    return service(actor=request.user, article=_editable(request, article_id), **kwargs)
 
 
-STEP = {200: EditorArticleOut, 404: Message, 422: Message}
+STEP = {200: EditorArticleOut, **REFUSED}
 
 
 @router.post("/editor/articles/{int:article_id}/submit", response=STEP)
-def news_article_submit(request, article_id: int):
+def news_article_submit(request, article_id: PathId):
     """编辑提交审核。"""
     return _step(request, article_id, services.article_submit)
 
 
 @router.post("/editor/articles/{int:article_id}/publish", response=STEP)
-def news_article_publish(request, article_id: int, payload: PublishIn):
+def news_article_publish(request, article_id: PathId, payload: PublishIn):
     """审核人发布（可定时）。"""
     return _step(request, article_id, services.article_publish, publish_at=payload.publish_at)
 
 
 @router.post("/editor/articles/{int:article_id}/return", response=STEP)
-def news_article_return(request, article_id: int, payload: NoteIn):
+def news_article_return(request, article_id: PathId, payload: NoteIn):
     """审核人退回（须填写意见）。"""
     return _step(request, article_id, services.article_return, note=payload.note)
 
 
 @router.post("/editor/articles/{int:article_id}/unpublish", response=STEP)
-def news_article_unpublish(request, article_id: int, payload: ReasonIn):
+def news_article_unpublish(request, article_id: PathId, payload: ReasonIn):
     """审核人撤下已发布的文章。"""
     return _step(request, article_id, services.article_unpublish, reason=payload.reason)

@@ -10,7 +10,7 @@ from recruitment.models import Case, CaseStatus, Category, Stage
 class CaseFilterSet(django_filters.FilterSet):
     """Shared by the list page and the API. ``within`` takes the org's subtree."""
 
-    q = django_filters.CharFilter(label="姓名", method="filter_q")
+    q = django_filters.CharFilter(label="姓名", method="filter_q", max_length=50)
     within = WithinOrgFilter(path_lookup="org__path")
     status = django_filters.ChoiceFilter(label="状态", choices=CaseStatus.choices, empty_label="全部")
     stage = django_filters.ChoiceFilter(label="阶段", choices=[(str(v), label) for v, label in Stage.choices],

@@ -9,7 +9,7 @@ from transfers.models import CertificateState, Letter, LetterKind, LetterState, 
 class LetterFilterSet(django_filters.FilterSet):
     """Shared by the list page and the API. ``direction`` is relative to the user's scope."""
 
-    q = django_filters.CharFilter(label="姓名或编号", method="filter_q")
+    q = django_filters.CharFilter(label="姓名或编号", method="filter_q", max_length=50)
     direction = django_filters.ChoiceFilter(
         label="方向", method="filter_direction", empty_label="全部",
         choices=[("out", "转出"), ("in", "转入")])
@@ -39,7 +39,7 @@ class LetterFilterSet(django_filters.FilterSet):
 class CertificateFilterSet(django_filters.FilterSet):
     """Shared by the certificate list page and the API."""
 
-    q = django_filters.CharFilter(label="姓名或编号", method="filter_q")
+    q = django_filters.CharFilter(label="姓名或编号", method="filter_q", max_length=50)
     within = WithinOrgFilter(path_lookup="member__org__path")
     state = django_filters.ChoiceFilter(label="状态", choices=CertificateState.choices, empty_label="全部",
                                         method="filter_state")

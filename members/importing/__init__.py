@@ -16,10 +16,12 @@ Chinese reasons and nothing is written while any row is refused.
 from members.importing.batches import (
     batch_commit,
     batch_commit_claim,
+    batch_commit_queue,
     batch_commit_run,
     batch_discard,
     batch_fail_interrupted,
     batch_preview,
+    batch_submit,
     batch_upload,
 )
 from members.importing.checking import RosterChecker, Row, check_file
@@ -44,7 +46,7 @@ from members.importing.reports import (
 
 __all__ = [
     "EXPORT_HEADERS", "LAYOUT", "MAX_FILE_BYTES", "MAX_ROWS", "ImportRefused", "RosterChecker", "Row",
-    "batch_commit", "batch_commit_claim", "batch_commit_run", "batch_discard", "batch_fail_interrupted", "batch_preview",
-    "batch_upload", "check_file", "clean", "error_report_csv", "error_report_xlsx", "export_row",
+    "batch_commit", "batch_commit_claim", "batch_commit_queue", "batch_commit_run", "batch_discard",
+    "batch_fail_interrupted", "batch_preview", "batch_submit", "batch_upload", "check_file", "clean", "error_report_csv", "error_report_xlsx", "export_row",
     "export_xlsx", "find_header", "parse_date", "read_rows", "template_xlsx",
 ]

@@ -63,6 +63,31 @@ def batch_upload(*, actor, upload, file_name: str, default_org: Org | None = Non
     return batch
 
 
+def batch_submit(*, actor, upload, file_name: str, default_org: Org | None = None) -> ImportBatch:
+    """Store the roster (``batch_upload``) and queue its check on the task worker once the batch
+    is committed: pages and the API submit, the CLI and the benchmark check at once."""
+    with transaction.atomic():
+        batch = batch_upload(actor=actor, upload=upload, file_name=file_name, default_org=default_org)
+        transaction.on_commit(lambda: _tasks().import_check.enqueue(batch.pk))
+    return batch
+
+
+def batch_commit_queue(*, actor, batch: ImportBatch) -> None:
+    """Claim a clean preview for committing and queue the write on the task worker once the
+    claim is committed (pages and the API; the CLI commits at once with ``batch_commit``)."""
+    with transaction.atomic():
+        batch_commit_claim(actor=actor, batch=batch)
+        transaction.on_commit(lambda: _tasks().import_commit.enqueue(batch.pk))
+
+
+def _tasks():
+    # members.tasks imports this package (its tasks run the services below), so it is imported
+    # when a task is queued, not when this module loads.
+    from members import tasks
+
+    return tasks
+
+
 def _kind(batch: ImportBatch) -> str:
     return batch.stored_name.rsplit(".", 1)[-1]
 

@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.test import TestCase
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
@@ -21,6 +22,14 @@ from members import services as member_services
 from members.importing import reading
 from members.models import ImportBatch, ImportRow, Member, MemberEvent, MemberStatus
 from orgs.models import Org
+
+
+def committed(request, *args, **kwargs):
+    """A request as the server runs it: what it queues on commit (the import's check and commit
+    tasks, members.importing) is queued when it ends, not dropped with the test's transaction."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return request(*args, **kwargs)
+
 
 HEADERS = ["姓名", "性别", "民族", "出生日期", "身份证号", "学历", "入党日期", "转正日期", "所在党组织",
            "人员类别", "联系电话"]
@@ -342,6 +351,7 @@ def test_a_control_character_in_a_cell_refuses_its_row_and_the_error_report_is_s
     ("坏.csv", "随便写的一段文字\n没有表头".encode(), "未找到表头"),
     ("空.csv", "姓名,身份证号\n".encode(), "表头下没有数据行"),
 ])
+@pytest.mark.django_db(transaction=True)  # the check is queued when the upload commits
 def test_unreadable_rosters_fail_the_batch_with_a_message(world, name, content, message):
     client = world.client("a_admin")
     response = client.post("/members/import/", {"file": SimpleUploadedFile(name, content)}, follow=True)
@@ -351,9 +361,10 @@ def test_unreadable_rosters_fail_the_batch_with_a_message(world, name, content, 
 
 # --- pages and scope --------------------------------------------------------------------------
 
+@pytest.mark.django_db(transaction=True)
 def test_the_pages_walk_from_upload_to_commit(world):
-    """Tests run tasks at once (settings.TASKS); members/tests/test_tasks.py runs them on the
-    database backend's worker."""
+    """Tests run tasks at once (settings.TASKS) — here when the request's transaction commits, as
+    the server does; members/tests/test_tasks.py runs them on the database backend's worker."""
     client = world.client("a_admin")
     response = client.post("/members/import/", {"file": SimpleUploadedFile("r.xlsx", xlsx([person(1), person(2, 性别="女")]))})
     batch = ImportBatch.objects.get()

@@ -8,7 +8,7 @@ from django.test import Client
 
 from core.testing import PASSWORD
 from members.models import ImportBatch, Member
-from members.tests.test_import import CLEAR_ID, CLEAR_PHONE, person, xlsx
+from members.tests.test_import import CLEAR_ID, CLEAR_PHONE, committed, person, xlsx
 
 API_URLS = {"api:import_list", "api:import_upload", "api:import_detail", "api:import_rows",
             "api:import_commit", "api:import_discard"}
@@ -24,9 +24,10 @@ def token_client(username: str) -> Client:
 def upload(client, content: bytes, name="r.xlsx", **data):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    return client.post("/api/v1/imports", {"file": SimpleUploadedFile(name, content), **data})
+    return committed(client.post, "/api/v1/imports", {"file": SimpleUploadedFile(name, content), **data})
 
 
+@pytest.mark.django_db(transaction=True)  # the check and the commit are queued when the request commits
 def test_upload_check_rows_and_commit_through_the_api(world):
     client = token_client("a_admin")
     response = upload(client, xlsx([person(1), person(2, 性别="女"), person(3)]))

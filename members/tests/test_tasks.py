@@ -11,12 +11,14 @@ import sys
 import zipfile
 from datetime import timedelta
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from django.conf import settings as django_settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
+from django.test import TestCase
 from django.utils import timezone
 from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult
@@ -26,7 +28,7 @@ from core.models import AuditEntry
 from members import importing, tasks
 from members.importing.reading import LAYOUT
 from members.models import ImportBatch, Member
-from members.tests.test_import import person, xlsx
+from members.tests.test_import import committed, person, xlsx
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -47,7 +49,8 @@ def database_tasks(settings, monkeypatch):
 
 def test_an_upload_queues_the_check_and_the_worker_runs_it_as_the_uploader(world, database_tasks):
     client = world.client("a_admin")
-    response = client.post("/members/import/", {"file": SimpleUploadedFile("r.xlsx", xlsx([person(1), person(2)]))})
+    response = committed(client.post, "/members/import/",
+                         {"file": SimpleUploadedFile("r.xlsx", xlsx([person(1), person(2)]))})
     batch = ImportBatch.objects.get()
     assert batch.status == "pending" and DBTaskResult.objects.count() == 1
     page = client.get(response.url).content.decode()
@@ -64,11 +67,11 @@ def test_an_upload_queues_the_check_and_the_worker_runs_it_as_the_uploader(world
 
 def test_the_commit_is_queued_shown_as_running_and_written_once(world, database_tasks):
     client = world.client("a_admin")
-    client.post("/members/import/", {"file": SimpleUploadedFile("r.xlsx", xlsx([person(1), person(2)]))})
+    committed(client.post, "/members/import/", {"file": SimpleUploadedFile("r.xlsx", xlsx([person(1), person(2)]))})
     run_worker()
     batch = ImportBatch.objects.get()
-    client.post(f"/members/import/{batch.pk}/commit/")
-    response = client.post(f"/members/import/{batch.pk}/commit/", follow=True)  # pressed twice
+    committed(client.post, f"/members/import/{batch.pk}/commit/")
+    response = committed(client.post, f"/members/import/{batch.pk}/commit/", follow=True)  # pressed twice
     assert "只有预览无错误的导入才能确认" in response.content.decode()
     batch.refresh_from_db()
     assert batch.status == "committing" and not Member.objects.filter(name__startswith="刘洋").exists()
@@ -80,6 +83,43 @@ def test_the_commit_is_queued_shown_as_running_and_written_once(world, database_
     assert (batch.status, batch.created_rows) == ("committed", 2)
     assert Member.objects.filter(name__startswith="刘洋").count() == 2
     assert AuditEntry.objects.filter(action="member.import").count() == 1
+
+
+# --- queued by the services, once their transaction commits ---------------------------------
+
+def _submit(world):
+    return importing.batch_submit(actor=world.users["a_admin"], upload=SimpleUploadedFile("r.xlsx", xlsx([person(1)])),
+                                  file_name="r.xlsx")
+
+
+def test_a_submitted_roster_queues_its_check_when_its_transaction_commits(world):
+    with mock.patch("members.tasks.import_check") as check, TestCase.captureOnCommitCallbacks(execute=True):
+        batch = _submit(world)
+        assert not check.enqueue.called  # not before the batch is committed
+    check.enqueue.assert_called_once_with(batch.pk)
+
+
+def test_a_submitted_roster_whose_transaction_rolls_back_queues_no_check(world):
+    with mock.patch("members.tasks.import_check") as check, TestCase.captureOnCommitCallbacks(execute=True) as queued:
+        with transaction.atomic():
+            _submit(world)
+            transaction.set_rollback(True)
+    assert queued == [] and not check.enqueue.called
+    assert not ImportBatch.objects.exists()
+
+
+def test_a_claimed_commit_is_queued_when_its_transaction_commits_and_not_when_it_rolls_back(world):
+    batch = importing.batch_preview(actor=world.users["a_admin"], batch=_submit(world))
+    with mock.patch("members.tasks.import_commit") as commit, TestCase.captureOnCommitCallbacks(execute=True):
+        with transaction.atomic():
+            importing.batch_commit_queue(actor=world.users["a_admin"], batch=batch)
+            transaction.set_rollback(True)
+    assert not commit.enqueue.called
+    assert ImportBatch.objects.get(pk=batch.pk).status == "previewed"
+    with mock.patch("members.tasks.import_commit") as commit, TestCase.captureOnCommitCallbacks(execute=True):
+        importing.batch_commit_queue(actor=world.users["a_admin"], batch=batch)
+    commit.enqueue.assert_called_once_with(batch.pk)
+    assert ImportBatch.objects.get(pk=batch.pk).status == "committing"
 
 
 # --- a file that stopped every import (issue 21, item 1) --------------------------------------

@@ -207,13 +207,14 @@ def test_api_list_and_case_urls_answer_by_the_oracle(world, cases, persona):
 
 # Well-formed bodies that every rule refuses: in scope 422 (nothing written), out of scope 404.
 TODAY = date.today().isoformat()
+YESTERDAY = (date.today() - timedelta(days=1)).isoformat()
 REFUSED_PAYLOADS = {
     "api:step_record": {"number": 23, "done_on": TODAY},
-    "api:review_record": {"methods": "谈话", "findings": "清楚", "conclusion": "maybe", "concluded_on": TODAY},
-    "api:prereview_record": {"received_on": TODAY, "reviewed_on": TODAY, "result": "maybe", "opinion": "x"},
+    "api:review_record": {"methods": " ", "findings": "清楚", "conclusion": "passed", "concluded_on": TODAY},
+    "api:prereview_record": {"received_on": TODAY, "reviewed_on": YESTERDAY, "result": "passed", "opinion": "x"},
     "api:vote_record": {"purpose": 15, "held_on": TODAY, "entitled": 3, "present": 5, "ballots_issued": 0,
                         "ballots_returned": 0, "yes": 0, "no": 0, "abstain": 0, "result": "failed"},
-    "api:notice_publish": {"kind": 99, "starts_on": TODAY, "ends_on": TODAY},
+    "api:notice_publish": {"kind": 3, "starts_on": TODAY, "ends_on": TODAY},
 }
 
 

@@ -1,0 +1,203 @@
+"""The API's schemas are derived from the models and the filter sets (core.api), so every field a
+request may carry is bounded by the schema itself: choices as an enum, text at the column's
+length, integers within the column's range. Bad input answers 422 in Chinese, never 500; the API
+imports selectors and services, never views or forms."""
+
+import ast
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from core.testing import PASSWORD
+
+BEYOND_64_BITS = 2**70
+
+
+def api(persona):
+    response = Client().post("/api/v1/auth/token", {"username": persona, "password": PASSWORD},
+                             content_type="application/json")
+    return Client(headers={"Authorization": f"Bearer {response.json()['token']}"}, raise_request_exception=False)
+
+
+def meeting(world, **overrides):
+    return {"org_id": world.branch_a1.pk, "kind": "theme_day", "held_on": str(date.today() - timedelta(days=2)),
+            "place": "活动室", "host": "李建国", "recorder": "张秀英", "topic": "学习党章", **overrides}
+
+
+def assert_invalid(response, field: str):
+    assert response.status_code == 422, response.content[:300]
+    body = response.json()
+    assert body["detail"] == "请求参数有误"
+    assert any(error["loc"][-1] == field and f"“{field}”" in error["msg"] for error in body["errors"]), body
+
+
+# --- the two reproducers of issue 20 ---------------------------------------------------------------
+
+def test_it_refuses_a_meeting_of_a_kind_outside_the_meeting_kinds_with_422(world):
+    from orglife.models import Meeting
+
+    secretary = api("secretary")
+    response = secretary.post("/api/v1/orglife/meetings", meeting(world, kind="tea_party"),
+                              content_type="application/json")
+    assert_invalid(response, "kind")
+    assert "不是可选值" in response.json()["errors"][0]["msg"]
+    assert not Meeting.objects.exists()
+
+
+def test_it_refuses_changing_a_meeting_to_a_kind_outside_the_meeting_kinds_with_422(world):
+    from orglife.models import Meeting
+
+    secretary = api("secretary")
+    created = secretary.post("/api/v1/orglife/meetings", meeting(world), content_type="application/json")
+    assert created.status_code == 201, created.content
+    response = secretary.patch(f"/api/v1/orglife/meetings/{created.json()['id']}", {"kind": "tea_party"},
+                               content_type="application/json")
+    assert_invalid(response, "kind")
+    assert Meeting.objects.get().kind == "theme_day"
+
+
+def test_it_refuses_a_step_naming_a_person_beyond_64_bits_with_422(world):
+    from recruitment.models import Step
+    from recruitment.tests.helpers import open_case
+
+    case = open_case(world)
+    steps = Step.objects.count()
+    response = api("secretary").post(f"/api/v1/recruitment/cases/{case.pk}/steps",
+                                     {"number": 2, "done_on": str(date.today()), "people": [BEYOND_64_BITS]},
+                                     content_type="application/json")
+    assert response.status_code == 422, response.content[:300]
+    assert response.json()["detail"] == "请求参数有误"
+    assert Step.objects.count() == steps
+
+
+@pytest.mark.parametrize("path", [
+    f"/api/v1/members/{BEYOND_64_BITS}", f"/api/v1/orgs/{BEYOND_64_BITS}",
+    f"/api/v1/recruitment/cases/{BEYOND_64_BITS}", f"/api/v1/orglife/meetings/{BEYOND_64_BITS}",
+    f"/api/v1/recruitment/plans?year={BEYOND_64_BITS}",
+])
+def test_an_id_or_a_number_beyond_64_bits_in_the_address_is_refused_not_a_server_error(world, path):
+    response = api("a_admin").get(path)
+    assert response.status_code in (404, 422), response.content[:300]
+
+
+# --- every request field bounded by its schema ------------------------------------------------------
+
+def _resolve(document, schema):
+    while "$ref" in schema:
+        schema = document["components"]["schemas"][schema["$ref"].rsplit("/", 1)[-1]]
+    return schema
+
+
+def unbounded(document, schema, where: str):
+    """The places in ``schema`` a value of any size or any text could pass through."""
+    schema = _resolve(document, schema)
+    found = []
+    for key in ("anyOf", "oneOf", "allOf"):
+        for part in schema.get(key, []):
+            found += unbounded(document, part, where)
+    kind = schema.get("type")
+    if kind == "object" or "properties" in schema:
+        for name, part in schema.get("properties", {}).items():
+            found += unbounded(document, part, f"{where}.{name}")
+        if isinstance(schema.get("additionalProperties"), dict):
+            if "maxProperties" not in schema:
+                found.append(f"{where}: no maxProperties")
+            found += unbounded(document, schema["additionalProperties"], f"{where}.*")
+    elif kind == "array":
+        if "maxItems" not in schema:
+            found.append(f"{where}: no maxItems")
+        found += unbounded(document, schema.get("items", {}), f"{where}[]")
+    elif kind == "integer" and "enum" not in schema and not ("minimum" in schema and "maximum" in schema):
+        found.append(f"{where}: integer without minimum and maximum")
+    elif kind == "number" and "maximum" not in schema:
+        found.append(f"{where}: number without maximum")
+    elif kind == "string" and "enum" not in schema and "maxLength" not in schema \
+            and schema.get("format") not in ("date", "date-time", "time", "binary"):
+        found.append(f"{where}: string without enum or maxLength")
+    return found
+
+
+def request_schemas(document):
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            where = f"{method.upper()} {path}"
+            for parameter in operation.get("parameters", []):
+                yield f"{where} {parameter['in']} {parameter['name']}", parameter["schema"]
+            for content_type, content in operation.get("requestBody", {}).get("content", {}).items():
+                yield f"{where} {content_type}", content["schema"]
+
+
+def test_every_field_a_request_may_carry_is_bounded_by_its_schema(db):
+    document = Client().get("/api/v1/openapi.json").json()
+    found = [problem for where, schema in request_schemas(document) for problem in unbounded(document, schema, where)]
+    assert found == []
+    assert sum(1 for _ in request_schemas(document)) > 100
+
+
+def test_it_finds_an_unbounded_field_in_a_schema():
+    """The walker above, on schemas of each kind it must refuse."""
+    document = {"components": {"schemas": {"In": {"properties": {
+        "name": {"type": "string"}, "count": {"type": "integer", "minimum": 0},
+        "ids": {"type": "array", "items": {"type": "integer", "minimum": 1, "maximum": 9}},
+        "extra": {"type": "object", "additionalProperties": {"type": "string", "maxLength": 9}},
+        "kind": {"anyOf": [{"type": "string", "enum": ["a"]}, {"type": "null"}]},
+    }}}}}
+    assert unbounded(document, {"$ref": "#/components/schemas/In"}, "In") == [
+        "In.name: string without enum or maxLength", "In.count: integer without minimum and maximum",
+        "In.ids: no maxItems", "In.extra: no maxProperties"]
+
+
+def test_no_schema_of_the_api_carries_a_cipher_or_a_blind_index(db):
+    document = Client().get("/api/v1/openapi.json").json()
+    names = {name for schema in document["components"]["schemas"].values() for name in schema.get("properties", {})}
+    assert "id_number_masked" in names
+    assert [name for name in names if name.endswith(("_cipher", "_index"))] == []
+
+
+def test_the_enums_of_the_api_are_the_models_choices(db):
+    from orglife.models import MeetingKind
+
+    document = Client().get("/api/v1/openapi.json").json()
+    kind = document["components"]["schemas"]["MeetingIn"]["properties"]["kind"]
+    assert kind["enum"] == MeetingKind.values
+
+
+# --- the API's imports ------------------------------------------------------------------------------
+
+def api_modules():
+    for app in settings.INSTALLED_APPS:
+        folder = Path(settings.BASE_DIR) / app.split(".")[0]
+        yield from sorted(folder.glob("*api*.py")) if folder.is_dir() else ()
+
+
+def imported_modules(path: Path) -> set[str]:
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return names
+
+
+def views_or_forms(names: set[str]) -> set[str]:
+    return {name for name in names if name.rsplit(".", 1)[-1] in ("views", "forms") or
+            any(part.endswith("_views") or part == "views" or part == "forms" for part in name.split("."))}
+
+
+def test_no_api_module_imports_a_views_or_a_forms_module():
+    modules = {path: imported_modules(path) for path in api_modules()}
+    assert len(modules) >= 9
+    assert {str(path): views_or_forms(names) for path, names in modules.items() if views_or_forms(names)} == {}
+
+
+def test_it_catches_a_views_or_forms_import_wherever_it_stands(tmp_path):
+    source = tmp_path / "api.py"
+    source.write_text("from orglife.views import x\nimport members.import_views\n"
+                      "def f():\n    from orglife.forms import recording_orgs\n", encoding="utf-8")
+    assert views_or_forms(imported_modules(source)) == {
+        "orglife.views", "orglife.views.x", "members.import_views", "orglife.forms", "orglife.forms.recording_orgs"}
