@@ -21,7 +21,7 @@ from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.backends.base.operations import BaseDatabaseOperations
-from ninja import Field, Schema, Status
+from ninja import Field, Schema
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import LimitOffsetPagination
 from ninja.parser import Parser
@@ -103,11 +103,6 @@ def refusal(exc: ValidationError) -> dict:
     else:
         errors = [{"loc": ["body"], "msg": "；".join(exc.messages)}]
     return {"detail": "；".join(exc.messages), "errors": errors}
-
-
-def refused(exc: ValidationError):
-    """The same answer returned from an operation that catches the refusal itself."""
-    return Status(422, refusal(exc))
 
 
 INVALID_INPUT = "请求参数有误"

@@ -215,3 +215,10 @@ def inspect_html(content: str, inspector_class=HtmlInspector) -> list:
     inspector = inspector_class()
     inspector.feed(content)
     return inspector.problems
+
+
+def refusal_text(response) -> str:
+    """What a 422 of the API says: its detail, and each field's message (a schema names the field
+    there, a service also in the detail)."""
+    body = response.json()
+    return "；".join([body["detail"], *(error["msg"] for error in body.get("errors", []))])

@@ -46,6 +46,29 @@ class PlatformAPI(NinjaAPI):
         module = operation.view_func.__module__
         return f"{self.MOVED.get(module, module)}_{operation.view_func.__name__}".replace(".", "_")
 
+    def get_openapi_schema(self, **kwargs):
+        """The document, with the answers an operation gives besides those it declares (the
+        handlers below give them to every operation): every answer documented."""
+        schema = super().get_openapi_schema(**kwargs)
+        for path, operations in schema["paths"].items():
+            for operation in operations.values():
+                for code, description, model in standard_answers(operation, takes_ids="{" in path):
+                    operation["responses"].setdefault(code, {"description": description, "content": {
+                        "application/json": {"schema": {"$ref": f"#/components/schemas/{model}"}}}})
+        return schema
+
+
+def standard_answers(operation: dict, *, takes_ids: bool) -> list[tuple[str, str, str]]:
+    answers = []
+    if operation.get("security"):
+        answers += [("401", "未登录或令牌已失效", "Message"),
+                    ("403", "无权执行此操作（三员不能通过接口办理业务）", "Message")]
+    if takes_ids:
+        answers.append(("404", "未找到，或不在您的管理范围内", "Message"))
+    if operation.get("parameters") or operation.get("requestBody"):
+        answers.append(("422", "请求参数有误：errors 逐项说明", "Invalid"))
+    return answers
+
 
 class PlatformDocs(Swagger):
     """Swagger UI, served locally, on a page that links back to the platform."""

@@ -5,6 +5,7 @@ the Chinese message naming the rule. ID and phone numbers are masked."""
 from datetime import date
 from typing import Annotated, Literal
 
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
@@ -220,7 +221,7 @@ def step_record(request, case_id: PathId, payload: StepIn):
     case = _case(request, case_id)
     people = list(Member.objects.visible_to(request.user).filter(pk__in=payload.people))
     if len(people) != len(set(payload.people)):
-        return Status(422, {"detail": "所选党员不存在或不在您的管理范围内"})
+        raise ValidationError({"people": "所选党员不存在或不在您的管理范围内"})
     step = services.step_record(actor=request.user, case=case, people=people, **payload.dict(exclude={"people"}))
     return Status(201, step)
 

@@ -83,6 +83,13 @@ def test_an_id_or_a_number_beyond_64_bits_in_the_address_is_refused_not_a_server
     assert response.status_code in (404, 422), response.content[:300]
 
 
+def test_bad_input_is_named_field_by_field_in_chinese(world):
+    response = api("a_admin").get("/api/v1/orgs", {"q": "x" * 51, "limit": "abc", "kind": "bogus"})
+    assert response.status_code == 422
+    assert {error["msg"].split("（")[0] for error in response.json()["errors"]} == {
+        "“q”不能超过 50 个字符", "“limit”应为整数", "“kind”不是可选值"}
+
+
 # --- every request field bounded by its schema ------------------------------------------------------
 
 def _resolve(document, schema):
@@ -185,8 +192,8 @@ def imported_modules(path: Path) -> set[str]:
 
 
 def views_or_forms(names: set[str]) -> set[str]:
-    return {name for name in names if name.rsplit(".", 1)[-1] in ("views", "forms") or
-            any(part.endswith("_views") or part == "views" or part == "forms" for part in name.split("."))}
+    return {name for name in names
+            if any(part in ("views", "forms") or part.endswith(("_views", "_forms")) for part in name.split("."))}
 
 
 def test_no_api_module_imports_a_views_or_a_forms_module():
@@ -201,3 +208,21 @@ def test_it_catches_a_views_or_forms_import_wherever_it_stands(tmp_path):
                       "def f():\n    from orglife.forms import recording_orgs\n", encoding="utf-8")
     assert views_or_forms(imported_modules(source)) == {
         "orglife.views", "orglife.views.x", "members.import_views", "orglife.forms", "orglife.forms.recording_orgs"}
+
+
+# --- every answer documented --------------------------------------------------------------------
+
+def test_every_operation_documents_the_refusals_it_can_answer(db):
+    document = Client().get("/api/v1/openapi.json").json()
+    missing = []
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            codes = set(operation["responses"])
+            wanted = {"401", "403"} if operation.get("security") else set()
+            wanted |= {"404"} if "{" in path else set()
+            wanted |= {"422"} if operation.get("parameters") or operation.get("requestBody") else set()
+            missing += [f"{method.upper()} {path} {code}" for code in sorted(wanted - codes)]
+    assert missing == []
+    invalid = document["paths"]["/api/v1/orgs"]["get"]["responses"]["422"]["content"]["application/json"]["schema"]
+    assert invalid == {"$ref": "#/components/schemas/Invalid"}
+    assert set(document["components"]["schemas"]["Invalid"]["properties"]) == {"detail", "errors"}
