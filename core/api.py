@@ -25,7 +25,7 @@ from ninja import Field, Schema
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import LimitOffsetPagination
 from ninja.parser import Parser
-from pydantic import BeforeValidator, WithJsonSchema, create_model
+from pydantic import AfterValidator, BeforeValidator, WithJsonSchema, create_model
 
 from core import text
 
@@ -37,6 +37,22 @@ Id = Annotated[int, Field(ge=1, le=ID_MAX)]
 # no row has; Django's exact lookups answer an out-of-range integer with no rows), so the range
 # is documented rather than refused.
 PathId = Annotated[int, WithJsonSchema({"type": "integer", "minimum": 1, "maximum": ID_MAX})]
+
+
+# The years a date of the platform falls in (births from 1900, the plans of the years to come).
+# Beyond them date arithmetic overflows (a notice counted in working days from 9999-12-31) and
+# nothing real is dated there.
+YEARS = (1900, 2100)
+
+
+def _within_years(value):
+    if not YEARS[0] <= value.year <= YEARS[1]:
+        raise ValueError(f"年份须在 {YEARS[0]} 至 {YEARS[1]} 之间")
+    return value
+
+
+Day = Annotated[date, AfterValidator(_within_years)]
+Moment = Annotated[datetime, AfterValidator(_within_years)]
 
 
 MAX_PAGE_SIZE = getattr(settings, "NINJA_PAGINATION_MAX_PER_PAGE_SIZE", 200)
@@ -146,6 +162,7 @@ ERROR_MESSAGES = {
     "model_type": "应为对象",
     "model_attributes_type": "应为对象",
     "json_invalid": "不是有效的 JSON",
+    "value_error": "{error}",
 }
 
 
@@ -231,6 +248,7 @@ def _request_field(model, name: str, *, partial: bool, required: bool, descripti
     bounds = {**bounds, **extra}
     if annotation is str and not bounds.get("max_length"):
         raise ImproperlyConfigured(f"{model.__name__}.{name} has no length: give it one in extra")
+    annotation = {date: Day, datetime: Moment}.get(annotation, annotation)
     if annotation is Decimal:  # documented as the number it is (pydantic adds an unbounded string)
         number = {"type": "number", "minimum": float(bounds["ge"]), "maximum": float(bounds["le"])}
         annotation = Annotated[Decimal, Field(**bounds), WithJsonSchema(number)]
@@ -329,7 +347,7 @@ def _filter_field(filterset, name: str, default) -> tuple:
     elif isinstance(declared, django_filters.NumberFilter):
         annotation, bounds = int, {"ge": extra.get("min_value"), "le": extra.get("max_value")}
     elif isinstance(declared, django_filters.DateFilter):
-        annotation, bounds = date, {}
+        annotation, bounds = Day, {}
     elif isinstance(declared, django_filters.CharFilter):
         annotation, bounds = str, {"max_length": extra.get("max_length")}
     else:

@@ -2,7 +2,6 @@
 (a letter is visible from its sending and its receiving org, a certificate from the member's org);
 out of scope is 404, refusals are 422 (403 for the wrong side) with a Chinese ``detail``."""
 
-from datetime import date
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -11,6 +10,7 @@ from ninja.pagination import paginate
 
 from core.api import (
     REFUSED,
+    Day,
     OfMemberOut,
     Pagination,
     PathId,
@@ -66,7 +66,7 @@ class LetterDestination(Schema):
                                     description="平台内接收党支部的组织代码")
     to_org_name: str | None = Field(None, max_length=Letter._meta.get_field("to_org_name").max_length,
                                     description="平台外接收党组织名称（不填组织代码时）")
-    issued_on: date | None = Field(None, description="开具日期，默认今天")
+    issued_on: Day | None = Field(None, description="开具日期，默认今天")
 
 
 IssueIn = model_in("IssueIn", Letter, ["member_id", "valid_until", "dues_paid_until", "reason"],

@@ -73,6 +73,19 @@ def test_it_refuses_a_step_naming_a_person_beyond_64_bits_with_422(world):
     assert Step.objects.count() == steps
 
 
+def test_it_refuses_a_date_beyond_the_platforms_years_with_422_not_a_date_overflow(world):
+    from recruitment.models import Notice
+    from recruitment.tests.helpers import open_case
+
+    case = open_case(world)
+    response = api("secretary").post(f"/api/v1/recruitment/cases/{case.pk}/notices",
+                                     {"kind": 3, "starts_on": "2026-03-02", "ends_on": "9999-12-31"},
+                                     content_type="application/json")
+    assert_invalid(response, "ends_on")
+    assert "年份须在 1900 至 2100 之间" in response.json()["errors"][0]["msg"]
+    assert not Notice.objects.exists()
+
+
 @pytest.mark.parametrize("path", [
     f"/api/v1/members/{BEYOND_64_BITS}", f"/api/v1/orgs/{BEYOND_64_BITS}",
     f"/api/v1/recruitment/cases/{BEYOND_64_BITS}", f"/api/v1/orglife/meetings/{BEYOND_64_BITS}",
