@@ -229,7 +229,9 @@ def document_upload(request, member_id: PathId, file: File[UploadedFile], fields
     return Status(201, document)
 
 
-@router.get("/documents/{int:document_id}", response={200: None, 404: Message})
+@router.get("/documents/{int:document_id}", response={200: None, 404: Message}, openapi_extra={"responses": {
+    200: {"description": "档案材料文件（附件：PDF、PNG 或 JPEG）",
+            "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}}})
 def document_download(request, document_id: PathId):
     """下载档案材料（附件形式）；每次下载记入审计。"""
     document = get_object_or_404(MemberDocument.objects.visible_to(request.user), pk=document_id)
@@ -321,6 +323,8 @@ def correction_decline(request, correction_id: PathId, payload: DecisionIn):
 
 RECORD_OUT = {"position": PositionOut, "reward": RewardOut, "family": FamilyOut, "travel": TravelOut,
               "hardship": HardshipOut, "appraisal": AppraisalOut}
+# The answer is the record as its kind's schema gives it (documented as one of them).
+RecordOut = PositionOut | RewardOut | FamilyOut | TravelOut | HardshipOut | AppraisalOut
 # A kind of record is a path segment: one the archive does not hold is not found (404), so the enum
 # is documented here and enforced by _record_model.
 RecordKind = Annotated[str, Field(max_length=12, json_schema_extra={"enum": list(member_services.RECORD_MODELS)})]
@@ -350,7 +354,7 @@ def _record(request, member_id: int, kind: str, record_id: int):
     return get_object_or_404(model.objects.visible_to(request.user, "change"), pk=record_id, member_id=member_id)
 
 
-@router.post("/{int:member_id}/records/{kind}", response={201: dict, **REFUSED})
+@router.post("/{int:member_id}/records/{kind}", response={201: RecordOut, **REFUSED})
 def record_add(request, member_id: PathId, kind: RecordKind, payload: Body[RecordIn]):
     """添加档案记录。kind：position 任职、reward 奖惩、family 家庭成员、travel 出国出境、hardship 困难、
     appraisal 民主评议；字段与 GET /records 返回的同名（日期如 2020-07-01）。"""
@@ -360,7 +364,7 @@ def record_add(request, member_id: PathId, kind: RecordKind, payload: Body[Recor
     return Status(201, _record_out(kind, record))
 
 
-@router.patch("/{int:member_id}/records/{kind}/{int:record_id}", response={200: dict, **REFUSED})
+@router.patch("/{int:member_id}/records/{kind}/{int:record_id}", response={200: RecordOut, **REFUSED})
 def record_update(request, member_id: PathId, kind: RecordKind, record_id: PathId, payload: Body[RecordIn]):
     """修改档案记录中提交的字段。"""
     record = member_services.record_update(actor=request.user, record=_record(request, member_id, kind, record_id),

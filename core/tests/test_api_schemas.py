@@ -239,3 +239,19 @@ def test_every_operation_documents_the_refusals_it_can_answer(db):
     invalid = document["paths"]["/api/v1/orgs"]["get"]["responses"]["422"]["content"]["application/json"]["schema"]
     assert invalid == {"$ref": "#/components/schemas/Invalid"}
     assert set(document["components"]["schemas"]["Invalid"]["properties"]) == {"detail", "errors"}
+
+
+def test_every_answer_has_a_schema_that_names_its_fields(db):
+    document = Client().get("/api/v1/openapi.json").json()
+    vague = []
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            for code, answer in operation["responses"].items():
+                schemas = [content["schema"] for content in answer.get("content", {}).values()]
+                if code != "204" and not schemas:
+                    vague.append(f"{method.upper()} {path} {code}: no schema")
+                for schema in schemas:
+                    schema = _resolve(document, schema)
+                    if schema.get("type") == "object" and not schema.get("properties"):
+                        vague.append(f"{method.upper()} {path} {code}: an object of any fields")
+    assert vague == []
