@@ -19,10 +19,36 @@ def _django(args, tmp_path, **env_extra):
 
 
 def test_check_deploy_is_clean_outside_demo_mode(tmp_path):
-    result = _django(["check", "--deploy", "--fail-level", "WARNING"], tmp_path,
-                     DJANGO_SECRET_KEY=secrets.token_urlsafe(50), DJANGO_ALLOWED_HOSTS="dangjian.example.org")
+    production = {"DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+                  "DJANGO_ALLOWED_HOSTS": "dangjian.example.org"}
+    # As docs/deployment.md step 3: migrate, then check (the check reads the database's triggers).
+    migrated = _django(["migrate", "--noinput"], tmp_path, **production)
+    assert migrated.returncode == 0, migrated.stdout + migrated.stderr
+    result = _django(["check", "--deploy", "--fail-level", "WARNING"], tmp_path, **production)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_check_deploy_fails_on_a_database_without_the_audit_triggers(tmp_path):
+    result = _django(["check", "--deploy"], tmp_path, DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+                     DJANGO_ALLOWED_HOSTS="dangjian.example.org")
+    assert result.returncode != 0
+    assert "core.E001" in result.stderr and "core_auditentry_no_update" in result.stderr
+
+
+def test_production_settings_ignore_the_test_runner(tmp_path):
+    # Importing pytest first used to switch the production settings to test mode.
+    code = ("import pytest, django; django.setup(); from django.conf import settings as s; "
+            "print(s.PASSWORD_HASHERS[0], s.SESSION_COOKIE_SECURE, s.CRYPTO_CREATE_KEYS, "
+            "s.TASKS['default']['BACKEND'])")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DANGJIAN_", "DJANGO_", "PYTEST"))}
+    env.update(DJANGO_SETTINGS_MODULE="dangjian.settings", DANGJIAN_VAR_DIR=str(tmp_path),
+               DJANGO_SECRET_KEY=secrets.token_urlsafe(50), DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["django.contrib.auth.hashers.PBKDF2PasswordHasher", "True", "False",
+                                     "django_tasks_db.DatabaseBackend"]
 
 
 def test_production_refuses_to_start_without_a_secret_key(tmp_path):
