@@ -107,15 +107,22 @@ def test_verify_names_a_forged_anchor_over_a_deleted_head(attacker):
     assert f"审计链起点 #{cut.seq}" in result.problem and "未经审计密钥签名" in result.problem
 
 
+def edit_and_rehash(entries, index, *, key_id=None):
+    """Edit entries[index] and recompute its hash and every later one with the hash function an
+    attacker has; ``key_id=""`` also passes them off as written before the chain was keyed."""
+    sql("UPDATE core_auditentry SET object_repr = %s WHERE seq = %s", ["改过的", entries[index].seq])
+    prev_hash = entries[index - 1].entry_hash
+    for entry in AuditEntry.objects.filter(seq__gte=entries[index].seq).order_by("seq"):
+        entry.prev_hash = prev_hash
+        entry.key_id = entry.key_id if key_id is None else key_id
+        prev_hash = plain_sm3(entry)
+        sql("UPDATE core_auditentry SET prev_hash = %s, entry_hash = %s, key_id = %s WHERE id = %s",
+            [entry.prev_hash, prev_hash, entry.key_id, entry.pk])
+
+
 def test_verify_names_an_edit_whose_later_hashes_were_all_recomputed(attacker):
     entries = record_many(6)
-    sql("UPDATE core_auditentry SET object_repr = %s WHERE seq = %s", ["改过的", entries[2].seq])
-    prev_hash = entries[1].entry_hash
-    for entry in AuditEntry.objects.filter(seq__gte=entries[2].seq).order_by("seq"):
-        entry.prev_hash = prev_hash
-        prev_hash = plain_sm3(entry)
-        sql("UPDATE core_auditentry SET prev_hash = %s, entry_hash = %s WHERE id = %s",
-            [entry.prev_hash, prev_hash, entry.pk])
+    edit_and_rehash(entries, 2)
     result = audit.verify()
     assert not result.intact
     assert result.seq == entries[2].seq
@@ -124,14 +131,7 @@ def test_verify_names_an_edit_whose_later_hashes_were_all_recomputed(attacker):
 
 def test_verify_names_a_rewrite_that_passes_entries_off_as_from_before_the_key(attacker):
     entries = record_many(4)
-    sql("UPDATE core_auditentry SET object_repr = %s, key_id = '' WHERE seq = %s",
-        ["改过的", entries[1].seq])
-    prev_hash = entries[0].entry_hash
-    for entry in AuditEntry.objects.filter(seq__gte=entries[1].seq).order_by("seq"):
-        entry.prev_hash, entry.key_id = prev_hash, ""
-        prev_hash = plain_sm3(entry)
-        sql("UPDATE core_auditentry SET prev_hash = %s, entry_hash = %s, key_id = '' WHERE id = %s",
-            [entry.prev_hash, prev_hash, entry.pk])
+    edit_and_rehash(entries, 1, key_id="")
     result = audit.verify()
     assert not result.intact
     assert result.seq == entries[1].seq

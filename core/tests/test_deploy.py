@@ -1,5 +1,6 @@
 """Production settings are secure by default; demo mode is explicit."""
 
+import json
 import os
 import secrets
 import subprocess
@@ -88,3 +89,44 @@ def test_templates_load_nothing_from_another_host():
         if 'src="http' in text or "href=\"http" in text or "src='http" in text:
             offenders.append(str(path))
     assert offenders == []
+
+
+LEGACY_TRAIL = """
+from datetime import timedelta
+from django.db import connection
+from django.utils import timezone
+from core import audit
+from core.crypto import sm3_hex
+from core.models import AuditEntry
+prev = audit.GENESIS_HASH
+with connection.cursor() as cursor:
+    for seq in range(1, 6):
+        entry = AuditEntry(seq=seq, created=timezone.now() - timedelta(days=400 - seq), action="x",
+                           prev_hash=prev)
+        entry.entry_hash = prev = sm3_hex(audit._canonical(entry))
+        cursor.execute(
+            "INSERT INTO core_auditentry (seq, created, username, role, ip, request_id, channel, action,"
+            " object_type, object_id, object_repr, org_path, changes, result, prev_hash, entry_hash)"
+            " VALUES (%s, %s, '', '', '', '', '', 'x', '', '', '', '', '{}', 'success', %s, %s)",
+            [seq, entry.created, entry.prev_hash, entry.entry_hash])
+        if seq == 2:  # a purge as the platform did it before: the head gone, an unsigned anchor
+            cursor.execute("DELETE FROM core_auditentry")
+            cursor.execute("INSERT INTO core_auditanchor (seq, entry_hash, purged_at)"
+                           " VALUES (2, %s, %s)", [prev, timezone.now()])
+"""
+
+
+def test_upgrading_a_trail_hashed_without_a_key_keeps_it_verifiable_and_guarded(tmp_path):
+    production = {"DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+                  "DJANGO_ALLOWED_HOSTS": "dangjian.example.org"}
+    (tmp_path / "keys.json").write_text(json.dumps({
+        "active": "k1", "keys": {"k1": secrets.token_hex(16)}, "index_key": secrets.token_hex(32),
+        "audit": {"active": "a1", "keys": {"a1": secrets.token_hex(32)}}}))
+    for step in (["migrate", "core", "0004"], ["shell", "-c", LEGACY_TRAIL], ["migrate"],
+                 ["shell", "-c", "from core import audit; audit.record('after.upgrade')"]):
+        result = _django(step, tmp_path, **production)
+        assert result.returncode == 0, result.stdout + result.stderr
+    verified = _django(["audit", "verify"], tmp_path, **production)
+    assert verified.stdout.startswith("intact：审计链完整，共校验 4 条"), verified.stdout + verified.stderr
+    checked = _django(["check", "--deploy", "--fail-level", "WARNING"], tmp_path, **production)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
