@@ -14,6 +14,7 @@ import os
 from dataclasses import dataclass
 from datetime import UTC, timedelta
 from functools import partial
+from hmac import compare_digest
 from pathlib import Path
 
 from django.conf import settings
@@ -64,6 +65,11 @@ def compute_hash(entry: AuditEntry) -> str:
     return get_provider().audit_mac(_canonical(entry), entry.key_id)
 
 
+def _same(expected: str, stored: str) -> bool:
+    # Bytes: compare_digest refuses str with non-ASCII characters, which a forged row may hold.
+    return compare_digest(expected.encode(), stored.encode())
+
+
 def _signed(payload: list) -> dict:
     provider = get_provider()
     return {"key_id": provider.audit_key_id,
@@ -72,7 +78,7 @@ def _signed(payload: list) -> dict:
 
 def _signature_holds(payload: list, key_id: str, mac: str) -> bool:
     try:
-        return get_provider().audit_mac(_json(payload), key_id) == mac
+        return _same(get_provider().audit_mac(_json(payload), key_id), mac)
     except KeyError:
         return False
 
@@ -274,7 +280,7 @@ def _signature_problem(entry: AuditEntry, legacy_until: int) -> str:
     if not entry.key_id and entry.seq > legacy_until:
         return f"{where}未经审计密钥签名（哈希被改用无密钥的算法重新计算）"
     try:
-        intact = compute_hash(entry) == entry.entry_hash
+        intact = _same(compute_hash(entry), entry.entry_hash)
     except KeyError:
         return f"{where}的签名密钥 {entry.key_id} 不在密钥文件中"
     return "" if intact else f"{where}内容被修改：哈希与签名不符"
