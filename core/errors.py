@@ -1,6 +1,13 @@
-"""Error pages in Chinese, with the platform's look."""
+"""Error pages in Chinese, with the platform's look; and the domain error services raise for
+what the user may not reach."""
 
 from django.shortcuts import render
+
+
+class NotFound(Exception):  # noqa: N818 (it names the answer the user gets, as Http404 does)
+    """What a service raises for an object or org outside the actor's scope (or one that does not
+    exist): the user must not learn that it exists. Services stay free of HTTP; pages answer 404
+    (``core.middleware.NotFoundMiddleware``), the API answers its 404 (``dangjian.api``)."""
 
 
 def _page(request, status, title, message):
