@@ -234,7 +234,8 @@ class ServiceFormView(GenericView):
     ``get_service_kwargs(form)``), ``success_message`` (formatted with ``result``), ``title``,
     ``submit_label``, ``intro``, ``template_name``. Hooks: ``prepare()``, ``get_form_kwargs()``,
     ``call_service(form)``, ``get_success_url(result)``, ``get_cancel_url()``,
-    ``get_extra_context()``, ``get_title()``, ``get_breadcrumbs()``."""
+    ``get_extra_context()``, ``get_title()``, ``get_breadcrumbs()``; ``succeeded(result)``,
+    ``refused(exc, form)`` and ``invalid(form)`` answer the three outcomes of a POST."""
 
     form_class = None
     service = None
@@ -282,14 +283,20 @@ class ServiceFormView(GenericView):
                 result = self.call_service(form)
             except REFUSALS as exc:
                 return self.refused(exc, form)
-            message = self.get_success_message(result)
-            if message:
-                messages.success(request, message)
-            return redirect(self.get_success_url(result))
-        return self.render(form)
+            return self.succeeded(result)
+        return self.invalid(form)
+
+    def succeeded(self, result):
+        message = self.get_success_message(result)
+        if message:
+            messages.success(self.request, message)
+        return redirect(self.get_success_url(result))
 
     def refused(self, exc, form):
         refuse(self.request, exc, form)
+        return self.render(form)
+
+    def invalid(self, form):
         return self.render(form)
 
     def render(self, form, status: int = 200):
@@ -326,6 +333,13 @@ class ServiceActionView(ServiceFormView):
 
     def refused(self, exc, form):
         refuse(self.request, exc)
+        return redirect(self.get_back_url())
+
+    def invalid(self, form):
+        """A button's form (a choice, a hidden value) was not filled in as offered: say why there."""
+        if self.confirm:
+            return self.render(form)
+        messages.error(self.request, "；".join(error for errors in form.errors.values() for error in errors))
         return redirect(self.get_back_url())
 
 
