@@ -42,21 +42,23 @@ def refusal_text(exc: Exception) -> str:
     return str(exc) or "您无权办理该事项"
 
 
-def refuse(request, exc: Exception, form=None) -> None:
+def refuse(request, exc: Exception, form=None, field_names: dict | None = None) -> None:
     """A service's refusal, shown: on the bound form (field by field where it names one), or as
     an error message when there is no form to put it on."""
     if form is None:
         messages.error(request, refusal_text(exc))
     elif isinstance(exc, ValidationError):
-        form_errors_from(exc, form)
+        form_errors_from(exc, form, field_names)
     else:
         form.add_error(None, refusal_text(exc))
 
 
-def form_errors_from(exc: ValidationError, form) -> None:
-    """Attach a service's ValidationError to a bound form, field by field where it names one."""
+def form_errors_from(exc: ValidationError, form, field_names: dict | None = None) -> None:
+    """Attach a service's ValidationError to a bound form, field by field where it names one
+    (``field_names``: the form's name of a field the service names otherwise)."""
     if hasattr(exc, "error_dict"):
         for field, errors in exc.error_dict.items():
+            field = (field_names or {}).get(field, field)
             target = field if field in form.fields else None
             for error in errors:
                 form.add_error(target, error)
@@ -232,7 +234,7 @@ class ServiceFormView(GenericView):
     service, puts the service's refusal back on the form (``refuse``), or says so and redirects.
     Configuration: ``form_class``, ``service`` (called with ``actor=`` and
     ``get_service_kwargs(form)``), ``success_message`` (formatted with ``result``), ``title``,
-    ``submit_label``, ``intro``, ``template_name``. Hooks: ``prepare()``, ``get_form_kwargs()``,
+    ``submit_label``, ``intro``, ``template_name``, ``summary_template``, ``error_field_names``. Hooks: ``prepare()``, ``get_form_kwargs()``,
     ``call_service(form)``, ``get_success_url(result)``, ``get_cancel_url()``,
     ``get_extra_context()``, ``get_title()``, ``get_breadcrumbs()``; ``succeeded(result)``,
     ``refused(exc, form)`` and ``invalid(form)`` answer the three outcomes of a POST."""
@@ -243,6 +245,8 @@ class ServiceFormView(GenericView):
     submit_label = "保存"
     intro = ""
     template_name = "core/form.html"
+    summary_template = ""  # a card above the form: what the form is about (a letter's details)
+    error_field_names: dict = {}  # the service's name of a field → the form's ({"to_org": "to_org_code"})
 
     def get_form_kwargs(self) -> dict:
         return {}
@@ -293,7 +297,7 @@ class ServiceFormView(GenericView):
         return redirect(self.get_success_url(result))
 
     def refused(self, exc, form):
-        refuse(self.request, exc, form)
+        refuse(self.request, exc, form, self.error_field_names)
         return self.render(form)
 
     def invalid(self, form):
@@ -303,7 +307,7 @@ class ServiceFormView(GenericView):
         return render(self.request, self.template_name, {
             "form": form, "title": self.get_title(), "submit_label": self.submit_label, "intro": self.get_intro(),
             "cancel_url": self.get_cancel_url(), "breadcrumbs": self.get_breadcrumbs(),
-            **self.get_extra_context(),
+            "summary_template": self.summary_template, **self.get_extra_context(),
         }, status=status)
 
 
