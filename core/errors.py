@@ -24,6 +24,12 @@ def bad_request(request, exception=None):
     return _page(request, 400, "请求有误", "请求格式不正确，请返回重试。")
 
 
+def invalid_parameter(request, exception):
+    """A page's parameter that can be nothing it names (an org that is neither an id nor a code):
+    400 with the reason, never a 500."""
+    return _page(request, 400, "请求有误", "；".join(exception.messages))
+
+
 def permission_denied(request, exception=None):
     message = str(exception) if exception and str(exception) else "您无权执行此操作。"
     return _page(request, 403, "无权操作", message)

@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.views import View
 
 from accounts.scope import get_scope, require_perm
-from core import audit, forms
+from core import audit, errors, forms
 from core.paging import paginate
 from core.text import printable
 
@@ -89,7 +89,10 @@ class GenericView(LoginRequiredMixin, View):
             return self.handle_no_permission()
         if self.required_perm:
             require_perm(request.user, self.required_perm)
-        self.prepare()
+        try:
+            self.prepare()
+        except ValidationError as exc:  # a malformed parameter, e.g. an org neither id nor code
+            return errors.invalid_parameter(request, exc)
         return super().dispatch(request, *args, **kwargs)
 
     def prepare(self) -> None:
