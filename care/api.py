@@ -58,14 +58,16 @@ class FlaggedOut(Schema):
 
 class FlaggedFilters(Schema):
     q: str | None = Field(None, max_length=50, description="姓名（或拼音、首字母）")
-    within: str | None = Field(None, max_length=32, description="在该组织（ID或代码）的子树之内")
+    org: str | None = Field(None, max_length=32, description="党组织ID或组织代码（含下级）")
+    within: str | None = Field(None, max_length=32, deprecated=True, description="org 的旧名")
     reason: str | None = Field(None, max_length=10, description="hardship 困难党员 / standing 老党员（党龄）/ age 高龄")
     visited: str = Field("all", max_length=10, description="pending 本年未走访 / visited 本年已走访 / all 全部")
 
 
 class PendingFilters(Schema):
     q: str | None = Field(None, max_length=50)
-    within: str | None = Field(None, max_length=32)
+    org: str | None = Field(None, max_length=32, description="党组织ID或组织代码（含下级）")
+    within: str | None = Field(None, max_length=32, deprecated=True, description="org 的旧名")
     reason: str | None = Field(None, max_length=10)
 
 
@@ -108,7 +110,8 @@ class VisitOut(OfMemberOut):
 
 class VisitFilters(Schema):
     q: str | None = Field(None, max_length=50, description="党员姓名包含")
-    within: str | None = Field(None, max_length=32)
+    org: str | None = Field(None, max_length=32, description="党组织ID或组织代码（含下级）")
+    within: str | None = Field(None, max_length=32, deprecated=True, description="org 的旧名")
     occasion: str | None = Field(None, max_length=16)
     year: int | None = Field(None, ge=1900, le=2999)
 

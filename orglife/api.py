@@ -51,7 +51,8 @@ class MeetingFilters(Schema):
     q: str | None = Field(None, max_length=50, description="主题或地点包含")
     kind: str | None = Field(None, max_length=20)
     state: str | None = Field(None, max_length=10)
-    within: str | None = Field(None, max_length=32, description="在该组织（ID或代码）的子树之内")
+    org: str | None = Field(None, max_length=32, description="党组织ID或组织代码（含下级）")
+    within: str | None = Field(None, max_length=32, deprecated=True, description="org 的旧名")
     since: date | None = None
     until: date | None = None
 
