@@ -24,10 +24,19 @@ def bad_request(request, exception=None):
     return _page(request, 400, "请求有误", "请求格式不正确，请返回重试。")
 
 
+def refusal_text(exc: Exception) -> str:
+    """A refusal (a service's ValidationError or PermissionDenied) as one line: its reasons joined.
+    The one place they are joined, for messages, filter errors and error pages."""
+    messages = getattr(exc, "messages", None)
+    if messages is not None:
+        return "；".join(messages)
+    return str(exc) or "您无权办理该事项"
+
+
 def invalid_parameter(request, exception):
     """A page's parameter that can be nothing it names (an org that is neither an id nor a code):
     400 with the reason, never a 500."""
-    return _page(request, 400, "请求有误", "；".join(exception.messages))
+    return _page(request, 400, "请求有误", refusal_text(exception))
 
 
 def permission_denied(request, exception=None):

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from core.audit_labels import ACTION_LABELS
-from core.errors import NotFound
+from core.errors import NotFound, refusal_text
 from core.forms import DateInput
 from core.scoping import subtree_q
 
@@ -29,7 +29,7 @@ class WithinOrgFilter(django_filters.CharFilter):
         try:
             org = org_param(getattr(request, "user", None), value)
         except (NotFound, ValidationError) as exc:
-            message = "组织不存在或不在您的管理范围内" if isinstance(exc, NotFound) else "；".join(exc.messages)
+            message = "组织不存在或不在您的管理范围内" if isinstance(exc, NotFound) else refusal_text(exc)
             raise_invalid(self.parent, self.field_name, message)
             return qs.none()
         return qs if org is None else qs.filter(subtree_q(self.path_lookup, org.path))

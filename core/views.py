@@ -25,6 +25,7 @@ from django.views import View
 
 from accounts.scope import get_scope, require_perm
 from core import audit, errors, forms
+from core.errors import refusal_text
 from core.paging import paginate
 from core.text import printable
 
@@ -33,13 +34,6 @@ MAX_EXPORT_ROWS = 100_000
 # What a service raises to refuse: a broken rule (ValidationError, in Chinese), or an action the
 # user may see but not take (PermissionDenied). Out of scope is NotFound, answered 404.
 REFUSALS = (ValidationError, PermissionDenied)
-
-
-def refusal_text(exc: Exception) -> str:
-    """A refusal as one line for a message: its reasons joined (the one place they are)."""
-    if isinstance(exc, ValidationError):
-        return "；".join(exc.messages)
-    return str(exc) or "您无权办理该事项"
 
 
 def refuse(request, exc: Exception, form=None, field_names: dict | None = None) -> None:
@@ -346,7 +340,7 @@ class ServiceActionView(ServiceFormView):
         """A button's form (a choice, a hidden value) was not filled in as offered: say why there."""
         if self.confirm:
             return self.render(form)
-        messages.error(self.request, "；".join(error for errors in form.errors.values() for error in errors))
+        messages.error(self.request, refusal_text(ValidationError([e for errors in form.errors.values() for e in errors])))
         return redirect(self.get_back_url())
 
 
