@@ -18,6 +18,7 @@ from care.filters import CareVisitFilterSet, FlaggedMemberFilterSet
 from care.models import CareVisit
 from care.tables import reasons_of
 from core.api import Message, OfMemberOut, Pagination, filtered
+from orgs.selectors import org_param
 
 router = Router(tags=["关怀帮扶"])
 
@@ -57,14 +58,16 @@ class FlaggedOut(Schema):
 
 class FlaggedFilters(Schema):
     q: str | None = Field(None, max_length=50, description="姓名（或拼音、首字母）")
-    within: str | None = Field(None, max_length=32, description="在该组织（ID或代码）的子树之内")
+    org: str | None = Field(None, max_length=32, description="党组织ID或组织代码（含下级）")
+    within: str | None = Field(None, max_length=32, deprecated=True, description="org 的旧名")
     reason: str | None = Field(None, max_length=10, description="hardship 困难党员 / standing 老党员（党龄）/ age 高龄")
     visited: str = Field("all", max_length=10, description="pending 本年未走访 / visited 本年已走访 / all 全部")
 
 
 class PendingFilters(Schema):
     q: str | None = Field(None, max_length=50)
-    within: str | None = Field(None, max_length=32)
+    org: str | None = Field(None, max_length=32, description="党组织ID或组织代码（含下级）")
+    within: str | None = Field(None, max_length=32, deprecated=True, description="org 的旧名")
     reason: str | None = Field(None, max_length=10)
 
 
@@ -107,7 +110,8 @@ class VisitOut(OfMemberOut):
 
 class VisitFilters(Schema):
     q: str | None = Field(None, max_length=50, description="党员姓名包含")
-    within: str | None = Field(None, max_length=32)
+    org: str | None = Field(None, max_length=32, description="党组织ID或组织代码（含下级）")
+    within: str | None = Field(None, max_length=32, deprecated=True, description="org 的旧名")
     occasion: str | None = Field(None, max_length=16)
     year: int | None = Field(None, ge=1900, le=2999)
 
@@ -194,11 +198,10 @@ class StatsRowOut(Schema):
 
 @router.get("/stats", response={200: list[StatsRowOut], 404: Message})
 def care_stats(request, year: int | None = Query(None, ge=1900, le=2999),
-               org: str = Query("", max_length=32, description="党组织代码；不填为本人管理的最上级党组织")):
+               org: str = Query("", max_length=32, description="党组织（ID或组织代码）；不填为本人管理的最上级党组织")):
     """按年度统计（含下级）：所选党组织及其下一级党组织各一行。"""
     _require_manager(request.user)
-    rows = selectors.stats_rows(request.user, year=year or timezone.localdate().year, code=org.strip().upper())
-    if rows is None:
-        raise Http404
+    rows = selectors.stats_rows(request.user, year=year or timezone.localdate().year,
+                                org=org_param(request.user, org, "member.view"))
     return [{"org_id": o.pk, "org_code": o.code, "org_name": o.name, "is_child": is_child, **counts}
             for o, counts, is_child in rows]

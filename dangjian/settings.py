@@ -106,6 +106,7 @@ MIDDLEWARE = [
     "accounts.middleware.AccountPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "core.middleware.NotFoundMiddleware",  # innermost: a service's NotFound is the page's 404
 ]
 
 ROOT_URLCONF = "dangjian.urls"

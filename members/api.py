@@ -159,7 +159,8 @@ class MemberDetailOut(MemberOut):
 
 class MemberFilters(Schema):
     q: str | None = Field(None, max_length=50, description="姓名包含（身份证号请用 POST /members/lookup）")
-    within: str | None = Field(None, max_length=32)
+    org: str | None = Field(None, max_length=32, description="党组织ID或组织代码（含下级）")
+    within: str | None = Field(None, max_length=32, deprecated=True, description="org 的旧名")
     status: str | None = Field(None, max_length=14, description="不填：党员（含预备党员）；all：全部档案；或某一党员状态")
     category: str | None = Field(None, max_length=12)
     gender: str | None = Field(None, max_length=6)

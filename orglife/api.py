@@ -15,7 +15,6 @@ from core.api import filtered as _filtered
 from orglife import selectors, services
 from orglife.filters import MeetingFilterSet
 from orglife.models import Meeting
-from orglife.views import _compliance_root  # the page's own choice of root and scope check
 
 router = Router(tags=["组织生活"])
 
@@ -52,7 +51,8 @@ class MeetingFilters(Schema):
     q: str | None = Field(None, max_length=50, description="主题或地点包含")
     kind: str | None = Field(None, max_length=20)
     state: str | None = Field(None, max_length=10)
-    within: str | None = Field(None, max_length=32, description="在该组织（ID或代码）的子树之内")
+    org: str | None = Field(None, max_length=32, description="党组织ID或组织代码（含下级）")
+    within: str | None = Field(None, max_length=32, deprecated=True, description="org 的旧名")
     since: date | None = None
     until: date | None = None
 
@@ -304,10 +304,10 @@ def _tally_out(tally) -> dict:
 
 
 @router.get("/compliance", response={200: ComplianceOut, 404: Message, 422: Message})
-def compliance(request, org: str | None = Query(None, max_length=20, description="党组织ID（默认本人管理范围的顶层）"),
+def compliance(request, org: str | None = Query(None, max_length=32, description="党组织ID或组织代码（默认本人管理范围的顶层）"),
                month: str | None = Query(None, max_length=7, pattern=r"^\d{4}-\d{1,2}$", description="YYYY-MM")):
     """各类会议应开与已开次数及红黄绿状态；下级党组织按问题多少排序。"""
-    root = _compliance_root(request)
+    root = selectors.compliance_root(request.user, org)
     try:
         year, number = (int(part) for part in (month or timezone.localdate().strftime("%Y-%m")).split("-"))
         first = date(year, number, 1)

@@ -27,7 +27,8 @@ class OrgOut(Schema):
 
 class OrgFilters(Schema):
     q: str | None = Field(None, max_length=50, description="名称包含或代码等于")
-    within: str | None = Field(None, max_length=32, description="在该组织（ID或代码）的子树之内")
+    org: str | None = Field(None, max_length=32, description="党组织ID或组织代码（含下级）")
+    within: str | None = Field(None, max_length=32, deprecated=True, description="org 的旧名")
     kind: str | None = Field(None, max_length=20)
     sector: str | None = Field(None, max_length=20)
     level: str | None = Field(None, max_length=12)

@@ -150,7 +150,8 @@ class PlanOut(Schema):
 
 class CaseFilters(Schema):
     q: str | None = Field(None, max_length=50, description="姓名包含")
-    within: str | None = Field(None, max_length=32, description="党组织 id 或代码（含下级）")
+    org: str | None = Field(None, max_length=32, description="党组织ID或组织代码（含下级）")
+    within: str | None = Field(None, max_length=32, deprecated=True, description="org 的旧名")
     status: str | None = Field(None, max_length=14)
     stage: str | None = Field(None, max_length=1)
     category: str | None = Field(None, max_length=12)

@@ -179,7 +179,8 @@ class CertificateOut(OfMemberOut):
 
 class CertificateFilters(Schema):
     q: str | None = Field(None, max_length=50, description="党员姓名或活动证编号包含")
-    within: str | None = Field(None, max_length=32)
+    org: str | None = Field(None, max_length=32, description="党组织ID或组织代码（含下级）")
+    within: str | None = Field(None, max_length=32, deprecated=True, description="org 的旧名")
     state: str | None = Field(None, max_length=10, description="valid / expired / closed")
 
 
