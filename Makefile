@@ -30,9 +30,9 @@ run: install
 # The whole suite: unit, integration and headless-Chromium tests. DATABASE_URL selects PostgreSQL.
 test: install
 	bash scripts/ensure-browser.sh
-	DANGJIAN_TESTING=1 $(BIN)/ruff check .
-	DANGJIAN_TESTING=1 $(BIN)/dangjian makemigrations --check --dry-run >/dev/null
-	DANGJIAN_TESTING=1 $(BIN)/python -m pytest -q $(PYTEST_ARGS)
+	$(BIN)/ruff check .
+	DJANGO_SETTINGS_MODULE=dangjian.settings_test $(BIN)/dangjian makemigrations --check --dry-run >/dev/null
+	DJANGO_SETTINGS_MODULE=dangjian.settings_test $(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

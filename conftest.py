@@ -1,8 +1,47 @@
-import pytest
+"""Fixtures shared by every app's tests.
 
+The test database carries the audit trail's append-only triggers, as production does (migration
+core 0002/0005). A transactional test (``transactional_db``, ``live_server``) ends with Django
+emptying every table, which those triggers rightly refuse: for such a test they are taken off
+before it and put back after the flush, and its audit checkpoints go to a file of its own (the
+flush removes the entries they vouch for).
+"""
+
+import pytest
+from django.db import connection
+
+from core import audit_guard
 from core.testing import make_world
 
 
 @pytest.fixture
 def world(db):
     return make_world()
+
+
+@pytest.fixture
+def flushable_audit_trail(django_db_setup, django_db_blocker, settings, tmp_path):
+    """The audit triggers off for one transactional test and its flush, then back on."""
+    settings.AUDIT_CHECKPOINT_FILE = tmp_path / "audit-checkpoints.jsonl"
+    with django_db_blocker.unblock():
+        audit_guard.uninstall(connection)
+    yield
+    with django_db_blocker.unblock():
+        audit_guard.install(connection)
+
+
+@pytest.fixture
+def transactional_db(flushable_audit_trail, transactional_db):
+    """pytest-django's ``transactional_db``, set up after (so torn down and flushed before) the
+    audit triggers come back. ``live_server`` asks for it by this name too."""
+    return transactional_db
+
+
+def pytest_itemcollected(item):
+    # The django_db(transaction=True) mark reaches the database before any fixture of ours could
+    # take the triggers off, so its flush would fail on them: ask for the fixture instead.
+    marker = item.get_closest_marker("django_db")
+    if marker and marker.kwargs.get("transaction"):
+        raise pytest.UsageError(
+            f"{item.nodeid}: use pytest.mark.usefixtures('transactional_db') instead of "
+            "django_db(transaction=True), so that the audit triggers are off for the flush")

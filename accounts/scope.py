@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 
 from accounts.models import ADMIN_ROLES, Grant, Role
+from core.errors import NotFound
 from core.scoping import TREES, GrantTree, TreeGrants, register_tree
 
 # What each org role may do inside the subtrees it is granted on.
@@ -83,6 +84,14 @@ class Scope:
         """A system-wide permission (the three administrators')."""
         return any(perm in ADMIN_PERMISSIONS.get(g.role, ()) for g in self.grants)
 
+    def holds(self, perm: str) -> bool:
+        """``perm`` anywhere: system-wide (the three administrators') or on some node of the grant
+        tree whose permissions it is (an org for ``orglife.view``, a channel for ``portal.edit``)."""
+        if self.has_perm(perm):
+            return True
+        prefix = perm.split(".")[0]
+        return any(self.tree(name).holds(perm) for name, tree in TREES.items() if prefix in tree.prefixes())
+
     def is_admin(self) -> bool:
         return bool(self.roles() & ADMIN_ROLES)
 
@@ -140,6 +149,13 @@ def get_scope(user) -> Scope:
         scope.member_id, scope.member_org_id = member
     user._dangjian_scope = scope
     return scope
+
+
+def require_perm(user, perm: str) -> None:
+    """The gate of a page or API operation (a generic view's ``required_perm``): for a user who
+    holds ``perm`` nowhere the page does not exist (``core.errors.NotFound``, answered 404)."""
+    if not get_scope(user).holds(perm):
+        raise NotFound
 
 
 def clear_scope_cache(user) -> None:

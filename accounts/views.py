@@ -4,7 +4,6 @@ import segno
 from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,9 +16,10 @@ from accounts.middleware import SESSION_LAST_SEEN
 from accounts.models import Grant, User
 from core import audit, context
 from core.paging import paginate
-from core.views import form_errors_from, require_perm
+from core.views import ServiceActionView, ServiceFormView, not_generic, require_perm
 
 
+@not_generic("the login: there is no user yet, and its answer is the session")
 @require_http_methods(["GET", "POST"])
 def login_view(request):
     if request.user.is_authenticated:
@@ -54,6 +54,7 @@ def _complete_login(request, user, next_url, device):
     return response
 
 
+@not_generic("the login's second step: there is no user yet, and its answer is the session")
 @require_http_methods(["GET", "POST"])
 def login_totp(request):
     """Second step for accounts with TOTP: the password was right, now the one-time code."""
@@ -77,40 +78,40 @@ def login_totp(request):
     })
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def totp_settings(request):
+class TotpView(ServiceFormView):
     """Turn TOTP on (scan the QR code, confirm a code) or off (confirm a code)."""
-    user = request.user
-    form = TotpForm(request.POST or None)
-    if user.totp_enabled:
-        if request.method == "POST" and form.is_valid():
-            try:
-                services.totp_disable(user=user, code=form.cleaned_data["code"])
-            except ValidationError as exc:
-                form_errors_from(exc, form)
-            else:
-                messages.success(request, "已关闭动态口令")
-                return redirect("accounts:totp")
-        return render(request, "accounts/totp.html", {"form": form, "title": "动态口令", "enabled": True})
-    secret = request.session.get("totp_setup") or totp.generate_secret()
-    request.session["totp_setup"] = secret
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.totp_enable(user=user, secret=secret, code=form.cleaned_data["code"])
-        except ValidationError as exc:
-            form_errors_from(exc, form)
-        else:
-            del request.session["totp_setup"]
-            messages.success(request, "已启用动态口令，今后登录需输入手机上的验证码")
-            return redirect("accounts:totp")
-    uri = totp.provisioning_uri(secret, user.username)
-    qr = segno.make(uri, error="m").svg_data_uri(scale=5)
-    return render(request, "accounts/totp.html", {
-        "form": form, "title": "动态口令", "enabled": False, "secret": secret, "qr": qr,
-    })
+
+    form_class = TotpForm
+    title = "动态口令"
+    template_name = "accounts/totp.html"
+
+    def prepare(self):
+        self.enabled = self.request.user.totp_enabled
+        if not self.enabled:
+            self.secret = self.request.session.get("totp_setup") or totp.generate_secret()
+            self.request.session["totp_setup"] = self.secret
+
+    def call_service(self, form):
+        user, code = self.request.user, form.cleaned_data["code"]
+        if self.enabled:
+            return services.totp_disable(user=user, code=code)
+        services.totp_enable(user=user, secret=self.secret, code=code)
+        del self.request.session["totp_setup"]
+
+    def get_success_message(self, result):
+        return "已关闭动态口令" if self.enabled else "已启用动态口令，今后登录需输入手机上的验证码"
+
+    def get_success_url(self, result):
+        return reverse("accounts:totp")
+
+    def get_extra_context(self):
+        if self.enabled:
+            return {"enabled": True}
+        uri = totp.provisioning_uri(self.secret, self.request.user.username)
+        return {"enabled": False, "secret": self.secret, "qr": segno.make(uri, error="m").svg_data_uri(scale=5)}
 
 
+@not_generic("the logout: it ends the session; no service")
 @require_POST
 def logout_view(request):
     if request.user.is_authenticated:
@@ -121,30 +122,32 @@ def logout_view(request):
     return redirect("accounts:login")
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def password_change(request):
-    user = request.user
-    form = PasswordChangeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.password_change(user=user, old_password=form.cleaned_data["old_password"],
-                                     new_password=form.cleaned_data["new_password"])
-        except ValidationError as exc:
-            form_errors_from(exc, form)
-        else:
-            update_session_auth_hash(request, user)
-            messages.success(request, "密码已修改")
-            return redirect("core:home")
-    notice = ""
-    if user.must_change_password:
-        notice = "首次登录或密码已被重置，请先修改密码。"
-    elif services.password_expired(user):
-        notice = "密码已超过90天未修改，请修改密码。"
-    return render(request, "accounts/password_change.html",
-                  {"form": form, "title": "修改密码", "notice": notice})
+class PasswordChangeView(ServiceFormView):
+    form_class = PasswordChangeForm
+    title = "修改密码"
+    template_name = "accounts/password_change.html"
+    success_message = "密码已修改"
+
+    def call_service(self, form):
+        user = self.request.user
+        services.password_change(user=user, old_password=form.cleaned_data["old_password"],
+                                 new_password=form.cleaned_data["new_password"])
+        update_session_auth_hash(self.request, user)
+
+    def get_success_url(self, result):
+        return reverse("core:home")
+
+    def get_extra_context(self):
+        user = self.request.user
+        notice = ""
+        if user.must_change_password:
+            notice = "首次登录或密码已被重置，请先修改密码。"
+        elif services.password_expired(user):
+            notice = "密码已超过90天未修改，请修改密码。"
+        return {"notice": notice}
 
 
+@not_generic("the accounts list: every account, no org scope, searched by name; no filter set or table yet")
 @login_required
 def user_list(request):
     require_perm(request.user, "accounts.manage")
@@ -158,70 +161,81 @@ def user_list(request):
     })
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def user_create(request):
-    require_perm(request.user, "accounts.manage")
-    form = UserCreateForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            user = services.user_create(actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            form_errors_from(exc, form)
-        else:
-            messages.success(request, f"已创建账号 {user.username}，首次登录须修改密码")
-            return redirect("accounts:user_detail", pk=user.pk)
-    return render(request, "core/form.html", {
-        "form": form, "title": "新建账号", "cancel_url": reverse("accounts:user_list"),
-        "breadcrumbs": [("账号与授权", reverse("accounts:user_list")), ("新建账号", None)],
-    })
+USERS_CRUMB = ("账号与授权", "/accounts/users/")
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def user_detail(request, pk):
-    require_perm(request.user, "accounts.manage")
-    target = get_object_or_404(User, pk=pk)
-    form = GrantForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.grant_add(actor=request.user, user=target, role=form.cleaned_data["role"],
-                               org=form.cleaned_data["org"])
-        except (ValidationError, PermissionDenied) as exc:
-            form_errors_from(exc if isinstance(exc, ValidationError) else ValidationError(str(exc)), form)
-        else:
-            messages.success(request, "已授权")
-            return redirect("accounts:user_detail", pk=target.pk)
-    return render(request, "accounts/user_detail.html", {
-        "target": target, "form": form, "title": f"账号：{target.username}",
-        "grants": target.grants.select_related("org"),
-        "breadcrumbs": [("账号与授权", reverse("accounts:user_list")), (target.username, None)],
-    })
+class UserCreateView(ServiceFormView):
+    required_perm = "accounts.manage"
+    form_class = UserCreateForm
+    service = services.user_create
+    title = "新建账号"
+    breadcrumbs = [USERS_CRUMB, ("新建账号", None)]
+    success_message = "已创建账号 {result.username}，首次登录须修改密码"
+
+    def get_cancel_url(self):
+        return reverse("accounts:user_list")
+
+    def get_success_url(self, result):
+        return reverse("accounts:user_detail", args=[result.pk])
 
 
-@login_required
-@require_POST
-def grant_remove(request, pk):
-    require_perm(request.user, "accounts.manage")
-    grant = get_object_or_404(Grant.objects.select_related("user", "org"), pk=pk)
-    try:
-        services.grant_remove(actor=request.user, grant=grant)
-    except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
-    else:
-        messages.success(request, "已撤销授权")
-    return redirect("accounts:user_detail", pk=grant.user_id)
+class UserMixin:
+    """An account, for the security admin (all accounts: the three administrators stand outside
+    the org tree)."""
+
+    required_perm = "accounts.manage"
+
+    def prepare(self):
+        self.target = get_object_or_404(User, pk=self.kwargs["pk"])
+
+    def get_cancel_url(self):
+        return reverse("accounts:user_detail", args=[self.target.pk])
 
 
-@login_required
-@require_POST
-def user_set_active(request, pk):
-    require_perm(request.user, "accounts.manage")
-    target = get_object_or_404(User, pk=pk)
-    try:
-        services.user_set_active(actor=request.user, user=target, active=request.POST.get("active") == "1")
-    except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
-    else:
-        messages.success(request, "已启用账号" if target.is_active else "已停用账号")
-    return redirect("accounts:user_detail", pk=target.pk)
+class UserDetailView(UserMixin, ServiceFormView):
+    """One account: its grants, and the form that adds one."""
+
+    form_class = GrantForm
+    service = services.grant_add
+    template_name = "accounts/user_detail.html"
+    success_message = "已授权"
+
+    def get_title(self):
+        return f"账号：{self.target.username}"
+
+    def get_breadcrumbs(self):
+        return [USERS_CRUMB, (self.target.username, None)]
+
+    def get_service_kwargs(self, form):
+        return {"user": self.target, "role": form.cleaned_data["role"], "org": form.cleaned_data["org"]}
+
+    def get_success_url(self, result):
+        return self.get_cancel_url()
+
+    def get_extra_context(self):
+        return {"target": self.target, "grants": self.target.grants.select_related("org")}
+
+
+class GrantRemoveView(ServiceActionView):
+    required_perm = "accounts.manage"
+    service = services.grant_remove
+    success_message = "已撤销授权"
+
+    def prepare(self):
+        self.grant = get_object_or_404(Grant.objects.select_related("user", "org"), pk=self.kwargs["pk"])
+
+    def get_service_kwargs(self, form):
+        return {"grant": self.grant}
+
+    def get_back_url(self):
+        return reverse("accounts:user_detail", args=[self.grant.user_id])
+
+
+class UserSetActiveView(UserMixin, ServiceActionView):
+    service = services.user_set_active
+
+    def get_service_kwargs(self, form):
+        return {"user": self.target, "active": self.request.POST.get("active") == "1"}
+
+    def get_success_message(self, result):
+        return "已启用账号" if self.target.is_active else "已停用账号"

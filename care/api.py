@@ -29,6 +29,7 @@ from core.api import (
     model_out,
 )
 from members.models import Member
+from orgs.selectors import org_param
 
 router = Router(tags=["关怀帮扶"])
 
@@ -64,7 +65,7 @@ class FlaggedComputed(Schema):
 
 FlaggedOut = model_out("FlaggedOut", Member, ["id", "name", "gender", "org_id"], base=FlaggedComputed)
 FlaggedFilters = filters_in("FlaggedFilters", FlaggedMemberFilterSet, defaults={"visited": "all"})
-PendingFilters = filters_in("PendingFilters", FlaggedMemberFilterSet, fields=["q", "within", "reason"])
+PendingFilters = filters_in("PendingFilters", FlaggedMemberFilterSet, fields=["q", "org", "reason"])
 
 
 def _flagged(request, filters: Schema):
@@ -162,11 +163,10 @@ class StatsRowOut(Schema):
 
 @router.get("/stats", response={200: list[StatsRowOut], 404: Message})
 def care_stats(request, year: int | None = Query(None, ge=1900, le=2999),
-               org: str = Query("", max_length=32, description="党组织代码；不填为本人管理的最上级党组织")):
+               org: str = Query("", max_length=32, description="党组织（ID或组织代码）；不填为本人管理的最上级党组织")):
     """按年度统计（含下级）：所选党组织及其下一级党组织各一行。"""
     _require_manager(request.user)
-    rows = selectors.stats_rows(request.user, year=year or timezone.localdate().year, code=org.strip().upper())
-    if rows is None:
-        raise Http404
+    rows = selectors.stats_rows(request.user, year=year or timezone.localdate().year,
+                                org=org_param(request.user, org, "member.view"))
     return [{"org_id": o.pk, "org_code": o.code, "org_name": o.name, "is_child": is_child, **counts}
             for o, counts, is_child in rows]

@@ -3,18 +3,18 @@ from django.utils import timezone
 
 from care import selectors
 from care.models import CareVisit, Occasion
-from core.filters import WithinOrgFilter
+from core.filters import OrgFilterSetMixin, WithinOrgFilter
 from members.filters import MemberFilterSet
 from members.models import Member
 
 VISITED_CHOICES = [("pending", "本年未走访"), ("visited", "本年已走访"), ("all", "全部")]
 
 
-class FlaggedMemberFilterSet(django_filters.FilterSet):
+class FlaggedMemberFilterSet(OrgFilterSetMixin, django_filters.FilterSet):
     """The list of members due care. Opens on those not yet visited this year."""
 
     q = django_filters.CharFilter(label="姓名（或拼音、首字母）", method="filter_q", max_length=50)
-    within = WithinOrgFilter(path_lookup="org__path")
+    org = WithinOrgFilter(path_lookup="org__path")
     reason = django_filters.ChoiceFilter(label="关怀原因", choices=selectors.reason_choices, empty_label="全部",
                                          method="filter_reason")
     visited = django_filters.ChoiceFilter(label="走访情况", choices=VISITED_CHOICES, empty_label=None,
@@ -22,7 +22,7 @@ class FlaggedMemberFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = Member
-        fields = ["q", "within", "reason", "visited"]
+        fields = ["q", "org", "reason", "visited"]
 
     def __init__(self, data=None, *args, **kwargs):
         if data is not None and not data.get("visited"):
@@ -46,15 +46,15 @@ class FlaggedMemberFilterSet(django_filters.FilterSet):
         return queryset
 
 
-class CareVisitFilterSet(django_filters.FilterSet):
+class CareVisitFilterSet(OrgFilterSetMixin, django_filters.FilterSet):
     q = django_filters.CharFilter(label="党员姓名", field_name="member__name", lookup_expr="contains", max_length=50)
-    within = WithinOrgFilter(path_lookup="member__org__path")
+    org = WithinOrgFilter(path_lookup="member__org__path")
     occasion = django_filters.ChoiceFilter(label="走访类型", choices=Occasion.choices, empty_label="全部")
     year = django_filters.NumberFilter(label="年度", method="filter_year", min_value=1900, max_value=2999)
 
     class Meta:
         model = CareVisit
-        fields = ["q", "within", "occasion", "year"]
+        fields = ["q", "org", "occasion", "year"]
 
     def filter_year(self, queryset, name, value):
         year = int(value)

@@ -137,17 +137,10 @@ def stats_roots(user) -> list[Org]:
     return list(Org.objects.filter(path__in=paths).order_by("path"))
 
 
-def stats_rows(user, *, year: int, code: str = "") -> list[tuple[Org, dict, bool]] | None:
-    """The statistics table: the org named by ``code`` (default: the user's top orgs), then their
-    children, each with its year_counts and whether it is a child row. None when ``code`` names
-    no org the user manages members of (the page and the API answer 404)."""
-    if code:
-        org = Org.objects.granting(user, "member.view").filter(code=code).first()
-        if org is None:
-            return None
-        tops = [org]
-    else:
-        tops = stats_roots(user)
+def stats_rows(user, *, year: int, org: Org | None = None) -> list[tuple[Org, dict, bool]]:
+    """The statistics table: ``org`` (chosen with ``orgs.selectors.org_param``; default: the
+    user's top orgs), then their children, each with its year_counts and whether it is a child row."""
+    tops = [org] if org is not None else stats_roots(user)
     children = [c for top in tops for c in Org.objects.visible_to(user).subtree(top)
                 .filter(depth=top.depth + 1).order_by("path")]
     counts = year_counts(tops + children, user=user, year=year)

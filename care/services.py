@@ -6,12 +6,12 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404
 from django.utils import timezone
 
 from accounts.scope import get_scope
 from care.models import CareVisit, Occasion
 from core import audit
+from core.errors import NotFound
 from members.models import ACTIVE_STATUSES, Member
 from members.services import record_event
 
@@ -70,7 +70,7 @@ def visit_delete(*, actor, visit: CareVisit) -> None:
 
 def _require_change(actor, member: Member) -> None:
     if not get_scope(actor).covers(member.org.path, "member.change"):
-        raise Http404
+        raise NotFound
 
 
 def _locked(actor, visit: CareVisit) -> CareVisit:

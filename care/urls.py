@@ -9,6 +9,6 @@ urlpatterns = [
     path("visits/new/", views.VisitCreateView.as_view(), name="visit_create"),
     path("visits/<int:pk>/edit/", views.VisitEditView.as_view(), name="visit_edit"),
     path("visits/<int:pk>/delete/", views.VisitDeleteView.as_view(), name="visit_delete"),
-    path("stats/", views.care_stats, name="stats"),
-    path("members/<int:pk>/", views.member_care, name="member"),
+    path("stats/", views.CareStatsView.as_view(), name="stats"),
+    path("members/<int:pk>/", views.MemberCareView.as_view(), name="member"),
 ]

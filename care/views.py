@@ -1,9 +1,7 @@
 """Care pages: members due a visit, visits, counts per org, one member's care record, and the
 visit forms (record, correct, delete). The lists are for those who manage members (an org grant with member.view)."""
 
-from django.contrib.auth.decorators import login_required
-from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 
@@ -13,25 +11,16 @@ from care.filters import CareVisitFilterSet, FlaggedMemberFilterSet
 from care.forms import CareVisitEditForm, CareVisitForm
 from care.models import CareVisit
 from care.tables import CareVisitTable, FlaggedMemberTable
-from core import forms
-from core.views import ObjectListView, ServiceFormView
+from core.views import ObjectDetailView, ObjectListView, ServiceActionView, ServiceFormView
 from members.models import Hardship, Member
+from orgs.models import Org
+from orgs.selectors import org_param
 
 CRUMB = ("关怀帮扶", "/care/")
 
 
-def _require_manager(user, perm: str = "member.view") -> None:
-    if not get_scope(user).has_any_org_perm(perm):
-        raise Http404
-
-
-class ManagerListView(ObjectListView):
-    def get(self, request):
-        _require_manager(request.user)
-        return super().get(request)
-
-
-class FlaggedMemberListView(ManagerListView):
+class FlaggedMemberListView(ObjectListView):
+    required_perm = "member.view"
     model = Member
     filterset_class = FlaggedMemberFilterSet
     table = FlaggedMemberTable
@@ -49,7 +38,8 @@ class FlaggedMemberListView(ManagerListView):
                 "can_record": get_scope(self.request.user).has_any_org_perm("member.change")}
 
 
-class CareVisitListView(ManagerListView):
+class CareVisitListView(ObjectListView):
+    required_perm = "member.view"
     model = CareVisit
     filterset_class = CareVisitFilterSet
     table = CareVisitTable
@@ -62,44 +52,59 @@ class CareVisitListView(ManagerListView):
         return selectors.managed_visits(self.request.user).select_related("member__org", "recorded_by")
 
 
-@login_required
-def care_stats(request):
-    """Counts per org subtree for a year: the chosen org (default: the user's top orgs) and its
-    children, each a link to drill down."""
-    _require_manager(request.user)
-    today = timezone.localdate()
-    year = _year(request.GET.get("year"), today.year)
-    code = request.GET.get("org", "").strip().upper()[:32]
-    rows = selectors.stats_rows(request.user, year=year, code=code)
-    if rows is None:
-        raise Http404
-    return render(request, "care/stats.html", {
-        "title": f"{year}年关怀帮扶统计", "breadcrumbs": [CRUMB, ("统计", None)],
-        "year": year, "years": range(today.year, today.year - 5, -1), "code": code,
-        "rows": rows,
-        "labels": selectors.reason_labels(),
-    })
+class CareStatsView(ObjectDetailView):
+    """Counts per org subtree for a year: the chosen org (``?org=``, id or code; default: the
+    user's top orgs, then ``object`` is None) and its children, each a link to drill down."""
+
+    required_perm = "member.view"
+    model = Org
+    template_name = "care/stats.html"
+    breadcrumbs = [CRUMB, ("统计", None)]
+
+    def get_object(self):
+        return org_param(self.request.user, self.request.GET.get("org"), "member.view")
+
+    def get_title(self):
+        return f"{self.year()}年关怀帮扶统计"
+
+    def year(self) -> int:
+        value, default = self.request.GET.get("year"), timezone.localdate().year
+        return int(value) if value and value.isdigit() and 1900 <= int(value) <= 2999 else default
+
+    def get_extra_context(self):
+        today, year = timezone.localdate(), self.year()
+        return {"year": year, "years": range(today.year, today.year - 5, -1),
+                "code": self.object.code if self.object else "",
+                "rows": selectors.stats_rows(self.request.user, year=year, org=self.object),
+                "labels": selectors.reason_labels()}
 
 
-def _year(value, default: int) -> int:
-    return int(value) if value and value.isdigit() and 1900 <= int(value) <= 2999 else default
-
-
-@login_required
-def member_care(request, pk):
+class MemberCareView(ObjectDetailView):
     """One member's care record: reasons, hardships, visits (the member sees their own)."""
-    member = get_object_or_404(Member.objects.visible_to(request.user).select_related("org"), pk=pk)
-    scope = get_scope(request.user)
-    visits = CareVisit.objects.visible_to(request.user).filter(member=member).select_related("recorded_by")
-    crumbs = [CRUMB] if scope.has_any_org_perm("member.view") else []
-    return render(request, "care/member_care.html", {
-        "member": member, "title": f"{member.name}的关怀记录",
-        "breadcrumbs": crumbs + [(member.name, None)],
-        "reasons": selectors.member_reasons(member),
-        "hardships": Hardship.objects.visible_to(request.user).filter(member=member),
-        "visits": visits,
-        "can_record": scope.covers(member.org.path, "member.change"),
-    })
+
+    model = Member
+
+    template_name = "care/member_care.html"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("org")
+
+    def get_title(self):
+        return f"{self.object.name}的关怀记录"
+
+    def get_breadcrumbs(self):
+        crumbs = [CRUMB] if get_scope(self.request.user).has_any_org_perm("member.view") else []
+        return crumbs + [(self.object.name, None)]
+
+    def get_extra_context(self):
+        member, user = self.object, self.request.user
+        return {
+            "member": member,
+            "reasons": selectors.member_reasons(member),
+            "hardships": Hardship.objects.visible_to(user).filter(member=member),
+            "visits": CareVisit.objects.visible_to(user).filter(member=member).select_related("recorded_by"),
+            "can_record": get_scope(user).covers(member.org.path, "member.change"),
+        }
 
 
 class VisitCreateView(ServiceFormView):
@@ -111,8 +116,9 @@ class VisitCreateView(ServiceFormView):
     submit_label = "登记"
     success_message = "已登记对{result.member.name}的走访"
 
+    required_perm = "member.change"
+
     def prepare(self):
-        _require_manager(self.request.user, "member.change")
         self.member = None
         wanted = self.request.GET.get("member", "")
         if wanted.isdigit() and len(wanted) < 18:
@@ -161,8 +167,8 @@ class VisitEditView(VisitMixin, ServiceFormView):
         return {"visit": self.visit, **form.cleaned_data}
 
 
-class VisitDeleteView(VisitMixin, ServiceFormView):
-    form_class = forms.Form  # a confirmation: nothing to fill in
+class VisitDeleteView(VisitMixin, ServiceActionView):
+    confirm = True
     service = services.visit_delete
     submit_label = "确认删除"
     success_message = "走访记录已删除"

@@ -28,6 +28,7 @@ from ninja.parser import Parser
 from pydantic import AfterValidator, BeforeValidator, WithJsonSchema, create_model
 
 from core import text
+from core.filters import OrgFilterSetMixin
 
 # The largest id a BigAutoField holds: anything above it cannot name a row, and SQLite refuses to
 # bind it (OverflowError) rather than finding nothing.
@@ -330,6 +331,10 @@ def filters_in(name: str, filterset: type[django_filters.FilterSet], *, fields: 
     defaults = defaults or {}
     definitions = {field: _filter_field(filterset, field, defaults.get(field))
                    for field in (fields or filterset.base_filters)}
+    if issubclass(filterset, OrgFilterSetMixin) and "org" in definitions:
+        # ``within``, the org parameter's old name, still filters (the filter set takes it as org).
+        annotation, _field = definitions["org"]
+        definitions["within"] = (annotation, Field(None, deprecated=True, description="org 的旧名"))
     return create_model(name, __base__=Schema, __module__=filterset.__module__, **definitions)
 
 

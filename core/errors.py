@@ -1,6 +1,13 @@
-"""Error pages in Chinese, with the platform's look."""
+"""Error pages in Chinese, with the platform's look; and the domain error services raise for
+what the user may not reach."""
 
 from django.shortcuts import render
+
+
+class NotFound(Exception):  # noqa: N818 (it names the answer the user gets, as Http404 does)
+    """What a service raises for an object or org outside the actor's scope (or one that does not
+    exist): the user must not learn that it exists. Services stay free of HTTP; pages answer 404
+    (``core.middleware.NotFoundMiddleware``), the API answers its 404 (``dangjian.api``)."""
 
 
 def _page(request, status, title, message):
@@ -15,6 +22,21 @@ def _page(request, status, title, message):
 
 def bad_request(request, exception=None):
     return _page(request, 400, "请求有误", "请求格式不正确，请返回重试。")
+
+
+def refusal_text(exc: Exception) -> str:
+    """A refusal (a service's ValidationError or PermissionDenied) as one line: its reasons joined.
+    The one place they are joined, for messages, filter errors and error pages."""
+    messages = getattr(exc, "messages", None)
+    if messages is not None:
+        return "；".join(messages)
+    return str(exc) or "您无权办理该事项"
+
+
+def invalid_parameter(request, exception):
+    """A page's parameter that can be nothing it names (an org that is neither an id nor a code):
+    400 with the reason, never a 500."""
+    return _page(request, 400, "请求有误", refusal_text(exception))
 
 
 def permission_denied(request, exception=None):

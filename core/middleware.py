@@ -8,9 +8,11 @@ import uuid
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, RequestDataTooBig
-from django.http import JsonResponse
+from django.core.handlers.exception import response_for_exception
+from django.http import Http404, JsonResponse
 
 from core import context
+from core.errors import NotFound
 
 _REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9-]{8,64}$")
 
@@ -181,3 +183,19 @@ class DeniedWriteAuditMiddleware:
                              changes={"status": response.status_code},
                              result=AuditEntry.Result.DENIED)
         return response
+
+
+class NotFoundMiddleware:
+    """A service's ``core.errors.NotFound`` (out of scope) is the page's 404, the same page as any
+    other; the API answers it in its own handler (dangjian.api)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, NotFound):
+            return response_for_exception(request, Http404())
+        return None

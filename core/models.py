@@ -146,7 +146,7 @@ class StoredDocument(models.Model):
                 "content_type": stored.content_type, "size": stored.size, "sha256": stored.sha256}
 
 
-class AuditEntryQuerySet(models.QuerySet):
+class AppendOnlyQuerySet(models.QuerySet):
     """Append-only: the ORM refuses bulk edits and deletes (the database refuses them too)."""
 
     def update(self, **kwargs):
@@ -156,11 +156,32 @@ class AuditEntryQuerySet(models.QuerySet):
         raise PermissionError("审计记录只能追加，不能删除")
 
 
-class AuditEntry(models.Model):
+class AppendOnlyModel(models.Model):
+    """A row of the audit trail: written once, never changed or deleted through the ORM (the
+    retention purge goes around it on purpose, and the database triggers of core.audit_guard
+    stand behind it)."""
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("审计记录只能追加，不能修改")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("审计记录只能追加，不能删除")
+
+
+class AuditEntry(AppendOnlyModel):
     """One event of the audit trail (纪实): a write, export, unmask, login event or grant change.
 
-    Each entry carries the SM3 hash of its own content and of the previous entry (hash chain), so
-    `dangjian audit verify` finds an edited, deleted or reordered entry. Times are UTC.
+    Each entry carries the HMAC-SM3 of its own content and of the previous entry's hash (a keyed
+    hash chain; the key is outside the database, its id in ``key_id``), so `dangjian audit verify`
+    finds an edited, deleted or reordered entry. Entries from before the chain was keyed have no
+    key id and a plain SM3 hash. Times are UTC.
     """
 
     class Result(models.TextChoices):
@@ -186,8 +207,7 @@ class AuditEntry(models.Model):
     result = models.CharField("结果", max_length=10, choices=Result, default=Result.SUCCESS)
     prev_hash = models.CharField(max_length=64)
     entry_hash = models.CharField(max_length=64)
-
-    objects = AuditEntryQuerySet.as_manager()
+    key_id = models.CharField("签名密钥", max_length=16, blank=True, default="")
 
     class Meta:
         ordering = ["-seq"]
@@ -198,21 +218,18 @@ class AuditEntry(models.Model):
     def __str__(self):
         return f"#{self.seq} {self.action} {self.object_repr}"
 
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise PermissionError("审计记录只能追加，不能修改")
-        super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
-        raise PermissionError("审计记录只能追加，不能删除")
-
-
-class AuditAnchor(models.Model):
-    """Where the chain starts after the retention job removed its oldest entries."""
+class AuditAnchor(AppendOnlyModel):
+    """Where the chain starts after the retention job removed its oldest entries, and up to which
+    sequence number its entries were hashed before the chain was keyed. Signed with the audit key
+    (``mac``), so a row inserted by hand does not count; the latest one (highest ``seq``) holds."""
 
     seq = models.BigIntegerField("最后删除的序号")
     entry_hash = models.CharField(max_length=64)
     purged_at = models.DateTimeField(default=timezone.now)
+    legacy_until = models.BigIntegerField("未加密钥的最后序号", default=0)
+    key_id = models.CharField("签名密钥", max_length=16, blank=True, default="")
+    mac = models.CharField("签名", max_length=64, blank=True, default="")
 
     class Meta:
         verbose_name = "审计链起点"

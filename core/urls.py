@@ -7,5 +7,5 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("audit/", views.AuditListView.as_view(), name="audit_list"),
     path("system/", views.system, name="system"),
-    path("system/calendar/", views.calendar, name="calendar"),
+    path("system/calendar/", views.CalendarView.as_view(), name="calendar"),
 ]

@@ -15,6 +15,7 @@ from accounts.scope import get_scope
 from care.api import router as care_router
 from core import context
 from core.api import Message, TextParser, invalid, refusal
+from core.errors import NotFound
 from members.api import router as members_router
 from members.import_api import router as imports_router
 from orglife.api import router as orglife_router
@@ -93,6 +94,7 @@ def on_validation_error(request, exc):
 
 
 @api.exception_handler(Http404)
+@api.exception_handler(NotFound)  # a service's out-of-scope refusal (core.errors)
 def on_not_found(request, exc):
     return api.create_response(request, {"detail": "未找到，或不在您的管理范围内"}, status=404)
 

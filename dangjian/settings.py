@@ -3,10 +3,11 @@
 Secure by default: production is what you get unless DANGJIAN_DEMO=1 is set (in the environment,
 or in var/local.env, which `make run` writes). Secrets and keys come from the environment or from
 files outside the repository (var/ is git-ignored), never from code.
+The test suite runs on dangjian.settings_test, which imports these and overrides what tests
+need; nothing here knows whether it is under test.
 """
 
 import os
-import sys
 from pathlib import Path
 
 import dj_database_url
@@ -33,12 +34,13 @@ def _made_by_make_run() -> bool:
 
 # Demo mode: the local quick start. Plain HTTP on 127.0.0.1, generated local secrets, demo data.
 DEMO_MODE = env_flag("DANGJIAN_DEMO", _made_by_make_run())
+# The demo and bench commands fill the database with invented people: never in production.
+INVENTED_DATA_ALLOWED = DEMO_MODE
 DEBUG = env_flag("DJANGO_DEBUG")
-TESTING = env_flag("DANGJIAN_TESTING") or "pytest" in sys.modules
 
 
 def _local_secret(name: str, nbytes: int = 48) -> str:
-    """A secret kept in var/ for demo and test runs; created on first use, mode 0600."""
+    """A secret kept in var/ for demo runs; created on first use, mode 0600."""
     import secrets
 
     VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -51,7 +53,7 @@ def _local_secret(name: str, nbytes: int = 48) -> str:
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
-    if DEMO_MODE or TESTING:
+    if DEMO_MODE:
         SECRET_KEY = _local_secret("secret_key")
     else:
         raise ImproperlyConfigured(
@@ -60,7 +62,7 @@ if not SECRET_KEY:
         )
 
 ALLOWED_HOSTS = [h for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "").split(",") if h]
-if DEMO_MODE or TESTING:
+if DEMO_MODE:
     ALLOWED_HOSTS += ["127.0.0.1", "localhost", "testserver"]
 
 INSTALLED_APPS = [
@@ -104,6 +106,7 @@ MIDDLEWARE = [
     "accounts.middleware.AccountPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "core.middleware.NotFoundMiddleware",  # innermost: a service's NotFound is the page's 404
 ]
 
 ROOT_URLCONF = "dangjian.urls"
@@ -166,18 +169,11 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 PASSWORD_HISTORY_COUNT = 5
 PASSWORD_MAX_AGE_DAYS = 90
-if TESTING:
-    # Fast hashing in tests only; production keeps Django's default (PBKDF2-SHA256).
-    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 # Background work (django-tasks): long jobs such as roster imports run on `dangjian db_worker`
-# (started beside the web server by `make run`), their state in the database. Tests run tasks at
-# once in the calling thread unless a test asks for the database backend.
+# (started beside the web server by `make run`), their state in the database.
 TASKS = {
-    "default": {
-        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend" if TESTING
-        else "django_tasks_db.DatabaseBackend",
-    },
+    "default": {"BACKEND": "django_tasks_db.DatabaseBackend"},
     "database": {"BACKEND": "django_tasks_db.DatabaseBackend"},
 }
 
@@ -213,22 +209,16 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {
-        "BACKEND": (
-            "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if TESTING
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        )
-    },
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
-WHITENOISE_USE_FINDERS = TESTING or DEBUG
+WHITENOISE_USE_FINDERS = DEBUG
 
 # Security headers. Production: HTTPS only.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-if DEMO_MODE or TESTING:
+if DEMO_MODE:
     SECURE_SSL_REDIRECT = False
     SESSION_COOKIE_SECURE = False
     CSRF_COOKIE_SECURE = False
@@ -244,24 +234,27 @@ else:
     CSRF_COOKIE_NAME = "__Host-csrftoken"
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
-# Personal-data keys: outside the database. DANGJIAN_KEY_FILE names a JSON key file; the demo and
-# the tests create one under var/ on first use.
+# Personal-data keys: outside the database. DANGJIAN_KEY_FILE names a JSON key file; the demo
+# creates one under var/ on first use.
 KEY_FILE = Path(os.environ.get("DANGJIAN_KEY_FILE", VAR_DIR / "keys.json"))
 CRYPTO_PROVIDER = os.environ.get("DANGJIAN_CRYPTO_PROVIDER", "core.crypto.SoftwareSM4Provider")
-CRYPTO_CREATE_KEYS = DEMO_MODE or TESTING
+CRYPTO_CREATE_KEYS = DEMO_MODE
 
 # Uploaded files (archive documents, import files, attachments): outside the web root.
 FILES_ROOT = Path(os.environ.get("DANGJIAN_FILES_ROOT", VAR_DIR / "files"))
-if TESTING and "DANGJIAN_FILES_ROOT" not in os.environ:
-    import tempfile
-
-    FILES_ROOT = Path(tempfile.gettempdir()) / f"dangjian-test-files-{os.getpid()}"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # Audit trail retention: default 365 days, never below 184 (Cybersecurity Law: six months).
 AUDIT_RETENTION_DAYS = max(184, int(os.environ.get("DANGJIAN_AUDIT_RETENTION_DAYS", 365)))
 AUDIT_MIN_RETENTION_DAYS = 184
+# Signed checkpoints of the audit chain (sequence, hash, time) outside the database, so that
+# `dangjian audit verify` catches deleted tail entries and a rewritten chain: one JSON line per
+# checkpoint in this file (mode 0600) and in the log stream. Written by `dangjian audit checkpoint`
+# (schedule it) and after the commit of every Nth entry (0: only by the command).
+LOG_DIR = Path(os.environ.get("DANGJIAN_LOG_DIR", VAR_DIR / "log"))
+AUDIT_CHECKPOINT_FILE = LOG_DIR / "audit-checkpoints.jsonl"
+AUDIT_CHECKPOINT_EVERY = int(os.environ.get("DANGJIAN_AUDIT_CHECKPOINT_EVERY", 1000))
 
 # Care (关怀帮扶, care.selectors): active members with a current hardship record are due a visit,
 # and so are senior members: this many years' standing (光荣在党50年, counted from the conversion
@@ -293,4 +286,6 @@ LOGGING = {
     "formatters": {"line": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": "line"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
+    # The audit checkpoints (core.audit.write_checkpoint) go to the log stream too.
+    "loggers": {"dangjian.audit": {"level": "INFO"}},
 }

@@ -4,7 +4,7 @@ import unicodedata
 import django_filters
 from django.db.models import Q
 
-from core.filters import WithinOrgFilter, raise_invalid
+from core.filters import OrgFilterSetMixin, WithinOrgFilter, raise_invalid
 from members.models import ACTIVE_LABEL, Gender, Member, MemberCategory, MemberStatus
 
 ID_LIKE = re.compile(r"\d{15}")
@@ -19,9 +19,9 @@ def prefix_q(field: str, prefix: str, max_length: int) -> Q:
     return Q(**{f"{field}__gte": prefix, f"{field}__lte": prefix + "z" * (max_length - len(prefix))})
 
 
-class MemberFilterSet(django_filters.FilterSet):
+class MemberFilterSet(OrgFilterSetMixin, django_filters.FilterSet):
     q = django_filters.CharFilter(label="姓名（或拼音、首字母）", method="filter_q", max_length=50)
-    within = WithinOrgFilter(path_lookup="org__path")
+    org = WithinOrgFilter(path_lookup="org__path")
     # Unset, the list holds what every member figure counts (Member.objects.active()), so its
     # total agrees with the home page and the org tree; "all" shows every archive.
     status = django_filters.ChoiceFilter(
@@ -32,7 +32,7 @@ class MemberFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = Member
-        fields = ["q", "within", "status", "gender", "category"]
+        fields = ["q", "org", "status", "gender", "category"]
 
     @property
     def qs(self):

@@ -122,7 +122,8 @@ class CorrectionForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    decision = forms.ChoiceField(choices=[("approve", "采纳"), ("decline", "不采纳")])
+    decision = forms.ChoiceField(choices=[("approve", "采纳"), ("decline", "不采纳")], error_messages={
+        "required": "请选择采纳或不采纳", "invalid_choice": "请选择采纳或不采纳"})
     note = forms.CharField(label="处理意见", max_length=300, required=False)
 
 

@@ -8,18 +8,24 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
-from accounts.scope import get_scope
 from core import audit, forms
+from core.errors import NotFound
 from core.paging import paginate
-from core.views import MAX_EXPORT_ROWS
+from core.views import (
+    MAX_EXPORT_ROWS,
+    ObjectDetailView,
+    ServiceActionView,
+    ServiceFormView,
+    not_generic,
+    require_perm,
+)
 from members import importing
 from members.models import ImportBatch, Member
-from orgs.models import Org
+from orgs.selectors import org_param
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 RUNNING = (ImportBatch.Status.PENDING, ImportBatch.Status.PARSING, ImportBatch.Status.COMMITTING)
@@ -31,63 +37,77 @@ class UploadForm(forms.Form):
                           help_text="文件中没有“所在党组织”列时，全部导入到这个党组织")
 
 
-def _require_importer(user) -> None:
-    if not get_scope(user).has_any_org_perm("member.change"):
-        raise Http404
-
-
-def _batch(request, pk) -> ImportBatch:
-    return get_object_or_404(ImportBatch.objects.visible_to(request.user).select_related("org"), pk=pk)
-
-
 def _crumbs(*tail):
     return [("党员", reverse("members:list")), ("导入花名册", reverse("members:import")), *tail]
 
 
-@login_required
-def import_start(request):
-    _require_importer(request.user)
-    form = UploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        org = None
-        code = form.cleaned_data["org"].strip().upper()
-        if code:
-            org = Org.objects.visible_to(request.user).filter(code=code).first()
-            if org is None:
-                form.add_error("org", "组织不存在或不在您的管理范围内")
-        if not form.errors:
-            upload = form.cleaned_data["file"]
-            try:
-                batch = importing.batch_submit(actor=request.user, upload=upload, file_name=upload.name,
-                                               default_org=org)
-            except ValidationError as exc:
-                form.add_error("file", exc.messages)
-            else:
-                return redirect("members:import_detail", pk=batch.pk)
-    batches = paginate(request, ImportBatch.objects.visible_to(request.user).select_related("org"))
-    return render(request, "members/import_start.html", {
-        "title": "导入花名册", "form": form, "page": batches, "columns": importing.LAYOUT,
-        "breadcrumbs": _crumbs()[:1] + [("导入花名册", None)],
-    }, status=400 if form.errors else 200)
+class ImportStartView(ServiceFormView):
+    """The upload form above the user's own batches. The file is checked on the task worker; the
+    batch's page then shows its progress."""
+
+    required_perm = "member.change"
+    form_class = UploadForm
+    title = "导入花名册"
+    template_name = "members/import_start.html"
+
+    def get_breadcrumbs(self):
+        return _crumbs()[:1] + [("导入花名册", None)]
+
+    def call_service(self, form):
+        try:
+            org = org_param(self.request.user, form.cleaned_data["org"], "member.change")
+        except NotFound:
+            raise ValidationError({"org": "组织不存在或不在您的管理范围内"}) from None
+        except ValidationError as exc:
+            raise ValidationError({"org": exc.messages}) from None
+        upload = form.cleaned_data["file"]
+        try:
+            return importing.batch_submit(actor=self.request.user, upload=upload, file_name=upload.name,
+                                          default_org=org)
+        except ValidationError as exc:
+            raise ValidationError({"file": exc.messages}) from None
+
+    def get_success_url(self, batch):
+        return reverse("members:import_detail", args=[batch.pk])
+
+    def get_extra_context(self):
+        batches = paginate(self.request, ImportBatch.objects.visible_to(self.request.user).select_related("org"))
+        return {"page": batches, "columns": importing.LAYOUT}
+
+    def render(self, form, status=200):
+        return super().render(form, status=400 if form.errors else status)
 
 
 FILTERS = {"": "全部行", "error": "仅错误行", "create": "仅新建", "update": "仅更新"}
 COMMIT_ROWS_PER_SECOND = 2500  # measured by `dangjian bench import`; only for the time estimate
 
 
-@login_required
-def import_detail(request, pk):
-    batch = _batch(request, pk)
-    shown = request.GET.get("show", "")
-    rows = batch.rows.order_by("ok", "number")
-    if shown in ("error", "create", "update"):
-        rows = rows.filter(action=shown)
-    page = paginate(request, rows)
-    return render(request, "members/import_detail.html", {
-        "title": f"导入：{batch.file_name}", "batch": batch, "page": page, "running": batch.status in RUNNING,
-        "filters": FILTERS, "shown": shown if shown in FILTERS else "",
-        "remaining": _remaining_seconds(batch), "breadcrumbs": _crumbs((batch.file_name, None)),
-    })
+class BatchMixin:
+    """A batch is its uploader's own (ImportBatch.objects.visible_to): anyone else gets 404."""
+
+    model = ImportBatch
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("org")
+
+
+class ImportDetailView(BatchMixin, ObjectDetailView):
+    template_name = "members/import_detail.html"
+
+    def get_title(self):
+        return f"导入：{self.object.file_name}"
+
+    def get_breadcrumbs(self):
+        return _crumbs((self.object.file_name, None))
+
+    def get_extra_context(self):
+        batch = self.object
+        shown = self.request.GET.get("show", "")
+        rows = batch.rows.order_by("ok", "number")
+        if shown in ("error", "create", "update"):
+            rows = rows.filter(action=shown)
+        return {"batch": batch, "page": paginate(self.request, rows), "running": batch.status in RUNNING,
+                "filters": FILTERS, "shown": shown if shown in FILTERS else "", "remaining": _remaining_seconds(batch)}
 
 
 def _remaining_seconds(batch: ImportBatch) -> int | None:
@@ -99,52 +119,67 @@ def _remaining_seconds(batch: ImportBatch) -> int | None:
     return max(1, round(batch.valid_rows / COMMIT_ROWS_PER_SECOND - elapsed))
 
 
-@login_required
-def import_progress(request, pk):
+class ImportProgressView(BatchMixin, ObjectDetailView):
     """Polled every second by the batch page (htmx); when the work is done it asks for a reload
     so the page shows the outcome."""
-    batch = _batch(request, pk)
-    if not request.htmx:
-        return redirect("members:import_detail", pk=batch.pk)
-    response = render(request, "members/import_progress.html", {
-        "batch": batch, "running": batch.status in RUNNING, "remaining": _remaining_seconds(batch)})
-    if batch.status not in RUNNING:
-        response["HX-Refresh"] = "true"
-    return response
+
+    template_name = "members/import_progress.html"
+
+    def get(self, request, *args, **kwargs):
+        batch = self.object
+        if not request.htmx:
+            return redirect("members:import_detail", pk=batch.pk)
+        response = super().get(request, *args, **kwargs)
+        if batch.status not in RUNNING:
+            response["HX-Refresh"] = "true"
+        return response
+
+    def get_extra_context(self):
+        batch = self.object
+        return {"batch": batch, "running": batch.status in RUNNING, "remaining": _remaining_seconds(batch)}
 
 
-@login_required
-@require_POST
-def import_commit(request, pk):
+class BatchActionView(ServiceActionView):
+    def prepare(self):
+        self.batch = get_object_or_404(ImportBatch.objects.visible_to(self.request.user).select_related("org"),
+                                       pk=self.kwargs["pk"])
+
+    def get_service_kwargs(self, form):
+        return {"batch": self.batch}
+
+    def get_back_url(self):
+        return reverse("members:import_detail", args=[self.batch.pk])
+
+
+class ImportCommitView(BatchActionView):
     """Queue the commit on the task worker; the page then shows its progress."""
-    batch = _batch(request, pk)
-    try:
-        importing.batch_commit_queue(actor=request.user, batch=batch)
-    except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
-    else:
+
+    service = importing.batch_commit_queue
+
+    def succeeded(self, result):
+        batch = self.batch
         batch.refresh_from_db()
         if batch.status == ImportBatch.Status.COMMITTED:
-            messages.success(request, f"导入完成：新建 {batch.created_rows} 名，更新 {batch.updated_rows} 名党员")
+            messages.success(self.request, f"导入完成：新建 {batch.created_rows} 名，更新 {batch.updated_rows} 名党员")
         elif batch.status == ImportBatch.Status.FAILED:
-            messages.error(request, batch.message)
-    return redirect("members:import_detail", pk=batch.pk)
+            messages.error(self.request, batch.message)
+        return redirect(self.get_back_url())
 
 
-@login_required
-@require_POST
-def import_discard(request, pk):
-    batch = _batch(request, pk)
-    importing.batch_discard(actor=request.user, batch=batch)
-    messages.info(request, "已放弃这次导入")
-    return redirect("members:import")
+class ImportDiscardView(BatchActionView):
+    service = importing.batch_discard
+
+    def succeeded(self, result):
+        messages.info(self.request, "已放弃这次导入")
+        return redirect("members:import")
 
 
+@not_generic("a file download: the batch's error rows as CSV or .xlsx")
 @login_required
 def import_report(request, pk, fmt):
     """The error rows (row number, name, masked ID, reasons), as CSV with BOM or as xlsx, for the
     person fixing the file."""
-    batch = _batch(request, pk)
+    batch = get_object_or_404(ImportBatch.objects.visible_to(request.user).select_related("org"), pk=pk)
     if fmt not in ("csv", "xlsx"):
         raise Http404
     with transaction.atomic():
@@ -162,10 +197,11 @@ def import_report(request, pk, fmt):
     return response
 
 
+@not_generic("a file download: the blank roster template")
 @login_required
 def import_template(request):
     """The blank roster to fill in: every column, an example row, and notes on each column."""
-    _require_importer(request.user)
+    require_perm(request.user, "member.change")
     out = io.BytesIO()
     importing.template_xlsx(out)
     response = HttpResponse(out.getvalue(), content_type=XLSX_TYPE)

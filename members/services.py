@@ -6,10 +6,10 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
-from django.http import Http404
 
 from accounts.scope import get_scope
 from core import audit, idcard
+from core.errors import NotFound
 from members.models import (
     Appraisal,
     CorrectionRequest,
@@ -28,7 +28,7 @@ from orgs.models import Org
 
 def _require(actor, org: Org, perm: str) -> None:
     if not get_scope(actor).covers(org.path, perm):
-        raise Http404
+        raise NotFound
 
 
 def record_event(*, member: Member, kind: str, summary: str, actor=None, occurred: date | None = None) -> MemberEvent:
@@ -595,7 +595,7 @@ def correction_label(field_name: str) -> str:
 def correction_create(*, actor, member: Member, field_name: str, requested_value: str, reason: str = ""):
     """A member asks for a correction of their own archive (and only their own)."""
     if get_scope(actor).member_id != member.pk:
-        raise Http404
+        raise NotFound
     requested_value, reason = (requested_value or "").strip(), (reason or "").strip()
     if field_name not in CORRECTABLE_FIELDS and field_name != OTHER_FIELD:
         raise ValidationError({"field_name": "该项不能通过更正申请修改；身份证号、联系电话请携带证件到党支部办理"})

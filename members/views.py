@@ -1,15 +1,20 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.scope import get_scope
 from core import forms
 from core.paging import paginate
-from core.views import ObjectListView, form_errors_from
+from core.views import (
+    ObjectDetailView,
+    ObjectListView,
+    ServiceActionView,
+    ServiceFormView,
+    not_generic,
+    require_perm,
+)
 from members import services
 from members.filters import MemberFilterSet
 from members.forms import RECORD_FORMS, CorrectionForm, DecisionForm, DocumentForm, MemberForm
@@ -23,10 +28,6 @@ from members.models import (
     MemberStatus,
 )
 from members.tables import MemberTable
-
-
-class IdLookupForm(forms.Form):
-    id_number = forms.CharField(label="身份证号", max_length=30)
 
 
 class MemberListView(MemberXlsxExport, ObjectListView):
@@ -47,10 +48,6 @@ class MemberListView(MemberXlsxExport, ObjectListView):
         # The total names what it counts: by default the figure of the home page and org tree.
         return {"can_export_unmasked": get_scope(self.request.user).has_any_org_perm("member.unmask"),
                 "total_label": "" if self.request.GET.get("status") else ACTIVE_LABEL, "total_unit": "人"}
-
-
-def _visible_member(request, pk, action="view") -> Member:
-    return get_object_or_404(Member.objects.visible_to(request.user, action).select_related("org", "group"), pk=pk)
 
 
 # The archive's sections, in the order of the national member information system's archive.
@@ -110,34 +107,6 @@ def _tab_context(request, member, tab) -> dict:
     return {}
 
 
-def _detail(request, member, revealed=None):
-    scope = get_scope(request.user)
-    tab = request.GET.get("tab", "basic")
-    if tab not in dict(TABS):
-        tab = "basic"
-    crumbs = [("党员", reverse("members:list"))] if scope.has_any_org_perm("member.view") else []
-    context = {
-        "member": member,
-        "revealed": revealed or {},
-        "number": (revealed or {}).get("id_number"),
-        "phone": (revealed or {}).get("phone"),
-        "title": member.name,
-        "breadcrumbs": crumbs + [(member.name, None)],
-        "tabs": TABS,
-        "tab": tab,
-        "tab_label": dict(TABS)[tab],
-        "can_unmask": scope.covers(member.org.path, "member.unmask"),
-        "can_change": scope.covers(member.org.path, "member.change"),
-        "is_self": scope.member_id == member.pk,
-        "org_visible": scope.covers(member.org.path, "org.view") or scope.member_org_id == member.org_id,
-        "moved_out_letter": _moved_out_letter(request.user, member),
-        **_tab_context(request, member, tab),
-    }
-    template = "members/_archive_panel.html" if request.htmx and not request.htmx.boosted else \
-        "members/member_detail.html"
-    return render(request, template, context)
-
-
 def _moved_out_letter(user, member):
     """The letter that took a member "已转出" out of the platform (transfers depends on members,
     so the import is here, not at the top)."""
@@ -148,73 +117,144 @@ def _moved_out_letter(user, member):
     return moved_out_letter(user, member)
 
 
-@login_required
-@require_POST
-def member_lookup(request):
+class IdLookupForm(forms.Form):
+    id_number = forms.CharField(label="身份证号", max_length=30,
+                                error_messages={"required": "请输入18位身份证号", "max_length": "请输入18位身份证号"})
+
+
+class MemberLookupView(ServiceActionView):
     """按身份证号查找: a POST, so the number never stands in a URL or an access log."""
-    form = IdLookupForm(request.POST)
-    if form.is_valid():
-        try:
-            member = services.member_lookup(actor=request.user, id_number=form.cleaned_data["id_number"])
-        except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
-        else:
-            if member is not None:
-                return redirect("members:detail", pk=member.pk)
-            messages.info(request, "未找到该身份证号对应的党员，或该党员不在您的管理范围内")
-    else:
-        messages.error(request, "请输入18位身份证号")
-    return redirect("members:list")
+
+    form_class = IdLookupForm
+    service = services.member_lookup
+
+    def get_service_kwargs(self, form):
+        return form.cleaned_data
+
+    def get_back_url(self):
+        return reverse("members:list")
+
+    def succeeded(self, member):
+        if member is not None:
+            return redirect("members:detail", pk=member.pk)
+        messages.info(self.request, "未找到该身份证号对应的党员，或该党员不在您的管理范围内")
+        return redirect(self.get_back_url())
 
 
-@login_required
-def member_detail(request, pk):
-    return _detail(request, _visible_member(request, pk))
+class MemberDetailView(ObjectDetailView):
+    """The archive: one tab at a time (an htmx request gets the tab's panel alone)."""
+
+    model = Member
+    template_name = "members/member_detail.html"
+    partial_template = "members/_archive_panel.html"
+    revealed: dict = {}
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("org", "group")
+
+    def get_title(self):
+        return self.object.name
+
+    def get_breadcrumbs(self):
+        listed = get_scope(self.request.user).has_any_org_perm("member.view")
+        return ([("党员", reverse("members:list"))] if listed else []) + [(self.object.name, None)]
+
+    def get_extra_context(self):
+        member, user = self.object, self.request.user
+        scope = get_scope(user)
+        tab = self.request.GET.get("tab", "basic")
+        if tab not in dict(TABS):
+            tab = "basic"
+        return {
+            "member": member,
+            "revealed": self.revealed,
+            "number": self.revealed.get("id_number"),
+            "phone": self.revealed.get("phone"),
+            "tabs": TABS,
+            "tab": tab,
+            "tab_label": dict(TABS)[tab],
+            "can_unmask": scope.covers(member.org.path, "member.unmask"),
+            "can_change": scope.covers(member.org.path, "member.change"),
+            "is_self": scope.member_id == member.pk,
+            "org_visible": scope.covers(member.org.path, "org.view") or scope.member_org_id == member.org_id,
+            "moved_out_letter": _moved_out_letter(user, member),
+            **_tab_context(self.request, member, tab),
+        }
 
 
-@login_required
-@require_POST
-def member_unmask(request, pk):
-    """查看完整号码 (ID number or phone): audited by the service, shown once, never cached."""
-    member = _visible_member(request, pk)
-    field = request.POST.get("field", "id_number")
-    if field not in services.SENSITIVE_FIELDS:
-        raise Http404
-    value = services.member_unmask(actor=request.user, member=member, field=field)
-    if request.htmx:
-        template = "members/_id_number.html" if field == "id_number" else "members/_phone.html"
-        return render(request, template, {"member": member, "number": value if field == "id_number" else None,
-                                          "phone": value if field == "phone" else None, "can_unmask": True})
-    return _detail(request, member, {field: value})
+class MemberUnmaskView(ServiceActionView):
+    """查看完整号码 (ID number or phone): audited by the service, shown once, never cached: the
+    answer is the archive page (or, for htmx, the number's fragment) with the number in it."""
+
+    service = services.member_unmask
+
+    def prepare(self):
+        self.member = get_object_or_404(
+            Member.objects.visible_to(self.request.user).select_related("org", "group"), pk=self.kwargs["pk"])
+        self.field = self.request.POST.get("field", "id_number")
+        if self.field not in services.SENSITIVE_FIELDS:
+            raise Http404
+
+    def get_service_kwargs(self, form):
+        return {"member": self.member, "field": self.field}
+
+    def get_back_url(self):
+        return self.member.get_absolute_url()
+
+    def succeeded(self, value):
+        member, field = self.member, self.field
+        if self.request.htmx:
+            template = "members/_id_number.html" if field == "id_number" else "members/_phone.html"
+            return render(self.request, template, {
+                "member": member, "number": value if field == "id_number" else None,
+                "phone": value if field == "phone" else None, "can_unmask": True})
+        page = MemberDetailView(request=self.request, kwargs=self.kwargs, object=member, revealed={field: value})
+        return page.get(self.request)
 
 
-def _form_page(request, form, title, member, *, submit_label="保存", multipart=False, help_text=""):
-    return render(request, "members/form.html", {
-        "form": form, "title": title, "member": member, "submit_label": submit_label, "multipart": multipart,
-        "help_text": help_text, "cancel_url": reverse("members:detail", args=[member.pk]),
-        "breadcrumbs": [("党员", reverse("members:list")), (member.name, reverse("members:detail", args=[member.pk])),
-                        (title, None)],
-    })
+class MemberFormView(ServiceFormView):
+    """A form on one member's archive (found among those the user may change), back to a tab."""
+
+    template_name = "members/form.html"
+    tab = "basic"
+    help_text = ""
+
+    def prepare(self):
+        self.member = get_object_or_404(
+            Member.objects.visible_to(self.request.user, "change").select_related("org", "group"),
+            pk=self.kwargs["pk"])
+
+    def get_service_kwargs(self, form):
+        return {"member": self.member, **form.cleaned_data}
+
+    def get_success_url(self, result):
+        return _tab_url(self.member, self.tab)
+
+    def get_cancel_url(self):
+        return reverse("members:detail", args=[self.member.pk])
+
+    def get_breadcrumbs(self):
+        return [("党员", reverse("members:list")), (self.member.name, self.get_cancel_url()), (self.get_title(), None)]
+
+    def get_extra_context(self):
+        return {"member": self.member, "help_text": self.help_text}
 
 
-def _back(member, tab):
-    return redirect(reverse("members:detail", args=[member.pk]) + f"?tab={tab}")
+def _tab_url(member, tab: str) -> str:
+    return reverse("members:detail", args=[member.pk]) + f"?tab={tab}"
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def member_edit(request, pk):
-    member = _visible_member(request, pk, "change")
-    form = MemberForm(request.POST or None, member=member)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.member_update(actor=request.user, member=member, changes=form.changes())
-        except ValidationError as exc:
-            form_errors_from(exc, form)
-        else:
-            messages.success(request, "档案已保存")
-            return _back(member, "basic")
-    return _form_page(request, form, "编辑档案", member)
+class MemberEditView(MemberFormView):
+    form_class = MemberForm
+    service = services.member_update
+    title = "编辑档案"
+    success_message = "档案已保存"
+
+    def get_form_kwargs(self):
+        return {"member": self.member}
+
+    def get_service_kwargs(self, form):
+        return {"member": self.member, "changes": form.changes()}
 
 
 def _kind(kind: str) -> str:
@@ -223,86 +263,100 @@ def _kind(kind: str) -> str:
     return kind
 
 
-def _visible_record(request, pk, kind, record_pk):
-    model = services.RECORD_MODELS[_kind(kind)]
-    return get_object_or_404(model.objects.visible_to(request.user, "change").select_related("member__org"),
-                             pk=record_pk, member_id=pk)
+class RecordAddView(MemberFormView):
+    service = services.record_add
+    success_message = "已添加"
+
+    def prepare(self):
+        self.tab = _kind(self.kwargs["kind"])
+        self.form_class = RECORD_FORMS[self.tab]
+        super().prepare()
+
+    def get_title(self):
+        return f"添加{dict(TABS)[self.tab]}"
+
+    def get_service_kwargs(self, form):
+        return {"member": self.member, "kind": self.tab, "data": form.cleaned_data}
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def record_add(request, pk, kind):
-    kind = _kind(kind)
-    member = _visible_member(request, pk, "change")
-    form = RECORD_FORMS[kind](request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.record_add(actor=request.user, member=member, kind=kind, data=form.cleaned_data)
-        except ValidationError as exc:
-            form_errors_from(exc, form)
-        else:
-            messages.success(request, "已添加")
-            return _back(member, kind)
-    return _form_page(request, form, f"添加{dict(TABS)[kind]}", member)
+class RecordMixin:
+    """One record of an archive's tab, among those the user may change (404 otherwise)."""
+
+    def prepare(self):
+        self.tab = _kind(self.kwargs["kind"])
+        model = services.RECORD_MODELS[self.tab]
+        self.record = get_object_or_404(model.objects.visible_to(self.request.user, "change")
+                                        .select_related("member__org"),
+                                        pk=self.kwargs["record_pk"], member_id=self.kwargs["pk"])
+        self.member = self.record.member
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def record_edit(request, pk, kind, record_pk):
-    record = _visible_record(request, pk, kind, record_pk)
-    form = RECORD_FORMS[kind](request.POST or None, instance=record)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.record_update(actor=request.user, record=record, data=form.cleaned_data)
-        except ValidationError as exc:
-            form_errors_from(exc, form)
-        else:
-            messages.success(request, "已保存")
-            return _back(record.member, kind)
-    return _form_page(request, form, f"修改{dict(TABS)[kind]}", record.member)
+class RecordEditView(RecordMixin, MemberFormView):
+    service = services.record_update
+    success_message = "已保存"
+
+    def prepare(self):
+        super().prepare()
+        self.form_class = RECORD_FORMS[self.tab]
+
+    def get_title(self):
+        return f"修改{dict(TABS)[self.tab]}"
+
+    def get_form_kwargs(self):
+        return {"instance": self.record}
+
+    def get_service_kwargs(self, form):
+        return {"record": self.record, "data": form.cleaned_data}
 
 
-def _confirm_page(request, member, what, cancel_url):
-    return render(request, "members/confirm_delete.html", {
-        "title": f"删除{what}", "what": what, "member": member, "cancel_url": cancel_url,
-        "breadcrumbs": [("党员", reverse("members:list")), (member.name, reverse("members:detail", args=[member.pk])),
-                        ("删除", None)],
-    })
+class ArchiveDeleteView(ServiceActionView):
+    """Delete a record or a document of an archive, after a confirmation page."""
+
+    confirm = True
+    submit_label = "确认删除"
+    success_message = "已删除"
+
+    def get_title(self):
+        return f"删除{self.what()}"
+
+    def get_intro(self):
+        return f"确定要从 {self.member.name} 的档案中删除{self.what()}吗？删除将记入记实和审计日志。"
+
+    def get_cancel_url(self):
+        return _tab_url(self.member, self.tab)
+
+    def get_breadcrumbs(self):
+        return [("党员", reverse("members:list")), (self.member.name, reverse("members:detail", args=[self.member.pk])),
+                ("删除", None)]
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def record_delete(request, pk, kind, record_pk):
-    """GET asks for confirmation; POST deletes."""
-    record = _visible_record(request, pk, kind, record_pk)
-    if request.method == "POST":
-        services.record_delete(actor=request.user, record=record)
-        messages.success(request, "已删除")
-        return _back(record.member, kind)
-    return _confirm_page(request, record.member, f"{record._meta.verbose_name}“{record}”",
-                         reverse("members:detail", args=[pk]) + f"?tab={kind}")
+class RecordDeleteView(RecordMixin, ArchiveDeleteView):
+    service = services.record_delete
+
+    def what(self):
+        return f"{self.record._meta.verbose_name}“{self.record}”"
+
+    def get_service_kwargs(self, form):
+        return {"record": self.record}
 
 
 # --- documents ---------------------------------------------------------------------------------
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def document_upload(request, pk):
-    member = _visible_member(request, pk, "change")
-    form = DocumentForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.document_add(actor=request.user, member=member, upload=form.cleaned_data["file"],
-                                  title=form.cleaned_data["title"], kind=form.cleaned_data["kind"])
-        except ValidationError as exc:
-            form_errors_from(exc, form)
-        else:
-            messages.success(request, "材料已上传")
-            return _back(member, "documents")
-    return _form_page(request, form, "上传档案材料", member, submit_label="上传", multipart=True)
+class DocumentUploadView(MemberFormView):
+    form_class = DocumentForm
+    service = services.document_add
+    title = "上传档案材料"
+    submit_label = "上传"
+    success_message = "材料已上传"
+    tab = "documents"
+
+    def get_service_kwargs(self, form):
+        data = form.cleaned_data
+        return {"member": self.member, "upload": data["file"], "title": data["title"], "kind": data["kind"]}
 
 
+@not_generic("a file download: the answer is the file (found through visible_to, audited)")
 @login_required
 def document_download(request, doc_pk):
     """Found only through visible_to (404 out of scope); served as an attachment, nosniff."""
@@ -310,47 +364,50 @@ def document_download(request, doc_pk):
     return services.document_open(actor=request.user, document=document)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def document_delete(request, doc_pk):
-    document = get_object_or_404(
-        MemberDocument.objects.visible_to(request.user, "change").select_related("member__org"), pk=doc_pk)
-    if request.method == "POST":
-        services.document_delete(actor=request.user, document=document)
-        messages.success(request, "材料已删除")
-        return _back(document.member, "documents")
-    return _confirm_page(request, document.member, f"档案材料“{document.title}”",
-                         reverse("members:detail", args=[document.member_id]) + "?tab=documents")
+class DocumentDeleteView(ArchiveDeleteView):
+    service = services.document_delete
+    success_message = "材料已删除"
+    tab = "documents"
+
+    def prepare(self):
+        self.document = get_object_or_404(
+            MemberDocument.objects.visible_to(self.request.user, "change").select_related("member__org"),
+            pk=self.kwargs["doc_pk"])
+        self.member = self.document.member
+
+    def what(self):
+        return f"档案材料“{self.document.title}”"
+
+    def get_service_kwargs(self, form):
+        return {"document": self.document}
 
 
 # --- correction requests -----------------------------------------------------------------------
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def correction_create(request, pk):
+class CorrectionCreateView(MemberFormView):
     """A member's own request; nobody else files one for them (404)."""
-    member = _visible_member(request, pk)
-    if get_scope(request.user).member_id != member.pk:
-        raise Http404
-    form = CorrectionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.correction_create(actor=request.user, member=member, **form.cleaned_data)
-        except ValidationError as exc:
-            form_errors_from(exc, form)
-        else:
-            messages.success(request, "更正申请已提交，党支部处理后会在记实中显示结果")
-            return _back(member, "timeline")
-    return _form_page(request, form, "申请更正档案", member, submit_label="提交申请",
-                      help_text="身份证号、联系电话的更正请携带证件到党支部办理。")
+
+    form_class = CorrectionForm
+    service = services.correction_create
+    title = "申请更正档案"
+    submit_label = "提交申请"
+    success_message = "更正申请已提交，党支部处理后会在记实中显示结果"
+    help_text = "身份证号、联系电话的更正请携带证件到党支部办理。"
+    tab = "timeline"
+
+    def prepare(self):
+        self.member = get_object_or_404(Member.objects.visible_to(self.request.user).select_related("org"),
+                                        pk=self.kwargs["pk"])
+        if get_scope(self.request.user).member_id != self.member.pk:
+            raise Http404
 
 
+@not_generic("the correction inbox: pending requests, each with its decision form; no filters or table")
 @login_required
 def correction_list(request):
     """Pending requests of the members the user may change (the branch secretary's inbox)."""
-    if not get_scope(request.user).has_any_org_perm("member.change"):
-        raise Http404
+    require_perm(request.user, "member.change")
     pending = (CorrectionRequest.objects.visible_to(request.user, "change")
                .filter(status=CorrectionRequest.Status.PENDING).select_related("member__org")
                .order_by("created", "pk"))
@@ -362,20 +419,18 @@ def correction_list(request):
     })
 
 
-@login_required
-@require_POST
-def correction_decide(request, cr_pk):
-    correction = get_object_or_404(CorrectionRequest.objects.visible_to(request.user, "change"), pk=cr_pk)
-    form = DecisionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "请选择采纳或不采纳")
-        return redirect("members:corrections")
-    decide = services.correction_approve if form.cleaned_data["decision"] == "approve" else \
-        services.correction_decline
-    try:
-        decide(actor=request.user, request=correction, note=form.cleaned_data["note"])
-    except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
-    else:
-        messages.success(request, "已处理，结果已记入该党员的记实")
-    return redirect("members:corrections")
+class CorrectionDecideView(ServiceActionView):
+    form_class = DecisionForm
+    success_message = "已处理，结果已记入该党员的记实"
+
+    def prepare(self):
+        self.correction = get_object_or_404(CorrectionRequest.objects.visible_to(self.request.user, "change"),
+                                            pk=self.kwargs["cr_pk"])
+
+    def call_service(self, form):
+        data = form.cleaned_data
+        decide = services.correction_approve if data["decision"] == "approve" else services.correction_decline
+        return decide(actor=self.request.user, request=self.correction, note=data["note"])
+
+    def get_back_url(self):
+        return reverse("members:corrections")

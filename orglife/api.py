@@ -5,7 +5,6 @@ record) with the Chinese ``detail``."""
 from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Path, Query, Router, Schema, Status
@@ -216,12 +215,10 @@ def _tally_out(tally) -> dict:
 
 
 @router.get("/compliance", response={200: ComplianceOut, **REFUSED})
-def compliance(request, org: str | None = Query(None, max_length=20, description="党组织ID（默认本人管理范围的顶层）"),
+def compliance(request, org: str | None = Query(None, max_length=32, description="党组织ID或组织代码（默认本人管理范围的顶层）"),
                month: str | None = Query(None, max_length=7, pattern=r"^\d{4}-\d{1,2}$", description="YYYY-MM")):
     """各类会议应开与已开次数及红黄绿状态；下级党组织按问题多少排序。"""
-    root = selectors.compliance_root(request.user, org or "")
-    if root is None:
-        raise Http404
+    root = selectors.compliance_root(request.user, org)
     try:
         year, number = (int(part) for part in (month or timezone.localdate().strftime("%Y-%m")).split("-"))
         first = date(year, number, 1)

@@ -1,18 +1,18 @@
 import django_filters
 from django.db.models import Q
 
-from core.filters import WithinOrgFilter
+from core.filters import OrgFilterSetMixin, WithinOrgFilter
 from core.forms import DateInput
 from orglife.models import Meeting, MeetingKind, MeetingState
 
 
-class MeetingFilterSet(django_filters.FilterSet):
-    """Shared by the list page and the API; ``within`` includes the org's subtree."""
+class MeetingFilterSet(OrgFilterSetMixin, django_filters.FilterSet):
+    """Shared by the list page and the API; ``org`` includes the org's subtree."""
 
     q = django_filters.CharFilter(label="主题或地点", method="filter_q", max_length=50)
     kind = django_filters.ChoiceFilter(label="类别", choices=MeetingKind.choices, empty_label="全部")
     state = django_filters.ChoiceFilter(label="状态", choices=MeetingState.choices, empty_label="全部")
-    within = WithinOrgFilter(path_lookup="org__path")
+    org = WithinOrgFilter(path_lookup="org__path")
     since = django_filters.DateFilter(label="起始日期", field_name="held_on", lookup_expr="gte",
                                       widget=DateInput())
     until = django_filters.DateFilter(label="截止日期", field_name="held_on", lookup_expr="lte",
@@ -20,7 +20,7 @@ class MeetingFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = Meeting
-        fields = ["q", "kind", "state", "within", "since", "until"]
+        fields = ["q", "kind", "state", "org", "since", "until"]
 
     def filter_q(self, queryset, name, value):
         value = value.strip()[:50]
@@ -34,6 +34,6 @@ class ReviewFilterSet(MeetingFilterSet):
 
     class Meta:
         model = Meeting
-        fields = ["q", "kind", "within", "since", "until"]
+        fields = ["q", "kind", "org", "since", "until"]
 
     state = None

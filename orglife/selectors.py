@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from django.db.models import Count, OuterRef, Q, Subquery
 
 from accounts.scope import get_scope
+from core.errors import NotFound
 from core.scoping import minimal_paths, subtree_q
 from members.models import Member, MemberStatus
 from orglife import rules
@@ -27,23 +28,12 @@ from orglife.models import (
     SignInHow,
 )
 from orgs.models import Org
-from orgs.selectors import rollup_rows
+from orgs.selectors import org_param, rollup_rows
 
 
 def recording_orgs(user):
     """Branches and party groups the user records meetings for (orglife.change)."""
     return Org.objects.granting(user, "orglife.change").filter(kind__in=rules.HOLDER_KINDS).order_by("path")
-
-
-def compliance_root(user, org: str = "") -> Org | None:
-    """The org whose compliance the user asks for (by id), or the top of their orglife.view
-    scope; None where they may not see it."""
-    scope = get_scope(user)
-    if org.isdigit() and len(org) < 18:
-        found = Org.objects.filter(pk=int(org)).first()
-        return found if found is not None and scope.covers(found.path, "orglife.view") else None
-    paths = scope.paths_for("orglife.view")
-    return Org.objects.filter(path__in=paths).order_by("depth", "path").first() if paths else None
 
 
 def meetings(user, action: str = "view"):
@@ -314,3 +304,15 @@ def my_record(member: Member, *, today: date | None = None) -> MyRecord:
         lectures=list(member.lectures_given.select_related("org").order_by("-held_on")),
         upcoming=list(upcoming),
     )
+
+
+def compliance_root(user, value=None) -> Org:
+    """The org the compliance page and API are about: ``value`` (an id or a code, ``org_param``)
+    among the orgs granting orglife.view, by default the user's top one."""
+    named = org_param(user, value, "orglife.view")
+    if named is not None:
+        return named
+    paths = get_scope(user).paths_for("orglife.view")
+    if not paths:
+        raise NotFound
+    return Org.objects.filter(path__in=paths).order_by("depth", "path").first()

@@ -4,7 +4,7 @@ topics (点题党课) and schedule a lecture on one.
 
 Each is keyword-only, validates before writing, runs in one transaction with an audit entry, and
 locks the rows two people may race for (``select_for_update``; the unique constraints back every
-"only once"). Out of scope is 404 (Http404); a broken rule is a ValidationError in Chinese that
+"only once"). Out of scope is 404 (core.errors.NotFound); a broken rule is a ValidationError in Chinese that
 names it; the wrong role on a visible record is PermissionDenied."""
 
 import secrets
@@ -12,11 +12,11 @@ from datetime import date, datetime, time, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.http import Http404
 from django.utils import timezone
 
 from accounts.scope import get_scope
 from core import audit
+from core.errors import NotFound
 from members.models import ACTIVE_STATUSES, Member, MemberStatus
 from members.services import record_event
 from orglife import copydetect, rules
@@ -58,12 +58,12 @@ EDIT_FIELDS = ("kind", "held_on", "start_time", *TEXT_FIELDS, "lecturer_member",
 def _require_change(actor, org: Org) -> None:
     """Out of scope is 404: the user may not know the org exists."""
     if not get_scope(actor).covers(org.path, CHANGE):
-        raise Http404
+        raise NotFound
 
 
 def _require_visible(actor, meeting: Meeting) -> None:
     if not Meeting.objects.visible_to(actor).filter(pk=meeting.pk).exists():
-        raise Http404
+        raise NotFound
 
 
 def can_review(actor, meeting: Meeting) -> bool:
@@ -244,7 +244,7 @@ def attendance_sign_in(*, actor, token: str, now: datetime | None = None) -> tup
     now = now or timezone.now()
     meeting = Meeting.objects.select_related("org").filter(signin_token=(token or "")[:64]).first()
     if meeting is None:
-        raise Http404
+        raise NotFound
     member = member_of(actor)
     if not belongs_to(member, meeting.org):
         _require_visible(actor, meeting)
@@ -429,7 +429,7 @@ def topic_propose(*, actor, org: Org, title: str, description: str = "") -> Topi
     member = member_of(actor)
     if not belongs_to(member, org):
         if not get_scope(actor).covers(org.path, "orglife.view"):
-            raise Http404
+            raise NotFound
         if not get_scope(actor).covers(org.path, CHANGE):
             raise PermissionDenied("只有本支部党员或书记可以点题")
         member = None
@@ -454,7 +454,7 @@ def topic_vote(*, actor, topic: Topic) -> TopicVote:
     member = member_of(actor)
     if not belongs_to(member, topic.org) or member.org_id != topic.org_id:
         if not Topic.objects.visible_to(actor).filter(pk=topic.pk).exists():
-            raise Http404
+            raise NotFound
         raise ValidationError("只有本支部党员可以为点题投票")
     if topic.state != TopicState.OPEN:
         raise ValidationError("该题目已安排党课，投票已结束")

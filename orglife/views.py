@@ -5,19 +5,27 @@ import io
 from datetime import date
 
 import segno
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from accounts.scope import get_scope
 from core.paging import paginate
-from core.views import ObjectListView, form_errors_from
+from core.views import (
+    REFUSALS,
+    ObjectDetailView,
+    ObjectListView,
+    ServiceActionView,
+    ServiceFormView,
+    not_generic,
+    refusal_text,
+    refuse,
+)
 from orglife import copydetect, rules, selectors, services
 from orglife.filters import MeetingFilterSet, ReviewFilterSet
 from orglife.forms import (
@@ -34,7 +42,7 @@ from orglife.forms import (
 from orglife.models import Attachment, CopyFlag, Meeting, MeetingState, Topic, TopicState
 from orglife.tables import MeetingTable, ReviewTable
 from orgs.models import BRANCH_KINDS, Org
-from orgs.selectors import with_branch_names
+from orgs.selectors import org_param, with_branch_names
 
 CRUMB = ("组织生活", "/orglife/")
 
@@ -43,35 +51,8 @@ def _can(user, perm: str) -> bool:
     return get_scope(user).has_any_org_perm(perm)
 
 
-def _require(user, perm: str) -> None:
-    if not _can(user, perm):
-        raise Http404
-
-
-def _visible(request, pk, action="view") -> Meeting:
-    return get_object_or_404(selectors.meetings(request.user, action), pk=pk)
-
-
 def _crumbs(*more):
     return [CRUMB, *more]
-
-
-def _saved(request, form, write, success: str):
-    """POST: run ``write(cleaned_data)`` (a service); its ValidationError lands on the form.
-    Returns the redirect to the written object, or None to show the form again."""
-    if request.method != "POST" or not form.is_valid():
-        return None
-    try:
-        written = write(form.cleaned_data)
-    except ValidationError as exc:
-        form_errors_from(exc, form)
-        return None
-    messages.success(request, success)
-    return redirect(written)
-
-
-def _refusal(request, exc) -> None:
-    messages.error(request, "；".join(getattr(exc, "messages", None) or [str(exc)]))
 
 
 class MeetingListView(ObjectListView):
@@ -116,89 +97,140 @@ def _detail_context(request, meeting: Meeting) -> dict:
     }
 
 
-@login_required
-def meeting_detail(request, pk):
-    meeting = _visible(request, pk)
-    return render(request, "orglife/meeting_detail.html", _detail_context(request, meeting))
+class MeetingDetailView(ObjectDetailView):
+    template_name = "orglife/meeting_detail.html"
+
+    def get_queryset(self):
+        return selectors.meetings(self.request.user)
+
+    def get_extra_context(self):
+        return _detail_context(self.request, self.object)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def meeting_create(request):
-    _require(request.user, "orglife.change")
-    orgs = recording_orgs(request.user)
-    org = orgs.filter(pk=request.GET["org"]).first() if request.GET.get("org", "").isdigit() else None
-    if org is None and orgs.count() == 1:
-        org = orgs.first()
-    if org is None:
-        return render(request, "orglife/org_pick.html", {
-            "form": OrgPickForm(request.GET or None, user=request.user), "title": "录入会议记录",
-            "breadcrumbs": _crumbs(("录入会议记录", None))})
-    form = MeetingForm(request.POST if request.method == "POST" else None, org=org,
-                       initial={"kind": request.GET.get("kind")})
-    done = _saved(request, form, lambda data: services.meeting_create(actor=request.user, org=org, **data),
-                  "会议记录已保存为草稿；会上可展示签到二维码，会后提交审核")
-    if done:
-        return done
-    return render(request, "orglife/meeting_form.html", {
-        "form": form, "org": org, "title": f"录入会议记录：{org.name}",
-        "breadcrumbs": _crumbs(("录入会议记录", None)), "cancel_url": reverse("orglife:list")})
+class MeetingCreateView(ServiceFormView):
+    """A new record for a branch or group the user records for: ``?org=`` (id or code) names it,
+    else the one org there is, else the page asks which."""
+
+    required_perm = "orglife.change"
+    form_class = MeetingForm
+    service = services.meeting_create
+    template_name = "orglife/meeting_form.html"
+    breadcrumbs = _crumbs(("录入会议记录", None))
+    success_message = "会议记录已保存为草稿；会上可展示签到二维码，会后提交审核"
+
+    def prepare(self):
+        orgs = recording_orgs(self.request.user)
+        named = org_param(self.request.user, self.request.GET.get("org"), "orglife.change")
+        self.org = orgs.filter(pk=named.pk).first() if named else None
+        if self.org is None and orgs.count() == 1:
+            self.org = orgs.first()
+
+    def pick_page(self):
+        return render(self.request, "orglife/org_pick.html", {
+            "form": OrgPickForm(self.request.GET or None, user=self.request.user), "title": "录入会议记录",
+            "breadcrumbs": self.breadcrumbs})
+
+    def get(self, request, *args, **kwargs):
+        return self.pick_page() if self.org is None else super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        return self.pick_page() if self.org is None else super().post(request, *args, **kwargs)
+
+    def get_title(self):
+        return f"录入会议记录：{self.org.name}"
+
+    def get_form_kwargs(self):
+        return {"org": self.org, "initial": {"kind": self.request.GET.get("kind")}}
+
+    def get_service_kwargs(self, form):
+        return {"org": self.org, **form.cleaned_data}
+
+    def get_cancel_url(self):
+        return reverse("orglife:list")
+
+    def get_extra_context(self):
+        return {"org": self.org}
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def meeting_edit(request, pk):
-    meeting = _visible(request, pk, "change")
-    fields = services.EDIT_FIELDS
-    initial = {name: getattr(meeting, name) for name in fields}
-    initial["signin_opens"] = timezone.localtime(meeting.signin_opens)
-    initial["signin_closes"] = timezone.localtime(meeting.signin_closes)
-    form = MeetingForm(request.POST if request.method == "POST" else None, org=meeting.org,
-                       with_attendees=False, initial=initial)
+class MeetingFormView(ServiceFormView):
+    """A form on one meeting the user may change (404 otherwise), back to the meeting."""
 
-    def update(data):
-        changes = {k: v for k, v in data.items() if k in fields and (v or k not in ("signin_opens", "signin_closes"))}
-        return services.meeting_update(actor=request.user, meeting=meeting, **changes)
+    crumb = ""
 
-    done = _saved(request, form, update, "会议记录已保存")
-    if done:
-        return done
-    return render(request, "orglife/meeting_form.html", {
-        "form": form, "org": meeting.org, "title": f"修改会议记录：{meeting.topic}",
-        "breadcrumbs": _crumbs((meeting.topic, meeting.get_absolute_url()), ("修改", None)),
-        "cancel_url": meeting.get_absolute_url()})
+    def prepare(self):
+        self.meeting = get_object_or_404(selectors.meetings(self.request.user, self.action), pk=self.kwargs["pk"])
 
+    action = "change"
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def meeting_attendance(request, pk):
-    meeting = _visible(request, pk, "change")
-    current = {a.member_id: a for a in meeting.attendances.all()}
-    members = services.org_members(meeting.org).order_by("name", "pk")
-    form = AttendanceForm(request.POST if request.method == "POST" else None, members=members, current=current)
-    done = _saved(request, form, lambda _data: services.attendance_record(
-        actor=request.user, meeting=meeting, entries=form.entries()), "出席情况已保存")
-    if done:
-        return done
-    return render(request, "orglife/attendance_form.html", {
-        "form": form, "meeting": meeting, "title": f"出席情况：{meeting.topic}",
-        "breadcrumbs": _crumbs((meeting.topic, meeting.get_absolute_url()), ("出席情况", None))})
+    def get_success_url(self, result):
+        return self.meeting.get_absolute_url()
+
+    def get_cancel_url(self):
+        return self.meeting.get_absolute_url()
+
+    def get_breadcrumbs(self):
+        return _crumbs((self.meeting.topic, self.meeting.get_absolute_url()), (self.crumb, None))
+
+    def get_extra_context(self):
+        return {"meeting": self.meeting, "org": self.meeting.org}
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def attachment_upload(request, pk):
-    meeting = _visible(request, pk, "change")
-    form = AttachmentForm(request.POST or None, request.FILES or None)
-    done = _saved(request, form, lambda data: services.attachment_add(
-        actor=request.user, meeting=meeting, upload=data["file"], title=data["title"]).meeting, "附件已上传")
-    if done:
-        return done
-    return render(request, "orglife/upload.html", {
-        "form": form, "meeting": meeting, "title": "上传附件",
-        "breadcrumbs": _crumbs((meeting.topic, meeting.get_absolute_url()), ("上传附件", None))})
+class MeetingEditView(MeetingFormView):
+    form_class = MeetingForm
+    service = services.meeting_update
+    template_name = "orglife/meeting_form.html"
+    crumb = "修改"
+    success_message = "会议记录已保存"
+
+    def get_title(self):
+        return f"修改会议记录：{self.meeting.topic}"
+
+    def get_form_kwargs(self):
+        meeting = self.meeting
+        initial = {name: getattr(meeting, name) for name in services.EDIT_FIELDS}
+        initial["signin_opens"] = timezone.localtime(meeting.signin_opens)
+        initial["signin_closes"] = timezone.localtime(meeting.signin_closes)
+        return {"org": meeting.org, "with_attendees": False, "initial": initial}
+
+    def get_service_kwargs(self, form):
+        # An emptied sign-in window keeps the one there is.
+        changes = {k: v for k, v in form.cleaned_data.items()
+                   if k in services.EDIT_FIELDS and (v or k not in ("signin_opens", "signin_closes"))}
+        return {"meeting": self.meeting, **changes}
 
 
+class AttendanceView(MeetingFormView):
+    form_class = AttendanceForm
+    service = services.attendance_record
+    template_name = "orglife/attendance_form.html"
+    crumb = "出席情况"
+    success_message = "出席情况已保存"
+
+    def get_title(self):
+        return f"出席情况：{self.meeting.topic}"
+
+    def get_form_kwargs(self):
+        current = {a.member_id: a for a in self.meeting.attendances.all()}
+        members = services.org_members(self.meeting.org).order_by("name", "pk")
+        return {"members": members, "current": current}
+
+    def get_service_kwargs(self, form):
+        return {"meeting": self.meeting, "entries": form.entries()}
+
+
+class AttachmentUploadView(MeetingFormView):
+    form_class = AttachmentForm
+    service = services.attachment_add
+    template_name = "orglife/upload.html"
+    title = "上传附件"
+    crumb = "上传附件"
+    success_message = "附件已上传"
+
+    def get_service_kwargs(self, form):
+        return {"meeting": self.meeting, "upload": form.cleaned_data["file"], "title": form.cleaned_data["title"]}
+
+
+@not_generic("a file download: the attachment (found through visible_to, audited)")
 @login_required
 def attachment_download(request, attachment_pk):
     """Found only through visible_to (404 out of scope); served as an attachment, nosniff."""
@@ -206,79 +238,103 @@ def attachment_download(request, attachment_pk):
     return services.attachment_open(actor=request.user, attachment=attachment)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def meeting_submit(request, pk):
-    """GET: the confirmation; POST: submit a draft, or resubmit a returned record."""
-    meeting = _visible(request, pk, "change")
-    form = ConfirmForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        service = services.meeting_resubmit if meeting.state == MeetingState.RETURNED else services.meeting_submit
-        try:
-            service(actor=request.user, meeting=meeting)
-        except ValidationError as exc:
-            _refusal(request, exc)
-        else:
-            messages.success(request, "会议记录已提交上级党组织审核")
-        return redirect(meeting)
-    context = _detail_context(request, meeting)
-    context.update(form=form, title=f"提交审核：{meeting.topic}",
-                   breadcrumbs=_crumbs((meeting.topic, meeting.get_absolute_url()), ("提交审核", None)))
-    return render(request, "orglife/submit_confirm.html", context)
+class MeetingSubmitView(ServiceActionView):
+    """The confirmation, then submit a draft, or resubmit a returned record."""
+
+    confirm = True
+    form_class = ConfirmForm
+    template_name = "orglife/submit_confirm.html"
+    success_message = "会议记录已提交上级党组织审核"
+
+    def prepare(self):
+        self.meeting = get_object_or_404(selectors.meetings(self.request.user, "change"), pk=self.kwargs["pk"])
+
+    def call_service(self, form):
+        returned = self.meeting.state == MeetingState.RETURNED
+        service = services.meeting_resubmit if returned else services.meeting_submit
+        return service(actor=self.request.user, meeting=self.meeting)
+
+    def get_title(self):
+        return f"提交审核：{self.meeting.topic}"
+
+    def get_back_url(self):
+        return self.meeting.get_absolute_url()
+
+    def get_breadcrumbs(self):
+        return _crumbs((self.meeting.topic, self.meeting.get_absolute_url()), ("提交审核", None))
+
+    def get_extra_context(self):
+        return _detail_context(self.request, self.meeting)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def meeting_review(request, pk):
-    """The reviewer's page: the record, its copy flags beside their sources, approve or return."""
-    meeting = _visible(request, pk)
-    form = ReviewForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        approve = form.cleaned_data["decision"] == "approve"
-        try:
-            if approve:
-                services.meeting_review_approve(actor=request.user, meeting=meeting,
-                                                comment=form.cleaned_data["comment"])
-            else:
-                services.meeting_review_return(actor=request.user, meeting=meeting,
-                                               comment=form.cleaned_data["comment"])
-        except ValidationError as exc:
-            form_errors_from(exc, form)
-        except PermissionDenied as exc:
-            _refusal(request, exc)
-            return redirect(meeting)
-        else:
-            messages.success(request, "审核通过" if approve else "已退回修改")
-            return redirect(meeting)
-    context = _detail_context(request, meeting)
-    context.update(form=form, title=f"审核会议记录：{meeting.topic}",
-                   breadcrumbs=_crumbs(("待审核", reverse("orglife:reviews")), (meeting.topic, None)))
-    return render(request, "orglife/review.html", context)
+class MeetingReviewView(MeetingFormView):
+    """The reviewer's page: the record, its copy flags beside their sources, approve or return.
+    A reviewer who may not decide on this record (PermissionDenied) is told so on the record."""
+
+    action = "view"
+    form_class = ReviewForm
+    template_name = "orglife/review.html"
+
+    def call_service(self, form):
+        data = form.cleaned_data
+        decide = services.meeting_review_approve if data["decision"] == "approve" else services.meeting_review_return
+        return decide(actor=self.request.user, meeting=self.meeting, comment=data["comment"])
+
+    def get_success_message(self, result):
+        return "审核通过" if self.request.POST.get("decision") == "approve" else "已退回修改"
+
+    def refused(self, exc, form):
+        if isinstance(exc, PermissionDenied):
+            refuse(self.request, exc)
+            return redirect(self.meeting)
+        return super().refused(exc, form)
+
+    def get_title(self):
+        return f"审核会议记录：{self.meeting.topic}"
+
+    def get_breadcrumbs(self):
+        return _crumbs(("待审核", reverse("orglife:reviews")), (self.meeting.topic, None))
+
+    def get_extra_context(self):
+        return _detail_context(self.request, self.meeting)
 
 
-@login_required
-def copy_compare(request, flag_pk):
+class CopyCompareView(ObjectDetailView):
     """The flagged minutes beside their source, overlapping sentences marked; a source outside
     the user's scope is 404 here (its existence is shown on the record, its text is not)."""
-    flag = get_object_or_404(CopyFlag.objects.visible_to(request.user).select_related("meeting", "source"),
-                             pk=flag_pk)
-    meeting, source = flag.meeting, flag.source
-    if not Meeting.objects.visible_to(request.user).filter(pk=source.pk).exists():
-        raise Http404
-    names = services.names_for(meeting) + services.names_for(source)
-    own = copydetect.normalize(meeting.minutes, names)
-    other = copydetect.normalize(source.minutes, names)
-    return render(request, "orglife/compare.html", {
-        "flag": flag, "meeting": meeting, "source": source, "title": "会议记录雷同比对",
-        "left": copydetect.marked_sentences(meeting.minutes, other, names),
-        "right": copydetect.marked_sentences(source.minutes, own, names),
-        "breadcrumbs": _crumbs((meeting.topic, meeting.get_absolute_url()), ("雷同比对", None))})
+
+    model = CopyFlag
+    pk_url_kwarg = "flag_pk"
+    title = "会议记录雷同比对"
+    template_name = "orglife/compare.html"
+
+    def get_object(self):
+        flag = get_object_or_404(self.get_base_queryset().select_related("meeting", "source"),
+                                 pk=self.kwargs["flag_pk"])
+        if not Meeting.objects.visible_to(self.request.user).filter(pk=flag.source_id).exists():
+            raise Http404
+        return flag
+
+    def get_breadcrumbs(self):
+        meeting = self.object.meeting
+        return _crumbs((meeting.topic, meeting.get_absolute_url()), ("雷同比对", None))
+
+    def get_extra_context(self):
+        flag = self.object
+        meeting, source = flag.meeting, flag.source
+        names = services.names_for(meeting) + services.names_for(source)
+        own = copydetect.normalize(meeting.minutes, names)
+        other = copydetect.normalize(source.minutes, names)
+        return {"flag": flag, "meeting": meeting, "source": source,
+                "left": copydetect.marked_sentences(meeting.minutes, other, names),
+                "right": copydetect.marked_sentences(source.minutes, own, names)}
 
 
+@not_generic("an image: the sign-in QR code as SVG")
 @login_required
 def meeting_qr(request, pk):
     """The sign-in QR code as SVG, rendered here (no external service): the absolute sign-in URL."""
-    meeting = _visible(request, pk)
+    meeting = get_object_or_404(selectors.meetings(request.user), pk=pk)
     url = request.build_absolute_uri(reverse("orglife:sign_in", args=[meeting.signin_token]))
     out = io.BytesIO()
     segno.make(url, error="m").save(out, kind="svg", scale=6, border=2, xmldecl=False)
@@ -290,6 +346,7 @@ def meeting_qr(request, pk):
 # --- QR sign-in -----------------------------------------------------------------------------------
 
 
+@not_generic("the QR sign-in: found by its token, not by scope; a refusal is a 422 page for the phone")
 @login_required
 @require_http_methods(["GET", "POST"])
 def sign_in(request, token):
@@ -306,8 +363,8 @@ def sign_in(request, token):
     if request.method == "POST":
         try:
             row, new = services.attendance_sign_in(actor=request.user, token=token)
-        except ValidationError as exc:
-            error = "；".join(exc.messages)
+        except REFUSALS as exc:
+            error = refusal_text(exc)
         else:
             result = ("签到成功" if new else "您已签到，无需重复签到", row)
     elif not services.belongs_to(member, meeting.org):
@@ -334,9 +391,10 @@ def _shift(month: date, delta: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
+@not_generic("a month grid of the meetings in scope, filtered like the list; about no one object")
 @login_required
 def calendar_view(request):
-    """A server-rendered month grid of the meetings in scope (``within`` narrows it)."""
+    """A server-rendered month grid of the meetings in scope (``org`` narrows it)."""
     month = _month_param(request)
     if not 2000 <= month.year <= 2100:
         raise Http404
@@ -347,132 +405,155 @@ def calendar_view(request):
         "title": f"{month.year}年{month.month}月 组织生活日历", "month": month, "filterset": filterset,
         "weeks": selectors.calendar_weeks(queryset, month.year, month.month), "today": timezone.localdate(),
         "previous": f"{_shift(month, -1):%Y-%m}", "next": f"{_shift(month, 1):%Y-%m}",
-        "within": request.GET.get("within", ""), "breadcrumbs": _crumbs(("日历", None))})
+        "org": request.GET.get("org") or request.GET.get("within", ""), "breadcrumbs": _crumbs(("日历", None))})
 
 
-def _compliance_root(request) -> Org:
-    root = selectors.compliance_root(request.user, request.GET.get("org", ""))
-    if root is None:
-        raise Http404
-    return root
-
-
-@login_required
-def compliance(request):
+class ComplianceView(ObjectDetailView):
     """Required against held per kind and period, green / yellow / red, rolled up the tree with
-    the worst children first; for a branch, its own table."""
-    root = _compliance_root(request)
-    month = _month_param(request)
-    if not 2000 <= month.year <= 2100:
-        raise Http404
-    result = selectors.rollup(root, month=month, today=timezone.localdate())
-    # Last month's overdue items beside this month's: ended periods are where red shows.
-    before = selectors.rollup(root, month=_shift(month, -1), today=timezone.localdate())
-    overdue_before = {t.org.pk: t.counts[rules.RED] if t.colour != rules.NO_DATA else None for t in before.children}
-    visible_parent = (Org.objects.get_parent(root) if root.depth > 1 else None)
-    if visible_parent and not get_scope(request.user).covers(visible_parent.path, "orglife.view"):
-        visible_parent = None
-    own = [(result.holders[pk], items) for pk, items in result.items.items() if pk == root.pk
-           or (root.kind in BRANCH_KINDS and pk in result.holders)]
-    with_branch_names([t.org for t in result.worst] + [org for org, _ in own], request.user)
-    return render(request, "orglife/compliance.html", {
-        "title": f"组织生活完成情况：{root.name}", "root": root, "result": result, "month": month,
-        "own": own, "parent": visible_parent, "previous": f"{_shift(month, -1):%Y-%m}",
-        "before": before.total, "overdue_before": overdue_before, "previous_month": _shift(month, -1),
-        # Early in a month nothing of it is overdue yet: the last complete period stands beside it.
-        "month_open": month >= timezone.localdate().replace(day=1),
-        "next": f"{_shift(month, 1):%Y-%m}", "requirements": rules.REQUIREMENTS,
-        "breadcrumbs": _crumbs(("完成情况", None))})
+    the worst children first; for a branch, its own table. About ``?org=`` (id or code) among the
+    orgs granting orglife.view, by default the user's top one."""
+
+    required_perm = "orglife.view"
+    model = Org
+    template_name = "orglife/compliance.html"
+    breadcrumbs = _crumbs(("完成情况", None))
+
+    def get_object(self):
+        return selectors.compliance_root(self.request.user, self.request.GET.get("org"))
+
+    def get_title(self):
+        return f"组织生活完成情况：{self.object.name}"
+
+    def get(self, request, *args, **kwargs):
+        self.month = _month_param(request)
+        if not 2000 <= self.month.year <= 2100:
+            raise Http404
+        return super().get(request, *args, **kwargs)
+
+    def get_extra_context(self):
+        root, month, today = self.object, self.month, timezone.localdate()
+        result = selectors.rollup(root, month=month, today=today)
+        # Last month's overdue items beside this month's: ended periods are where red shows.
+        before = selectors.rollup(root, month=_shift(month, -1), today=today)
+        overdue_before = {t.org.pk: t.counts[rules.RED] if t.colour != rules.NO_DATA else None
+                          for t in before.children}
+        visible_parent = (Org.objects.get_parent(root) if root.depth > 1 else None)
+        if visible_parent and not get_scope(self.request.user).covers(visible_parent.path, "orglife.view"):
+            visible_parent = None
+        own = [(result.holders[pk], items) for pk, items in result.items.items() if pk == root.pk
+               or (root.kind in BRANCH_KINDS and pk in result.holders)]
+        with_branch_names([t.org for t in result.worst] + [org for org, _ in own], self.request.user)
+        return {
+            "root": root, "result": result, "month": month,
+            "own": own, "parent": visible_parent, "previous": f"{_shift(month, -1):%Y-%m}",
+            "before": before.total, "overdue_before": overdue_before, "previous_month": _shift(month, -1),
+            # Early in a month nothing of it is overdue yet: the last complete period stands beside it.
+            "month_open": month >= today.replace(day=1),
+            "next": f"{_shift(month, 1):%Y-%m}", "requirements": rules.REQUIREMENTS}
 
 
 class ReviewQueueView(ObjectListView):
     """The record review queue (纪实报告检查) of the orgs below the user's review grants: oldest
     submission first, filtered, counted and paged, so a fresh submission is always reachable."""
 
+    required_perm = "orglife.review"
     model = Meeting
     filterset_class = ReviewFilterSet
     table = ReviewTable
     title = "待审核的会议记录（纪实报告检查）"
     breadcrumbs = _crumbs(("待审核", None))
 
-    def get(self, request):
-        _require(request.user, "orglife.review")
-        return super().get(request)
-
     def get_base_queryset(self):
         return selectors.review_queue(self.request.user)
 
 
-@login_required
-def mine(request):
+class MineView(ObjectDetailView):
     """The member's own view: my meetings, my attendance rate, my sign-ins, lectures I gave."""
-    member = services.member_of(request.user)
-    if member is None:
-        raise Http404
-    record = selectors.my_record(member)
-    return render(request, "orglife/mine.html", {
-        "title": "我的组织生活", "member": member, "record": record, "page": paginate(request, record.attendances),
-        "breadcrumbs": _crumbs(("我的组织生活", None))})
+
+    title = "我的组织生活"
+    breadcrumbs = _crumbs(("我的组织生活", None))
+    template_name = "orglife/mine.html"
+
+    def get_object(self):
+        member = services.member_of(self.request.user)
+        if member is None:
+            raise Http404
+        return member
+
+    def get_extra_context(self):
+        record = selectors.my_record(self.object)
+        return {"member": self.object, "record": record, "page": paginate(self.request, record.attendances)}
 
 
 # --- requested lectures (点题党课) ------------------------------------------------------------------
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def topics(request):
-    """Open topics with their votes; members propose (POST) and vote."""
-    member = services.member_of(request.user)
-    visible = Topic.objects.visible_to(request.user).select_related("org", "proposed_by")
-    if not (member or _can(request.user, "orglife.view")):
-        raise Http404
-    form = TopicForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        org = member.org if member else None
-        if org is None:
+class TopicsView(ServiceFormView):
+    """Open topics with their votes; members propose (the form) and vote."""
+
+    form_class = TopicForm
+    service = services.topic_propose
+    title = "点题党课"
+    breadcrumbs = _crumbs(("点题党课", None))
+    template_name = "orglife/topics.html"
+    success_message = "点题已提交，欢迎大家投票"
+
+    def prepare(self):
+        self.member = services.member_of(self.request.user)
+        if not (self.member or _can(self.request.user, "orglife.view")):
             raise Http404
-        try:
-            services.topic_propose(actor=request.user, org=org, **form.cleaned_data)
-        except (ValidationError, PermissionDenied) as exc:
-            if isinstance(exc, ValidationError):
-                form_errors_from(exc, form)
-            else:
-                _refusal(request, exc)
-        else:
-            messages.success(request, "点题已提交，欢迎大家投票")
-            return redirect("orglife:topics")
-    listed = paginate(request, visible.annotate(n=Count("votes")).order_by("state", "-n", "-pk"))
-    voted = set(member.topic_votes.values_list("topic_id", flat=True)) if member else set()
-    return render(request, "orglife/topics.html", {
-        "title": "点题党课", "page": listed, "form": form if member else None, "voted": voted, "member": member,
-        "can_schedule": _can(request.user, "orglife.change"), "open_state": TopicState.OPEN,
-        "breadcrumbs": _crumbs(("点题党课", None))})
+        if self.request.method == "POST" and self.member is None:
+            raise Http404
+
+    def get_service_kwargs(self, form):
+        return {"org": self.member.org, **form.cleaned_data}
+
+    def get_success_url(self, result):
+        return reverse("orglife:topics")
+
+    def render(self, form, status=200):
+        return super().render(form if self.member else None, status)
+
+    def get_extra_context(self):
+        visible = Topic.objects.visible_to(self.request.user).select_related("org", "proposed_by")
+        listed = paginate(self.request, visible.annotate(n=Count("votes")).order_by("state", "-n", "-pk"))
+        voted = set(self.member.topic_votes.values_list("topic_id", flat=True)) if self.member else set()
+        return {"page": listed, "voted": voted, "member": self.member,
+                "can_schedule": _can(self.request.user, "orglife.change"), "open_state": TopicState.OPEN}
 
 
-@login_required
-@require_POST
-def topic_vote(request, topic_pk):
-    topic = get_object_or_404(Topic.objects.visible_to(request.user), pk=topic_pk)
-    try:
-        services.topic_vote(actor=request.user, topic=topic)
-    except ValidationError as exc:
-        _refusal(request, exc)
-    else:
-        messages.success(request, f"已为“{topic.title}”投票")
-    return redirect("orglife:topics")
+class TopicVoteView(ServiceActionView):
+    service = services.topic_vote
+
+    def prepare(self):
+        self.topic = get_object_or_404(Topic.objects.visible_to(self.request.user), pk=self.kwargs["topic_pk"])
+
+    def get_service_kwargs(self, form):
+        return {"topic": self.topic}
+
+    def get_success_message(self, result):
+        return f"已为“{self.topic.title}”投票"
+
+    def get_back_url(self):
+        return reverse("orglife:topics")
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def topic_schedule(request, topic_pk):
-    topic = get_object_or_404(Topic.objects.visible_to(request.user, "change").select_related("org"), pk=topic_pk)
-    form = ScheduleForm(request.POST if request.method == "POST" else None)
-    done = _saved(request, form, lambda data: services.lecture_schedule(actor=request.user, topic=topic, **data),
-                  "已安排点题党课")
-    if done:
-        return done
-    return render(request, "core/form.html", {
-        "form": form, "title": f"安排点题党课：{topic.title}", "submit_label": "安排",
-        "cancel_url": reverse("orglife:topics"),
-        "breadcrumbs": _crumbs(("点题党课", reverse("orglife:topics")), ("安排党课", None))})
+class TopicScheduleView(ServiceFormView):
+    form_class = ScheduleForm
+    service = services.lecture_schedule
+    submit_label = "安排"
+    breadcrumbs = _crumbs(("点题党课", "/orglife/topics/"), ("安排党课", None))
+    success_message = "已安排点题党课"
 
+    def prepare(self):
+        self.topic = get_object_or_404(Topic.objects.visible_to(self.request.user, "change").select_related("org"),
+                                       pk=self.kwargs["topic_pk"])
+
+    def get_title(self):
+        return f"安排点题党课：{self.topic.title}"
+
+    def get_service_kwargs(self, form):
+        return {"topic": self.topic, **form.cleaned_data}
+
+    def get_cancel_url(self):
+        return reverse("orglife:topics")

@@ -1,13 +1,37 @@
 """Reads for the org pages: tree levels with counts, warnings, search."""
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.db.models.functions import Substr
 
 from accounts.scope import get_scope
+from core.errors import NotFound
 from core.scoping import minimal_paths, subtrees_q
 from members.models import Member, MemberStatus
 from orgs import rules
 from orgs.models import BRANCH_KINDS, Org, OrgKind
+
+ORG_PARAM_MAX_LENGTH = 32  # an org's code is at most 32 characters; an id, at most 17 digits
+
+
+def org_param(user, value, perm: str | None = None) -> Org | None:
+    """The org a page, a filter or an API operation names in its ``org`` parameter, by id or by
+    code: among the orgs on which the user holds ``perm`` (``Org.objects.granting``), or, without
+    ``perm``, among the orgs the user sees (``visible_to``: a member's own branch too). No value:
+    None, and the caller chooses its default. Unknown and out of scope alike are
+    ``core.errors.NotFound`` (404: the user must not learn that an org exists); a value that can be
+    neither an id nor a code is a ValidationError that says so."""
+    text = str(value if value is not None else "").strip()
+    if not text:
+        return None
+    if len(text) > ORG_PARAM_MAX_LENGTH or not text.isprintable():
+        raise ValidationError("党组织参数有误：请填写党组织的ID或组织代码", code="invalid")
+    orgs = Org.objects.visible_to(user) if perm is None else Org.objects.granting(user, perm)
+    found = orgs.filter(pk=int(text)).first() if text.isdigit() and len(text) < 18 else None
+    found = found or orgs.filter(code=text.upper()).first()
+    if found is None:
+        raise NotFound
+    return found
 
 
 def tree_roots(user):

@@ -5,10 +5,10 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.http import Http404
 
 from accounts.scope import get_scope
 from core import audit
+from core.errors import NotFound
 from orgs import rules
 from orgs.models import AffiliationChange, LeadershipMember, LeadershipTerm, Org, OrgKind
 
@@ -18,7 +18,7 @@ ORG_FIELDS = ("name", "code", "kind", "sector", "level", "unit_name", "founded")
 def _require_org(actor, org: Org, perm: str) -> None:
     """Out of scope is 404: the user may not know the org exists."""
     if not get_scope(actor).covers(org.path, perm):
-        raise Http404
+        raise NotFound
 
 
 def _clean_code(code: str) -> str:

@@ -6,10 +6,10 @@ app_name = "orgs"
 urlpatterns = [
     path("", views.tree, name="tree"),
     path("list/", views.OrgListView.as_view(), name="list"),
-    path("<int:pk>/", views.org_detail, name="detail"),
-    path("<int:pk>/node/", views.tree_node, name="node"),
-    path("<int:pk>/new-child/", views.org_create, name="create"),
-    path("<int:pk>/edit/", views.org_edit, name="edit"),
-    path("<int:pk>/move/", views.org_move, name="move"),
-    path("<int:pk>/terms/new/", views.term_create, name="term_create"),
+    path("<int:pk>/", views.OrgDetailView.as_view(), name="detail"),
+    path("<int:pk>/node/", views.TreeNodeView.as_view(), name="node"),
+    path("<int:pk>/new-child/", views.OrgCreateView.as_view(), name="create"),
+    path("<int:pk>/edit/", views.OrgEditView.as_view(), name="edit"),
+    path("<int:pk>/move/", views.OrgMoveView.as_view(), name="move"),
+    path("<int:pk>/terms/new/", views.TermCreateView.as_view(), name="term_create"),
 ]

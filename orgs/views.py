@@ -1,13 +1,10 @@
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods
 
 from accounts.scope import get_scope
 from core.paging import paginate
-from core.views import ObjectListView, form_errors_from
+from core.views import ObjectDetailView, ObjectListView, ServiceFormView, not_generic
 from members.models import Member
 from orgs import selectors, services
 from orgs.filters import OrgFilterSet
@@ -16,10 +13,7 @@ from orgs.models import AffiliationChange, Org
 from orgs.tables import OrgTable
 
 
-def _visible_org(request, pk, action="view") -> Org:
-    return get_object_or_404(Org.objects.visible_to(request.user, action), pk=pk)
-
-
+@not_generic("the tree page: the user's top orgs or search results, no one object")
 @login_required
 def tree(request):
     """The tree page: the user's top orgs, expanded one level at a time (htmx), and search."""
@@ -35,48 +29,59 @@ def tree(request):
     return render(request, "orgs/tree.html", context)
 
 
-@login_required
-def tree_node(request, pk):
+class TreeNodeView(ObjectDetailView):
     """One tree node, opened (with its children, loaded now) or closed: the htmx toggle."""
-    org = _visible_org(request, pk)
-    is_open = request.GET.get("open") == "1"
-    context = {"node": org, "open": is_open, "counts": selectors.subtree_counts([org], user=request.user)}
-    if is_open:
-        children = selectors.children(org, request.user)
-        context.update(children=children, child_counts=selectors.subtree_counts(children, user=request.user))
-    return render(request, "orgs/_tree_node.html", context)
+
+    model = Org
+    template_name = "orgs/_tree_node.html"
+
+    def get_extra_context(self):
+        org, user = self.object, self.request.user
+        is_open = self.request.GET.get("open") == "1"
+        context = {"node": org, "open": is_open, "counts": selectors.subtree_counts([org], user=user)}
+        if is_open:
+            children = selectors.children(org, user)
+            context.update(children=children, child_counts=selectors.subtree_counts(children, user=user))
+        return context
 
 
-@login_required
-def org_detail(request, pk):
-    org = _visible_org(request, pk)
-    scope = get_scope(request.user)
-    children = selectors.children(org, request.user)
-    term = org.terms.filter(ended__isnull=True).prefetch_related("members").first()
-    members = Member.objects.visible_to(request.user).filter(org=org).active().order_by("name")
-    ancestors = Org.objects.visible_to(request.user).filter(path__in=org.ancestor_paths()[:-1])
-    # A member sees their own branch's page, but not its counts, warnings or history.
-    manages = scope.covers(org.path, "org.view")
-    changes = AffiliationChange.objects.filter(org=org).select_related("from_parent", "to_parent")[:10]
-    return render(request, "orgs/org_detail.html", {
-        "org": org,
-        "title": org.name,
-        "breadcrumbs": [("党组织", reverse("orgs:tree"))]
-        + [(a.name, a.get_absolute_url()) for a in ancestors] + [(org.name, None)],
-        "children": children,
-        "counts": selectors.subtree_counts(children + [org], user=request.user),
-        "term": term,
-        "past_terms": org.terms.filter(ended__isnull=False)[:5],
-        "members": members[:20],
-        "member_total": members.count(),
-        "warnings": selectors.org_warnings(org) if manages else [],
-        "affiliation_changes": [
-            (change, _name_in_scope(scope, change.from_parent), _name_in_scope(scope, change.to_parent))
-            for change in changes
-        ] if manages else [],
-        "can_change": scope.covers(org.path, "org.change"),
-        "can_move": scope.covers(org.path, "org.move") and not org.is_root(),
-    })
+class OrgDetailView(ObjectDetailView):
+    model = Org
+    template_name = "orgs/org_detail.html"
+
+    def get_title(self):
+        return self.object.name
+
+    def get_breadcrumbs(self):
+        org = self.object
+        ancestors = Org.objects.visible_to(self.request.user).filter(path__in=org.ancestor_paths()[:-1])
+        return ([("党组织", reverse("orgs:tree"))] + [(a.name, a.get_absolute_url()) for a in ancestors]
+                + [(org.name, None)])
+
+    def get_extra_context(self):
+        org, user = self.object, self.request.user
+        scope = get_scope(user)
+        children = selectors.children(org, user)
+        members = Member.objects.visible_to(user).filter(org=org).active().order_by("name")
+        # A member sees their own branch's page, but not its counts, warnings or history.
+        manages = scope.covers(org.path, "org.view")
+        changes = AffiliationChange.objects.filter(org=org).select_related("from_parent", "to_parent")[:10]
+        return {
+            "org": org,
+            "children": children,
+            "counts": selectors.subtree_counts(children + [org], user=user),
+            "term": org.terms.filter(ended__isnull=True).prefetch_related("members").first(),
+            "past_terms": org.terms.filter(ended__isnull=False)[:5],
+            "members": members[:20],
+            "member_total": members.count(),
+            "warnings": selectors.org_warnings(org) if manages else [],
+            "affiliation_changes": [
+                (change, _name_in_scope(scope, change.from_parent), _name_in_scope(scope, change.to_parent))
+                for change in changes
+            ] if manages else [],
+            "can_change": scope.covers(org.path, "org.change"),
+            "can_move": scope.covers(org.path, "org.move") and not org.is_root(),
+        }
 
 
 def _name_in_scope(scope, org: Org) -> str:
@@ -92,80 +97,78 @@ class OrgListView(ObjectListView):
     breadcrumbs = [("党组织", "/orgs/"), ("列表", None)]
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def org_create(request, pk):
-    parent = _visible_org(request, pk, "change")
-    form = OrgForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            org = services.org_create(actor=request.user, parent=parent, **form.cleaned_data)
-        except ValidationError as exc:
-            form_errors_from(exc, form)
-        else:
-            messages.success(request, f"已新建党组织：{org.name}")
-            return redirect(org)
-    return render(request, "core/form.html", {
-        "form": form, "title": f"在“{parent.name}”下新建党组织", "parent": parent,
-        "breadcrumbs": [("党组织", reverse("orgs:tree")), (parent.name, parent.get_absolute_url()), ("新建下级", None)],
-    })
+class OrgFormView(ServiceFormView):
+    """A form on one org, found among those the user may ``action`` (404 otherwise); back to the
+    org's page."""
+
+    action = "change"
+    crumb = ""
+
+    def prepare(self):
+        self.org = get_object_or_404(Org.objects.visible_to(self.request.user, self.action), pk=self.kwargs["pk"])
+
+    def get_service_kwargs(self, form):
+        return {"org": self.org, **form.cleaned_data}
+
+    def get_success_url(self, result):
+        return self.org.get_absolute_url()
+
+    def get_breadcrumbs(self):
+        return [("党组织", reverse("orgs:tree")), (self.org.name, self.org.get_absolute_url()), (self.crumb, None)]
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def org_edit(request, pk):
-    org = _visible_org(request, pk, "change")
-    initial = {f: getattr(org, f) for f in services.ORG_FIELDS}
-    form = OrgForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.org_update(actor=request.user, org=org, **form.cleaned_data)
-        except ValidationError as exc:
-            form_errors_from(exc, form)
-        else:
-            messages.success(request, "已保存")
-            return redirect(org)
-    return render(request, "core/form.html", {
-        "form": form, "title": f"编辑：{org.name}",
-        "breadcrumbs": [("党组织", reverse("orgs:tree")), (org.name, org.get_absolute_url()), ("编辑", None)],
-    })
+class OrgCreateView(OrgFormView):
+    form_class = OrgForm
+    service = services.org_create
+    crumb = "新建下级"
+    success_message = "已新建党组织：{result.name}"
+
+    def get_title(self):
+        return f"在“{self.org.name}”下新建党组织"
+
+    def get_service_kwargs(self, form):
+        return {"parent": self.org, **form.cleaned_data}
+
+    def get_success_url(self, result):
+        return result.get_absolute_url()
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def org_move(request, pk):
-    org = _visible_org(request, pk, "move")
-    form = OrgMoveForm(request.POST or None, user=request.user, org=org)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.org_move(actor=request.user, org=org, new_parent=form.cleaned_data["new_parent"],
-                              reason=form.cleaned_data["reason"], changed_on=form.cleaned_data["changed_on"])
-        except ValidationError as exc:
-            form_errors_from(exc, form)
-        else:
-            messages.success(request, "隶属关系已调整")
-            return redirect(reverse("orgs:detail", args=[org.pk]))
-    return render(request, "core/form.html", {
-        "form": form, "title": f"调整隶属关系：{org.name}",
-        "breadcrumbs": [("党组织", reverse("orgs:tree")), (org.name, org.get_absolute_url()), ("调整隶属关系", None)],
-    })
+class OrgEditView(OrgFormView):
+    form_class = OrgForm
+    service = services.org_update
+    crumb = "编辑"
+    success_message = "已保存"
+
+    def get_title(self):
+        return f"编辑：{self.org.name}"
+
+    def get_form_kwargs(self):
+        return {"initial": {f: getattr(self.org, f) for f in services.ORG_FIELDS}}
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def term_create(request, pk):
-    org = _visible_org(request, pk, "change")
-    form = TermForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.term_create(actor=request.user, org=org, started=form.cleaned_data["started"],
-                                 ends=form.cleaned_data["ends"], members=form.members())
-        except ValidationError as exc:
-            form_errors_from(exc, form)
-        else:
-            messages.success(request, "已录入新一届班子")
-            return redirect(org)
-    return render(request, "core/form.html", {
-        "form": form, "title": f"换届：{org.name}",
-        "breadcrumbs": [("党组织", reverse("orgs:tree")), (org.name, org.get_absolute_url()), ("换届", None)],
-    })
+class OrgMoveView(OrgFormView):
+    action = "move"
+    form_class = OrgMoveForm
+    service = services.org_move
+    crumb = "调整隶属关系"
+    success_message = "隶属关系已调整"
+
+    def get_title(self):
+        return f"调整隶属关系：{self.org.name}"
+
+    def get_form_kwargs(self):
+        return {"user": self.request.user, "org": self.org}
+
+
+class TermCreateView(OrgFormView):
+    form_class = TermForm
+    service = services.term_create
+    crumb = "换届"
+    success_message = "已录入新一届班子"
+
+    def get_title(self):
+        return f"换届：{self.org.name}"
+
+    def get_service_kwargs(self, form):
+        data = form.cleaned_data
+        return {"org": self.org, "started": data["started"], "ends": data["ends"], "members": form.members()}

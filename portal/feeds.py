@@ -10,6 +10,7 @@ ITEMS = 30
 
 
 class LatestFeed(Feed):
+    not_generic = "RSS: Django's syndication feed, public"  # core.views.not_generic, for the URL walk
     title = "基层党建资讯"
     description = "基层党建数字化平台 · 资讯、通知公告、党务公开"
 

@@ -1,17 +1,14 @@
 """资讯栏目授权: the security admin's page for who edits and who reviews which channels. It lives
 in the security admin's area (/accounts/grants/channels/), beside the org grants."""
 
-from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import User
 from core import forms
 from core.paging import paginate
-from core.views import form_errors_from, require_perm
+from core.views import ServiceActionView, ServiceFormView
 from portal import services
 from portal.models import Channel, ChannelGrant, ChannelRole
 
@@ -29,36 +26,42 @@ class ChannelGrantForm(forms.Form):
         return user
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def channel_grants(request):
-    require_perm(request.user, "accounts.manage")
-    form = ChannelGrantForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.channel_grant_add(actor=request.user, user=form.cleaned_data["username"],
-                                       channel=form.cleaned_data["channel"], role=form.cleaned_data["role"])
-        except ValidationError as exc:
-            form_errors_from(exc, form)
-        else:
-            messages.success(request, "已授权")
-            return redirect("channel_grants:list")
-    grants = ChannelGrant.objects.select_related("user", "channel").order_by("channel__path", "user__username")
-    return render(request, "portal/channel_grants.html", {
-        "form": form, "page": paginate(request, grants), "title": "资讯栏目授权",
-        "breadcrumbs": [("账号与授权", reverse("accounts:user_list")), ("资讯栏目授权", None)],
-    }, status=400 if form.errors else 200)
+class ChannelGrantsView(ServiceFormView):
+    """Every channel grant, and the form that adds one."""
+
+    required_perm = "accounts.manage"
+    form_class = ChannelGrantForm
+    service = services.channel_grant_add
+    title = "资讯栏目授权"
+    breadcrumbs = [("账号与授权", "/accounts/users/"), ("资讯栏目授权", None)]
+    template_name = "portal/channel_grants.html"
+    success_message = "已授权"
+
+    def get_service_kwargs(self, form):
+        data = form.cleaned_data
+        return {"user": data["username"], "channel": data["channel"], "role": data["role"]}
+
+    def get_success_url(self, result):
+        return reverse("channel_grants:list")
+
+    def get_extra_context(self):
+        grants = ChannelGrant.objects.select_related("user", "channel").order_by("channel__path", "user__username")
+        return {"page": paginate(self.request, grants)}
+
+    def render(self, form, status=200):
+        return super().render(form, status=400 if form.errors else status)
 
 
-@login_required
-@require_POST
-def channel_grant_remove(request, pk):
-    require_perm(request.user, "accounts.manage")
-    row = get_object_or_404(ChannelGrant.objects.select_related("user", "channel"), pk=pk)
-    try:
-        services.channel_grant_remove(actor=request.user, grant_row=row)
-    except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
-    else:
-        messages.success(request, "已撤销栏目授权")
-    return redirect("channel_grants:list")
+class ChannelGrantRemoveView(ServiceActionView):
+    required_perm = "accounts.manage"
+    service = services.channel_grant_remove
+    success_message = "已撤销栏目授权"
+
+    def prepare(self):
+        self.row = get_object_or_404(ChannelGrant.objects.select_related("user", "channel"), pk=self.kwargs["pk"])
+
+    def get_service_kwargs(self, form):
+        return {"grant_row": self.row}
+
+    def get_back_url(self):
+        return reverse("channel_grants:list")

@@ -13,12 +13,12 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
-from django.http import Http404
 from django.utils import timezone
 from pypinyin import lazy_pinyin
 
 from accounts.scope import clear_scope_cache, get_scope
 from core import audit, files
+from core.errors import NotFound
 from portal import search
 from portal.models import (
     Article,
@@ -45,7 +45,7 @@ def may(actor, channel: Channel, action: str) -> bool:
 def _require(actor, channel: Channel, action: str) -> None:
     """Out of the actor's channels is 404: they may not know the channel's drafts exist."""
     if not may(actor, channel, action):
-        raise Http404
+        raise NotFound
 
 
 def _locked(article: Article) -> Article:
@@ -284,7 +284,7 @@ def comment_post(*, article: Article, body: str, name: str = "", user=None, ip: 
     """A reader comments on a live article, logged in or with a name. Every comment waits in the
     moderation queue; plain text only (shown escaped, newlines kept)."""
     if not article.is_live():
-        raise Http404
+        raise NotFound
     body = clean_text(body, max_length=1000, multiline=True)
     logged_in = user is not None and user.is_authenticated
     name = clean_text(name, max_length=30) or (str(user)[:30] if logged_in else "")
@@ -413,7 +413,7 @@ def channel_grant_add(*, actor, user, channel: Channel, role: str):
     from accounts.scope import get_scope
 
     if not get_scope(actor).has_perm("accounts.manage"):
-        raise Http404
+        raise NotFound
     if user.pk == actor.pk:
         raise ValidationError("不能给自己授权")
     if get_scope(user).roles() & ADMIN_ROLES:
@@ -431,7 +431,7 @@ def channel_grant_remove(*, actor, grant_row) -> None:
     from accounts.scope import get_scope
 
     if not get_scope(actor).has_perm("accounts.manage"):
-        raise Http404
+        raise NotFound
     if grant_row.user_id == actor.pk:
         raise ValidationError("不能修改自己的授权")
     with transaction.atomic():

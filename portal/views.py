@@ -13,13 +13,21 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from accounts.scope import get_scope
 from core import files
 from core.middleware import client_ip
 from core.paging import paginate
-from core.views import ObjectListView, form_errors_from
+from core.views import (
+    ObjectDetailView,
+    ObjectListView,
+    ServiceActionView,
+    ServiceFormView,
+    form_errors_from,
+    not_generic,
+    require_perm,
+)
 from portal import search, selectors, services
 from portal.filters import ArticleFilterSet
 from portal.forms import (
@@ -52,12 +60,14 @@ def _crumbs(channel: Channel | None) -> list[tuple[str, str]]:
     return [(c.name, c.get_absolute_url()) for c in channel.crumbs()] if channel else []
 
 
+@not_generic("a public page of the news portal: no login, published articles only")
 def index(request):
     sections = [(channel, list(selectors.listed(channel)[:8])) for channel in selectors.top_channels()]
     return render(request, "portal/index.html", {
         "title": "资讯", "sections": sections, "notices": selectors.notices(), **_sides(request)})
 
 
+@not_generic("a public page of the news portal: no login, published articles only")
 def channel(request, slug_path):
     current = selectors.channel_by_path(slug_path)
     page = paginate(request, selectors.listed(current), per_page=20)
@@ -66,6 +76,7 @@ def channel(request, slug_path):
         "page": page, "crumbs": _crumbs(current), **_sides(request)})
 
 
+@not_generic("a public page of the news portal: no login, published articles only")
 def rank(request):
     """The 点击排行 list for one period (the tabs refresh it with htmx; plain links reload)."""
     return render(request, "portal/_rank.html", _sides(request))
@@ -107,6 +118,7 @@ def _article_context(request, article: Article, *, form=None) -> dict:
     }
 
 
+@not_generic("a public page of the news portal: no login; it also counts the read")
 def article(request, pk, slug=None):
     found = selectors.public_article(pk)
     if slug != (found.slug or None):
@@ -122,6 +134,7 @@ def article(request, pk, slug=None):
     return response
 
 
+@not_generic("a public page of the news portal: readers comment without login, limited by address")
 @require_http_methods(["GET", "POST"])
 def comments(request, pk):
     """All approved comments of an article ("查看全部"), and where the comment form posts."""
@@ -144,11 +157,13 @@ def comments(request, pk):
     return render(request, "portal/comments.html", context, status=status)
 
 
+@not_generic("a public page of the news portal: no login, published articles only")
 def share(request, pk):
     found = selectors.public_article(pk)
     return render(request, "portal/share.html", _article_context(request, found))
 
 
+@not_generic("an image: the article's address as a QR code (SVG)")
 def qr(request, pk):
     """The article's address as a QR code (SVG drawn by the platform, no outside service)."""
     found = selectors.public_article(pk)
@@ -159,6 +174,7 @@ def qr(request, pk):
     return HttpResponse(out.getvalue(), content_type="image/svg+xml")
 
 
+@not_generic("a public page of the news portal: no login, published articles only")
 def search_page(request):
     query = request.GET.get("q", "").strip()[:search.MAX_QUERY_LENGTH]
     page = paginate(request, search.ranked_ids(query) if query else [], per_page=20)
@@ -181,10 +197,12 @@ def _image(request, pk, thumb: bool):
     return response
 
 
+@not_generic("an image file: served while the article is live, or to its editors")
 def image(request, pk):
     return _image(request, pk, thumb=False)
 
 
+@not_generic("an image file: served while the article is live, or to its editors")
 def thumb(request, pk):
     return _image(request, pk, thumb=True)
 
@@ -194,12 +212,8 @@ def thumb(request, pk):
 EDITOR_CRUMB = ("资讯编辑", "/news/editor/")
 
 
-def _require_grants(user, action: str = "edit") -> None:
-    if not get_scope(user).tree("channel").holds(f"portal.{action}"):
-        raise Http404
-
-
 class EditorListView(ObjectListView):
+    required_perm = "portal.edit"
     model = Article
     action = "edit"
     filterset_class = ArticleFilterSet
@@ -209,10 +223,6 @@ class EditorListView(ObjectListView):
     breadcrumbs = [("资讯编辑", None)]
     default_order = ("-updated", "-pk")
 
-    def get(self, request):
-        _require_grants(request.user)
-        return super().get(request)
-
     def get_queryset(self):
         return selectors.editable_articles(self.request.user)
 
@@ -220,58 +230,72 @@ class EditorListView(ObjectListView):
         return {"can_review": get_scope(self.request.user).tree("channel").holds("portal.review")}
 
 
-def _editable(request, pk) -> Article:
-    return get_object_or_404(Article.objects.visible_to(request.user, "edit").select_related("channel"), pk=pk)
+class ArticleCreateView(ServiceFormView):
+    required_perm = "portal.edit"
+    form_class = ArticleForm
+    title = "新建文章"
+    breadcrumbs = [EDITOR_CRUMB, ("新建文章", None)]
+    template_name = "portal/editor_form.html"
+    success_message = "草稿已保存"
+
+    def get_form_kwargs(self):
+        return {"user": self.request.user}
+
+    def call_service(self, form):
+        return services.article_create(actor=self.request.user, channel=form.cleaned_data["channel"],
+                                       **form.service_fields())
+
+    def get_success_url(self, result):
+        return reverse("portal:edit", args=[result.pk])
+
+    def get_cancel_url(self):
+        return reverse("portal:editor")
+
+    def get_extra_context(self):
+        return {"rich_editor": True}
 
 
-def _form_page(request, form, title, crumbs, **extra):
-    return render(request, "portal/editor_form.html", {
-        "form": form, "title": title, "breadcrumbs": [EDITOR_CRUMB, *crumbs], **extra})
+class ArticleFormView(ServiceFormView):
+    """A form on an article the user may edit (404 outside their channels), back to its editor."""
+
+    template_name = "portal/editor_form.html"
+
+    def prepare(self):
+        self.article = get_object_or_404(Article.objects.visible_to(self.request.user, "edit")
+                                         .select_related("channel"), pk=self.kwargs["pk"])
+
+    def get_success_url(self, result):
+        return reverse("portal:edit", args=[self.article.pk])
+
+    def get_cancel_url(self):
+        return reverse("portal:edit", args=[self.article.pk])
 
 
-def _carried_out(request, form, call, done: str) -> bool:
-    """Run a service call for a valid bound form: True when it went through (with a message),
-    False when it was refused (its reasons now on the form) or the form was not posted/valid."""
-    if request.method != "POST" or not form.is_valid():
-        return False
-    try:
-        call()
-    except ValidationError as exc:
-        form_errors_from(exc, form)
-        return False
-    messages.success(request, done)
-    return True
+class ArticleEditView(ArticleFormView):
+    """The article's editor: the form, its workflow buttons and its pictures."""
 
+    form_class = ArticleForm
+    template_name = "portal/editor_article.html"
+    success_message = "已保存"
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def create(request):
-    _require_grants(request.user)
-    form = ArticleForm(request.POST or None, user=request.user)
-    created = []
-    if _carried_out(request, form, lambda: created.append(services.article_create(
-            actor=request.user, channel=form.cleaned_data["channel"], **form.service_fields())), "草稿已保存"):
-        return redirect("portal:edit", pk=created[0].pk)
-    return _form_page(request, form, "新建文章", [("新建文章", None)], cancel_url=reverse("portal:editor"),
-                      rich_editor=True)
+    def get_form_kwargs(self):
+        return {"instance": self.article, "user": self.request.user}
 
+    def call_service(self, form):
+        return services.article_update(actor=self.request.user, article=self.article,
+                                       channel=form.cleaned_data["channel"], **form.service_fields())
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def edit(request, pk):
-    found = _editable(request, pk)
-    form = ArticleForm(request.POST or None, instance=found, user=request.user)
-    if _carried_out(request, form, lambda: services.article_update(
-            actor=request.user, article=found, channel=form.cleaned_data["channel"],
-            **form.service_fields()), "已保存"):
-        return redirect("portal:edit", pk=found.pk)
-    found.refresh_from_db()
-    return render(request, "portal/editor_article.html", {
-        "form": form, "article": found, "title": f"编辑：{found.title}",
-        "breadcrumbs": [EDITOR_CRUMB, (found.title, None)],
-        "actions": _available_actions(request.user, found),
-        "images": list(found.images.all()), "image_form": ImageForm(),
-    })
+    def get_title(self):
+        return f"编辑：{self.article.title}"
+
+    def get_breadcrumbs(self):
+        return [EDITOR_CRUMB, (self.article.title, None)]
+
+    def get_extra_context(self):
+        found = self.article
+        found.refresh_from_db()  # the bound form changed the instance; the page shows what is saved
+        return {"article": found, "actions": _available_actions(self.request.user, found),
+                "images": list(found.images.all()), "image_form": ImageForm()}
 
 
 def _available_actions(user, found: Article) -> list[tuple[str, str]]:
@@ -297,58 +321,92 @@ ACTIONS = {  # name: (label, form, service); the form's fields are the service's
 }
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def action(request, pk, name):
-    """Confirm (GET) and carry out (POST) one workflow step; the service checks the grant again."""
-    found = _editable(request, pk)
-    label, form_class, service = ACTIONS[name]
-    if name != "submit" and not services.may(request.user, found.channel, "review"):
-        raise Http404
-    form = form_class(request.POST if request.method == "POST" else None)
-    if _carried_out(request, form, lambda: service(actor=request.user, article=found, **form.cleaned_data),
-                    f"已{label}"):
-        return redirect("portal:edit", pk=found.pk)
-    return _form_page(request, form, f"{label}：{found.title}",
-                      [(found.title, reverse("portal:edit", args=[found.pk])), (label, None)],
-                      submit_label=label, cancel_url=reverse("portal:edit", args=[found.pk]))
+class ArticleActionView(ArticleFormView):
+    """Confirm (GET) and carry out (POST) one workflow step, its form the step's details (a
+    return's note, a publication time); the service checks the grant again."""
+
+    def prepare(self):
+        super().prepare()
+        name = self.kwargs["name"]
+        self.label, self.form_class, self.service = ACTIONS[name]
+        if name != "submit" and not services.may(self.request.user, self.article.channel, "review"):
+            raise Http404
+
+    def call_service(self, form):
+        return self.service(actor=self.request.user, article=self.article, **form.cleaned_data)
+
+    @property
+    def submit_label(self):
+        return self.label
+
+    def get_title(self):
+        return f"{self.label}：{self.article.title}"
+
+    def get_success_message(self, result):
+        return f"已{self.label}"
+
+    def get_breadcrumbs(self):
+        return [EDITOR_CRUMB, (self.article.title, self.get_cancel_url()), (self.label, None)]
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def image_upload(request, pk):
-    found = _editable(request, pk)
-    form = ImageForm(request.POST or None, request.FILES or None)
-    if _carried_out(request, form, lambda: services.image_add(
-            actor=request.user, article=found, upload=form.cleaned_data["image"],
-            alt=form.cleaned_data["alt"], lead=form.cleaned_data["lead"]), "图片已上传"):
-        return redirect("portal:edit", pk=found.pk)
-    return _form_page(request, form, f"上传图片：{found.title}",
-                      [(found.title, reverse("portal:edit", args=[found.pk])), ("上传图片", None)],
-                      multipart=True, submit_label="上传", cancel_url=reverse("portal:edit", args=[found.pk]))
+class ImageUploadView(ArticleFormView):
+    form_class = ImageForm
+    submit_label = "上传"
+    success_message = "图片已上传"
+
+    def call_service(self, form):
+        data = form.cleaned_data
+        return services.image_add(actor=self.request.user, article=self.article, upload=data["image"],
+                                  alt=data["alt"], lead=data["lead"])
+
+    def get_title(self):
+        return f"上传图片：{self.article.title}"
+
+    def get_breadcrumbs(self):
+        return [EDITOR_CRUMB, (self.article.title, self.get_cancel_url()), ("上传图片", None)]
+
+    def get_extra_context(self):
+        return {"multipart": True}
 
 
-@login_required
-def preview(request, pk):
-    found = _editable(request, pk)
-    return render(request, "portal/article.html", {**_article_context(request, found), "preview": True})
+class PreviewView(ObjectDetailView):
+    model = Article
+    action = "edit"
+    template_name = "portal/article.html"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("channel")
+
+    def get_extra_context(self):
+        return {**_article_context(self.request, self.object), "preview": True}
 
 
+@not_generic("the moderation queue: pending comments, each with its buttons; no filters or table")
 @login_required
 def comment_queue(request):
-    _require_grants(request.user, "review")
+    require_perm(request.user, "portal.review")
     page = paginate(request, selectors.pending_comments(request.user))
     return render(request, "portal/comment_queue.html", {
         "title": "评论审核", "page": page, "breadcrumbs": [EDITOR_CRUMB, ("评论审核", None)]})
 
 
-@login_required
-@require_POST
-def comment_decide(request, pk, decision):
-    found = get_object_or_404(Comment.objects.visible_to(request.user, "review"), pk=pk)
-    service = services.comment_approve if decision == "approve" else services.comment_reject
-    service(actor=request.user, comment=found)
-    if request.htmx:
-        return HttpResponse("")
-    messages.success(request, "已通过" if decision == "approve" else "已拒绝")
-    return redirect("portal:comment_queue")
+class CommentDecideView(ServiceActionView):
+    """Approve or reject a comment; for htmx the row simply disappears."""
+
+    def prepare(self):
+        self.comment = get_object_or_404(Comment.objects.visible_to(self.request.user, "review"),
+                                         pk=self.kwargs["pk"])
+        self.approve = self.kwargs["decision"] == "approve"
+
+    def call_service(self, form):
+        service = services.comment_approve if self.approve else services.comment_reject
+        return service(actor=self.request.user, comment=self.comment)
+
+    def get_back_url(self):
+        return reverse("portal:comment_queue")
+
+    def succeeded(self, result):
+        if self.request.htmx:
+            return HttpResponse("")
+        messages.success(self.request, "已通过" if self.approve else "已拒绝")
+        return redirect(self.get_back_url())

@@ -3,15 +3,15 @@ from datetime import date
 import django_filters
 from django.db.models import Q
 
-from core.filters import WithinOrgFilter
+from core.filters import OrgFilterSetMixin, WithinOrgFilter
 from recruitment.models import Case, CaseStatus, Category, Stage
 
 
-class CaseFilterSet(django_filters.FilterSet):
-    """Shared by the list page and the API. ``within`` takes the org's subtree."""
+class CaseFilterSet(OrgFilterSetMixin, django_filters.FilterSet):
+    """Shared by the list page and the API. ``org`` takes the org's subtree."""
 
     q = django_filters.CharFilter(label="姓名", method="filter_q", max_length=50)
-    within = WithinOrgFilter(path_lookup="org__path")
+    org = WithinOrgFilter(path_lookup="org__path")
     status = django_filters.ChoiceFilter(label="状态", choices=CaseStatus.choices, empty_label="全部")
     stage = django_filters.ChoiceFilter(label="阶段", choices=[(str(v), label) for v, label in Stage.choices],
                                         empty_label="全部")
@@ -21,7 +21,7 @@ class CaseFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = Case
-        fields = ["q", "within", "status", "stage", "category", "warning"]
+        fields = ["q", "org", "status", "stage", "category", "warning"]
 
     def filter_q(self, queryset, name, value):
         value = value.strip()[:50]

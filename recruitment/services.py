@@ -11,11 +11,11 @@ from datetime import date, datetime, time
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.http import Http404
 from django.utils import timezone
 
 from accounts.scope import get_scope
 from core import audit
+from core.errors import NotFound
 from members import services as member_services
 from members.models import Member, MemberStatus
 from orgs.models import BRANCH_KINDS, Org
@@ -47,7 +47,7 @@ def _require(actor, org: Org, perm: str = CHANGE) -> None:
     """Out of scope is 404; in scope without the right, a refusal that says why."""
     scope = get_scope(actor)
     if not scope.covers(org.path, "recruitment.view"):
-        raise Http404
+        raise NotFound
     if not scope.covers(org.path, perm):
         raise PermissionDenied("您无权办理该发展党员事项")
 
@@ -57,7 +57,7 @@ def _require_upper(actor, org: Org, what: str, article: str) -> None:
     branch may not approve its own admissions."""
     scope = get_scope(actor)
     if not scope.covers(org.path, "recruitment.view"):
-        raise Http404
+        raise NotFound
     if not scope.covers_above(org.path, APPROVE):
         raise PermissionDenied(f"{what}须由上级党委办理（{article}），党支部不能自行办理")
 

@@ -7,19 +7,25 @@ from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
 
 from accounts.scope import get_scope
 from core import audit
 from core.paging import paginate
-from core.views import MAX_EXPORT_ROWS, ObjectListView, csv_safe, form_errors_from
+from core.views import (
+    MAX_EXPORT_ROWS,
+    ObjectDetailView,
+    ObjectListView,
+    ServiceFormView,
+    csv_safe,
+    not_generic,
+)
 from orgs.models import Org
+from orgs.selectors import org_param
 from recruitment import documents, forms, rules, selectors, services
 from recruitment.filters import CaseFilterSet
 from recruitment.models import EARMARKED, Case, Notice, Objection, Plan, Stage
@@ -77,272 +83,316 @@ def _attachment(content: bytes, content_type: str, filename: str) -> HttpRespons
     return response
 
 
-def _case(request, pk) -> Case:
-    return get_object_or_404(selectors.cases(request.user).select_related("member"), pk=pk)
-
-
-def _require_somewhere(user, perm: str = "recruitment.change") -> None:
-    if not get_scope(user).has_any_org_perm(perm):
-        raise Http404
-
-
 def _crumbs(case: Case, label: str | None = None) -> list:
     return [CRUMB, (case.name, case.get_absolute_url() if label else None)] + ([(label, None)] if label else [])
 
 
-def _case_context(request, case: Case) -> dict:
-    hist = selectors.history(case)
-    today = date.today()
-    deadlines = [(d, d.level(today)) for d in rules.deadlines(case, hist)]
-    scope = get_scope(request.user)
-    return {
-        "case": case, "hist": hist, "title": f"发展党员：{case.name}", "breadcrumbs": _crumbs(case),
-        "timeline": selectors.timeline(case, hist, today),
-        "stages": Stage.choices,
-        "deadlines": [(d, level, rules.STEP[d.step]) for d, level in deadlines if level != "green"],
-        "people": case.people.select_related("member", "step"),
-        "objections": list(case.objections.all()),
-        "can_change": scope.covers(case.org.path, "recruitment.change"),
-        "can_approve": scope.covers_above(case.org.path, "recruitment.approve"),
-        "member_visible": bool(case.member_id and scope.covers(case.org.path, "member.view")),
-        "age": case.age_on(today),
-        "today": today,
-    }
+class CaseDetailView(ObjectDetailView):
+    """The case page: a timeline of the 25 steps, the deadlines, people and objections."""
+
+    template_name = "recruitment/case_detail.html"
+
+    def get_queryset(self):
+        return selectors.cases(self.request.user).select_related("member")
+
+    def get_title(self):
+        return f"发展党员：{self.object.name}"
+
+    def get_breadcrumbs(self):
+        return _crumbs(self.object)
+
+    def get_extra_context(self):
+        case = self.object
+        hist = selectors.history(case)
+        today = date.today()
+        deadlines = [(d, d.level(today)) for d in rules.deadlines(case, hist)]
+        scope = get_scope(self.request.user)
+        return {
+            "case": case, "hist": hist,
+            "timeline": selectors.timeline(case, hist, today),
+            "stages": Stage.choices,
+            "deadlines": [(d, level, rules.STEP[d.step]) for d, level in deadlines if level != "green"],
+            "people": case.people.select_related("member", "step"),
+            "objections": list(case.objections.all()),
+            "can_change": scope.covers(case.org.path, "recruitment.change"),
+            "can_approve": scope.covers_above(case.org.path, "recruitment.approve"),
+            "member_visible": bool(case.member_id and scope.covers(case.org.path, "member.view")),
+            "age": case.age_on(today),
+            "today": today,
+        }
 
 
-@login_required
-def case_detail(request, pk):
-    case = _case(request, pk)
-    return render(request, "recruitment/case_detail.html", _case_context(request, case))
-
-
-@login_required
-def case_print(request, pk):
+class CasePrintView(CaseDetailView):
     """The whole-process record sheet (发展党员全程纪实表), printable (ID number masked)."""
-    case = _case(request, pk)
-    return render(request, "recruitment/case_print.html", _case_context(request, case))
+
+    template_name = "recruitment/case_print.html"
 
 
+@not_generic("a file download: the record sheet as .docx (audited)")
 @login_required
 def case_docx(request, pk):
     """The same record sheet as a Word document (ID number masked); the download is audited."""
-    case = _case(request, pk)
+    case = get_object_or_404(selectors.cases(request.user).select_related("member"), pk=pk)
     content = documents.record_sheet(case, selectors.history(case))
     with transaction.atomic():
         audit.record("export", obj=case, changes={"format": "docx", "document": "发展党员全程纪实表"})
     return _attachment(content, DOCX_TYPE, f"recruitment-{case.pk}.docx")
 
 
-def _render_form(request, form, *, title, case=None, label=None, intro="", submit="保存", cancel=None):
-    return render(request, "core/form.html", {
-        "form": form, "title": title, "intro": intro, "submit_label": submit,
-        "cancel_url": cancel or (case.get_absolute_url() if case else reverse("recruitment:list")),
-        "breadcrumbs": _crumbs(case, label or title) if case else [CRUMB, (title, None)],
-    })
+class CaseCreateView(ServiceFormView):
+    required_perm = "recruitment.change"
+    form_class = forms.CaseForm
+    service = services.case_create
+    title = "登记入党申请"
+    submit_label = "建立记录"
+    intro = "年满十八岁方可申请入党（细则第五条）。收到申请书后一个月内应派人谈话（细则第七条）。"
+    success_message = "已建立{result.name}的发展党员记录（第1步：递交入党申请书）"
+
+    def get_form_kwargs(self):
+        return {"user": self.request.user}
+
+    def get_cancel_url(self):
+        return reverse("recruitment:list")
 
 
-def _attempt(form, call) -> bool:
-    """Run a service; its refusal goes onto the form (field by field where it names one)."""
-    try:
-        call()
-    except ValidationError as exc:
-        form_errors_from(exc, form)
-        return False
-    except PermissionDenied as exc:
-        form.add_error(None, str(exc) or "您无权办理该事项")
-        return False
-    return True
+class CaseFormView(ServiceFormView):
+    """A form on one case (found through the user's scope, 404 otherwise), back to the case.
+    ``label`` is the last breadcrumb."""
+
+    label = ""
+
+    def prepare(self):
+        self.case = get_object_or_404(selectors.cases(self.request.user).select_related("member"),
+                                      pk=self.kwargs["pk"])
+
+    def get_service_kwargs(self, form):
+        return {"case": self.case, **form.cleaned_data}
+
+    def get_success_url(self, result):
+        return self.case.get_absolute_url()
+
+    def get_cancel_url(self):
+        return self.case.get_absolute_url()
+
+    def get_breadcrumbs(self):
+        return _crumbs(self.case, self.label or self.get_title())
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def case_create(request):
-    _require_somewhere(request.user)
-    form = forms.CaseForm(request.POST or None, user=request.user)
-    created = {}
-    if request.method == "POST" and form.is_valid():
-        if _attempt(form, lambda: created.setdefault("case", services.case_create(actor=request.user,
-                                                                                 **form.cleaned_data))):
-            messages.success(request, f"已建立{created['case'].name}的发展党员记录（第1步：递交入党申请书）")
-            return redirect(created["case"])
-    return _render_form(request, form, title="登记入党申请", submit="建立记录",
-                        intro="年满十八岁方可申请入党（细则第五条）。收到申请书后一个月内应派人谈话（细则第七条）。")
+class StepView(CaseFormView):
+    """One of steps 2–25; the form and the service follow the step's kind (rules.STEP)."""
+
+    submit_label = "登记"
+
+    def prepare(self):
+        super().prepare()
+        number = self.kwargs["number"]
+        if number not in rules.STEP or number == 1:
+            raise Http404
+        self.number, self.step = number, rules.STEP[number]
+        self.form_class = forms.step_form_class(number)
+        self.label = f"{self.step.circled} {self.step.label}"
+
+    def get_title(self):
+        return f"{self.label}：{self.case.name}"
+
+    def get_intro(self):
+        return f"依据：{self.step.article}。" + ("本步骤由上级党委办理。" if self.step.upper else "")
+
+    def get_form_kwargs(self):
+        extra = {}
+        if self.form_class is forms.PeopleStepForm:
+            extra = {"case": self.case, "user": self.request.user, "number": self.number}
+        elif self.form_class is forms.PlacementStepForm:
+            extra = {"case": self.case}
+        if self.step.form == "vote":
+            extra["initial"] = {"entitled": selectors.entitled_voters(self.case)}
+        elif self.step.form == "prereview":
+            extra["initial"] = {"received_on": selectors.history(self.case).first(12)}
+        return extra
+
+    def call_service(self, form):
+        actor, case, number, kind = self.request.user, self.case, self.number, self.step.form
+        if kind == "review":
+            return services.review_record(actor=actor, case=case, **form.service_kwargs())
+        if kind == "prereview":
+            return services.prereview_record(actor=actor, case=case, **form.cleaned_data)
+        if kind == "vote":
+            return services.vote_record(actor=actor, case=case, purpose=number, **form.cleaned_data)
+        return services.step_record(actor=actor, case=case, number=number, **form.service_kwargs())
+
+    def get_success_message(self, result):
+        return f"已登记{rules.step_label(self.number)}"
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def step_record(request, pk, number):
-    case = _case(request, pk)
-    if number not in rules.STEP or number == 1:
-        raise Http404
-    step = rules.STEP[number]
-    form_class = forms.step_form_class(number)
-    extra = {}
-    if form_class is forms.PeopleStepForm:
-        extra = {"case": case, "user": request.user, "number": number}
-    elif form_class is forms.PlacementStepForm:
-        extra = {"case": case}
-    hist = selectors.history(case)
-    initial = {}
-    if step.form == "vote":
-        initial = {"entitled": selectors.entitled_voters(case)}
-    elif step.form == "prereview":
-        initial = {"received_on": hist.first(12)}
-    form = form_class(request.POST or None, initial=initial, **extra)
-    if request.method == "POST" and form.is_valid():
-        if _attempt(form, lambda: _record(request.user, case, number, form)):
-            messages.success(request, f"已登记{rules.step_label(number)}")
-            return redirect(case)
-    intro = f"依据：{step.article}。" + ("本步骤由上级党委办理。" if step.upper else "")
-    return _render_form(request, form, case=case, title=f"{step.circled} {step.label}：{case.name}",
-                        label=f"{step.circled} {step.label}", intro=intro, submit="登记")
+class NoticeCreateView(CaseFormView):
+    form_class = forms.NoticeForm
+    service = services.notice_publish
+    label = "发布公示"
+    submit_label = "发布"
+    intro = "公示在党务公开栏和平台公示页面发布，只显示姓名、党支部、公示事项和公示期。"
+    success_message = "已发布公示"
+
+    def get_title(self):
+        return f"发布公示：{self.case.name}"
+
+    def get_form_kwargs(self):
+        upcoming = next((k for k in (3, 7, 17, 24) if not selectors.history(self.case).done(k)), 3)
+        return {"initial": {"kind": upcoming}}
 
 
-def _record(actor, case: Case, number: int, form) -> None:
-    kind = rules.STEP[number].form
-    if kind == "review":
-        services.review_record(actor=actor, case=case, **form.service_kwargs())
-    elif kind == "prereview":
-        services.prereview_record(actor=actor, case=case, **form.cleaned_data)
-    elif kind == "vote":
-        services.vote_record(actor=actor, case=case, purpose=number, **form.cleaned_data)
-    else:
-        services.step_record(actor=actor, case=case, number=number, **form.service_kwargs())
+class ObjectionCreateView(CaseFormView):
+    form_class = forms.ObjectionForm
+    service = services.objection_add
+    label = "登记反映的问题"
+    success_message = "已登记反映的问题；核查办结前不能进行下一步"
+
+    def prepare(self):
+        self.notice = get_object_or_404(Notice.objects.visible_to(self.request.user)
+                                        .select_related("case", "case__org"), pk=self.kwargs["pk"])
+        self.case = self.notice.case
+
+    def get_title(self):
+        return f"登记反映的问题：{self.notice}"
+
+    def get_service_kwargs(self, form):
+        return {"notice": self.notice, **form.cleaned_data}
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def notice_create(request, pk):
-    case = _case(request, pk)
-    upcoming = next((k for k in (3, 7, 17, 24) if not selectors.history(case).done(k)), 3)
-    form = forms.NoticeForm(request.POST or None, initial={"kind": upcoming})
-    if request.method == "POST" and form.is_valid():
-        if _attempt(form, lambda: services.notice_publish(actor=request.user, case=case, **form.cleaned_data)):
-            messages.success(request, "已发布公示")
-            return redirect(case)
-    return _render_form(request, form, case=case, title=f"发布公示：{case.name}", label="发布公示", submit="发布",
-                        intro="公示在党务公开栏和平台公示页面发布，只显示姓名、党支部、公示事项和公示期。")
+class ObjectionResolveView(CaseFormView):
+    form_class = forms.ResolveForm
+    service = services.objection_resolve
+    title = "核查办结"
+    success_message = "已办结"
+
+    def prepare(self):
+        self.objection = get_object_or_404(Objection.objects.visible_to(self.request.user)
+                                           .select_related("case", "case__org"), pk=self.kwargs["pk"])
+        self.case = self.objection.case
+
+    def get_intro(self):
+        return f"反映的问题：{self.objection.text}"
+
+    def get_service_kwargs(self, form):
+        return {"objection": self.objection, **form.cleaned_data}
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def objection_create(request, pk):
-    notice = get_object_or_404(Notice.objects.visible_to(request.user).select_related("case", "case__org"), pk=pk)
-    form = forms.ObjectionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        if _attempt(form, lambda: services.objection_add(actor=request.user, notice=notice, **form.cleaned_data)):
-            messages.success(request, "已登记反映的问题；核查办结前不能进行下一步")
-            return redirect(notice.case)
-    return _render_form(request, form, case=notice.case, title=f"登记反映的问题：{notice}", label="登记反映的问题")
+class CaseExtendView(CaseFormView):
+    form_class = forms.ExtendForm
+    service = services.case_extend
+    label = "延长预备期"
+    intro = "经支部党员大会讨论、上级党委批准。"
+    success_message = "已延长预备期"
+
+    def get_title(self):
+        return f"延长预备期：{self.case.name}"
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def objection_resolve(request, pk):
-    objection = get_object_or_404(Objection.objects.visible_to(request.user).select_related("case", "case__org"),
-                                  pk=pk)
-    form = forms.ResolveForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        if _attempt(form, lambda: services.objection_resolve(actor=request.user, objection=objection,
-                                                             **form.cleaned_data)):
-            messages.success(request, "已办结")
-            return redirect(objection.case)
-    return _render_form(request, form, case=objection.case, title="核查办结", intro=f"反映的问题：{objection.text}")
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def case_extend(request, pk):
-    case = _case(request, pk)
-    form = forms.ExtendForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        if _attempt(form, lambda: services.case_extend(actor=request.user, case=case, **form.cleaned_data)):
-            messages.success(request, "已延长预备期")
-            return redirect(case)
-    return _render_form(request, form, case=case, title=f"延长预备期：{case.name}", label="延长预备期",
-                        intro="经支部党员大会讨论、上级党委批准。")
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def case_end(request, pk, action):
+class CaseEndView(CaseFormView):
     """Cancel a probationary membership (upper committee) or close a case before admission."""
-    case = _case(request, pk)
-    form = forms.EndForm(request.POST or None)
-    label = "取消预备党员资格" if action == "cancel" else "终止发展"
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if action == "cancel":
-            call = lambda: services.case_cancel(actor=request.user, case=case, decided_on=data["day"],  # noqa: E731
-                                                reason=data["reason"])
-        else:
-            call = lambda: services.case_close(actor=request.user, case=case, closed_on=data["day"],  # noqa: E731
-                                               reason=data["reason"])
-        if _attempt(form, call):
-            messages.success(request, f"已{label}")
-            return redirect(case)
-    return _render_form(request, form, case=case, title=f"{label}：{case.name}", label=label, submit=label)
+
+    form_class = forms.EndForm
+
+    def prepare(self):
+        super().prepare()
+        self.cancel = self.kwargs["action"] == "cancel"
+        self.label = "取消预备党员资格" if self.cancel else "终止发展"
+
+    @property
+    def submit_label(self):
+        return self.label
+
+    def get_title(self):
+        return f"{self.label}：{self.case.name}"
+
+    def call_service(self, form):
+        data, actor = form.cleaned_data, self.request.user
+        if self.cancel:
+            return services.case_cancel(actor=actor, case=self.case, decided_on=data["day"], reason=data["reason"])
+        return services.case_close(actor=actor, case=self.case, closed_on=data["day"], reason=data["reason"])
+
+    def get_success_message(self, result):
+        return f"已{self.label}"
 
 
 # --- roll-ups up the tree -------------------------------------------------------------------------
 
 
-def _chosen_org(request) -> tuple[Org, list[Org]]:
-    _require_somewhere(request.user, "recruitment.view")
-    roots = selectors.roots(request.user)
-    value = request.GET.get("org", "")
-    if value.isdigit() and len(value) < 18:
-        org = get_object_or_404(Org.objects.granting(request.user, "recruitment.view"), pk=int(value))
-    else:
-        org = roots[0]
-    return org, roots
+class RollupView(ObjectDetailView):
+    """A roll-up page about one org: ``?org=`` (id or code) among the orgs granting
+    recruitment.view, by default the user's first top org."""
+
+    required_perm = "recruitment.view"
+    model = Org
+
+    def get_object(self):
+        self.roots = selectors.roots(self.request.user)
+        return org_param(self.request.user, self.request.GET.get("org"), "recruitment.view") or self.roots[0]
 
 
-@login_required
-def warnings(request):
-    org, roots = _chosen_org(request)
-    rollup = selectors.warning_rollup(org, request.user)
-    return render(request, "recruitment/warnings.html", {
-        "title": "发展党员预警", "breadcrumbs": [CRUMB, ("预警", None)], "org": org, "roots": roots,
-        "rollup": rollup, "page": paginate(request, selectors.overdue_cases(org, request.user).select_related("org")),
-    })
+class WarningsView(RollupView):
+    title = "发展党员预警"
+    breadcrumbs = [CRUMB, ("预警", None)]
+    template_name = "recruitment/warnings.html"
+
+    def get_extra_context(self):
+        org, user = self.object, self.request.user
+        return {"org": org, "roots": self.roots, "rollup": selectors.warning_rollup(org, user),
+                "page": paginate(self.request, selectors.overdue_cases(org, user).select_related("org"))}
 
 
-@login_required
-def plans(request):
-    org, roots = _chosen_org(request)
-    year = request.GET.get("year", "")
-    year = int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else date.today().year
-    return render(request, "recruitment/plans.html", {
-        "title": f"{year}年发展党员计划执行情况", "breadcrumbs": [CRUMB, ("年度计划", None)], "org": org,
-        "roots": roots, "year": year, "progress": selectors.plan_progress(org, request.user, year),
-        "can_edit": get_scope(request.user).has_any_org_perm("recruitment.change"),
-        "categories": [c.label for c in EARMARKED],
-    })
+class PlansView(RollupView):
+    breadcrumbs = [CRUMB, ("年度计划", None)]
+    template_name = "recruitment/plans.html"
+
+    def year(self) -> int:
+        year = self.request.GET.get("year", "")
+        return int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else date.today().year
+
+    def get_title(self):
+        return f"{self.year()}年发展党员计划执行情况"
+
+    def get_extra_context(self):
+        year = self.year()
+        return {"org": self.object, "roots": self.roots, "year": year,
+                "progress": selectors.plan_progress(self.object, self.request.user, year),
+                "can_edit": get_scope(self.request.user).has_any_org_perm("recruitment.change"),
+                "categories": [c.label for c in EARMARKED]}
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def plan_edit(request):
-    _require_somewhere(request.user)
-    initial = {}
-    if request.GET.get("org", "").isdigit() and request.GET.get("year", "").isdigit():
-        plan = (Plan.objects.visible_to(request.user, "change")
-                .filter(org_id=int(request.GET["org"][:18]), year=int(request.GET["year"][:4])).first())
-        initial = {"org": request.GET["org"][:18], "year": request.GET["year"][:4]}
-        if plan:
-            initial.update(total=plan.total, note=plan.note,
-                           **{f"quota_{q.category}": q.quota for q in plan.quotas.all()})
-    form = forms.PlanForm(request.POST or None, user=request.user, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        if _attempt(form, lambda: services.plan_save(actor=request.user, **form.service_kwargs())):
-            messages.success(request, "已保存年度发展党员计划")
-            data = form.cleaned_data
-            return redirect(f"{reverse('recruitment:plans')}?org={data['org'].pk}&year={data['year']}")
-    return _render_form(request, form, title="年度发展党员计划", cancel=reverse("recruitment:plans"),
-                        intro="各党委每年报送发展党员计划，单列农民、高知识群体、国有企业、非公有制企业和社会组织人员名额。")
+class PlanEditView(ServiceFormView):
+    """The annual plan of one party committee; ``?org=&year=`` opens an existing one."""
+
+    required_perm = "recruitment.change"
+    form_class = forms.PlanForm
+    title = "年度发展党员计划"
+    intro = "各党委每年报送发展党员计划，单列农民、高知识群体、国有企业、非公有制企业和社会组织人员名额。"
+    success_message = "已保存年度发展党员计划"
+
+    def prepare(self):
+        self.initial = {}
+        org = org_param(self.request.user, self.request.GET.get("org"), "recruitment.change")
+        year = self.request.GET.get("year", "")[:4]
+        if org and year.isdigit():
+            self.initial = {"org": org.pk, "year": year}
+            plan = Plan.objects.visible_to(self.request.user, "change").filter(org=org, year=int(year)).first()
+            if plan:
+                self.initial.update(total=plan.total, note=plan.note,
+                                    **{f"quota_{q.category}": q.quota for q in plan.quotas.all()})
+
+    def get_form_kwargs(self):
+        return {"user": self.request.user, "initial": self.initial}
+
+    def call_service(self, form):
+        return services.plan_save(actor=self.request.user, **form.service_kwargs())
+
+    def get_success_url(self, result):
+        return f"{reverse('recruitment:plans')}?org={result.org_id}&year={result.year}"
+
+    def get_cancel_url(self):
+        return reverse("recruitment:plans")
 
 
+@not_generic("the public notice board: no login")
 def public_notices(request):
     """The public notice board (公示栏), no login: name, branch, notice kind and dates only."""
     page = paginate(request, selectors.public_notices())

@@ -2,7 +2,7 @@ import django_filters
 from django.db.models import Q
 
 from accounts.scope import get_scope
-from core.filters import WithinOrgFilter
+from core.filters import OrgFilterSetMixin, WithinOrgFilter
 from transfers.models import CertificateState, Letter, LetterKind, LetterState, MobileCertificate
 
 
@@ -36,17 +36,17 @@ class LetterFilterSet(django_filters.FilterSet):
         return queryset.filter(issued_on__year=int(value))
 
 
-class CertificateFilterSet(django_filters.FilterSet):
+class CertificateFilterSet(OrgFilterSetMixin, django_filters.FilterSet):
     """Shared by the certificate list page and the API."""
 
     q = django_filters.CharFilter(label="姓名或编号", method="filter_q", max_length=50)
-    within = WithinOrgFilter(path_lookup="member__org__path")
+    org = WithinOrgFilter(path_lookup="member__org__path")
     state = django_filters.ChoiceFilter(label="状态", choices=CertificateState.choices, empty_label="全部",
                                         method="filter_state")
 
     class Meta:
         model = MobileCertificate
-        fields = ["q", "within", "state"]
+        fields = ["q", "org", "state"]
 
     def filter_q(self, queryset, name, value):
         value = value.strip()[:50]

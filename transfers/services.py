@@ -11,10 +11,10 @@ from datetime import date
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
-from django.http import Http404
 
 from accounts.scope import get_scope
 from core import audit
+from core.errors import NotFound
 from members import services as member_services
 from members.models import ACTIVE_STATUSES, Member, MemberStatus
 from members.services import record_event
@@ -32,12 +32,12 @@ def _covers(actor, org: Org | None) -> bool:
 def _require(actor, org: Org | None) -> None:
     """Out of scope is 404: the user may not know the org or its members exist."""
     if not _covers(actor, org):
-        raise Http404
+        raise NotFound
 
 
 def _require_visible(actor, letter: Letter) -> None:
     if not (_covers(actor, letter.from_org) or _covers(actor, letter.to_org)):
-        raise Http404
+        raise NotFound
 
 
 def _locked(letter: Letter) -> Letter:

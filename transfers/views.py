@@ -1,14 +1,16 @@
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods
 
 from accounts.scope import get_scope
 from core.paging import paginate
-from core.views import ObjectListView, ServiceFormView, form_errors_from
+from core.views import (
+    ObjectDetailView,
+    ObjectListView,
+    ServiceActionView,
+    ServiceFormView,
+    not_generic,
+)
 from members.models import Member
 from transfers import selectors, services
 from transfers.filters import CertificateFilterSet, LetterFilterSet
@@ -61,22 +63,16 @@ class CertificateListView(ObjectListView):
         return {"can_issue": get_scope(self.request.user).has_any_org_perm("member.change")}
 
 
-def _visible_letter(request, pk) -> Letter:
-    return get_object_or_404(selectors.letters(request.user), pk=pk)
-
-
-def _require_change_somewhere(user) -> None:
-    if not get_scope(user).has_any_org_perm("member.change"):
-        raise Http404
-
-
-# What each action on the detail page does: its label, who may, whether it needs a reason.
+# What each action on the detail page does: its label, who may, whether it needs a reason, the
+# service, and what the confirmation says.
 ACTIONS = {
-    "accept": ("接收", "receiver", False),
-    "return": ("退回", "receiver", True),
-    "cancel": ("撤销", "sender", True),
-    "complete": ("登记回执", "sender", False),
-    "expire": ("标记过期", "either", False),
+    "accept": ("接收", "receiver", False, services.letter_accept,
+               "接收后，{member}的组织关系转入“{to}”（原党小组不再保留），回执返回“{source}”。"),
+    "return": ("退回", "receiver", True, services.letter_return, "退回后，{member}仍在“{source}”。"),
+    "cancel": ("撤销", "sender", True, services.letter_cancel, "撤销后介绍信作废，{member}仍在“{source}”。"),
+    "complete": ("登记回执", "sender", False, services.letter_complete,
+                 "登记平台外接收党组织寄回的回执：{member}的组织关系已转出平台，此后由档案管理办理归档。"),
+    "expire": ("标记过期", "either", False, services.letter_expire, "将超过有效期仍未接收的介绍信标记为过期。"),
 }
 
 
@@ -109,104 +105,111 @@ def _letter_context(request, letter: Letter) -> dict:
         "from_org_visible": bool(letter.from_org and scope.covers(letter.from_org.path, "org.view")),
         "to_org_visible": bool(letter.to_org and scope.covers(letter.to_org.path, "org.view")),
         "expired": letter.is_expired(),
-        "title": f"介绍信 {letter.number}",
-        "breadcrumbs": [CRUMB, (letter.number, None)],
     }
 
 
-@login_required
-def letter_detail(request, pk):
-    letter = _visible_letter(request, pk)
-    return render(request, "transfers/letter_detail.html", _letter_context(request, letter))
+class LetterDetailView(ObjectDetailView):
+    template_name = "transfers/letter_detail.html"
+
+    def get_queryset(self):
+        return selectors.letters(self.request.user)
+
+    def get_title(self):
+        return f"介绍信 {self.object.number}"
+
+    def get_breadcrumbs(self):
+        return [CRUMB, (self.object.number, None)]
+
+    def get_extra_context(self):
+        return _letter_context(self.request, self.object)
 
 
-@login_required
-def letter_print(request, pk):
+class LetterPrintView(LetterDetailView):
     """The printable letter (介绍信): stub, letter and receipt on one A4 page."""
-    letter = _visible_letter(request, pk)
-    return render(request, "transfers/letter_print.html", _letter_context(request, letter))
+
+    template_name = "transfers/letter_print.html"
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def letter_action(request, pk, action):
-    """GET: the confirmation page; POST: the action, through its service."""
-    letter = _visible_letter(request, pk)
-    label, _side, needs_reason = ACTIONS[action]
-    form = LetterActionForm(request.POST if request.method == "POST" else None, needs_reason=needs_reason)
-    if request.method == "POST" and form.is_valid():
-        try:
-            _perform(action, request.user, letter, form.cleaned_data.get("reason", ""))
-        except (ValidationError, PermissionDenied) as exc:
-            messages.error(request, "；".join(getattr(exc, "messages", None) or [str(exc)]))
-        else:
-            messages.success(request, f"介绍信 {letter.number} 已{label}")
-        return redirect(letter)
-    context = _letter_context(request, letter)
-    context.update(form=form, action=action, action_label=label, title=f"{label}介绍信 {letter.number}",
-                   breadcrumbs=[CRUMB, (letter.number, letter.get_absolute_url()), (label, None)])
-    return render(request, "transfers/letter_confirm.html", context)
+class LetterActionView(ServiceActionView):
+    """An action on a letter (the URL names it): a confirmation with the letter's details, then
+    its service; the services decide who may."""
+
+    confirm = True
+    form_class = LetterActionForm
+    summary_template = "transfers/_letter_props.html"
+
+    def prepare(self):
+        self.letter = get_object_or_404(selectors.letters(self.request.user), pk=self.kwargs["pk"])
+        self.label, _side, self.needs_reason, self.service, self.says = ACTIONS[self.kwargs["action"]]
+
+    def get_form_kwargs(self):
+        return {"needs_reason": self.needs_reason}
+
+    def call_service(self, form):
+        reason = {"reason": form.cleaned_data["reason"]} if self.needs_reason else {}
+        return self.service(actor=self.request.user, letter=self.letter, **reason)
+
+    def get_title(self):
+        return f"{self.label}介绍信 {self.letter.number}"
+
+    def get_intro(self):
+        letter = self.letter
+        return self.says.format(member=letter.member.name, to=letter.to_org_name, source=letter.from_org_name)
+
+    @property
+    def submit_label(self):
+        return f"确认{self.label}"
+
+    def get_success_message(self, result):
+        return f"介绍信 {self.letter.number} 已{self.label}"
+
+    def get_cancel_url(self):
+        return self.letter.get_absolute_url()
+
+    def get_breadcrumbs(self):
+        return [CRUMB, (self.letter.number, self.letter.get_absolute_url()), (self.label, None)]
+
+    def get_extra_context(self):
+        return _letter_context(self.request, self.letter)
 
 
-def _perform(action: str, actor, letter: Letter, reason: str) -> None:
-    if action == "accept":
-        services.letter_accept(actor=actor, letter=letter)
-    elif action == "return":
-        services.letter_return(actor=actor, letter=letter, reason=reason)
-    elif action == "cancel":
-        services.letter_cancel(actor=actor, letter=letter, reason=reason)
-    elif action == "complete":
-        services.letter_complete(actor=actor, letter=letter)
-    else:
-        services.letter_expire(actor=actor, letter=letter)
+class LetterIssueView(ServiceFormView):
+    required_perm = "member.change"
+    form_class = LetterIssueForm
+    title = "开具组织关系介绍信"
+    submit_label = "开具"
+    breadcrumbs = [CRUMB, ("开具介绍信", None)]
+    success_message = "已开具介绍信 {result.number}"
+    error_field_names = {"to_org": "to_org_code"}  # the form names the receiving org by its code
+
+    def get_form_kwargs(self):
+        wanted = self.request.GET.get("member", "")
+        return {"user": self.request.user, "initial": {"member": wanted} if wanted.isdigit() else {}}
+
+    def call_service(self, form):
+        return services.letter_issue(actor=self.request.user, **form.service_kwargs())
+
+    def get_cancel_url(self):
+        return reverse("transfers:list")
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def letter_issue(request):
-    _require_change_somewhere(request.user)
-    initial = {"member": request.GET.get("member")} if request.GET.get("member", "").isdigit() else {}
-    form = LetterIssueForm(request.POST if request.method == "POST" else None, user=request.user, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            letter = services.letter_issue(actor=request.user, **form.service_kwargs())
-        except ValidationError as exc:
-            _attach(exc, form)
-        else:
-            messages.success(request, f"已开具介绍信 {letter.number}")
-            return redirect(letter)
-    return render(request, "core/form.html", {
-        "form": form, "title": "开具组织关系介绍信", "submit_label": "开具",
-        "cancel_url": reverse("transfers:list"), "breadcrumbs": [CRUMB, ("开具介绍信", None)],
-    })
+class LetterReceiveExternalView(ServiceFormView):
+    required_perm = "member.change"
+    form_class = LetterReceiveExternalForm
+    service = services.letter_receive_external
+    title = "登记平台外转入的介绍信"
+    submit_label = "登记"
+    breadcrumbs = [CRUMB, ("平台外转入", None)]
+    success_message = "已登记平台外转入的介绍信 {result.number}，并建立党员档案"
+
+    def get_form_kwargs(self):
+        return {"user": self.request.user}
+
+    def get_cancel_url(self):
+        return reverse("transfers:list")
 
 
-def _attach(exc: ValidationError, form) -> None:
-    """Service errors name ``to_org``; the form's field is the code."""
-    if hasattr(exc, "error_dict") and "to_org" in exc.error_dict:
-        exc.error_dict["to_org_code"] = exc.error_dict.pop("to_org")
-    form_errors_from(exc, form)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def letter_receive_external(request):
-    _require_change_somewhere(request.user)
-    form = LetterReceiveExternalForm(request.POST if request.method == "POST" else None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            letter = services.letter_receive_external(actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            form_errors_from(exc, form)
-        else:
-            messages.success(request, f"已登记平台外转入的介绍信 {letter.number}，并建立党员档案")
-            return redirect(letter)
-    return render(request, "core/form.html", {
-        "form": form, "title": "登记平台外转入的介绍信", "submit_label": "登记",
-        "cancel_url": reverse("transfers:list"), "breadcrumbs": [CRUMB, ("平台外转入", None)],
-    })
-
-
+@not_generic("the warnings page: four kinds of warning across the user's scope, about no one object")
 @login_required
 def warnings(request):
     """Expired letters, members not reported within 6 months, expiring certificates, and members
@@ -235,14 +238,12 @@ class CertificatePage(ServiceFormView):
 
 
 class CertificateCreateView(CertificatePage):
+    required_perm = "member.change"
     form_class = CertificateForm
     service = services.certificate_issue
     title = "发放流动党员活动证"
     submit_label = "发放"
     success_message = "已发放流动党员活动证 {result.number}"
-
-    def prepare(self):
-        _require_change_somewhere(self.request.user)
 
     def get_form_kwargs(self):
         wanted = self.request.GET.get("member", "")

@@ -6,7 +6,6 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
-from django.http import Http404
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -16,6 +15,7 @@ from hypothesis import strategies as st
 
 from care import selectors, services
 from care.models import CareVisit, Occasion
+from core.errors import NotFound
 from core.models import AuditEntry
 from members.models import Hardship, Member, MemberEvent, MemberStatus
 
@@ -205,7 +205,7 @@ def test_no_visit_is_recorded_for_a_member_out_of_scope(world, due):
     assert client.post(reverse("care:visit_create") + f"?member={target.pk}", data).status_code == 404
     response = client.post(reverse("care:visit_create"), data)
     assert response.status_code == 200 and response.context["form"].errors["member"]
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         visit(world, target, actor="b_admin")
     assert not CareVisit.objects.exists()
 

@@ -7,12 +7,12 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
 from care import services
 from care.models import CareVisit, Occasion
+from core.errors import NotFound
 from core.models import AuditEntry
 from members.models import MemberEvent
 from transfers.tests.helpers import issue
@@ -103,10 +103,10 @@ def test_a_bad_update_is_refused_in_chinese_and_writes_nothing(world, changes, f
 def test_out_of_scope_the_services_are_404_and_write_nothing(world, persona):
     visit = record(world)
     before = state()
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         services.visit_update(actor=world.users[persona], visit=visit, visited=visit.visited, visitors="x",
                               occasion=visit.occasion)
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         services.visit_delete(actor=world.users[persona], visit=visit)
     assert state() == before
 
@@ -117,7 +117,7 @@ def test_the_visits_follow_a_transferred_member_and_so_does_the_right_to_edit_th
     from transfers import services as transfer_services
 
     transfer_services.letter_accept(actor=world.users["b_admin"], letter=letter)
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         services.visit_delete(actor=world.users["a_admin"], visit=visit)
     services.visit_delete(actor=world.users["b_admin"], visit=visit)
     assert not CareVisit.objects.exists()

@@ -17,7 +17,7 @@ from core.testing import make_user, make_world, run_in_threads
 from orgs import services as org_services
 from orgs.models import Org
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.usefixtures("transactional_db")
 
 
 def _needs_postgres():

@@ -3,13 +3,16 @@ integrity (a flipped byte is an error, never wrong data), the blind index, and n
 anywhere in the members table."""
 
 import base64
+import json
+import stat
 
 import pytest
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+from django.core.exceptions import ImproperlyConfigured
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.crypto import DecryptionError, get_provider, sm3_hex
+from core.crypto import DecryptionError, SoftwareSM4Provider, get_provider, sm3_hex
 from core.testing import ID_NUMBERS
 
 provider = get_provider()
@@ -121,3 +124,29 @@ def test_no_column_of_the_members_table_holds_a_clear_id_number(world):
     for number in ID_NUMBERS.values():
         assert number not in dump
         assert number[6:14] + number[14:] not in dump  # not even birth date and sequence together
+
+
+def _key_file_from_before_the_audit_key(path):
+    path.write_text(json.dumps({"active": "k1", "keys": {"k1": "00" * 16}, "index_key": "11" * 32}))
+    path.chmod(0o600)
+    return path
+
+
+def test_a_demo_key_file_from_before_the_audit_key_gets_one_and_keeps_its_keys(tmp_path, settings):
+    settings.CRYPTO_CREATE_KEYS = True
+    path = _key_file_from_before_the_audit_key(tmp_path / "keys.json")
+    loaded = SoftwareSM4Provider(path)
+    stored = json.loads(path.read_text())
+    assert stored["keys"] == {"k1": "00" * 16} and stored["index_key"] == "11" * 32
+    assert loaded.audit_keys == {"a1": bytes.fromhex(stored["audit"]["keys"]["a1"])}
+    assert len(loaded.audit_keys["a1"]) == 32
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert SoftwareSM4Provider(path).audit_keys == loaded.audit_keys  # added once, then read
+
+
+def test_production_refuses_a_key_file_without_the_audit_key(tmp_path, settings):
+    settings.CRYPTO_CREATE_KEYS = False
+    path = _key_file_from_before_the_audit_key(tmp_path / "keys.json")
+    with pytest.raises(ImproperlyConfigured, match="no audit chain key"):
+        SoftwareSM4Provider(path)
+    assert "audit" not in json.loads(path.read_text())

@@ -450,7 +450,7 @@ def test_org_page_says_how_many_members_and_links_to_all_of_them(world):
     text = world.client("a_admin").get(reverse("orgs:detail", args=[world.branch_a1.pk])).content.decode()
     total = Member.objects.filter(org=world.branch_a1).count()
     assert f"查看全部 {total} 名党员" in text
-    assert f"{reverse('members:list')}?within={world.branch_a1.code}" in text
+    assert f"{reverse('members:list')}?org={world.branch_a1.code}" in text
 
 
 def test_party_groups_in_lists_show_their_branch(world):

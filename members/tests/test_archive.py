@@ -10,10 +10,10 @@ from datetime import date, timedelta
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.http import Http404
 from django.test import Client
 from django.urls import reverse
 
+from core.errors import NotFound
 from core.models import AuditEntry
 from core.testing import (
     CLEAR_ID,
@@ -201,11 +201,11 @@ def test_a_record_with_a_missing_required_field_is_refused_in_chinese(world):
 def test_writes_out_of_scope_or_without_change_permission_are_404_and_write_nothing(world):
     member = world.members["b1_member"]
     before = state(member)
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         update(world, actor="a_admin", member="b1_member", native_place="北京")
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         services.position_add(actor=world.users["a_admin"], member=member, data={"title": "x", "started": "2020-01-01"})
-    with pytest.raises(Http404):  # a member sees their archive, but does not edit it
+    with pytest.raises(NotFound):  # a member sees their archive, but does not edit it
         update(world, actor="member", native_place="北京")
     assert state(member) == before
 
@@ -506,7 +506,7 @@ def test_a_correction_never_carries_an_id_or_phone_number(world):
 
 def test_only_the_member_files_their_own_correction(world):
     member = world.members["a1_member"]
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         services.correction_create(actor=world.users["a_admin"], member=member, field_name="name",
                                    requested_value="张秀")
     assert not CorrectionRequest.objects.exists()

@@ -6,12 +6,12 @@ from datetime import date
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.test import Client
 from django.urls import reverse
 
 from accounts.models import Role
 from core import idcard
+from core.errors import NotFound
 from core.models import AuditEntry
 from core.testing import CLEAR_ID, ID_NUMBERS, PASSWORD, make_user
 from members import services
@@ -109,7 +109,7 @@ def test_admission_in_the_future_is_refused(world):
 
 def test_creating_outside_the_scope_is_404_and_writes_nothing(world):
     before = written()
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         create(world, valid_number("19900101"), actor="a_admin", org=world.branch_b1)
     assert written() == before
 

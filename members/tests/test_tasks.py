@@ -177,7 +177,7 @@ def run_real_worker(tmp_path) -> subprocess.CompletedProcess:
     return result
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("transactional_db")
 def test_a_far_off_cell_fails_its_own_batch_and_the_real_worker_goes_on(world, database_tasks, tmp_path):
     actor = world.users["a_admin"]
     batches = []

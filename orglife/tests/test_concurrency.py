@@ -16,7 +16,7 @@ from orglife import services
 from orglife.models import Attendance, Meeting, ReviewRound, TopicVote
 from orglife.tests.helpers import record
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.usefixtures("transactional_db")
 
 
 @pytest.fixture

@@ -7,11 +7,11 @@ from datetime import datetime, time, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from core.errors import NotFound
 from members.models import Member
 from orglife import services
 from orglife.models import Attendance, AttendanceStatus, MeetingKind, SignInHow
@@ -65,13 +65,13 @@ def test_a_member_of_another_org_is_refused_and_an_outsider_gets_404(world, meet
     other = User.objects.create(username="b1_user")
     Member.objects.filter(pk=world.members["b1_member"].pk).update(user=other)
     before = state()
-    with pytest.raises(Http404):  # neither sees the meeting nor belongs to its org
+    with pytest.raises(NotFound):  # neither sees the meeting nor belongs to its org
         services.attendance_sign_in(actor=other, token=meeting.signin_token)
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         sign_in(world, "outsider", meeting)
     with pytest.raises(ValidationError, match="不是“朝阳里社区第一党支部”的党员"):
         sign_in(world, "a_admin", meeting)  # sees the meeting, is no member of the branch
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         services.attendance_sign_in(actor=world.users["member"], token="no-such-token")
     assert state() == before
 

@@ -6,8 +6,8 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 
+from core.errors import NotFound
 from core.models import AuditEntry
 from members.models import MemberEvent
 from orglife import services
@@ -135,10 +135,10 @@ def test_a_committee_meeting_is_allowed_from_seven_full_members(world):
 
 def test_out_of_scope_writes_are_404(world):
     meeting = record(world)
-    _refused(world, lambda: record(world, actor="b_admin"), "", Http404)
-    _refused(world, lambda: services.meeting_submit(actor=world.users["b_admin"], meeting=meeting), "", Http404)
+    _refused(world, lambda: record(world, actor="b_admin"), "", NotFound)
+    _refused(world, lambda: services.meeting_submit(actor=world.users["b_admin"], meeting=meeting), "", NotFound)
     _refused(world, lambda: services.meeting_update(actor=world.users["member"], meeting=meeting, topic="x"), "",
-             Http404)
+             NotFound)
 
 
 @pytest.mark.parametrize("change, fragment", [
@@ -185,12 +185,12 @@ def test_only_the_upper_org_reviews(world, submitted):
     _refused(world, lambda: services.meeting_review_approve(actor=world.users["secretary"], meeting=submitted),
              "只有上级党组织可以审核", PermissionDenied)
     _refused(world, lambda: services.meeting_review_approve(actor=world.users["b_admin"], meeting=submitted),
-             "", Http404)
+             "", NotFound)
     # The member sees the record (they attended) but reviews nothing.
     _refused(world, lambda: services.meeting_review_approve(actor=world.users["member"], meeting=submitted),
              "只有上级党组织可以审核", PermissionDenied)
     _refused(world, lambda: services.meeting_review_approve(actor=world.users["outsider"], meeting=submitted),
-             "", Http404)
+             "", NotFound)
 
 
 def test_a_branch_admin_cannot_review_its_own_branch(world):
@@ -236,9 +236,9 @@ def test_topic_rules(world):
     _refused(world, lambda: services.topic_propose(actor=world.users["member"], org=world.branch_a1, title=" "),
              "请填写希望讲授的题目")
     _refused(world, lambda: services.topic_vote(actor=world.users["a_admin"], topic=topic), "只有本支部党员可以为点题投票")
-    _refused(world, lambda: services.topic_vote(actor=world.users["outsider"], topic=topic), "", Http404)
+    _refused(world, lambda: services.topic_vote(actor=world.users["outsider"], topic=topic), "", NotFound)
     _refused(world, lambda: services.topic_propose(actor=world.users["outsider"], org=world.branch_a1, title="x"),
-             "", Http404)
+             "", NotFound)
     services.lecture_schedule(actor=world.users["secretary"], topic=topic, held_on=date.today(), place="室",
                               host="甲", recorder="乙", lecturer="丙")
     _refused(world, lambda: services.topic_vote(actor=world.users["secretary"], topic=topic), "投票已结束")

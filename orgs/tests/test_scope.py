@@ -11,13 +11,13 @@ import io
 import re
 
 import pytest
-from django.http import Http404
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import Grant, Role, User
 from accounts.scope import ROLE_PERMISSIONS
 from care.tests.test_api import SCOPE_TESTED as CARE_URLS  # tested there, 404s included
+from core.errors import NotFound
 from core.testing import ID_NUMBERS, PASSWORD
 from members.models import Member
 from members.tests.test_archive_api import SCOPE_TESTED as ARCHIVE_API_URLS  # tested there
@@ -527,7 +527,7 @@ def test_district_admin_cannot_move_an_org_into_the_other_district(world):
     assert response.status_code == 200  # the form refuses: not an offered choice
     assert response.context["form"].errors["new_parent"]
     assert tree_state() == before
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         services.org_move(actor=world.users["a_admin"], org=world.branch_a2,
                           new_parent=world.district_b, reason="调整")
     assert tree_state() == before
@@ -539,7 +539,7 @@ def test_district_admin_cannot_move_the_other_districts_org_into_their_own(world
         "new_parent": world.street_a.pk, "reason": "调整", "changed_on": "2024-01-01",
     })
     assert response.status_code == 404
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         services.org_move(actor=world.users["a_admin"], org=world.branch_b1,
                           new_parent=world.street_a, reason="调整")
     assert tree_state() == before
@@ -563,7 +563,7 @@ def test_secretary_cannot_move_orgs(world):
             "new_parent": new_parent.pk, "reason": "调整", "changed_on": "2024-01-01",
         })
         assert response.status_code == 404
-        with pytest.raises(Http404):
+        with pytest.raises(NotFound):
             services.org_move(actor=world.users["secretary"], org=org, new_parent=new_parent,
                               reason="调整")
     assert tree_state() == before

@@ -7,10 +7,10 @@ from io import BytesIO
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
+from core.errors import NotFound
 from core.models import AuditEntry
 from portal import services
 from portal.models import Article, ArticleState, ChannelGrant
@@ -58,7 +58,7 @@ def test_scheduled_publishing_shows_the_article_when_its_time_comes(portal, clie
 
 def test_editors_may_not_publish_and_reviewers_may(portal):
     article = draft(portal)
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         services.article_publish(actor=portal.users["news_editor"], article=article)
     services.article_publish(actor=portal.users["news_reviewer"], article=article)
 
@@ -78,7 +78,7 @@ def test_acting_on_a_channel_not_granted_is_404_and_writes_nothing(portal, perso
                  lambda: services.article_submit(actor=actor, article=article),
                  lambda: services.article_publish(actor=actor, article=article),
                  lambda: services.article_create(actor=actor, channel=portal.channels["jiceng"], title="x")):
-        with pytest.raises(Http404):
+        with pytest.raises(NotFound):
             call()
     assert AuditEntry.objects.count() == before
     assert Article.objects.get().title == "草稿标题"
@@ -92,7 +92,7 @@ def test_a_grant_covers_the_channels_below(portal):
 
 def test_moving_an_article_needs_the_target_channel_too(portal):
     article = draft(portal, channel="tianjin", editor="tianjin_editor")
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         services.article_update(actor=portal.users["tianjin_editor"], article=article,
                                 channel=portal.channels["jiceng"])
 

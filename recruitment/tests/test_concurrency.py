@@ -16,7 +16,7 @@ from recruitment import services
 from recruitment.models import Case, Step
 from recruitment.tests.helpers import notice, open_case, walk
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
+pytestmark = [pytest.mark.usefixtures("transactional_db"), pytest.mark.postgres]
 
 
 def test_two_simultaneous_approvals_of_one_case_exactly_one_succeeds():

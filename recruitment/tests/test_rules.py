@@ -6,8 +6,8 @@ from datetime import date, timedelta
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.http import Http404
 
+from core.errors import NotFound
 from members.models import Member
 from orgs.models import OrgSetting
 from recruitment import rules, selectors, services
@@ -307,8 +307,8 @@ def test_a_branch_secretary_cannot_approve_their_own_branchs_admission(world):
 
 def test_out_of_scope_is_404_and_writes_nothing(world):
     case = open_case(world)
-    refused("", step, world, case, 2, date.today(), actor="b_admin", exc=Http404)
-    refused("", services.case_create, actor=world.users["b_admin"], org=world.branch_a1, name="某", exc=Http404,
+    refused("", step, world, case, 2, date.today(), actor="b_admin", exc=NotFound)
+    refused("", services.case_create, actor=world.users["b_admin"], org=world.branch_a1, name="某", exc=NotFound,
             id_number=id_number(seq=40), applied=date.today())
 
 

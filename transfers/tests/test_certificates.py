@@ -8,10 +8,10 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.test import Client
 from django.urls import reverse
 
+from core.errors import NotFound
 from core.models import AuditEntry
 from members.models import Member, MemberEvent, MemberStatus
 from members.tests.test_archive import api_client, clear_values
@@ -142,9 +142,9 @@ def test_a_certificate_is_closed_once(world):
 def test_out_of_scope_the_services_are_404_and_write_nothing(world, persona):
     cert = certificate(world)
     before = state()
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         renew(world, cert, TODAY + timedelta(days=300), actor=persona)
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         close(world, cert, actor=persona)
     assert state() == before
 

@@ -15,7 +15,7 @@ from members.models import Member, MemberEvent
 from transfers import services
 from transfers.models import Letter, LetterState
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.usefixtures("transactional_db")
 
 
 

@@ -5,9 +5,9 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.urls import reverse
 
+from core.errors import NotFound
 from members.models import Member
 from transfers import rules, selectors, services
 from transfers.models import MobileCertificate
@@ -103,7 +103,7 @@ def test_a_bad_certificate_is_refused(world, extra, fragment):
 
 def test_certificates_need_member_change_over_the_members_org(world):
     before = state()
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         certificate(world, actor="b_admin")
     assert state() == before
 

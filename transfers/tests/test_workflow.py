@@ -9,8 +9,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
-from django.http import Http404
 
+from core.errors import NotFound
 from core.models import AuditEntry
 from core.testing import ID_NUMBERS
 from members.models import Member, MemberEvent, MemberStatus
@@ -107,8 +107,8 @@ def test_a_stale_issued_letter_is_expired_when_a_new_one_is_issued(world):
 
 
 def test_issuing_needs_member_change_over_the_members_org(world):
-    refused(lambda: issue(world, actor="b_admin"), "", exc=Http404)
-    refused(lambda: issue(world, member="a2_member", actor="secretary"), "", exc=Http404)
+    refused(lambda: issue(world, actor="b_admin"), "", exc=NotFound)
+    refused(lambda: issue(world, member="a2_member", actor="secretary"), "", exc=NotFound)
     assert issue(world, actor="secretary").from_org == world.branch_a1
 
 
@@ -184,7 +184,7 @@ def test_a_third_districts_user_cannot_touch_the_letter(world):
                  lambda: services.letter_return(actor=c_admin, letter=letter, reason="x"),
                  lambda: services.letter_cancel(actor=c_admin, letter=letter, reason="x"),
                  lambda: services.letter_expire(actor=c_admin, letter=letter)):
-        refused(call, "", exc=Http404)
+        refused(call, "", exc=NotFound)
 
 
 def test_the_city_admin_covers_both_sides(world):
@@ -272,7 +272,7 @@ def test_a_single_expired_letter_can_be_marked_by_its_sender(world):
 def test_an_outgoing_paper_letter_keeps_the_member_until_the_receipt_completes_it(world):
     letter = issue(world, to_org_name="中共北京市海淀区某街道工作委员会")
     assert letter.kind == LetterKind.OUTGOING and letter.to_org is None
-    refused(lambda: services.letter_accept(actor=world.users["b_admin"], letter=letter), "", exc=Http404)
+    refused(lambda: services.letter_accept(actor=world.users["b_admin"], letter=letter), "", exc=NotFound)
     services.letter_complete(actor=world.users["a_admin"], letter=letter)
     letter.refresh_from_db()
     member = Member.objects.get(pk=letter.member_id)
@@ -328,6 +328,6 @@ def test_the_same_paper_letter_cannot_be_recorded_twice(world):
 
 
 def test_receiving_from_outside_needs_member_change_on_the_branch(world):
-    refused(lambda: receive_external(world, actor=world.users["a_admin"]), "", exc=Http404)
+    refused(lambda: receive_external(world, actor=world.users["a_admin"]), "", exc=NotFound)
 
 

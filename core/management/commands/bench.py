@@ -29,7 +29,7 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="以 JSON 输出")
 
     def handle(self, *args, orgs, members, repeat, drop, explain, **options):
-        if not (settings.DEMO_MODE or settings.TESTING):
+        if not settings.INVENTED_DATA_ALLOWED:
             raise CommandError("基准测试只能在演示模式（DANGJIAN_DEMO=1）下运行。")
         if repeat < 1 or orgs < 1 or members < 0:
             raise CommandError("--orgs、--repeat 须为正数，--members 不能为负数。")

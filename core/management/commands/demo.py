@@ -35,7 +35,7 @@ class Command(BaseCommand):
                 self.print_accounts()
                 return
             raise CommandError("数据库中已有党组织数据；演示数据只能载入空数据库。")
-        if not (settings.DEMO_MODE or settings.TESTING):
+        if not settings.INVENTED_DATA_ALLOWED:
             raise CommandError("演示数据只能在演示模式（DANGJIAN_DEMO=1）下载入。")
         started = time.monotonic()
         rng = random.Random(seed)
