@@ -351,7 +351,7 @@ def test_a_control_character_in_a_cell_refuses_its_row_and_the_error_report_is_s
     ("坏.csv", "随便写的一段文字\n没有表头".encode(), "未找到表头"),
     ("空.csv", "姓名,身份证号\n".encode(), "表头下没有数据行"),
 ])
-@pytest.mark.django_db(transaction=True)  # the check is queued when the upload commits
+@pytest.mark.usefixtures("transactional_db")  # the check is queued when the upload commits
 def test_unreadable_rosters_fail_the_batch_with_a_message(world, name, content, message):
     client = world.client("a_admin")
     response = client.post("/members/import/", {"file": SimpleUploadedFile(name, content)}, follow=True)
@@ -361,7 +361,7 @@ def test_unreadable_rosters_fail_the_batch_with_a_message(world, name, content, 
 
 # --- pages and scope --------------------------------------------------------------------------
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("transactional_db")
 def test_the_pages_walk_from_upload_to_commit(world):
     """Tests run tasks at once (settings.TASKS) — here when the request's transaction commits, as
     the server does; members/tests/test_tasks.py runs them on the database backend's worker."""

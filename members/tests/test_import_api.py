@@ -27,7 +27,7 @@ def upload(client, content: bytes, name="r.xlsx", **data):
     return committed(client.post, "/api/v1/imports", {"file": SimpleUploadedFile(name, content), **data})
 
 
-@pytest.mark.django_db(transaction=True)  # the check and the commit are queued when the request commits
+@pytest.mark.usefixtures("transactional_db")  # the check and the commit are queued when the request commits
 def test_upload_check_rows_and_commit_through_the_api(world):
     client = token_client("a_admin")
     response = upload(client, xlsx([person(1), person(2, 性别="女"), person(3)]))
