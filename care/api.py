@@ -6,13 +6,12 @@ phone appears here at all."""
 from datetime import date
 from decimal import Decimal
 
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from accounts.scope import get_scope
+from accounts.scope import require_perm
 from care import selectors, services
 from care.filters import CareVisitFilterSet, FlaggedMemberFilterSet
 from care.models import CareVisit
@@ -35,8 +34,7 @@ router = Router(tags=["关怀帮扶"])
 
 
 def _require_manager(user, perm: str = "member.view") -> None:
-    if not get_scope(user).has_any_org_perm(perm):
-        raise Http404
+    require_perm(user, perm)
 
 
 class FlaggedComputed(Schema):

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Body, Field, File, Form, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 
-from accounts.scope import get_scope
+from accounts.scope import require_perm
 from core.api import (
     REFUSED,
     Message,
@@ -291,8 +291,7 @@ def correction_create(request, member_id: PathId, payload: CorrectionIn):
 @paginate(Pagination)
 def correction_list(request):
     """待处理的更正申请：本人有权修改档案的党组织内的（书记、管理员）。"""
-    if not get_scope(request.user).has_any_org_perm("member.change"):
-        raise Http404
+    require_perm(request.user, "member.change")
     return (CorrectionRequest.objects.visible_to(request.user, "change")
             .filter(status=CorrectionRequest.Status.PENDING).select_related("member").order_by("created", "pk"))
 

@@ -2,13 +2,12 @@
 (multipart), poll the batch until it is checked, read its rows, then commit or discard. A batch
 is its uploader's own: anyone else gets 404. Numbers are masked in every answer."""
 
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from accounts.scope import get_scope
+from accounts.scope import require_perm
 from core.api import REFUSED, Pagination, PathId, model_in, model_out
 from members import importing
 from members.models import ImportBatch, ImportRow
@@ -53,8 +52,7 @@ class UploadFields(Schema):
 
 
 def _require_importer(request) -> None:
-    if not get_scope(request.user).has_any_org_perm("member.change"):
-        raise Http404
+    require_perm(request.user, "member.change")
 
 
 def _batch(request, batch_id: int) -> ImportBatch:
