@@ -5,6 +5,8 @@ Screenshots land in test-artifacts/ (desktop 1280 px, phone 375 px) for a person
 
 from datetime import date
 
+from django.utils import timezone
+
 from core.tests.test_browser import ARTIFACTS, VIEWPORTS, _login, pytestmark  # noqa: F401
 
 
@@ -150,4 +152,19 @@ def test_the_recruitment_list_at_1280_keeps_names_and_dates_on_one_line_and_mark
     overdue = page.locator("#list-body td[data-label='预警'] .badge-red")
     assert overdue.count() == 3 and overdue.first.inner_text() == "已逾期"
     assert overdue.first.evaluate("e => getComputedStyle(e).color") == "rgb(138, 28, 28)"
+    context.close()
+
+
+def test_on_a_phone_a_card_hides_a_field_with_nothing_in_it(live_server, browser_world, browser):
+    from recruitment.tests.helpers import id_number, open_case
+
+    world = browser_world
+    open_case(world, actor="a_admin", number=id_number(seq=60), name="欧阳新苗", applied=timezone.localdate(),
+              org=world.branch_a1)
+    context, page, base = _signed_in(browser, live_server, "phone", "a_admin")
+    page.goto(f"{base}/recruitment/")
+    warning = page.locator("#list-body td[data-label='预警']")
+    assert warning.count() == 1 and warning.inner_text() == ""
+    assert not warning.is_visible()  # no bare "预警：" line on the card
+    assert page.locator("#list-body td[data-label='姓名']").is_visible()
     context.close()
