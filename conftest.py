@@ -14,6 +14,16 @@ from core import audit_guard
 from core.testing import make_world
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (the portal's shared pages, the comment limits)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def world(db):
     return make_world()

@@ -148,6 +148,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         ),
     }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+
+# The cache (the portal's anonymous pages, the comment limits) is shared by the server processes:
+# a directory under var/ on one machine, Redis when DANGJIAN_REDIS_URL names one (several
+# machines; needs the `redis` package).
+if os.environ.get("DANGJIAN_REDIS_URL"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                          "LOCATION": os.environ["DANGJIAN_REDIS_URL"]}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                          "LOCATION": str(VAR_DIR / "cache"), "OPTIONS": {"MAX_ENTRIES": 5000}}}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

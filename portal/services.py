@@ -19,7 +19,7 @@ from pypinyin import lazy_pinyin
 from accounts.scope import clear_scope_cache, get_scope
 from core import audit, files
 from core.errors import NotFound
-from portal import search
+from portal import pagecache, search
 from portal.models import (
     Article,
     ArticleImage,
@@ -120,6 +120,7 @@ def article_update(*, actor, article: Article, channel: Channel | None = None, *
     article.save()
     if article.state == ArticleState.PUBLISHED:
         search.index(article)
+        pagecache.public_changed()
     audit.record("portal.article_update", obj=article, user=actor,
                  changes=audit.diff(before, article.audit_snapshot()))
     return article
@@ -153,6 +154,7 @@ def article_publish(*, actor, article: Article, publish_at: datetime | None = No
     article.review_note = ""
     article.save(update_fields=["state", "publish_at", "review_note", "updated"])
     search.index(article)
+    pagecache.public_changed()
     audit.record("portal.article_publish", obj=article, user=actor,
                  changes={"state": [before, ArticleState.PUBLISHED],
                           "publish_at": article.publish_at.isoformat()})
@@ -186,6 +188,7 @@ def article_unpublish(*, actor, article: Article, reason: str = "") -> Article:
     article.state = ArticleState.UNPUBLISHED
     article.save(update_fields=["state", "updated"])
     search.unindex(article)
+    pagecache.public_changed()
     audit.record("portal.article_unpublish", obj=article, user=actor,
                  changes={"state": [ArticleState.PUBLISHED, ArticleState.UNPUBLISHED],
                           "reason": clean_text(reason, max_length=200)})
@@ -245,6 +248,8 @@ def image_add(*, actor, article: Article, upload, alt: str = "", lead: bool = Fa
     if lead or article.lead_image_id is None:
         article.lead_image = picture
         article.save(update_fields=["lead_image", "updated"])
+    if article.state == ArticleState.PUBLISHED:
+        pagecache.public_changed()
     audit.record("portal.image_add", obj=article, user=actor,
                  changes={"image": picture.pk, "size": stored.size})
     return picture
@@ -317,6 +322,7 @@ def _decide(actor, comment: Comment, state: str, action: str) -> Comment:
     before = comment.state
     comment.state, comment.decided_by, comment.decided_at = state, actor, timezone.now()
     comment.save(update_fields=["state", "decided_by", "decided_at", "updated"])
+    pagecache.public_changed()
     audit.record(action, obj=comment, user=actor, changes={"state": [before, state]})
     return comment
 
@@ -373,6 +379,7 @@ def publish_notice(*, channel_code: str, title: str, body_text: str, starts_on: 
     article.publish_at = publish_at or article.publish_at or timezone.now()
     article.save()
     search.index(article)
+    pagecache.public_changed()
     audit.record("portal.notice_publish", obj=article, user=actor,
                  changes={"external_key": article.external_key, "created": created,
                           **({} if created else audit.diff(before, article.audit_snapshot()))})
@@ -400,6 +407,7 @@ def article_import(*, actor, parsed, channel: Channel, publish: bool = True) -> 
     article.save()
     if article.state == ArticleState.PUBLISHED:
         search.index(article)
+        pagecache.public_changed()
     audit.record("portal.article_import", obj=article, user=actor,
                  changes={"external_key": key, "created": created, "channel": channel.code})
     return article, created
@@ -473,6 +481,7 @@ def channel_create(*, name: str, code: str, slug: str, kind: str = "news", paren
     fields = {"name": clean_text(name, max_length=50), "code": code, "slug": slug, "kind": kind,
               "slug_path": slug_path, "description": description, "disclaimer": disclaimer}
     channel = Channel.objects.add_child(parent, fields) if parent else Channel.objects.add_root(fields)
+    pagecache.public_changed()
     audit.record("portal.channel_create", obj=channel, user=actor,
                  changes={"code": code, "slug_path": slug_path})
     return channel

@@ -28,7 +28,7 @@ from core.views import (
     not_generic,
     require_perm,
 )
-from portal import search, selectors, services
+from portal import pagecache, search, selectors, services
 from portal.filters import ArticleFilterSet
 from portal.forms import (
     ArticleForm,
@@ -62,24 +62,28 @@ def _crumbs(channel: Channel | None) -> list[tuple[str, str]]:
 
 @not_generic("a public page of the news portal: no login, published articles only")
 def index(request):
-    sections = [(channel, list(selectors.listed(channel)[:8])) for channel in selectors.top_channels()]
-    return render(request, "portal/index.html", {
-        "title": "资讯", "sections": sections, "notices": selectors.notices(), **_sides(request)})
+    def page():
+        sections = [(channel, list(selectors.listed(channel)[:8])) for channel in selectors.top_channels()]
+        return render(request, "portal/index.html", {
+            "title": "资讯", "sections": sections, "notices": selectors.notices(), **_sides(request)})
+    return pagecache.shared_page(request, "index", page)
 
 
 @not_generic("a public page of the news portal: no login, published articles only")
 def channel(request, slug_path):
-    current = selectors.channel_by_path(slug_path)
-    page = paginate(request, selectors.listed(current), per_page=20)
-    return render(request, "portal/channel.html", {
-        "title": current.name, "channel": current, "children": selectors.children(current),
-        "page": page, "crumbs": _crumbs(current), **_sides(request)})
+    def page():
+        current = selectors.channel_by_path(slug_path)
+        return render(request, "portal/channel.html", {
+            "title": current.name, "channel": current, "children": selectors.children(current),
+            "page": paginate(request, selectors.listed(current), per_page=20),
+            "crumbs": _crumbs(current), **_sides(request)})
+    return pagecache.shared_page(request, f"channel:{slug_path}", page)
 
 
 @not_generic("a public page of the news portal: no login, published articles only")
 def rank(request):
     """The 点击排行 list for one period (the tabs refresh it with htmx; plain links reload)."""
-    return render(request, "portal/_rank.html", _sides(request))
+    return pagecache.shared_page(request, "rank", lambda: render(request, "portal/_rank.html", _sides(request)))
 
 
 def _count_read(request, response, article: Article) -> None:
@@ -124,13 +128,17 @@ def article(request, pk, slug=None):
     if slug != (found.slug or None):
         query = f"?{request.GET.urlencode()}" if request.GET else ""
         return redirect(found.get_absolute_url() + query, permanent=True)
-    context = _article_context(request, found)
-    context["previous"], context["next"] = selectors.neighbours(found)
-    context["related"] = selectors.related(found)
-    if request.GET.get("print"):
-        return render(request, "portal/article_print.html", context)
-    response = render(request, "portal/article.html", context)
-    _count_read(request, response, found)
+
+    def page():
+        context = _article_context(request, found)
+        context["previous"], context["next"] = selectors.neighbours(found)
+        context["related"] = selectors.related(found)
+        template = "portal/article_print.html" if request.GET.get("print") else "portal/article.html"
+        return render(request, template, context)
+
+    response = pagecache.shared_page(request, f"article:{found.pk}", page)
+    if not request.GET.get("print"):
+        _count_read(request, response, found)
     return response
 
 

@@ -7,13 +7,3 @@ from portal.tests.helpers import make_portal
 @pytest.fixture
 def portal(world):
     return make_portal(world)
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    """The comment limits live in the cache: each test starts with none used."""
-    from django.core.cache import cache
-
-    cache.clear()
-    yield
-    cache.clear()
