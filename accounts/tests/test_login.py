@@ -517,3 +517,22 @@ def test_it_never_writes_a_password_into_the_audit(world, must_change):
     text = audit_text()
     for secret in (PASSWORD, WRONG, "New@Passw0rd-2"):
         assert secret not in text
+
+
+def test_a_busy_user_writes_the_session_once_a_minute_not_on_every_page(world):
+    from django.contrib.sessions.models import Session
+
+    client = world.client("a_admin")
+    client.get("/orgs/")
+    key = client.session.session_key
+
+    def expiry_after_a_page(minutes_since_last_write):
+        _age_session(client, minutes_since_last_write)
+        before = Session.objects.get(session_key=key).expire_date
+        assert client.get("/orgs/").status_code == 200
+        return before, Session.objects.get(session_key=key).expire_date
+
+    before, after = expiry_after_a_page(0.5)
+    assert after == before  # not written again within the minute
+    before, after = expiry_after_a_page(2)
+    assert after > before  # written: the session lives on 30 minutes from now
