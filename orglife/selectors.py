@@ -162,16 +162,21 @@ def compliance_items(root: Org, *, month: date, today: date | None = None,
     fulls = full_members(root)
     lecture_periods = rules.local_values(root, holders, "orglife_lecture_period")
     due_days = rules.local_values(root, holders, "orglife_due_soon_days")
+    bounds = {period: rules.period_bounds(period, month) for period in rules.PERIOD_LABELS}
+    nothing: dict = {}
     result: dict[int, list[Item]] = {}
     for org in holders:
         items = []
+        own = counts.get(org.pk, nothing)
         for requirement in rules.REQUIREMENTS:
             if not rules.holds(requirement, org.kind, fulls.get(org.pk, 0)):
                 continue
             period = requirement.period or rules.lecture_period(lecture_periods[org.pk])
-            start, end = rules.period_bounds(period, month)
-            held = sum(periods[period] for (kind, secretary), periods in counts.get(org.pk, {}).items()
-                       if kind == requirement.kind and (secretary or not requirement.by_secretary))
+            start, end = bounds[period]
+            # The secretary's lectures count for both lines; the others for the plain one only.
+            held = own.get((requirement.kind, True), nothing).get(period, 0)
+            if not requirement.by_secretary:
+                held += own.get((requirement.kind, False), nothing).get(period, 0)
             required = rules.required_in_period(requirement.minimum, start, org.founded)
             items.append(Item(org.pk, requirement, period, start, end, required, held, rules.status(
                 required=required, held=held, period_end=end, today=today, due_soon_days=int(due_days[org.pk]))))
