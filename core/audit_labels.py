@@ -35,6 +35,7 @@ ACTION_LABELS = {
     "calendar.delete": "删除节假日",
     "audit.purge": "清理过期审计记录",
     "audit.guard": "重新安装审计触发器",
+    "summaries.rebuild": "按业务记录更正汇总表",
     "demo.load": "载入演示数据",
     "bench.load": "基准测试：生成数据",
     "bench.drop": "基准测试：清除数据",

@@ -8,6 +8,8 @@ class OrglifeConfig(AppConfig):
 
     def ready(self):
         # The module's local rules join the inherited OrgSetting mechanism (orgs.rules.local_setting).
+        from orglife import summaries
         from orglife.rules import register_local_defaults
 
         register_local_defaults()
+        summaries.register()  # the meetings held per org, kind and month (core.summaries)

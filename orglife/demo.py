@@ -13,10 +13,12 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from accounts.models import User
+from core import summaries
 from core.bulk import insert_many
 from members.models import ACTIVE_STATUSES, Member, MemberStatus
 from members.services import record_event
 from orglife import copydetect, grammar, rules
+from orglife import summaries as meeting_months
 from orglife.models import (
     Attendance,
     AttendanceStatus,
@@ -112,6 +114,8 @@ def load(rng: random.Random) -> None:
     _rounds(rng, meetings, reviewer)
     _copies(rng, meetings, texts)
     _lectures(rng, secretary_branch, members, today)
+    # The rows above were inserted in bulk, not through the services: the summary is computed once.
+    summaries.rebuild([meeting_months.NAME])
 
 
 def _row(rng, org, kind, held_on, state, names, by_secretary, start=time(9, 0)) -> dict:

@@ -316,3 +316,25 @@ class CopyFlag(BaseModel):
 
     def __str__(self):
         return f"{self.meeting_id} ≈ {self.source_id} ({self.similarity:.0%})"
+
+
+class MeetingMonth(models.Model):
+    """Summary table (core.summaries, ``orglife.meeting_month``): the meetings an org held (counted
+    states) of one kind in one month, and how many of them were lectures by the secretary. Kept
+    by ``orglife.services`` in the transaction that changes a meeting; compliance reads it instead
+    of the meetings. Not a record: no history, no scope of its own (read only under an org the
+    caller has checked)."""
+
+    org = models.ForeignKey("orgs.Org", on_delete=models.CASCADE, related_name="+", verbose_name="党组织")
+    kind = models.CharField("类别", max_length=20, choices=MeetingKind)
+    month = models.DateField("月份")  # the month's first day
+    held = models.PositiveIntegerField("已召开", default=0)
+    by_secretary = models.PositiveIntegerField("其中书记讲党课", default=0)
+
+    class Meta:
+        verbose_name = "会议月度汇总"
+        verbose_name_plural = "会议月度汇总"
+        constraints = [models.UniqueConstraint(fields=["org", "kind", "month"], name="meeting_month_once")]
+
+    def __str__(self):
+        return f"{self.org_id} {self.kind} {self.month:%Y-%m}: {self.held}"

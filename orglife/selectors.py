@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
 
 from accounts.scope import get_scope
 from core.errors import NotFound
@@ -16,12 +16,12 @@ from core.scoping import minimal_paths, subtree_q
 from members.models import Member, MemberStatus
 from orglife import rules
 from orglife.models import (
-    COUNTED_STATES,
     Attendance,
     AttendanceStatus,
     CopyFlag,
     Meeting,
     MeetingKind,
+    MeetingMonth,
     MeetingState,
     ReviewDecision,
     ReviewRound,
@@ -124,19 +124,25 @@ def holders_of(root: Org) -> list[Org]:
 
 def held_counts(root: Org, month: date) -> dict[int, dict[tuple[str, bool], dict[str, int]]]:
     """org id → (kind, by secretary) → meetings counted in the month, quarter and year that contain
-    ``month``: one grouped query over the org path range and the (org, kind, held_on) index, the
-    periods as conditional counts (no per-row date function, which SQLite would run in Python)."""
-    windows = {period: rules.period_bounds(period, month) for period in (rules.MONTH, rules.QUARTER)}
+    ``month``: one grouped query over the summary table (``MeetingMonth``: at most one row per org,
+    kind and month, kept by the services), on the org path range, the periods as conditional sums."""
+    month_start, _end = rules.period_bounds(rules.MONTH, month)
+    quarter = rules.period_bounds(rules.QUARTER, month)
     year_start, year_end = rules.period_bounds(rules.YEAR, month)
-    rows = (Meeting.objects.filter(subtree_q("org__path", root.path), state__in=COUNTED_STATES,
-                                   held_on__gte=year_start, held_on__lte=year_end)
-            .order_by().values("org_id", "kind", "by_secretary")
-            .annotate(year=Count("id"), **{period: Count("id", filter=Q(held_on__gte=start, held_on__lte=end))
-                                            for period, (start, end) in windows.items()}))
+    windows = {rules.MONTH: Q(month=month_start), rules.QUARTER: Q(month__gte=quarter[0], month__lte=quarter[1])}
+    figures = {"in_year": Sum("held"), "in_year_s": Sum("by_secretary")}
+    for period, within in windows.items():  # named in_… : "month" is the table's own column
+        figures[f"in_{period}"] = Sum("held", filter=within)
+        figures[f"in_{period}_s"] = Sum("by_secretary", filter=within)
+    rows = (MeetingMonth.objects.filter(subtree_q("org__path", root.path), month__gte=year_start, month__lte=year_end)
+            .order_by().values("org_id", "kind").annotate(**figures))
     counts: dict[int, dict] = defaultdict(dict)
+    periods = (rules.MONTH, rules.QUARTER, rules.YEAR)
     for row in rows:
-        counts[row["org_id"]][(row["kind"], row["by_secretary"])] = {
-            rules.MONTH: row[rules.MONTH], rules.QUARTER: row[rules.QUARTER], rules.YEAR: row["year"]}
+        secretary = {period: row[f"in_{period}_s"] or 0 for period in periods}
+        counts[row["org_id"]][(row["kind"], True)] = secretary
+        counts[row["org_id"]][(row["kind"], False)] = {
+            period: (row[f"in_{period}"] or 0) - secretary[period] for period in periods}
     return counts
 
 
@@ -156,16 +162,21 @@ def compliance_items(root: Org, *, month: date, today: date | None = None,
     fulls = full_members(root)
     lecture_periods = rules.local_values(root, holders, "orglife_lecture_period")
     due_days = rules.local_values(root, holders, "orglife_due_soon_days")
+    bounds = {period: rules.period_bounds(period, month) for period in rules.PERIOD_LABELS}
+    nothing: dict = {}
     result: dict[int, list[Item]] = {}
     for org in holders:
         items = []
+        own = counts.get(org.pk, nothing)
         for requirement in rules.REQUIREMENTS:
             if not rules.holds(requirement, org.kind, fulls.get(org.pk, 0)):
                 continue
             period = requirement.period or rules.lecture_period(lecture_periods[org.pk])
-            start, end = rules.period_bounds(period, month)
-            held = sum(periods[period] for (kind, secretary), periods in counts.get(org.pk, {}).items()
-                       if kind == requirement.kind and (secretary or not requirement.by_secretary))
+            start, end = bounds[period]
+            # The secretary's lectures count for both lines; the others for the plain one only.
+            held = own.get((requirement.kind, True), nothing).get(period, 0)
+            if not requirement.by_secretary:
+                held += own.get((requirement.kind, False), nothing).get(period, 0)
             required = rules.required_in_period(requirement.minimum, start, org.founded)
             items.append(Item(org.pk, requirement, period, start, end, required, held, rules.status(
                 required=required, held=held, period_end=end, today=today, due_soon_days=int(due_days[org.pk]))))

@@ -20,6 +20,7 @@ from core.errors import NotFound
 from members.models import ACTIVE_STATUSES, Member, MemberStatus
 from members.services import record_event
 from orglife import copydetect, rules
+from orglife import summaries as meeting_months
 from orglife.models import (
     Attachment,
     Attendance,
@@ -176,6 +177,7 @@ def meeting_create(*, actor, org: Org, kind: str, held_on: date, place: str, hos
     present = _check_attendees(org, attendees)
     with transaction.atomic():
         meeting = Meeting.objects.create(org=org, created_by=actor, signin_token=secrets.token_urlsafe(16), **data)
+        meeting_months.moved(None, meeting_months.place(meeting))
         Attendance.objects.bulk_create([
             Attendance(meeting=meeting, member=member, status=AttendanceStatus.PRESENT) for member in present])
         audit.record("orglife.meeting_create", obj=meeting, org=org, user=actor,
@@ -194,6 +196,7 @@ def meeting_update(*, actor, meeting: Meeting, **changes) -> Meeting:
         if not meeting.editable:
             raise ValidationError(f"会议记录{meeting.get_state_display()}，不能修改（只有草稿和退回的记录可以修改）")
         before = meeting.audit_snapshot()
+        counted_before = meeting_months.place(meeting)
         current = {field: getattr(meeting, field) for field in (*EDIT_FIELDS, "requested_topic")}
         if ("held_on" in changes or "start_time" in changes) and "signin_opens" not in changes:
             current["signin_opens"] = current["signin_closes"] = None  # the window follows the new start
@@ -202,6 +205,7 @@ def meeting_update(*, actor, meeting: Meeting, **changes) -> Meeting:
         for field, value in data.items():
             setattr(meeting, field, value)
         meeting.save()
+        meeting_months.moved(counted_before, meeting_months.place(meeting))
         after = meeting.audit_snapshot()
         audit.record("orglife.meeting_update", obj=meeting, user=actor,
                      changes={k: [before[k], after[k]] for k in after if before.get(k) != after[k]})
@@ -315,8 +319,10 @@ def _submit(actor, meeting: Meeting, *, resubmit: bool) -> Meeting:
             raise ValidationError(f"会议记录{meeting.get_state_display()}，"
                                   + ("只有退回的记录可以重新提交" if resubmit else "不能再次提交"))
         _check_submittable(meeting, timezone.localdate())
+        counted_before = meeting_months.place(meeting)
         meeting.state = MeetingState.SUBMITTED
         meeting.save(update_fields=["state", "updated"])
+        meeting_months.moved(counted_before, meeting_months.place(meeting))
         review_round = _open_round(meeting, actor)
         flags = _index_and_flag(meeting)
         if not resubmit and meeting.kind == MeetingKind.LECTURE and meeting.lecturer_member_id:
@@ -356,8 +362,10 @@ def _decide(actor, meeting: Meeting, review_round: ReviewRound, decision: str, c
     review_round.reviewer, review_round.reviewed_at = actor, timezone.now()
     review_round.save(update_fields=["decision", "comment", "reviewer", "reviewed_at", "updated"])
     state = MeetingState.APPROVED if decision == ReviewDecision.APPROVED else MeetingState.RETURNED
+    counted_before = meeting_months.place(meeting)
     meeting.state = state
     meeting.save(update_fields=["state", "updated"])
+    meeting_months.moved(counted_before, meeting_months.place(meeting))
     audit.record(f"orglife.review_{'approve' if state == MeetingState.APPROVED else 'return'}", obj=meeting,
                  user=actor, changes={"state": [MeetingState.SUBMITTED, state], "round": review_round.number,
                                       "comment": comment})

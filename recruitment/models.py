@@ -399,3 +399,24 @@ class Quota(BaseModel):
 
     def __str__(self):
         return f"{self.get_category_display()} {self.quota}"
+
+
+class CaseStep(models.Model):
+    """Summary table (core.summaries, ``recruitment.case_step``): how many cases of an org stand,
+    now, at a status and last step done. Kept by ``recruitment.services`` in the transaction that
+    changes a case (every change goes through its ``_refresh``); counts per step over a subtree
+    read it instead of the cases. Not a record: no history, no scope of its own (read only under
+    an org the caller has checked)."""
+
+    org = models.ForeignKey("orgs.Org", on_delete=models.CASCADE, related_name="+", verbose_name="党支部")
+    status = models.CharField("状态", max_length=14, choices=CaseStatus)
+    last_step = models.PositiveSmallIntegerField("最近完成的步骤")
+    cases = models.PositiveIntegerField("人数", default=0)
+
+    class Meta:
+        verbose_name = "发展党员步骤汇总"
+        verbose_name_plural = "发展党员步骤汇总"
+        constraints = [models.UniqueConstraint(fields=["org", "status", "last_step"], name="case_step_once")]
+
+    def __str__(self):
+        return f"{self.org_id} {self.status} {self.last_step}: {self.cases}"

@@ -3,7 +3,7 @@ the warnings rolled up the tree, plan progress per org, and the public notices."
 
 from datetime import date, timedelta
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 
 from accounts.scope import get_scope
 from core.scoping import minimal_paths, subtrees_q
@@ -11,7 +11,7 @@ from members.models import Member, MemberStatus
 from orgs.models import BRANCH_KINDS, Org, OrgKind
 from orgs.selectors import rollup as tree_rollup
 from recruitment import rules
-from recruitment.models import EARMARKED, Case, Notice, Objection, Plan, Step
+from recruitment.models import EARMARKED, Case, CaseStatus, CaseStep, Notice, Objection, Plan, Step
 
 COMMITTEE_KINDS = (OrgKind.COMMITTEE, OrgKind.WORKING_COMMITTEE)
 
@@ -111,6 +111,22 @@ def warning_rollup(org: Org, user, today: date | None = None) -> dict:
         return {"red": counts["red"], "yellow": counts["all"] - counts["red"]} if counts["all"] else {}
     return {"children": [(c, colours(figures[c.pk])) for c in children],
             "own": colours(_own(figures, org, children))}
+
+
+def step_rollup(org: Org, user) -> dict:
+    """Cases in progress (open and probationary) per last step done, per child org and the org's
+    own, as {"children": [(org, {step: n})], "own": {step: n}}: one grouped query over the summary
+    table (``CaseStep``, kept by the services), never over the cases. The caller has found ``org``
+    through the user's scope; the children are the visible ones."""
+    children = _children(org, user)
+    in_progress = CaseStep.objects.filter(status__in=(CaseStatus.OPEN, CaseStatus.PROBATIONARY))
+    figures = tree_rollup([org, *children], in_progress, "org__path",
+                          {f"step_{s.number}": Sum("cases", filter=Q(last_step=s.number)) for s in rules.STEPS},
+                          group_by_prefix=True)
+
+    def by_step(counts: dict) -> dict:
+        return {int(name.removeprefix("step_")): n for name, n in counts.items() if n}
+    return {"children": [(c, by_step(figures[c.pk])) for c in children], "own": by_step(_own(figures, org, children))}
 
 
 def overdue_cases(org: Org, user, today: date | None = None):

@@ -20,6 +20,7 @@ from members import services as member_services
 from members.models import Member, MemberStatus
 from orgs.models import BRANCH_KINDS, Org
 from recruitment import rules, selectors
+from recruitment import summaries as case_steps
 from recruitment.models import (
     EARMARKED,
     Case,
@@ -83,7 +84,9 @@ def _refresh(case: Case, hist: rules.History | None = None) -> None:
     case.stage = rules.stage_of(hist)
     case.last_step = max((n for n, rows in hist.steps.items() if rows), default=1)
     case.warn_on, case.due_on = rules.warn_and_due(case, hist)
+    before = case_steps.stored_place(case)
     case.save()
+    case_steps.moved(before, case_steps.place(case))  # the summary, in the same transaction
 
 
 def _add_step(actor, case: Case, number: int, done_on: date, responsible="", documents="", note="",
@@ -133,6 +136,7 @@ def case_create(*, actor, org: Org, name: str, id_number: str, applied: date, ph
     try:
         with transaction.atomic():
             case.save()
+            case_steps.moved(None, case_steps.place(case))
             _add_step(actor, case, 1, applied, responsible, documents, note)
             _refresh(case)
             _audit("create", case, actor, after=case.audit_snapshot())

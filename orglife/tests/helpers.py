@@ -10,6 +10,7 @@ from django.db.models import Q
 from core.models import AuditEntry
 from members.models import Member, MemberEvent, MemberStatus
 from orglife import services
+from orglife import summaries as meeting_months
 from orglife.models import (
     Attachment,
     Attendance,
@@ -39,11 +40,14 @@ def record(world, *, actor="secretary", org=None, kind=MeetingKind.THEME_DAY, he
 
 
 def counted(org, kind, held_on, *, state=MeetingState.SUBMITTED, by_secretary=False) -> Meeting:
-    """A meeting row as compliance reads it (test data, not a workflow)."""
-    return Meeting.objects.create(
+    """A meeting row as compliance reads it (test data, not a workflow), counted in the summary
+    table as the services would count it."""
+    meeting = Meeting.objects.create(
         org=org, kind=kind, held_on=held_on, start_time=time(9), place="会议室", host="甲", recorder="乙",
         topic="主题", minutes="记录", state=state, by_secretary=by_secretary, signin_token=f"t{next(_tokens)}",
         signin_opens=_aware(held_on, 8), signin_closes=_aware(held_on, 11))
+    meeting_months.moved(None, meeting_months.place(meeting))
+    return meeting
 
 
 def _aware(day, hour):
