@@ -3,7 +3,8 @@
 from django.utils import timezone
 
 from accounts import services
-from accounts.models import Grant, Role, User
+from accounts.models import Grant, User
+from core.access import Role
 from members.models import Member, MemberStatus
 from orgs.models import Org
 

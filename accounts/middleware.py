@@ -10,9 +10,8 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from accounts.models import Role
-from accounts.scope import get_scope
 from core import audit, context
+from core.access import Role, get_scope
 
 SESSION_LAST_SEEN = "last_seen"
 

@@ -127,7 +127,7 @@ def _chain_head() -> tuple[int, str]:
 def _role_label(user) -> str:
     if user is None or not getattr(user, "is_authenticated", False):
         return ""
-    from accounts.scope import get_scope
+    from core.access import get_scope
 
     return get_scope(user).role_label()
 

@@ -24,9 +24,9 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from accounts.models import Grant, Role, User
-from accounts.scope import clear_scope_cache
+from accounts.models import Grant, User
 from core import audit, idcard
+from core.access import Role, clear_scope_cache
 from core.crypto import get_provider
 from members.demo import random_name
 from members.models import Member, MemberStatus

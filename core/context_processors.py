@@ -2,8 +2,7 @@
 
 from django.urls import reverse
 
-from accounts.models import Role
-from accounts.scope import get_scope
+from core.access import Role, get_scope
 from portal.models import channel_role_labels
 
 

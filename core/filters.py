@@ -6,10 +6,10 @@ import django_filters
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from core.access import subtree_q
 from core.audit_labels import ACTION_LABELS
 from core.errors import NotFound, refusal_text
 from core.forms import DateInput
-from core.scoping import subtree_q
 
 
 class WithinOrgFilter(django_filters.CharFilter):

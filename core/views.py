@@ -7,7 +7,7 @@
 
 Each declares ``required_perm``: for a user who holds that permission nowhere, the page does not
 exist (404), the three administrators' system permissions alike; it is the gate the API's
-operations use too (``accounts.scope.require_perm``). Out of scope is 404: objects are found
+operations use too (``core.access.require_perm``). Out of scope is 404: objects are found
 through ``visible_to``; a service's ``core.errors.NotFound`` is the page's 404
 (``core.middleware.NotFoundMiddleware``). A view that cannot be one of the four says why in one line
 with ``@not_generic("…")`` (a file download, the login, a public page); a test walks every URL."""
@@ -23,8 +23,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views import View
 
-from accounts.scope import get_scope, require_perm
 from core import audit, errors, forms
+from core.access import get_scope, require_perm
 from core.errors import refusal_text
 from core.paging import paginate
 from core.text import printable

@@ -14,7 +14,7 @@ ALL_ARCHIVES = "all"
 
 def prefix_q(field: str, prefix: str, max_length: int) -> Q:
     """Rows whose lower-case-letter ``field`` starts with ``prefix``, as an index range (like
-    core.scoping.subtree_q): both databases seek it, where a LIKE prefix would need special
+    core.access.subtree_q): both databases seek it, where a LIKE prefix would need special
     collations or operator classes."""
     return Q(**{f"{field}__gte": prefix, f"{field}__lte": prefix + "z" * (max_length - len(prefix))})
 

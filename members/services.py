@@ -7,8 +7,8 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 
-from accounts.scope import get_scope
 from core import audit, idcard
+from core.access import get_scope
 from core.errors import NotFound
 from members.models import (
     Appraisal,

@@ -4,8 +4,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
-from accounts.scope import get_scope
 from core import forms
+from core.access import get_scope
 from core.paging import paginate
 from core.views import (
     ObjectDetailView,

@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from core.access import Role, register_role_permissions
+
 
 class OrglifeConfig(AppConfig):
     name = "orglife"
@@ -7,7 +9,12 @@ class OrglifeConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        # The module's local rules join the inherited OrgSetting mechanism (orgs.rules.local_setting).
-        from orglife.rules import register_local_defaults
+        from orglife.rules import register_local_defaults  # it reads the models
 
+        # The module's local rules join the inherited OrgSetting mechanism (orgs.rules.local_setting).
         register_local_defaults()
+        register_role_permissions({
+            Role.ORG_ADMIN: {"orglife.view", "orglife.change", "orglife.review"},
+            Role.SECRETARY: {"orglife.view", "orglife.change"},
+            Role.COMMISSIONER: {"orglife.view", "orglife.change"},
+        })

@@ -14,8 +14,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts.scope import get_scope
 from core import audit
+from core.access import get_scope
 from core.errors import NotFound
 from members.models import ACTIVE_STATUSES, Member, MemberStatus
 from members.services import record_event

@@ -4,9 +4,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.db.models.functions import Substr
 
-from accounts.scope import get_scope
+from core.access import get_scope, minimal_paths, subtrees_q
 from core.errors import NotFound
-from core.scoping import minimal_paths, subtrees_q
 from members.models import Member, MemberStatus
 from orgs import rules
 from orgs.models import BRANCH_KINDS, Org, OrgKind

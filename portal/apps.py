@@ -7,7 +7,7 @@ class PortalConfig(AppConfig):
 
     def ready(self):
         # Channel grants are a grant tree like the org tree's: read through the user's scope.
-        from core.scoping import GrantTree, register_tree
+        from core.access import GrantTree, register_tree
         from portal.models import CHANNEL_PERMISSIONS, channel_grants
 
         register_tree("channel", GrantTree("portal.Channel", CHANNEL_PERMISSIONS, channel_grants))

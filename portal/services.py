@@ -16,8 +16,8 @@ from django.db.models import F
 from django.utils import timezone
 from pypinyin import lazy_pinyin
 
-from accounts.scope import clear_scope_cache, get_scope
 from core import audit, files
+from core.access import clear_scope_cache, get_scope
 from core.errors import NotFound
 from portal import search
 from portal.models import (
@@ -409,8 +409,7 @@ def channel_grant_add(*, actor, user, channel: Channel, role: str):
     """The security admin (accounts.manage) gives a user a role on a channel subtree, as they
     grant org roles (三员分立: the same person grants; nobody grants themself; the three
     administrators hold no business role)."""
-    from accounts.models import ADMIN_ROLES
-    from accounts.scope import get_scope
+    from core.access import ADMIN_ROLES, get_scope
 
     if not get_scope(actor).has_perm("accounts.manage"):
         raise NotFound
@@ -428,7 +427,7 @@ def channel_grant_add(*, actor, user, channel: Channel, role: str):
 
 
 def channel_grant_remove(*, actor, grant_row) -> None:
-    from accounts.scope import get_scope
+    from core.access import get_scope
 
     if not get_scope(actor).has_perm("accounts.manage"):
         raise NotFound

@@ -13,8 +13,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.scope import get_scope
 from core import audit
+from core.access import get_scope
 from core.paging import paginate
 from core.views import (
     MAX_EXPORT_ROWS,

@@ -1,7 +1,7 @@
 import django_filters
 from django.db.models import Q
 
-from accounts.scope import get_scope
+from core.access import get_scope
 from core.filters import OrgFilterSetMixin, WithinOrgFilter
 from transfers.models import CertificateState, Letter, LetterKind, LetterState, MobileCertificate
 

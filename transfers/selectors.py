@@ -5,7 +5,7 @@ from datetime import date
 
 from django.db.models import Exists, OuterRef, Q
 
-from accounts.scope import get_scope
+from core.access import get_scope
 from transfers import rules
 from transfers.models import Letter, LetterKind, LetterState, MobileCertificate
 

@@ -18,8 +18,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from accounts.scope import get_scope
 from core import audit, files
+from core.access import get_scope
 from core.bulk import insert_many
 from core.models import AuditEntry
 from members.importing.checking import DATE_FIELDS, OUTSIDE_SCOPE, RosterChecker, check_file

@@ -14,9 +14,9 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from accounts.models import Grant, Role, User
-from accounts.scope import ROLE_PERMISSIONS
+from accounts.models import Grant, User
 from care.tests.test_api import SCOPE_TESTED as CARE_URLS  # tested there, 404s included
+from core.access import ROLE_PERMISSIONS, Role
 from core.errors import NotFound
 from core.testing import ID_NUMBERS, PASSWORD
 from members.models import Member

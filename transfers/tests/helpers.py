@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 from django.db.models import Q
 
-from accounts.models import Role
+from core.access import Role
 from core.models import AuditEntry
 from core.testing import make_user
 from members.models import Member, MemberEvent

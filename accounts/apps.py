@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+from core.access import ROLE_PERMISSIONS, GrantTree, register_tree
+
+
+class AccountsConfig(AppConfig):
+    name = "accounts"
+
+    def ready(self):
+        from accounts.models import org_grants  # models load after the app configs
+
+        # The org tree's grants (accounts.Grant) are read through the user's scope, like the
+        # portal's channel grants; what each role may do there the apps register themselves.
+        register_tree("org", GrantTree("orgs.Org", ROLE_PERMISSIONS, org_grants))
