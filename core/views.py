@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.views import View
 
 from core import audit, errors, forms
-from core.access import get_scope, require_perm
+from core.access import require_perm
 from core.errors import refusal_text
 from core.paging import paginate
 from core.text import printable
@@ -368,22 +368,6 @@ AuditTable = Table(columns=(
     Column("变更", audit_labels.describe_changes),
     Column("请求ID", "request_id"),
 ))
-
-
-@not_generic("the home page: the user's own overview across modules, about no one object")
-@login_required
-def home(request):
-    scope = get_scope(request.user)
-    from orgs import selectors
-    from portal.models import channel_roles
-
-    roots = selectors.tree_roots(request.user) if scope.has_any_org_perm("org.view") else []
-    channels = channel_roles(request.user)
-    return render(request, "core/home.html", {
-        "title": "首页", "scope": scope, "roots": roots,
-        "counts": selectors.subtree_counts(roots, user=request.user) if roots else {},
-        "channels": channels, "reviews_comments": any(role == "reviewer" for role, _name in channels),
-    })
 
 
 class AuditListView(ObjectListView):

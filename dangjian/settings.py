@@ -84,6 +84,8 @@ INSTALLED_APPS = [
     "recruitment",
     "portal",
     "orglife",
+    # The composition root (dangjian/apps.py): the demo and bench commands, the home page.
+    "dangjian",
     # After the project's apps: members' `db_worker` command (cleanup at start) replaces theirs.
     "django_tasks",
     "django_tasks_db",

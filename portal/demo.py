@@ -10,6 +10,7 @@ from pathlib import Path
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from accounts.demo import _user
 from portal import importing, services
 from portal.models import Article, ArticleState, ArticleView, Channel, Comment, CommentState
 
@@ -120,8 +121,6 @@ PICTURE_ALTS = ["社区党群服务中心", "党员志愿服务活动现场", "�
 def load(rng: random.Random) -> None:
     """Rows written through the portal's services where they hold rules (import, notices), and
     directly where the demo builds history (publish dates in the past, reads, comments)."""
-    from accounts.demo import _user
-
     channels = _channels()
     editor, reviewer = _user("news_editor", "资讯编辑"), _user("news_reviewer", "资讯审核")
     services.grant(user=editor, channel=channels["zixun"], role="editor")

@@ -14,7 +14,7 @@ from accounts import services
 from accounts.models import ApiToken, Grant, User
 from core.access import Role
 from core.models import AuditEntry
-from core.testing import PASSWORD, make_user
+from dangjian.testing import PASSWORD, make_user
 
 ADMINS = ("sysadmin", "secadmin", "auditor")
 

@@ -9,7 +9,7 @@ from django.apps import apps
 
 from core.access import SELF, TREES, Role, get_scope
 from core.models import BaseModel
-from core.testing import make_user
+from dangjian.testing import make_user
 from members.models import Member
 from orgs.models import Org
 

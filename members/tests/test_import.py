@@ -16,7 +16,7 @@ from openpyxl import Workbook, load_workbook
 
 from core import idcard
 from core.models import AuditEntry
-from core.testing import CLEAR_ID, CLEAR_PHONE
+from dangjian.testing import CLEAR_ID, CLEAR_PHONE
 from members import importing
 from members import services as member_services
 from members.importing import reading

@@ -7,7 +7,7 @@ from django.db.models import Q
 
 from core.access import Role
 from core.models import AuditEntry
-from core.testing import make_user
+from dangjian.testing import make_user
 from members.models import Member, MemberEvent
 from orgs import bulk
 from orgs.bulk import Node

@@ -26,13 +26,14 @@ from datetime import time as clock
 from django.db import connection, transaction
 from django.utils import timezone
 
-from core import audit, bench
+from core import audit
 from core.bulk import insert_many
-from members.demo import random_name
+from dangjian import bench
 from orglife import copydetect, grammar, selectors
 from orglife.models import Meeting, MeetingKind, MeetingState, MinutesBand, MinutesFingerprint
 from orgs import bulk
 from orgs.bulk import Node
+from orgs.demo import random_name
 from orgs.models import Org, OrgKind, OrgLevel
 
 PREFIX = "BENCHOL"

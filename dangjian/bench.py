@@ -28,11 +28,10 @@ from accounts.models import Grant, User
 from core import audit, idcard
 from core.access import Role, clear_scope_cache
 from core.crypto import get_provider
-from members.demo import random_name
 from members.models import Member, MemberStatus
 from orgs import bulk, selectors
 from orgs.bulk import Node
-from orgs.demo import DISTRICTS
+from orgs.demo import DISTRICTS, random_name
 from orgs.models import Org, OrgKind, OrgLevel, Sector
 
 BENCH_PREFIX = "BENCH"

@@ -21,12 +21,13 @@ from pathlib import Path
 from django.db import connection, transaction
 
 from accounts.models import User
-from core import audit, bench, files, idcard
+from core import audit, files, idcard
+from dangjian import bench
 from members import importing
-from members.demo import random_name
 from members.models import ImportBatch, Member, MemberEvent
 from orgs import bulk
 from orgs.bulk import Node
+from orgs.demo import random_name
 from orgs.models import Org, OrgKind, OrgLevel
 
 PREFIX = "BENCHIMP"
