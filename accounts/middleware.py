@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from accounts.services import password_expired
 from core import audit, context
 from core.access import Role, get_scope
 
@@ -55,8 +56,6 @@ class AccountPolicyMiddleware:
             request.session[SESSION_LAST_SEEN] = now
             context.current().user = user
             if not request.path.startswith(self.exempt_prefixes) and not request.path.startswith("/api/"):
-                from accounts.services import password_expired
-
                 if user.must_change_password or password_expired(user):
                     return redirect("accounts:password_change")
             if not admin_may_reach(user, request.path):

@@ -346,6 +346,7 @@ class ServiceActionView(ServiceFormView):
 
 # --- pages of the core app -------------------------------------------------------------------
 
+from django.conf import settings  # noqa: E402
 from django.contrib.auth.decorators import login_required  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.urls import reverse  # noqa: E402
@@ -397,8 +398,6 @@ class AuditListView(ObjectListView):
 def system(request):
     """The system administrator's page: configuration and health, no business data."""
     require_perm(request.user, "system.configure")
-    from django.conf import settings
-
     return render(request, "core/system.html", {
         "title": "系统配置", "breadcrumbs": [("系统配置", None)],
         "database": connection.vendor,

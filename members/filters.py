@@ -4,8 +4,9 @@ import unicodedata
 import django_filters
 from django.db.models import Q
 
-from core.filters import OrgFilterSetMixin, WithinOrgFilter, raise_invalid
+from core.filters import OrgFilterSetMixin, raise_invalid
 from members.models import ACTIVE_LABEL, Gender, Member, MemberCategory, MemberStatus
+from orgs.filters import WithinOrgFilter
 
 ID_LIKE = re.compile(r"\d{15}")
 LATIN_QUERY = re.compile(r"[a-z]+")

@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 
 from core.access import Role, register_role_permissions
+from core.registry import MenuEntry, register_menu
 
 
 class OrglifeConfig(AppConfig):
@@ -18,3 +19,6 @@ class OrglifeConfig(AppConfig):
             Role.SECRETARY: {"orglife.view", "orglife.change"},
             Role.COMMISSIONER: {"orglife.view", "orglife.change"},
         })
+        # A member sees the meetings they are listed for.
+        register_menu(MenuEntry(60, "组织生活", "orglife:list", "orglife",
+                                shown=lambda scope: scope.has_any_org_perm("orglife.view") or bool(scope.member_id)))

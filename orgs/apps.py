@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 
 from core.access import Role, register_role_permissions
+from core.registry import MenuEntry, register_menu
 
 
 class OrgsConfig(AppConfig):
@@ -12,3 +13,6 @@ class OrgsConfig(AppConfig):
             Role.SECRETARY: {"org.view", "org.change"},
             Role.COMMISSIONER: {"org.view"},
         })
+        # A member sees their own branch's page.
+        register_menu(MenuEntry(10, "党组织", "orgs:tree", "orgs",
+                                shown=lambda scope: scope.has_any_org_perm("org.view") or bool(scope.member_org_id)))

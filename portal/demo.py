@@ -9,6 +9,8 @@ from pathlib import Path
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from django.utils.html import escape
+from PIL import Image, ImageDraw
 
 from accounts.demo import _user
 from portal import importing, services
@@ -79,16 +81,12 @@ def _channels() -> dict[str, Channel]:
 
 
 def _body(paragraphs: list[str]) -> str:
-    from django.utils.html import escape
-
     return "".join(f"<p>{escape(p)}</p>" for p in paragraphs)
 
 
 def picture(rng: random.Random, width: int = 800, height: int = 500) -> bytes:
     """A simple street scene drawn by Pillow at demo time (sky, sun, buildings with windows, a red
     banner), so 推荐图文 has pictures without committing images we did not make."""
-    from PIL import Image, ImageDraw
-
     top, bottom = rng.choice([((120, 170, 225), (225, 235, 245)), ((250, 180, 120), (255, 230, 200)),
                               ((140, 200, 230), (235, 245, 250))])
     image = Image.new("RGB", (width, height))

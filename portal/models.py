@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
-from core.access import SELF, ScopedQuerySetMixin, subtrees_q
+from core.access import SELF, ScopedQuerySetMixin, get_scope, subtrees_q
 from core.models import BaseModel
 
 
@@ -47,8 +47,6 @@ def channel_grants(user_id: int) -> list[tuple[str, str]]:
 def channel_roles(user) -> list[tuple[str, str]]:
     """The user's channel grants as (role, channel name), in channel order, from the grants their
     scope holds (read once per request); the names cost a query only for those who hold any."""
-    from core.access import get_scope
-
     held = get_scope(user).tree("channel").held
     if not held:
         return []

@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 
 from core.access import Role, register_role_permissions
+from core.registry import MenuEntry, register_menu
 
 
 class RecruitmentConfig(AppConfig):
@@ -12,3 +13,5 @@ class RecruitmentConfig(AppConfig):
             Role.SECRETARY: {"recruitment.view", "recruitment.change"},
             Role.COMMISSIONER: {"recruitment.view", "recruitment.change"},
         })
+        register_menu(MenuEntry(50, "发展党员", "recruitment:list", "recruitment",
+                                shown=lambda scope: scope.has_any_org_perm("recruitment.view")))

@@ -83,7 +83,7 @@ def batch_commit_queue(*, actor, batch: ImportBatch) -> None:
 def _tasks():
     # members.tasks imports this package (its tasks run the services below), so it is imported
     # when a task is queued, not when this module loads.
-    from members import tasks
+    from members import tasks  # a cycle: members.tasks imports this package
 
     return tasks
 

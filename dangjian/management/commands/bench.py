@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
 from core.context import acting_as
-from dangjian import bench
+from dangjian import bench, bench_import, bench_orglife
 from orgs import selectors
 
 
@@ -54,8 +54,6 @@ class Command(BaseCommand):
             self.print_report(report)
 
     def run_import(self, rows, as_json, log) -> None:
-        from dangjian import bench_import
-
         if rows < 1:
             raise CommandError("--rows 须为正数。")
         with acting_as(None, channel="cli"):
@@ -74,8 +72,6 @@ class Command(BaseCommand):
         write(f"峰值内存（RSS）：{report['peak_rss_mb']} MB")
 
     def run_orglife(self, minutes, as_json, log) -> None:
-        from dangjian import bench_orglife
-
         if minutes < 1:
             raise CommandError("--minutes 须为正数。")
         with acting_as(None, channel="cli"):
