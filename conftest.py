@@ -11,7 +11,7 @@ import pytest
 from django.db import connection
 
 from core import audit_guard
-from core.testing import make_world
+from dangjian.testing import make_world
 
 
 @pytest.fixture(autouse=True)

@@ -3,8 +3,8 @@
 from django.utils import timezone
 
 from accounts import services
-from accounts.models import Grant, Role, User
-from members.models import Member, MemberStatus
+from accounts.models import Grant, User
+from core.access import Role
 from orgs.models import Org
 
 DEMO_PASSWORD = "Demo@2026"
@@ -29,7 +29,8 @@ def _user(username: str, full_name: str) -> User:
 
 
 def load() -> list[tuple[str, str]]:
-    """Create the demo accounts; return (username, description) for the README and console."""
+    """Create the demo accounts of the administrators (the branch secretary and the member, who
+    are members too, come from ``members.demo.load_accounts``); return (username, description)."""
     made = []
     for username, full_name, role, code in ACCOUNTS:
         user = _user(username, full_name)
@@ -38,17 +39,4 @@ def load() -> list[tuple[str, str]]:
         else:
             Grant.objects.create(user=user, role=role, org=Org.objects.get(code=code))
         made.append((username, f"{full_name}（{role.label}）"))
-    # A branch secretary in 和平区 and a member of that branch.
-    branch = Org.objects.get(code="HP01C01B01")
-    secretary_member = Member.objects.filter(org=branch, status=MemberStatus.FULL).order_by("pk").first()
-    secretary = _user("secretary", secretary_member.name)
-    Grant.objects.create(user=secretary, role=Role.SECRETARY, org=branch)
-    secretary_member.user = secretary
-    secretary_member.save(update_fields=["user"])
-    made.append(("secretary", f"{branch.name}书记"))
-    plain = Member.objects.filter(org=branch, user__isnull=True).order_by("pk").first()
-    member_user = _user("member", plain.name)
-    plain.user = member_user
-    plain.save(update_fields=["user"])
-    made.append(("member", f"{branch.name}党员"))
     return made

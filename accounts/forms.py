@@ -1,5 +1,5 @@
-from accounts.models import ORG_ROLES, Role
 from core import forms
+from core.access import ORG_ROLES, Role
 from orgs.models import Org
 
 

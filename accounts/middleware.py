@@ -10,9 +10,9 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from accounts.models import Role
-from accounts.scope import get_scope
+from accounts.services import password_expired
 from core import audit, context
+from core.access import Role, get_scope
 
 SESSION_LAST_SEEN = "last_seen"
 # A signed-in request writes its session (last_seen, and so the session's expiry) at most once a
@@ -61,8 +61,6 @@ class AccountPolicyMiddleware:
                 request.session[SESSION_LAST_SEEN] = now
             context.current().user = user
             if not request.path.startswith(self.exempt_prefixes) and not request.path.startswith("/api/"):
-                from accounts.services import password_expired
-
                 if user.must_change_password or password_expired(user):
                     return redirect("accounts:password_change")
             if not admin_may_reach(user, request.path):

@@ -5,21 +5,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from core.access import Role
 
-class Role(models.TextChoices):
-    SYSADMIN = "sysadmin", "系统管理员"
-    SECADMIN = "secadmin", "安全管理员"
-    AUDITOR = "auditor", "审计管理员"
-    ORG_ADMIN = "org_admin", "组织部管理员"
-    SECRETARY = "secretary", "书记"
-    COMMISSIONER = "commissioner", "组织委员"
-
-
-# 三员分立: the three administrator roles, held without an org and never together.
-ADMIN_ROLES = frozenset({Role.SYSADMIN, Role.SECADMIN, Role.AUDITOR})
-ORG_ROLES = frozenset({Role.ORG_ADMIN, Role.SECRETARY, Role.COMMISSIONER})
-# The same, as a list in a fixed order for the database constraint: a set's order changes from
-# run to run, and makemigrations then sees a changed constraint every other time. (This is the
+# The administrator roles (core.access.ADMIN_ROLES) as a list in a fixed order for the database
+# constraint: a set's order changes from run to run, and makemigrations then sees a changed constraint every other time. (This is the
 # order migration 0002 recorded.)
 _ADMIN_ROLE_VALUES = [Role.SYSADMIN.value, Role.AUDITOR.value, Role.SECADMIN.value]
 
@@ -137,3 +126,8 @@ class ApiToken(models.Model):
 
     def __str__(self):
         return f"API令牌 {self.pk}（用户 {self.user_id}）"
+
+
+def org_grants(user_id: int) -> list[tuple[str, str]]:
+    """The loader of the org grant tree (``accounts.apps``): a user's roles on orgs, by org path."""
+    return list(Grant.objects.filter(user_id=user_id, org__isnull=False).values_list("role", "org__path"))

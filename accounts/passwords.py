@@ -7,6 +7,8 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.hashers import check_password
 from django.core.exceptions import ValidationError
 
+from accounts.models import PasswordHistory
+
 MAX_LENGTH = 128
 _CLASSES = (
     (re.compile(r"[a-z]"), "小写字母"),
@@ -67,8 +69,6 @@ class HistoryValidator:
         return f"不能与最近 {settings.PASSWORD_HISTORY_COUNT} 次使用过的密码相同。"
 
     def password_changed(self, password, user=None):
-        from accounts.models import PasswordHistory
-
         if user is None or not user.pk:
             return
         PasswordHistory.objects.create(user=user, password=user.password)

@@ -15,9 +15,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts import lockout, totp
-from accounts.models import ADMIN_ROLES, ApiToken, Grant, Role, User
-from accounts.scope import clear_scope_cache, get_scope
+from accounts.models import ApiToken, Grant, User
 from core import audit, context
+from core.access import ADMIN_ROLES, Role, clear_scope_cache, get_scope
 from core.crypto import get_provider, sm3_hex
 from core.models import AuditEntry
 

@@ -11,11 +11,11 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from accounts.scope import require_perm
 from care import selectors, services
 from care.filters import CareVisitFilterSet, FlaggedMemberFilterSet
 from care.models import CareVisit
 from care.tables import reasons_of
+from core.access import require_perm
 from core.api import (
     REFUSED,
     Message,

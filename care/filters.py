@@ -3,9 +3,10 @@ from django.utils import timezone
 
 from care import selectors
 from care.models import CareVisit, Occasion
-from core.filters import OrgFilterSetMixin, WithinOrgFilter
+from core.filters import OrgFilterSetMixin
 from members.filters import MemberFilterSet
 from members.models import Member
+from orgs.filters import WithinOrgFilter
 
 VISITED_CHOICES = [("pending", "本年未走访"), ("visited", "本年已走访"), ("all", "全部")]
 

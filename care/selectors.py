@@ -19,9 +19,8 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from accounts.scope import get_scope
 from care.models import CareVisit
-from core.scoping import minimal_paths
+from core.access import get_scope, minimal_paths
 from members.models import ACTIVE_STATUSES, Hardship, Member
 from orgs.models import Org
 from orgs.selectors import rollup

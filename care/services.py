@@ -8,9 +8,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.scope import get_scope
 from care.models import CareVisit, Occasion
 from core import audit
+from core.access import get_scope
 from core.errors import NotFound
 from members.models import ACTIVE_STATUSES, Member
 from members.services import record_event

@@ -1,8 +1,8 @@
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.scope import get_scope
 from care import selectors
+from core.access import get_scope
 from core.tables import Column, Table
 
 

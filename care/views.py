@@ -5,12 +5,12 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.scope import get_scope
 from care import selectors, services
 from care.filters import CareVisitFilterSet, FlaggedMemberFilterSet
 from care.forms import CareVisitEditForm, CareVisitForm
 from care.models import CareVisit
 from care.tables import CareVisitTable, FlaggedMemberTable
+from core.access import get_scope
 from core.views import ObjectDetailView, ObjectListView, ServiceActionView, ServiceFormView
 from members.models import Hardship, Member
 from orgs.models import Org

@@ -22,6 +22,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from core import context
+from core.access import get_scope
 from core.crypto import get_provider, sm3_hex
 from core.models import AuditAnchor, AuditEntry
 
@@ -127,7 +128,6 @@ def _chain_head() -> tuple[int, str]:
 def _role_label(user) -> str:
     if user is None or not getattr(user, "is_authenticated", False):
         return ""
-    from accounts.scope import get_scope
 
     return get_scope(user).role_label()
 

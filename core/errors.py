@@ -1,6 +1,7 @@
 """Error pages in Chinese, with the platform's look; and the domain error services raise for
 what the user may not reach."""
 
+from django.http import HttpResponse
 from django.shortcuts import render
 
 
@@ -14,7 +15,6 @@ def _page(request, status, title, message):
     try:
         return render(request, "core/error.html", {"title": title, "message": message}, status=status)
     except Exception:  # the error page must never fail itself
-        from django.http import HttpResponse
 
         text = f"{title}（请求编号 {getattr(request, 'request_id', '')}）"
         return HttpResponse(text, status=status, content_type="text/plain; charset=utf-8")

@@ -7,6 +7,8 @@ Loaded by the data migration core/0004; tests that count working days call ``loa
 
 from datetime import date, timedelta
 
+from core.models import WorkCalendarDay
+
 # (name, first holiday, last holiday, make-up working days)
 SCHEDULES = [
     ("元旦", date(2024, 1, 1), date(2024, 1, 1), []),
@@ -49,7 +51,7 @@ def official_days() -> list[tuple[date, str, str]]:
 def load_official(model=None) -> int:
     """Insert the shipped days not entered yet (a day the administrator changed is kept)."""
     if model is None:
-        from core.models import WorkCalendarDay as model  # noqa: N813
+        model = WorkCalendarDay
     existing = set(model.objects.values_list("date", flat=True))
     rows = [model(date=d, kind=k, name=n) for d, k, n in official_days() if d not in existing]
     model.objects.bulk_create(rows)

@@ -175,6 +175,7 @@ class DeniedWriteAuditMiddleware:
         if request.method not in self.SAFE_METHODS and response.status_code in (403, 404):
             user = getattr(request, "user", None)
             if user is not None and user.is_authenticated:
+                # The logging config loads this module (its request-id filter) before the models.
                 from core import audit
                 from core.models import AuditEntry
 

@@ -7,9 +7,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from core import idcard
+from core.access import Own, ScopedQuerySet, declared_filter, declared_node
 from core.crypto import get_provider
 from core.phone import mask_phone, normalize_phone
-from core.scoping import Own, ScopedQuerySet, declared_filter, declared_node
 
 
 class BaseModel(models.Model):

@@ -7,7 +7,7 @@
 
 Each declares ``required_perm``: for a user who holds that permission nowhere, the page does not
 exist (404), the three administrators' system permissions alike; it is the gate the API's
-operations use too (``accounts.scope.require_perm``). Out of scope is 404: objects are found
+operations use too (``core.access.require_perm``). Out of scope is 404: objects are found
 through ``visible_to``; a service's ``core.errors.NotFound`` is the page's 404
 (``core.middleware.NotFoundMiddleware``). A view that cannot be one of the four says why in one line
 with ``@not_generic("…")`` (a file download, the login, a public page); a test walks every URL."""
@@ -23,8 +23,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views import View
 
-from accounts.scope import get_scope, require_perm
 from core import audit, errors, forms
+from core.access import require_perm
 from core.errors import refusal_text
 from core.paging import paginate
 from core.text import printable
@@ -346,6 +346,7 @@ class ServiceActionView(ServiceFormView):
 
 # --- pages of the core app -------------------------------------------------------------------
 
+from django.conf import settings  # noqa: E402
 from django.contrib.auth.decorators import login_required  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.urls import reverse  # noqa: E402
@@ -368,22 +369,6 @@ AuditTable = Table(columns=(
     Column("变更", audit_labels.describe_changes),
     Column("请求ID", "request_id"),
 ))
-
-
-@not_generic("the home page: the user's own overview across modules, about no one object")
-@login_required
-def home(request):
-    scope = get_scope(request.user)
-    from orgs import selectors
-    from portal.models import channel_roles
-
-    roots = selectors.tree_roots(request.user) if scope.has_any_org_perm("org.view") else []
-    channels = channel_roles(request.user)
-    return render(request, "core/home.html", {
-        "title": "首页", "scope": scope, "roots": roots,
-        "counts": selectors.subtree_counts(roots, user=request.user) if roots else {},
-        "channels": channels, "reviews_comments": any(role == "reviewer" for role, _name in channels),
-    })
 
 
 class AuditListView(ObjectListView):
@@ -413,8 +398,6 @@ class AuditListView(ObjectListView):
 def system(request):
     """The system administrator's page: configuration and health, no business data."""
     require_perm(request.user, "system.configure")
-    from django.conf import settings
-
     return render(request, "core/system.html", {
         "title": "系统配置", "breadcrumbs": [("系统配置", None)],
         "database": connection.vendor,

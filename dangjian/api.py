@@ -11,9 +11,9 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
 
 from accounts import services as account_services
-from accounts.scope import get_scope
 from care.api import router as care_router
 from core import context
+from core.access import get_scope
 from core.api import Message, TextParser, invalid, refusal
 from core.errors import NotFound
 from members.api import router as members_router

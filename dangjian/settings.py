@@ -8,6 +8,7 @@ need; nothing here knows whether it is under test.
 """
 
 import os
+import secrets
 from pathlib import Path
 
 import dj_database_url
@@ -41,8 +42,6 @@ DEBUG = env_flag("DJANGO_DEBUG")
 
 def _local_secret(name: str, nbytes: int = 48) -> str:
     """A secret kept in var/ for demo runs; created on first use, mode 0600."""
-    import secrets
-
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     path = VAR_DIR / name
     if not path.exists():
@@ -84,6 +83,8 @@ INSTALLED_APPS = [
     "recruitment",
     "portal",
     "orglife",
+    # The composition root (dangjian/apps.py): the demo and bench commands, the home page.
+    "dangjian",
     # After the project's apps: members' `db_worker` command (cleanup at start) replaces theirs.
     "django_tasks",
     "django_tasks_db",

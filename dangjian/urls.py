@@ -1,9 +1,14 @@
 from django.urls import include, path
 
+from core import urls as core_urls
+from dangjian import views
 from dangjian.api import api
 
+# The home page gathers every module, so it is the project's; it keeps its name, "core:home".
+core_patterns = [path("", views.home, name="home"), *core_urls.urlpatterns]
+
 urlpatterns = [
-    path("", include("core.urls")),
+    path("", include((core_patterns, core_urls.app_name))),
     # The security admin's page for the portal's channel grants, in the security admin's area.
     path("accounts/grants/channels/", include("portal.grant_urls")),
     path("accounts/", include("accounts.urls")),

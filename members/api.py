@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Body, Field, File, Form, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 
-from accounts.scope import require_perm
+from core.access import require_perm
 from core.api import (
     REFUSED,
     Message,

@@ -3,22 +3,17 @@
 import random
 from datetime import date, timedelta
 
+from accounts.demo import _user
+from accounts.models import Grant
 from core import idcard
+from core.access import Role
 from core.crypto import get_provider
 from members.models import Member, MemberStatus, mask_phone
+from orgs.demo import random_name
 from orgs.models import BRANCH_KINDS, Org
 
-SURNAMES = ("王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏"
-            "薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文")
-GIVEN = ("伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉萍红建国建华志强志明海燕晓东晓丽丹宇浩"
-         "鑫鹏俊辉慧颖婷雪梅琳楠欣怡佳宁凯旭晨阳子涵思远嘉诚文博雨萱梓轩一鸣振华淑珍淑华凤兰秀珍德福永胜")
 REGION = {"HP": "120101", "HD": "120102", "HX": "120103", "NK": "120104", "HB": "120105", "HQ": "120106",
           "BC": "120113"}
-
-
-def random_name(rng: random.Random) -> str:
-    given = rng.choice(GIVEN) + (rng.choice(GIVEN) if rng.random() < 0.7 else "")
-    return rng.choice(SURNAMES) + given[:2]
 
 
 def random_id_number(rng: random.Random, region: str, born: date, male: bool, used: set[str]) -> str:
@@ -81,3 +76,22 @@ def load(rng: random.Random, target: int = 5000) -> dict[int, list[tuple[int, st
     for pk, org_id, name in Member.objects.filter(status=MemberStatus.FULL).values_list("pk", "org_id", "name"):
         names.setdefault(org_id, []).append((pk, name))
     return names
+
+
+def load_accounts() -> list[tuple[str, str]]:
+    """The demo branch secretary in 和平区 and a member of that branch: accounts of two of its
+    members (after ``accounts.demo.load``); return (username, description)."""
+    made = []
+    branch = Org.objects.get(code="HP01C01B01")
+    secretary_member = Member.objects.filter(org=branch, status=MemberStatus.FULL).order_by("pk").first()
+    secretary = _user("secretary", secretary_member.name)
+    Grant.objects.create(user=secretary, role=Role.SECRETARY, org=branch)
+    secretary_member.user = secretary
+    secretary_member.save(update_fields=["user"])
+    made.append(("secretary", f"{branch.name}书记"))
+    plain = Member.objects.filter(org=branch, user__isnull=True).order_by("pk").first()
+    member_user = _user("member", plain.name)
+    plain.user = member_user
+    plain.save(update_fields=["user"])
+    made.append(("member", f"{branch.name}党员"))
+    return made

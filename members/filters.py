@@ -4,8 +4,9 @@ import unicodedata
 import django_filters
 from django.db.models import Q
 
-from core.filters import OrgFilterSetMixin, WithinOrgFilter, raise_invalid
+from core.filters import OrgFilterSetMixin, raise_invalid
 from members.models import ACTIVE_LABEL, Gender, Member, MemberCategory, MemberStatus
+from orgs.filters import WithinOrgFilter
 
 ID_LIKE = re.compile(r"\d{15}")
 LATIN_QUERY = re.compile(r"[a-z]+")
@@ -14,7 +15,7 @@ ALL_ARCHIVES = "all"
 
 def prefix_q(field: str, prefix: str, max_length: int) -> Q:
     """Rows whose lower-case-letter ``field`` starts with ``prefix``, as an index range (like
-    core.scoping.subtree_q): both databases seek it, where a LIKE prefix would need special
+    core.access.subtree_q): both databases seek it, where a LIKE prefix would need special
     collations or operator classes."""
     return Q(**{f"{field}__gte": prefix, f"{field}__lte": prefix + "z" * (max_length - len(prefix))})
 

@@ -7,7 +7,7 @@ from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from accounts.scope import require_perm
+from core.access import require_perm
 from core.api import REFUSED, Pagination, PathId, model_in, model_out
 from members import importing
 from members.models import ImportBatch, ImportRow

@@ -8,9 +8,9 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from core.access import Own, ScopedQuerySet
 from core.models import BaseModel, ProtectedNumbers, StoredDocument
 from core.phone import mask_phone, normalize_phone  # noqa: F401  (imported from here by other modules)
-from core.scoping import Own, ScopedQuerySet
 from members.pinyin import pinyin_fields
 
 

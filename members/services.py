@@ -4,11 +4,14 @@ audit trail in clear."""
 import re
 from datetime import date
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_date
 
-from accounts.scope import get_scope
-from core import audit, idcard
+from core import audit, files, idcard
+from core.access import get_scope
 from core.errors import NotFound
 from members.models import (
     Appraisal,
@@ -134,8 +137,6 @@ def field_label(name: str) -> str:
 
 
 def conversion_required_since() -> date:
-    from django.conf import settings
-
     return getattr(settings, "MEMBERS_CONVERSION_REQUIRED_SINCE", CONVERSION_REQUIRED_SINCE)
 
 
@@ -220,7 +221,6 @@ def _parse_date(value, name: str):
         return None
     if isinstance(value, date):
         return value
-    from django.utils.dateparse import parse_date
 
     try:
         parsed = parse_date(str(value).strip())
@@ -431,7 +431,6 @@ def _parse_date_field(value, name: str, label: str):
         return None
     if isinstance(value, date):
         return value
-    from django.utils.dateparse import parse_date
 
     try:
         parsed = parse_date(str(value).strip())
@@ -522,8 +521,6 @@ DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
 DOCUMENT_KINDS = {"pdf", "png", "jpeg"}
 def document_add(*, actor, member: Member, upload, title: str, kind: str = MemberDocument.Kind.OTHER):
     """Store a scanned form or file (PDF, PNG, JPEG; ≤ 10 MB) in the archive."""
-    from core import files
-
     member = Member.objects.select_related("org").get(pk=member.pk)
     _require(actor, member.org, "member.change")
     title = (title or "").strip()
@@ -550,16 +547,12 @@ def document_add(*, actor, member: Member, upload, title: str, kind: str = Membe
 
 def document_open(*, actor, document: MemberDocument):
     """The file of a document the caller found through visible_to; each download is audited."""
-    from core import files
-
     with transaction.atomic():
         audit.record("member.document_download", obj=document, changes={"sha256": document.sha256})
     return files.attachment(document.stored_name, document.file_name, document.content_type)
 
 
 def document_delete(*, actor, document: MemberDocument) -> None:
-    from core import files
-
     with transaction.atomic():
         document = MemberDocument.objects.select_for_update().select_related("member__org").get(pk=document.pk)
         _require(actor, document.member.org, "member.change")
@@ -651,8 +644,6 @@ def correction_decline(*, actor, request: CorrectionRequest, note: str) -> Corre
 
 
 def _decide(actor, request: CorrectionRequest, status: str, note: str) -> None:
-    from django.utils import timezone
-
     request.status, request.decided_by, request.decided_at = status, actor, timezone.now()
     request.decision_note = note
     request.save(update_fields=["status", "decided_by", "decided_at", "decision_note", "updated"])

@@ -4,9 +4,10 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
-from accounts.scope import get_scope
 from core import forms
+from core.access import get_scope
 from core.paging import paginate
+from core.registry import member_context
 from core.views import (
     ObjectDetailView,
     ObjectListView,
@@ -25,7 +26,6 @@ from members.models import (
     Member,
     MemberDocument,
     MemberEvent,
-    MemberStatus,
 )
 from members.tables import MemberTable
 
@@ -107,16 +107,6 @@ def _tab_context(request, member, tab) -> dict:
     return {}
 
 
-def _moved_out_letter(user, member):
-    """The letter that took a member "已转出" out of the platform (transfers depends on members,
-    so the import is here, not at the top)."""
-    if member.status != MemberStatus.MOVED_OUT:
-        return None
-    from transfers.selectors import moved_out_letter
-
-    return moved_out_letter(user, member)
-
-
 class IdLookupForm(forms.Form):
     id_number = forms.CharField(label="身份证号", max_length=30,
                                 error_messages={"required": "请输入18位身份证号", "max_length": "请输入18位身份证号"})
@@ -177,7 +167,7 @@ class MemberDetailView(ObjectDetailView):
             "can_change": scope.covers(member.org.path, "member.change"),
             "is_self": scope.member_id == member.pk,
             "org_visible": scope.covers(member.org.path, "org.view") or scope.member_org_id == member.org_id,
-            "moved_out_letter": _moved_out_letter(user, member),
+            **member_context(user, member),  # other apps' parts (transfers: the moved-out letter)
             **_tab_context(self.request, member, tab),
         }
 

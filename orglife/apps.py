@@ -1,5 +1,8 @@
 from django.apps import AppConfig
 
+from core.access import Role, register_role_permissions
+from core.registry import MenuEntry, register_menu
+
 
 class OrglifeConfig(AppConfig):
     name = "orglife"
@@ -7,9 +10,17 @@ class OrglifeConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        # The module's local rules join the inherited OrgSetting mechanism (orgs.rules.local_setting).
-        from orglife import summaries
-        from orglife.rules import register_local_defaults
+        from orglife import summaries  # it reads the models
+        from orglife.rules import register_local_defaults  # it reads the models
 
+        # The module's local rules join the inherited OrgSetting mechanism (orgs.rules.local_setting).
         register_local_defaults()
         summaries.register()  # the meetings held per org, kind and month (core.summaries)
+        register_role_permissions({
+            Role.ORG_ADMIN: {"orglife.view", "orglife.change", "orglife.review"},
+            Role.SECRETARY: {"orglife.view", "orglife.change"},
+            Role.COMMISSIONER: {"orglife.view", "orglife.change"},
+        })
+        # A member sees the meetings they are listed for.
+        register_menu(MenuEntry(60, "组织生活", "orglife:list", "orglife",
+                                shown=lambda scope: scope.has_any_org_perm("orglife.view") or bool(scope.member_id)))

@@ -27,6 +27,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db.models import Count, Q
 
+from orglife.models import MinutesBand, MinutesFingerprint
+
 SHINGLE = 5
 BINS = 64
 BIN_BITS = 6  # 2**6 == BINS
@@ -148,16 +150,12 @@ def index_rows(meeting_id: int, fp: Fingerprint) -> tuple[dict, list[dict]]:
 
 
 def unindex(meeting_id: int) -> None:
-    from orglife.models import MinutesBand, MinutesFingerprint
-
     MinutesBand.objects.filter(meeting_id=meeting_id).delete()
     MinutesFingerprint.objects.filter(meeting_id=meeting_id).delete()
 
 
 def index(meeting_id: int, fp: Fingerprint) -> None:
     """(Re)index one meeting's minutes; too short minutes are left out of the index."""
-    from orglife.models import MinutesBand, MinutesFingerprint
-
     unindex(meeting_id)
     if not fp.indexable:
         return
@@ -168,8 +166,6 @@ def index(meeting_id: int, fp: Fingerprint) -> None:
 
 def candidates(meeting_id: int | None, fp: Fingerprint) -> list[int]:
     """Meetings sharing at least one band bucket, most shared bands first: one indexed query."""
-    from orglife.models import MinutesBand
-
     if not fp.buckets:
         return []
     q = Q()
@@ -184,8 +180,6 @@ def candidates(meeting_id: int | None, fp: Fingerprint) -> list[int]:
 
 def find_copies(meeting_id: int | None, fp: Fingerprint, *, limit: float | None = None) -> list[tuple[int, float]]:
     """(source meeting id, similarity) of every indexed record at or above the threshold."""
-    from orglife.models import MinutesFingerprint
-
     limit = threshold() if limit is None else limit
     ids = candidates(meeting_id, fp)
     if not ids:

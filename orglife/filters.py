@@ -1,9 +1,10 @@
 import django_filters
 from django.db.models import Q
 
-from core.filters import OrgFilterSetMixin, WithinOrgFilter
+from core.filters import OrgFilterSetMixin
 from core.forms import DateInput
 from orglife.models import Meeting, MeetingKind, MeetingState
+from orgs.filters import WithinOrgFilter
 
 
 class MeetingFilterSet(OrgFilterSetMixin, django_filters.FilterSet):

@@ -13,8 +13,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from core.access import Own
 from core.models import BaseModel, StoredDocument
-from core.scoping import Own
 
 
 class MeetingKind(models.TextChoices):

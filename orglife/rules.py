@@ -14,7 +14,7 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 
-from core.scoping import subtree_q
+from core.access import subtree_q
 from orglife.models import MeetingKind
 from orgs.models import BRANCH_KINDS, OrgKind, OrgSetting
 from orgs.rules import BRANCH_COMMITTEE_THRESHOLD, LOCAL_DEFAULTS

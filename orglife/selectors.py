@@ -10,9 +10,8 @@ from datetime import date, timedelta
 
 from django.db.models import Count, OuterRef, Q, Subquery, Sum
 
-from accounts.scope import get_scope
+from core.access import get_scope, minimal_paths, subtree_q
 from core.errors import NotFound
-from core.scoping import minimal_paths, subtree_q
 from members.models import Member, MemberStatus
 from orglife import rules
 from orglife.models import (

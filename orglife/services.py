@@ -14,8 +14,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts.scope import get_scope
-from core import audit
+from core import audit, files
+from core.access import get_scope
 from core.errors import NotFound
 from members.models import ACTIVE_STATUSES, Member, MemberStatus
 from members.services import record_event
@@ -396,8 +396,6 @@ def meeting_review_return(*, actor, meeting: Meeting, comment: str) -> Meeting:
 
 def attachment_add(*, actor, meeting: Meeting, upload, title: str) -> Attachment:
     """A photo, sign-in sheet or scan (PDF, PNG, JPEG; ≤ 10 MB), checked by content."""
-    from core import files
-
     meeting = Meeting.objects.select_related("org").get(pk=meeting.pk)
     _require_change(actor, meeting.org)
     if not meeting.editable:
@@ -422,8 +420,6 @@ def attachment_add(*, actor, meeting: Meeting, upload, title: str) -> Attachment
 
 def attachment_open(*, actor, attachment: Attachment):
     """The file of an attachment the caller found through visible_to; each download is audited."""
-    from core import files
-
     with transaction.atomic():
         audit.record("orglife.attachment_download", obj=attachment, user=actor, changes={"sha256": attachment.sha256})
     return files.attachment(attachment.stored_name, attachment.file_name, attachment.content_type)

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from accounts.scope import get_scope
+from core.access import get_scope
 from core.paging import paginate
 from core.views import (
     REFUSALS,

@@ -37,6 +37,17 @@ UNIT_TEMPLATES = [
 ]
 
 
+SURNAMES = ("王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏"
+            "薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文")
+GIVEN = ("伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉萍红建国建华志强志明海燕晓东晓丽丹宇浩"
+         "鑫鹏俊辉慧颖婷雪梅琳楠欣怡佳宁凯旭晨阳子涵思远嘉诚文博雨萱梓轩一鸣振华淑珍淑华凤兰秀珍德福永胜")
+
+
+def random_name(rng: random.Random) -> str:
+    given = rng.choice(GIVEN) + (rng.choice(GIVEN) if rng.random() < 0.7 else "")
+    return rng.choice(SURNAMES) + given[:2]
+
+
 def _founded(rng) -> date:
     return date(1985, 1, 1) + timedelta(days=rng.randrange(0, 365 * 30))
 
@@ -161,8 +172,6 @@ def load_terms(rng: random.Random, member_names: dict[int, list[tuple[int, str]]
         terms.append(LeadershipTerm(org_id=org.pk, started=started, ends=ends))
     LeadershipTerm.objects.bulk_create(terms, batch_size=1000)
     by_org = {t.org_id: t for t in LeadershipTerm.objects.all()}
-    from members.demo import random_name
-
     for org_id, term in by_org.items():
         people = member_names.get(org_id) or [(None, random_name(rng)) for _ in range(7)]
         # Branches of 7+ full members usually have a committee; some are left without (flag).

@@ -7,8 +7,8 @@ from django.db.models import Q
 from django.urls import reverse
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
+from core.access import SELF, Own, ScopedQuerySetMixin, subtree_q
 from core.models import BaseModel
-from core.scoping import SELF, Own, ScopedQuerySetMixin, subtree_q
 
 
 class OrgKind(models.TextChoices):

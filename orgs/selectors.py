@@ -4,10 +4,9 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.db.models.functions import Substr
 
-from accounts.scope import get_scope
+from core.access import get_scope, minimal_paths, subtrees_q
 from core.errors import NotFound
-from core.scoping import minimal_paths, subtrees_q
-from members.models import Member, MemberStatus
+from core.registry import org_members
 from orgs import rules
 from orgs.models import BRANCH_KINDS, Org, OrgKind
 
@@ -105,32 +104,28 @@ def _added_up(orgs, rows, names) -> dict[int, dict]:
 
 
 def subtree_counts(orgs, *, user) -> dict[int, dict[str, int]]:
-    """Sub-org and member counts (``Member.objects.active()``: 正式 and 预备) of each org's subtree, as far as ``user`` may see them (a figure is a
+    """Sub-org and member counts (active members: 正式 and 预备) of each org's subtree, as far as ``user`` may see them (a figure is a
     channel too: a member shown their own branch must not learn what lies beneath it).
-    Two queries (``rollup``)."""
+    Two queries (``rollup``; the members' from ``core.registry.org_members``)."""
     org_counts = rollup(orgs, Org.objects.visible_to(user), "path", {"orgs": Count("id")}, group_by_prefix=True)
-    member_counts = rollup(orgs, Member.objects.visible_to(user).active(),
-                           "org__path", {"members": Count("id")})
+    member_counts = org_members().per_subtree(orgs, user)
     # The visible org itself is in its own range.
     return {pk: {"orgs": max(org_counts[pk]["orgs"] - 1, 0), "members": member_counts[pk]["members"]}
             for pk in org_counts}
 
 
 def subtree_member_count(org: Org) -> int:
-    return Member.objects.active().filter(subtrees_q("org__path", [org.path])).count()
+    return org_members().subtree_total(org.path)
 
 
 def org_warnings(org: Org) -> list[rules.Warning]:
     term = org.terms.filter(ended__isnull=True).first()
     found = rules.term_warnings(org, term)
     if org.kind in BRANCH_KINDS or org.kind == OrgKind.GENERAL_BRANCH:
-        scope_q = subtrees_q("org__path", [org.path])
-        counts = Member.objects.active().filter(scope_q).aggregate(
-            members=Count("id"), full=Count("id", filter=Q(status=MemberStatus.FULL))
-        )
+        counts = org_members().structure(org.path)
         committee = term.members.count() if term else 0
         found += rules.structure_warnings(
-            org, members=counts["members"], full_members=counts["full"], committee_size=committee
+            org, members=counts["members"], full_members=counts["full_members"], committee_size=committee
         )
     return found
 

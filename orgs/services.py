@@ -6,8 +6,8 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from accounts.scope import get_scope
 from core import audit
+from core.access import get_scope
 from core.errors import NotFound
 from orgs import rules
 from orgs.models import AffiliationChange, LeadershipMember, LeadershipTerm, Org, OrgKind

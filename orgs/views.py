@@ -2,10 +2,10 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
-from accounts.scope import get_scope
+from core.access import get_scope
 from core.paging import paginate
+from core.registry import org_members
 from core.views import ObjectDetailView, ObjectListView, ServiceFormView, not_generic
-from members.models import Member
 from orgs import selectors, services
 from orgs.filters import OrgFilterSet
 from orgs.forms import OrgForm, OrgMoveForm, TermForm
@@ -62,7 +62,7 @@ class OrgDetailView(ObjectDetailView):
         org, user = self.object, self.request.user
         scope = get_scope(user)
         children = selectors.children(org, user)
-        members = Member.objects.visible_to(user).filter(org=org).active().order_by("name")
+        members = org_members().listed(org, user)
         # A member sees their own branch's page, but not its counts, warnings or history.
         manages = scope.covers(org.path, "org.view")
         changes = AffiliationChange.objects.filter(org=org).select_related("from_parent", "to_parent")[:10]

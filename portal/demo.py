@@ -9,7 +9,10 @@ from pathlib import Path
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from django.utils.html import escape
+from PIL import Image, ImageDraw
 
+from accounts.demo import _user
 from portal import importing, services
 from portal.models import Article, ArticleState, ArticleView, Channel, Comment, CommentState
 
@@ -78,16 +81,12 @@ def _channels() -> dict[str, Channel]:
 
 
 def _body(paragraphs: list[str]) -> str:
-    from django.utils.html import escape
-
     return "".join(f"<p>{escape(p)}</p>" for p in paragraphs)
 
 
 def picture(rng: random.Random, width: int = 800, height: int = 500) -> bytes:
     """A simple street scene drawn by Pillow at demo time (sky, sun, buildings with windows, a red
     banner), so 推荐图文 has pictures without committing images we did not make."""
-    from PIL import Image, ImageDraw
-
     top, bottom = rng.choice([((120, 170, 225), (225, 235, 245)), ((250, 180, 120), (255, 230, 200)),
                               ((140, 200, 230), (235, 245, 250))])
     image = Image.new("RGB", (width, height))
@@ -120,8 +119,6 @@ PICTURE_ALTS = ["社区党群服务中心", "党员志愿服务活动现场", "�
 def load(rng: random.Random) -> None:
     """Rows written through the portal's services where they hold rules (import, notices), and
     directly where the demo builds history (publish dates in the past, reads, comments)."""
-    from accounts.demo import _user
-
     channels = _channels()
     editor, reviewer = _user("news_editor", "资讯编辑"), _user("news_reviewer", "资讯审核")
     services.grant(user=editor, channel=channels["zixun"], role="editor")

@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
+from core.access import SELF, ScopedQuerySetMixin, get_scope, subtrees_q
 from core.models import BaseModel
-from core.scoping import SELF, ScopedQuerySetMixin, subtrees_q
 
 
 class ChannelKind(models.TextChoices):
@@ -31,7 +31,7 @@ RESERVED_SLUGS = frozenset({"a", "search", "rss", "editor", "media", "api", "sta
 
 # What each channel grant lets its holder do on the channel's subtree: "portal.edit" (drafts,
 # images, submit) and "portal.review" (publish, return, unpublish, moderate comments). Reviewers
-# may also edit. Channel grants are a grant tree like the org tree's (core.scoping.TreeGrants),
+# may also edit. Channel grants are a grant tree like the org tree's (core.access.TreeGrants),
 # registered as "channel" by the app config and read through the user's scope.
 CHANNEL_PERMISSIONS: dict[str, frozenset[str]] = {
     ChannelRole.EDITOR: frozenset({"portal.edit"}),
@@ -47,8 +47,6 @@ def channel_grants(user_id: int) -> list[tuple[str, str]]:
 def channel_roles(user) -> list[tuple[str, str]]:
     """The user's channel grants as (role, channel name), in channel order, from the grants their
     scope holds (read once per request); the names cost a query only for those who hold any."""
-    from accounts.scope import get_scope
-
     held = get_scope(user).tree("channel").held
     if not held:
         return []

@@ -1,10 +1,12 @@
 """Making markup harmless. Article bodies keep an allow-list of tags (nh3, the Ammonia
 sanitizer); titles and comments are plain text, escaped where they are shown."""
 
+import html as _html
 import re
 import unicodedata
 
 import nh3
+from django.utils.html import escape
 
 TAGS = {"p", "h2", "h3", "h4", "strong", "em", "b", "i", "u", "ul", "ol", "li", "blockquote", "a",
         "img", "br", "table", "thead", "tbody", "tr", "th", "td", "caption"}
@@ -57,8 +59,6 @@ def clean_text(text: str, *, max_length: int, multiline: bool = False) -> str:
 
 def paragraphs_html(text: str) -> str:
     """Plain text (a notice from another module) as escaped paragraphs."""
-    from django.utils.html import escape
-
     blocks = [b.strip() for b in re.split(r"\n\s*\n|\n", text or "") if b.strip()]
     return "".join(f"<p>{escape(block)}</p>" for block in blocks)
 
@@ -67,6 +67,4 @@ def plain_from_html(html: str) -> str:
     """The text of a body, for search and snippets."""
     text = nh3.clean(html or "", tags={"p", "br", "h2", "h3", "h4", "li"}, attributes={})
     text = re.sub(r"</?(?:p|br|h2|h3|h4|li)\s*/?>", "\n", text)
-    import html as _html
-
     return re.sub(r"\n{2,}", "\n", _html.unescape(text)).strip()

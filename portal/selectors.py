@@ -1,12 +1,14 @@
 """Reads for the portal's public pages (what anyone may see: live articles, approved comments)
 and for the editor pages (through ``visible_to``: the channels the user is granted)."""
 
+from collections import Counter
 from datetime import timedelta
 
 from django.db.models import Count, Q, Sum
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from portal import search
 from portal.models import Article, Channel, ChannelKind, Comment, CommentState
 
 PERIODS = {"day": ("日", 0), "week": ("周", 6), "all": ("总", None)}
@@ -94,9 +96,6 @@ def related(article: Article, limit: int = 5) -> list[Article]:
     notices) that share words of the title through the search index — the same channel first,
     then more shared words; the channel's latest fill the rest. The title's longest words are
     its most telling (三会一课 before 社区)."""
-    from collections import Counter
-
-    from portal import search
 
     keywords = sorted((w for w in dict.fromkeys(search.words(article.title)) if len(w) >= 2), key=len,
                       reverse=True)[:4]

@@ -4,6 +4,8 @@ with an audit event; the search index follows the article inside the same transa
 
 Editors act on the channels (subtrees) they are granted; anything else is 404."""
 
+import hashlib
+import hmac
 import io
 import re
 from datetime import date, datetime
@@ -14,18 +16,21 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from PIL import Image, ImageOps, UnidentifiedImageError
 from pypinyin import lazy_pinyin
 
-from accounts.scope import clear_scope_cache, get_scope
 from core import audit, files
+from core.access import ADMIN_ROLES, clear_scope_cache, get_scope
 from core.errors import NotFound
 from portal import pagecache, search
 from portal.models import (
+    RESERVED_SLUGS,
     Article,
     ArticleImage,
     ArticleState,
     ArticleView,
     Channel,
+    ChannelGrant,
     ChannelRole,
     Comment,
     CommentState,
@@ -200,8 +205,6 @@ def article_unpublish(*, actor, article: Article, reason: str = "") -> Article:
 def _reencode(image, fmt: str, size=None) -> io.BytesIO:
     """A fresh file from the pixels only: EXIF (GPS positions, camera serials) and any trailing
     bytes of the upload are left behind."""
-    from PIL import Image
-
     picture = image.copy()
     if size:
         picture.thumbnail(size, Image.Resampling.LANCZOS)
@@ -214,8 +217,6 @@ def _reencode(image, fmt: str, size=None) -> io.BytesIO:
 
 
 def _open_image(upload):
-    from PIL import Image, ImageOps, UnidentifiedImageError
-
     head = upload.read(16)
     upload.seek(0)
     if files.sniff(head) not in ("png", "jpeg"):
@@ -278,9 +279,6 @@ def _throttle(keys: list[str]) -> None:
 
 def source_hash(ip: str) -> str:
     """A keyed hash of the address: floods can be seen and throttled, the address is not kept."""
-    import hashlib
-    import hmac
-
     return hmac.new(settings.SECRET_KEY.encode(), (ip or "").encode(), hashlib.sha256).hexdigest()
 
 
@@ -417,9 +415,6 @@ def channel_grant_add(*, actor, user, channel: Channel, role: str):
     """The security admin (accounts.manage) gives a user a role on a channel subtree, as they
     grant org roles (三员分立: the same person grants; nobody grants themself; the three
     administrators hold no business role)."""
-    from accounts.models import ADMIN_ROLES
-    from accounts.scope import get_scope
-
     if not get_scope(actor).has_perm("accounts.manage"):
         raise NotFound
     if user.pk == actor.pk:
@@ -428,7 +423,6 @@ def channel_grant_add(*, actor, user, channel: Channel, role: str):
         raise ValidationError("三员账号不能担任资讯编辑或审核")
     if not user.is_active:
         raise ValidationError("该账号已停用")
-    from portal.models import ChannelGrant
 
     if ChannelGrant.objects.filter(user=user, channel=channel, role=role).exists():
         raise ValidationError("该用户已拥有此栏目授权")
@@ -436,8 +430,6 @@ def channel_grant_add(*, actor, user, channel: Channel, role: str):
 
 
 def channel_grant_remove(*, actor, grant_row) -> None:
-    from accounts.scope import get_scope
-
     if not get_scope(actor).has_perm("accounts.manage"):
         raise NotFound
     if grant_row.user_id == actor.pk:
@@ -451,8 +443,6 @@ def channel_grant_remove(*, actor, grant_row) -> None:
 def grant(*, user, channel: Channel, role: str, actor=None):
     """Give a user a role on a channel subtree (the command line, the demo, and
     ``channel_grant_add`` after its checks)."""
-    from portal.models import ChannelGrant
-
     if role not in ChannelRole.values:
         raise ValidationError(f"角色只能是 {', '.join(ChannelRole.values)}")
     with transaction.atomic():
@@ -470,8 +460,6 @@ def channel_create(*, name: str, code: str, slug: str, kind: str = "news", paren
                    description: str = "", disclaimer: str = "", actor=None) -> Channel:
     """A channel under ``parent`` (or at the top). Its URL is the slugs from the top, so a
     top-level slug may not be one of the portal's own path segments."""
-    from portal.models import RESERVED_SLUGS
-
     slug = (slug or "").strip().lower()
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,39}", slug):
         raise ValidationError({"slug": "网址名只能用小写字母、数字和连字符"})

@@ -15,8 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from accounts.scope import get_scope
 from core import files
+from core.access import get_scope
 from core.middleware import client_ip
 from core.paging import paginate
 from core.views import (

@@ -1,11 +1,21 @@
 from django.apps import AppConfig
 
+from core.access import Role, register_role_permissions
+from core.registry import MenuEntry, register_menu
+
 
 class RecruitmentConfig(AppConfig):
     name = "recruitment"
     verbose_name = "发展党员"
 
     def ready(self):
-        from recruitment import summaries
+        from recruitment import summaries  # it reads the models
 
         summaries.register()  # cases per org, status and step (core.summaries)
+        register_role_permissions({
+            Role.ORG_ADMIN: {"recruitment.view", "recruitment.change", "recruitment.approve"},
+            Role.SECRETARY: {"recruitment.view", "recruitment.change"},
+            Role.COMMISSIONER: {"recruitment.view", "recruitment.change"},
+        })
+        register_menu(MenuEntry(50, "发展党员", "recruitment:list", "recruitment",
+                                shown=lambda scope: scope.has_any_org_perm("recruitment.view")))

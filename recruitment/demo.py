@@ -10,6 +10,7 @@ from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 
+from accounts.models import User
 from core.workdays import add_workdays
 from members.demo import random_id_number, random_name
 from members.models import Member, MemberStatus
@@ -190,6 +191,4 @@ def _plans(rng: random.Random, actor, today: date) -> None:
 
 def _demo_actor():
     """The city organization department's demo account (accounts.demo), granted on the city."""
-    from accounts.models import User
-
     return User.objects.filter(username="city_admin").first()

@@ -3,7 +3,8 @@ from datetime import date
 import django_filters
 from django.db.models import Q
 
-from core.filters import OrgFilterSetMixin, WithinOrgFilter
+from core.filters import OrgFilterSetMixin
+from orgs.filters import WithinOrgFilter
 from recruitment.models import Case, CaseStatus, Category, Stage
 
 

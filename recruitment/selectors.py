@@ -5,8 +5,7 @@ from datetime import date, timedelta
 
 from django.db.models import Count, Q, Sum
 
-from accounts.scope import get_scope
-from core.scoping import minimal_paths, subtrees_q
+from core.access import get_scope, minimal_paths, subtrees_q
 from members.models import Member, MemberStatus
 from orgs.models import BRANCH_KINDS, Org, OrgKind
 from orgs.selectors import rollup as tree_rollup

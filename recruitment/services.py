@@ -13,12 +13,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts.scope import get_scope
 from core import audit
+from core.access import get_scope
+from core.crypto import get_provider
 from core.errors import NotFound
 from members import services as member_services
 from members.models import Member, MemberStatus
 from orgs.models import BRANCH_KINDS, Org
+from portal.models import Channel
+from portal.services import publish_notice
 from recruitment import rules, selectors
 from recruitment import summaries as case_steps
 from recruitment.models import (
@@ -220,8 +223,6 @@ def _approve(actor, case: Case, step: Step, hist: rules.History) -> None:
     archive = {"applied": case.applied, "education": case.education, "occupation": case.occupation,
                "work_unit": case.work_unit}
     if case.phone_cipher:
-        from core.crypto import get_provider
-
         archive["phone"] = get_provider().decrypt(case.phone_cipher)
     member = member_services.member_update(actor=actor, member=member,
                                            changes={k: v for k, v in archive.items() if v})
@@ -382,9 +383,6 @@ def _publish_on_portal(notice: Notice, case: Case, actor) -> None:
     reads it, listed from its first to its last day — when the portal has that channel (a
     deployment creates it; the demo does). Name, branch, what is proposed and the dates only;
     the recruitment public board (公示栏) shows the same either way."""
-    from portal.models import Channel
-    from portal.services import publish_notice
-
     if not Channel.objects.filter(code=PORTAL_CHANNEL).exists():
         return
     proposal = NOTICE_PROPOSALS[notice.kind]

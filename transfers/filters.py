@@ -1,8 +1,11 @@
+from datetime import date
+
 import django_filters
 from django.db.models import Q
 
-from accounts.scope import get_scope
-from core.filters import OrgFilterSetMixin, WithinOrgFilter
+from core.access import get_scope
+from core.filters import OrgFilterSetMixin
+from orgs.filters import WithinOrgFilter
 from transfers.models import CertificateState, Letter, LetterKind, LetterState, MobileCertificate
 
 
@@ -55,8 +58,6 @@ class CertificateFilterSet(OrgFilterSetMixin, django_filters.FilterSet):
         return queryset.filter(Q(member__name__contains=value) | Q(number__contains=value))
 
     def filter_state(self, queryset, name, value):
-        from datetime import date
-
         if value == CertificateState.CLOSED:
             return queryset.filter(closed_on__isnull=False)
         open_ = queryset.filter(closed_on__isnull=True)

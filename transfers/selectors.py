@@ -5,7 +5,8 @@ from datetime import date
 
 from django.db.models import Exists, OuterRef, Q
 
-from accounts.scope import get_scope
+from core.access import get_scope
+from members.models import MemberStatus
 from transfers import rules
 from transfers.models import Letter, LetterKind, LetterState, MobileCertificate
 
@@ -63,6 +64,14 @@ def moved_out_letter(user, member) -> Letter | None:
     """The completed outgoing letter that took the member out of the platform, if the user sees it."""
     return (Letter.objects.visible_to(user).filter(member=member, kind=LetterKind.OUTGOING,
                                                    state=LetterState.COMPLETED).order_by("-pk").first())
+
+
+def moved_out_letter_of(user, member) -> Letter | None:
+    """The member page's letter (``core.registry.register_member_context``): only for a member
+    "已转出"."""
+    if member.status != MemberStatus.MOVED_OUT:
+        return None
+    return moved_out_letter(user, member)
 
 
 def certificates(user):

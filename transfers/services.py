@@ -12,8 +12,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 
-from accounts.scope import get_scope
 from core import audit
+from core.access import get_scope
 from core.errors import NotFound
 from members import services as member_services
 from members.models import ACTIVE_STATUSES, Member, MemberStatus

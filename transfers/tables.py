@@ -1,6 +1,6 @@
 from django.urls import reverse
 
-from accounts.scope import get_scope
+from core.access import get_scope
 from core.tables import Column, Table
 
 LetterTable = Table(columns=(

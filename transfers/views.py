@@ -2,7 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
-from accounts.scope import get_scope
+from core.access import get_scope
 from core.paging import paginate
 from core.views import (
     ObjectDetailView,

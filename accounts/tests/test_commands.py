@@ -7,9 +7,10 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
 
-from accounts.models import Grant, Role, User
+from accounts.models import Grant, User
+from core.access import Role
 from core.models import AuditEntry
-from core.testing import make_user
+from dangjian.testing import make_user
 
 
 def create_admin(username, role, *extra):

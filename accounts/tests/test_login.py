@@ -15,7 +15,7 @@ from accounts.lockout import DEVICE_COOKIE
 from accounts.middleware import SESSION_LAST_SEEN
 from accounts.models import ApiToken, LoginThrottle, PasswordHistory
 from core.models import AuditEntry
-from core.testing import PASSWORD
+from dangjian.testing import PASSWORD
 
 LOGIN_URL = "/accounts/login/"
 TOKEN_URL = "/api/v1/auth/token"

@@ -11,9 +11,10 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts import services
-from accounts.models import ApiToken, Grant, Role, User
+from accounts.models import ApiToken, Grant, User
+from core.access import Role
 from core.models import AuditEntry
-from core.testing import PASSWORD, make_user
+from dangjian.testing import PASSWORD, make_user
 
 ADMINS = ("sysadmin", "secadmin", "auditor")
 
@@ -353,7 +354,8 @@ def test_the_database_itself_refuses_a_second_administrator_role(world):
     import pytest
     from django.db import IntegrityError, transaction
 
-    from accounts.models import Grant, Role
+    from accounts.models import Grant
+    from core.access import Role
 
     with pytest.raises(IntegrityError), transaction.atomic():
         Grant.objects.create(user=world.users["secadmin"], role=Role.AUDITOR)

@@ -49,7 +49,7 @@ def test_garbage_never_matches_and_never_raises(code):
 import pytest  # noqa: E402
 
 from core.models import AuditEntry  # noqa: E402
-from core.testing import PASSWORD  # noqa: E402
+from dangjian.testing import PASSWORD  # noqa: E402
 
 
 def _enable(world, name="secadmin"):

@@ -15,7 +15,7 @@ from django.urls import reverse
 from care.models import CareVisit
 from care.tests.test_care import TODAY, years_ago
 from care.tests.test_visit_edit import CHANGES, PAGES, record, state
-from core.testing import refusal_text
+from dangjian.testing import refusal_text
 from members.models import Hardship, Member, MemberEvent
 from members.tests.test_archive import PHONE, api_client, clear_values, update
 

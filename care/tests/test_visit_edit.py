@@ -20,7 +20,7 @@ from transfers.tests.helpers import issue
 TODAY = timezone.localdate()
 PAGES = {"care:visit_edit", "care:visit_delete"}
 PERSONAS = ["city_admin", "a_admin", "b_admin", "secretary", "member", "outsider", "sysadmin", "auditor"]
-# Who may change which member (core/testing.py), written out for the oracle.
+# Who may change which member (dangjian/testing.py), written out for the oracle.
 CHANGES = {"city_admin": {"a1_member", "a1_secretary", "a2_member", "b1_member"},
            "a_admin": {"a1_member", "a1_secretary", "a2_member"}, "b_admin": {"b1_member"},
            "secretary": {"a1_member", "a1_secretary"}}

@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 
 from core.api import YEARS
-from core.testing import PASSWORD
+from dangjian.testing import PASSWORD
 
 
 def _resolve(document, schema):

@@ -11,7 +11,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from core.testing import PASSWORD
+from dangjian.testing import PASSWORD
 
 BEYOND_64_BITS = 2**70
 

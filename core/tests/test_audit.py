@@ -15,7 +15,7 @@ from django.utils import timezone
 from core import audit, audit_guard
 from core.context import acting_as
 from core.models import AuditAnchor, AuditEntry
-from core.testing import ID_NUMBERS
+from dangjian.testing import ID_NUMBERS
 from members import services as member_services
 from members.models import Member, MemberStatus
 from orgs import services as org_services

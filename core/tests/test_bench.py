@@ -7,7 +7,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from core import bench
+from dangjian import bench
 from orgs.models import Org
 
 

@@ -8,7 +8,7 @@ from django.test import Client, RequestFactory
 
 from core.middleware import RequestContextMiddleware, client_ip
 from core.models import AuditEntry
-from core.testing import PASSWORD
+from dangjian.testing import PASSWORD
 
 PROXY = "10.9.9.9"
 WRONG = "Wrong@Passw0rd"

@@ -8,12 +8,13 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
-from accounts.models import Grant, Role
+from accounts.models import Grant
 from accounts.services import admin_grant
 from core import audit
+from core.access import Role
 from core.context import acting_as
 from core.models import AuditEntry
-from core.testing import make_user, make_world, run_in_threads
+from dangjian.testing import make_user, make_world, run_in_threads
 from orgs import services as org_services
 from orgs.models import Org
 

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core.crypto import DecryptionError, SoftwareSM4Provider, get_provider, sm3_hex
-from core.testing import ID_NUMBERS
+from dangjian.testing import ID_NUMBERS
 
 provider = get_provider()
 

@@ -9,7 +9,7 @@ from unittest import mock
 import pytest
 from django.test import Client
 
-from core.testing import PASSWORD
+from dangjian.testing import PASSWORD
 
 
 @pytest.fixture

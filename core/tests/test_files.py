@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.utils import ConnectionHandler
 
 from core import files
-from core.testing import pdf_bytes
+from dangjian.testing import pdf_bytes
 
 HTML = "<html><body><img src=x onerror=alert(1)></body></html>"
 

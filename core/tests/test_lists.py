@@ -17,8 +17,8 @@ from django.utils import timezone
 
 from care.models import CareVisit
 from core import audit, idcard
-from core.testing import make_user
 from core.views import ObjectListView
+from dangjian.testing import make_user
 from members import services as member_services
 from members.models import (
     CorrectionRequest,

@@ -7,11 +7,9 @@ from decimal import Decimal
 import pytest
 from django.apps import apps
 
-from accounts.models import Role
-from accounts.scope import get_scope
+from core.access import SELF, TREES, Role, get_scope
 from core.models import BaseModel
-from core.scoping import SELF, TREES
-from core.testing import make_user
+from dangjian.testing import make_user
 from members.models import Member
 from orgs.models import Org
 

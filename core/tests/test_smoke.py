@@ -1,5 +1,5 @@
 """Smoke: every persona walks every page it can reach by following links from its home page, and
-every page answers without a server error and passes the HTML inspector (core.testing.HtmlInspector:
+every page answers without a server error and passes the HTML inspector (dangjian.testing.HtmlInspector:
 no inline script or style, no event handler — nothing the strict CSP would block)."""
 
 import re
@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from core.testing import inspect_html
+from dangjian.testing import inspect_html
 
 # Not pages: downloads, exports, the API (its docs page is Swagger UI, allowed inline styles),
 # the QR images and feeds, and leaving.

@@ -6,7 +6,7 @@ from django.http import Http404
 from django.test import RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from accounts.scope import require_perm
+from core.access import require_perm
 from core.errors import NotFound
 from core.views import ObjectDetailView, ObjectListView, ServiceActionView, ServiceFormView
 

@@ -18,8 +18,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from accounts.scope import get_scope
 from core import audit, files
+from core.access import get_scope
 from core.bulk import insert_many
 from core.models import AuditEntry
 from members.importing.checking import DATE_FIELDS, OUTSIDE_SCOPE, RosterChecker, check_file
@@ -83,7 +83,7 @@ def batch_commit_queue(*, actor, batch: ImportBatch) -> None:
 def _tasks():
     # members.tasks imports this package (its tasks run the services below), so it is imported
     # when a task is queued, not when this module loads.
-    from members import tasks
+    from members import tasks  # a cycle: members.tasks imports this package
 
     return tasks
 

@@ -8,8 +8,8 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 
-from accounts.scope import get_scope
 from core import idcard
+from core.access import get_scope
 from core.crypto import get_provider
 from core.text import invalid_character, refusal
 from members.importing.reading import (

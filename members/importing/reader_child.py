@@ -22,6 +22,8 @@ import zipfile
 from datetime import date, datetime
 from xml.etree import ElementTree
 
+from python_calamine import CalamineWorkbook
+
 MAX_UNZIPPED_BYTES = 200 * 1024 * 1024  # an .xlsx is a zip: refuse zip bombs before opening
 # The sheet's extent: a roster has 22 columns and at most 200,000 rows (reading.MAX_ROWS) plus a
 # title and some blank lines. The reader holds the rectangle in memory, 32 bytes a cell: these
@@ -88,8 +90,6 @@ def xlsx_rows(path: str):
     """The first sheet's rows through calamine (Rust): about 1 s per 100,000 rows, where
     openpyxl's pure-Python reader took 30 s. It holds the sheet's cells in memory (about 120 MB
     for 100,000 rows of 13 columns)."""
-    from python_calamine import CalamineWorkbook
-
     try:
         with zipfile.ZipFile(path) as archive:
             if sum(info.file_size for info in archive.infolist()) > MAX_UNZIPPED_BYTES:

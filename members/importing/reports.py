@@ -28,7 +28,7 @@ def error_report_csv(batch: ImportBatch) -> str:
 
 
 def error_report_xlsx(batch: ImportBatch, out) -> None:
-    from openpyxl import Workbook
+    from openpyxl import Workbook  # about 0.4 s to import: loaded for a workbook only
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("错误报告")
@@ -56,7 +56,7 @@ NOTES = {
 
 def template_xlsx(out) -> None:
     """A blank roster with every column, one example row, and a sheet explaining each column."""
-    from openpyxl import Workbook
+    from openpyxl import Workbook  # about 0.4 s to import: loaded for a workbook only
     from openpyxl.styles import Font
 
     workbook = Workbook()
@@ -113,7 +113,7 @@ def export_row(member: Member, *, unmasked: bool = False) -> list:
 def export_xlsx(queryset, out, *, unmasked: bool = False) -> int:
     """Write the members to ``out`` as an .xlsx roster; return the row count. Write-only mode
     streams rows, so memory stays flat with the list's length."""
-    from openpyxl import Workbook
+    from openpyxl import Workbook  # about 0.4 s to import: loaded for a workbook only
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("党员花名册")

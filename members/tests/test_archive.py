@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from core.errors import NotFound
 from core.models import AuditEntry
-from core.testing import (
+from dangjian.testing import (
     CLEAR_ID,
     CLEAR_PHONE,
     ID_NUMBERS,

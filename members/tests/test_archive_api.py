@@ -15,7 +15,7 @@ from django.test import Client
 from django.urls import reverse
 
 from core.models import AuditEntry
-from core.testing import refusal_text
+from dangjian.testing import refusal_text
 from members import services
 from members.models import CorrectionRequest, Member, MemberDocument, MemberEvent, PositionHeld
 from members.tests.test_archive import (
@@ -38,7 +38,7 @@ INBOX = {"api:correction_list"}
 SCOPE_TESTED = READS | WRITES | OWN | INBOX
 
 PERSONAS = ["city_admin", "a_admin", "b_admin", "secretary", "member", "outsider"]
-# Written out so the oracle does not ask the code under test (core/testing.py).
+# Written out so the oracle does not ask the code under test (dangjian/testing.py).
 GRANTED = {"city_admin": "city", "a_admin": "district_a", "b_admin": "district_b", "secretary": "branch_a1"}
 OWN_MEMBER = {"member": "a1_member", "secretary": "a1_secretary"}
 

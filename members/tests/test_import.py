@@ -16,7 +16,7 @@ from openpyxl import Workbook, load_workbook
 
 from core import idcard
 from core.models import AuditEntry
-from core.testing import CLEAR_ID, CLEAR_PHONE
+from dangjian.testing import CLEAR_ID, CLEAR_PHONE
 from members import importing
 from members import services as member_services
 from members.importing import reading
@@ -483,7 +483,8 @@ def test_the_unmasked_export_gives_full_numbers_reads_back_in_and_is_audited(wor
 
 
 def test_the_unmasked_export_is_refused_to_a_role_without_unmask_and_audited(world):
-    from accounts.models import Grant, Role
+    from accounts.models import Grant
+    from core.access import Role
 
     Grant.objects.filter(user=world.users["secretary"]).update(role=Role.COMMISSIONER)
     client = world.client("secretary")

@@ -6,7 +6,7 @@ import re
 import pytest
 from django.test import Client
 
-from core.testing import PASSWORD
+from dangjian.testing import PASSWORD
 from members.models import ImportBatch, Member
 from members.tests.test_import import CLEAR_ID, CLEAR_PHONE, committed, person, xlsx
 

@@ -9,11 +9,11 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
-from accounts.models import Role
 from core import idcard
+from core.access import Role
 from core.errors import NotFound
 from core.models import AuditEntry
-from core.testing import CLEAR_ID, ID_NUMBERS, PASSWORD, make_user
+from dangjian.testing import CLEAR_ID, ID_NUMBERS, PASSWORD, make_user
 from members import services
 from members.models import Gender, Member, MemberStatus
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from core.testing import PASSWORD, make_world
+from dangjian.testing import PASSWORD, make_world
 from members.demo import random_id_number, random_name
 from members.models import Member, MemberStatus
 

@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from core.testing import PASSWORD
+from dangjian.testing import PASSWORD
 from orglife.models import Meeting, MeetingState
 from orglife.tests.helpers import record, state
 

@@ -14,7 +14,7 @@ from django.test import Client
 from django.urls import reverse
 
 from core.models import AuditEntry
-from core.testing import pdf_bytes
+from dangjian.testing import pdf_bytes
 from orglife import services
 from orglife.models import Attachment
 from orglife.tests.helpers import record, state

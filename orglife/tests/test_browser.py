@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from core.testing import PASSWORD, make_world
+from dangjian.testing import PASSWORD, make_world
 from orglife.models import Attendance, Meeting, MeetingState, SignInHow
 
 CHROMIUM = "/usr/bin/chromium"

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from core.context import acting_as
 from core.models import AuditEntry
-from core.testing import make_world, run_in_threads
+from dangjian.testing import make_world, run_in_threads
 from orglife import services
 from orglife.models import Attendance, Meeting, ReviewRound, TopicVote
 from orglife.tests.helpers import record

@@ -10,8 +10,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from accounts.models import Role
-from accounts.scope import ROLE_PERMISSIONS
+from core.access import ROLE_PERMISSIONS, Role
 from orglife import services
 from orglife.models import Meeting, MeetingKind, Topic
 from orglife.tests.helpers import record, state

@@ -122,7 +122,7 @@ def test_the_meeting_page_shows_a_platform_rendered_qr_code_of_the_absolute_url(
 
 
 def test_login_brings_the_member_back_to_the_sign_in_page_and_a_post_signs_in(world, meeting):
-    from core.testing import PASSWORD
+    from dangjian.testing import PASSWORD
 
     c = Client()
     url = reverse("orglife:sign_in", args=[meeting.signin_token])

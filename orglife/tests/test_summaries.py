@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from core import summaries
 from core.context import acting_as
-from core.testing import make_world, run_in_threads
+from dangjian.testing import make_world, run_in_threads
 from orglife import services
 from orglife import summaries as meeting_months
 from orglife.models import AttendanceStatus, Meeting, MeetingKind, MeetingMonth, MeetingState

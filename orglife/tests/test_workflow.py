@@ -195,7 +195,8 @@ def test_only_the_upper_org_reviews(world, submitted):
 
 def test_a_branch_admin_cannot_review_its_own_branch(world):
     """A grant on the branch itself is not "strictly above" it."""
-    from accounts.models import Grant, Role
+    from accounts.models import Grant
+    from core.access import Role
 
     Grant.objects.create(user=world.users["outsider"], role=Role.ORG_ADMIN, org=world.branch_a1)
     meeting = services.meeting_submit(actor=world.users["secretary"], meeting=record(world))

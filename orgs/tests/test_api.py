@@ -6,7 +6,7 @@ import re
 import pytest
 from django.test import Client
 
-from core.testing import PASSWORD
+from dangjian.testing import PASSWORD
 from orgs import bulk
 from orgs.bulk import Node
 from orgs.models import Org, OrgKind

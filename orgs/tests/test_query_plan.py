@@ -1,4 +1,4 @@
-"""A subtree is one index range on the org path (core/scoping.py), on SQLite and on PostgreSQL.
+"""A subtree is one index range on the org path (core/access.py), on SQLite and on PostgreSQL.
 
 The two variants run in the same suite; each skips itself on the other database."""
 

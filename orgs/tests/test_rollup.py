@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 from django.db.models import Count, Sum
 
-from accounts.scope import get_scope
+from core.access import get_scope
 from members.models import Member
 from orgs.models import Org
 from orgs.selectors import rollup, rollup_rows, subtree_counts

@@ -14,11 +14,11 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from accounts.models import Grant, Role, User
-from accounts.scope import ROLE_PERMISSIONS
+from accounts.models import Grant, User
 from care.tests.test_api import SCOPE_TESTED as CARE_URLS  # tested there, 404s included
+from core.access import ROLE_PERMISSIONS, Role
 from core.errors import NotFound
-from core.testing import ID_NUMBERS, PASSWORD
+from dangjian.testing import ID_NUMBERS, PASSWORD
 from members.models import Member
 from members.tests.test_archive_api import SCOPE_TESTED as ARCHIVE_API_URLS  # tested there
 from members.tests.test_import import SCOPE_TESTED as IMPORT_URLS  # tested there, 404s included
@@ -42,7 +42,7 @@ LIST_PERSONAS = ["city_admin", "a_admin", "b_admin", "secretary", "member", "out
 # (accounts/tests/test_separation.py walks them all).
 API_PERSONAS = LIST_PERSONAS
 
-# Who holds which org role where (core/testing.py), written out so the oracle does not ask the
+# Who holds which org role where (dangjian/testing.py), written out so the oracle does not ask the
 # code under test. What each role may do is the policy table, ROLE_PERMISSIONS.
 GRANTED = {
     "city_admin": (Role.ORG_ADMIN, "city"),

@@ -1,4 +1,4 @@
-"""Portal personas on top of core.testing's world: the demo's channel tree and four users with
+"""Portal personas on top of dangjian.testing's world: the demo's channel tree and four users with
 channel grants. ``publish`` makes a live article the way a reviewer would."""
 
 from dataclasses import dataclass
@@ -8,7 +8,7 @@ from pathlib import Path
 from django.test import Client
 from django.utils import timezone
 
-from core.testing import make_user
+from dangjian.testing import make_user
 from portal import demo, importing, services
 from portal.models import Article, Channel
 

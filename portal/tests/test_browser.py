@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from core.testing import make_world
 from core.tests.test_browser import VIEWPORTS
 from core.tests.test_browser import pytestmark as core_marks
+from dangjian.testing import make_world
 from portal.models import Comment, CommentState
 from portal.tests.helpers import import_seed, make_portal, publish
 

@@ -11,9 +11,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from core.testing import make_world
 from core.tests.test_browser import VIEWPORTS, _login
 from core.tests.test_browser import pytestmark as core_marks
+from dangjian.testing import make_world
 from portal import services
 from portal.models import Article
 from portal.tests.helpers import make_portal

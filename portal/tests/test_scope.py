@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from core.testing import PASSWORD
+from dangjian.testing import PASSWORD
 from portal import services
 from portal.models import Article, Comment
 from portal.tests.helpers import GRANTS, publish

@@ -8,7 +8,7 @@ import pytest
 from django.test import override_settings
 from django.urls import reverse
 
-from core.testing import HtmlInspector
+from dangjian.testing import HtmlInspector
 from portal import services
 from portal.models import Article, Comment, CommentState
 from portal.tests.helpers import publish

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from core.holidays import load_official
-from core.testing import PASSWORD, make_world
 from core.tests.test_browser import CHROMIUM, VIEWPORTS
+from dangjian.testing import PASSWORD, make_world
 from members.models import Member
 from recruitment.models import Case
 from recruitment.tests.helpers import id_number

@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from core.testing import PASSWORD
+from dangjian.testing import PASSWORD
 from recruitment.models import Case, Notice, Objection
 from recruitment.tests.helpers import APPLICANT, id_number, open_case, state, walk
 

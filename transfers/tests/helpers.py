@@ -5,9 +5,9 @@ from datetime import date, timedelta
 
 from django.db.models import Q
 
-from accounts.models import Role
+from core.access import Role
 from core.models import AuditEntry
-from core.testing import make_user
+from dangjian.testing import make_user
 from members.models import Member, MemberEvent
 from orgs import bulk
 from orgs.bulk import Node

@@ -25,7 +25,7 @@ PAGES = {"transfers:certificate_renew", "transfers:certificate_close"}
 API = {"api:certificate_list", "api:certificate_detail", "api:certificate_renew", "api:certificate_close"}
 SCOPE_TESTED = PAGES | API
 PERSONAS = ["city_admin", "a_admin", "b_admin", "secretary", "member", "outsider"]
-# Who may change which persona member (core/testing.py), written out for the oracle.
+# Who may change which persona member (dangjian/testing.py), written out for the oracle.
 CHANGES = {"city_admin": {"a1_member", "a1_secretary", "a2_member", "b1_member"},
            "a_admin": {"a1_member", "a1_secretary", "a2_member"}, "b_admin": {"b1_member"},
            "secretary": {"a1_member", "a1_secretary"}}

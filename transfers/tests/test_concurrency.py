@@ -10,7 +10,7 @@ from django.db import connection
 
 from core.context import acting_as
 from core.models import AuditEntry
-from core.testing import make_world, run_in_threads
+from dangjian.testing import make_world, run_in_threads
 from members.models import Member, MemberEvent
 from transfers import services
 from transfers.models import Letter, LetterState

@@ -109,7 +109,7 @@ def test_the_migration_marks_members_of_earlier_completed_letters(world):
 def test_a_moved_out_member_who_comes_back_gets_the_same_archive_in_the_receiving_branch(world, moved):
     """Back from outside the platform with a paper letter: the archive (records, timeline) is
     reactivated in the receiving branch, not duplicated — even in another district."""
-    from core.testing import ID_NUMBERS
+    from dangjian.testing import ID_NUMBERS
     from transfers.tests.test_workflow import receive_external
 
     letter = receive_external(world, id_number=ID_NUMBERS["a1_member"], name="张秀英")
@@ -127,7 +127,7 @@ def test_a_moved_out_member_who_comes_back_gets_the_same_archive_in_the_receivin
 
 
 def test_an_active_member_cannot_come_in_from_outside_again(world):
-    from core.testing import ID_NUMBERS
+    from dangjian.testing import ID_NUMBERS
     from transfers.tests.test_workflow import receive_external
 
     before = Member.objects.count()

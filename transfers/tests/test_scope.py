@@ -11,7 +11,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from core.testing import PASSWORD
+from dangjian.testing import PASSWORD
 from members.models import Member
 from transfers.models import Letter, LetterState
 from transfers.tests.helpers import issue, state, third_district
@@ -31,7 +31,7 @@ SCOPE_TESTED = set(LETTER_PAGES) | set(ACTION_PAGES) | PAGES_WITHOUT_ID | CHANGE
 PERSONAS = ["city_admin", "a_admin", "b_admin", "c_admin", "secretary", "member", "outsider",
             "sysadmin", "auditor"]
 LIST_PERSONAS = [p for p in PERSONAS if p not in ("sysadmin", "auditor")]
-# Written out so the oracle does not ask the code under test (core/testing.py and helpers.py).
+# Written out so the oracle does not ask the code under test (dangjian/testing.py and helpers.py).
 GRANTED = {"city_admin": "city", "a_admin": "district_a", "b_admin": "district_b", "secretary": "branch_a1"}
 
 

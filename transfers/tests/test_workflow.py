@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 
 from core.errors import NotFound
 from core.models import AuditEntry
-from core.testing import ID_NUMBERS
+from dangjian.testing import ID_NUMBERS
 from members.models import Member, MemberEvent, MemberStatus
 from transfers import rules, services
 from transfers.models import Letter, LetterKind, LetterState

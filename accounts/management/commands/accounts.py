@@ -10,8 +10,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from accounts import services
-from accounts.models import ADMIN_ROLES, Role, User
+from accounts.models import User
 from core import audit
+from core.access import ADMIN_ROLES, Role
 from core.context import acting_as
 
 _CLASSES = (string.ascii_lowercase, string.ascii_uppercase, string.digits, "!@#$%^&*-_=+?")

@@ -9,6 +9,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from accounts.models import User
 from core.context import acting_as
 from core.files import decode_text
 from portal import importing, services
@@ -68,8 +69,6 @@ class Command(BaseCommand):
         raise CommandError("页面上的栏目在本站不存在，请用 --channel 指定栏目代码")
 
     def grant(self, *, username, channel, role, **options):
-        from accounts.models import User
-
         user = User.objects.filter(username=username).first()
         found = Channel.objects.filter(code=channel).first()
         if user is None or found is None:

@@ -19,14 +19,16 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from django.db import connection, transaction
+from openpyxl import Workbook
 
 from accounts.models import User
-from core import audit, bench, files, idcard
+from core import audit, files, idcard
+from dangjian import bench
 from members import importing
-from members.demo import random_name
 from members.models import ImportBatch, Member, MemberEvent
 from orgs import bulk
 from orgs.bulk import Node
+from orgs.demo import random_name
 from orgs.models import Org, OrgKind, OrgLevel
 
 PREFIX = "BENCHIMP"
@@ -48,8 +50,6 @@ def build_orgs() -> Org:
 
 def write_roster(path: Path, rows: int) -> None:
     """A roster in the common layout, with the usual mix of spellings."""
-    from openpyxl import Workbook
-
     rng = random.Random(rows)
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("花名册")

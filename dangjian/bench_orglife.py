@@ -26,9 +26,9 @@ from datetime import time as clock
 from django.db import connection, transaction
 from django.utils import timezone
 
-from core import audit, bench, summaries
+from core import audit, summaries
 from core.bulk import insert_many
-from members.demo import random_name
+from dangjian import bench
 from orglife import copydetect, grammar, selectors
 from orglife import summaries as meeting_months
 from orglife.models import (
@@ -41,6 +41,7 @@ from orglife.models import (
 )
 from orgs import bulk
 from orgs.bulk import Node
+from orgs.demo import random_name
 from orgs.models import Org, OrgKind, OrgLevel
 
 PREFIX = "BENCHOL"

@@ -24,15 +24,14 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from accounts.models import Grant, Role, User
-from accounts.scope import clear_scope_cache
+from accounts.models import Grant, User
 from core import audit, idcard
+from core.access import Role, clear_scope_cache
 from core.crypto import get_provider
-from members.demo import random_name
 from members.models import Member, MemberStatus
 from orgs import bulk, selectors
 from orgs.bulk import Node
-from orgs.demo import DISTRICTS
+from orgs.demo import DISTRICTS, random_name
 from orgs.models import Org, OrgKind, OrgLevel, Sector
 
 BENCH_PREFIX = "BENCH"

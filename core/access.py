@@ -1,4 +1,5 @@
-"""The one scoping method every read goes through: ``Model.objects.visible_to(user, action)``.
+"""The access layer: roles, what each may do, a user's scope, and the one scoping method every
+read goes through, ``Model.objects.visible_to(user, action)``.
 
 Orgs carry a materialized path (treebeard's MP_Node: 4 characters of 0-9A-Z per level). A subtree
 is one index range on that path, ``path BETWEEN P AND P || 'ZZZ…'``, which SQLite and PostgreSQL
@@ -7,15 +8,58 @@ collations).
 
 Grants are roles held on nodes of such a tree, each covering the node's subtree (``TreeGrants``):
 the org tree's grants (accounts.Grant) and the portal's channel grants (portal.ChannelGrant) are
-the same thing on two trees. A model declares which node its rows hang from and the permission
+the same thing on two trees, each registered by the app that owns it (``register_tree``). What a
+role may do on the org tree is a table the apps fill in their ``AppConfig.ready()``
+(``register_role_permissions``). A model declares which node its rows hang from and the permission
 prefix of its app (``core.models.BaseModel``); its ``scope_filter`` follows from that here.
+
+A user's scope is built once per request from the user's grants and cached on the user object,
+with the user's grants on the other grant trees (the portal's channels) read when first asked for.
+Core names no app here: the grant trees, the permissions and the grants' models come from the apps
+that register them.
 """
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 
 from django.db import models
 from django.db.models import Q
+
+from core.errors import NotFound
+
+
+class Role(models.TextChoices):
+    SYSADMIN = "sysadmin", "系统管理员"
+    SECADMIN = "secadmin", "安全管理员"
+    AUDITOR = "auditor", "审计管理员"
+    ORG_ADMIN = "org_admin", "组织部管理员"
+    SECRETARY = "secretary", "书记"
+    COMMISSIONER = "commissioner", "组织委员"
+
+
+# 三员分立: the three administrator roles, held without an org and never together.
+ADMIN_ROLES = frozenset({Role.SYSADMIN, Role.SECADMIN, Role.AUDITOR})
+ORG_ROLES = frozenset({Role.ORG_ADMIN, Role.SECRETARY, Role.COMMISSIONER})
+
+# What each org role may do inside the subtrees it is granted on: each app adds its own
+# permissions in its AppConfig.ready() (``register_role_permissions``).
+ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.ORG_ADMIN: frozenset(), Role.SECRETARY: frozenset(), Role.COMMISSIONER: frozenset(),
+}
+
+# The three administrators' system-wide functions (三员分立): none reads business data.
+ADMIN_PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.SYSADMIN: frozenset({"system.configure"}),
+    Role.SECADMIN: frozenset({"accounts.manage"}),
+    Role.AUDITOR: frozenset({"audit.read"}),
+}
+
+
+def register_role_permissions(table: Mapping[str, Iterable[str]]) -> None:
+    """An app's permissions on the org tree, by org role (called from its AppConfig.ready())."""
+    for role, perms in table.items():
+        ROLE_PERMISSIONS[role] = ROLE_PERMISSIONS[role] | frozenset(perms)
+
 
 PATH_MAX_LENGTH = 255
 
@@ -96,13 +140,132 @@ class GrantTree:
         return {perm.split(".")[0] for perms in self.permissions.values() for perm in perms}
 
 
-# The grant trees by name, registered by the app that owns each: "org" (accounts.scope) and
+# The grant trees by name, registered by the app that owns each: "org" (accounts) and
 # "channel" (portal). A user's grants on each are read once per request, through their scope.
 TREES: dict[str, GrantTree] = {}
 
 
 def register_tree(name: str, tree: GrantTree) -> None:
     TREES[name] = tree
+
+
+# --- a user's scope ---------------------------------------------------------------------------
+
+
+@dataclass
+class ScopeGrant:
+    role: str
+    org_id: int | None
+    org_path: str
+    org_name: str
+
+
+@dataclass
+class Scope:
+    user_id: int | None
+    grants: list[ScopeGrant] = field(default_factory=list)
+    member_id: int | None = None
+    member_org_id: int | None = None
+    # The grants on each tree by name, read when first asked for ("org" from ``grants``).
+    trees: dict[str, TreeGrants] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self):
+        self.trees["org"] = TreeGrants(tuple((g.role, g.org_path) for g in self.grants if g.org_id),
+                                       ROLE_PERMISSIONS)
+
+    def tree(self, name: str) -> TreeGrants:
+        """The user's grants on the tree ``name`` ("org", "channel"), one query at most per request."""
+        if name not in self.trees:
+            grants = TREES[name].grants_of(self.user_id)
+            if self.user_id is None:
+                return grants  # the shared anonymous scope keeps nothing
+            self.trees[name] = grants
+        return self.trees[name]
+
+    def roles(self) -> set[str]:
+        return {g.role for g in self.grants}
+
+    def has_perm(self, perm: str) -> bool:
+        """A system-wide permission (the three administrators')."""
+        return any(perm in ADMIN_PERMISSIONS.get(g.role, ()) for g in self.grants)
+
+    def holds(self, perm: str) -> bool:
+        """``perm`` anywhere: system-wide (the three administrators') or on some node of the grant
+        tree whose permissions it is (an org for ``orglife.view``, a channel for ``portal.edit``)."""
+        if self.has_perm(perm):
+            return True
+        prefix = perm.split(".")[0]
+        return any(self.tree(name).holds(perm) for name, tree in TREES.items() if prefix in tree.prefixes())
+
+    def is_admin(self) -> bool:
+        return bool(self.roles() & ADMIN_ROLES)
+
+    # The org tree's grants (``tree("org")``) under the names the callers know.
+
+    def paths_for(self, perm: str) -> list[str]:
+        return self.trees["org"].paths_for(perm)
+
+    def org_q(self, lookup: str, perm: str) -> Q:
+        return self.trees["org"].q(lookup, perm)
+
+    def covers(self, path: str, perm: str) -> bool:
+        return self.trees["org"].covers(path, perm)
+
+    def covers_above(self, path: str, perm: str) -> bool:
+        """A grant of ``perm`` on an org strictly above ``path`` (approvals and reviews by the
+        upper org: a branch's own grant does not count)."""
+        return self.trees["org"].covers_above(path, perm)
+
+    def has_any_org_perm(self, perm: str) -> bool:
+        return self.trees["org"].holds(perm)
+
+    def role_label(self) -> str:
+        labels = [
+            f"{Role(g.role).label}@{g.org_name}" if g.org_id else Role(g.role).label
+            for g in self.grants
+        ]
+        if self.member_id:
+            labels.append("党员")
+        return ",".join(labels)
+
+
+ANONYMOUS_SCOPE = Scope(user_id=None)
+
+
+def get_scope(user) -> Scope:
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return ANONYMOUS_SCOPE
+    cached = getattr(user, "_dangjian_scope", None)
+    if cached is not None:
+        return cached
+    grants = [
+        ScopeGrant(role, org_id, path or "", name or "")
+        for role, org_id, path, name in user.grants.values_list(
+            "role", "org_id", "org__path", "org__name"
+        )
+    ]
+    member = (
+        user.member_records.filter(status__in=("full", "probationary"))
+        .values_list("pk", "org_id")
+        .first()
+    )
+    scope = Scope(user_id=user.pk, grants=grants)
+    if member:
+        scope.member_id, scope.member_org_id = member
+    user._dangjian_scope = scope
+    return scope
+
+
+def require_perm(user, perm: str) -> None:
+    """The gate of a page or API operation (a generic view's ``required_perm``): for a user who
+    holds ``perm`` nowhere the page does not exist (``core.errors.NotFound``, answered 404)."""
+    if not get_scope(user).holds(perm):
+        raise NotFound
+
+
+def clear_scope_cache(user) -> None:
+    if hasattr(user, "_dangjian_scope"):
+        del user._dangjian_scope
 
 
 # --- the declaration on the model -------------------------------------------------------------
@@ -173,8 +336,6 @@ def declared_node(obj):
 
 class ScopedQuerySetMixin:
     def visible_to(self, user, action: str = "view"):
-        from accounts.scope import get_scope
-
         scope = get_scope(user)
         return self.filter(self.model.scope_filter(scope, action))
 
@@ -182,8 +343,6 @@ class ScopedQuerySetMixin:
         """Rows under a node on which the user holds ``perm``: the grants alone, without the
         member's own rows (``Org.objects.granting(user, "recruitment.change")`` is the orgs a
         form may offer to receive an application in)."""
-        from accounts.scope import get_scope
-
         return self.filter(grants_q(self.model, get_scope(user).tree(self.model.scope_tree), perm))
 
 

@@ -1,4 +1,4 @@
-"""`dangjian bench tree`: timings of the tree-sized reads on a synthetic city (see core/bench.py)."""
+"""`dangjian bench tree`: timings of the tree-sized reads on a synthetic city (see dangjian/bench.py)."""
 
 import json
 
@@ -6,8 +6,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from core import bench
 from core.context import acting_as
+from dangjian import bench, bench_import, bench_orglife
 from orgs import selectors
 
 
@@ -17,8 +17,8 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("benchmark", choices=["tree", "import", "orglife"],
-                            help="tree：组织树读取；import：花名册导入导出（core/bench_import.py）；"
-                                 "orglife：会议记录雷同检测与完成情况汇总（orglife/bench.py）")
+                            help="tree：组织树读取；import：花名册导入导出（dangjian/bench_import.py）；"
+                                 "orglife：会议记录雷同检测与完成情况汇总（dangjian/bench_orglife.py）")
         parser.add_argument("--minutes", type=int, default=500_000, help="orglife：会议记录份数")
         parser.add_argument("--rows", type=int, default=100_000, help="import：花名册行数")
         parser.add_argument("--orgs", type=int, default=60_000, help="党组织数（约数）")
@@ -54,8 +54,6 @@ class Command(BaseCommand):
             self.print_report(report)
 
     def run_import(self, rows, as_json, log) -> None:
-        from core import bench_import
-
         if rows < 1:
             raise CommandError("--rows 须为正数。")
         with acting_as(None, channel="cli"):
@@ -74,12 +72,10 @@ class Command(BaseCommand):
         write(f"峰值内存（RSS）：{report['peak_rss_mb']} MB")
 
     def run_orglife(self, minutes, as_json, log) -> None:
-        from orglife import bench as orglife_bench
-
         if minutes < 1:
             raise CommandError("--minutes 须为正数。")
         with acting_as(None, channel="cli"):
-            report = orglife_bench.run(minutes, log=log)
+            report = bench_orglife.run(minutes, log=log)
         if as_json:
             self.stdout.write(json.dumps(report, ensure_ascii=False, indent=2))
             return

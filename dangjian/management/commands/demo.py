@@ -46,6 +46,7 @@ class Command(BaseCommand):
             care_demo.load(rng)
             transfers_demo.load(rng)
             accounts_demo.load()
+            members_demo.load_accounts()  # the demo secretary and member, members of a branch
             portal_demo.load(rng)  # before recruitment, whose notices land in its 党务公开 channel
             recruitment_demo.load(rng)  # entered by the city admin's account, through the services
             orglife_demo.load(rng)  # after the accounts: the demo secretary's branch gets upcoming meetings

@@ -10,8 +10,9 @@ from html.parser import HTMLParser
 from django.test import Client
 from django.utils import timezone
 
-from accounts.models import Grant, Role, User
+from accounts.models import Grant, User
 from accounts.services import admin_grant
+from core.access import Role
 from core.context import acting_as
 from members import services as member_services
 from members.models import Member, MemberStatus

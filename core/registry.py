@@ -1,0 +1,103 @@
+"""What core shows or counts of the apps above it, registered by each app in its
+``AppConfig.ready()``: core names no app (``core/tests/test_import_graph.py``).
+
+- **Menu entries** (``register_menu``): the left navigation, in the order of each entry's
+  ``order``, each shown when its test of the user's scope passes.
+- **User labels** (``register_user_labels``): roles held outside the org tree that the page header
+  names beside the org roles (the portal's 资讯编辑@栏目).
+- **Members on the org tree** (``register_org_members``): the org pages' member counts and list,
+  from the app that keeps the members; orgs sits below it and cannot import it.
+- **Member page context** (``register_member_context``): what another app adds to a member's
+  archive page (the transfer letter that took a member "已转出" off the platform).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+
+@dataclass(frozen=True)
+class MenuEntry:
+    """One link of the left navigation: ``url`` is a URL name (reversed with ``args(scope)``) or
+    a path beginning with "/"; ``shown(scope)`` decides whether the user sees it; ``section`` is
+    the first path segment the entry stands for (the highlighted entry)."""
+
+    order: int
+    label: str
+    url: str
+    section: str
+    shown: Callable
+    args: Callable | None = None
+
+    def href(self, scope) -> str:
+        if self.url.startswith("/"):
+            return self.url
+        return reverse(self.url, args=self.args(scope) if self.args else None)
+
+
+# By section, so that registering twice (a second ready()) replaces rather than repeats.
+MENU: dict[str, MenuEntry] = {}
+
+
+def register_menu(*entries: MenuEntry) -> None:
+    for entry in entries:
+        MENU[entry.section] = entry
+
+
+def menu_items(scope) -> list[tuple[str, str, str]]:
+    """(label, href, section) of the entries ``scope`` may see, in menu order."""
+    return [(e.label, e.href(scope), e.section)
+            for e in sorted(MENU.values(), key=lambda e: e.order) if e.shown(scope)]
+
+
+# name → labels(user): roles on other grant trees, as "角色@节点" strings.
+USER_LABELS: dict[str, Callable] = {}
+
+
+def register_user_labels(name: str, labels: Callable) -> None:
+    USER_LABELS[name] = labels
+
+
+def user_labels(user) -> list[str]:
+    return [label for labels in USER_LABELS.values() for label in labels(user)]
+
+
+@dataclass(frozen=True)
+class OrgMembers:
+    """The members on the org tree, as the org pages count and list them (every count is of
+    active members, 正式 and 预备):
+
+    - ``per_subtree(orgs, user)``: ``{org pk: {"members": n}}`` for each listed org's subtree, as
+      far as ``user`` sees them, in one query;
+    - ``subtree_total(path)``: the members in the subtree at ``path``, unscoped;
+    - ``structure(path)``: ``{"members": n, "full_members": n}`` in the subtree at ``path``;
+    - ``listed(org, user)``: the org's own members that ``user`` sees, by name (a queryset)."""
+
+    per_subtree: Callable
+    subtree_total: Callable
+    structure: Callable
+    listed: Callable
+
+
+_ORG_MEMBERS: dict[str, OrgMembers] = {}
+
+
+def register_org_members(provider: OrgMembers) -> None:
+    _ORG_MEMBERS["members"] = provider
+
+
+def org_members() -> OrgMembers:
+    return _ORG_MEMBERS["members"]
+
+
+# name → value(user, member): template context another app adds to a member's archive page.
+MEMBER_CONTEXT: dict[str, Callable] = {}
+
+
+def register_member_context(name: str, value: Callable) -> None:
+    MEMBER_CONTEXT[name] = value
+
+
+def member_context(user, member) -> dict:
+    return {name: value(user, member) for name, value in MEMBER_CONTEXT.items()}
