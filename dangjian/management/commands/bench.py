@@ -1,4 +1,6 @@
-"""`dangjian bench tree`: timings of the tree-sized reads on a synthetic city (see dangjian/bench.py)."""
+"""`dangjian bench tree|import|orglife|pages`: timings of the tree-sized reads on a synthetic city
+(dangjian/bench.py), of roster imports, of organizational life, and of each role's main pages on
+the data in the database (dangjian/bench_pages.py)."""
 
 import json
 
@@ -7,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
 from core.context import acting_as
-from dangjian import bench, bench_import, bench_orglife
+from dangjian import bench, bench_import, bench_orglife, bench_pages
 from orgs import selectors
 
 
@@ -16,9 +18,15 @@ class Command(BaseCommand):
             "测量子树党员数、区管理员的党员列表第一页和组织树计数的耗时")
 
     def add_arguments(self, parser):
-        parser.add_argument("benchmark", choices=["tree", "import", "orglife"],
+        parser.add_argument("benchmark", choices=["tree", "import", "orglife", "pages"],
                             help="tree：组织树读取；import：花名册导入导出（dangjian/bench_import.py）；"
-                                 "orglife：会议记录雷同检测与完成情况汇总（dangjian/bench_orglife.py）")
+                                 "orglife：会议记录雷同检测与完成情况汇总（dangjian/bench_orglife.py）；"
+                                 "pages：用库中现有数据测各角色主要页面（dangjian/bench_pages.py）")
+        parser.add_argument("--seconds", type=int, default=10, help="pages：每个页面并发测量的秒数")
+        parser.add_argument("--connections", type=int, default=16, help="pages：并发连接数")
+        parser.add_argument("--floor", default="http://127.0.0.1:8090",
+                            help="pages：框架基线应用（../shared/perf/run.sh）的地址，在线时同轮测量并给出比值")
+        parser.add_argument("--no-load", action="store_true", help="pages：只测单请求，不做并发测量")
         parser.add_argument("--minutes", type=int, default=500_000, help="orglife：会议记录份数")
         parser.add_argument("--rows", type=int, default=100_000, help="import：花名册行数")
         parser.add_argument("--orgs", type=int, default=60_000, help="党组织数（约数）")
@@ -35,6 +43,8 @@ class Command(BaseCommand):
             raise CommandError("--orgs、--repeat 须为正数，--members 不能为负数。")
         as_json = options["json"]
         log = self.stderr.write if as_json else self.stdout.write
+        if options["benchmark"] == "pages":
+            return self.run_pages(repeat, options, as_json, log)
         try:
             bench.check_database()
         except bench.BenchRefused as exc:
@@ -52,6 +62,30 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
         else:
             self.print_report(report)
+
+    def run_pages(self, repeat, options, as_json, log) -> None:
+        if options["seconds"] < 1 or options["connections"] < 1:
+            raise CommandError("--seconds、--connections 须为正数。")
+        with acting_as(None, channel="cli"):
+            report = bench_pages.run(repeat=repeat, seconds=options["seconds"],
+                                     connections=options["connections"], floor=options["floor"].rstrip("/"),
+                                     load=not options["no_load"], log=log)
+        if as_json:
+            self.stdout.write(json.dumps(report, ensure_ascii=False, indent=2))
+            return
+        write = self.stdout.write
+        write(f"数据库：{report['database']}；{report['orgs']} 个党组织，{report['members']} 名党员；每页 {report['repeat']} 次")
+        floor = report["floor_rps"]
+        write(f"框架基线（20 行）：{floor} 次/秒" if floor else "框架基线未在线（../shared/perf/run.sh），不计比值")
+        if report.get("note"):
+            write(report["note"])
+        write(f"{'p50 ms':>8} {'p95 ms':>8} {'SQL占比':>7} {'查询':>4} {'次/秒':>8} {'比值':>6}  角色 页面")
+        for page in report["pages"]:
+            rps = f"{page['rps']:.0f}" if page["rps"] is not None else "-"
+            ratio = f"{page['floor_ratio']:.1%}" if page["floor_ratio"] is not None else "-"
+            write(f"{page['p50_ms']:>8.1f} {page['p95_ms']:>8.1f} {page['sql_share']:>7.0%} {page['queries']:>4} "
+                  f"{rps:>8} {ratio:>6}  {page['role']} {page['label']} {page['url']}"
+                  + ("" if page["status"] == 200 else f"（状态 {page['status']}）"))
 
     def run_import(self, rows, as_json, log) -> None:
         if rows < 1:
