@@ -226,7 +226,7 @@ class Scope:
         ]
         if self.member_id:
             labels.append("党员")
-        return ",".join(labels)
+        return "、".join(labels)
 
 
 ANONYMOUS_SCOPE = Scope(user_id=None)

@@ -7,7 +7,8 @@ from datetime import date, datetime
 from typing import Any
 
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,24 @@ class Table:
             self.preload(objects, user)
         return [(obj, [(c, c.value(obj), c.url(obj)) for c in self.columns],
                  self.actions(obj, user) if self.actions else []) for obj in objects]
+
+    def body_html(self, rows) -> SafeString:
+        """``rows`` as the table's ``<tr>`` elements. Built here, not by a template loop: a page of
+        50 rows is some 1,500 template nodes, which was most of a list page's time."""
+        return mark_safe("\n".join(self._row_html(cells, actions) for _obj, cells, actions in rows))
+
+    def _row_html(self, cells, actions) -> str:
+        parts = [_cell_html(column.header, value, url) for column, value, url in cells]
+        if self.has_actions:
+            links = " ".join(format_html('<a href="{}">{}</a>', url, label) for label, url in actions)
+            parts.append(format_html('<td data-label="操作">{}</td>', mark_safe(links)))
+        return f"<tr>{''.join(parts)}</tr>"
+
+
+def _cell_html(header: str, value, url: str) -> str:
+    if url:
+        return format_html('<td data-label="{}"><a href="{}">{}</a></td>', header, url, value)
+    return format_html('<td data-label="{}">{}</td>', header, conditional_escape(value))
 
 
 class Badge(str):

@@ -148,7 +148,7 @@ class ObjectListView(ScopedMixin, GenericView):
             "title": self.title,
             "filterset": filterset,
             "table": self.table,
-            "rows": self.table.rows(page.object_list, request.user),
+            "table_body": self.table.body_html(self.table.rows(page.object_list, request.user)),
             "page": page,
             "sort": sort,
             "query_string": params.urlencode(),
