@@ -3,6 +3,8 @@
 import random
 from datetime import date, timedelta
 
+from django.utils import timezone
+
 from core import idcard
 from core.crypto import get_provider
 from members.models import Member, MemberStatus, mask_phone
@@ -40,7 +42,7 @@ def load(rng: random.Random, target: int = 5000) -> dict[int, list[tuple[int, st
     scale = target / sum(weights)
     used: set[str] = set()
     rows: list[Member] = []
-    today = date.today()
+    today = timezone.localdate()
     for branch, weight in zip(branches, weights, strict=True):
         count = max(3, round(weight * scale))
         region = REGION.get(branch.code[:2], "120101")

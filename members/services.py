@@ -6,6 +6,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
+from django.utils import timezone
 
 from accounts.scope import get_scope
 from core import audit, idcard
@@ -34,11 +35,11 @@ def _require(actor, org: Org, perm: str) -> None:
 def record_event(*, member: Member, kind: str, summary: str, actor=None, occurred: date | None = None) -> MemberEvent:
     """One line on the member's timeline (记实). Call inside the service's transaction."""
     return MemberEvent.objects.create(member=member, kind=kind, summary=summary[:300], actor=actor,
-                                      occurred=occurred or date.today())
+                                      occurred=occurred or timezone.localdate())
 
 
 def check_member_dates(*, birth: date, joined: date) -> None:
-    if joined > date.today():
+    if joined > timezone.localdate():
         raise ValidationError({"joined": "入党日期不能晚于今天"})
     age_at_join = joined.year - birth.year - ((joined.month, joined.day) < (birth.month, birth.day))
     if age_at_join < 18:
@@ -144,7 +145,7 @@ def _age_at(birth: date, day: date) -> int:
 
 
 def _rule_joined(m: Member) -> None:
-    if m.joined > date.today():
+    if m.joined > timezone.localdate():
         raise ValidationError({"joined": "入党日期不能晚于今天"})
     if _age_at(m.birth_date, m.joined) < 18:
         raise ValidationError({"joined": "入党时须年满十八岁（《党章》第一条；《发展党员工作细则》第五条）"})
@@ -158,7 +159,7 @@ def _rule_applied(m: Member) -> None:
 def _rule_converted(m: Member) -> None:
     if m.converted and m.converted < m.joined:
         raise ValidationError({"converted": "转正日期不能早于入党日期"})
-    if m.converted and m.converted > date.today():
+    if m.converted and m.converted > timezone.localdate():
         raise ValidationError({"converted": "转正日期不能晚于今天"})
 
 
@@ -380,7 +381,7 @@ def _check_record(record) -> None:
         record.full_clean(exclude=["member"], validate_constraints=False)
     except ValidationError as exc:
         raise ValidationError(exc.message_dict) from exc
-    today = date.today()
+    today = timezone.localdate()
     if isinstance(record, TravelAbroad):
         if record.returned and record.returned < record.departed:
             raise ValidationError({"returned": "入境日期不能早于出境日期"})

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.db.models import Count, OuterRef, Q, Subquery
+from django.utils import timezone
 
 from accounts.scope import get_scope
 from core.errors import NotFound
@@ -150,7 +151,7 @@ def compliance_items(root: Org, *, month: date, today: date | None = None,
                      holders: list[Org] | None = None) -> dict[int, list[Item]]:
     """Every holder org of ``root``'s subtree → its items for the periods containing ``month``.
     Five queries whatever the size of the subtree."""
-    today = today or date.today()
+    today = today or timezone.localdate()
     holders = holders_of(root) if holders is None else holders
     counts = held_counts(root, month)
     fulls = full_members(root)
@@ -187,7 +188,7 @@ class Rollup:
 def rollup(root: Org, *, month: date, today: date | None = None, worst: int = 20) -> Rollup:
     """Compliance of ``root``'s subtree: a tally per child org (worst first) and the worst holder
     orgs of the whole subtree. The caller has checked the user covers ``root``."""
-    today = today or date.today()
+    today = today or timezone.localdate()
     holders = holders_of(root)
     items = compliance_items(root, month=month, today=today, holders=holders)
     children = list(Org.objects.filter(subtree_q("path", root.path), depth=root.depth + 1).order_by("path"))
@@ -214,7 +215,7 @@ def rollup(root: Org, *, month: date, today: date | None = None, worst: int = 20
 def reminders(user, *, today: date | None = None, limit: int = 50) -> list[tuple[Org, Item]]:
     """Requirements of the current periods not yet met and due soon (yellow), for the orgs the
     user records meetings for, nearest deadline first."""
-    today = today or date.today()
+    today = today or timezone.localdate()
     found = []
     for path in minimal_paths(get_scope(user).paths_for("orglife.change")):
         root = Org.objects.get(path=path)
@@ -288,7 +289,7 @@ class MyRecord:
 def my_record(member: Member, *, today: date | None = None) -> MyRecord:
     """My meetings, my attendance rate (present among meetings held so far that I was listed
     for), my QR sign-ins, lectures I gave, and my org's meetings I can sign in to soon."""
-    today = today or date.today()
+    today = today or timezone.localdate()
     rows = Attendance.objects.filter(member=member).select_related("meeting", "meeting__org")
     held = rows.filter(meeting__held_on__lte=today)
     figures = held.aggregate(counted=Count("id"), present=Count("id", filter=Q(status=AttendanceStatus.PRESENT)),

@@ -5,6 +5,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from accounts.scope import get_scope
 from core import audit
@@ -106,7 +107,7 @@ def org_move(*, actor, org: Org, new_parent: Org, reason: str, changed_on: date 
         org.refresh_from_db()
         AffiliationChange.objects.create(
             org=org, from_parent=old_parent, to_parent=new_parent, reason=reason.strip(),
-            changed_on=changed_on or date.today(), changed_by=actor,
+            changed_on=changed_on or timezone.localdate(), changed_by=actor,
         )
         audit.record("org.move", obj=org, changes={
             "parent": [old_parent.code, new_parent.code], "path": [old_path, org.path],
@@ -124,7 +125,7 @@ def term_create(*, actor, org: Org, started: date, ends: date | None = None,
     ends = ends or rules.default_term_end(org.kind, org.level, started)
     if ends <= started:
         raise ValidationError({"ends": "任期届满日期须晚于任期开始日期"})
-    if started > date.today():
+    if started > timezone.localdate():
         raise ValidationError({"started": "任期开始日期不能晚于今天"})
     current = org.terms.filter(ended__isnull=True).first()
     if current and started <= current.started:

@@ -40,7 +40,7 @@ CHANGE, APPROVE = "recruitment.change", "recruitment.approve"
 
 
 def _today() -> date:
-    return date.today()
+    return timezone.localdate()
 
 
 def _require(actor, org: Org, perm: str = CHANGE) -> None:

@@ -1,5 +1,6 @@
 import django_filters
 from django.db.models import Q
+from django.utils import timezone
 
 from accounts.scope import get_scope
 from core.filters import OrgFilterSetMixin, WithinOrgFilter
@@ -55,11 +56,9 @@ class CertificateFilterSet(OrgFilterSetMixin, django_filters.FilterSet):
         return queryset.filter(Q(member__name__contains=value) | Q(number__contains=value))
 
     def filter_state(self, queryset, name, value):
-        from datetime import date
-
         if value == CertificateState.CLOSED:
             return queryset.filter(closed_on__isnull=False)
         open_ = queryset.filter(closed_on__isnull=True)
         if value == CertificateState.EXPIRED:
-            return open_.filter(valid_until__lt=date.today())
-        return open_.filter(valid_until__gte=date.today())
+            return open_.filter(valid_until__lt=timezone.localdate())
+        return open_.filter(valid_until__gte=timezone.localdate())

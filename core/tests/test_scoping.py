@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.apps import apps
+from django.utils import timezone
 
 from accounts.models import Role
 from accounts.scope import get_scope
@@ -102,7 +103,7 @@ def story(world):
     from transfers import services as transfers
     from transfers.tests.helpers import issue
 
-    users, today = world.users, date.today()
+    users, today = world.users, timezone.localdate()
     case = open_case(world)
     walk(world, case, 17)
     notice = case.notices.order_by("starts_on").first()
