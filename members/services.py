@@ -19,6 +19,7 @@ from members.models import (
     Member,
     MemberDocument,
     MemberEvent,
+    MemberRecord,
     MemberStatus,
     PositionHeld,
     RewardPunishment,
@@ -126,12 +127,21 @@ SENSITIVE_FIELDS = {"id_number": "id_number_masked", "phone": "phone_masked"}
 _REQUIRED_FIELDS = {"name", "ethnicity", "joined", "status", "category"}
 
 
+def _field(name: str) -> models.Field:
+    """A field of the member's own row (get_field also answers reverse relations, which have no
+    choices, lengths or labels of their own)."""
+    field = Member._meta.get_field(name)
+    if not isinstance(field, models.Field):
+        raise TypeError(f"Member.{name} is not a field of its own")
+    return field
+
+
 def field_label(name: str) -> str:
     if name == "id_number":
         return "身份证号"
     if name == "phone":
         return "联系电话"
-    return str(Member._meta.get_field(name).verbose_name)
+    return str(_field(name).verbose_name)
 
 
 def conversion_required_since() -> date:
@@ -191,7 +201,7 @@ def _rule_group(m: Member) -> None:
 def _rule_choices(m: Member) -> None:
     for name in ("status", "category", "education", "gender"):
         value = getattr(m, name)
-        choices = dict(Member._meta.get_field(name).choices)
+        choices = dict(_field(name).flatchoices)
         if value and value not in choices:
             raise ValidationError({name: f"{field_label(name)}“{value}”不是可选值"})
 
@@ -259,11 +269,11 @@ def _assign(member: Member, name: str, value) -> None:
             member.group = group
     elif name in ("status", "category", "education"):
         value = "" if value is None else str(value).strip()
-        labels = {label: key for key, label in Member._meta.get_field(name).choices}
+        labels = {label: key for key, label in _field(name).flatchoices}
         setattr(member, name, labels.get(value, value))
     else:
         text = "" if value is None else str(value).strip()
-        limit = Member._meta.get_field(name).max_length
+        limit = _field(name).max_length
         if limit and len(text) > limit:
             raise ValidationError({name: f"{field_label(name)}不能超过{limit}个字"})
         if name == "name":
@@ -365,7 +375,7 @@ def member_update(*, actor, member: Member, changes: dict) -> Member:
 
 # --- records over time -------------------------------------------------------------------------
 
-RECORD_MODELS = {
+RECORD_MODELS: dict[str, type[MemberRecord]] = {
     "position": PositionHeld,
     "reward": RewardPunishment,
     "family": FamilyMember,

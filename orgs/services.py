@@ -1,6 +1,7 @@
 """Org workflows: create, update, move (调整隶属关系), leadership terms. One transaction each,
 validated before saving, with an audit entry."""
 
+from collections.abc import Sequence
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -117,7 +118,7 @@ def org_move(*, actor, org: Org, new_parent: Org, reason: str, changed_on: date 
 
 
 def term_create(*, actor, org: Org, started: date, ends: date | None = None,
-                members: list[tuple[str, str]] = ()) -> LeadershipTerm:
+                members: Sequence[tuple[str, str]] = ()) -> LeadershipTerm:
     """A new term (换届): the current one ends on the new start date."""
     _require_org(actor, org, "org.change")
     if org.kind == OrgKind.GROUP:

@@ -177,10 +177,13 @@ def letter_accept(*, actor, letter: Letter, received_on: date | None = None) -> 
         if received_on > today or received_on < letter.issued_on:
             raise ValidationError({"received_on": "接收日期须在开具日期与今天之间"})
         member = Member.objects.select_for_update().get(pk=letter.member_id)
-        if member.org_id != letter.from_org_id:
+        # Both ends are on the platform here: the receiver was checked above, and a member is
+        # always in an org, so a letter from outside (no from_org) fails the first test.
+        from_org, to_org = letter.from_org, letter.to_org
+        if from_org is None or to_org is None or member.org_id != from_org.pk:
             raise ValidationError("该党员已不在转出党组织，介绍信不能接收，请转出党组织撤销")
-        before = {"org": letter.from_org.code, "group": member.group_id}
-        member.org, member.group = letter.to_org, None
+        before = {"org": from_org.code, "group": member.group_id}
+        member.org, member.group = to_org, None
         member.save(update_fields=["org", "group", "updated"])
         letter.state, letter.received_on, letter.receipt_returned = LetterState.RECEIVED, received_on, received_on
         letter.handled_by = actor
@@ -193,7 +196,7 @@ def letter_accept(*, actor, letter: Letter, received_on: date | None = None) -> 
             "state": [LetterState.ISSUED, LetterState.RECEIVED], "received_on": received_on.isoformat(),
             "receipt_returned": received_on.isoformat()})
         audit.record("member.transfer", obj=member, org=letter.from_org, user=actor, changes={
-            "org": [before["org"], letter.to_org.code], "group": [before["group"], None],
+            "org": [before["org"], to_org.code], "group": [before["group"], None],
             "letter": letter.number})
     return letter
 
