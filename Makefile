@@ -34,8 +34,10 @@ run: install
 test: install
 	bash scripts/ensure-browser.sh
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	DJANGO_SETTINGS_MODULE=dangjian.settings_test $(BIN)/dangjian makemigrations --check --dry-run >/dev/null
 	DJANGO_SETTINGS_MODULE=dangjian.settings_test $(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/mypy
