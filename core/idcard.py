@@ -4,6 +4,7 @@ import re
 from datetime import date
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
@@ -42,7 +43,7 @@ def validate(value: str, *, today: date | None = None) -> str:
         born = birth_date(number)
     except ValueError as exc:
         raise ValidationError(f"身份证号中的出生日期 {number[6:14]} 不是有效日期") from exc
-    today = today or date.today()
+    today = today or timezone.localdate()
     if born > today or born.year < 1900:
         raise ValidationError(f"身份证号中的出生日期 {born:%Y-%m-%d} 不合理")
     expected = check_char(number[:17])

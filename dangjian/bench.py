@@ -216,7 +216,7 @@ def _insert(batch: list[Member]) -> int:
 def _member(rng: random.Random, org_id: int, region: str, serial: int) -> Member:
     number = id_number(region, serial)
     born = idcard.birth_date(number)
-    today = date.today()
+    today = timezone.localdate()
     adult = born + timedelta(days=365 * 18 + 5)
     joined = min(adult + timedelta(days=rng.randrange(0, 365 * 30)), today - timedelta(days=rng.randrange(30, 800)))
     joined = max(joined, adult)

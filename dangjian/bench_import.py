@@ -15,10 +15,11 @@ import os
 import random
 import tempfile
 import time
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 from django.db import connection, transaction
+from django.utils import timezone
 from openpyxl import Workbook
 
 from accounts.models import User
@@ -55,7 +56,7 @@ def write_roster(path: Path, rows: int) -> None:
     sheet = workbook.create_sheet("花名册")
     sheet.append(["序号", "姓名", "性别", "民族", "出生日期", "身份证号", "学历", "入党日期", "转正日期",
                   "所在党组织", "人员类别", "联系电话", "工作单位"])
-    today = date.today()
+    today = timezone.localdate()
     for serial in range(1, rows + 1):
         number = bench.id_number(REGION, serial)
         born = idcard.birth_date(number)

@@ -22,6 +22,7 @@ from core.api import (
     model_in,
     model_out,
 )
+from members import selectors
 from members import services as member_services
 from members.filters import MemberFilterSet
 from members.models import (
@@ -82,18 +83,6 @@ class RecordsOut(Schema):
     events: list[EventOut] = Field(..., description="记实（最近200条）")
 
 
-def _records(user, member: Member) -> dict:
-    def scoped(model):
-        return list(model.objects.visible_to(user).filter(member=member))
-
-    return {
-        "positions": scoped(PositionHeld), "rewards": scoped(RewardPunishment), "family": scoped(FamilyMember),
-        "travels": scoped(TravelAbroad), "hardships": scoped(Hardship), "appraisals": scoped(Appraisal),
-        "documents": scoped(MemberDocument),
-        "events": list(MemberEvent.objects.visible_to(user).filter(member=member).select_related("actor")[:200]),
-    }
-
-
 class MemberDetailComputed(MemberComputed):
     phone: str = Field(..., alias="phone_masked", description="脱敏的联系电话")
     standing_years: int | None = Field(None, description="党龄（自转正之日起）")
@@ -144,7 +133,7 @@ def _archive_changes(payload: Schema, *, exclude=()) -> dict:
 
 def _member_detail(request, member_id: int) -> Member:
     member = get_object_or_404(Member.objects.visible_to(request.user).select_related("org"), pk=member_id)
-    member.records = _records(request.user, member)
+    member.records = selectors.records(request.user, member)
     return member
 
 
@@ -201,7 +190,7 @@ def member_update(request, member_id: PathId, payload: MemberPatchIn):
 def member_records(request, member_id: PathId):
     """档案中的各项记录：任职、奖惩、家庭成员、出国出境、困难、评议、材料和记实。"""
     member = get_object_or_404(Member.objects.visible_to(request.user), pk=member_id)
-    return _records(request.user, member)
+    return selectors.records(request.user, member)
 
 
 # --- documents -------------------------------------------------------------------------------------
@@ -214,7 +203,7 @@ def member_records(request, member_id: PathId):
 def document_list(request, member_id: PathId):
     """档案材料列表（仅元数据）。"""
     member = get_object_or_404(Member.objects.visible_to(request.user), pk=member_id)
-    return MemberDocument.objects.visible_to(request.user).filter(member=member)
+    return selectors.documents(request.user, member)
 
 
 DocumentIn = model_in("DocumentIn", MemberDocument, ["title", "kind"])
@@ -276,7 +265,7 @@ DecisionIn = model_in("DecisionIn", CorrectionRequest, [("note", "decision_note"
 def member_corrections(request, member_id: PathId):
     """一名党员的档案更正申请（党员本人可查看自己的）。"""
     member = get_object_or_404(Member.objects.visible_to(request.user), pk=member_id)
-    return CorrectionRequest.objects.visible_to(request.user).filter(member=member).select_related("member")
+    return selectors.corrections(request.user, member)
 
 
 @router.post("/{int:member_id}/corrections", response={201: CorrectionOut, **REFUSED})
@@ -292,8 +281,7 @@ def correction_create(request, member_id: PathId, payload: CorrectionIn):
 def correction_list(request):
     """待处理的更正申请：本人有权修改档案的党组织内的（书记、管理员）。"""
     require_perm(request.user, "member.change")
-    return (CorrectionRequest.objects.visible_to(request.user, "change")
-            .filter(status=CorrectionRequest.Status.PENDING).select_related("member").order_by("created", "pk"))
+    return selectors.pending_corrections(request.user)
 
 
 def _pending_correction(request, correction_id: int) -> CorrectionRequest:

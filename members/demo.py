@@ -3,6 +3,8 @@
 import random
 from datetime import date, timedelta
 
+from django.utils import timezone
+
 from accounts.demo import _user
 from accounts.models import Grant
 from core import idcard
@@ -35,7 +37,7 @@ def load(rng: random.Random, target: int = 5000) -> dict[int, list[tuple[int, st
     scale = target / sum(weights)
     used: set[str] = set()
     rows: list[Member] = []
-    today = date.today()
+    today = timezone.localdate()
     for branch, weight in zip(branches, weights, strict=True):
         count = max(3, round(weight * scale))
         region = REGION.get(branch.code[:2], "120101")

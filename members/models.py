@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
 from core.access import Own, ScopedQuerySet
 from core.models import BaseModel, ProtectedNumbers, StoredDocument
@@ -156,11 +157,11 @@ class Member(ProtectedNumbers, BaseModel):
         """党龄: whole years since conversion to full membership (rules.md §2)."""
         if not self.converted:
             return None
-        today = today or date.today()
+        today = today or timezone.localdate()
         return today.year - self.converted.year - ((today.month, today.day) < (self.converted.month, self.converted.day))
 
     def age(self, today: date | None = None) -> int:
-        today = today or date.today()
+        today = today or timezone.localdate()
         born = self.birth_date
         return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
 

@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.views import ObjectDetailView
-from members.models import ACTIVE_STATUSES, Member
+from members import selectors
 from orgs.models import Org
 from orgs.selectors import org_param
 
@@ -27,8 +27,5 @@ class RosterView(ObjectDetailView):
         return [("党员", reverse("members:list")), (org.name, reverse("orgs:detail", args=[org.pk])), ("花名册", None)]
 
     def get_extra_context(self):
-        members = (
-            Member.objects.visible_to(self.request.user).filter(org=self.object, status__in=ACTIVE_STATUSES)
-            .select_related("group").order_by("name_pinyin", "name", "pk")
-        )
+        members = selectors.roster(self.request.user, self.object)
         return {"org": self.object, "members": members, "today": timezone.localdate()}

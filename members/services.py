@@ -21,6 +21,7 @@ from members.models import (
     Member,
     MemberDocument,
     MemberEvent,
+    MemberRecord,
     MemberStatus,
     PositionHeld,
     RewardPunishment,
@@ -37,11 +38,11 @@ def _require(actor, org: Org, perm: str) -> None:
 def record_event(*, member: Member, kind: str, summary: str, actor=None, occurred: date | None = None) -> MemberEvent:
     """One line on the member's timeline (记实). Call inside the service's transaction."""
     return MemberEvent.objects.create(member=member, kind=kind, summary=summary[:300], actor=actor,
-                                      occurred=occurred or date.today())
+                                      occurred=occurred or timezone.localdate())
 
 
 def check_member_dates(*, birth: date, joined: date) -> None:
-    if joined > date.today():
+    if joined > timezone.localdate():
         raise ValidationError({"joined": "入党日期不能晚于今天"})
     age_at_join = joined.year - birth.year - ((joined.month, joined.day) < (birth.month, birth.day))
     if age_at_join < 18:
@@ -128,12 +129,21 @@ SENSITIVE_FIELDS = {"id_number": "id_number_masked", "phone": "phone_masked"}
 _REQUIRED_FIELDS = {"name", "ethnicity", "joined", "status", "category"}
 
 
+def _field(name: str) -> models.Field:
+    """A field of the member's own row (get_field also answers reverse relations, which have no
+    choices, lengths or labels of their own)."""
+    field = Member._meta.get_field(name)
+    if not isinstance(field, models.Field):
+        raise TypeError(f"Member.{name} is not a field of its own")
+    return field
+
+
 def field_label(name: str) -> str:
     if name == "id_number":
         return "身份证号"
     if name == "phone":
         return "联系电话"
-    return str(Member._meta.get_field(name).verbose_name)
+    return str(_field(name).verbose_name)
 
 
 def conversion_required_since() -> date:
@@ -145,7 +155,7 @@ def _age_at(birth: date, day: date) -> int:
 
 
 def _rule_joined(m: Member) -> None:
-    if m.joined > date.today():
+    if m.joined > timezone.localdate():
         raise ValidationError({"joined": "入党日期不能晚于今天"})
     if _age_at(m.birth_date, m.joined) < 18:
         raise ValidationError({"joined": "入党时须年满十八岁（《党章》第一条；《发展党员工作细则》第五条）"})
@@ -159,7 +169,7 @@ def _rule_applied(m: Member) -> None:
 def _rule_converted(m: Member) -> None:
     if m.converted and m.converted < m.joined:
         raise ValidationError({"converted": "转正日期不能早于入党日期"})
-    if m.converted and m.converted > date.today():
+    if m.converted and m.converted > timezone.localdate():
         raise ValidationError({"converted": "转正日期不能晚于今天"})
 
 
@@ -191,7 +201,7 @@ def _rule_group(m: Member) -> None:
 def _rule_choices(m: Member) -> None:
     for name in ("status", "category", "education", "gender"):
         value = getattr(m, name)
-        choices = dict(Member._meta.get_field(name).choices)
+        choices = dict(_field(name).flatchoices)
         if value and value not in choices:
             raise ValidationError({name: f"{field_label(name)}“{value}”不是可选值"})
 
@@ -258,11 +268,11 @@ def _assign(member: Member, name: str, value) -> None:
             member.group = group
     elif name in ("status", "category", "education"):
         value = "" if value is None else str(value).strip()
-        labels = {label: key for key, label in Member._meta.get_field(name).choices}
+        labels = {label: key for key, label in _field(name).flatchoices}
         setattr(member, name, labels.get(value, value))
     else:
         text = "" if value is None else str(value).strip()
-        limit = Member._meta.get_field(name).max_length
+        limit = _field(name).max_length
         if limit and len(text) > limit:
             raise ValidationError({name: f"{field_label(name)}不能超过{limit}个字"})
         if name == "name":
@@ -364,7 +374,7 @@ def member_update(*, actor, member: Member, changes: dict) -> Member:
 
 # --- records over time -------------------------------------------------------------------------
 
-RECORD_MODELS = {
+RECORD_MODELS: dict[str, type[MemberRecord]] = {
     "position": PositionHeld,
     "reward": RewardPunishment,
     "family": FamilyMember,
@@ -380,7 +390,7 @@ def _check_record(record) -> None:
         record.full_clean(exclude=["member"], validate_constraints=False)
     except ValidationError as exc:
         raise ValidationError(exc.message_dict) from exc
-    today = date.today()
+    today = timezone.localdate()
     if isinstance(record, TravelAbroad):
         if record.returned and record.returned < record.departed:
             raise ValidationError({"returned": "入境日期不能早于出境日期"})

@@ -16,7 +16,7 @@ from core.views import (
     not_generic,
     require_perm,
 )
-from members import services
+from members import selectors, services
 from members.filters import MemberFilterSet
 from members.forms import RECORD_FORMS, CorrectionForm, DecisionForm, DocumentForm, MemberForm
 from members.import_views import MemberXlsxExport
@@ -25,7 +25,6 @@ from members.models import (
     CorrectionRequest,
     Member,
     MemberDocument,
-    MemberEvent,
 )
 from members.tables import MemberTable
 
@@ -79,7 +78,7 @@ def _cell(record, name: str) -> str:
 def _record_tab(request, member, kind) -> dict:
     model = services.RECORD_MODELS[kind]
     columns = RECORD_COLUMNS[kind]
-    records = model.objects.visible_to(request.user).filter(member=member)
+    records = selectors.member_records(request.user, member, model)
     headers = [model._meta.get_field(name).verbose_name for name in columns]
     return {
         "headers": headers,
@@ -92,15 +91,12 @@ def _tab_context(request, member, tab) -> dict:
     if tab in services.RECORD_MODELS:
         return _record_tab(request, member, tab)
     if tab == "documents":
-        return {"documents": MemberDocument.objects.visible_to(request.user).filter(member=member)
-                .select_related("uploaded_by")}
+        return {"documents": selectors.documents(request.user, member)}
     if tab == "timeline":
-        corrections = list(CorrectionRequest.objects.visible_to(request.user).filter(member=member)
-                           .select_related("decided_by"))
+        corrections = list(selectors.corrections(request.user, member))
         for correction in corrections:
             correction.field_name_label = services.correction_label(correction.field_name)
-        page = paginate(request, MemberEvent.objects.visible_to(request.user).filter(member=member)
-                        .select_related("actor"))
+        page = paginate(request, selectors.events(request.user, member))
         return {"page": page, "events": page.object_list, "corrections": corrections}
     if tab == "party":
         return {"standing": member.standing_years()}
@@ -398,10 +394,7 @@ class CorrectionCreateView(MemberFormView):
 def correction_list(request):
     """Pending requests of the members the user may change (the branch secretary's inbox)."""
     require_perm(request.user, "member.change")
-    pending = (CorrectionRequest.objects.visible_to(request.user, "change")
-               .filter(status=CorrectionRequest.Status.PENDING).select_related("member__org")
-               .order_by("created", "pk"))
-    page = paginate(request, pending)
+    page = paginate(request, selectors.pending_corrections(request.user))
     return render(request, "members/correction_list.html", {
         "title": "档案更正申请", "breadcrumbs": [("档案更正申请", None)],
         "page": page, "requests": [(r, services.correction_label(r.field_name)) for r in page.object_list],

@@ -1,6 +1,5 @@
-from datetime import date
-
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from core import forms
 from orglife import rules, services
@@ -36,7 +35,7 @@ LECTURE_ONLY = {"data-only-kind": MeetingKind.LECTURE.value}
 
 class MeetingForm(forms.Form):
     kind = forms.ChoiceField(label="类别")
-    held_on = forms.DateField(label="日期", initial=date.today)
+    held_on = forms.DateField(label="日期", initial=timezone.localdate)
     start_time = forms.TimeField(label="开始时间", widget=TIME, initial="09:00")
     place = forms.CharField(label="地点", max_length=100)
     host = forms.CharField(label="主持人", max_length=50)

@@ -10,6 +10,7 @@ lectures is a local rule (default quarterly), inherited down the tree like every
 import calendar
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
@@ -182,7 +183,7 @@ def status(*, required: int, held: int, period_end: date, today: date, due_soon_
 # --- local settings for many orgs at once -----------------------------------------------------------
 
 
-def local_values(root, orgs, key: str) -> dict[int, object]:
+def local_values(root, orgs, key: str) -> dict[int, Any]:
     """``orgs.rules.local_setting(org, key)`` for every org of ``root``'s subtree, in one query:
     each org takes its own value, else its nearest ancestor's, else the default."""
     rows = dict(

@@ -5,10 +5,13 @@ range, never from one query per org."""
 
 import calendar
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any, cast
 
 from django.db.models import Count, OuterRef, Q, Subquery, Sum
+from django.utils import timezone
 
 from core.access import get_scope, minimal_paths, subtree_q
 from core.errors import NotFound
@@ -137,7 +140,8 @@ def held_counts(root: Org, month: date) -> dict[int, dict[tuple[str, bool], dict
             .order_by().values("org_id", "kind").annotate(**figures))
     counts: dict[int, dict] = defaultdict(dict)
     periods = (rules.MONTH, rules.QUARTER, rules.YEAR)
-    for row in rows:
+    # The plugin types the rows from the annotations it can see, not the **-expanded ones.
+    for row in cast(Iterable[dict[str, Any]], rows):
         secretary = {period: row[f"in_{period}_s"] or 0 for period in periods}
         counts[row["org_id"]][(row["kind"], True)] = secretary
         counts[row["org_id"]][(row["kind"], False)] = {
@@ -155,7 +159,7 @@ def compliance_items(root: Org, *, month: date, today: date | None = None,
                      holders: list[Org] | None = None) -> dict[int, list[Item]]:
     """Every holder org of ``root``'s subtree → its items for the periods containing ``month``.
     Five queries whatever the size of the subtree."""
-    today = today or date.today()
+    today = today or timezone.localdate()
     holders = holders_of(root) if holders is None else holders
     counts = held_counts(root, month)
     fulls = full_members(root)
@@ -197,7 +201,7 @@ class Rollup:
 def rollup(root: Org, *, month: date, today: date | None = None, worst: int = 20) -> Rollup:
     """Compliance of ``root``'s subtree: a tally per child org (worst first) and the worst holder
     orgs of the whole subtree. The caller has checked the user covers ``root``."""
-    today = today or date.today()
+    today = today or timezone.localdate()
     holders = holders_of(root)
     items = compliance_items(root, month=month, today=today, holders=holders)
     children = list(Org.objects.filter(subtree_q("path", root.path), depth=root.depth + 1).order_by("path"))
@@ -224,7 +228,7 @@ def rollup(root: Org, *, month: date, today: date | None = None, worst: int = 20
 def reminders(user, *, today: date | None = None, limit: int = 50) -> list[tuple[Org, Item]]:
     """Requirements of the current periods not yet met and due soon (yellow), for the orgs the
     user records meetings for, nearest deadline first."""
-    today = today or date.today()
+    today = today or timezone.localdate()
     found = []
     for path in minimal_paths(get_scope(user).paths_for("orglife.change")):
         root = Org.objects.get(path=path)
@@ -258,7 +262,7 @@ def calendar_weeks(queryset, year: int, month: int) -> list[list[CalendarDay]]:
     first = date(year, month, 1)
     last = date(year, month, calendar.monthrange(year, month)[1])
     in_month = queryset.filter(held_on__gte=first, held_on__lte=last)
-    counts = defaultdict(dict)
+    counts: dict[date, dict[str, int]] = defaultdict(dict)
     for row in in_month.order_by().values("held_on", "kind").annotate(n=Count("pk")):
         counts[row["held_on"]][row["kind"]] = row["n"]
     quiet = [day for day, kinds in counts.items() if sum(kinds.values()) <= CALENDAR_DAY_LIMIT]
@@ -298,7 +302,7 @@ class MyRecord:
 def my_record(member: Member, *, today: date | None = None) -> MyRecord:
     """My meetings, my attendance rate (present among meetings held so far that I was listed
     for), my QR sign-ins, lectures I gave, and my org's meetings I can sign in to soon."""
-    today = today or date.today()
+    today = today or timezone.localdate()
     rows = Attendance.objects.filter(member=member).select_related("meeting", "meeting__org")
     held = rows.filter(meeting__held_on__lte=today)
     figures = held.aggregate(counted=Count("id"), present=Count("id", filter=Q(status=AttendanceStatus.PRESENT)),

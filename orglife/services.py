@@ -9,6 +9,7 @@ names it; the wrong role on a visible record is PermissionDenied."""
 
 import secrets
 from datetime import date, datetime, time, timedelta
+from typing import TypeGuard
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -94,7 +95,7 @@ def member_of(user) -> Member | None:
     return user.member_records.filter(status__in=ACTIVE_STATUSES).first()
 
 
-def belongs_to(member: Member | None, org: Org) -> bool:
+def belongs_to(member: Member | None, org: Org) -> TypeGuard[Member]:
     return member is not None and member.status in ACTIVE_STATUSES and (
         member.org_id == org.pk or member.group_id == org.pk)
 
@@ -139,7 +140,7 @@ def _clean(data: dict, org: Org, *, today: date) -> dict:
     opens, closes = clean.get("signin_opens"), clean.get("signin_closes")
     if (opens is None) != (closes is None):
         raise ValidationError({"signin_closes": "请同时填写签到开始和截止时间"})
-    if opens is None:
+    if opens is None or closes is None:  # both or neither, checked above
         starts = timezone.make_aware(datetime.combine(held_on, clean["start_time"]))
         opens, closes = starts - timedelta(minutes=30), starts + timedelta(hours=2)
     if closes <= opens:
@@ -325,7 +326,7 @@ def _submit(actor, meeting: Meeting, *, resubmit: bool) -> Meeting:
         meeting_months.moved(counted_before, meeting_months.place(meeting))
         review_round = _open_round(meeting, actor)
         flags = _index_and_flag(meeting)
-        if not resubmit and meeting.kind == MeetingKind.LECTURE and meeting.lecturer_member_id:
+        if not resubmit and meeting.kind == MeetingKind.LECTURE and meeting.lecturer_member is not None:
             record_event(member=meeting.lecturer_member, kind="lecture_given", actor=actor, occurred=meeting.held_on,
                          summary=f"为{meeting.org.name}讲授{'流动' if meeting.travelling else ''}党课《{meeting.topic}》")
         audit.record("orglife.meeting_resubmit" if resubmit else "orglife.meeting_submit", obj=meeting, user=actor,

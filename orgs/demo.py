@@ -4,6 +4,8 @@ every kind and sector; a village in 北辰区 (双街村, from the article)."""
 import random
 from datetime import date, timedelta
 
+from django.utils import timezone
+
 from orgs import bulk
 from orgs.bulk import Node
 from orgs.models import LeadershipMember, LeadershipTerm, Org, OrgKind, OrgLevel, Post, Sector
@@ -115,7 +117,7 @@ def _heping_extras(rng) -> list[Node]:
         building.add(Node(f"创新大厦党建指导员第{_cn(i)}联合党支部", f"HPCXDSJ{i:02d}", OrgKind.JOINT_BRANCH,
                           sector=Sector.NON_PUBLIC, founded=date(2016, 3, 1)))
     temp = Node("和平区党员干部培训班临时党支部", "HPTMP01", OrgKind.TEMPORARY_BRANCH, sector=Sector.GOVERNMENT,
-                founded=date.today() - timedelta(days=60))
+                founded=timezone.localdate() - timedelta(days=60))
     return [building, temp]
 
 
@@ -154,7 +156,7 @@ def load(rng: random.Random) -> dict[str, Org]:
 
 def load_terms(rng: random.Random, member_names: dict[int, list[tuple[int, str]]]) -> None:
     """Leadership terms: most current, some ending within 90 days, some ended (换届提醒)."""
-    today = date.today()
+    today = timezone.localdate()
     terms, posts = [], []
     orgs = list(Org.objects.exclude(kind=OrgKind.GROUP).only("pk", "kind", "level"))
     for org in orgs:

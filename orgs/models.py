@@ -1,10 +1,9 @@
 """The organization tree (党组织), leadership teams (班子), affiliation history, local settings."""
 
-from datetime import date
-
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
 from core.access import SELF, Own, ScopedQuerySetMixin, subtree_q
@@ -175,7 +174,7 @@ class AffiliationChange(BaseModel):
     org = models.ForeignKey(Org, on_delete=models.CASCADE, related_name="affiliation_changes")
     from_parent = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="+", verbose_name="原上级")
     to_parent = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="+", verbose_name="新上级")
-    changed_on = models.DateField("调整日期", default=date.today)
+    changed_on = models.DateField("调整日期", default=timezone.localdate)
     reason = models.CharField("调整原因", max_length=200)
     changed_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, null=True, related_name="+")
 

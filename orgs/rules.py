@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from orgs.models import BRANCH_KINDS, LeadershipTerm, Org, OrgKind, OrgLevel, OrgSetting
 
@@ -74,7 +75,7 @@ def check_move(org: Org, new_parent: Org) -> None:
 
 
 def check_founded(founded: date, parent: Org | None) -> None:
-    if founded > date.today():
+    if founded > timezone.localdate():
         raise ValidationError({"founded": "成立日期不能晚于今天"})
     if parent is not None and founded < parent.founded:
         raise ValidationError({"founded": f"成立日期不能早于上级党组织的成立日期（{parent.founded:%Y-%m-%d}）"})
@@ -106,7 +107,7 @@ class Warning:
 
 
 def term_warnings(org: Org, term: LeadershipTerm | None, today: date | None = None) -> list[Warning]:
-    today = today or date.today()
+    today = today or timezone.localdate()
     if org.kind == OrgKind.GROUP:
         return []
     if term is None:

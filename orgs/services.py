@@ -1,10 +1,12 @@
 """Org workflows: create, update, move (调整隶属关系), leadership terms. One transaction each,
 validated before saving, with an audit entry."""
 
+from collections.abc import Sequence
 from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from core import audit
 from core.access import get_scope
@@ -106,7 +108,7 @@ def org_move(*, actor, org: Org, new_parent: Org, reason: str, changed_on: date 
         org.refresh_from_db()
         AffiliationChange.objects.create(
             org=org, from_parent=old_parent, to_parent=new_parent, reason=reason.strip(),
-            changed_on=changed_on or date.today(), changed_by=actor,
+            changed_on=changed_on or timezone.localdate(), changed_by=actor,
         )
         audit.record("org.move", obj=org, changes={
             "parent": [old_parent.code, new_parent.code], "path": [old_path, org.path],
@@ -116,7 +118,7 @@ def org_move(*, actor, org: Org, new_parent: Org, reason: str, changed_on: date 
 
 
 def term_create(*, actor, org: Org, started: date, ends: date | None = None,
-                members: list[tuple[str, str]] = ()) -> LeadershipTerm:
+                members: Sequence[tuple[str, str]] = ()) -> LeadershipTerm:
     """A new term (换届): the current one ends on the new start date."""
     _require_org(actor, org, "org.change")
     if org.kind == OrgKind.GROUP:
@@ -124,7 +126,7 @@ def term_create(*, actor, org: Org, started: date, ends: date | None = None,
     ends = ends or rules.default_term_end(org.kind, org.level, started)
     if ends <= started:
         raise ValidationError({"ends": "任期届满日期须晚于任期开始日期"})
-    if started > date.today():
+    if started > timezone.localdate():
         raise ValidationError({"started": "任期开始日期不能晚于今天"})
     current = org.terms.filter(ended__isnull=True).first()
     if current and started <= current.started:

@@ -5,9 +5,9 @@ from collections import Counter
 from datetime import timedelta
 
 from django.db.models import Count, Q, Sum
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from core.errors import NotFound
 from portal import search
 from portal.models import Article, Channel, ChannelKind, Comment, CommentState
 
@@ -19,7 +19,10 @@ def top_channels():
 
 
 def channel_by_path(slug_path: str) -> Channel:
-    return get_object_or_404(Channel, slug_path=slug_path.strip("/"))
+    channel = Channel.objects.filter(slug_path=slug_path.strip("/")).first()
+    if channel is None:
+        raise NotFound
+    return channel
 
 
 def children(channel: Channel):
@@ -33,7 +36,11 @@ def listed(channel: Channel | None = None):
 
 
 def public_article(pk: int) -> Article:
-    return get_object_or_404(Article.objects.live().select_related("channel", "lead_image"), pk=pk)
+    """A live article (published, its time come) by id; any other is not found, drafts included."""
+    article = Article.objects.live().select_related("channel", "lead_image").filter(pk=pk).first()
+    if article is None:
+        raise NotFound
+    return article
 
 
 def featured_with_images(limit: int = 4):

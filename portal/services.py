@@ -8,7 +8,7 @@ import hashlib
 import hmac
 import io
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
@@ -300,7 +300,7 @@ def comment_post(*, article: Article, body: str, name: str = "", user=None, ip: 
         raise ValidationError(errors)
     digest = source_hash(ip)
     _throttle([f"ip:{digest}"] + ([f"user:{user.pk}"] if logged_in else []))
-    since = timezone.now() - timezone.timedelta(days=1)
+    since = timezone.now() - timedelta(days=1)
     same = Comment.objects.filter(article=article, body=body, created__gte=since)
     same = same.filter(user=user) if logged_in else same.filter(source_hash=digest)
     if same.exists():
@@ -366,7 +366,7 @@ def publish_notice(*, channel_code: str, title: str, body_text: str, starts_on: 
                           "starts_on": starts_on, "ends_on": ends_on})
     article = Article.objects.select_for_update().filter(external_key=external_key[:100]).first()
     created = article is None
-    if created:
+    if article is None:
         article = Article(external_key=external_key[:100], created_by=actor)
     before = {} if created else article.audit_snapshot()
     for name, value in data.items():
@@ -391,7 +391,7 @@ def article_import(*, actor, parsed, channel: Channel, publish: bool = True) -> 
     key = parsed.external_key()
     article = Article.objects.select_for_update().filter(external_key=key).first()
     created = article is None
-    if created:
+    if article is None:
         article = Article(external_key=key, created_by=actor)
     data = _clean_fields({"title": parsed.title, "source": parsed.source, "summary": parsed.summary,
                           "body": parsed.body_html(), "source_url": parsed.source_url})

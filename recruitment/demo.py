@@ -9,6 +9,7 @@ import random
 from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from accounts.models import User
 from core.workdays import add_workdays
@@ -36,7 +37,7 @@ def walk(case: Case, upto: int, *, branch, upper, people: list[Member], gap: int
     """Record every step after the case's last one up to ``upto`` the documented way, waiting
     where the rules ask (6 months to activist, a year to candidate, probation) and publishing the
     notices decisions need; stop before a date after ``today``. Returns the next free date."""
-    today = today or date.today()
+    today = today or timezone.localdate()
     done = set(Step.objects.filter(case=case).values_list("number", flat=True))
     d = max(Step.objects.filter(case=case).values_list("done_on", flat=True)) + timedelta(days=gap)
     for n in range(2, upto + 1):
@@ -132,7 +133,7 @@ def load(rng: random.Random) -> None:
     actor = _demo_actor()
     if actor is None:
         return
-    today = date.today()
+    today = timezone.localdate()
     branches = [b for b in Org.objects.filter(kind__in=BRANCH_KINDS).order_by("path")
                 if b.code[:2] in ("HP", "HX")]
     full = {}

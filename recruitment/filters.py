@@ -1,7 +1,6 @@
-from datetime import date
-
 import django_filters
 from django.db.models import Q
+from django.utils import timezone
 
 from core.filters import OrgFilterSetMixin
 from orgs.filters import WithinOrgFilter
@@ -29,6 +28,6 @@ class CaseFilterSet(OrgFilterSetMixin, django_filters.FilterSet):
         return queryset.filter(Q(name__contains=value)) if value else queryset
 
     def filter_warning(self, queryset, name, value):
-        today = date.today()
+        today = timezone.localdate()
         open_ = queryset.filter(status__in=(CaseStatus.OPEN, CaseStatus.PROBATIONARY))
         return open_.filter(due_on__lt=today) if value == "red" else open_.filter(warn_on__lte=today)

@@ -1,4 +1,4 @@
-from datetime import date
+from django.utils import timezone
 
 from core import forms
 from members.models import Education, Member
@@ -15,7 +15,7 @@ class CaseForm(forms.Form):
     org = forms.ModelChoiceField(label="受理党支部", queryset=Org.objects.none())
     name = forms.CharField(label="姓名", max_length=50)
     id_number = forms.CharField(label="身份证号", max_length=30, help_text="性别、出生日期由身份证号得出；只加密保存，页面显示脱敏号码")
-    applied = forms.DateField(label="递交入党申请书日期", initial=date.today)
+    applied = forms.DateField(label="递交入党申请书日期", initial=timezone.localdate)
     phone = forms.CharField(label="联系电话", max_length=20, required=False)
     education = forms.ChoiceField(label="学历", choices=[("", "—")] + list(Education.choices), required=False)
     occupation = forms.CharField(label="职业", max_length=50, required=False)
@@ -34,7 +34,7 @@ class CaseForm(forms.Form):
 class StepForm(forms.Form):
     """The common record of a step: date, people responsible, documents, note."""
 
-    done_on = forms.DateField(label="日期", initial=date.today)
+    done_on = forms.DateField(label="日期", initial=timezone.localdate)
     responsible = forms.CharField(label="责任人", max_length=100, required=False, help_text="经办或谈话的同志，多人以顿号分隔")
     documents = forms.CharField(label="形成的材料", max_length=300, required=False)
     note = forms.CharField(label="说明", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3}))
@@ -77,7 +77,7 @@ REVIEW_METHODS = ("同本人谈话", "查阅有关档案材料", "找有关单�
 
 
 class ReviewForm(forms.Form):
-    concluded_on = forms.DateField(label="结论日期", initial=date.today)
+    concluded_on = forms.DateField(label="结论日期", initial=timezone.localdate)
     methods = forms.MultipleChoiceField(label="审查方法", choices=[(m, m) for m in REVIEW_METHODS],
                                         widget=forms.CheckboxSelectMultiple)
     findings = forms.CharField(label="审查情况", widget=forms.Textarea(attrs={"rows": 4}),
@@ -95,7 +95,7 @@ class ReviewForm(forms.Form):
 
 class PreReviewForm(forms.Form):
     received_on = forms.DateField(label="收到报送材料日期")
-    reviewed_on = forms.DateField(label="预审日期", initial=date.today)
+    reviewed_on = forms.DateField(label="预审日期", initial=timezone.localdate)
     result = forms.ChoiceField(label="预审结果", choices=PreReview.Result.choices, widget=forms.RadioSelect,
                                help_text="预审合格后方可发放入党志愿书（细则第十九条）")
     opinion = forms.CharField(label="书面预审意见", widget=forms.Textarea(attrs={"rows": 3}))
@@ -106,7 +106,7 @@ class PreReviewForm(forms.Form):
 class VoteForm(forms.Form):
     """The tally only: the form has no place for anyone's own vote (secret ballot)."""
 
-    held_on = forms.DateField(label="支部党员大会日期", initial=date.today)
+    held_on = forms.DateField(label="支部党员大会日期", initial=timezone.localdate)
     entitled = forms.IntegerField(label="应到会有表决权的正式党员", min_value=1, max_value=100000, widget=NUMBER)
     present = forms.IntegerField(label="实到会有表决权的正式党员", min_value=0, max_value=100000, widget=NUMBER,
                                  help_text="须超过应到会人数的半数")
@@ -138,23 +138,23 @@ def step_form_class(number: int):
 
 class NoticeForm(forms.Form):
     kind = forms.TypedChoiceField(label="公示事项", choices=Notice.Kind.choices, coerce=int)
-    starts_on = forms.DateField(label="公示开始", initial=date.today)
+    starts_on = forms.DateField(label="公示开始", initial=timezone.localdate)
     ends_on = forms.DateField(label="公示结束",
                         help_text="不少于5个工作日（按节假日安排计算；本地规定可另设）")
 
 
 class ObjectionForm(forms.Form):
-    received_on = forms.DateField(label="收到日期", initial=date.today)
+    received_on = forms.DateField(label="收到日期", initial=timezone.localdate)
     text = forms.CharField(label="反映的问题", widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class ResolveForm(forms.Form):
-    resolved_on = forms.DateField(label="办结日期", initial=date.today)
+    resolved_on = forms.DateField(label="办结日期", initial=timezone.localdate)
     resolution = forms.CharField(label="核查处理结果", widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class ExtendForm(forms.Form):
-    decided_on = forms.DateField(label="批准日期", initial=date.today)
+    decided_on = forms.DateField(label="批准日期", initial=timezone.localdate)
     months = forms.TypedChoiceField(label="延长时间", coerce=int,
                                     choices=[(m, f"{m}个月") for m in range(6, 13)],
                                     help_text="只能延长一次，不少于半年，最长不超过一年（党章第七条）")
@@ -164,14 +164,14 @@ class ExtendForm(forms.Form):
 class EndForm(forms.Form):
     """Cancellation of a probationary membership, or closing a case before admission."""
 
-    day = forms.DateField(label="日期", initial=date.today)
+    day = forms.DateField(label="日期", initial=timezone.localdate)
     reason = forms.CharField(label="原因", max_length=200)
     confirm = forms.BooleanField(label="我已核对，确认办理（不可撤销）")
 
 
 class PlanForm(forms.Form):
     org = forms.ModelChoiceField(label="党委（党工委）", queryset=Org.objects.none())
-    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100, initial=lambda: date.today().year + 1)
+    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100, initial=lambda: timezone.localdate().year + 1)
     total = forms.IntegerField(label="计划发展总数", min_value=0, max_value=1000000, widget=NUMBER)
     note = forms.CharField(label="说明", max_length=200, required=False)
 

@@ -4,6 +4,7 @@ the warnings rolled up the tree, plan progress per org, and the public notices."
 from datetime import date, timedelta
 
 from django.db.models import Count, Q, Sum
+from django.utils import timezone
 
 from core.access import get_scope, minimal_paths, subtrees_q
 from members.models import Member, MemberStatus
@@ -34,7 +35,7 @@ def history(case: Case) -> rules.History:
 
 def timeline(case: Case, hist: rules.History, today: date | None = None) -> list[dict]:
     """The 25 steps as the case page shows them: done (with their records), due, overdue, next."""
-    today = today or date.today()
+    today = today or timezone.localdate()
     pending = {d.step: d for d in rules.deadlines(case, hist)}
     next_step = next_steps(case, hist)
     rows = []
@@ -100,7 +101,7 @@ def _own(figures: dict, org: Org, children: list[Org]) -> dict:
 
 def warning_rollup(org: Org, user, today: date | None = None) -> dict:
     """Open cases with an overdue (red) or due (yellow) step, per child org: one grouped query."""
-    today = today or date.today()
+    today = today or timezone.localdate()
     children = _children(org, user)
     open_cases = cases(user).filter(status__in=("open", "probationary"), warn_on__lte=today)
     figures = tree_rollup([org, *children], open_cases, "org__path",
@@ -129,7 +130,7 @@ def step_rollup(org: Org, user) -> dict:
 
 
 def overdue_cases(org: Org, user, today: date | None = None):
-    today = today or date.today()
+    today = today or timezone.localdate()
     return (cases(user).filter(subtrees_q("org__path", [org.path]), status__in=("open", "probationary"),
                                due_on__lt=today).order_by("due_on", "pk"))
 
@@ -155,7 +156,7 @@ def plan_progress(org: Org, user, year: int) -> dict:
 def public_notices(today: date | None = None, days_after: int = 7):
     """Notices running now or ended within the last week, for the public page: only what the
     page shows (name, branch, notice kind, dates) is read."""
-    today = today or date.today()
+    today = today or timezone.localdate()
     return (Notice.objects.filter(starts_on__lte=today, ends_on__gte=today - timedelta(days=days_after))
             .filter(case__status__in=("open", "probationary", "full"))
             .order_by("-starts_on", "pk").values("pk", "kind", "starts_on", "ends_on", "case__name", "org__name"))

@@ -8,6 +8,7 @@ the lock, every rule checked before anything is written, then the rows, the case
 So of two simultaneous approvals exactly one wins: the second finds step ⑰ recorded."""
 
 from datetime import date, datetime, time
+from typing import TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -41,10 +42,23 @@ from recruitment.models import (
 )
 
 CHANGE, APPROVE = "recruitment.change", "recruitment.approve"
+T = TypeVar("T")
 
 
 def _today() -> date:
-    return date.today()
+    return timezone.localdate()
+
+
+def _known(value: T | None, what: str) -> T:
+    """A date or member that the checks before have made sure of (the step done, the case
+    approved): a case whose rows say otherwise is refused, never half written."""
+    if value is None:
+        raise ValidationError(f"该发展对象的记录缺少{what}，请核对")
+    return value
+
+
+def _member(case: Case) -> Member:
+    return _known(case.member, "党员档案（上级党委批准为预备党员后建立）")
 
 
 def _require(actor, org: Org, perm: str = CHANGE) -> None:
@@ -179,8 +193,9 @@ def step_record(*, actor, case: Case, number: int, done_on: date, responsible: s
                          training_days=training_days if number == 11 else None,
                          training_hours=training_hours if number == 11 else None)
         role = {5: Person.Role.MENTOR, 9: Person.Role.SPONSOR}.get(number)
-        for member in people if role else ():
-            Person.objects.create(case=case, step=step, role=role, member=member)
+        if role is not None:
+            for member in people:
+                Person.objects.create(case=case, step=step, role=role, member=member)
         hist.steps.setdefault(number, []).append(step)
         _after_step(actor, case, number, step, hist, group=group)
         _refresh(case, hist)
@@ -195,28 +210,28 @@ def _after_step(actor, case: Case, number: int, step: Step, hist: rules.History,
         _approve(actor, case, step, hist)
     elif number == 24:
         case.status, case.converted = CaseStatus.FULL, case.probation_ends
-        member_services.member_update(actor=actor, member=case.member,
+        member_services.member_update(actor=actor, member=_member(case),
                                       changes={"status": MemberStatus.FULL, "converted": case.probation_ends})
         _event(actor, case, step, f"上级党委批准转为正式党员，转正日期 {case.probation_ends:%Y-%m-%d}（党龄自此日起算）")
     elif number == 25:
         case.status = CaseStatus.ARCHIVED
         _event(actor, case, step, "发展党员材料归档")
     elif number == 19 and group is not None:
-        member_services.member_update(actor=actor, member=case.member, changes={"group": group})
+        member_services.member_update(actor=actor, member=_member(case), changes={"group": group})
         _event(actor, case, step, f"编入{group.name}")
     elif number >= 18:
         _event(actor, case, step, rules.STEP[number].label)
 
 
 def _event(actor, case: Case, step: Step, summary: str) -> None:
-    member_services.record_event(member=case.member, kind="recruitment", actor=actor, occurred=step.done_on,
+    member_services.record_event(member=_member(case), kind="recruitment", actor=actor, occurred=step.done_on,
                                  summary=f"{summary}（{rules.STEP[step.number].circled}）")
 
 
 def _approve(actor, case: Case, step: Step, hist: rules.History) -> None:
     """Step ⑰: the person becomes a probationary member in the branch, joined on the admission
     assembly's date, probation for one year from it; the archive's timeline gets the history."""
-    admitted = hist.first(15)
+    admitted = _known(hist.first(15), rules.step_label(15))
     member = member_services.member_create(actor=actor, org=case.org, name=case.name,
                                            id_number=case.get_id_number(), status=MemberStatus.PROBATIONARY,
                                            joined=admitted)
@@ -290,7 +305,7 @@ def prereview_record(*, actor, case: Case, received_on: date, reviewed_on: date,
         _require_upper(actor, case.org, rules.step_label(13), rules.STEP[13].article)
         hist = selectors.history(case)
         rules.check_step(case, hist, 13, reviewed_on, today=_today())
-        if received_on < hist.first(12):
+        if received_on < _known(hist.first(12), rules.step_label(12)):
             raise ValidationError({"received_on": "收到材料的日期不能早于支部委员会审查的日期"})
         prereview = PreReview.objects.create(case=case, received_on=received_on, reviewed_on=reviewed_on,
                                              result=result, opinion=opinion)
@@ -357,7 +372,7 @@ def notice_publish(*, actor, case: Case, kind: int, starts_on: date, ends_on: da
         after = rules.NOTICE_AFTER[kind]
         if not hist.done(after):
             raise ValidationError({"kind": f"请先完成{rules.step_label(after)}，再进行{Notice.Kind(kind).label}"})
-        if starts_on < hist.last(after):
+        if starts_on < _known(hist.last(after), rules.step_label(after)):
             raise ValidationError({"starts_on": f"公示开始日期不能早于{rules.step_label(after)}的日期"})
         current = hist.latest_notice(kind)
         if current is not None and current.ends_on >= starts_on:
@@ -385,7 +400,7 @@ def _publish_on_portal(notice: Notice, case: Case, actor) -> None:
     the recruitment public board (公示栏) shows the same either way."""
     if not Channel.objects.filter(code=PORTAL_CHANNEL).exists():
         return
-    proposal = NOTICE_PROPOSALS[notice.kind]
+    proposal = NOTICE_PROPOSALS[Notice.Kind(notice.kind)]
     publish_notice(
         channel_code=PORTAL_CHANNEL, external_key=f"recruit:notice:{notice.pk}", actor=actor,
         title=f"关于{case.name}同志拟{proposal}的公示", starts_on=notice.starts_on, ends_on=notice.ends_on,
@@ -446,10 +461,10 @@ def case_extend(*, actor, case: Case, months: int, decided_on: date, note: str =
         rules.check_extension(case, months, decided_on)
         if selectors.history(case).done(23):
             raise ValidationError("支部党员大会已通过转正，不能再延长预备期")
-        before = case.probation_ends
+        before = _known(case.probation_ends, "预备期满日期")
         case.extension_months = months
-        case.probation_ends = rules.probation_end(case.admitted, months)
-        member_services.record_event(member=case.member, kind="recruitment", actor=actor, occurred=decided_on,
+        case.probation_ends = rules.probation_end(_known(case.admitted, "接收为预备党员的日期"), months)
+        member_services.record_event(member=_member(case), kind="recruitment", actor=actor, occurred=decided_on,
                                      summary=f"延长预备期{months}个月，至 {case.probation_ends:%Y-%m-%d}"
                                              + (f"：{_text(note, 100)}" if note else ""))
         _refresh(case)
@@ -469,8 +484,8 @@ def case_cancel(*, actor, case: Case, decided_on: date, reason: str) -> Case:
         rules.check_date(decided_on, _today(), "decided_on")
         if case.status != CaseStatus.PROBATIONARY:
             raise ValidationError(f"只有预备党员可以取消预备党员资格，当前状态为“{case.get_status_display()}”")
-        member_services.member_update(actor=actor, member=case.member, changes={"status": MemberStatus.CANCELLED})
-        member_services.record_event(member=case.member, kind="recruitment", actor=actor, occurred=decided_on,
+        member_services.member_update(actor=actor, member=_member(case), changes={"status": MemberStatus.CANCELLED})
+        member_services.record_event(member=_member(case), kind="recruitment", actor=actor, occurred=decided_on,
                                      summary=f"取消预备党员资格：{reason}")
         case.status, case.closed, case.close_reason = CaseStatus.CANCELLED, decided_on, reason
         _refresh(case)

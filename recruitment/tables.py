@@ -1,11 +1,11 @@
-from datetime import date
+from django.utils import timezone
 
 from core.tables import Badge, Column, Table
 from recruitment import rules
 
 
 def _warning(case) -> str:
-    today = date.today()
+    today = timezone.localdate()
     if not case.is_open or case.warn_on is None or case.warn_on > today:
         return ""
     return Badge("已逾期", "red") if case.due_on and case.due_on < today else Badge("临近期限", "yellow")

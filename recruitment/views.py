@@ -3,7 +3,6 @@ notices and objections, extension / cancellation / closing, the warnings and pla
 tree, the record sheet (print and .docx), and the public notice board (no login)."""
 
 import io
-from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -104,7 +103,7 @@ class CaseDetailView(ObjectDetailView):
     def get_extra_context(self):
         case = self.object
         hist = selectors.history(case)
-        today = date.today()
+        today = timezone.localdate()
         deadlines = [(d, d.level(today)) for d in rules.deadlines(case, hist)]
         scope = get_scope(self.request.user)
         return {
@@ -346,7 +345,7 @@ class PlansView(RollupView):
 
     def year(self) -> int:
         year = self.request.GET.get("year", "")
-        return int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else date.today().year
+        return int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else timezone.localdate().year
 
     def get_title(self):
         return f"{self.year()}年发展党员计划执行情况"
@@ -398,4 +397,4 @@ def public_notices(request):
     page = paginate(request, selectors.public_notices())
     rows = [dict(r, kind_label=Notice.Kind(r["kind"]).label) for r in page.object_list]
     return render(request, "recruitment/public_notices.html", {"title": "发展党员公示", "rows": rows, "page": page,
-                                                               "today": date.today()})
+                                                               "today": timezone.localdate()})

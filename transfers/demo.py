@@ -2,9 +2,10 @@
 outside the platform, and mobile members' certificates (some expired)."""
 
 import random
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.db.models import Max
+from django.utils import timezone
 
 from members.models import ACTIVE_STATUSES, Member, MemberCategory
 from orgs.models import BRANCH_KINDS, Org
@@ -22,7 +23,7 @@ def load(rng: random.Random) -> None:
         return
     members = list(Member.objects.filter(status__in=ACTIVE_STATUSES).select_related("org").order_by("pk")[:4000])
     chosen = rng.sample(members, min(40, len(members)))
-    today = date.today()
+    today = timezone.localdate()
     serial = Letter.objects.filter(year=today.year).aggregate(n=Max("serial"))["n"] or 0
     plan = ([LetterState.ISSUED] * 12 + [LetterState.RECEIVED] * 10 + [LetterState.RETURNED] * 4
             + [LetterState.CANCELLED] * 3 + [LetterState.EXPIRED] * 4 + ["overdue"] * 3

@@ -1,7 +1,7 @@
-from datetime import date
 
 import django_filters
 from django.db.models import Q
+from django.utils import timezone
 
 from core.access import get_scope
 from core.filters import OrgFilterSetMixin
@@ -62,5 +62,5 @@ class CertificateFilterSet(OrgFilterSetMixin, django_filters.FilterSet):
             return queryset.filter(closed_on__isnull=False)
         open_ = queryset.filter(closed_on__isnull=True)
         if value == CertificateState.EXPIRED:
-            return open_.filter(valid_until__lt=date.today())
-        return open_.filter(valid_until__gte=date.today())
+            return open_.filter(valid_until__lt=timezone.localdate())
+        return open_.filter(valid_until__gte=timezone.localdate())

@@ -1,6 +1,5 @@
-from datetime import date
-
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from core import forms
 from members.models import ACTIVE_STATUSES, Member, MemberStatus
@@ -34,7 +33,7 @@ class LetterIssueForm(forms.Form):
     to_org_code = forms.CharField(label="接收党组织代码", max_length=32, required=False,
                                   help_text="平台内转接：填写接收党支部的组织代码（可在本人管理范围之外）")
     to_org_name = forms.CharField(label="平台外接收党组织名称", max_length=100, required=False)
-    issued_on = forms.DateField(label="开具日期", initial=date.today)
+    issued_on = forms.DateField(label="开具日期", initial=timezone.localdate)
     valid_until = forms.DateField(label="有效期至",
                             help_text="最长3个月（组通字〔2006〕45号）")
     dues_paid_until = MonthField(label="党费交至（月份）")
@@ -78,7 +77,7 @@ class LetterReceiveExternalForm(forms.Form):
     valid_until = forms.DateField(label="有效期至")
     dues_paid_until = MonthField(label="党费交至（月份）")
     reason = forms.CharField(label="转接原因", max_length=200)
-    received_on = forms.DateField(label="接收日期", initial=date.today)
+    received_on = forms.DateField(label="接收日期", initial=timezone.localdate)
     name = forms.CharField(label="党员姓名", max_length=50)
     id_number = forms.CharField(label="身份证号", max_length=30)
     status = forms.ChoiceField(label="党员状态", choices=[(s.value, s.label) for s in ACTIVE_STATUSES],
@@ -114,7 +113,7 @@ class LetterActionForm(forms.Form):
 class CertificateForm(forms.Form):
     member = MemberChoiceField(label="党员", queryset=Member.objects.none())
     number = forms.CharField(label="活动证编号", max_length=40)
-    issued_on = forms.DateField(label="发证日期", initial=date.today)
+    issued_on = forms.DateField(label="发证日期", initial=timezone.localdate)
     valid_until = forms.DateField(label="有效期至")
     city = forms.CharField(label="流入地（城市）", max_length=50)
     unit = forms.CharField(label="流入单位", max_length=100, required=False)
@@ -131,6 +130,6 @@ class CertificateRenewForm(forms.Form):
 
 
 class CertificateCloseForm(forms.Form):
-    closed_on = forms.DateField(label="收回日期", initial=date.today)
+    closed_on = forms.DateField(label="收回日期", initial=timezone.localdate)
     close_kind = forms.ChoiceField(label="收回情形", choices=CertificateClose.choices)
     close_reason = forms.CharField(label="收回说明", max_length=200, help_text="如：务工结束返乡，已交回活动证")

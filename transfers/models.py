@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
 from core.crypto import get_provider
 from core.models import BaseModel
@@ -99,7 +100,7 @@ class Letter(BaseModel):
         """Expired: marked so, or still issued past its validity (computed, before the job runs)."""
         if self.state == LetterState.EXPIRED:
             return True
-        return self.state == LetterState.ISSUED and self.valid_until < (today or date.today())
+        return self.state == LetterState.ISSUED and self.valid_until < (today or timezone.localdate())
 
     def display_state(self, today: date | None = None) -> str:
         if self.state == LetterState.ISSUED and self.is_expired(today):
@@ -171,7 +172,7 @@ class MobileCertificate(BaseModel):
 
     def is_expired(self, today: date | None = None) -> bool:
         """Past its validity and still open (a closed certificate is no longer anyone's worry)."""
-        return self.closed_on is None and self.valid_until < (today or date.today())
+        return self.closed_on is None and self.valid_until < (today or timezone.localdate())
 
     def state(self, today: date | None = None) -> str:
         if self.closed_on is not None:

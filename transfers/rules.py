@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from members.models import ACTIVE_STATUSES, Member
 from orgs.models import BRANCH_KINDS, Org
@@ -42,7 +43,7 @@ def letter_number(year: int, serial: int) -> str:
 
 
 def check_validity(issued_on: date, valid_until: date, *, today: date | None = None) -> None:
-    today = today or date.today()
+    today = today or timezone.localdate()
     if issued_on > today:
         raise ValidationError({"issued_on": "开具日期不能晚于今天"})
     if valid_until < issued_on:
@@ -71,7 +72,7 @@ def check_destination(member: Member, to_org: Org) -> None:
 
 def check_renewal(certificate, valid_until: date, *, today: date | None = None) -> None:
     """A renewal moves ``valid_until`` later, past today, and at most a year from today."""
-    today = today or date.today()
+    today = today or timezone.localdate()
     if certificate.closed_on is not None:
         raise ValidationError(f"流动党员活动证 {certificate.number} 已于 {certificate.closed_on:%Y-%m-%d} 收回，不能换发")
     if valid_until <= max(today, certificate.valid_until):
@@ -85,7 +86,7 @@ def check_renewal(certificate, valid_until: date, *, today: date | None = None) 
 
 
 def check_closing(certificate, closed_on: date, *, today: date | None = None) -> None:
-    today = today or date.today()
+    today = today or timezone.localdate()
     if certificate.closed_on is not None:
         raise ValidationError(f"流动党员活动证 {certificate.number} 已于 {certificate.closed_on:%Y-%m-%d} 收回")
     if closed_on > today:
@@ -97,7 +98,7 @@ def check_closing(certificate, closed_on: date, *, today: date | None = None) ->
 def not_reported_cutoff(today: date | None = None) -> date:
     """Letters issued on or before this day without receipt: the member has not reported within
     6 months (rules.md §6)."""
-    return add_months(today or date.today(), -NOT_REPORTED_MONTHS)
+    return add_months(today or timezone.localdate(), -NOT_REPORTED_MONTHS)
 
 
 # --- warnings ------------------------------------------------------------------------------------
@@ -105,7 +106,7 @@ def not_reported_cutoff(today: date | None = None) -> date:
 
 def letter_warnings(letter, *, today: date | None = None) -> list[Warning]:
     """What the sending org must act on for one letter still open or expired."""
-    today = today or date.today()
+    today = today or timezone.localdate()
     found = []
     if letter.issued_on <= not_reported_cutoff(today) and letter.state in ("issued", "expired"):
         found.append(Warning(
@@ -123,7 +124,7 @@ def letter_warnings(letter, *, today: date | None = None) -> list[Warning]:
 
 
 def certificate_warnings(certificate, *, today: date | None = None) -> list[Warning]:
-    today = today or date.today()
+    today = today or timezone.localdate()
     name = certificate.member.name
     if certificate.is_expired(today):
         return [Warning("red", f"{name}：流动党员活动证 {certificate.number} 已于 "

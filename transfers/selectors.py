@@ -4,6 +4,7 @@ warnings the sending orgs must act on."""
 from datetime import date
 
 from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 
 from core.access import get_scope
 from members.models import MemberStatus
@@ -35,7 +36,7 @@ def _not_superseded():
 def overdue_letters(user, today: date | None = None):
     """Sent letters past their validity without receipt (expired, marked or not), the member's
     latest, as far as the user covers the sending org."""
-    today = today or date.today()
+    today = today or timezone.localdate()
     scope = get_scope(user)
     return (
         Letter.objects.filter(scope.org_q("from_org__path", "member.view"))
@@ -79,7 +80,7 @@ def certificates(user):
 
 
 def expiring_certificates(user, today: date | None = None):
-    today = today or date.today()
+    today = today or timezone.localdate()
     soon = date.fromordinal(today.toordinal() + rules.CERTIFICATE_WARNING_DAYS)
     renewed = MobileCertificate.objects.filter(member=OuterRef("member"), valid_until__gt=OuterRef("valid_until"))
     return (certificates(user).filter(valid_until__lte=soon, closed_on__isnull=True).filter(~Exists(renewed))
@@ -87,7 +88,7 @@ def expiring_certificates(user, today: date | None = None):
 
 
 def warnings(user, today: date | None = None) -> list[rules.Warning]:
-    today = today or date.today()
+    today = today or timezone.localdate()
     found = []
     for letter in overdue_letters(user, today):
         found += rules.letter_warnings(letter, today=today)

@@ -11,6 +11,7 @@ from datetime import date
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.utils import timezone
 
 from core import audit
 from core.access import get_scope
@@ -110,7 +111,7 @@ def letter_issue(*, actor, member: Member, to_org: Org | None = None, to_org_nam
                  reason: str) -> Letter:
     """Org A issues a letter for its member: to org B in the platform (``to_org``) or to an org
     outside it (``to_org_name`` only). The member stays in A until B accepts."""
-    today = date.today()
+    today = timezone.localdate()
     issued_on = issued_on or today
     _require(actor, member.org)
     reason = _clean_reason(reason)
@@ -167,7 +168,7 @@ def _insert_numbered(letter: Letter, attempts: int = 5) -> Letter:
 
 def letter_accept(*, actor, letter: Letter, received_on: date | None = None) -> Letter:
     """Org B accepts: the member moves to B (group cleared), the receipt goes back to A."""
-    today = date.today()
+    today = timezone.localdate()
     received_on = received_on or today
     with transaction.atomic():
         letter = _locked(letter)
@@ -176,10 +177,13 @@ def letter_accept(*, actor, letter: Letter, received_on: date | None = None) -> 
         if received_on > today or received_on < letter.issued_on:
             raise ValidationError({"received_on": "接收日期须在开具日期与今天之间"})
         member = Member.objects.select_for_update().get(pk=letter.member_id)
-        if member.org_id != letter.from_org_id:
+        # Both ends are on the platform here: the receiver was checked above, and a member is
+        # always in an org, so a letter from outside (no from_org) fails the first test.
+        from_org, to_org = letter.from_org, letter.to_org
+        if from_org is None or to_org is None or member.org_id != from_org.pk:
             raise ValidationError("该党员已不在转出党组织，介绍信不能接收，请转出党组织撤销")
-        before = {"org": letter.from_org.code, "group": member.group_id}
-        member.org, member.group = letter.to_org, None
+        before = {"org": from_org.code, "group": member.group_id}
+        member.org, member.group = to_org, None
         member.save(update_fields=["org", "group", "updated"])
         letter.state, letter.received_on, letter.receipt_returned = LetterState.RECEIVED, received_on, received_on
         letter.handled_by = actor
@@ -192,7 +196,7 @@ def letter_accept(*, actor, letter: Letter, received_on: date | None = None) -> 
             "state": [LetterState.ISSUED, LetterState.RECEIVED], "received_on": received_on.isoformat(),
             "receipt_returned": received_on.isoformat()})
         audit.record("member.transfer", obj=member, org=letter.from_org, user=actor, changes={
-            "org": [before["org"], letter.to_org.code], "group": [before["group"], None],
+            "org": [before["org"], to_org.code], "group": [before["group"], None],
             "letter": letter.number})
     return letter
 
@@ -200,7 +204,7 @@ def letter_accept(*, actor, letter: Letter, received_on: date | None = None) -> 
 def letter_return(*, actor, letter: Letter, reason: str) -> Letter:
     """Org B refuses the letter with a reason; the member stays in A."""
     reason = _clean_reason(reason, "reason", "退回原因")
-    today = date.today()
+    today = timezone.localdate()
     with transaction.atomic():
         letter = _locked(letter)
         _require_side(actor, letter, "to")
@@ -216,7 +220,7 @@ def letter_return(*, actor, letter: Letter, reason: str) -> Letter:
 def letter_cancel(*, actor, letter: Letter, reason: str) -> Letter:
     """Org A withdraws its letter before receipt."""
     reason = _clean_reason(reason, "reason", "撤销原因")
-    today = date.today()
+    today = timezone.localdate()
     with transaction.atomic():
         letter = _locked(letter)
         _require_side(actor, letter, "from")
@@ -239,7 +243,7 @@ def letter_complete(*, actor, letter: Letter, receipt_returned: date | None = No
     """An outgoing letter to outside the platform: the paper receipt came back. The member has left
     the platform's membership: status "已转出" (no longer among ACTIVE_STATUSES), the org and the
     archive kept, the letter on the timeline."""
-    today = date.today()
+    today = timezone.localdate()
     receipt_returned = receipt_returned or today
     with transaction.atomic():
         letter = _locked(letter)
@@ -273,7 +277,7 @@ def letter_complete(*, actor, letter: Letter, receipt_returned: date | None = No
 
 def letter_expire(*, actor, letter: Letter) -> Letter:
     """Mark one letter past its validity expired (either side may)."""
-    today = date.today()
+    today = timezone.localdate()
     with transaction.atomic():
         letter = _locked(letter)
         _require_visible(actor, letter)
@@ -287,7 +291,7 @@ def letter_expire(*, actor, letter: Letter) -> Letter:
 
 def expire_overdue(*, today: date | None = None) -> int:
     """The scheduled job (`dangjian transfers expire`): every issued letter past its validity."""
-    today = today or date.today()
+    today = today or timezone.localdate()
     count = 0
     for pk in Letter.objects.filter(state=LetterState.ISSUED, valid_until__lt=today).values_list("pk", flat=True):
         with transaction.atomic():
@@ -304,7 +308,7 @@ def letter_receive_external(*, actor, to_org: Org, number: str, from_org_name: s
     """Org B records a paper letter from outside the platform: the member's archive is created in
     B (members.services.member_create) with the letter's fields kept on the letter."""
     _require(actor, to_org)
-    today = date.today()
+    today = timezone.localdate()
     received_on = received_on or today
     number = (number or "").strip()[:40]
     from_org_name = (from_org_name or "").strip()[:100]
@@ -385,7 +389,7 @@ def certificate_issue(*, actor, member: Member, number: str, issued_on: date, va
         raise ValidationError({"city": "请填写流入地"})
     if valid_until <= issued_on:
         raise ValidationError({"valid_until": "有效期须晚于发证日期"})
-    if issued_on > date.today():
+    if issued_on > timezone.localdate():
         raise ValidationError({"issued_on": "发证日期不能晚于今天"})
     rules.check_transferable(member)
     if MobileCertificate.objects.filter(number=number).exists():
@@ -419,7 +423,7 @@ def _locked_certificate(actor, certificate: MobileCertificate) -> MobileCertific
 def certificate_renew(*, actor, certificate: MobileCertificate, valid_until: date) -> MobileCertificate:
     """换发: the same certificate, valid until a later day (at most a year from today,
     rules.CERTIFICATE_MAX_RENEWAL_MONTHS), for a member still in the living membership."""
-    today = date.today()
+    today = timezone.localdate()
     with transaction.atomic():
         certificate = _locked_certificate(actor, certificate)
         rules.check_renewal(certificate, valid_until, today=today)

@@ -3,6 +3,7 @@
 from datetime import date, timedelta
 
 import pytest
+from django.utils import timezone
 
 from core.tests.test_browser import browser, browser_world  # noqa: F401
 
@@ -26,6 +27,6 @@ def busy_world(world):
                                data={"title": "委员", "unit": "社区", "started": date(2020, 1, 1)})
     portal = make_portal(world)
     publish(portal, title="基层党建动态")
-    publish(portal, channel="notice", title="通知", starts_on=date.today() - timedelta(days=1),
-            ends_on=date.today() + timedelta(days=5))
+    publish(portal, channel="notice", title="通知", starts_on=timezone.localdate() - timedelta(days=1),
+            ends_on=timezone.localdate() + timedelta(days=5))
     return portal

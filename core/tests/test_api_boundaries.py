@@ -41,7 +41,9 @@ def edge_value(document, schema, edge: str):
         return edge == "high"
     first, last = YEARS  # the years core.api lets a date fall in
     formats = {"date": (date(first, 1, 1), date(last, 12, 31)),
-               "date-time": (datetime(first, 1, 1, 0, 0), datetime(last, 12, 31, 23, 59)), "time": ("00:00", "23:59")}
+               # naive on purpose: a client may send a date-time without an offset
+               "date-time": (datetime(first, 1, 1, 0, 0), datetime(last, 12, 31, 23, 59)),  # noqa: DTZ001
+               "time": ("00:00", "23:59")}
     if schema.get("format") in formats:
         low, high = formats[schema["format"]]
         value = high if edge == "high" else low

@@ -4,12 +4,13 @@ length, integers within the column's range. Bad input answers 422 in Chinese, ne
 imports selectors and services, never views or forms."""
 
 import ast
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.test import Client
+from django.utils import timezone
 
 from dangjian.testing import PASSWORD
 
@@ -23,7 +24,7 @@ def api(persona):
 
 
 def meeting(world, **overrides):
-    return {"org_id": world.branch_a1.pk, "kind": "theme_day", "held_on": str(date.today() - timedelta(days=2)),
+    return {"org_id": world.branch_a1.pk, "kind": "theme_day", "held_on": str(timezone.localdate() - timedelta(days=2)),
             "place": "活动室", "host": "李建国", "recorder": "张秀英", "topic": "学习党章", **overrides}
 
 
@@ -66,7 +67,7 @@ def test_it_refuses_a_step_naming_a_person_beyond_64_bits_with_422(world):
     case = open_case(world)
     steps = Step.objects.count()
     response = api("secretary").post(f"/api/v1/recruitment/cases/{case.pk}/steps",
-                                     {"number": 2, "done_on": str(date.today()), "people": [BEYOND_64_BITS]},
+                                     {"number": 2, "done_on": str(timezone.localdate()), "people": [BEYOND_64_BITS]},
                                      content_type="application/json")
     assert response.status_code == 422, response.content[:300]
     assert response.json()["detail"] == "请求参数有误"

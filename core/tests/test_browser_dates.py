@@ -12,10 +12,11 @@ from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from core.tests.test_browser import VIEWPORTS, _login, pytestmark  # noqa: F401
 
-TODAY = date.today()
+TODAY = timezone.localdate()
 
 
 @dataclass

@@ -121,7 +121,7 @@ def test_a_meeting_form_shows_the_lecture_fields_for_a_lecture_only_and_selects_
     page.select_option("select[name=kind]", "branch_assembly")
     for name, value in {"place": "党员活动室", "host": "李建国", "recorder": "张秀英", "topic": "学习"}.items():
         page.fill(f"input[name={name}]", value)
-    page.fill("input[name=held_on]", date.today().isoformat())
+    page.fill("input[name=held_on]", timezone.localdate().isoformat())
     page.click("form.meeting-form button[type=submit]")
     page.wait_for_url(lambda url: "/orglife/new/" not in url)
     from orglife.models import Meeting
@@ -140,7 +140,7 @@ def test_the_recruitment_list_at_1280_keeps_names_and_dates_on_one_line_and_mark
     for seq, name in enumerate(["欧阳建国", "司马晓明", "诸葛文静"], start=50):
         open_case(world, actor="a_admin", number=id_number(seq=seq), name=name, applied=long_ago,
                   org=world.branch_a1 if seq % 2 else world.branch_a2)
-    assert RecruitmentCase.objects.filter(due_on__lt=date.today()).count() == 3
+    assert RecruitmentCase.objects.filter(due_on__lt=timezone.localdate()).count() == 3
     context, page, base = _signed_in(browser, live_server, "desktop", "a_admin")
     page.goto(f"{base}/recruitment/")
     page.screenshot(path=ARTIFACTS / "recruitment-list-desktop.png", full_page=True)

@@ -78,7 +78,7 @@ def _meetings(world, n, *, state=MeetingState.SUBMITTED, org=None, days_ago=30):
     topics = marks(n)
     made = []
     for i, topic in enumerate(topics):
-        held_on = date.today() - timedelta(days=days_ago - i % 20)
+        held_on = timezone.localdate() - timedelta(days=days_ago - i % 20)
         opens = timezone.make_aware(timezone.datetime.combine(held_on, time(8)))
         made.append(Meeting.objects.create(
             org=org or world.branch_a1, kind=MeetingKind.THEME_DAY, held_on=held_on, start_time=time(9),
@@ -145,7 +145,7 @@ def make_import_rows(world, n):
 def make_events(world, n):
     names = marks(n)
     for name in names:
-        MemberEvent.objects.create(member=world.members["a1_member"], occurred=date.today(), kind="note",
+        MemberEvent.objects.create(member=world.members["a1_member"], occurred=timezone.localdate(), kind="note",
                                    summary=name, actor=world.users["secretary"])
     return names
 
@@ -153,7 +153,7 @@ def make_events(world, n):
 def make_visits(world, n):
     names = marks(n)
     for name in names:
-        CareVisit.objects.create(member=world.members["a1_member"], visited=date.today(), visitors=name)
+        CareVisit.objects.create(member=world.members["a1_member"], visited=timezone.localdate(), visitors=name)
     return names
 
 
@@ -163,22 +163,22 @@ def make_letters(world, n, **extra):
     for number, member in zip(numbers, add_full_members(world.branch_a1, n, start=next(_serial)), strict=True):
         Letter.objects.create(number=number, member=member, from_org=world.branch_a1,
                               from_org_name=world.branch_a1.name, to_org=world.branch_b1,
-                              to_org_name=world.branch_b1.name, issued_on=date.today(),
-                              valid_until=date.today() + timedelta(days=60), dues_paid_until=date.today(),
+                              to_org_name=world.branch_b1.name, issued_on=timezone.localdate(),
+                              valid_until=timezone.localdate() + timedelta(days=60), dues_paid_until=timezone.localdate(),
                               reason="工作调动", **extra)
     return numbers
 
 
 def make_moved_out(world, n):
     return make_letters(world, n, kind=LetterKind.OUTGOING, state=LetterState.COMPLETED,
-                        receipt_returned=date.today())
+                        receipt_returned=timezone.localdate())
 
 
 def make_certificates(world, n):
     numbers = marks(n)
     for number in numbers:
-        MobileCertificate.objects.create(member=world.members["a1_member"], number=number, issued_on=date.today(),
-                                         valid_until=date.today() + timedelta(days=365), city="北京")
+        MobileCertificate.objects.create(member=world.members["a1_member"], number=number, issued_on=timezone.localdate(),
+                                         valid_until=timezone.localdate() + timedelta(days=365), city="北京")
     return numbers
 
 
@@ -186,18 +186,18 @@ def make_cases(world, n, *, overdue=False):
     names = marks(n)
     for name in names:
         case = open_case(world, name=name, number=id_number(seq=next(_serial) % 1000),
-                         applied=date.today() - timedelta(days=30))
+                         applied=timezone.localdate() - timedelta(days=30))
         if overdue:
-            Case.objects.filter(pk=case.pk).update(warn_on=date.today() - timedelta(days=20),
-                                                  due_on=date.today() - timedelta(days=10))
+            Case.objects.filter(pk=case.pk).update(warn_on=timezone.localdate() - timedelta(days=20),
+                                                  due_on=timezone.localdate() - timedelta(days=10))
     return names
 
 
 def make_notices(world, n):
     names = make_cases(world, n)
     for case in Case.objects.filter(name__in=names):
-        Notice.objects.create(case=case, org=case.org, kind=Notice.Kind.values[0], starts_on=date.today(),
-                              ends_on=date.today() + timedelta(days=7), workdays=5)
+        Notice.objects.create(case=case, org=case.org, kind=Notice.Kind.values[0], starts_on=timezone.localdate(),
+                              ends_on=timezone.localdate() + timedelta(days=7), workdays=5)
     return names
 
 

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.apps import apps
+from django.utils import timezone
 
 from core.access import SELF, TREES, Role, get_scope
 from core.models import BaseModel
@@ -100,7 +101,7 @@ def story(world):
     from transfers import services as transfers
     from transfers.tests.helpers import issue
 
-    users, today = world.users, date.today()
+    users, today = world.users, timezone.localdate()
     case = open_case(world)
     walk(world, case, 17)
     notice = case.notices.order_by("starts_on").first()

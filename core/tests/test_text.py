@@ -5,13 +5,13 @@ hold them (written before the edge refused them) no longer break the exports."""
 import importlib
 import inspect
 import io
-from datetime import date
 
 import pytest
 from django.apps import apps
 from django.db import connection
 from django.forms import BaseForm
 from django.urls import reverse
+from django.utils import timezone
 from docx import Document
 from openpyxl import load_workbook
 
@@ -42,7 +42,7 @@ def test_the_api_refuses_a_control_character_in_a_member_name_and_a_case_name(wo
     assert body["errors"][0]["loc"] == ["body", "name"]
     response = api.post("/api/v1/recruitment/cases", {
         "org_id": world.branch_a1.pk, "name": f"周{character}敏", "id_number": id_number(seq=91),
-        "applied": date.today().isoformat()}, content_type="application/json")
+        "applied": timezone.localdate().isoformat()}, content_type="application/json")
     assert response.status_code == 422 and "“name”含有不可见的控制字符" in response.json()["detail"]
     assert written() == before
 
@@ -69,7 +69,7 @@ def test_the_forms_refuse_a_control_character_in_a_member_name_and_a_case_name(w
     assert response.context["form"].errors["name"] == [f"含有不可见的控制字符（U+{ord(character):04X}），请删除后再提交"]
     response = client.post(reverse("recruitment:create"), {
         "org": world.branch_a1.pk, "name": f"周{character}敏", "id_number": id_number(seq=92),
-        "applied": date.today().isoformat(), "category": "other", "note": "第一行\n第二行\t"})
+        "applied": timezone.localdate().isoformat(), "category": "other", "note": "第一行\n第二行\t"})
     assert list(response.context["form"].errors) == ["name"]
     assert (written(), Member.objects.get(pk=member.pk).name) == before
 

@@ -210,7 +210,7 @@ class _Writer:
         self.fields = [*ALWAYS, *(f for key in sorted(self.columns) for f in BY_COLUMN.get(key, ()))]
         self.update_fields = sorted({*self.fields, "status"})
         self.created = self.matched = self.changed = 0
-        self.today = date.today()
+        self.today = timezone.localdate()
         self.summaries = {
             "create": f"花名册导入：建立党员档案（{batch.file_name}）"[:300],
             "update": f"花名册导入：更新党员档案（{batch.file_name}）"[:300],

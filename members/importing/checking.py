@@ -7,6 +7,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils import timezone
 
 from core import idcard
 from core.access import get_scope
@@ -90,7 +91,7 @@ class RosterChecker:
         self.user = user
         self.scope = get_scope(user)
         self.default_org = default_org
-        self.today = today or date.today()
+        self.today = today or timezone.localdate()
         self.provider = get_provider()
         self._orgs: dict[str, tuple[Org | None, str]] = {}
         self._groups: dict[tuple[int, str], Org | None] = {}

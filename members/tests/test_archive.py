@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from core.errors import NotFound
 from core.models import AuditEntry
@@ -292,7 +293,7 @@ def test_the_timeline_names_who_and_when(world):
     update(world, actor="secretary", native_place="天津")
     body = world.client("a_admin").get(reverse("members:detail", args=[world.members["a1_member"].pk]),
                                        {"tab": "timeline"}).content.decode()
-    assert "修改档案：籍贯 空 → 天津" in body and "secretary" in body and date.today().isoformat() in body
+    assert "修改档案：籍贯 空 → 天津" in body and "secretary" in body and timezone.localdate().isoformat() in body
 
 
 def test_the_edit_form_shows_field_errors_and_changes_nothing(world):
@@ -713,5 +714,5 @@ def test_a_commissioner_changes_but_does_not_unmask(world, full_archive):
 
 
 def test_dates_in_the_future_are_refused(world):
-    tomorrow = date.today() + timedelta(days=1)
+    tomorrow = timezone.localdate() + timedelta(days=1)
     refused(world, lambda: update(world, converted=tomorrow), "converted", "转正日期不能晚于今天")

@@ -13,6 +13,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from core.models import AuditEntry
 from dangjian.testing import refusal_text
@@ -386,7 +387,7 @@ def test_the_archive_api_needs_a_token(world, archive):
 
 
 def test_dates_in_records_follow_the_services_rules(world):
-    tomorrow = date.fromordinal(date.today().toordinal() + 1).isoformat()
+    tomorrow = date.fromordinal(timezone.localdate().toordinal() + 1).isoformat()
     response = api_client("a_admin").post(
         reverse("api:record_add", args=[world.members["a1_member"].pk, "travel"]),
         {"destination": "日本", "purpose": "旅游", "departed": tomorrow}, content_type="application/json")

@@ -10,6 +10,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.test import TestCase
+from django.utils import timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
@@ -102,7 +103,7 @@ BAD_ROWS = [
     ({"人员类别": "宇航员"}, "人员类别“宇航员”不在可选范围内"),
     ({"姓名": "", "入党日期": ""}, "缺少必填项：姓名、入党日期"),
     ({"入党日期": "去年七月"}, "入党日期：日期“去年七月”无法识别"),
-    ({"入党日期": (date.today() + timedelta(days=3)).isoformat()}, "晚于今天"),
+    ({"入党日期": (timezone.localdate() + timedelta(days=3)).isoformat()}, "晚于今天"),
 ]
 
 
@@ -261,7 +262,8 @@ def test_headers_are_matched_despite_spaces_full_width_and_stars(world):
 
 
 def test_real_excel_date_cells_and_serial_numbers_are_read(world):
-    row = person(1, 出生日期=datetime(1985, 3, 2), 入党日期=40360, 转正日期=date(2011, 7, 1))  # 40360 = 2010-07-01
+    # Excel date cells read back as naive datetimes, so the test builds one; 40360 = 2010-07-01
+    row = person(1, 出生日期=datetime(1985, 3, 2), 入党日期=40360, 转正日期=date(2011, 7, 1))  # noqa: DTZ001
     batch = preview(world, xlsx([row]))
     assert batch.error_rows == 0, batch.outcomes
     importing.batch_commit(actor=world.users["a_admin"], batch=batch)
@@ -287,7 +289,7 @@ FORMATS = [
     lambda d: str((d - reading.EXCEL_EPOCH).days),
     lambda d: (d - reading.EXCEL_EPOCH).days,
     lambda d: float((d - reading.EXCEL_EPOCH).days),
-    lambda d: datetime(d.year, d.month, d.day, 0, 0),
+    lambda d: datetime(d.year, d.month, d.day, 0, 0),  # noqa: DTZ001 (an Excel cell: naive)
 ]
 FULL_WIDTH = str.maketrans("0123456789-/.", "０１２３４５６７８９－／．")
 

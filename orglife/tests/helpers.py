@@ -6,6 +6,7 @@ from datetime import date, time, timedelta
 from itertools import count
 
 from django.db.models import Q
+from django.utils import timezone
 
 from core.models import AuditEntry
 from members.models import Member, MemberEvent, MemberStatus
@@ -35,7 +36,7 @@ def record(world, *, actor="secretary", org=None, kind=MeetingKind.THEME_DAY, he
     fields = {"place": "党员活动室", "host": "李建国", "recorder": "张秀英", "topic": "学习贯彻上级精神", **extra}
     return services.meeting_create(
         actor=world.users[actor], org=org or world.branch_a1, kind=kind,
-        held_on=held_on or date.today() - timedelta(days=7), minutes=minutes,
+        held_on=held_on or timezone.localdate() - timedelta(days=7), minutes=minutes,
         attendees=[world.members[key] for key in attendees], **fields)
 
 

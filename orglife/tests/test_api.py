@@ -1,7 +1,7 @@
 """/api/v1/orglife: the same scope as the pages (404 out of scope), refusals 422 with the rule's
 Chinese message, the wrong role on a visible record 403."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.test import Client
@@ -25,7 +25,7 @@ def api(persona):
 
 
 def payload(world, **overrides):
-    data = {"org_id": world.branch_a1.pk, "kind": "theme_day", "held_on": str(date.today() - timedelta(days=2)),
+    data = {"org_id": world.branch_a1.pk, "kind": "theme_day", "held_on": str(timezone.localdate() - timedelta(days=2)),
             "place": "活动室", "host": "李建国", "recorder": "张秀英", "topic": "学习党章",
             "minutes": "会议学习了党章第一章，与会党员交流了体会并提出意见建议。",
             "attendee_ids": [world.members["a1_member"].pk]}

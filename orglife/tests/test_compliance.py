@@ -5,6 +5,7 @@ roll-up puts the worst offenders first."""
 from datetime import date, timedelta
 
 import pytest
+from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -239,7 +240,7 @@ def test_an_org_without_data_shows_grey_no_data_never_green(world):
     bulk.build([Node("中共天津市南开区委员会", "NK", OrgKind.COMMITTEE, OrgLevel.DISTRICT, founded=date(2000, 1, 1))],
                under=world.city)
     empty = Org.objects.get(code="NK")
-    tally = next(t for t in selectors.rollup(world.city, month=date.today()).children if t.org.pk == empty.pk)
+    tally = next(t for t in selectors.rollup(world.city, month=timezone.localdate()).children if t.org.pk == empty.pk)
     assert tally.colour == rules.NO_DATA
     text = world.client("city_admin").get(reverse("orglife:compliance")).content.decode()
     row = text[text.index(empty.name) - 400:text.index(empty.name) + 900]

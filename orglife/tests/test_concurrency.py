@@ -2,7 +2,7 @@
 one record at once, one member's phone scans twice at once, one member votes twice at once —
 exactly one effect each, the others refused cleanly."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -27,7 +27,7 @@ def world():
 
 
 def test_two_reviewers_approving_at_once_approve_once(world):
-    meeting = record(world, held_on=date.today() - timedelta(days=2))
+    meeting = record(world, held_on=timezone.localdate() - timedelta(days=2))
     services.meeting_submit(actor=world.users["secretary"], meeting=meeting)
     reviewers = [world.users["a_admin"], world.users["city_admin"]]
 

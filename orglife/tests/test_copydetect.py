@@ -2,9 +2,10 @@
 dates, an added sentence — are caught, from the same branch and from another; genuinely different
 minutes on the same topic are not flagged."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -97,7 +98,7 @@ def test_short_minutes_are_not_indexed():
 
 def submit(world, sentences, *, org=None, actor="secretary", host="李建国", recorder="张秀英", days=20):
     meeting = record(world, actor=actor, org=org, minutes="".join(sentences), host=host, recorder=recorder,
-                     held_on=date.today() - timedelta(days=days),
+                     held_on=timezone.localdate() - timedelta(days=days),
                      attendees=("a1_member",) if org in (None, world.branch_a1) else ("b1_member",))
     return services.meeting_submit(actor=world.users[actor], meeting=meeting)
 
@@ -158,6 +159,6 @@ def test_marked_sentences_show_the_overlap():
 @pytest.mark.parametrize("kind", [MeetingKind.BRANCH_ASSEMBLY])
 def test_copies_are_caught_across_kinds_too(world, kind):
     source = submit(world, SOURCE, days=60)
-    meeting = record(world, kind=kind, minutes="".join(REORDERED), held_on=date.today() - timedelta(days=3))
+    meeting = record(world, kind=kind, minutes="".join(REORDERED), held_on=timezone.localdate() - timedelta(days=3))
     services.meeting_submit(actor=world.users["secretary"], meeting=meeting)
     assert CopyFlag.objects.get(meeting=meeting).source == source

@@ -4,11 +4,12 @@ is on its attendance list" — in scope 200, out of scope 404; anonymous users g
 
 ``SCOPE_TESTED`` is what orgs/tests/test_scope.py's meta-test accepts as covered."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from core.access import ROLE_PERMISSIONS, Role
 from orglife import services
@@ -151,7 +152,7 @@ def test_attachments_answer_with_their_meeting(world, meetings):
 
 
 def test_copy_comparisons_answer_only_when_both_records_are_visible(world):
-    source = record(world, minutes="".join(SOURCE), held_on=date.today() - timedelta(days=40))
+    source = record(world, minutes="".join(SOURCE), held_on=timezone.localdate() - timedelta(days=40))
     services.meeting_submit(actor=world.users["secretary"], meeting=source)
     copy = record(world, actor="b_admin", org=world.branch_b1, minutes="".join(RENAMED), attendees=("b1_member",),
                   host="赵志强", recorder="刘海燕")

@@ -151,7 +151,7 @@ def test_two_submissions_at_once_in_one_org_kind_and_month_both_count():
     if connection.vendor != "postgresql":
         pytest.skip("concurrency tests run on PostgreSQL")
     world = make_world()
-    day = date.today() - timedelta(days=2)
+    day = timezone.localdate() - timedelta(days=2)
     meetings = [record(world, held_on=day, topic=f"主题{i}") for i in range(3)]
 
     def submit(i):

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from core.errors import NotFound
 from core.models import AuditEntry
@@ -81,7 +82,7 @@ def test_a_requested_lecture_from_proposal_to_vote_to_schedule(world):
     services.topic_vote(actor=world.users["secretary"], topic=topic)
     assert topic.votes.count() == 2 and topic.proposed_by == world.members["a1_member"]
     meeting = services.lecture_schedule(
-        actor=world.users["secretary"], topic=topic, held_on=date.today() + timedelta(days=10), place="活动室",
+        actor=world.users["secretary"], topic=topic, held_on=timezone.localdate() + timedelta(days=10), place="活动室",
         host="李建国", recorder="张秀英", lecturer="李建国", by_secretary=True)
     assert meeting.kind == MeetingKind.LECTURE and meeting.requested_topic == topic and meeting.by_secretary
     assert Topic.objects.get(pk=topic.pk).state == TopicState.SCHEDULED
@@ -105,7 +106,7 @@ def _refused(world, call, fragment, exc=ValidationError):
     ({"kind": MeetingKind.GROUP_MEETING}, "党小组会由党小组录入"),
     ({"kind": MeetingKind.COMMITTEE_MEETING}, "不设支部委员会，不召开支委会"),
     ({"held_on": date(1999, 1, 1)}, "不能早于党组织成立日期"),
-    ({"held_on": date.today() + timedelta(days=400)}, "不能晚于一年以后"),
+    ({"held_on": timezone.localdate() + timedelta(days=400)}, "不能晚于一年以后"),
     ({"place": " "}, "请填写地点"),
     ({"topic": "x" * 201}, "主题不能超过200个字"),
     ({"travelling": True}, "只适用于党课"),
@@ -143,7 +144,7 @@ def test_out_of_scope_writes_are_404(world):
 
 @pytest.mark.parametrize("change, fragment", [
     ({"minutes": "短"}, "请填写会议记录（至少10个字）"),
-    ({"held_on": date.today() + timedelta(days=3)}, "会议召开后才能提交记录"),
+    ({"held_on": timezone.localdate() + timedelta(days=3)}, "会议召开后才能提交记录"),
 ])
 def test_an_incomplete_record_cannot_be_submitted(world, change, fragment):
     meeting = record(world, **change)
@@ -240,11 +241,11 @@ def test_topic_rules(world):
     _refused(world, lambda: services.topic_vote(actor=world.users["outsider"], topic=topic), "", NotFound)
     _refused(world, lambda: services.topic_propose(actor=world.users["outsider"], org=world.branch_a1, title="x"),
              "", NotFound)
-    services.lecture_schedule(actor=world.users["secretary"], topic=topic, held_on=date.today(), place="室",
+    services.lecture_schedule(actor=world.users["secretary"], topic=topic, held_on=timezone.localdate(), place="室",
                               host="甲", recorder="乙", lecturer="丙")
     _refused(world, lambda: services.topic_vote(actor=world.users["secretary"], topic=topic), "投票已结束")
     _refused(world, lambda: services.lecture_schedule(
-        actor=world.users["secretary"], topic=topic, held_on=date.today(), place="室", host="甲", recorder="乙",
+        actor=world.users["secretary"], topic=topic, held_on=timezone.localdate(), place="室", host="甲", recorder="乙",
         lecturer="丙"), "不能重复安排")
 
 

@@ -1,10 +1,10 @@
 """The tree roll-up (orgs.selectors.rollup): each org's subtree figures from one grouped query,
 whatever the number, depths and size of the subtrees; the pages' counts built on it."""
 
-from datetime import date
 
 import pytest
 from django.db.models import Count, Sum
+from django.utils import timezone
 
 from core.access import get_scope
 from members.models import Member
@@ -61,5 +61,5 @@ def test_care_counts_take_two_queries_whatever_the_number_and_depths_of_the_orgs
     get_scope(user)
     orgs = list(Org.objects.all())
     with django_assert_num_queries(2):
-        counts = year_counts(orgs, user=user, year=date.today().year)
+        counts = year_counts(orgs, user=user, year=timezone.localdate().year)
     assert set(counts) == {org.pk for org in orgs}

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from core import idcard
 from core.models import AuditEntry
@@ -22,7 +23,7 @@ from orgs.models import (
     OrgSetting,
 )
 
-TODAY = date.today()
+TODAY = timezone.localdate()
 RECENT = TODAY - timedelta(days=30)  # a term started then is far from its end
 
 

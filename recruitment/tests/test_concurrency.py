@@ -2,11 +2,11 @@
 and connections: exactly one wins, one member is created, one audit entry. The case row is locked
 (select_for_update) and the history read inside the lock."""
 
-from datetime import date
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.utils import timezone
 
 from core.context import acting_as
 from core.models import AuditEntry
@@ -31,7 +31,7 @@ def test_two_simultaneous_approvals_of_one_case_exactly_one_succeeds():
     def approve(i):
         with acting_as(approvers[i], channel="web"):
             return services.step_record(actor=approvers[i], case=Case.objects.get(pk=case.pk), number=17,
-                                        done_on=date.today())
+                                        done_on=timezone.localdate())
 
     results, errors = run_in_threads(2, approve)
     assert len(results) == 1, errors

@@ -1,10 +1,10 @@
 """The demo city holds recruitment cases at every step, some overdue, and plans."""
 
 import io
-from datetime import date
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from recruitment.models import Case, Plan
 
@@ -16,9 +16,9 @@ def test_the_demo_has_cases_at_every_step_some_overdue():
     assert set(Case.objects.values_list("stage", flat=True)) == {1, 2, 3, 4, 5}
     assert {"open", "probationary", "full", "archived", "closed", "cancelled"} <= set(
         Case.objects.values_list("status", flat=True))
-    assert Case.objects.filter(status__in=("open", "probationary"), due_on__lt=date.today()).count() >= 5
+    assert Case.objects.filter(status__in=("open", "probationary"), due_on__lt=timezone.localdate()).count() >= 5
     assert Case.objects.filter(extension_months__isnull=False).exists()
-    assert Plan.objects.filter(year=date.today().year).count() >= 2
+    assert Plan.objects.filter(year=timezone.localdate().year).count() >= 2
 
 
 @pytest.mark.django_db
@@ -33,7 +33,7 @@ def test_the_demo_secretary_can_show_recruitment_and_notices_are_dated_in_their_
     own = Case.objects.visible_to(secretary)
     # The secretary's own branch: cases at several steps, one of them overdue.
     assert len(set(own.values_list("last_step", flat=True))) >= 4
-    assert own.filter(status="open", due_on__lt=date.today()).exists()
+    assert own.filter(status="open", due_on__lt=timezone.localdate()).exists()
     assert {1, 2, 3} <= set(own.values_list("stage", flat=True))
     # Every 公示 on the portal is dated within its notice window.
     notices = Article.objects.filter(external_key__startswith="recruit:notice:")

@@ -3,9 +3,10 @@ readable by anyone from its first to its last day, with nothing but the name, th
 proposed and the dates; without that channel the recruitment board alone shows it."""
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.test import Client
+from django.utils import timezone
 
 from portal import services as portal_services
 from portal.models import Article
@@ -18,14 +19,14 @@ def disclosure_channel():
 
 
 def publish(world, case):
-    today = date.today()
+    today = timezone.localdate()
     return services.notice_publish(actor=world.users["secretary"], case=case, kind=3,
                                    starts_on=today, ends_on=today + timedelta(days=9))
 
 
 def test_a_notice_is_published_on_the_portal_and_read_by_anyone(world):
     disclosure_channel()
-    case = open_case(world, applied=date.today() - timedelta(days=200))
+    case = open_case(world, applied=timezone.localdate() - timedelta(days=200))
     walk(world, case, 2)
     notice = publish(world, case)
     article = Article.objects.get(external_key=f"recruit:notice:{notice.pk}")
@@ -38,7 +39,7 @@ def test_a_notice_is_published_on_the_portal_and_read_by_anyone(world):
 
 
 def test_without_the_disclosure_channel_the_notice_stays_on_the_recruitment_board(world):
-    case = open_case(world, applied=date.today() - timedelta(days=200))
+    case = open_case(world, applied=timezone.localdate() - timedelta(days=200))
     walk(world, case, 2)
     notice = publish(world, case)
     assert notice.pk and not Article.objects.exists()

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from core.errors import NotFound
 from members.models import Member
@@ -49,9 +50,9 @@ def vote(world, case, purpose, held_on, **overrides):
 
 
 def test_an_applicant_under_18_is_refused_citing_article_5(world):
-    today = date.today()
+    today = timezone.localdate()
     young = id_number(born=add_months(today, -18 * 12) + timedelta(days=1), seq=33)  # 18 tomorrow
-    message = refused("年满十八岁方可申请入党（细则第五条）", open_case, world, number=young, applied=date.today())
+    message = refused("年满十八岁方可申请入党（细则第五条）", open_case, world, number=young, applied=timezone.localdate())
     assert "年仅17岁" in message
 
 
@@ -77,27 +78,27 @@ def test_sponsors_must_be_full_members(world):
     Member.objects.filter(pk=probationary.pk).update(status="probationary", converted=None)
     people = [Member.objects.get(pk=probationary.pk), full_members(world)[1]]
     refused("入党介绍人须是正式党员（细则第十三条）：张秀英是预备党员", step, world, case, 9,
-            date.today() - timedelta(days=1), people=people)
+            timezone.localdate() - timedelta(days=1), people=people)
 
 
 def test_there_are_exactly_two_sponsors(world):
     case = open_case(world)
     walk(world, case, 8)
     refused("应当有两名正式党员作入党介绍人（细则第十三条），当前为1名", step, world, case, 9,
-            date.today(), people=full_members(world)[:1])
+            timezone.localdate(), people=full_members(world)[:1])
 
 
 def test_one_or_two_mentors(world):
     case = open_case(world)
     walk(world, case, 4)
-    refused("应指定一至二名正式党员作培养联系人（细则第九条），当前为0名", step, world, case, 5, date.today(), people=[])
+    refused("应指定一至二名正式党员作培养联系人（细则第九条），当前为0名", step, world, case, 5, timezone.localdate(), people=[])
 
 
 def test_no_admission_without_a_passed_political_review(world):
     case = open_case(world)
     walk(world, case, 9)
-    refused("没有进行政治审查或政治审查不合格的，不能发展入党（细则第十六条）", step, world, case, 12, date.today())
-    refused("没有进行政治审查或政治审查不合格的，不能发展入党（细则第十六条）", vote, world, case, 15, date.today())
+    refused("没有进行政治审查或政治审查不合格的，不能发展入党（细则第十六条）", step, world, case, 12, timezone.localdate())
+    refused("没有进行政治审查或政治审查不合格的，不能发展入党（细则第十六条）", vote, world, case, 15, timezone.localdate())
 
 
 def test_a_failed_review_closes_the_case_and_nothing_follows(world):
@@ -179,7 +180,7 @@ def test_the_database_refuses_an_inconsistent_or_misreported_vote_too(world):
     for bad in ({"present": 10}, {"ballots_returned": 9}, {"yes": 4, "passed": True}, {"yes": 7, "passed": False}):
         row = {**base, "passed": True, **bad}
         with pytest.raises(IntegrityError), transaction.atomic():
-            Vote.objects.create(case=case, purpose=15, held_on=date.today(), **row)
+            Vote.objects.create(case=case, purpose=15, held_on=timezone.localdate(), **row)
 
 
 def test_conversion_waits_for_the_end_of_probation(world):
@@ -275,19 +276,19 @@ def test_an_unresolved_objection_blocks_the_next_step(world):
 
 def test_steps_go_in_order(world):
     case = open_case(world)
-    refused("请先完成第2步“党组织派人谈话”", step, world, case, 5, date.today(), people=full_members(world)[:1])
+    refused("请先完成第2步“党组织派人谈话”", step, world, case, 5, timezone.localdate(), people=full_members(world)[:1])
 
 
 def test_a_step_is_not_recorded_twice(world):
     case = open_case(world)
     walk(world, case, 2)
-    refused("第2步“党组织派人谈话”已登记", step, world, case, 2, date.today())
+    refused("第2步“党组织派人谈话”已登记", step, world, case, 2, timezone.localdate())
 
 
 def test_a_step_date_is_not_before_the_previous_one_nor_in_the_future(world):
     case = open_case(world)
     refused("不能早于上一步骤的日期", step, world, case, 2, START - timedelta(days=1))
-    refused("日期不能晚于今天", step, world, case, 2, date.today() + timedelta(days=1))
+    refused("日期不能晚于今天", step, world, case, 2, timezone.localdate() + timedelta(days=1))
 
 
 def test_training_is_three_days_or_24_class_hours(world):
@@ -301,15 +302,15 @@ def test_a_branch_secretary_cannot_approve_their_own_branchs_admission(world):
     case = open_case(world)
     d = walk(world, case, 16)
     notice(world, case, 17, d)
-    refused("第17步“上级党委审批”须由上级党委办理", step, world, case, 17, date.today(), exc=PermissionDenied)
-    refused("须由上级党委办理", step, world, case, 4, date.today(), exc=PermissionDenied)
+    refused("第17步“上级党委审批”须由上级党委办理", step, world, case, 17, timezone.localdate(), exc=PermissionDenied)
+    refused("须由上级党委办理", step, world, case, 4, timezone.localdate(), exc=PermissionDenied)
 
 
 def test_out_of_scope_is_404_and_writes_nothing(world):
     case = open_case(world)
-    refused("", step, world, case, 2, date.today(), actor="b_admin", exc=NotFound)
+    refused("", step, world, case, 2, timezone.localdate(), actor="b_admin", exc=NotFound)
     refused("", services.case_create, actor=world.users["b_admin"], org=world.branch_a1, name="某", exc=NotFound,
-            id_number=id_number(seq=40), applied=date.today())
+            id_number=id_number(seq=40), applied=timezone.localdate())
 
 
 def test_one_case_per_person(world):
@@ -358,7 +359,7 @@ def test_standing_counts_from_the_end_of_an_extension(world):
 def test_cancellation_takes_the_member_out_with_the_reason(world):
     case = open_case(world)
     walk(world, case, 20)
-    services.case_cancel(actor=world.users["a_admin"], case=case, decided_on=date.today(), reason="不履行党员义务")
+    services.case_cancel(actor=world.users["a_admin"], case=case, decided_on=timezone.localdate(), reason="不履行党员义务")
     case.refresh_from_db()
     case.member.refresh_from_db()
     assert case.status == "cancelled" and case.member.status == "cancelled"
@@ -367,13 +368,13 @@ def test_cancellation_takes_the_member_out_with_the_reason(world):
 
 def test_a_case_may_be_closed_before_approval_only(world):
     case = open_case(world)
-    services.case_close(actor=world.users["secretary"], case=case, closed_on=date.today(), reason="本人撤回申请")
+    services.case_close(actor=world.users["secretary"], case=case, closed_on=timezone.localdate(), reason="本人撤回申请")
     case.refresh_from_db()
     assert case.status == "closed"
     other = open_case(world)  # a closed case does not block a new one for the same person
     walk(world, other, 17)
     refused("只能终止尚未审批", services.case_close, actor=world.users["secretary"], case=other,
-            closed_on=date.today(), reason="x")
+            closed_on=timezone.localdate(), reason="x")
 
 
 # --- deadlines: green, yellow, red ---------------------------------------------------------------
@@ -425,7 +426,7 @@ def test_the_conversion_application_is_due_before_probation_ends(world):
 
 def test_a_closed_case_has_no_deadlines(world):
     case = open_case(world)
-    services.case_close(actor=world.users["secretary"], case=case, closed_on=date.today(), reason="撤回")
+    services.case_close(actor=world.users["secretary"], case=case, closed_on=timezone.localdate(), reason="撤回")
     case.refresh_from_db()
     assert rules.deadlines(case, selectors.history(case)) == [] and case.due_on is None
 

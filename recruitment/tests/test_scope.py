@@ -4,11 +4,12 @@ API, export and the .docx alike. The public notice board shows names and dates o
 
 ``SCOPE_TESTED`` is what orgs/tests/test_scope.py's meta-test accepts as covered."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from dangjian.testing import PASSWORD
 from recruitment.models import Case, Notice, Objection
@@ -92,7 +93,7 @@ def test_out_of_scope_posts_are_404_and_write_nothing(world, cases, persona):
     c = client(world, persona)
     case = cases["a"]
     before = state()
-    today = date.today().isoformat()
+    today = timezone.localdate().isoformat()
     posts = [
         (reverse("recruitment:step", args=[case.pk, 21]), {"done_on": today}),
         (reverse("recruitment:notice_create", args=[case.pk]), {"kind": 24, "starts_on": today, "ends_on": today}),
@@ -156,8 +157,8 @@ def test_warnings_and_plans_drill_down_only_within_the_scope(world, cases):
 
 def test_the_public_board_shows_names_and_dates_and_nothing_sensitive(world, cases):
     for case in cases.values():  # a notice running today
-        Notice.objects.filter(case=case).update(starts_on=date.today() - timedelta(days=1),
-                                                ends_on=date.today() + timedelta(days=5))
+        Notice.objects.filter(case=case).update(starts_on=timezone.localdate() - timedelta(days=1),
+                                                ends_on=timezone.localdate() + timedelta(days=5))
     body = Client().get(reverse("recruitment:public_notices")).content.decode()
     case = cases["a"]
     assert case.name in body and case.org.name in body and "入党积极分子公示" in body
@@ -206,8 +207,8 @@ def test_api_list_and_case_urls_answer_by_the_oracle(world, cases, persona):
 
 
 # Well-formed bodies that every rule refuses: in scope 422 (nothing written), out of scope 404.
-TODAY = date.today().isoformat()
-YESTERDAY = (date.today() - timedelta(days=1)).isoformat()
+TODAY = timezone.localdate().isoformat()
+YESTERDAY = (timezone.localdate() - timedelta(days=1)).isoformat()
 REFUSED_PAYLOADS = {
     "api:step_record": {"number": 23, "done_on": TODAY},
     "api:review_record": {"methods": " ", "findings": "清楚", "conclusion": "passed", "concluded_on": TODAY},
@@ -223,7 +224,7 @@ def test_api_writes_out_of_scope_are_404(world, cases, persona):
     api = api_client(persona)
     before = state()
     case = cases["a"]
-    today = date.today().isoformat()
+    today = timezone.localdate().isoformat()
     for url, payload in (
         (reverse("api:step_record", args=[case.pk]), {"number": 21, "done_on": today}),
         (reverse("api:objection_add", args=[case.notices.first().pk]), {"received_on": today, "text": "x"}),
@@ -243,7 +244,7 @@ def test_api_walks_refuses_in_chinese_and_masks(world, cases):
     response = api.get(reverse("api:case_detail", args=[case.pk])).json()
     assert response["id_number_masked"] == case.id_number_masked and "id_number" not in response
     assert [s["number"] for s in response["steps"]][:3] == [1, 2, 3]
-    today = date.today().isoformat()
+    today = timezone.localdate().isoformat()
     response = api.post(reverse("api:step_record", args=[case.pk]), {"number": 23, "done_on": today},
                         content_type="application/json")
     assert response.status_code == 422 and "支部党员大会表决" in response.json()["detail"]

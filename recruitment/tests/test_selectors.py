@@ -1,10 +1,11 @@
 """Roll-ups up the tree: plan progress per category and warnings per child org, each level in a
 fixed number of queries (no N+1), and the step table itself."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from recruitment import rules, selectors, services
 from recruitment.models import Case
@@ -45,8 +46,8 @@ def test_plan_progress_counts_approvals_per_category_down_the_tree(world):
 
 
 def test_warnings_roll_up_per_child_org_in_one_query(world):
-    old = open_case(world, applied=date.today() - timedelta(days=60))  # the talk is overdue
-    open_case(world, number=id_number(seq=62), name="郑华", applied=date.today() - timedelta(days=27),
+    old = open_case(world, applied=timezone.localdate() - timedelta(days=60))  # the talk is overdue
+    open_case(world, number=id_number(seq=62), name="郑华", applied=timezone.localdate() - timedelta(days=27),
               org=world.branch_a2, actor="a_admin")  # due within the week: yellow
     with CaptureQueriesContext(connection) as queries:
         rollup = selectors.warning_rollup(world.district_a, world.users["a_admin"])

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -26,7 +27,7 @@ from recruitment.models import Case, Vote
 from recruitment.tests.helpers import full_members, id_number, open_case
 from transfers.rules import add_months
 
-TODAY = date.today()
+TODAY = timezone.localdate()
 SEQ = itertools.count(100)
 REFUSALS = (ValidationError, PermissionDenied)
 

@@ -4,11 +4,11 @@ check and put right by the rebuild; the per-step roll-up reads it."""
 
 import inspect
 from collections import Counter
-from datetime import date
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from core import summaries
 from recruitment import selectors, services
@@ -68,10 +68,10 @@ def test_the_summary_equals_the_cases_after_every_service_call(world, checked):
     walk(world, second, 22)
     second.refresh_from_db()
     services.case_extend(actor=world.users["a_admin"], case=second, months=6, decided_on=second.probation_ends)
-    services.case_cancel(actor=world.users["a_admin"], case=second, decided_on=date.today(), reason="不履行党员义务")
+    services.case_cancel(actor=world.users["a_admin"], case=second, decided_on=timezone.localdate(), reason="不履行党员义务")
     # Withdrawn before admission, in another branch.
     third = open_case(world, number=id_number(seq=14), name="赵敏", org=world.branch_a2, actor="a_admin")
-    services.case_close(actor=world.users["a_admin"], case=third, closed_on=date.today(), reason="本人撤回申请")
+    services.case_close(actor=world.users["a_admin"], case=third, closed_on=timezone.localdate(), reason="本人撤回申请")
 
     assert set(checked) == WRITERS, f"not walked: {WRITERS - set(checked)}"
     rows = {(r.org_id, r.status, r.last_step): r.cases for r in CaseStep.objects.filter(cases__gt=0)}

@@ -4,6 +4,7 @@ and a snapshot of everything a refused action could have written."""
 from datetime import date, timedelta
 
 from django.db.models import Q
+from django.utils import timezone
 
 from core.access import Role
 from core.models import AuditEntry
@@ -17,7 +18,7 @@ from transfers.models import Letter, MobileCertificate
 
 
 def issue(world, *, member="a1_member", to=None, actor="a_admin", issued_on=None, days=60, **extra):
-    issued_on = issued_on or date.today()
+    issued_on = issued_on or timezone.localdate()
     return services.letter_issue(
         actor=world.users[actor], member=Member.objects.get(pk=world.members[member].pk),
         to_org=to if to is not None else (None if extra.get("to_org_name") else world.branch_b1),

@@ -4,12 +4,13 @@ filter, and the pages and API answering by the scope (404 out of scope).
 
 ``SCOPE_TESTED`` is what orgs/tests/test_scope.py's meta-test accepts as covered."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from core.errors import NotFound
 from core.models import AuditEntry
@@ -20,7 +21,7 @@ from transfers.models import MobileCertificate
 from transfers.tests.helpers import state
 from transfers.tests.test_rules import certificate
 
-TODAY = date.today()
+TODAY = timezone.localdate()
 PAGES = {"transfers:certificate_renew", "transfers:certificate_close"}
 API = {"api:certificate_list", "api:certificate_detail", "api:certificate_renew", "api:certificate_close"}
 SCOPE_TESTED = PAGES | API

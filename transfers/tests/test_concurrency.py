@@ -2,11 +2,12 @@
 (reliability.md C1): exactly one wins, the member moves once, one audit entry. The letter row is
 locked (select_for_update) and its state checked inside the lock."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.utils import timezone
 
 from core.context import acting_as
 from core.models import AuditEntry
@@ -30,8 +31,8 @@ def test_two_concurrent_accepts_of_one_letter_exactly_one_wins():
         origin = member.org
         target = world.branch_b1 if origin != world.branch_b1 else world.branch_a1
         actor = world.users["city_admin"]
-        letter = services.letter_issue(actor=actor, member=member, to_org=target, valid_until=date.today()
-                                       + timedelta(days=30), dues_paid_until=date.today(), reason=f"第{round_}轮")
+        letter = services.letter_issue(actor=actor, member=member, to_org=target, valid_until=timezone.localdate()
+                                       + timedelta(days=30), dues_paid_until=timezone.localdate(), reason=f"第{round_}轮")
         events_before = MemberEvent.objects.filter(member=member, kind="transfer_in").count()
 
         def accept(i, letter=letter, target=target):
@@ -61,8 +62,8 @@ def test_concurrent_issues_get_distinct_serial_numbers():
         member = Member.objects.get(pk=world.members[keys[i]].pk)
         target = world.branch_a2 if member.org_id != world.branch_a2.pk else world.branch_a1
         with acting_as(actor, channel="web"):
-            return services.letter_issue(actor=actor, member=member, to_org=target, dues_paid_until=date.today(),
-                                         valid_until=date.today() + timedelta(days=30), reason="并发")
+            return services.letter_issue(actor=actor, member=member, to_org=target, dues_paid_until=timezone.localdate(),
+                                         valid_until=timezone.localdate() + timedelta(days=30), reason="并发")
 
     results, errors = run_in_threads(4, issue)
     assert errors == [] and len(results) == 4

@@ -9,6 +9,7 @@ import pytest
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from care import selectors as care_selectors
 from core.models import AuditEntry
@@ -63,8 +64,6 @@ def test_the_archive_shows_moved_out_with_the_letter_linked(world, moved):
 
 
 def test_a_moved_out_member_gets_no_new_letter_and_no_visit(world, moved):
-    from datetime import date
-
     from care import services as care_services
 
     member = Member.objects.select_related("org").get(pk=moved.member_id)
@@ -72,7 +71,7 @@ def test_a_moved_out_member_gets_no_new_letter_and_no_visit(world, moved):
         issue(world, member="a1_member", to=world.branch_a2)
     assert "该党员状态为“已转出”" in " ".join(info.value.messages)
     with pytest.raises(ValidationError) as info:
-        care_services.visit_record(actor=world.users["a_admin"], member=member, visited=date.today(),
+        care_services.visit_record(actor=world.users["a_admin"], member=member, visited=timezone.localdate(),
                                    visitors="张书记", occasion="daily")
     assert "已不是在册党员（已转出）" in " ".join(info.value.messages)
 

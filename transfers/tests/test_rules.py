@@ -6,6 +6,7 @@ from datetime import date, timedelta
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from core.errors import NotFound
 from members.models import Member
@@ -21,8 +22,8 @@ def test_add_months_keeps_the_day_or_falls_back_to_the_months_end():
 
 
 def test_an_expired_letter_is_flagged_for_the_sender_only(world):
-    letter = backdate(issue(world), issued_on=date.today() - timedelta(days=70),
-                      valid_until=date.today() - timedelta(days=1))
+    letter = backdate(issue(world), issued_on=timezone.localdate() - timedelta(days=70),
+                      valid_until=timezone.localdate() - timedelta(days=1))
     found = selectors.warnings(world.users["a_admin"])
     assert [w.level for w in found] == ["yellow"]
     assert letter.number in found[0].message and "组通字〔2006〕45号" in found[0].source
@@ -43,8 +44,8 @@ def test_a_letter_six_months_old_without_receipt_flags_the_member_as_not_reporte
 
 
 def test_a_received_or_superseded_letter_is_not_flagged(world):
-    old = backdate(issue(world), issued_on=date.today() - timedelta(days=300),
-                   valid_until=date.today() - timedelta(days=220))
+    old = backdate(issue(world), issued_on=timezone.localdate() - timedelta(days=300),
+                   valid_until=timezone.localdate() - timedelta(days=220))
     issue(world, to=world.branch_a2)  # the old one expires and is superseded
     old.refresh_from_db()
     assert selectors.warnings(world.users["a_admin"]) == []
@@ -54,7 +55,7 @@ def test_a_received_or_superseded_letter_is_not_flagged(world):
 
 
 def certificate(world, *, member="a1_member", actor="a_admin", days_left=200, number="津流2026001", **extra):
-    today = date.today()
+    today = timezone.localdate()
     return services.certificate_issue(
         actor=world.users[actor], member=Member.objects.get(pk=world.members[member].pk), number=number,
         issued_on=today - timedelta(days=10), valid_until=today + timedelta(days=days_left),
@@ -73,7 +74,7 @@ def test_a_certificate_is_listed_for_its_org_with_the_phone_masked(world):
 
 def test_expired_and_expiring_certificates_are_flagged(world):
     expired = certificate(world)
-    MobileCertificate.objects.filter(pk=expired.pk).update(valid_until=date.today() - timedelta(days=1))
+    MobileCertificate.objects.filter(pk=expired.pk).update(valid_until=timezone.localdate() - timedelta(days=1))
     certificate(world, member="a2_member", number="津流2026002", days_left=10)
     levels = sorted(w.level for w in selectors.warnings(world.users["a_admin"]))
     assert levels == ["red", "yellow"]
@@ -83,7 +84,7 @@ def test_expired_and_expiring_certificates_are_flagged(world):
 
 def test_a_renewed_certificate_clears_the_flag(world):
     old = certificate(world)
-    MobileCertificate.objects.filter(pk=old.pk).update(valid_until=date.today() - timedelta(days=1))
+    MobileCertificate.objects.filter(pk=old.pk).update(valid_until=timezone.localdate() - timedelta(days=1))
     certificate(world, number="津流2026009", days_left=300)
     assert selectors.warnings(world.users["a_admin"]) == []
 
@@ -109,7 +110,7 @@ def test_certificates_need_member_change_over_the_members_org(world):
 
 
 def test_the_certificate_form_creates_one(world):
-    today = date.today()
+    today = timezone.localdate()
     response = world.client("secretary").post(reverse("transfers:certificate_create"), {
         "member": world.members["a1_member"].pk, "number": "津流2026100", "issued_on": today.isoformat(),
         "valid_until": (today + timedelta(days=365)).isoformat(), "city": "上海", "contact": "",

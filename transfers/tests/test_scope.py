@@ -5,11 +5,12 @@ sees the letter, never the sending org's other data.
 
 ``SCOPE_TESTED`` is what orgs/tests/test_scope.py's meta-test accepts as covered."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from dangjian.testing import PASSWORD
 from members.models import Member
@@ -226,7 +227,7 @@ def test_the_issue_form_offers_only_members_the_user_may_change(world):
 
 
 def issue_form(world, **overrides):
-    today = date.today()
+    today = timezone.localdate()
     data = {"member": world.members["a1_member"].pk, "to_org_code": "hx01b01", "issued_on": today.isoformat(),
             "valid_until": (today + timedelta(days=30)).isoformat(), "dues_paid_until": f"{today:%Y-%m}",
             "reason": "工作调动"}
@@ -238,13 +239,13 @@ def test_issuing_through_the_page_to_an_org_outside_the_scope(world):
     response = client(world, "a_admin").post(reverse("transfers:issue"), issue_form(world))
     letter = Letter.objects.get()
     assert response.status_code == 302 and response["Location"] == letter.get_absolute_url()
-    assert letter.to_org == world.branch_b1 and letter.dues_paid_until == date.today().replace(day=1)
+    assert letter.to_org == world.branch_b1 and letter.dues_paid_until == timezone.localdate().replace(day=1)
 
 
 @pytest.mark.parametrize("overrides, fragment", [
     ({"to_org_code": "NOPE"}, "不存在"),
     ({"to_org_code": "HP01B01"}, "不能是党员现所在的党组织"),
-    ({"valid_until": (date.today() + timedelta(days=120)).isoformat()}, "组通字〔2006〕45号"),
+    ({"valid_until": (timezone.localdate() + timedelta(days=120)).isoformat()}, "组通字〔2006〕45号"),
     ({"member": "999999"}, "选择一个有效的选项"),
     ({"outside": "on", "to_org_code": ""}, "平台外接收党组织的名称"),
 ])
@@ -298,8 +299,8 @@ def test_api_writes_out_of_scope_are_404_and_write_nothing(world, letters, perso
         assert response.status_code == 404, name
         assert response.json()["detail"] == "未找到，或不在您的管理范围内"
     response = api.post("/api/v1/transfers", {"member_id": world.members["b1_member"].pk,
-                                              "to_org_code": "HP01B01", "valid_until": str(date.today()),
-                                              "dues_paid_until": str(date.today()), "reason": "x"},
+                                              "to_org_code": "HP01B01", "valid_until": str(timezone.localdate()),
+                                              "dues_paid_until": str(timezone.localdate()), "reason": "x"},
                         content_type="application/json")
     assert response.status_code == 404
     assert state() == before
@@ -307,7 +308,7 @@ def test_api_writes_out_of_scope_are_404_and_write_nothing(world, letters, perso
 
 def test_api_issue_accept_and_refusals_in_chinese(world):
     a_api, b_api = api_client("a_admin"), api_client("b_admin")
-    today = date.today()
+    today = timezone.localdate()
     payload = {"member_id": world.members["a1_member"].pk, "to_org_code": "HX01B01",
                "valid_until": str(today + timedelta(days=100)), "dues_paid_until": str(today), "reason": "调动"}
     response = a_api.post("/api/v1/transfers", payload, content_type="application/json")

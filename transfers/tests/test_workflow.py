@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from core.errors import NotFound
 from core.models import AuditEntry
@@ -35,7 +36,7 @@ def refused(call, fragment: str, exc=ValidationError):
 def test_issuing_numbers_letters_per_year_and_keeps_the_member_in_the_sending_org(world):
     first = issue(world)
     second = issue(world, member="a2_member")
-    year = date.today().year
+    year = timezone.localdate().year
     assert first.number == f"津组转〔{year}〕000001"
     assert second.number == f"津组转〔{year}〕000002"
     assert first.state == LetterState.ISSUED and first.kind == LetterKind.INTERNAL
@@ -46,14 +47,14 @@ def test_issuing_numbers_letters_per_year_and_keeps_the_member_in_the_sending_or
 
 
 def test_the_serial_restarts_each_year(world):
-    old = issue(world, issued_on=date(date.today().year - 1, 12, 1))
+    old = issue(world, issued_on=date(timezone.localdate().year - 1, 12, 1))
     new = issue(world, member="a2_member")
     assert old.number.endswith("000001") and new.number.endswith("000001")
     assert old.number != new.number
 
 
 def test_a_validity_over_three_months_is_refused_citing_the_notice(world):
-    today = date.today()
+    today = timezone.localdate()
     text = refused(lambda: services.letter_issue(
         actor=world.users["a_admin"], member=world.members["a1_member"], to_org=world.branch_b1,
         issued_on=today, valid_until=rules.add_months(today, 3) + timedelta(days=1),
@@ -62,7 +63,7 @@ def test_a_validity_over_three_months_is_refused_citing_the_notice(world):
 
 
 def test_exactly_three_months_is_allowed(world):
-    today = date.today()
+    today = timezone.localdate()
     letter = services.letter_issue(
         actor=world.users["a_admin"], member=world.members["a1_member"], to_org=world.branch_b1,
         issued_on=today, valid_until=rules.add_months(today, 3), dues_paid_until=today, reason="调动")
@@ -99,8 +100,8 @@ def test_the_database_refuses_a_second_open_letter_too(world):
 
 
 def test_a_stale_issued_letter_is_expired_when_a_new_one_is_issued(world):
-    old = backdate(issue(world), issued_on=date.today() - timedelta(days=120),
-                   valid_until=date.today() - timedelta(days=30))
+    old = backdate(issue(world), issued_on=timezone.localdate() - timedelta(days=120),
+                   valid_until=timezone.localdate() - timedelta(days=30))
     new = issue(world, to=world.branch_a2)
     old.refresh_from_db()
     assert old.state == LetterState.EXPIRED and new.state == LetterState.ISSUED
@@ -132,7 +133,7 @@ def test_accepting_moves_the_member_with_timeline_audit_and_receipt(world):
     member = Member.objects.get(pk=letter.member_id)
     assert member.org == world.branch_b1 and member.group is None
     assert letter.state == LetterState.RECEIVED
-    assert letter.received_on == letter.receipt_returned == date.today()
+    assert letter.received_on == letter.receipt_returned == timezone.localdate()
     kinds = set(MemberEvent.objects.filter(member=member).values_list("kind", flat=True))
     assert {"transfer_out", "transfer_in"} <= kinds
     entries = AuditEntry.objects.filter(seq__gt=0).order_by("-seq")[: AuditEntry.objects.count() - audit_before]
@@ -163,8 +164,8 @@ def test_accepting_after_return_or_cancel_is_refused(world, close):
 
 
 def test_accepting_after_validity_is_refused_before_and_after_the_expiry_job(world):
-    letter = backdate(issue(world), issued_on=date.today() - timedelta(days=100),
-                      valid_until=date.today() - timedelta(days=1))
+    letter = backdate(issue(world), issued_on=timezone.localdate() - timedelta(days=100),
+                      valid_until=timezone.localdate() - timedelta(days=1))
     assert letter.is_expired()
     refused(lambda: services.letter_accept(actor=world.users["b_admin"], letter=letter), "过期")
     assert services.expire_overdue() == 1
@@ -241,15 +242,15 @@ def test_a_letter_within_validity_cannot_be_marked_expired(world):
 
 
 def test_the_expire_command_marks_overdue_letters_once_each(world):
-    overdue = backdate(issue(world), issued_on=date.today() - timedelta(days=100),
-                       valid_until=date.today() - timedelta(days=5))
+    overdue = backdate(issue(world), issued_on=timezone.localdate() - timedelta(days=100),
+                       valid_until=timezone.localdate() - timedelta(days=5))
     current = issue(world, member="a2_member")
     out = StringIO()
     call_command("transfers", "expire", stdout=out)
     assert "1 封" in out.getvalue()
     overdue.refresh_from_db()
     current.refresh_from_db()
-    assert overdue.state == LetterState.EXPIRED and overdue.closed_on == date.today()
+    assert overdue.state == LetterState.EXPIRED and overdue.closed_on == timezone.localdate()
     assert current.state == LetterState.ISSUED
     assert AuditEntry.objects.filter(action="transfer.expire").count() == 1
     call_command("transfers", "expire", stdout=StringIO())
@@ -257,8 +258,8 @@ def test_the_expire_command_marks_overdue_letters_once_each(world):
 
 
 def test_a_single_expired_letter_can_be_marked_by_its_sender(world):
-    letter = backdate(issue(world), issued_on=date.today() - timedelta(days=100),
-                      valid_until=date.today() - timedelta(days=5))
+    letter = backdate(issue(world), issued_on=timezone.localdate() - timedelta(days=100),
+                      valid_until=timezone.localdate() - timedelta(days=5))
     services.letter_expire(actor=world.users["a_admin"], letter=letter)
     letter.refresh_from_db()
     assert letter.state == LetterState.EXPIRED
@@ -276,7 +277,7 @@ def test_an_outgoing_paper_letter_keeps_the_member_until_the_receipt_completes_i
     services.letter_complete(actor=world.users["a_admin"], letter=letter)
     letter.refresh_from_db()
     member = Member.objects.get(pk=letter.member_id)
-    assert letter.state == LetterState.COMPLETED and letter.receipt_returned == date.today()
+    assert letter.state == LetterState.COMPLETED and letter.receipt_returned == timezone.localdate()
     assert member.org == world.branch_a1 and member.status == MemberStatus.MOVED_OUT  # archive kept
     assert MemberEvent.objects.filter(member=member, kind="transfer_out").exists()
     refused(lambda: issue(world, to=world.branch_a2), "该党员状态为“已转出”")
@@ -288,7 +289,7 @@ def test_an_internal_letter_cannot_be_completed_by_the_sender(world):
 
 
 def receive_external(world, **overrides):
-    today = date.today()
+    today = timezone.localdate()
     data = dict(actor=world.users["b_admin"], to_org=world.branch_b1, number="京组转〔2026〕000045",
                 from_org_name="中共北京市东城区某街道工作委员会", issued_on=today - timedelta(days=10),
                 valid_until=today + timedelta(days=50), dues_paid_until=today, reason="工作调动",
@@ -304,16 +305,16 @@ def test_a_letter_from_outside_creates_the_member_in_the_receiving_branch(world)
     assert member.org == world.branch_b1 and member.name == "孙立新"
     assert letter.kind == LetterKind.INCOMING and letter.state == LetterState.RECEIVED
     assert letter.from_org is None and letter.from_org_name.startswith("中共北京市")
-    assert letter.receipt_returned == date.today()
+    assert letter.receipt_returned == timezone.localdate()
     assert MemberEvent.objects.filter(member=member, kind="transfer_in").exists()
     assert AuditEntry.objects.filter(action="transfer.receive_external").count() == 1
     assert AuditEntry.objects.filter(action="member.create", object_id=str(member.pk)).count() == 1
 
 
 @pytest.mark.parametrize("overrides, fragment", [
-    ({"valid_until": date.today() - timedelta(days=1), "issued_on": date.today() - timedelta(days=40),
-      "received_on": date.today()}, "过期"),
-    ({"valid_until": date.today() + timedelta(days=100), "issued_on": date.today()}, "组通字〔2006〕45号"),
+    ({"valid_until": timezone.localdate() - timedelta(days=1), "issued_on": timezone.localdate() - timedelta(days=40),
+      "received_on": timezone.localdate()}, "过期"),
+    ({"valid_until": timezone.localdate() + timedelta(days=100), "issued_on": timezone.localdate()}, "组通字〔2006〕45号"),
     ({"status": MemberStatus.LEFT}, "正式党员和预备党员"),
     ({"id_number": ID_NUMBERS["a1_secretary"]}, "已登记为党员"),
     ({"number": ""}, "编号"),
