@@ -16,7 +16,8 @@ from orgs.tables import OrgTable
 @not_generic("the tree page: the user's top orgs or search results, no one object")
 @login_required
 def tree(request):
-    """The tree page: the user's top orgs, expanded one level at a time (htmx), and search."""
+    """The tree page: the user's top orgs (a single one shown open), expanded one level at a time
+    (htmx), and search."""
     query = request.GET.get("q", "").strip()[:50]
     context = {"title": "党组织", "breadcrumbs": [("党组织", None)], "query": query}
     if query:
@@ -26,6 +27,10 @@ def tree(request):
     else:
         roots = selectors.tree_roots(request.user)
         context.update(nodes=roots, counts=selectors.subtree_counts(roots, user=request.user))
+        if len(roots) == 1 and roots[0].numchild:  # one top org (a district's admin): shown open
+            children = selectors.children(roots[0], request.user)
+            context.update(open_pk=roots[0].pk, children=children,
+                           child_counts=selectors.subtree_counts(children, user=request.user))
     return render(request, "orgs/tree.html", context)
 
 

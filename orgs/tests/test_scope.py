@@ -674,3 +674,15 @@ def test_huge_ids_in_page_urls_are_404_not_errors(world):
                 f"/members/{huge}/"]:
         assert client.get(url).status_code == 404, url
     assert client.post(f"/members/{huge}/unmask/").status_code == 404
+
+
+def test_a_single_top_org_is_shown_open_with_its_children(world):
+    """A district's admin has one top org: the tree shows its children at once, not one lone row."""
+    response = world.client("a_admin").get(reverse("orgs:tree"))
+    district = world.district_a
+    children = list(Org.objects.filter(path__startswith=district.path, depth=district.depth + 1))
+    assert children
+    body = response.content.decode()
+    assert 'aria-expanded="true"' in body
+    for child in children:
+        assert f'href="/orgs/{child.pk}/"' in body, child.code
