@@ -9,7 +9,7 @@ from django.utils import timezone
 from orgs import bulk
 from orgs.bulk import Node
 from orgs.models import LeadershipMember, LeadershipTerm, Org, OrgKind, OrgLevel, Post, Sector
-from orgs.rules import default_term_end
+from orgs.rules import NO_TERM_KINDS, default_term_end
 
 DISTRICTS = [
     ("和平区", "HP"), ("河东区", "HD"), ("河西区", "HX"), ("南开区", "NK"), ("河北区", "HB"),
@@ -158,7 +158,7 @@ def load_terms(rng: random.Random, member_names: dict[int, list[tuple[int, str]]
     """Leadership terms: most current, some ending within 90 days, some ended (换届提醒)."""
     today = timezone.localdate()
     terms, posts = [], []
-    orgs = list(Org.objects.exclude(kind=OrgKind.GROUP).only("pk", "kind", "level"))
+    orgs = list(Org.objects.exclude(kind__in=NO_TERM_KINDS).only("pk", "kind", "level", "sector", "founded"))
     for org in orgs:
         roll = rng.random()
         if roll < 0.05:
@@ -169,8 +169,11 @@ def load_terms(rng: random.Random, member_names: dict[int, list[tuple[int, str]]
             ends = today - timedelta(days=rng.randint(10, 300))
         else:
             ends = today + timedelta(days=rng.randint(120, 1000))
-        years = default_term_end(org.kind, org.level, ends).year - ends.year
+        years = default_term_end(org, ends).year - ends.year
         started = ends - timedelta(days=365 * years + years // 4)
+        if started < org.founded:  # the first term starts when the org was founded
+            started = org.founded
+            ends = default_term_end(org, started)
         terms.append(LeadershipTerm(org_id=org.pk, started=started, ends=ends))
     LeadershipTerm.objects.bulk_create(terms, batch_size=1000)
     by_org = {t.org_id: t for t in LeadershipTerm.objects.all()}

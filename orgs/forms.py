@@ -32,7 +32,9 @@ class OrgMoveForm(forms.Form):
 class TermForm(forms.Form):
     started = forms.DateField(label="任期开始")
     ends = forms.DateField(label="任期届满", required=False,
-                     help_text="不填则按规定年限计算（党委5年，党总支、党支部3年，村和社区5年）")
+                     help_text="不填则按规定年限计算（党委5年，党总支、党支部3年，村和社区的党组织含其党支部5年）")
+    approval = forms.CharField(label="批准文件", max_length=200, required=False,
+                               help_text="提前换届，或任期长短与规定年限不同，须经上级党组织批准，最多一年：填写批准文件的名称和文号")
     secretary = forms.CharField(label=Post.SECRETARY.label, max_length=50)
     deputy = forms.CharField(label=Post.DEPUTY.label, max_length=50, required=False)
     organization = forms.CharField(label=Post.ORGANIZATION.label, max_length=50, required=False)

@@ -119,6 +119,8 @@ class LeadershipTerm(BaseModel):
     started = models.DateField("任期开始")
     ends = models.DateField("任期届满")
     ended = models.DateField("换届日期", null=True, blank=True)
+    approval = models.CharField("批准文件", max_length=200, blank=True,
+                                help_text="提前换届或任期长短与规定不同时，上级党组织的批准文件")
 
     scope_org = "org"
     scope_perm_prefix = "org"

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from orgs.models import BRANCH_KINDS, LeadershipTerm, Org, OrgKind, OrgLevel, OrgSetting
+from orgs.models import BRANCH_KINDS, LeadershipTerm, Org, OrgKind, OrgLevel, OrgSetting, Sector
 
 # Which kinds of org may sit directly under which (the tree's grammar).
 ALLOWED_CHILDREN: dict[str, frozenset[str]] = {
@@ -24,16 +24,14 @@ ALLOWED_CHILDREN: dict[str, frozenset[str]] = {
     OrgKind.GROUP: frozenset(),
 }
 
-# Term lengths in years (2018 意见): grassroots committees 5, general branches and branches 3,
-# village and community orgs 5.
-TERM_YEARS = {
-    OrgKind.COMMITTEE: 5,
-    OrgKind.WORKING_COMMITTEE: 5,
-    OrgKind.GENERAL_BRANCH: 3,
-    OrgKind.BRANCH: 3,
-    OrgKind.JOINT_BRANCH: 3,
-    OrgKind.TEMPORARY_BRANCH: 3,
-}
+# Term lengths in years (中办《关于党的基层组织任期的意见》 2018): grassroots committees 5, general
+# branches and branches 3; every org of a village or community 5 — its branches included (a 社区
+# or 村 branch serves 5, not 3). Temporary branches hold no elections (条例 Art. 9): no term.
+TERM_SOURCE = "《关于党的基层组织任期的意见》"
+FIVE_YEAR_KINDS = frozenset({OrgKind.COMMITTEE, OrgKind.WORKING_COMMITTEE})
+FIVE_YEAR_SECTORS = frozenset({Sector.RURAL, Sector.COMMUNITY})
+NO_TERM_KINDS = frozenset({OrgKind.GROUP, OrgKind.TEMPORARY_BRANCH})
+TERM_SHIFT_MAX_DAYS = 366  # bringing an election forward or putting it off: approved, ≤ 1 year
 
 # Local rules (rules.md: "local"): defaults, overridable per org and inherited down the tree.
 LOCAL_DEFAULTS = {
@@ -81,12 +79,45 @@ def check_founded(founded: date, parent: Org | None) -> None:
         raise ValidationError({"founded": f"成立日期不能早于上级党组织的成立日期（{parent.founded:%Y-%m-%d}）"})
 
 
-def default_term_end(kind: str, level: str, started: date) -> date:
-    years = 5 if level == OrgLevel.COMMUNITY else TERM_YEARS.get(kind, 3)
+def term_years(org: Org) -> int | None:
+    """How long a term of ``org`` runs, or None for an org that elects no team (a group, a
+    temporary branch)."""
+    if org.kind in NO_TERM_KINDS:
+        return None
+    if org.kind in FIVE_YEAR_KINDS or org.level == OrgLevel.COMMUNITY or org.sector in FIVE_YEAR_SECTORS:
+        return 5
+    return 3
+
+
+def default_term_end(org: Org, started: date) -> date:
+    years = term_years(org) or 3
     try:
         return started.replace(year=started.year + years)
     except ValueError:  # 29 February
         return started.replace(year=started.year + years, day=28)
+
+
+def check_term(org: Org, *, started: date, ends: date, current: LeadershipTerm | None, approval: str) -> None:
+    """A new term (换届) as the rules allow it: only where the org elects a team, not before the org
+    existed, and an election brought forward or a term made longer or shorter than the rule's only
+    with the level above's approval (recorded) and by at most a year (2018 意见)."""
+    if org.kind == OrgKind.GROUP:
+        raise ValidationError("党小组不设班子任期")
+    if org.kind == OrgKind.TEMPORARY_BRANCH:
+        raise ValidationError("临时党支部不选举产生支部委员会，书记、委员由批准其成立的党组织指定，不设班子任期（《支部工作条例》第九条）")
+    if started < org.founded:
+        raise ValidationError({"started": f"任期开始日期不能早于本组织成立日期（{org.founded:%Y-%m-%d}）"})
+    normal = default_term_end(org, started)
+    if ends != normal:
+        if abs((ends - normal).days) > TERM_SHIFT_MAX_DAYS:
+            raise ValidationError({"ends": f"任期按规定至 {normal:%Y-%m-%d} 届满；延长或缩短任期不得超过一年（{TERM_SOURCE}）"})
+        if not approval:
+            raise ValidationError({"approval": f"任期届满日期与规定年限（{term_years(org)}年，至 {normal:%Y-%m-%d}）不同，须经上级党组织批准：请填写批准文件（{TERM_SOURCE}）"})
+    if current is not None and started < current.ends:
+        if (current.ends - started).days > TERM_SHIFT_MAX_DAYS:
+            raise ValidationError({"started": f"本届任期至 {current.ends:%Y-%m-%d} 届满；提前换届不得超过一年（{TERM_SOURCE}）"})
+        if not approval:
+            raise ValidationError({"approval": f"本届任期至 {current.ends:%Y-%m-%d} 届满，提前换届须经上级党组织批准：请填写批准文件（{TERM_SOURCE}）"})
 
 
 def local_setting(org: Org, key: str, defaults: dict | None = None):
@@ -108,7 +139,7 @@ class Warning:
 
 def term_warnings(org: Org, term: LeadershipTerm | None, today: date | None = None) -> list[Warning]:
     today = today or timezone.localdate()
-    if org.kind == OrgKind.GROUP:
+    if term_years(org) is None:  # a group or a temporary branch elects no team
         return []
     if term is None:
         return [Warning("yellow", "尚未录入班子任期")]

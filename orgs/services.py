@@ -118,29 +118,30 @@ def org_move(*, actor, org: Org, new_parent: Org, reason: str, changed_on: date 
 
 
 def term_create(*, actor, org: Org, started: date, ends: date | None = None,
-                members: Sequence[tuple[str, str]] = ()) -> LeadershipTerm:
-    """A new term (换届): the current one ends on the new start date."""
+                members: Sequence[tuple[str, str]] = (), approval: str = "") -> LeadershipTerm:
+    """A new term (换届): the current one ends on the new start date. An election brought forward,
+    or a term longer or shorter than the rule's, names the level above's approval (``approval``)."""
     _require_org(actor, org, "org.change")
-    if org.kind == OrgKind.GROUP:
-        raise ValidationError("党小组不设班子任期")
-    ends = ends or rules.default_term_end(org.kind, org.level, started)
-    if ends <= started:
-        raise ValidationError({"ends": "任期届满日期须晚于任期开始日期"})
+    approval = approval.strip()
+    current = org.terms.filter(ended__isnull=True).first()
     if started > timezone.localdate():
         raise ValidationError({"started": "任期开始日期不能晚于今天"})
-    current = org.terms.filter(ended__isnull=True).first()
     if current and started <= current.started:
         raise ValidationError({"started": f"新任期须晚于本届任期开始日期（{current.started:%Y-%m-%d}）"})
+    if ends is not None and ends <= started:
+        raise ValidationError({"ends": "任期届满日期须晚于任期开始日期"})
+    ends = ends or rules.default_term_end(org, started)
+    rules.check_term(org, started=started, ends=ends, current=current, approval=approval)
     with transaction.atomic():
         if current:
             current.ended = started
             current.save(update_fields=["ended", "updated"])
-        term = LeadershipTerm.objects.create(org=org, started=started, ends=ends)
+        term = LeadershipTerm.objects.create(org=org, started=started, ends=ends, approval=approval)
         for post, name in members:
             if name.strip():
                 LeadershipMember.objects.create(term=term, post=post, name=name.strip())
         audit.record("org.term_create", obj=term, org=org, changes={
-            "started": started.isoformat(), "ends": ends.isoformat(),
+            "started": started.isoformat(), "ends": ends.isoformat(), "approval": approval,
             "members": [[p, n] for p, n in members if n.strip()],
         })
     return term

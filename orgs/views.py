@@ -176,4 +176,5 @@ class TermCreateView(OrgFormView):
 
     def get_service_kwargs(self, form):
         data = form.cleaned_data
-        return {"org": self.org, "started": data["started"], "ends": data["ends"], "members": form.members()}
+        return {"org": self.org, "started": data["started"], "ends": data["ends"], "members": form.members(),
+                "approval": data["approval"]}

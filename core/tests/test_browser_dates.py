@@ -67,7 +67,7 @@ def term_form(world):
         term = LeadershipTerm.objects.latest("pk")
         return {"started": term.started, "ends": term.ends}
     return Case("a_admin", reverse("orgs:term_create", args=[world.branch_a1.pk]), stored,
-                fill=[("text", "started", "2025-06-01"), ("text", "ends", "2028-05-31"), ("text", "secretary", "李建国")])
+                fill=[("text", "started", "2025-06-01"), ("text", "ends", "2030-06-01"), ("text", "secretary", "李建国")])
 
 
 def member_form(world):

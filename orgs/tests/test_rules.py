@@ -21,6 +21,7 @@ from orgs.models import (
     OrgKind,
     OrgLevel,
     OrgSetting,
+    Sector,
 )
 
 TODAY = timezone.localdate()
@@ -229,18 +230,71 @@ def test_a_term_ends_after_it_starts_and_does_not_start_in_the_future(world):
 def test_a_new_term_starts_after_the_current_one_and_closes_it(world):
     first = term(world, world.branch_a1, date(2020, 3, 1))
     refused(lambda: term(world, world.branch_a1, date(2020, 3, 1)), "新任期须晚于本届任期开始日期（2020-03-01）")
-    second = term(world, world.branch_a1, date(2023, 3, 1))
+    second = term(world, world.branch_a1, date(2025, 3, 1))
     first.refresh_from_db()
-    assert first.ended == date(2023, 3, 1)
+    assert first.ended == date(2025, 3, 1)
     assert list(world.branch_a1.terms.filter(ended__isnull=True)) == [second]
 
 
 def test_default_term_lengths_follow_the_2018_opinion(world):
-    assert term(world, world.branch_a1, date(2021, 5, 1)).ends == date(2024, 5, 1)
+    plain = create(world, world.street_a, OrgKind.BRANCH, code="GOV1", sector=Sector.GOVERNMENT)
+    assert term(world, plain, date(2021, 5, 1)).ends == date(2024, 5, 1)
     assert term(world, world.street_a, date(2021, 5, 1)).ends == date(2026, 5, 1)
     community = create(world, world.street_a, OrgKind.BRANCH, code="CM1", level=OrgLevel.COMMUNITY)
     assert term(world, community, date(2021, 5, 1)).ends == date(2026, 5, 1)
-    assert rules.default_term_end(OrgKind.BRANCH, OrgLevel.UNIT, date(2020, 2, 29)) == date(2023, 2, 28)
+    assert rules.default_term_end(plain, date(2020, 2, 29)) == date(2023, 2, 28)
+
+
+@pytest.mark.parametrize("sector", [Sector.COMMUNITY, Sector.RURAL])
+def test_a_community_or_village_branch_serves_five_years_not_three(world, sector):
+    """2018 意见: village and community orgs, their branches included, serve 5 years."""
+    branch = create(world, world.street_a, OrgKind.BRANCH, code="CV1", sector=sector, level=OrgLevel.UNIT)
+    assert rules.term_years(branch) == 5
+    assert term(world, branch, date(2022, 5, 1)).ends == date(2027, 5, 1)
+    general = create(world, world.street_a, OrgKind.GENERAL_BRANCH, code="CV2", sector=sector)
+    assert rules.term_years(general) == 5
+
+
+def test_a_temporary_branch_elects_no_team_and_has_no_term_warning(world):
+    temporary = create(world, world.street_a, OrgKind.TEMPORARY_BRANCH, code="TMP1", sector=Sector.GOVERNMENT)
+    refused(lambda: term(world, temporary, date(2023, 1, 1)), "临时党支部不选举产生支部委员会")
+    refused(lambda: term(world, temporary, date(2023, 1, 1)), "《支部工作条例》第九条")
+    assert rules.term_warnings(temporary, None) == []
+    assert rules.term_warnings(temporary, _term_ending(temporary, -30)) == []
+
+
+def test_a_term_does_not_start_before_its_org_was_founded(world):
+    young = create(world, world.street_a, OrgKind.BRANCH, code="YNG1", founded=date(2022, 3, 1))
+    refused(lambda: term(world, young, date(2022, 2, 28)), "任期开始日期不能早于本组织成立日期（2022-03-01）")
+    assert term(world, young, date(2022, 3, 1)).started == date(2022, 3, 1)
+
+
+def test_a_term_longer_or_shorter_than_the_rule_needs_approval_and_at_most_a_year(world):
+    org = world.branch_a1  # a community branch: 5 years, to 2026-05-01
+    refused(lambda: term(world, org, date(2021, 5, 1), date(2025, 5, 1)), "须经上级党组织批准：请填写批准文件")
+    refused(lambda: services.term_create(actor=world.users["city_admin"], org=org, started=date(2021, 5, 1),
+                                         ends=date(2027, 6, 1), approval="津组字〔2021〕1号"),
+            "延长或缩短任期不得超过一年")
+    shifted = services.term_create(actor=world.users["city_admin"], org=org, started=date(2021, 5, 1),
+                                   ends=date(2027, 4, 1), approval=" 津组字〔2021〕1号 ")
+    assert (shifted.ends, shifted.approval) == (date(2027, 4, 1), "津组字〔2021〕1号")
+
+
+def test_an_election_brought_forward_needs_approval_and_at_most_a_year(world):
+    org = world.branch_a1
+    current = term(world, org, date(2020, 3, 1))  # to 2025-03-01
+    refused(lambda: term(world, org, date(2024, 1, 1)), "提前换届不得超过一年")
+    refused(lambda: term(world, org, date(2024, 6, 1)), "提前换届须经上级党组织批准")
+    early = services.term_create(actor=world.users["city_admin"], org=org, started=date(2024, 6, 1),
+                                 members=[("secretary", "李书记")], approval="津组字〔2024〕9号")
+    current.refresh_from_db()
+    assert current.ended == date(2024, 6, 1) and early.approval == "津组字〔2024〕9号"
+
+
+def test_an_election_held_after_the_term_ran_out_is_recorded_as_it_happened(world):
+    """The red "not re-elected" warning stood meanwhile; the late election itself is a fact."""
+    term(world, world.branch_a1, date(2019, 1, 1))  # to 2024-01-01
+    assert term(world, world.branch_a1, date(2024, 9, 1)).ends == date(2029, 9, 1)
 
 
 def test_a_term_records_its_team_and_one_audit_entry(world):
