@@ -93,6 +93,9 @@ CaseDetailOut = model_out("CaseDetailOut", Case, CASE_FIELDS, base=CaseDetailCom
 
 class VoteComputed(Schema):
     quorate: bool
+    result: Literal["passed", "failed", "invalid"] = Field(
+        ..., description="按票数：passed 通过 / failed 未通过 / invalid 表决无效（到会未过半数，须重新表决）")
+    result_label: str
 
 
 VOTE_COUNTS = ["entitled", "present", "written_opinions", "ballots_issued", "ballots_returned", "yes", "no", "abstain"]
@@ -152,7 +155,8 @@ PreReviewIn = model_in("PreReviewIn", PreReview, ["received_on", "reviewed_on", 
 
 
 class VoteResolution(StepRecord):
-    result: Literal["passed", "failed"] = Field(..., description="大会宣布的决议：passed 通过 / failed 未通过")
+    result: Literal["passed", "failed", "invalid"] = Field(
+        ..., description="大会宣布的决议：passed 通过 / failed 未通过 / invalid 表决无效（到会未过半数）")
 
 
 VoteIn = model_in("VoteIn", Vote, ["purpose", "held_on", *VOTE_COUNTS], base=VoteResolution, extra={

@@ -89,7 +89,7 @@ def record_sheet(case: Case, hist: rules.History) -> bytes:
         document.add_heading("支部党员大会表决（无记名投票，只记票数）", level=2)
         _table(document, [["日期", "事项", "应到", "实到", "书面意见", "发出", "收回", "赞成", "反对", "弃权", "结果"]] + [
             [_d(v.held_on), v.get_purpose_display(), v.entitled, v.present, v.written_opinions, v.ballots_issued,
-             v.ballots_returned, v.yes, v.no, v.abstain, "通过" if v.passed else "未通过"] for v in hist.votes])
+             v.ballots_returned, v.yes, v.no, v.abstain, v.result_label] for v in hist.votes])
     if hist.notices:
         document.add_heading("公示", level=2)
         objections = {}

@@ -118,7 +118,8 @@ class VoteForm(forms.Form):
                              help_text="含书面意见；须超过应到会有表决权正式党员的半数（细则第二十、二十一条）")
     no = forms.IntegerField(label="反对", min_value=0, max_value=100000, widget=NUMBER)
     abstain = forms.IntegerField(label="弃权", min_value=0, max_value=100000, widget=NUMBER)
-    result = forms.ChoiceField(label="大会决议", choices=[("passed", "通过"), ("failed", "未通过")],
+    result = forms.ChoiceField(label="大会决议", choices=[("passed", "通过"), ("failed", "未通过"),
+                                                             ("invalid", "表决无效（到会人数未过半数，须重新表决）")],
                                widget=forms.RadioSelect)
     responsible = forms.CharField(label="主持人、记录人", max_length=100, required=False)
     documents = forms.CharField(label="形成的材料", max_length=300, required=False, initial="支部党员大会记录、决议")

@@ -306,6 +306,20 @@ class Vote(ScopedByCase):
     def compute_passed(self) -> bool:
         return self.quorate and self.yes * 2 > self.entitled
 
+    # What the numbers make of a vote: passed, failed (a valid vote that did not carry) or invalid
+    # (no quorum: not a rejection, the assembly must vote again — 细则第二十、二十一条).
+    RESULTS = {"passed": "通过", "failed": "未通过", "invalid": "表决无效"}
+
+    @property
+    def result(self) -> str:
+        if not self.quorate:
+            return "invalid"
+        return "passed" if self.yes * 2 > self.entitled else "failed"
+
+    @property
+    def result_label(self) -> str:
+        return self.RESULTS[self.result]
+
 
 class Notice(ScopedByCase):
     """A public notice (公示) before a decision, for objections from members and the public.

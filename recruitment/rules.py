@@ -245,6 +245,9 @@ def check_vote_passed(history: History, purpose: int) -> None:
     what = "接收预备党员" if purpose == 15 else "预备党员转正"
     if vote is None:
         _refuse(f"支部党员大会尚未就{what}进行表决（细则第二十、二十一条）")
+    if vote.result == "invalid":
+        _refuse(f"支部党员大会{vote.held_on:%Y-%m-%d}的{what}表决因到会人数未超过应到会人数的半数而无效，"
+                "须重新召开支部党员大会表决（细则第二十、二十一条）")
     if not vote.passed:
         _refuse(f"支部党员大会{vote.held_on:%Y-%m-%d}的{what}表决未通过：赞成票须超过应到会有表决权正式党员的半数，"
                 "且到会人数须超过应到会人数的半数（细则第二十、二十一条）")
@@ -284,19 +287,27 @@ def vote_problems(v) -> str | None:
 
 
 def check_vote(v, declared: str) -> None:
-    """The tally is consistent, and a vote that did not pass is never recorded as passed."""
+    """The tally is consistent, and the resolution recorded is the one the numbers carry: a vote
+    that did not pass is never recorded as passed, and one without a quorum is invalid (表决无效,
+    to be held again), neither passed nor rejected."""
     problem = vote_problems(v)
     if problem:
         _refuse(problem)
-    passed = v.compute_passed()
-    if declared == "passed" and not passed:
-        if not v.quorate:
-            _refuse(f"到会有表决权的正式党员{v.present}人，未超过应到会{v.entitled}人的半数，表决无效，"
-                    "不能登记为通过（细则第二十、二十一条）", "result")
+    if declared not in v.RESULTS:
+        _refuse("大会决议须为通过、未通过或表决无效", "result")
+    if declared == v.result:
+        return
+    if not v.quorate:
+        _refuse(f"到会有表决权的正式党员{v.present}人，未超过应到会{v.entitled}人的半数，表决无效，"
+                f"不能登记为{v.RESULTS[declared]}：请登记为“表决无效”，并重新召开支部党员大会表决"
+                "（细则第二十、二十一条）", "result")
+    if declared == "invalid":
+        _refuse(f"到会有表决权的正式党员{v.present}人，已超过应到会{v.entitled}人的半数，表决有效，"
+                "请按票数登记通过或未通过", "result")
+    if declared == "passed":
         _refuse(f"赞成票{v.yes}票，未超过应到会有表决权正式党员{v.entitled}人的半数，表决未通过，"
                 "不能登记为通过（细则第二十、二十一条）", "result")
-    if declared == "failed" and passed:
-        _refuse("按票数表决已通过，请核对表决结果", "result")
+    _refuse("按票数表决已通过，请核对表决结果", "result")
 
 
 def check_notice(case, history: History, number: int, done_on: date) -> None:

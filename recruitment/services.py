@@ -325,7 +325,8 @@ def vote_record(*, actor, case: Case, purpose: int, held_on: date, entitled: int
                 abstain: int, result: str, responsible: str = "", documents: str = "", note: str = "") -> Vote:
     """The branch assembly's vote on admission (⑮) or conversion (㉓): the tally, never a person's
     vote. ``result`` is the resolution as the assembly declared it; one that the numbers do not
-    carry is refused. A vote that did not pass is kept and the step stays open."""
+    carry is refused. A vote that did not pass, or was invalid for want of a quorum, is kept and
+    the step stays open."""
     if purpose not in Vote.Purpose.values:
         raise ValidationError({"purpose": "表决事项须为接收预备党员（⑮）或转正（㉓）"})
     vote = Vote(purpose=purpose, held_on=held_on, entitled=entitled, present=present,
@@ -348,7 +349,8 @@ def vote_record(*, actor, case: Case, purpose: int, held_on: date, entitled: int
         _refresh(case, hist)
         _audit("vote", case, actor, purpose=purpose, held_on=held_on.isoformat(), entitled=entitled,
                present=present, written_opinions=written_opinions, ballots_issued=ballots_issued,
-               ballots_returned=ballots_returned, yes=yes, no=no, abstain=abstain, passed=vote.passed)
+               ballots_returned=ballots_returned, yes=yes, no=no, abstain=abstain, passed=vote.passed,
+               result=vote.result)
     return vote
 
 

@@ -137,10 +137,38 @@ def test_a_vote_that_did_not_pass_blocks_the_approval(world):
     refused("表决未通过", step, world, case, 17, d, actor="a_admin")
 
 
+INQUORATE = {"present": 4, "ballots_issued": 4, "ballots_returned": 4, "yes": 4, "no": 0, "abstain": 0,
+             "written_opinions": 1}  # 4 of 9 present: no quorum
+
+
+@pytest.mark.parametrize("declared", ["failed", "passed"])
+def test_a_vote_without_quorum_is_neither_a_rejection_nor_an_admission(world, declared):
+    case = open_case(world)
+    d = walk(world, case, 14)
+    refused("表决无效，不能登记为", vote, world, case, 15, d, result=declared, **INQUORATE)
+    refused("请登记为“表决无效”，并重新召开支部党员大会表决", vote, world, case, 15, d, result=declared, **INQUORATE)
+
+
+def test_a_vote_without_quorum_is_recorded_invalid_and_must_be_held_again(world):
+    case = open_case(world)
+    d = walk(world, case, 14)
+    invalid = vote(world, case, 15, d, result="invalid", **INQUORATE)
+    assert (invalid.result, invalid.result_label, invalid.passed) == ("invalid", "表决无效", False)
+    assert not case.steps.filter(number=15).exists()
+    refused("表决因到会人数未超过应到会人数的半数而无效，须重新召开支部党员大会表决", step, world, case, 16, d, actor="a_admin")
+    again = vote(world, case, 15, d)  # held again, with a quorum: it passes and the step is done
+    assert again.result == "passed" and case.steps.filter(number=15).exists()
+
+
+def test_a_quorate_vote_cannot_be_recorded_invalid(world):
+    case = open_case(world)
+    d = walk(world, case, 14)
+    refused("已超过应到会9人的半数，表决有效", vote, world, case, 15, d, result="invalid")
+
+
 @pytest.mark.parametrize("numbers, fragment", [
     ({"yes": 4, "no": 3, "abstain": 1}, "赞成票4票，未超过应到会有表决权正式党员9人的半数"),
-    ({"present": 4, "ballots_issued": 4, "ballots_returned": 4, "yes": 4, "no": 0, "written_opinions": 1},
-     "未超过应到会9人的半数，表决无效"),
+    (INQUORATE, "未超过应到会9人的半数，表决无效"),
 ])
 def test_an_admission_that_did_not_pass_cannot_be_recorded_as_passed(world, numbers, fragment):
     case = open_case(world)

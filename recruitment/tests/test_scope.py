@@ -252,7 +252,7 @@ def test_api_walks_refuses_in_chinese_and_masks(world, cases):
                         {"purpose": 23, "held_on": today, "entitled": 9, "present": 4, "ballots_issued": 4,
                          "ballots_returned": 4, "yes": 4, "no": 0, "abstain": 0, "result": "passed"},
                         content_type="application/json")
-    assert response.status_code == 422 and "不能登记为通过（细则第二十、二十一条）" in response.json()["detail"]
+    assert response.status_code == 422 and "表决无效，不能登记为通过" in response.json()["detail"]
     secretary = api_client("secretary")
     response = secretary.post(reverse("api:step_record", args=[case.pk]), {"number": 24, "done_on": today},
                               content_type="application/json")
@@ -281,3 +281,27 @@ def test_api_needs_a_token(world, cases):
 def test_the_nav_shows_recruitment_to_users_with_recruitment_view(world):
     assert "发展党员" in client(world, "secretary").get("/").content.decode()
     assert "发展党员" not in client(world, "outsider").get("/").content.decode()
+
+
+def test_a_vote_without_quorum_reads_invalid_on_the_page_the_print_the_docx_and_the_api(world, cases):
+    import io
+
+    from docx import Document
+
+    from recruitment.models import Vote
+
+    case, c = cases["a"], client(world, "a_admin")
+    vote = Vote(case=case, purpose=15, held_on=case.applied, entitled=9, present=4, written_opinions=0,
+                ballots_issued=4, ballots_returned=4, yes=4, no=0, abstain=0)
+    vote.passed = vote.compute_passed()
+    vote.save()  # the tally alone, past the services: how a stored vote reads
+    for name in ("recruitment:detail", "recruitment:print"):
+        body = c.get(reverse(name, args=[case.pk])).content.decode()
+        assert ">表决无效</span>" in body, name
+    response = c.get(reverse("recruitment:docx", args=[case.pk]))
+    text = "\n".join(cell.text for table in Document(io.BytesIO(response.content)).tables
+                     for row in table.rows for cell in row.cells)
+    assert "表决无效" in text
+    votes = api_client("a_admin").get(f"/api/v1/recruitment/cases/{case.pk}/votes").json()
+    assert [(v["result"], v["result_label"], v["passed"]) for v in votes if v["id"] == vote.pk] == [
+        ("invalid", "表决无效", False)]
