@@ -406,6 +406,7 @@ def system(request):
         "lockout_minutes": settings.LOGIN_LOCKOUT_SECONDS // 60,
         "failure_limit": settings.LOGIN_FAILURE_LIMIT,
         "demo_mode": settings.DEMO_MODE,
+        "calendar_warnings": workdays.schedule_warnings(timezone.localdate()),
     })
 
 
@@ -456,4 +457,5 @@ class CalendarView(ServiceFormView):
 
     def get_extra_context(self):
         return {"year": self.year, "years": workdays.known_years(),
+                "calendar_warnings": workdays.schedule_warnings(timezone.localdate()),
                 "days": WorkCalendarDay.objects.filter(date__year=self.year).order_by("date")}

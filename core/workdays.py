@@ -63,7 +63,32 @@ def add_workdays(start: date, n: int) -> date:
 
 
 def known_years() -> list[int]:
-    return sorted({d.year for d in WorkCalendarDay.objects.values_list("date", flat=True)})
+    return sorted(d.year for d in WorkCalendarDay.objects.dates("date", "year"))
+
+
+def missing_years(first: date, last: date) -> list[int]:
+    """The years from ``first`` to ``last`` whose schedule nobody has entered: in them working
+    days are counted by the weekly rule alone, which pages must say rather than do silently."""
+    entered = {d.year for d in WorkCalendarDay.objects.filter(
+        date__gte=date(first.year, 1, 1), date__lte=date(last.year, 12, 31)).dates("date", "year")}
+    return [year for year in range(first.year, last.year + 1) if year not in entered]
+
+
+def missing_note(first: date, last: date) -> str:
+    """What a page says of a span counted in working days that runs into a year not entered."""
+    years = missing_years(first, last)
+    if not years:
+        return ""
+    return (f"{'、'.join(f'{year}年' for year in years)}的节假日安排尚未录入，暂按周一至周五计算工作日；"
+            "请系统管理员在“系统配置 → 节假日安排”中录入")
+
+
+def schedule_warnings(today: date) -> list[str]:
+    """For the system administrator: this year's schedule missing, or next year's from November
+    (the State Council publishes it in the autumn)."""
+    years = [today.year] + ([today.year + 1] if today.month >= 11 else [])
+    return [f"{year}年的节假日安排尚未录入：公示期等工作日暂按周一至周五计算，请按国务院办公厅公布的安排逐日录入"
+            for year in missing_years(date(years[0], 1, 1), date(years[-1], 1, 1))]
 
 
 # --- the system administrator's maintenance ------------------------------------------------------

@@ -152,11 +152,11 @@ def term_warnings(org: Org, term: LeadershipTerm | None, today: date | None = No
 
 
 def structure_warnings(org: Org, *, members: int, full_members: int, committee_size: int) -> list[Warning]:
-    """Flags from the member counts of a branch or general branch (条例 Arts. 4, 9)."""
+    """Flags from the member counts of a branch or general branch (条例 Arts. 4, 20)."""
     found: list[Warning] = []
     if org.kind in BRANCH_KINDS:
         if full_members >= BRANCH_COMMITTEE_THRESHOLD and committee_size < 3:
-            found.append(Warning("red", f"正式党员 {full_members} 名（≥7），应设立支部委员会（《支部工作条例》第九条）"))
+            found.append(Warning("red", f"正式党员 {full_members} 名（≥7），应设立支部委员会（《支部工作条例》第二十条）"))
         if members > BRANCH_MAX_MEMBERS:
             found.append(Warning("yellow", f"党员 {members} 名，超过 50 名，宜分设党支部（《支部工作条例》第四条）"))
         if org.kind == OrgKind.BRANCH and full_members < BRANCH_MIN_FULL_MEMBERS:

@@ -2,9 +2,11 @@
 "党章"): the 25 steps as data, the checks that refuse a step with a message naming the rule, and
 the deadlines that warn green / yellow / red.
 
-Articles cited: 细则 Arts. 5–21 as rules.md gives them or as the 细则's chapters number them;
-where the exact article is not certain the chapter is cited (第五章 预备党员的接收, 第六章 预备党员的
-教育、考察和转正) together with 党章第七条 (probation, extension, conversion, standing)."""
+Articles cited: 细则 Arts. 5–21 as rules.md gives them (the branch committee's review, the
+pre-review and the 志愿书 are Art. 19); where the exact article is not certain the chapter is cited
+(第二章 入党积极分子, 第三章 发展对象, 第四章 预备党员的接收, 第五章 预备党员的教育、考察和转正),
+with 党章第七条 for probation, extension, conversion and standing. recruitment/tests/test_citations.py
+lists every step's citation in one place for a reviewer."""
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -36,7 +38,7 @@ MENTORS = (1, 2)  # 细则第九条
 TRAINING_DAYS, TRAINING_HOURS = 3, 24  # 细则第十七条
 APPROVAL_MONTHS, APPROVAL_MAX_MONTHS = 3, 6  # rules.md §2 ⑰
 PROBATION_MONTHS = 12  # 党章第七条
-EXTENSION_MONTHS = (6, 12)  # 党章第七条; 细则第六章
+EXTENSION_MONTHS = (6, 12)  # 党章第七条; 细则第五章
 CONVERSION_APPROVAL_MONTHS = 3  # rules.md §2 ㉔
 
 GREEN, YELLOW, RED = "green", "yellow", "red"
@@ -63,7 +65,8 @@ class StepDef:
         return chr(0x2460 + self.number - 1) if self.number <= 20 else chr(0x3251 + self.number - 21)
 
 
-CH5, CH6 = "细则第五章", "细则第六章；党章第七条"
+# 细则: chapter 4 the admission of probationary members, chapter 5 their probation and conversion.
+CH4, CH5 = "细则第四章", "细则第五章；党章第七条"
 STEPS = (
     StepDef(1, 1, "application", "递交入党申请书", "细则第五、六条"),
     StepDef(2, 1, "talk", "党组织派人谈话", "细则第七条"),
@@ -76,20 +79,20 @@ STEPS = (
     StepDef(9, 3, "sponsors", "确定入党介绍人", "细则第十三条"),
     StepDef(10, 3, "political_review", "进行政治审查", "细则第十五、十六条", form="review"),
     StepDef(11, 3, "training", "开展集中培训", "细则第十七条"),
-    StepDef(12, 4, "branch_review", "支部委员会审查", "细则第十八条"),
-    StepDef(13, 4, "pre_review", "上级党委预审", "细则第十八、十九条", upper=True, form="prereview"),
+    StepDef(12, 4, "branch_review", "支部委员会审查", "细则第十九条"),
+    StepDef(13, 4, "pre_review", "上级党委预审", "细则第十九条", upper=True, form="prereview"),
     StepDef(14, 4, "form", "填写入党志愿书", "细则第十九条"),
     StepDef(15, 4, "admission_vote", "支部党员大会讨论表决", "细则第二十、二十一条", form="vote"),
-    StepDef(16, 4, "upper_talk", "上级党委派人谈话", CH5, upper=True),
-    StepDef(17, 4, "approval", "上级党委审批", CH5, upper=True),
-    StepDef(18, 4, "approval_filing", "再上一级党委组织部门备案", CH5, upper=True),
-    StepDef(19, 5, "placement", "编入党支部和党小组", CH6),
-    StepDef(20, 5, "oath", "入党宣誓", CH6),
-    StepDef(21, 5, "education", "继续教育和考察", CH6, repeatable=True),
-    StepDef(22, 5, "conversion_application", "提出转正申请", CH6),
-    StepDef(23, 5, "conversion_vote", "支部党员大会讨论表决转正", CH6, form="vote"),
-    StepDef(24, 5, "conversion_approval", "上级党委审批转正", CH6, upper=True),
-    StepDef(25, 5, "archived", "材料归档", CH6),
+    StepDef(16, 4, "upper_talk", "上级党委派人谈话", CH4, upper=True),
+    StepDef(17, 4, "approval", "上级党委审批", CH4, upper=True),
+    StepDef(18, 4, "approval_filing", "再上一级党委组织部门备案", CH4, upper=True),
+    StepDef(19, 5, "placement", "编入党支部和党小组", CH5),
+    StepDef(20, 5, "oath", "入党宣誓", CH5),
+    StepDef(21, 5, "education", "继续教育和考察", CH5, repeatable=True),
+    StepDef(22, 5, "conversion_application", "提出转正申请", CH5),
+    StepDef(23, 5, "conversion_vote", "支部党员大会讨论表决转正", CH5, form="vote"),
+    StepDef(24, 5, "conversion_approval", "上级党委审批转正", CH5, upper=True),
+    StepDef(25, 5, "archived", "材料归档", CH5),
 )
 STEP = {s.number: s for s in STEPS}
 UPPER_STEPS = frozenset(s.number for s in STEPS if s.upper)
@@ -97,6 +100,12 @@ UPPER_STEPS = frozenset(s.number for s in STEPS if s.upper)
 NOTICE_AFTER = {3: 2, 7: 6, 17: 15, 24: 23}
 # Repeatable steps stay open until this step is done.
 REPEAT_UNTIL = {6: 12, 21: 22}
+# The candidate's sponsors (⑨), political review (⑩) and short training (⑪, often a batch's) may be
+# done in any order among themselves (细则第三章); step ⑫ needs all three.
+ANY_ORDER = frozenset({9, 10, 11})
+# 党章第三十条: a branch is set up where there are three or more full members; one with fewer cannot
+# discuss an admission.
+BRANCH_MIN_FULL_MEMBERS = 3
 
 
 def step_label(number: int) -> str:
@@ -168,10 +177,11 @@ def check_sequence(history: History, number: int, done_on: date) -> None:
         _refuse(f"{step_label(number)}已登记（{history.first(number):%Y-%m-%d}），不能重复登记")
     if s.repeatable and history.done(REPEAT_UNTIL[number]):
         _refuse(f"已完成{step_label(REPEAT_UNTIL[number])}，不能再登记{step_label(number)}")
-    for k in range(1, number):
+    before = [k for k in range(1, number) if not (k in ANY_ORDER and number in ANY_ORDER)]
+    for k in before:
         if not history.done(k):
             _refuse(f"请先完成{step_label(k)}，再登记{step_label(number)}")
-    previous = [history.last(k) if STEP[k].repeatable else history.first(k) for k in range(1, number)]
+    previous = [history.last(k) if STEP[k].repeatable else history.first(k) for k in before]
     latest = max((d for d in previous if d), default=None)
     if latest and done_on < latest:
         _refuse(f"{step_label(number)}的日期不能早于上一步骤的日期（{latest:%Y-%m-%d}）", "done_on")
@@ -262,10 +272,10 @@ def check_extension(case, months: int, decided_on: date) -> None:
     if case.status != "probationary":
         _refuse(f"只有预备党员可以延长预备期，当前状态为“{case.get_status_display()}”")
     if case.extension_months:
-        _refuse(f"预备期只能延长一次（党章第七条；细则第六章），已于此前延长{case.extension_months}个月")
+        _refuse(f"预备期只能延长一次（党章第七条；细则第五章），已于此前延长{case.extension_months}个月")
     low, high = EXTENSION_MONTHS
     if not low <= months <= high:
-        _refuse("延长预备期不能少于半年，最长不超过一年（党章第七条；细则第六章）", "months")
+        _refuse("延长预备期不能少于半年，最长不超过一年（党章第七条；细则第五章）", "months")
     check_probation_ended(case, decided_on)
 
 
@@ -284,6 +294,13 @@ def vote_problems(v) -> str | None:
     if v.yes + v.no + v.abstain > v.ballots_returned + v.written_opinions:
         return "赞成、反对、弃权合计不能多于收回选票与书面意见之和"
     return None
+
+
+def check_branch_size(full_members: int, purpose: int) -> None:
+    """A branch with fewer than three full members cannot discuss an admission (党章第三十条)."""
+    if purpose == 15 and full_members < BRANCH_MIN_FULL_MEMBERS:
+        _refuse(f"本支部正式党员仅{full_members}名，不足3名，不能讨论接收预备党员：应由上级党组织调整组织设置"
+                "（如成立联合党支部）后进行（党章第三十条）")
 
 
 def check_vote(v, declared: str) -> None:
@@ -339,9 +356,11 @@ def check_notice_length(org, starts_on: date, ends_on: date) -> int:
     count = workdays.workdays_between(starts_on, ends_on)
     minimum = local(org, "recruitment_notice_workdays")
     if count < minimum:
+        note = workdays.missing_note(starts_on, ends_on)
         _refuse(f"公示期不少于{minimum}个工作日（本地规定，rules.md §2）：{starts_on:%Y-%m-%d} 至 "
                 f"{ends_on:%Y-%m-%d} 只有{count}个工作日，最早可于 "
-                f"{workdays.add_workdays(starts_on - timedelta(days=1), minimum):%Y-%m-%d} 结束", "ends_on")
+                f"{workdays.add_workdays(starts_on - timedelta(days=1), minimum):%Y-%m-%d} 结束"
+                + (f"（{note}）" if note else ""), "ends_on")
     return count
 
 
@@ -417,16 +436,16 @@ def deadlines(case, history: History) -> list[Deadline]:
             found.append(Deadline(
                 17, add_months(assembly, APPROVAL_MONTHS) - fortnight, add_months(assembly, APPROVAL_MAX_MONTHS),
                 f"上级党委应在支部党员大会（{assembly:%Y-%m-%d}）后3个月内审批，特殊情况最长不超过6个月",
-                "rules.md §2 ⑰；细则第五章"))
+                "rules.md §2 ⑰；细则第四章"))
     if case.status == "probationary" and case.probation_ends:
         if not history.done(22):
             due = case.probation_ends
             found.append(Deadline(22, due - timedelta(days=30), due, "预备期满前应提出书面转正申请",
-                                  "rules.md §2 ㉒；细则第六章"))
+                                  "rules.md §2 ㉒；细则第五章"))
         if history.done(23) and not history.done(24):
             due = add_months(history.first(23), CONVERSION_APPROVAL_MONTHS)
             found.append(Deadline(24, due - fortnight, due, "上级党委应在支部党员大会讨论转正后3个月内审批",
-                                  "rules.md §2 ㉔；细则第六章"))
+                                  "rules.md §2 ㉔；细则第五章"))
     return found
 
 

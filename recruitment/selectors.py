@@ -62,6 +62,8 @@ def next_steps(case: Case, hist: rules.History) -> list[int]:
     for s in rules.STEPS:
         if not hist.done(s.number):
             found.append(s.number)
+            if s.number in rules.ANY_ORDER:  # its siblings not yet done are as open as it is
+                found += [n for n in sorted(rules.ANY_ORDER) if n > s.number and not hist.done(n)]
             break
     for number, until in rules.REPEAT_UNTIL.items():
         if hist.done(number) and not hist.done(until) and number not in found:

@@ -339,6 +339,7 @@ def vote_record(*, actor, case: Case, purpose: int, held_on: date, entitled: int
         _require(actor, case.org)
         hist = selectors.history(case)
         rules.check_step(case, hist, purpose, held_on, today=_today())
+        rules.check_branch_size(selectors.entitled_voters(case), purpose)
         if purpose == 23 and not hist.done(22):
             raise ValidationError("请先登记第22步“提出转正申请”")
         vote.case = case

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from core import audit
+from core import audit, workdays
 from core.access import get_scope
 from core.paging import paginate
 from core.views import (
@@ -113,6 +113,7 @@ class CaseDetailView(ObjectDetailView):
             "deadlines": [(d, level, rules.STEP[d.step]) for d, level in deadlines if level != "green"],
             "people": case.people.select_related("member", "step"),
             "objections": list(case.objections.all()),
+            "calendar_notes": {n.pk: workdays.missing_note(n.starts_on, n.ends_on) for n in hist.notices},
             "can_change": scope.covers(case.org.path, "recruitment.change"),
             "can_approve": scope.covers_above(case.org.path, "recruitment.approve"),
             "member_visible": bool(case.member_id and scope.covers(case.org.path, "member.view")),
@@ -233,6 +234,10 @@ class NoticeCreateView(CaseFormView):
 
     def get_title(self):
         return f"发布公示：{self.case.name}"
+
+    def get_success_message(self, result):
+        note = workdays.missing_note(result.starts_on, result.ends_on)
+        return f"已发布公示（{result.workdays}个工作日）" + (f"。注意：{note}" if note else "")
 
     def get_form_kwargs(self):
         upcoming = next((k for k in (3, 7, 17, 24) if not selectors.history(self.case).done(k)), 3)

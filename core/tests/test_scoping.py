@@ -97,11 +97,12 @@ def story(world):
     from portal import services as portal
     from portal.tests.helpers import make_portal, publish
     from recruitment import services as recruitment
-    from recruitment.tests.helpers import open_case, walk
+    from recruitment.tests.helpers import grow_branches, open_case, walk
     from transfers import services as transfers
     from transfers.tests.helpers import issue
 
     users, today = world.users, timezone.localdate()
+    grow_branches(world)  # a branch needs three full members to vote on an admission
     case = open_case(world)
     walk(world, case, 17)
     notice = case.notices.order_by("starts_on").first()

@@ -73,3 +73,26 @@ def test_nobody_else_reaches_the_calendar_page(world, persona):
 def test_a_bad_entry_is_refused(db):
     with pytest.raises(ValidationError):
         workdays.calendar_set(actor=None, day=date(2027, 1, 1), kind="party", name="x")
+
+
+def test_a_year_not_entered_is_named_not_counted_silently(calendar):
+    assert workdays.missing_years(date(2026, 12, 28), date(2027, 1, 8)) == [2027]
+    assert workdays.missing_note(date(2026, 3, 2), date(2026, 3, 6)) == ""
+    note = workdays.missing_note(date(2026, 12, 28), date(2027, 1, 8))
+    assert "2027年的节假日安排尚未录入，暂按周一至周五计算工作日" in note
+    assert workdays.schedule_warnings(date(2026, 10, 31)) == []  # next year's is due from November
+    assert [w[:6] for w in workdays.schedule_warnings(date(2026, 11, 1))] == ["2027年的"]
+    assert [w[:6] for w in workdays.schedule_warnings(date(2028, 3, 1))] == ["2028年的"]
+
+
+def test_the_system_administrator_is_told_which_schedule_is_missing(world):
+    from django.utils import timezone
+
+    client = world.client("sysadmin")
+    missing = workdays.schedule_warnings(timezone.localdate())
+    for url in (reverse("core:system"), reverse("core:calendar")):
+        body = client.get(url).content.decode()
+        assert body.count('class="msg msg-warning calendar-warning"') == len(missing), url
+    for year in {int(w[:4]) for w in missing}:
+        WorkCalendarDay.objects.create(date=date(year, 1, 1), kind="holiday", name="元旦")
+    assert 'calendar-warning' not in client.get(reverse("core:system")).content.decode()

@@ -8,7 +8,8 @@ from django.db.models import Q
 from core import idcard
 from core.holidays import load_official
 from core.models import AuditEntry
-from members.models import Member, MemberEvent
+from members import services as member_services
+from members.models import Member, MemberEvent, MemberStatus
 from recruitment import demo, services
 from recruitment.models import (
     Case,
@@ -69,3 +70,16 @@ def state():
         MemberEvent.objects.count(),
         AuditEntry.objects.filter(Q(action__startswith="recruitment.") | Q(action__startswith="member.")).count(),
     )
+
+
+def grow_branches(world) -> None:
+    """Branches with full members enough to vote on an admission (a branch needs three to discuss
+    one at all: 党章第三十条) — A1 grown to the nine its votes count as entitled, A2 and B1 to four."""
+    serial = 500
+    for branch, more in ((world.branch_a1, 7), (world.branch_a2, 3), (world.branch_b1, 3)):
+        for i in range(more):
+            serial += 1
+            first17 = f"120101{date(1980, 1, 1 + i):%Y%m%d}{serial:03d}"
+            member_services.member_create(actor=world.users["city_admin"], org=branch, name=f"党员{serial}",
+                                          id_number=first17 + idcard.check_char(first17),
+                                          status=MemberStatus.FULL, joined=date(2005, 7, 1))

@@ -14,7 +14,7 @@ from core.tests.test_browser import CHROMIUM, VIEWPORTS
 from dangjian.testing import PASSWORD, make_world
 from members.models import Member
 from recruitment.models import Case
-from recruitment.tests.helpers import id_number
+from recruitment.tests.helpers import grow_branches, id_number
 
 SHOTS = Path("/tmp/shots")
 
@@ -65,7 +65,9 @@ WALK = [
 @pytest.fixture
 def browser_world(transactional_db):
     load_official()  # a transactional test's flush emptied the calendar the migration filled
-    return make_world()
+    world = make_world()
+    grow_branches(world)
+    return world
 
 
 def _fill(page, world, fields: dict) -> None:

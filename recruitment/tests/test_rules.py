@@ -468,3 +468,45 @@ def test_the_id_number_never_reaches_the_database_or_the_audit_trail_in_clear(wo
     assert all(clear not in str(v) for v in row.values())
     assert all(clear not in str(e.changes) for e in AuditEntry.objects.all())
     assert row["id_number_masked"] == clear[:6] + "********" + clear[14:]
+
+
+# --- 党章第三十条 and 细则第三章: branch size, the candidate's steps in any order -----------------------
+
+
+def test_a_branch_of_fewer_than_three_full_members_cannot_vote_on_an_admission(world):
+    case = open_case(world)
+    d = walk(world, case, 14)
+    Member.objects.filter(org=world.branch_a1, status="full").exclude(
+        pk__in=[world.members["a1_member"].pk, world.members["a1_secretary"].pk]).update(status="probationary")
+    refused("本支部正式党员仅2名，不足3名，不能讨论接收预备党员", vote, world, case, 15, d)
+    refused("（党章第三十条）", vote, world, case, 15, d)
+
+
+def test_sponsors_review_and_training_may_come_in_any_order(world):
+    case = open_case(world)
+    d = walk(world, case, 8)
+    assert set(selectors.next_steps(case, selectors.history(case))) >= {9, 10, 11}
+    step(world, case, 11, d, training_days=3, training_hours=0)
+    services.review_record(actor=world.users["secretary"], case=case, methods="谈话", findings="清楚",
+                           conclusion="passed", concluded_on=d + timedelta(days=1))
+    refused("请先完成第9步", step, world, case, 12, d + timedelta(days=2))
+    step(world, case, 9, d + timedelta(days=2), people=full_members(world))
+    assert set(case.steps.values_list("number", flat=True)) >= {9, 10, 11}
+    step(world, case, 12, d + timedelta(days=3))
+
+
+def test_a_notice_running_into_a_year_whose_holidays_are_not_entered_says_so(world):
+    from django.urls import reverse
+
+    from core.models import WorkCalendarDay
+
+    case = open_case(world)
+    walk(world, case, 2)
+    WorkCalendarDay.objects.filter(date__year=2027).delete()
+    client = world.client("secretary")
+    response = client.post(reverse("recruitment:notice_create", args=[case.pk]),
+                           {"kind": 3, "starts_on": "2027-01-04", "ends_on": "2027-01-08"}, follow=True)
+    body = response.content.decode()
+    assert "已发布公示（5个工作日）。注意：2027年的节假日安排尚未录入，暂按周一至周五计算工作日" in body
+    assert 'class="muted small calendar-note">2027年的节假日安排尚未录入' in body
+    refused("（2027年的节假日安排尚未录入", rules.check_notice_length, case.org, date(2027, 1, 4), date(2027, 1, 6))
