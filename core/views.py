@@ -125,13 +125,20 @@ class ObjectListView(ScopedMixin, GenericView):
     def get_extra_context(self):
         return {}
 
+    def get_total(self, filterset) -> int | None:
+        """The list's total when it is known without counting the rows (a summary table), else
+        None: the rows are counted."""
+        return None
+
     def get(self, request):
         queryset = self.get_queryset()
         filterset = self.filterset_class(request.GET, queryset=queryset, request=request)
+        total = None
         if not filterset.is_valid():
             queryset = queryset.none()
         else:
             queryset = filterset.qs
+            total = self.get_total(filterset)
         sortable = self.table.sortable()
         sort = request.GET.get("sort", "")
         if sort.lstrip("-") in sortable:
@@ -141,7 +148,7 @@ class ObjectListView(ScopedMixin, GenericView):
         export = request.GET.get("export")
         if export in self.export_formats and self.export_action:
             return getattr(self, f"export_{export}")(request, queryset)
-        page = paginate(request, queryset, per_page=self.paginate_by)
+        page = paginate(request, queryset, per_page=self.paginate_by, count=total)
         params = request.GET.copy()
         params.pop("page", None)
         context = {

@@ -8,7 +8,9 @@ class MembersConfig(AppConfig):
     name = "members"
 
     def ready(self):
-        from members import selectors  # it reads the models
+        from members import selectors, summaries  # they read the models
+
+        summaries.register()  # members per org and status (core.summaries)
 
         register_role_permissions({
             Role.ORG_ADMIN: {"member.view", "member.change", "member.export", "member.unmask"},

@@ -456,3 +456,24 @@ class ImportRow(models.Model):
     def outcome(self) -> dict:
         return {"row": self.number, "name": self.name, "id": self.id_masked, "org": self.org_name,
                 "action": self.action, "errors": self.error_list()}
+
+
+class MemberCount(models.Model):
+    """Summary table (core.summaries, ``members.member_count``): how many members an org's own
+    archive holds in each status — the current state, not a period. Kept by every service that
+    creates a member or changes a member's org or status (members, the roster import, transfers,
+    recruitment through members.services), in its transaction; the org tree, the org pages and the
+    member list's total read it instead of counting the archive. Not a record: no history, no scope
+    of its own (read only under an org the caller has checked)."""
+
+    org = models.ForeignKey("orgs.Org", on_delete=models.CASCADE, related_name="+", verbose_name="党组织")
+    status = models.CharField("党员状态", max_length=20, choices=MemberStatus)
+    total = models.PositiveIntegerField("人数", default=0)
+
+    class Meta:
+        verbose_name = "党员人数汇总"
+        verbose_name_plural = "党员人数汇总"
+        constraints = [models.UniqueConstraint(fields=["org", "status"], name="member_count_once")]
+
+    def __str__(self):
+        return f"{self.org_id} {self.status}: {self.total}"

@@ -3,9 +3,11 @@ what is out of the user's scope is simply not there), and what other apps' pages
 pages' counts and member list (registered in ``members.apps`` as ``core.registry.OrgMembers``,
 since orgs sits below members). Writes are in members.services."""
 
-from django.db.models import Count, Q
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q, Sum
 
-from core.access import subtrees_q
+from core.access import get_scope, subtrees_q
+from core.errors import NotFound
 from members.models import (
     ACTIVE_STATUSES,
     Appraisal,
@@ -13,6 +15,7 @@ from members.models import (
     FamilyMember,
     Hardship,
     Member,
+    MemberCount,
     MemberDocument,
     MemberEvent,
     MemberStatus,
@@ -21,23 +24,72 @@ from members.models import (
     TravelAbroad,
 )
 from orgs.models import Org
-from orgs.selectors import rollup
+from orgs.selectors import org_param, rollup
 
 
 def subtree_figures(orgs, user) -> dict[int, dict[str, int]]:
-    """Active members (正式 and 预备) of each listed org's subtree that ``user`` sees (one query)."""
-    return rollup(orgs, Member.objects.visible_to(user).active(), "org__path", {"members": Count("id")})
+    """Active members (正式 and 预备) of each listed org's subtree that ``user`` sees (at most two
+    queries). Where the user's scope covers the org's whole archive (an admin's or secretary's
+    grant) the figure is a sum over the summary table, one row per org and status; where it does
+    not (a member shown their own branch sees their own record only) the visible members are
+    counted — a few rows at most, and a figure is a channel too."""
+    orgs = list(orgs)
+    scope = get_scope(user)
+    whole = [o for o in orgs if scope.covers(o.path, "member.view")]
+    partial = [o for o in orgs if not scope.covers(o.path, "member.view")]
+    figures = {}
+    if whole:
+        figures.update(rollup(whole, MemberCount.objects.filter(status__in=ACTIVE_STATUSES), "org__path",
+                              {"members": Sum("total")}, group_by_prefix=True))
+    if partial:
+        figures.update(rollup(partial, Member.objects.visible_to(user).active(), "org__path", {"members": Count("id")}))
+    return figures
+
+
+def _counted(path: str):
+    return MemberCount.objects.filter(subtrees_q("org__path", [path]))
 
 
 def subtree_member_count(path: str) -> int:
-    return Member.objects.active().filter(subtrees_q("org__path", [path])).count()
+    """Active members in the subtree at ``path``, from the summary table."""
+    return _counted(path).filter(status__in=ACTIVE_STATUSES).aggregate(n=Sum("total"))["n"] or 0
 
 
 def structure_counts(path: str) -> dict[str, int]:
     """Active and full members in the subtree at ``path`` (the branch size warnings)."""
-    return Member.objects.active().filter(subtrees_q("org__path", [path])).aggregate(
-        members=Count("id"), full_members=Count("id", filter=Q(status=MemberStatus.FULL))
-    )
+    found = _counted(path).aggregate(
+        members=Sum("total", filter=Q(status__in=ACTIVE_STATUSES)),
+        full_members=Sum("total", filter=Q(status=MemberStatus.FULL)))
+    return {name: value or 0 for name, value in found.items()}
+
+
+def listed_total(user, filters: dict) -> int | None:
+    """The member list's total from the summary table, without counting the archive: for the
+    list filtered at most by org (within) and status, when the user's scope covers every archive it
+    lists. None where the rows must be counted (a name, gender or category filter; a member, who
+    sees their own record only)."""
+    if any(filters.get(name) for name in ("q", "gender", "category")):
+        return None
+    scope = get_scope(user)
+    paths = scope.paths_for("member.view")
+    if not paths:
+        return None
+    if scope.member_id:  # the user's own record is visible too: is it among the granted?
+        own = Member.objects.filter(pk=scope.member_id).values_list("org__path", flat=True).first()
+        if own is not None and not scope.covers(own, "member.view"):
+            return None
+    if filters.get("org"):
+        try:
+            org = org_param(user, filters["org"])
+        except (NotFound, ValidationError):
+            return None  # the filter said so already, and lists nothing
+        if org is None or not scope.covers(org.path, "member.view"):
+            return None
+        paths = [org.path]
+    status = filters.get("status")
+    statuses = ACTIVE_STATUSES if not status else (MemberStatus.values if status == "all" else [status])
+    rows = MemberCount.objects.filter(subtrees_q("org__path", paths), status__in=statuses)
+    return rows.aggregate(n=Sum("total"))["n"] or 0
 
 
 def org_members(org, user):

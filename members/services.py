@@ -13,6 +13,7 @@ from django.utils.dateparse import parse_date
 from core import audit, files, idcard
 from core.access import get_scope
 from core.errors import NotFound
+from members import summaries as member_counts
 from members.models import (
     Appraisal,
     CorrectionRequest,
@@ -66,6 +67,7 @@ def member_create(*, actor, org: Org, name: str, id_number: str, status: str, jo
     try:
         with transaction.atomic():
             member.save()
+            member_counts.moved(None, member_counts.place(member))
             record_event(member=member, kind="create", summary=f"建立党员档案（{member.org.name}）",
                          actor=actor)
             audit.record("member.create", obj=member, changes={"after": member.audit_snapshot()})
@@ -345,6 +347,7 @@ def member_update(*, actor, member: Member, changes: dict) -> Member:
         member = Member.objects.select_for_update(of=("self",)).select_related("org", "group").get(pk=member.pk)
         _require(actor, member.org, "member.change")
         before = member.audit_snapshot()
+        counted_before = member_counts.place(member)
         raw_before = {name: _raw(member, name) for name in changes}
         shown_before = {name: _shown(member, name) for name in changes}
         for name, value in changes.items():
@@ -363,6 +366,7 @@ def member_update(*, actor, member: Member, changes: dict) -> Member:
                 member.save()
         except IntegrityError as exc:
             raise ValidationError({"id_number": "该身份证号已登记为党员"}) from exc
+        member_counts.moved(counted_before, member_counts.place(member))
         parts = [
             "家庭住址已修改" if n == "address" else f"{field_label(n)} {shown_before[n]} → {_shown(member, n)}"
             for n in ARCHIVE_FIELDS if n in changed

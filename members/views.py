@@ -43,6 +43,9 @@ class MemberListView(MemberXlsxExport, ObjectListView):
     def get_queryset(self):
         return super().get_queryset().select_related("org")
 
+    def get_total(self, filterset):
+        return selectors.listed_total(self.request.user, filterset.form.cleaned_data)
+
     def get_extra_context(self):
         # The total names what it counts: by default the figure of the home page and org tree.
         return {"can_export_unmasked": get_scope(self.request.user).has_any_org_perm("member.unmask"),

@@ -17,6 +17,7 @@ from core import audit
 from core.access import get_scope
 from core.errors import NotFound
 from members import services as member_services
+from members import summaries as member_counts
 from members.models import ACTIVE_STATUSES, Member, MemberStatus
 from members.services import record_event
 from orgs.models import Org
@@ -183,8 +184,10 @@ def letter_accept(*, actor, letter: Letter, received_on: date | None = None) -> 
         if from_org is None or to_org is None or member.org_id != from_org.pk:
             raise ValidationError("该党员已不在转出党组织，介绍信不能接收，请转出党组织撤销")
         before = {"org": from_org.code, "group": member.group_id}
+        counted = member_counts.place(member)
         member.org, member.group = to_org, None
         member.save(update_fields=["org", "group", "updated"])
+        member_counts.moved(counted, member_counts.place(member))
         letter.state, letter.received_on, letter.receipt_returned = LetterState.RECEIVED, received_on, received_on
         letter.handled_by = actor
         letter.save(update_fields=["state", "received_on", "receipt_returned", "handled_by", "updated"])
@@ -262,8 +265,10 @@ def letter_complete(*, actor, letter: Letter, receipt_returned: date | None = No
         rules.check_transferable(member)  # a member who died or left meanwhile is not "moved out"
         letter.state, letter.receipt_returned, letter.handled_by = LetterState.COMPLETED, receipt_returned, actor
         letter.save(update_fields=["state", "receipt_returned", "handled_by", "updated"])
+        counted = member_counts.place(member)
         status_before, member.status = member.status, MemberStatus.MOVED_OUT
         member.save(update_fields=["status", "updated"])
+        member_counts.moved(counted, member_counts.place(member))
         record_event(member=member, kind="transfer_out", actor=actor, occurred=receipt_returned,
                      summary=f"组织关系转出至平台外：{letter.to_org_name}，回执已返回（介绍信 {letter.number}），"
                              "党员状态改为“已转出”")
@@ -371,8 +376,10 @@ def _member_return(*, actor, member: Member, org: Org, status: str) -> Member:
     on the letter is the archive's (matched by ID number); the receiving org corrects the rest
     through the archive's usual edit."""
     before = {"org": member.org_id, "status": member.status}
+    counted = member_counts.place(member)
     member.org, member.group, member.status = org, None, status
     member.save(update_fields=["org", "group", "status", "updated"])
+    member_counts.moved(counted, member_counts.place(member))
     audit.record("member.transfer_return", obj=member, org=org, user=actor, changes={
         "org": [before["org"], org.pk], "status": [before["status"], status]})
     return member

@@ -22,6 +22,7 @@ from core import audit, files
 from core.access import get_scope
 from core.bulk import insert_many
 from core.models import AuditEntry
+from members import summaries as member_counts
 from members.importing.checking import DATE_FIELDS, OUTSIDE_SCOPE, RosterChecker, check_file
 from members.importing.reading import CHUNK, MAX_FILE_BYTES, TEXT_FIELDS, ImportRefused
 from members.models import (
@@ -245,7 +246,7 @@ class _Writer:
         existing = {m.id_number_index: m for m in Member.objects.select_for_update(of=("self",))
                     .filter(id_number_index__in=[data["id_number_index"] for _, data in chunk])
                     .select_related("org")}
-        new_rows, changed = [], []
+        new_rows, changed, counted = [], [], []
         for number, data in chunk:
             member = existing.get(data["id_number_index"])
             if member is None:
@@ -254,12 +255,15 @@ class _Writer:
             if not self.scope.covers(member.org.path, "member.change"):
                 raise self._refuse(number, OUTSIDE_SCOPE)
             self.matched += 1
+            before = member_counts.place(member)
             if self._apply(member, data):
+                counted.append((before, member_counts.place(member)))
                 # Only members whose data changed are written and get a timeline line:
                 # re-importing an unchanged roster writes nothing.
                 member.updated = timezone.now()
                 changed.append(member)
         insert_many(Member, new_rows)
+        member_counts.moved_many([*counted, *((None, (row["org_id"], row["status"])) for row in new_rows)])
         if changed:
             Member.objects.bulk_update(changed, ["updated", *self.update_fields], batch_size=100)
         new_ids = list(Member.objects.filter(id_number_index__in=[row["id_number_index"] for row in new_rows])

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from core.models import AuditEntry
+from members import summaries as member_counts
 from members.models import Member, MemberEvent, MemberStatus
 from orglife import services
 from orglife import summaries as meeting_months
@@ -60,7 +61,8 @@ def _aware(day, hour):
 
 
 def add_full_members(org, n: int, *, start: int = 0) -> list[Member]:
-    """``n`` full members in ``org`` (rows written directly; ID fields are placeholders)."""
+    """``n`` full members in ``org`` (rows written in bulk, their count added to the member
+    summary as the roster import does; ID fields are placeholders)."""
     members = []
     for i in range(start, start + n):
         member = Member(org=org, gender="male", birth_date=date(1980, 1, 1), status=MemberStatus.FULL,
@@ -68,7 +70,9 @@ def add_full_members(org, n: int, *, start: int = 0) -> list[Member]:
                         id_number_masked="1201**********0000")
         member.set_name(f"委员{i}")
         members.append(member)
-    return Member.objects.bulk_create(members)
+    created = Member.objects.bulk_create(members)
+    member_counts.moved_many([(None, (org.pk, MemberStatus.FULL))] * n)
+    return created
 
 
 def state():
