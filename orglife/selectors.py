@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from core.access import get_scope, minimal_paths, subtree_q
 from core.errors import NotFound
-from members.models import Member, MemberStatus
+from members.models import Member, MemberCount, MemberStatus
 from orglife import rules
 from orglife.models import (
     Attendance,
@@ -150,8 +150,9 @@ def held_counts(root: Org, month: date) -> dict[int, dict[tuple[str, bool], dict
 
 
 def full_members(root: Org) -> dict[int, int]:
-    rows = (Member.objects.filter(subtree_q("org__path", root.path), status=MemberStatus.FULL).order_by()
-            .values("org_id").annotate(n=Count("id")).values_list("org_id", "n"))
+    """org id → its own full members, from the member summary (one row per org and status)."""
+    rows = (MemberCount.objects.filter(subtree_q("org__path", root.path), status=MemberStatus.FULL, total__gt=0)
+            .values_list("org_id", "total"))
     return dict(rows)
 
 
