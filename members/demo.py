@@ -12,7 +12,7 @@ from core.access import Role
 from core.crypto import get_provider
 from members.models import Member, MemberStatus, mask_phone
 from orgs.demo import random_name
-from orgs.models import BRANCH_KINDS, Org
+from orgs.models import MEMBERSHIP_KINDS, Org
 
 REGION = {"HP": "120101", "HD": "120102", "HX": "120103", "NK": "120104", "HB": "120105", "HQ": "120106",
           "BC": "120113"}
@@ -32,7 +32,7 @@ def random_id_number(rng: random.Random, region: str, born: date, male: bool, us
 def load(rng: random.Random, target: int = 5000) -> dict[int, list[tuple[int, str]]]:
     """Spread about ``target`` members over the populated districts' branches."""
     provider = get_provider()
-    branches = list(Org.objects.filter(kind__in=BRANCH_KINDS).only("pk", "code", "path"))
+    branches = list(Org.objects.filter(kind__in=MEMBERSHIP_KINDS).only("pk", "code", "path"))
     weights = [rng.randint(6, 45) for _ in branches]
     scale = target / sum(weights)
     used: set[str] = set()

@@ -28,7 +28,7 @@ from members.models import (
     RewardPunishment,
     TravelAbroad,
 )
-from orgs.models import Org
+from orgs.models import TEMPORARY_BRANCH_RULE, Org, OrgKind
 
 
 def _require(actor, org: Org, perm: str) -> None:
@@ -53,6 +53,8 @@ def check_member_dates(*, birth: date, joined: date) -> None:
 def member_create(*, actor, org: Org, name: str, id_number: str, status: str, joined: date) -> Member:
     """Gender and birth date come from the ID number (GB 11643)."""
     _require(actor, org, "member.change")
+    if org.kind == OrgKind.TEMPORARY_BRANCH:
+        raise ValidationError({"org": f"“{org.name}”是临时党支部：{TEMPORARY_BRANCH_RULE}"})
     try:
         number = idcard.validate(id_number)
     except ValidationError as exc:

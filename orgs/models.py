@@ -21,6 +21,10 @@ class OrgKind(models.TextChoices):
 
 
 BRANCH_KINDS = frozenset({OrgKind.BRANCH, OrgKind.JOINT_BRANCH, OrgKind.TEMPORARY_BRANCH})
+# The branches that hold members' membership (组织关系): a temporary branch does not — its members
+# keep their membership where it is, and it admits no one (《支部工作条例》第九条).
+MEMBERSHIP_KINDS = frozenset({OrgKind.BRANCH, OrgKind.JOINT_BRANCH})
+TEMPORARY_BRANCH_RULE = "临时党支部不接转组织关系、不发展党员，党员的组织关系留在原党组织（《支部工作条例》第九条）"
 
 
 class Sector(models.TextChoices):

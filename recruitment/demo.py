@@ -15,8 +15,8 @@ from accounts.models import User
 from core.workdays import add_workdays
 from members.demo import random_id_number, random_name
 from members.models import Member, MemberStatus
-from orgs.models import BRANCH_KINDS, Org
-from recruitment import services
+from orgs.models import MEMBERSHIP_KINDS, Org
+from recruitment import rules, services
 from recruitment.models import EARMARKED, Case, Category, Step
 from transfers.rules import add_months
 
@@ -134,12 +134,13 @@ def load(rng: random.Random) -> None:
     if actor is None:
         return
     today = timezone.localdate()
-    branches = [b for b in Org.objects.filter(kind__in=BRANCH_KINDS).order_by("path")
+    branches = [b for b in Org.objects.filter(kind__in=MEMBERSHIP_KINDS).order_by("path")
                 if b.code[:2] in ("HP", "HX")]
     full = {}
     for pk, org_id in Member.objects.filter(status=MemberStatus.FULL).values_list("pk", "org_id"):
         full.setdefault(org_id, []).append(pk)
-    branches = [b for b in branches if len(full.get(b.pk, [])) >= 2]
+    # A branch votes on an admission only with three full members or more (党章第三十条).
+    branches = [b for b in branches if len(full.get(b.pk, [])) >= rules.BRANCH_MIN_FULL_MEMBERS]
     used: set[str] = set()
     for (last, delay, outcome), branch in zip(PLAN, rng.sample(branches, min(len(PLAN), len(branches))), strict=False):
         applied = today - timedelta(days=OFFSETS[last] + delay + rng.randint(2, 10))
@@ -147,7 +148,7 @@ def load(rng: random.Random) -> None:
         people = list(Member.objects.filter(pk__in=full[branch.pk][:2]))
         _play(case, last, outcome, actor=actor, people=people, today=today, gap=rng.randint(2, 6))
     own = Org.objects.filter(code=SECRETARY_BRANCH).first()
-    if own is not None and len(full.get(own.pk, [])) >= 2:
+    if own is not None and len(full.get(own.pk, [])) >= rules.BRANCH_MIN_FULL_MEMBERS:
         people = list(Member.objects.filter(pk__in=full[own.pk][:2]))
         for last, delay, outcome in SECRETARY_PLAN:
             applied = today - timedelta(days=OFFSETS[last] + delay + rng.randint(2, 10))

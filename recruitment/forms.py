@@ -2,7 +2,7 @@ from django.utils import timezone
 
 from core import forms
 from members.models import Education, Member
-from orgs.models import BRANCH_KINDS, Org, OrgKind
+from orgs.models import MEMBERSHIP_KINDS, Org, OrgKind
 from recruitment import rules, selectors
 from recruitment.models import EARMARKED, Category, Notice, PreReview, Review
 
@@ -28,7 +28,7 @@ class CaseForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["org"].queryset = (Org.objects.granting(user, "recruitment.change")
-                                       .filter(kind__in=BRANCH_KINDS).order_by("path"))
+                                       .filter(kind__in=MEMBERSHIP_KINDS).order_by("path"))
 
 
 class StepForm(forms.Form):

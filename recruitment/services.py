@@ -20,7 +20,7 @@ from core.crypto import get_provider
 from core.errors import NotFound
 from members import services as member_services
 from members.models import Member, MemberStatus
-from orgs.models import BRANCH_KINDS, Org
+from orgs.models import BRANCH_KINDS, TEMPORARY_BRANCH_RULE, Org, OrgKind
 from portal.models import Channel
 from portal.services import publish_notice
 from recruitment import rules, selectors
@@ -126,6 +126,8 @@ def case_create(*, actor, org: Org, name: str, id_number: str, applied: date, ph
                 note: str = "") -> Case:
     """Step ①: the written application received by a branch opens the case."""
     _require(actor, org)
+    if org.kind == OrgKind.TEMPORARY_BRANCH:
+        raise ValidationError({"org": f"“{org.name}”是临时党支部：{TEMPORARY_BRANCH_RULE}"})
     if org.kind not in BRANCH_KINDS:
         raise ValidationError({"org": f"入党申请由党支部受理，“{org.name}”是{org.get_kind_display()}"})
     name = _text(name, 50)

@@ -8,7 +8,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from members.models import ACTIVE_STATUSES, Member, MemberCategory
-from orgs.models import BRANCH_KINDS, Org
+from orgs.models import MEMBERSHIP_KINDS, Org
 from transfers import rules
 from transfers.models import Letter, LetterKind, LetterState, MobileCertificate
 
@@ -18,7 +18,7 @@ CITIES = ("北京", "上海", "深圳", "苏州", "石家庄", "雄安新区")
 
 def load(rng: random.Random) -> None:
     """Rows written directly (the demo builds history, not workflows), numbered like the service."""
-    branches = list(Org.objects.filter(kind__in=BRANCH_KINDS).only("pk", "name", "path"))
+    branches = list(Org.objects.filter(kind__in=MEMBERSHIP_KINDS).only("pk", "name", "path"))
     if len(branches) < 2:
         return
     members = list(Member.objects.filter(status__in=ACTIVE_STATUSES).select_related("org").order_by("pk")[:4000])

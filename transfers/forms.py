@@ -3,7 +3,7 @@ from django.utils import timezone
 
 from core import forms
 from members.models import ACTIVE_STATUSES, Member, MemberStatus
-from orgs.models import BRANCH_KINDS, Org
+from orgs.models import MEMBERSHIP_KINDS, Org
 from transfers import rules
 from transfers.models import CertificateClose
 
@@ -88,7 +88,7 @@ class LetterReceiveExternalForm(forms.Form):
         super().__init__(*args, **kwargs)
         # Branches where the user may create members (member.change), as members.services asks.
         self.fields["to_org"].queryset = (
-            Org.objects.granting(user, "member.change").filter(kind__in=BRANCH_KINDS).order_by("path"))
+            Org.objects.granting(user, "member.change").filter(kind__in=MEMBERSHIP_KINDS).order_by("path"))
 
 
 class LetterActionForm(forms.Form):

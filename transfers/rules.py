@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from members.models import ACTIVE_STATUSES, Member
-from orgs.models import BRANCH_KINDS, Org
+from orgs.models import MEMBERSHIP_KINDS, TEMPORARY_BRANCH_RULE, Org, OrgKind
 
 NUMBER_PREFIX = "津组转"  # the city's letter series: 津组转〔2026〕000123
 MAX_VALIDITY_MONTHS = 3  # 组通字〔2006〕45号: a letter is valid for at most 3 months
@@ -65,9 +65,11 @@ def check_transferable(member: Member) -> None:
 def check_destination(member: Member, to_org: Org) -> None:
     if to_org.pk == member.org_id:
         raise ValidationError({"to_org": "接收党组织不能是党员现所在的党组织"})
-    if to_org.kind not in BRANCH_KINDS:
+    if to_org.kind == OrgKind.TEMPORARY_BRANCH:
+        raise ValidationError({"to_org": f"“{to_org.name}”是临时党支部：{TEMPORARY_BRANCH_RULE}"})
+    if to_org.kind not in MEMBERSHIP_KINDS:
         raise ValidationError({"to_org": (
-            f"组织关系须转入党支部（含联合、临时党支部），“{to_org.name}”是{to_org.get_kind_display()}")})
+            f"组织关系须转入党支部（含联合党支部），“{to_org.name}”是{to_org.get_kind_display()}")})
 
 
 def check_renewal(certificate, valid_until: date, *, today: date | None = None) -> None:

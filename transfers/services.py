@@ -20,7 +20,7 @@ from members import services as member_services
 from members import summaries as member_counts
 from members.models import ACTIVE_STATUSES, Member, MemberStatus
 from members.services import record_event
-from orgs.models import Org
+from orgs.models import MEMBERSHIP_KINDS, TEMPORARY_BRANCH_RULE, Org, OrgKind
 from transfers import rules
 from transfers.models import CertificateClose, Letter, LetterKind, LetterState, MobileCertificate
 
@@ -330,8 +330,10 @@ def letter_receive_external(*, actor, to_org: Org, number: str, from_org_name: s
             f"介绍信已于 {valid_until:%Y-%m-%d} 过期（组通字〔2006〕45号），请党员回原党组织重新开具")})
     if status not in ACTIVE_STATUSES:
         raise ValidationError({"status": "只有正式党员和预备党员可以转接组织关系"})
-    if to_org.kind not in rules.BRANCH_KINDS:
-        raise ValidationError({"to_org": "组织关系须转入党支部（含联合、临时党支部）"})
+    if to_org.kind == OrgKind.TEMPORARY_BRANCH:
+        raise ValidationError({"to_org": f"“{to_org.name}”是临时党支部：{TEMPORARY_BRANCH_RULE}"})
+    if to_org.kind not in MEMBERSHIP_KINDS:
+        raise ValidationError({"to_org": "组织关系须转入党支部（含联合党支部）"})
     if Letter.objects.filter(number=number).exists():
         raise ValidationError({"number": f"介绍信 {number} 已登记"})
     try:

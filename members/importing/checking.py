@@ -30,7 +30,7 @@ from members.importing.reading import (
 from members.models import Gender, ImportRow, Member, MemberStatus, mask_phone, normalize_phone
 from members.pinyin import pinyin_fields
 from members.services import check_member_dates
-from orgs.models import Org, OrgKind
+from orgs.models import TEMPORARY_BRANCH_RULE, Org, OrgKind
 
 DATE_FIELDS = ("joined", "converted", "applied")
 OUTSIDE_SCOPE = "该身份证号已登记在您管理范围以外的党组织"
@@ -242,6 +242,8 @@ class RosterChecker:
                 result = (None, f"您无权维护“{text}”的党员（不在您的管理范围内）")
             elif found[0].kind == OrgKind.GROUP:
                 result = (None, f"“{text}”是党小组：所在党组织应填党支部，党小组填在“所在党小组”列")
+            elif found[0].kind == OrgKind.TEMPORARY_BRANCH:
+                result = (None, f"“{text}”是临时党支部：{TEMPORARY_BRANCH_RULE}")
             else:
                 result = (found[0], "")
             self._orgs[text] = result
