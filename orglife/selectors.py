@@ -4,7 +4,8 @@ reminders and the member's own view. Every figure comes from grouped queries ove
 range, never from one query per org."""
 
 import calendar
-from collections import defaultdict
+import heapq
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -30,7 +31,7 @@ from orglife.models import (
     SignInHow,
 )
 from orgs.models import Org
-from orgs.selectors import org_param, rollup_rows
+from orgs.selectors import added_up, org_param
 
 
 def recording_orgs(user):
@@ -68,9 +69,9 @@ def visible_flags(user, meeting: Meeting) -> list[tuple[CopyFlag, bool]]:
 
 @dataclass
 class Item:
-    """One requirement for one org in one period: required against held, and its colour."""
+    """One requirement for an org in one period: required against held, and its colour (shared by
+    the orgs whose facts are the same: read it, never change it)."""
 
-    org_id: int
     requirement: rules.Requirement
     period: str
     start: date
@@ -90,9 +91,9 @@ class Item:
 
 @dataclass
 class Tally:
-    """Counts of items per colour for an org's subtree."""
+    """Counts of items per colour for an org's subtree (an Org, or a Holder while rolling up)."""
 
-    org: Org
+    org: "Org | Holder"
     counts: dict = field(default_factory=lambda: dict.fromkeys(rules.SEVERITY, 0))
     holders: int = 0
 
@@ -118,10 +119,30 @@ class Tally:
         return (-self.counts[rules.RED], -self.counts[rules.YELLOW], -self.counts[rules.PENDING], self.org.path)
 
 
-def holders_of(root: Org) -> list[Org]:
+@dataclass(slots=True)
+class Holder:
+    """A meeting-holding org as the roll-ups need it, read as plain values rather than model
+    instances (a city has tens of thousands: building Orgs took most of a city page's time).
+    The few that a page shows become Orgs (``as_orgs``)."""
+
+    pk: int
+    path: str
+    kind: str
+    founded: date
+    name: str
+    depth: int
+
+
+def holders_of(root: Org) -> list[Holder]:
     """The orgs of the subtree that hold meetings (branches and party groups)."""
-    return list(Org.objects.filter(subtree_q("path", root.path), kind__in=rules.HOLDER_KINDS)
-                .only("pk", "path", "kind", "founded", "name", "depth").order_by("path"))
+    rows = (Org.objects.filter(subtree_q("path", root.path), kind__in=rules.HOLDER_KINDS).order_by("path")
+            .values_list("pk", "path", "kind", "founded", "name", "depth"))
+    return [Holder(*row) for row in rows]
+
+
+def as_orgs(pks) -> dict[int, Org]:
+    """The Orgs of the holders a page shows (worst, own, reminded), in one query."""
+    return Org.objects.in_bulk(list(pks))
 
 
 def held_counts(root: Org, month: date) -> dict[int, dict[tuple[str, bool], dict[str, int]]]:
@@ -157,7 +178,7 @@ def full_members(root: Org) -> dict[int, int]:
 
 
 def compliance_items(root: Org, *, month: date, today: date | None = None,
-                     holders: list[Org] | None = None) -> dict[int, list[Item]]:
+                     holders: list[Holder] | None = None) -> dict[int, list[Item]]:
     """Every holder org of ``root``'s subtree → its items for the periods containing ``month``.
     Five queries whatever the size of the subtree."""
     today = today or timezone.localdate()
@@ -167,25 +188,45 @@ def compliance_items(root: Org, *, month: date, today: date | None = None,
     lecture_periods = rules.local_values(root, holders, "orglife_lecture_period")
     due_days = rules.local_values(root, holders, "orglife_due_soon_days")
     bounds = {period: rules.period_bounds(period, month) for period in rules.PERIOD_LABELS}
+    earliest = min(start for start, _end in bounds.values())
     nothing: dict = {}
+    applicable: dict[tuple, list] = {}  # (kind, has a committee) → the requirements it holds
+    # Holders with the same facts have the same items: most of a city's tens of thousands share a
+    # few hundred combinations, computed once each (the items are read, never changed).
+    made: dict[tuple, list[Item]] = {}
     result: dict[int, list[Item]] = {}
     for org in holders:
-        items = []
+        full = fulls.get(org.pk, 0)
+        holds_key = (org.kind, rules.has_committee(full))
+        requirements = applicable.get(holds_key)
+        if requirements is None:
+            requirements = applicable[holds_key] = [r for r in rules.REQUIREMENTS if rules.holds(r, org.kind, full)]
         own = counts.get(org.pk, nothing)
-        for requirement in rules.REQUIREMENTS:
-            if not rules.holds(requirement, org.kind, fulls.get(org.pk, 0)):
-                continue
-            period = requirement.period or rules.lecture_period(lecture_periods[org.pk])
-            start, end = bounds[period]
-            # The secretary's lectures count for both lines; the others for the plain one only.
-            held = own.get((requirement.kind, True), nothing).get(period, 0)
-            if not requirement.by_secretary:
-                held += own.get((requirement.kind, False), nothing).get(period, 0)
-            required = rules.required_in_period(requirement.minimum, start, org.founded)
-            items.append(Item(org.pk, requirement, period, start, end, required, held, rules.status(
-                required=required, held=held, period_end=end, today=today, due_soon_days=int(due_days[org.pk]))))
+        # The founding date matters only inside the periods shown (rules.required_in_period).
+        facts = (holds_key, lecture_periods[org.pk], due_days[org.pk], org.founded if org.founded > earliest else None,
+                 tuple(sorted((key, tuple(figures.items())) for key, figures in own.items())))
+        items = made.get(facts)
+        if items is None:
+            items = made[facts] = _items(requirements, own, org.founded, bounds, today,
+                                         lecture=lecture_periods[org.pk], due_days=int(due_days[org.pk]))
         result[org.pk] = items
     return result
+
+
+def _items(requirements, own: dict, founded: date, bounds: dict, today: date, *, lecture, due_days: int) -> list[Item]:
+    nothing: dict = {}
+    items = []
+    for requirement in requirements:
+        period = requirement.period or rules.lecture_period(lecture)
+        start, end = bounds[period]
+        # The secretary's lectures count for both lines; the others for the plain one only.
+        held = own.get((requirement.kind, True), nothing).get(period, 0)
+        if not requirement.by_secretary:
+            held += own.get((requirement.kind, False), nothing).get(period, 0)
+        required = rules.required_in_period(requirement.minimum, start, founded)
+        items.append(Item(requirement, period, start, end, required, held, rules.status(
+            required=required, held=held, period_end=end, today=today, due_soon_days=due_days)))
+    return items
 
 
 @dataclass
@@ -196,48 +237,74 @@ class Rollup:
     children: list[Tally]
     worst: list[Tally]
     items: dict[int, list[Item]]
-    holders: dict[int, Org]
+    holders: dict[int, Holder]
 
 
-def rollup(root: Org, *, month: date, today: date | None = None, worst: int = 20) -> Rollup:
+def rollup(root: Org, *, month: date, today: date | None = None, worst: int = 20,
+           holders: list[Holder] | None = None) -> Rollup:
     """Compliance of ``root``'s subtree: a tally per child org (worst first) and the worst holder
-    orgs of the whole subtree. The caller has checked the user covers ``root``."""
+    orgs of the whole subtree (as Orgs). The caller has checked the user covers ``root``; a page
+    that rolls up two months passes the same ``holders``."""
     today = today or timezone.localdate()
-    holders = holders_of(root)
+    holders = holders_of(root) if holders is None else holders
     items = compliance_items(root, month=month, today=today, holders=holders)
     children = list(Org.objects.filter(subtree_q("path", root.path), depth=root.depth + 1).order_by("path"))
-    per_holder = []
+    # Holders with the same facts share their items (compliance_items): each list is counted once,
+    # and the holders are added up per child org as (child, list) → how many, before the roll-up.
+    child_length = len(root.path) + Org.steplen
+    tallied: dict[int, tuple[int, ...]] = {}
+    per_child: Counter = Counter()
+    flagged = []  # (holder, counts) with something red or yellow: the candidates for the worst
+    statuses = tuple(rules.SEVERITY)
+    red, yellow, pending = statuses.index(rules.RED), statuses.index(rules.YELLOW), statuses.index(rules.PENDING)
     for org in holders:
-        tally = Tally(org, holders=1)
-        for item in items[org.pk]:
-            tally.add(item)
-        per_holder.append(tally)
-    # The holders' tallies added up per child org and for the root (the tree roll-up's Python half).
+        own = items[org.pk]
+        counts = tallied.get(id(own))
+        if counts is None:
+            found = Counter(item.status for item in own)
+            counts = tallied[id(own)] = tuple(found[status] for status in statuses)
+        per_child[(org.path[:child_length], id(own))] += 1
+        if counts[red] or counts[yellow]:
+            flagged.append((org, counts))
     names = [*rules.SEVERITY, "holders"]
-    sums = rollup_rows([root, *children], ((t.org.path, {**t.counts, "holders": t.holders}) for t in per_holder),
-                       names)
+    sums = added_up([root, *children], ((prefix, *(n * figure for figure in tallied[key]), n)
+                                        for (prefix, key), n in per_child.items()), names)
 
     def tally_of(org: Org) -> Tally:
         figures = sums[org.pk]
         return Tally(org, {status: figures[status] for status in rules.SEVERITY}, figures["holders"])
-    worst_holders = sorted((t for t in per_holder if t.counts[rules.RED] or t.counts[rules.YELLOW]),
-                           key=Tally.sort_key)[:worst]
+    chosen = heapq.nsmallest(worst, flagged, key=lambda pair: (-pair[1][red], -pair[1][yellow], -pair[1][pending],
+                                                               pair[0].path))
+    shown = as_orgs(holder.pk for holder, _counts in chosen)
+    worst_holders = [Tally(shown[holder.pk], dict(zip(statuses, counts, strict=True)), holders=1)
+                     for holder, counts in chosen]
     return Rollup(root, month, tally_of(root), sorted(map(tally_of, children), key=Tally.sort_key), worst_holders,
                   items, {org.pk: org for org in holders})
 
 
+# Reminders are for those who record meetings for a handful of orgs (a secretary, a street's
+# organizer); a district's or the city's admin follows the compliance page instead, where the
+# subtree is summed, not listed holder by holder.
+REMINDER_HOLDERS_MAX = 200
+
+
 def reminders(user, *, today: date | None = None, limit: int = 50) -> list[tuple[Org, Item]]:
     """Requirements of the current periods not yet met and due soon (yellow), for the orgs the
-    user records meetings for, nearest deadline first."""
+    user records meetings for, nearest deadline first; a subtree of more than
+    REMINDER_HOLDERS_MAX holders is left to the compliance page."""
     today = today or timezone.localdate()
     found = []
     for path in minimal_paths(get_scope(user).paths_for("orglife.change")):
         root = Org.objects.get(path=path)
+        if Org.objects.filter(subtree_q("path", root.path), kind__in=rules.HOLDER_KINDS).count() > REMINDER_HOLDERS_MAX:
+            continue
         holders = holders_of(root)
         by_pk = {org.pk: org for org in holders}
         for org_id, items in compliance_items(root, month=today, today=today, holders=holders).items():
             found += [(by_pk[org_id], item) for item in items if item.status == rules.YELLOW]
-    return sorted(found, key=lambda pair: (pair[1].end, pair[0].path))[:limit]
+    found = sorted(found, key=lambda pair: (pair[1].end, pair[0].path))[:limit]
+    shown = as_orgs(holder.pk for holder, _item in found)
+    return [(shown[holder.pk], item) for holder, item in found]
 
 
 # --- calendar -------------------------------------------------------------------------------------------

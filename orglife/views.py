@@ -432,16 +432,20 @@ class ComplianceView(ObjectDetailView):
 
     def get_extra_context(self):
         root, month, today = self.object, self.month, timezone.localdate()
-        result = selectors.rollup(root, month=month, today=today)
+        holders = selectors.holders_of(root)
+        result = selectors.rollup(root, month=month, today=today, holders=holders)
         # Last month's overdue items beside this month's: ended periods are where red shows.
-        before = selectors.rollup(root, month=_shift(month, -1), today=today)
+        before = selectors.rollup(root, month=_shift(month, -1), today=today, holders=holders)
         overdue_before = {t.org.pk: t.counts[rules.RED] if t.colour != rules.NO_DATA else None
                           for t in before.children}
         visible_parent = (Org.objects.get_parent(root) if root.depth > 1 else None)
         if visible_parent and not get_scope(self.request.user).covers(visible_parent.path, "orglife.view"):
             visible_parent = None
-        own = [(result.holders[pk], items) for pk, items in result.items.items() if pk == root.pk
-               or (root.kind in BRANCH_KINDS and pk in result.holders)]
+        # A branch's own items and its groups'; above a branch, the root's own only (if it holds any).
+        own_pks = list(result.items) if root.kind in BRANCH_KINDS else [root.pk] if root.pk in result.items else []
+        own_items = [(pk, result.items[pk]) for pk in own_pks]
+        own_orgs = selectors.as_orgs(pk for pk, _items in own_items)
+        own = [(own_orgs[pk], items) for pk, items in own_items]
         with_branch_names([t.org for t in result.worst] + [org for org, _ in own], self.request.user)
         return {
             "root": root, "result": result, "month": month,

@@ -76,18 +76,19 @@ def rollup(orgs, queryset, path_lookup: str, aggregates: dict, *, group_by_prefi
     if group_by_prefix:
         rows = rows.annotate(rollup_prefix=Substr(path_lookup, 1, max(len(o.path) for o in orgs)))
         path_lookup = "rollup_prefix"
-    return _added_up(orgs, rows.values(path_lookup).annotate(**aggregates).values_list(path_lookup, *names), names)
+    return added_up(orgs, rows.values(path_lookup).annotate(**aggregates).values_list(path_lookup, *names), names)
 
 
 def rollup_rows(orgs, rows, names) -> dict[int, dict]:
     """``rollup`` for figures already at hand: ``rows`` of (org path, {name: figure}), added up
     per listed org whose subtree holds the path (figures computed in Python per org, such as
     orglife's compliance)."""
-    return _added_up(orgs, ((path, *(figures.get(name, 0) for name in names)) for path, figures in rows), names)
+    return added_up(orgs, ((path, *(figures.get(name, 0) for name in names)) for path, figures in rows), names)
 
 
-def _added_up(orgs, rows, names) -> dict[int, dict]:
-    """Rows of (org path, figure, figure …) added to every listed org whose path begins theirs.
+def added_up(orgs, rows, names) -> dict[int, dict]:
+    """Rows of (org path, figure, figure …) added to every listed org whose path begins theirs
+    (figures already at hand as tuples, in ``names`` order: the cheapest form for many rows).
     A tight loop: the city's roll-up adds tens of thousands of groups."""
     sums = {o.path: [0] * len(names) for o in orgs}
     lengths = sorted({len(path) for path in sums})
