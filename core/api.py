@@ -86,6 +86,11 @@ class Pagination(LimitOffsetPagination):
     def __init__(self, **kwargs):
         super().__init__(max_limit=self.MAX_PAGE_SIZE, **kwargs)
 
+    def _items_count(self, queryset) -> int:
+        """A list whose total a summary table knows sets ``queryset.known_count``: no COUNT."""
+        known = getattr(queryset, "known_count", None)
+        return known if known is not None else super()._items_count(queryset)
+
 
 # --- answers -------------------------------------------------------------------------------------
 

@@ -144,7 +144,10 @@ router = Router(tags=["党员"])
 @paginate(Pagination)
 def member_list(request, filters: Query[MemberFilters]):
     qs = Member.objects.visible_to(request.user).order_by("org__path", "name", "pk")
-    return filtered(MemberFilterSet, request, qs, filters)
+    qs = filtered(MemberFilterSet, request, qs, filters)
+    # The total from the member summary where it answers (members.selectors.listed_total).
+    qs.known_count = selectors.listed_total(request.user, {k: v for k, v in filters.dict().items() if v})
+    return qs
 
 
 @router.post("", response={201: MemberDetailOut, **REFUSED})

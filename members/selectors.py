@@ -68,8 +68,8 @@ def listed_total(user, filters: dict) -> int | None:
     list filtered at most by org (within) and status, when the user's scope covers every archive it
     lists. None where the rows must be counted (a name, gender or category filter; a member, who
     sees their own record only)."""
-    if any(filters.get(name) for name in ("q", "gender", "category")):
-        return None
+    if any(value for name, value in filters.items() if name not in ("org", "status")):
+        return None  # a name, gender, category (or any other) filter: the rows are counted
     scope = get_scope(user)
     paths = scope.paths_for("member.view")
     if not paths:

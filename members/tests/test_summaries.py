@@ -150,3 +150,16 @@ def test_the_member_list_total_comes_from_the_summary_and_a_narrower_filter_coun
     women = client.get(reverse("members:list"), {"gender": "female"}).context["page"].paginator.count
     assert women == Member.objects.filter(org__path__startswith=world.district_a.path, gender="female",
                                           status__in=("full", "probationary")).count()
+
+
+def test_the_members_api_count_comes_from_the_summary_where_it_answers(world):
+    from orgs.tests.test_scope import api_client
+
+    api = api_client("a_admin")
+    assert api.get("/api/v1/members").json()["count"] == 3
+    Member.objects.filter(pk=world.members["a2_member"].pk).update(status=MemberStatus.LEFT)  # past the services
+    answer = api.get("/api/v1/members").json()
+    assert answer["count"] == 3 and len(answer["items"]) == 2  # the summary's total, the archive's rows
+    assert api.get("/api/v1/members", {"gender": "female"}).json()["count"] == Member.objects.filter(
+        org__path__startswith=world.district_a.path, gender="female", status__in=("full", "probationary")).count()
+    assert api.get("/api/v1/members", {"within": world.branch_a2.code}).json()["count"] == 0  # counted
