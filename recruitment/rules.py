@@ -27,6 +27,7 @@ LOCAL_DEFAULTS = {
     "recruitment_review_valid_months": 12,  # a political review is valid 1 year
     "recruitment_prereview_months": 1,  # pre-review within 1 month of receipt
     "recruitment_assembly_months": 1,  # assembly within 1 month of the pre-review
+    "recruitment_conversion_vote_months": 1,  # "及时讨论": the conversion vote within 1 month of the probation's end
 }
 
 MIN_AGE = 18  # 细则第五条
@@ -296,6 +297,20 @@ def vote_problems(v) -> str | None:
     return None
 
 
+def check_approval_time(history: History, done_on: date, note: str) -> None:
+    """Step ⑰: the upper committee approves within 3 months of the assembly; beyond that only as a
+    special case whose reason is recorded, and never beyond 6 months (rules.md §2 ⑰; 细则第四章)."""
+    assembly = history.first(15)
+    if assembly is None:
+        return
+    if done_on > add_months(assembly, APPROVAL_MAX_MONTHS):
+        _refuse(f"支部党员大会（{assembly:%Y-%m-%d}）后已超过{APPROVAL_MAX_MONTHS}个月，不能再审批：应重新履行接收程序"
+                "（rules.md §2 ⑰；细则第四章）", "done_on")
+    if done_on > add_months(assembly, APPROVAL_MONTHS) and not note.strip():
+        _refuse(f"支部党员大会（{assembly:%Y-%m-%d}）后超过{APPROVAL_MONTHS}个月审批属特殊情况：请在“说明”中写明原因"
+                "（rules.md §2 ⑰；细则第四章）", "note")
+
+
 def check_branch_size(full_members: int, purpose: int) -> None:
     """A branch with fewer than three full members cannot discuss an admission (党章第三十条)."""
     if purpose == 15 and full_members < BRANCH_MIN_FULL_MEMBERS:
@@ -442,6 +457,12 @@ def deadlines(case, history: History) -> list[Deadline]:
             due = case.probation_ends
             found.append(Deadline(22, due - timedelta(days=30), due, "预备期满前应提出书面转正申请",
                                   "rules.md §2 ㉒；细则第五章"))
+        if not history.latest_vote(23):  # "及时讨论" once the probation has ended (细则第五章)
+            months = local(case.org, "recruitment_conversion_vote_months")
+            due = add_months(case.probation_ends, months)
+            found.append(Deadline(23, case.probation_ends, due,
+                                  f"预备期满（{case.probation_ends:%Y-%m-%d}）后应及时讨论转正，{months}个月内召开支部党员大会",
+                                  "本地规定；细则第五章"))
         if history.done(23) and not history.done(24):
             due = add_months(history.first(23), CONVERSION_APPROVAL_MONTHS)
             found.append(Deadline(24, due - fortnight, due, "上级党委应在支部党员大会讨论转正后3个月内审批",

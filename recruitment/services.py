@@ -188,6 +188,8 @@ def step_record(*, actor, case: Case, number: int, done_on: date, responsible: s
             rules.check_people(number, people)
         if number == 11:
             rules.check_training(training_days, training_hours)
+        if number == 17:
+            rules.check_approval_time(hist, done_on, note)
         if number == 19 and group is not None and not (
                 group.kind == "group" and group.path.startswith(case.org.path) and group.depth == case.org.depth + 1):
             raise ValidationError({"group": f"党小组须是“{case.org.name}”下设的党小组"})

@@ -510,3 +510,30 @@ def test_a_notice_running_into_a_year_whose_holidays_are_not_entered_says_so(wor
     assert "已发布公示（5个工作日）。注意：2027年的节假日安排尚未录入，暂按周一至周五计算工作日" in body
     assert 'class="muted small calendar-note">2027年的节假日安排尚未录入' in body
     refused("（2027年的节假日安排尚未录入", rules.check_notice_length, case.org, date(2027, 1, 4), date(2027, 1, 6))
+
+
+# --- deadlines: approval within 3 months (6 at most), the conversion vote "及时讨论" ------------------
+
+
+def test_approval_after_three_months_needs_its_reason_and_after_six_is_refused(world):
+    case = open_case(world)
+    walk(world, case, 16)
+    assembly = selectors.history(case).first(15)
+    notice(world, case, 17, assembly + timedelta(days=1))
+    refused("已超过6个月，不能再审批", step, world, case, 17,
+            add_months(assembly, 6) + timedelta(days=1), actor="a_admin")
+    refused("超过3个月审批属特殊情况：请在“说明”中写明原因", step, world, case, 17,
+            add_months(assembly, 4), actor="a_admin")
+    done = step(world, case, 17, add_months(assembly, 4), actor="a_admin", note="上级党委换届，审批顺延")
+    assert done.note == "上级党委换届，审批顺延"
+
+
+def test_the_conversion_vote_is_due_within_a_month_of_the_probations_end(world):
+    case = open_case(world)
+    walk(world, case, 22)
+    case.refresh_from_db()
+    found = {d.step: d for d in rules.deadlines(case, selectors.history(case))}
+    assert found[23].warn_on == case.probation_ends and found[23].due_on == add_months(case.probation_ends, 1)
+    assert found[23].level(add_months(case.probation_ends, 1) + timedelta(days=1)) == "red"
+    vote(world, case, 23, max(case.probation_ends, timezone.localdate() - timedelta(days=1)))
+    assert 23 not in {d.step for d in rules.deadlines(case, selectors.history(case))}
