@@ -19,6 +19,7 @@ from accounts import demo as accounts_demo
 from care import city as care_city
 from core import audit, summaries
 from core.context import acting_as
+from dangjian import bench
 from members import city as members_city
 from members import demo as members_demo
 from members.models import Member
@@ -51,13 +52,15 @@ def build(*, rng: random.Random, orgs: int, members: int, log: Callable[[str], N
                 log(f"  {what} {done}（累计 {time.monotonic() - started:.0f} 秒）")
         return report
 
-    stage("orgs", "党组织", lambda: orgs_city.load(rng, orgs=orgs))
+    stage("orgs", "党组织", lambda: orgs_city.load(rng, shape=bench.Shape.for_size(orgs), spread=bench.spread))
     serials: dict[str, int] = stage(  # type: ignore[assignment]
-        "members", "党员", lambda: members_city.load(rng, total=members, progress=progress("党员")),
+        "members", "党员", lambda: members_city.load(rng, total=members, spread=bench.spread, id_number=bench.id_number,
+                                  regions=bench.REGIONS, progress=progress("党员")),
         lambda _: Member.objects.count())
     stage("accounts", "演示账号", lambda: len(accounts_demo.load()) + len(members_demo.load_accounts()))
     stage("orglife", "会议记录（三会一课）", lambda: orglife_city.load(rng, progress=progress("会议记录")))
-    stage("recruitment", "发展党员案例", lambda: recruitment_city.load(rng, per_branch=0.3, serials=serials))
+    stage("recruitment", "发展党员案例", lambda: recruitment_city.load(
+        rng, per_branch=0.3, serials=serials, id_number=bench.id_number, regions=bench.REGIONS))
     stage("transfers", "组织关系介绍信", lambda: transfers_city.load(rng))
     stage("care", "走访慰问", lambda: care_city.load(rng))
     stage("portal", "资讯文章", lambda: portal_city.load(rng, articles=max(20, min(2000, orgs // 25))))

@@ -1,12 +1,13 @@
 """`dangjian demo --scale city`: the city's org tree — 天津市, its 16 districts of uneven size,
 streets, communities, branches and party groups, built in bulk (orgs.bulk.build) with the shape of
-`dangjian bench tree` (dangjian.bench.Shape, spread) but the demo's codes (TJ, HP, HP01C01B01…), so
+`dangjian bench tree` (dangjian.bench.Shape and spread, handed in by dangjian.city: apps do not
+import the project package) but the demo's codes (TJ, HP, HP01C01B01…), so
 the demo accounts find their orgs."""
 
 import random
+from collections.abc import Callable
 from datetime import date
 
-from dangjian.bench import Shape, spread
 from orgs import bulk
 from orgs.bulk import Node
 from orgs.demo import COMMUNITY_WORDS, DISTRICTS, STREETS
@@ -18,8 +19,11 @@ DISTRICT_WEIGHTS = {"HP": 0.5, "HD": 0.8, "HX": 0.9, "NK": 1.0, "HB": 0.7, "HQ":
 FOUNDED = date(2000, 1, 1)
 
 
-def plan(rng: random.Random, orgs: int) -> Node:
-    shape = Shape.for_size(orgs)
+Spread = Callable[..., list[int]]  # dangjian.bench.spread(total, slots, rng, *, minimum=1, weights=None)
+
+
+def plan(rng: random.Random, shape, spread: Spread) -> Node:
+    """``shape``: the counts of streets, communities, branches and groups (dangjian.bench.Shape)."""
     city = Node("中共天津市委员会", "TJ", OrgKind.COMMITTEE, OrgLevel.CITY, founded=FOUNDED)
     weights = [DISTRICT_WEIGHTS[code] for _, code in DISTRICTS]
     districts = [city.add(Node(f"中共天津市{name}委员会", code, OrgKind.COMMITTEE, OrgLevel.DISTRICT,
@@ -50,6 +54,6 @@ def plan(rng: random.Random, orgs: int) -> Node:
     return city
 
 
-def load(rng: random.Random, *, orgs: int) -> int:
-    bulk.build([plan(rng, orgs)])
+def load(rng: random.Random, *, shape, spread: Spread) -> int:
+    bulk.build([plan(rng, shape, spread)])
     return Org.objects.count()

@@ -8,6 +8,7 @@ The steps after 9 need their own records (review, pre-review, votes, notices) an
 services in the small demo only."""
 
 import random
+from collections.abc import Callable
 from datetime import date, timedelta
 from types import SimpleNamespace
 
@@ -16,7 +17,6 @@ from django.utils import timezone
 from core import idcard
 from core.bulk import insert_many
 from core.crypto import get_provider
-from dangjian.bench import id_number
 from members.city import districts, region_of
 from orgs.demo import random_name
 from orgs.models import Org, OrgKind
@@ -50,12 +50,13 @@ def _dates(rng: random.Random, applied: date, upto: int) -> dict[int, list[date]
     return steps
 
 
-def load(rng: random.Random, *, per_branch: float, serials: dict[str, int]) -> int:
+def load(rng: random.Random, *, per_branch: float, serials: dict[str, int], id_number: Callable[[str, int], str],
+         regions: tuple[str, ...]) -> int:
     """About ``per_branch`` cases per branch; ID numbers follow the members' (``serials``: the last
-    used per region), so none repeats a member's."""
+    used per region, of dangjian.bench.id_number), so none repeats a member's."""
     today = timezone.localdate()
     provider = get_provider()
-    regions = districts()
+    region_by_path = districts(regions)
     branches = list(Org.objects.filter(kind=OrgKind.BRANCH).order_by("path"))
     count = max(MAX_STEP * 2, round(len(branches) * per_branch))
     serials = dict(serials)
@@ -69,7 +70,7 @@ def load(rng: random.Random, *, per_branch: float, serials: dict[str, int]) -> i
         while max(max(ds) for ds in steps.values()) >= today:
             applied -= timedelta(days=30)
             steps = _dates(rng, applied, upto)
-        region = region_of(org.path, regions)
+        region = region_of(org.path, region_by_path)
         serials[region] += 1
         number = id_number(region, serials[region])
         born = idcard.birth_date(number)
