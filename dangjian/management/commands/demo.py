@@ -1,4 +1,5 @@
-"""`dangjian demo`: build the demo city (about a minute at most). Each module adds its records."""
+"""`dangjian demo`: build the demo city (about a minute at most). Each module adds its records.
+`dangjian demo --scale city`: the city at full size, in bulk (dangjian/city.py)."""
 
 import random
 import time
@@ -11,6 +12,7 @@ from accounts import demo as accounts_demo
 from care import demo as care_demo
 from core import audit, summaries
 from core.context import acting_as
+from dangjian import city
 from members import demo as members_demo
 from orglife import demo as orglife_demo
 from orgs import demo as orgs_demo
@@ -19,16 +21,24 @@ from portal import demo as portal_demo
 from recruitment import demo as recruitment_demo
 from transfers import demo as transfers_demo
 
+DEMO_MEMBERS = 5000
+CITY_ORGS = 52_000
+CITY_MEMBERS = 1_000_000
+
 
 class Command(BaseCommand):
     help = "载入演示数据：天津市16个区，和平区、河西区到党支部和党小组，约5000名党员，以及演示账号"
 
     def add_arguments(self, parser):
         parser.add_argument("--if-empty", action="store_true", help="已有数据时不做任何事（make run 用）")
-        parser.add_argument("--members", type=int, default=5000)
+        parser.add_argument("--scale", choices=("demo", "city"), default="demo",
+                            help="demo：小规模演示（默认）；city：天津市全量规模（约52,000个党组织、100万名党员，批量写入）")
+        parser.add_argument("--orgs", type=int, default=CITY_ORGS, help="--scale city 的党组织数（测试用小规模）")
+        parser.add_argument("--members", type=int, default=None,
+                            help=f"党员数（默认：demo {DEMO_MEMBERS}，city {CITY_MEMBERS}）")
         parser.add_argument("--seed", type=int, default=2017)
 
-    def handle(self, *args, if_empty, members, seed, **options):
+    def handle(self, *args, if_empty, members, seed, scale="demo", orgs=CITY_ORGS, **options):
         if Org.objects.exists():
             if if_empty:
                 self.stdout.write("已有数据，保留现有数据（不重新载入演示数据）。")
@@ -37,6 +47,13 @@ class Command(BaseCommand):
             raise CommandError("数据库中已有党组织数据；演示数据只能载入空数据库。")
         if not settings.INVENTED_DATA_ALLOWED:
             raise CommandError("演示数据只能在演示模式（DANGJIAN_DEMO=1）下载入。")
+        if scale == "city":
+            if orgs < 200 or (members or CITY_MEMBERS) < 100:
+                raise CommandError("城市规模至少需要200个党组织、100名党员。")
+            city.build(rng=random.Random(seed), orgs=orgs, members=members or CITY_MEMBERS, log=self.stdout.write)
+            self.print_accounts()
+            return
+        members = members or DEMO_MEMBERS
         started = time.monotonic()
         rng = random.Random(seed)
         with acting_as(None, channel="cli"), transaction.atomic():

@@ -1,0 +1,59 @@
+"""`dangjian demo --scale city`: the city's org tree — 天津市, its 16 districts of uneven size,
+streets, communities, branches and party groups, built in bulk (orgs.bulk.build) with the shape of
+`dangjian bench tree` (dangjian.bench.Shape and spread, handed in by dangjian.city: apps do not
+import the project package) but the demo's codes (TJ, HP, HP01C01B01…), so
+the demo accounts find their orgs."""
+
+import random
+from collections.abc import Callable
+from datetime import date
+
+from orgs import bulk
+from orgs.bulk import Node
+from orgs.demo import COMMUNITY_WORDS, DISTRICTS, STREETS
+from orgs.models import Org, OrgKind, OrgLevel, Sector
+
+# Relative district sizes: the central districts are small, 滨海新区 and the outer ones large.
+DISTRICT_WEIGHTS = {"HP": 0.5, "HD": 0.8, "HX": 0.9, "NK": 1.0, "HB": 0.7, "HQ": 0.6, "DL": 1.0, "XQ": 1.1,
+                    "JN": 0.9, "BC": 1.0, "WQ": 1.3, "BD": 1.1, "BH": 2.2, "NH": 0.6, "JH": 1.0, "JZ": 1.0}
+FOUNDED = date(2000, 1, 1)
+
+
+Spread = Callable[..., list[int]]  # dangjian.bench.spread(total, slots, rng, *, minimum=1, weights=None)
+
+
+def plan(rng: random.Random, shape, spread: Spread) -> Node:
+    """``shape``: the counts of streets, communities, branches and groups (dangjian.bench.Shape)."""
+    city = Node("中共天津市委员会", "TJ", OrgKind.COMMITTEE, OrgLevel.CITY, founded=FOUNDED)
+    weights = [DISTRICT_WEIGHTS[code] for _, code in DISTRICTS]
+    districts = [city.add(Node(f"中共天津市{name}委员会", code, OrgKind.COMMITTEE, OrgLevel.DISTRICT,
+                               founded=FOUNDED)) for name, code in DISTRICTS]
+    streets = []
+    for district, count in zip(districts, spread(shape.streets, 16, rng, weights=weights), strict=True):
+        names = STREETS.get(district.code, [])
+        for i in range(1, count + 1):
+            label = names[i - 1] if i <= len(names) else f"第{i}街道"
+            streets.append(district.add(Node(f"{label}党工委", f"{district.code}{i:02d}", OrgKind.WORKING_COMMITTEE,
+                                              OrgLevel.STREET, Sector.COMMUNITY, founded=FOUNDED)))
+    communities = []
+    for street, count in zip(streets, spread(shape.communities, len(streets), rng), strict=True):
+        for i in range(1, count + 1):
+            word = COMMUNITY_WORDS[(i - 1) % len(COMMUNITY_WORDS)]
+            suffix = "" if i <= len(COMMUNITY_WORDS) else str((i - 1) // len(COMMUNITY_WORDS) + 1)
+            communities.append(street.add(Node(f"{word}{suffix}社区党委", f"{street.code}C{i:02d}", OrgKind.COMMITTEE,
+                                                OrgLevel.COMMUNITY, Sector.COMMUNITY, founded=FOUNDED)))
+    branches = []
+    for community, count in zip(communities, spread(shape.branches, len(communities), rng), strict=True):
+        for i in range(1, count + 1):
+            branches.append(community.add(Node(f"第{i}党支部", f"{community.code}B{i:02d}", OrgKind.BRANCH,
+                                               OrgLevel.UNIT, Sector.COMMUNITY, founded=FOUNDED)))
+    for branch, count in zip(branches, spread(shape.groups, len(branches), rng, minimum=0), strict=True):
+        for i in range(1, count + 1):
+            branch.add(Node(f"第{i}党小组", f"{branch.code}G{i}", OrgKind.GROUP, OrgLevel.UNIT, Sector.COMMUNITY,
+                            founded=FOUNDED))
+    return city
+
+
+def load(rng: random.Random, *, shape, spread: Spread) -> int:
+    bulk.build([plan(rng, shape, spread)])
+    return Org.objects.count()
