@@ -56,3 +56,13 @@ def test_a_roster_row_naming_a_temporary_branch_is_refused_with_its_reason(world
     batch = preview(world, xlsx([person(1, 所在党组织=temporary.code)]))
     messages = " ".join(row.errors for row in batch.rows.all())
     assert RULE in messages
+
+
+def test_the_temporary_branch_page_says_why_it_has_no_term_and_offers_no_re_election(world, temporary):
+    from django.urls import reverse
+
+    body = world.client("a_admin").get(reverse("orgs:detail", args=[temporary.pk])).content.decode()
+    assert "临时党支部不选举支部委员会" in body and "尚未录入班子任期" not in body
+    assert reverse("orgs:term_create", args=[temporary.pk]) not in body
+    branch = world.client("a_admin").get(reverse("orgs:detail", args=[world.branch_a1.pk])).content.decode()
+    assert reverse("orgs:term_create", args=[world.branch_a1.pk]) in branch
