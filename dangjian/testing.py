@@ -3,6 +3,7 @@ of every kind. Tests build it with ``make_world()`` or the ``world`` fixture."""
 
 import html
 import re
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from html.parser import HTMLParser
@@ -223,3 +224,22 @@ def refusal_text(response) -> str:
     there, a service also in the detail)."""
     body = response.json()
     return "；".join([body["detail"], *(error["msg"] for error in body.get("errors", []))])
+
+
+def check_after_each_call(monkeypatch, services: dict, differences) -> Counter:
+    """Wrap every named service (``{module: names}``) so that after each call ``differences()``
+    (the summary tables against the records) must be empty; returns the calls made per name.
+    The summary tests walk every writing service through it."""
+    calls: Counter = Counter()
+
+    def checking(name, service):
+        def call(*args, **kwargs):
+            result = service(*args, **kwargs)
+            calls[name] += 1
+            assert differences() == [], f"after {name}"
+            return result
+        return call
+    for module, names in services.items():
+        for name in names:
+            monkeypatch.setattr(module, name, checking(name, getattr(module, name)))
+    return calls

@@ -5,7 +5,6 @@ written past the services is reported by the check and put right by the rebuild;
 read it."""
 
 import inspect
-from collections import Counter
 from datetime import date
 from io import StringIO
 
@@ -13,7 +12,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from core import summaries
-from dangjian.testing import ID_NUMBERS
+from dangjian.testing import ID_NUMBERS, check_after_each_call
 from members import importing
 from members import services as member_services
 from members import summaries as member_counts
@@ -47,20 +46,8 @@ def differences() -> list[str]:
 @pytest.fixture
 def checked(monkeypatch):
     """Every writing service, wrapped: after each call the member summary must equal the archive."""
-    calls = Counter()
-
-    def checking(name, service):
-        def call(*args, **kwargs):
-            result = service(*args, **kwargs)
-            calls[name] += 1
-            assert differences() == [], f"after {name}"
-            return result
-        return call
-    for module, names in ((member_services, WRITERS), (transfer_services, TRANSFER_WRITERS),
-                          (batches, IMPORT_WRITERS), (importing, IMPORT_WRITERS)):
-        for name in names:
-            monkeypatch.setattr(module, name, checking(name, getattr(module, name)))
-    return calls
+    return check_after_each_call(monkeypatch, {member_services: WRITERS, transfer_services: TRANSFER_WRITERS,
+                                               batches: IMPORT_WRITERS, importing: IMPORT_WRITERS}, differences)
 
 
 def test_every_public_service_of_the_archive_is_named_as_writing_a_member_or_not():

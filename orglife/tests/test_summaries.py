@@ -4,7 +4,6 @@ services is reported by the check and put right by the rebuild; two submissions 
 org, kind and month both count (PostgreSQL)."""
 
 import inspect
-from collections import Counter
 from datetime import date, timedelta
 from io import StringIO
 
@@ -15,7 +14,7 @@ from django.utils import timezone
 
 from core import summaries
 from core.context import acting_as
-from dangjian.testing import make_world, run_in_threads
+from dangjian.testing import check_after_each_call, make_world, run_in_threads
 from orglife import services
 from orglife import summaries as meeting_months
 from orglife.models import AttendanceStatus, Meeting, MeetingKind, MeetingMonth, MeetingState
@@ -37,18 +36,7 @@ def differences() -> list[str]:
 @pytest.fixture
 def checked(monkeypatch):
     """Every writing service, wrapped: after each call the summaries must equal the records."""
-    calls = Counter()
-
-    def checking(name, service):
-        def call(*args, **kwargs):
-            result = service(*args, **kwargs)
-            calls[name] += 1
-            assert differences() == [], f"after {name}"
-            return result
-        return call
-    for name in WRITERS:
-        monkeypatch.setattr(services, name, checking(name, getattr(services, name)))
-    return calls
+    return check_after_each_call(monkeypatch, {services: WRITERS}, differences)
 
 
 def held(org, kind, month) -> int:

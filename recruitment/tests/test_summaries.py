@@ -3,7 +3,6 @@ call of every service that writes a case; a case written past the services is re
 check and put right by the rebuild; the per-step roll-up reads it."""
 
 import inspect
-from collections import Counter
 from io import StringIO
 
 import pytest
@@ -11,6 +10,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from core import summaries
+from dangjian.testing import check_after_each_call
 from recruitment import selectors, services
 from recruitment import summaries as case_steps
 from recruitment.models import Case, CaseStep
@@ -31,18 +31,7 @@ def differences() -> list[str]:
 @pytest.fixture
 def checked(monkeypatch):
     """Every writing service, wrapped: after each call the summaries must equal the records."""
-    calls = Counter()
-
-    def checking(name, service):
-        def call(*args, **kwargs):
-            result = service(*args, **kwargs)
-            calls[name] += 1
-            assert differences() == [], f"after {name}"
-            return result
-        return call
-    for name in WRITERS:
-        monkeypatch.setattr(services, name, checking(name, getattr(services, name)))
-    return calls
+    return check_after_each_call(monkeypatch, {services: WRITERS}, differences)
 
 
 def test_every_public_service_is_named_as_writing_a_case_or_not():
