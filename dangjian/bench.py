@@ -265,16 +265,22 @@ def drop() -> None:
         audit.record("bench.drop")
         User.objects.filter(username__in=bench_usernames()).delete()
         with connection.cursor() as cursor:
-            for summary in summaries.registered():  # the summary rows of the bench orgs go first
-                cursor.execute(
-                    f"DELETE FROM {quote(summary.model._meta.db_table)} WHERE org_id IN "
-                    f"(SELECT id FROM {org_table} WHERE code LIKE %s)", [BENCH_PREFIX + "%"],
-                )
+            drop_summary_rows(cursor, BENCH_PREFIX)  # the summary rows of the bench orgs go first
             cursor.execute(
                 f"DELETE FROM {member_table} WHERE org_id IN "
                 f"(SELECT id FROM {org_table} WHERE code LIKE %s)", [BENCH_PREFIX + "%"],
             )
             cursor.execute(f"DELETE FROM {org_table} WHERE code LIKE %s", [BENCH_PREFIX + "%"])
+
+
+def drop_summary_rows(cursor, code_prefix: str) -> None:
+    """Delete every summary table's rows of the orgs whose code starts with ``code_prefix`` (plain
+    DELETEs, before the orgs themselves: the rows reference them)."""
+    quote = connection.ops.quote_name
+    org_table = quote(Org._meta.db_table)
+    for summary in summaries.registered():
+        cursor.execute(f"DELETE FROM {quote(summary.model._meta.db_table)} WHERE org_id IN "
+                       f"(SELECT id FROM {org_table} WHERE code LIKE %s)", [code_prefix + "%"])
 
 
 def refresh_statistics() -> None:

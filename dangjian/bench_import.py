@@ -86,6 +86,7 @@ def drop() -> None:
             batch.delete()
         User.objects.filter(username=USERNAME).delete()
         with connection.cursor() as cursor:
+            bench.drop_summary_rows(cursor, PREFIX)
             cursor.execute(f"DELETE FROM {event} WHERE member_id IN ({members_of_bench})", [PREFIX + "%"])
             cursor.execute(f"DELETE FROM {member} WHERE org_id IN (SELECT id FROM {org} WHERE code LIKE %s)",
                            [PREFIX + "%"])

@@ -256,8 +256,9 @@ def certificate_close_form(world):
 # Recruitment: a case walked the documented way to just before the step whose form is opened.
 
 def _case(world, upto: int, seq: int, applied=TODAY - timedelta(days=800)):
-    from recruitment.tests.helpers import id_number, open_case, walk
+    from recruitment.tests.helpers import grow_branches, id_number, open_case, walk
 
+    grow_branches(world)  # a branch needs three full members to vote on an admission
     # Applied two years ago by default: recent enough for the political review to be valid
     # (12 months) at ⑬, long enough ago for every step before it.
     case = open_case(world, number=id_number(seq=seq), name=f"申请人{seq}", applied=applied)
@@ -325,7 +326,8 @@ def vote_form(world):
     from recruitment.models import Vote
 
     case = _case(world, 14, 27)
-    counts = {"present": "2", "ballots_issued": "2", "ballots_returned": "2", "yes": "2", "no": "0", "abstain": "0"}
+    # entitled comes filled in: the branch's nine full members (recruitment.tests.helpers.grow_branches)
+    counts = {"present": "7", "ballots_issued": "7", "ballots_returned": "7", "yes": "7", "no": "0", "abstain": "0"}
     return Case("secretary", reverse("recruitment:step", args=[case.pk, 15]),
                 lambda: {"held_on": Vote.objects.get(case=case).held_on},
                 fill=[("text", name, value) for name, value in counts.items()] + [("check", "result", "passed")],

@@ -77,6 +77,9 @@ def grow_branches(world) -> None:
     one at all: 党章第三十条) — A1 grown to the nine its votes count as entitled, A2 and B1 to four."""
     serial = 500
     for branch, more in ((world.branch_a1, 7), (world.branch_a2, 3), (world.branch_b1, 3)):
+        if Member.objects.filter(org=branch, status=MemberStatus.FULL).count() >= 3:  # grown already
+            serial += more
+            continue
         for i in range(more):
             serial += 1
             first17 = f"120101{date(1980, 1, 1 + i):%Y%m%d}{serial:03d}"
