@@ -6,7 +6,6 @@ and connections: exactly one wins, one member is created, one audit entry. The c
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.utils import timezone
 
 from core.context import acting_as
 from core.models import AuditEntry
@@ -14,7 +13,7 @@ from dangjian.testing import make_world, run_in_threads
 from members.models import Member
 from recruitment import services
 from recruitment.models import Case, Step
-from recruitment.tests.helpers import notice, open_case, walk
+from recruitment.tests.helpers import grow_branches, notice, open_case, walk
 
 pytestmark = [pytest.mark.usefixtures("transactional_db"), pytest.mark.postgres]
 
@@ -23,15 +22,16 @@ def test_two_simultaneous_approvals_of_one_case_exactly_one_succeeds():
     if connection.vendor != "postgresql":
         pytest.skip("concurrency tests run on PostgreSQL")
     world = make_world()
+    grow_branches(world)  # a branch needs three full members to vote on an admission
     case = open_case(world)
     d = walk(world, case, 16)
-    notice(world, case, 17, d)
+    after = notice(world, case, 17, d)  # approved once the notice has ended, within 3 months of the assembly
     approvers = [world.users["a_admin"], world.users["city_admin"]]
 
     def approve(i):
         with acting_as(approvers[i], channel="web"):
             return services.step_record(actor=approvers[i], case=Case.objects.get(pk=case.pk), number=17,
-                                        done_on=timezone.localdate())
+                                        done_on=after)
 
     results, errors = run_in_threads(2, approve)
     assert len(results) == 1, errors
