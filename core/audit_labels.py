@@ -127,7 +127,7 @@ ACTION_LABELS = {
 
 # The archive's records: member.<kind>_add / _update / _delete (members.services.RECORD_MODELS).
 RECORD_KINDS = {"position": "任职经历", "reward": "奖惩情况", "family": "家庭成员", "travel": "出国出境",
-                "hardship": "困难情况", "appraisal": "民主评议"}
+                "hardship": "困难情况", "appraisal": "民主评议", "observation": "留党察看"}
 for _kind, _label in RECORD_KINDS.items():
     ACTION_LABELS[f"member.{_kind}_add"] = f"新增{_label}"
     ACTION_LABELS[f"member.{_kind}_update"] = f"修改{_label}"

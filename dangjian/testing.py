@@ -69,6 +69,14 @@ def make_user(username: str, *, role=None, org=None, **extra) -> User:
     return user
 
 
+def api_client(username: str) -> Client:
+    """A client of the API with a bearer token of ``username`` (password PASSWORD)."""
+    response = Client().post("/api/v1/auth/token", {"username": username, "password": PASSWORD},
+                             content_type="application/json")
+    assert response.status_code == 200, response.content
+    return Client(headers={"Authorization": f"Bearer {response.json()['token']}"})
+
+
 def make_world() -> World:
     founded = date(2000, 1, 1)
     city = Node("中共天津市委员会", "TJ", OrgKind.COMMITTEE, OrgLevel.CITY, founded=date(1949, 1, 15))

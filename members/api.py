@@ -33,6 +33,7 @@ from members.models import (
     Member,
     MemberDocument,
     MemberEvent,
+    Observation,
     PositionHeld,
     RewardPunishment,
     TravelAbroad,
@@ -56,6 +57,7 @@ FamilyOut = model_out("FamilyOut", FamilyMember, ["id", "relation", "name", "uni
 TravelOut = model_out("TravelOut", TravelAbroad, ["id", "destination", "purpose", "departed", "returned"])
 HardshipOut = model_out("HardshipOut", Hardship, ["id", "kind", "description", "since", "resolved"])
 AppraisalOut = model_out("AppraisalOut", Appraisal, ["id", "year", "result"])
+ObservationOut = model_out("ObservationOut", Observation, ["id", "starts_on", "ends_on", "issuer", "document", "note"])
 DocumentOut = model_out("DocumentOut", MemberDocument,
                         ["id", "kind", "title", "file_name", "content_type", "size", "created"])
 
@@ -79,6 +81,7 @@ class RecordsOut(Schema):
     travels: list[TravelOut]
     hardships: list[HardshipOut]
     appraisals: list[AppraisalOut]
+    observations: list[ObservationOut] = Field(..., description="留党察看（察看期间无表决权、选举权和被选举权）")
     documents: list[DocumentOut]
     events: list[EventOut] = Field(..., description="记实（最近200条）")
 
@@ -312,9 +315,9 @@ def correction_decline(request, correction_id: PathId, payload: DecisionIn):
 # --- archive records -------------------------------------------------------------------------------
 
 RECORD_OUT = {"position": PositionOut, "reward": RewardOut, "family": FamilyOut, "travel": TravelOut,
-              "hardship": HardshipOut, "appraisal": AppraisalOut}
+              "hardship": HardshipOut, "appraisal": AppraisalOut, "observation": ObservationOut}
 # The answer is the record as its kind's schema gives it (documented as one of them).
-RecordOut = PositionOut | RewardOut | FamilyOut | TravelOut | HardshipOut | AppraisalOut
+RecordOut = PositionOut | RewardOut | FamilyOut | TravelOut | HardshipOut | AppraisalOut | ObservationOut
 # A kind of record is a path segment: one the archive does not hold is not found (404), so the enum
 # is documented here and enforced by _record_model.
 RecordKind = Annotated[str, Field(max_length=12, json_schema_extra={"enum": list(member_services.RECORD_MODELS)})]
@@ -347,7 +350,7 @@ def _record(request, member_id: int, kind: str, record_id: int):
 @router.post("/{int:member_id}/records/{kind}", response={201: RecordOut, **REFUSED})
 def record_add(request, member_id: PathId, kind: RecordKind, payload: Body[RecordIn]):
     """添加档案记录。kind：position 任职、reward 奖惩、family 家庭成员、travel 出国出境、hardship 困难、
-    appraisal 民主评议；字段与 GET /records 返回的同名（日期如 2020-07-01）。"""
+    appraisal 民主评议、observation 留党察看；字段与 GET /records 返回的同名（日期如 2020-07-01）。"""
     _record_model(kind)
     member = get_object_or_404(Member.objects.visible_to(request.user, "change"), pk=member_id)
     record = member_services.record_add(actor=request.user, member=member, kind=kind, data=payload)

@@ -13,6 +13,7 @@ from members.models import (
     MemberCategory,
     MemberDocument,
     MemberStatus,
+    Observation,
     PositionHeld,
     RewardPunishment,
     TravelAbroad,
@@ -98,6 +99,8 @@ RECORD_FORMS = {
     "hardship": _record_form(Hardship, ["kind", "description", "since", "resolved"],
                              {"since": forms.DateInput(), "resolved": forms.DateInput()}),
     "appraisal": _record_form(Appraisal, ["year", "result"]),
+    "observation": _record_form(Observation, ["starts_on", "ends_on", "issuer", "document", "note"],
+                                {"starts_on": forms.DateInput(), "ends_on": forms.DateInput()}),
 }
 assert set(RECORD_FORMS) == set(services.RECORD_MODELS)
 

@@ -306,6 +306,33 @@ class Appraisal(MemberRecord):
         return f"{self.year}年 {self.get_result_display()}"
 
 
+class Observation(MemberRecord):
+    """留党察看: a disciplinary sanction under which the member stays a full member but, for its
+    period, has no right to vote, to elect or to be elected (党章第四十条), and may not sponsor an
+    applicant (细则第十三条). The period is one or two years, at most two (党章第四十条)."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="observations", verbose_name="党员")
+    starts_on = models.DateField("察看开始日期")
+    ends_on = models.DateField("察看期满日期")
+    issuer = models.CharField("批准机关", max_length=100)
+    document = models.CharField("处分决定文号", max_length=100, blank=True)
+    note = models.CharField("说明", max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-starts_on", "-pk"]
+        verbose_name = "留党察看"
+        indexes = [models.Index(fields=["member", "ends_on"])]
+        constraints = [models.CheckConstraint(condition=Q(ends_on__gt=models.F("starts_on")),
+                                              name="observation_ends_after_start")]
+
+    def __str__(self):
+        return f"{self.starts_on:%Y-%m-%d}至{self.ends_on:%Y-%m-%d}"
+
+    def covers(self, day: date) -> bool:
+        """The member is under observation on ``day`` (the day it ends, the rights come back)."""
+        return self.starts_on <= day < self.ends_on
+
+
 class MemberEvent(MemberRecord):
     """One line of the member's timeline (记实): what happened to the archive, when, by whom."""
 

@@ -3,6 +3,8 @@ what is out of the user's scope is simply not there), and what other apps' pages
 pages' counts and member list (registered in ``members.apps`` as ``core.registry.OrgMembers``,
 since orgs sits below members). Writes are in members.services."""
 
+from datetime import date
+
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, Sum
 
@@ -19,6 +21,7 @@ from members.models import (
     MemberDocument,
     MemberEvent,
     MemberStatus,
+    Observation,
     PositionHeld,
     RewardPunishment,
     TravelAbroad,
@@ -97,6 +100,24 @@ def org_members(org, user):
     return Member.objects.visible_to(user).filter(org=org).active().order_by("name")
 
 
+def observed_on(day: date):
+    """留党察看 records in force on ``day`` (Observation.covers)."""
+    return Observation.objects.filter(starts_on__lte=day, ends_on__gt=day)
+
+
+def voting_members(org, day: date):
+    """The org's full members with the right to vote on ``day`` (细则第二十、二十一条): full members
+    by then (not probationary: converted on or before the day), not under 留党察看 (党章第四十条).
+    From the roster as the archive holds it."""
+    return (Member.objects.filter(org=org, status=MemberStatus.FULL, joined__lte=day)
+            .exclude(converted__gt=day)
+            .exclude(pk__in=observed_on(day).values("member_id")))
+
+
+def under_observation(member: Member, day: date) -> bool:
+    return observed_on(day).filter(member=member).exists()
+
+
 def member_records(user, member: Member, model):
     """One kind of the member's archive records (a model of members.services.RECORD_MODELS)."""
     return model.objects.visible_to(user).filter(member=member)
@@ -120,6 +141,7 @@ def records(user, member: Member) -> dict:
     return {
         "positions": scoped(PositionHeld), "rewards": scoped(RewardPunishment), "family": scoped(FamilyMember),
         "travels": scoped(TravelAbroad), "hardships": scoped(Hardship), "appraisals": scoped(Appraisal),
+        "observations": scoped(Observation),
         "documents": list(documents(user, member)),
         "events": list(events(user, member)[:200]),
     }

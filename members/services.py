@@ -5,7 +5,7 @@ import re
 from datetime import date
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date
@@ -24,6 +24,7 @@ from members.models import (
     MemberEvent,
     MemberRecord,
     MemberStatus,
+    Observation,
     PositionHeld,
     RewardPunishment,
     TravelAbroad,
@@ -387,6 +388,7 @@ RECORD_MODELS: dict[str, type[MemberRecord]] = {
     "travel": TravelAbroad,
     "hardship": Hardship,
     "appraisal": Appraisal,
+    "observation": Observation,
 }
 
 
@@ -406,12 +408,36 @@ def _check_record(record) -> None:
         raise ValidationError({"ended": "免职日期不能早于任职日期"})
     elif isinstance(record, Hardship) and record.resolved and record.resolved < record.since:
         raise ValidationError({"resolved": "解除日期不能早于起始日期"})
+    elif isinstance(record, Observation):
+        _check_observation(record, today)
     elif isinstance(record, Appraisal):
         if not 1950 <= record.year <= today.year:
             raise ValidationError({"year": f"评议年度应在1950年至{today.year}年之间"})
         duplicate = Appraisal.objects.filter(member_id=record.member_id, year=record.year).exclude(pk=record.pk)
         if duplicate.exists():
             raise ValidationError({"year": f"{record.year}年度已有民主评议结果（民主评议党员每年一次）"})
+
+
+OBSERVATION_MAX_YEARS = 2  # 留党察看最长不超过两年 (党章第四十条)
+
+
+def _years_after(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def _check_observation(record: Observation, today: date) -> None:
+    if record.starts_on > today:
+        raise ValidationError({"starts_on": "察看开始日期不能晚于今天"})
+    if record.ends_on <= record.starts_on:
+        raise ValidationError({"ends_on": "察看期满日期应晚于开始日期"})
+    if record.ends_on > _years_after(record.starts_on, OBSERVATION_MAX_YEARS):
+        raise ValidationError({"ends_on": "留党察看最长不超过两年（党章第四十条）"})
+    member = Member.objects.get(pk=record.member_id)
+    if member.status == MemberStatus.PROBATIONARY:
+        raise ValidationError({NON_FIELD_ERRORS: "预备党员不适用留党察看：不具备党员条件的，应取消其预备党员资格（党章第七条）"})
 
 
 def _record_label(record) -> str:
@@ -529,6 +555,7 @@ family_add, family_update, family_delete = _named("family")
 travel_add, travel_update, travel_delete = _named("travel")
 hardship_add, hardship_update, hardship_delete = _named("hardship")
 appraisal_add, appraisal_update, appraisal_delete = _named("appraisal")
+observation_add, observation_update, observation_delete = _named("observation")
 
 
 # --- documents ---------------------------------------------------------------------------------

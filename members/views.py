@@ -56,7 +56,7 @@ class MemberListView(MemberXlsxExport, ObjectListView):
 TABS = [
     ("basic", "基本信息"), ("party", "党籍信息"), ("position", "任职经历"), ("reward", "奖惩情况"),
     ("family", "家庭成员"), ("travel", "出国出境"), ("hardship", "困难情况"), ("appraisal", "民主评议"),
-    ("documents", "档案材料"), ("timeline", "记实"),
+    ("observation", "留党察看"), ("documents", "档案材料"), ("timeline", "记实"),
 ]
 RECORD_COLUMNS = {
     "position": ("title", "unit", "started", "ended"),
@@ -65,6 +65,7 @@ RECORD_COLUMNS = {
     "travel": ("destination", "purpose", "departed", "returned"),
     "hardship": ("kind", "description", "since", "resolved"),
     "appraisal": ("year", "result"),
+    "observation": ("starts_on", "ends_on", "issuer", "document", "note"),
 }
 
 

@@ -99,7 +99,9 @@ class VoteComputed(Schema):
 
 
 VOTE_COUNTS = ["entitled", "present", "written_opinions", "ballots_issued", "ballots_returned", "yes", "no", "abstain"]
-VoteOut = model_out("VoteOut", Vote, ["id", "purpose", "held_on", *VOTE_COUNTS, "passed"], base=VoteComputed)
+VOTE_EXCLUSION = ["excluded", "exclusion_approval"]
+VoteOut = model_out("VoteOut", Vote, ["id", "purpose", "held_on", *VOTE_COUNTS, "roster", *VOTE_EXCLUSION, "passed"],
+                    base=VoteComputed)
 ObjectionOut = model_out("ObjectionOut", Objection, ["id", "received_on", "text", "resolution", "resolved_on"])
 
 
@@ -159,8 +161,8 @@ class VoteResolution(StepRecord):
         ..., description="大会宣布的决议：passed 通过 / failed 未通过 / invalid 表决无效（到会未过半数）")
 
 
-VoteIn = model_in("VoteIn", Vote, ["purpose", "held_on", *VOTE_COUNTS], base=VoteResolution, extra={
-    **{count: {"le": 100000} for count in VOTE_COUNTS}, "entitled": {"ge": 1, "le": 100000}})
+VoteIn = model_in("VoteIn", Vote, ["purpose", "held_on", *VOTE_COUNTS, *VOTE_EXCLUSION], base=VoteResolution, extra={
+    **{count: {"le": 100000} for count in [*VOTE_COUNTS, "excluded"]}, "entitled": {"ge": 1, "le": 100000}})
 NoticeIn = model_in("NoticeIn", Notice, ["kind", "starts_on", "ends_on"])
 ObjectionIn = model_in("ObjectionIn", Objection, ["received_on", "text"], extra={"text": {"max_length": 2000}})
 ResolveIn = model_in("ResolveIn", Objection, ["resolved_on", "resolution"], required=["resolved_on", "resolution"],

@@ -16,13 +16,26 @@ from core.workdays import add_workdays
 from members.demo import random_id_number, random_name
 from members.models import Member, MemberStatus
 from orgs.models import MEMBERSHIP_KINDS, Org
-from recruitment import rules, services
+from recruitment import rules, selectors, services
 from recruitment.models import EARMARKED, Case, Category, Step
 from transfers.rules import add_months
 
 GOOD_VOTE = {"entitled": 9, "present": 8, "written_opinions": 1, "ballots_issued": 8, "ballots_returned": 8,
              "yes": 7, "no": 1, "abstain": 0, "result": "passed"}
 UPPER = (4, 8, 16, 17, 18, 24)
+
+
+def tally(case: Case, held_on: date, *, carried: bool = True) -> dict:
+    """A vote of the case's branch on ``held_on`` with the roster's entitled count (rules.check_entitled):
+    all but one present, the absent one's written opinion counted; carried, or a tie that fails."""
+    entitled = selectors.entitled_voters(case, held_on)
+    present = entitled - 1 if entitled > 2 else entitled
+    written = entitled - present
+    counted = present + written
+    yes = (counted - 1 if counted > 2 else counted) if carried else counted // 2
+    return {"entitled": entitled, "present": present, "written_opinions": written, "ballots_issued": present,
+            "ballots_returned": present, "yes": yes, "no": counted - yes, "abstain": 0,
+            "result": "passed" if carried else "failed"}
 
 
 def notice(actor, case: Case, kind: int, starts_on: date) -> date:
@@ -82,7 +95,7 @@ def _record(case: Case, n: int, d: date, *, branch, upper, people) -> None:
         services.prereview_record(actor=upper, case=case, received_on=d, reviewed_on=d, result="passed",
                                   opinion="经审查，同意发放入党志愿书", **common)
     elif n in (15, 23):
-        services.vote_record(actor=branch, case=case, purpose=n, held_on=d, **GOOD_VOTE, **common)
+        services.vote_record(actor=branch, case=case, purpose=n, held_on=d, **tally(case, d), **common)
     else:
         extra = {}
         if n == 5:
@@ -168,9 +181,9 @@ def _play(case: Case, last: int, outcome: str, *, actor, people, today: date, ga
         return
     if outcome == "failed_vote":
         d = walk(case, 14, branch=actor, upper=actor, people=people, gap=gap, today=today)
-        vote = {**GOOD_VOTE, "yes": 4, "no": 4}
-        vote.pop("result")
-        services.vote_record(actor=actor, case=case, purpose=15, held_on=min(d, today), result="failed", **vote)
+        held_on = min(d, today)
+        services.vote_record(actor=actor, case=case, purpose=15, held_on=held_on,
+                             **tally(case, held_on, carried=False))
         return
     walk(case, last, branch=actor, upper=actor, people=people, gap=gap, today=today)
     if outcome == "extended" and case.probation_ends and case.probation_ends <= today:

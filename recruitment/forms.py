@@ -107,7 +107,13 @@ class VoteForm(forms.Form):
     """The tally only: the form has no place for anyone's own vote (secret ballot)."""
 
     held_on = forms.DateField(label="支部党员大会日期", initial=timezone.localdate)
-    entitled = forms.IntegerField(label="应到会有表决权的正式党员", min_value=1, max_value=100000, widget=NUMBER)
+    entitled = forms.IntegerField(label="应到会有表决权的正式党员", min_value=1, max_value=100000, widget=NUMBER,
+                                  help_text="按党员名册：本支部正式党员，不含预备党员和受留党察看处分的党员（党章第四十条）")
+    excluded = forms.IntegerField(label="经上级党组织同意不计入应到会人数的党员", min_value=0, max_value=100000,
+                                  initial=0, widget=NUMBER, required=False,
+                                  help_text="如长期外出、患病卧床等确实无法参加的；没有则填0")
+    exclusion_approval = forms.CharField(label="上级党组织同意的情况", max_length=200, required=False,
+                                         help_text="同意的党组织、日期和文号")
     present = forms.IntegerField(label="实到会有表决权的正式党员", min_value=0, max_value=100000, widget=NUMBER,
                                  help_text="须超过应到会人数的半数")
     written_opinions = forms.IntegerField(label="因故未到会党员的书面意见", min_value=0, max_value=100000, initial=0,
@@ -124,6 +130,15 @@ class VoteForm(forms.Form):
     responsible = forms.CharField(label="主持人、记录人", max_length=100, required=False)
     documents = forms.CharField(label="形成的材料", max_length=300, required=False, initial="支部党员大会记录、决议")
     note = forms.CharField(label="说明", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, roster: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if roster is not None:
+            self.fields["entitled"].help_text = (f"按党员名册，今天本支部有表决权的正式党员{roster}名（不含预备党员和受留党察看"
+                                                 "处分的党员，党章第四十条）；按大会当天的名册核对")
+
+    def clean_excluded(self):
+        return self.cleaned_data["excluded"] or 0
 
 
 def step_form_class(number: int):

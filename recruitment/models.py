@@ -262,6 +262,11 @@ class Vote(ScopedByCase):
     purpose = models.PositiveSmallIntegerField("表决事项", choices=Purpose)
     held_on = models.DateField("支部大会日期")
     entitled = models.PositiveIntegerField("应到会有表决权的正式党员")
+    # The roster's count of full members with a vote on the day (members.selectors.voting_members),
+    # as it stood when the vote was recorded; entitled = roster - excluded (rules.check_entitled).
+    roster = models.PositiveIntegerField("名册中有表决权的正式党员", null=True, editable=False)
+    excluded = models.PositiveIntegerField("经上级党组织同意不计入应到会人数的党员", default=0)
+    exclusion_approval = models.CharField("上级党组织同意不计入的情况", max_length=200, blank=True)
     present = models.PositiveIntegerField("实到会有表决权的正式党员")
     written_opinions = models.PositiveIntegerField("因故未到会党员的书面意见", default=0)
     ballots_issued = models.PositiveIntegerField("发出选票")

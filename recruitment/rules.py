@@ -207,8 +207,9 @@ def check_candidate_year(history: History, done_on: date) -> None:
                 f"确定为入党积极分子，最早 {earliest:%Y-%m-%d} 可列为发展对象", "done_on")
 
 
-def check_people(number: int, members: list) -> None:
-    """⑤ one or two full members as mentors (细则第九条); ⑨ two full members as sponsors (第十三条)."""
+def check_people(number: int, members: list, observed: frozenset = frozenset()) -> None:
+    """⑤ one or two full members as mentors (细则第九条); ⑨ two full members as sponsors (第十三条),
+    none under 留党察看 on the day (``observed``: the pks of those who are; 细则第十三条)."""
     if number == 5:
         low, high = MENTORS
         if not low <= len(members) <= high:
@@ -223,6 +224,8 @@ def check_people(number: int, members: list) -> None:
     for member in members:
         if member.status != MemberStatus.FULL:
             _refuse(f"{role}须是正式党员（{article}）：{member.name}是{member.get_status_display()}", "people")
+        if number == 9 and member.pk in observed:
+            _refuse(f"受留党察看处分、尚未恢复党员权利的党员不能作入党介绍人（细则第十三条）：{member.name}", "people")
 
 
 def check_training(days: int | None, hours: int | None) -> None:
@@ -316,6 +319,23 @@ def check_branch_size(full_members: int, purpose: int) -> None:
     if purpose == 15 and full_members < BRANCH_MIN_FULL_MEMBERS:
         _refuse(f"本支部正式党员仅{full_members}名，不足3名，不能讨论接收预备党员：应由上级党组织调整组织设置"
                 "（如成立联合党支部）后进行（党章第三十条）")
+
+
+def check_entitled(v, roster: int) -> None:
+    """Who is entitled to vote is the roster's, not a typed number (细则第二十、二十一条): the
+    branch's full members with a vote on the day — not probationary members, not those under 留党察看
+    (党章第四十条). Leaving anyone else out of the count needs the level above's consent, recorded."""
+    if v.excluded > roster:
+        _refuse(f"不计入应到会人数的党员{v.excluded}名，多于名册中有表决权的正式党员{roster}名", "excluded")
+    if v.excluded and not v.exclusion_approval.strip():
+        _refuse("有党员不计入应到会人数的，须经上级党组织同意：请写明同意的党组织和日期（细则第二十、二十一条）",
+                "exclusion_approval")
+    expected = roster - v.excluded
+    if v.entitled != expected:
+        excluded = f"，减去经上级党组织同意不计入的{v.excluded}名" if v.excluded else ""
+        _refuse(f"按党员名册，{v.held_on:%Y-%m-%d}本支部有表决权的正式党员{roster}名（不含预备党员和受留党察看处分的党员，"
+                f"党章第四十条）{excluded}，应到会人数应为{expected}名，而填写的是{v.entitled}名；如有党员因故不计入，"
+                "须经上级党组织同意并登记（细则第二十、二十一条）", "entitled")
 
 
 def check_vote(v, declared: str) -> None:

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from core.access import get_scope, minimal_paths, subtrees_q
 from members.models import Member, MemberStatus
+from members.selectors import observed_on, voting_members
 from orgs.models import BRANCH_KINDS, Org, OrgKind
 from orgs.selectors import rollup as tree_rollup
 from recruitment import rules
@@ -77,9 +78,20 @@ def branch_full_members(case: Case, user):
             .order_by("name_pinyin", "pk"))
 
 
-def entitled_voters(case: Case) -> int:
-    """Full members of the branch: the default for “entitled” in the vote form."""
+def full_members(case: Case) -> int:
+    """Full members of the case's branch now (a branch of fewer than three cannot vote an admission)."""
     return Member.objects.filter(org=case.org, status=MemberStatus.FULL).count()
+
+
+def observed(people: list[Member], day: date) -> frozenset:
+    """The pks of ``people`` under 留党察看 on ``day``."""
+    return frozenset(observed_on(day).filter(member__in=people).values_list("member_id", flat=True))
+
+
+def entitled_voters(case: Case, day: date) -> int:
+    """The branch's full members with a vote on ``day``, from the roster (members.selectors.voting_members):
+    the entitled count of a vote held that day, less any the level above agreed to leave out."""
+    return voting_members(case.org, day).count()
 
 
 # --- roll-ups ------------------------------------------------------------------------------------

@@ -185,7 +185,7 @@ def step_record(*, actor, case: Case, number: int, done_on: date, responsible: s
         hist = selectors.history(case)
         rules.check_step(case, hist, number, done_on, today=_today())
         if number in (5, 9):
-            rules.check_people(number, people)
+            rules.check_people(number, people, selectors.observed(people, done_on))
         if number == 11:
             rules.check_training(training_days, training_hours)
         if number == 17:
@@ -326,16 +326,19 @@ def prereview_record(*, actor, case: Case, received_on: date, reviewed_on: date,
 
 def vote_record(*, actor, case: Case, purpose: int, held_on: date, entitled: int, present: int,
                 written_opinions: int, ballots_issued: int, ballots_returned: int, yes: int, no: int,
-                abstain: int, result: str, responsible: str = "", documents: str = "", note: str = "") -> Vote:
+                abstain: int, result: str, excluded: int = 0, exclusion_approval: str = "",
+                responsible: str = "", documents: str = "", note: str = "") -> Vote:
     """The branch assembly's vote on admission (⑮) or conversion (㉓): the tally, never a person's
     vote. ``result`` is the resolution as the assembly declared it; one that the numbers do not
-    carry is refused. A vote that did not pass, or was invalid for want of a quorum, is kept and
-    the step stays open."""
+    carry is refused, and so is an entitled count that is not the roster's (less the members the
+    level above agreed to leave out). A vote that did not pass, or was invalid for want of a quorum,
+    is kept and the step stays open."""
     if purpose not in Vote.Purpose.values:
         raise ValidationError({"purpose": "表决事项须为接收预备党员（⑮）或转正（㉓）"})
     vote = Vote(purpose=purpose, held_on=held_on, entitled=entitled, present=present,
                 written_opinions=written_opinions, ballots_issued=ballots_issued,
-                ballots_returned=ballots_returned, yes=yes, no=no, abstain=abstain)
+                ballots_returned=ballots_returned, yes=yes, no=no, abstain=abstain, excluded=excluded,
+                exclusion_approval=exclusion_approval.strip())
     rules.check_vote(vote, result)
     vote.passed = vote.compute_passed()
     with transaction.atomic():
@@ -343,7 +346,9 @@ def vote_record(*, actor, case: Case, purpose: int, held_on: date, entitled: int
         _require(actor, case.org)
         hist = selectors.history(case)
         rules.check_step(case, hist, purpose, held_on, today=_today())
-        rules.check_branch_size(selectors.entitled_voters(case), purpose)
+        rules.check_branch_size(selectors.full_members(case), purpose)
+        vote.roster = selectors.entitled_voters(case, held_on)
+        rules.check_entitled(vote, vote.roster)
         if purpose == 23 and not hist.done(22):
             raise ValidationError("请先登记第22步“提出转正申请”")
         vote.case = case
@@ -355,7 +360,7 @@ def vote_record(*, actor, case: Case, purpose: int, held_on: date, entitled: int
         _audit("vote", case, actor, purpose=purpose, held_on=held_on.isoformat(), entitled=entitled,
                present=present, written_opinions=written_opinions, ballots_issued=ballots_issued,
                ballots_returned=ballots_returned, yes=yes, no=no, abstain=abstain, passed=vote.passed,
-               result=vote.result)
+               result=vote.result, roster=vote.roster, excluded=excluded, exclusion_approval=vote.exclusion_approval)
     return vote
 
 

@@ -205,7 +205,9 @@ class StepView(CaseFormView):
         elif self.form_class is forms.PlacementStepForm:
             extra = {"case": self.case}
         if self.step.form == "vote":
-            extra["initial"] = {"entitled": selectors.entitled_voters(self.case)}
+            roster = selectors.entitled_voters(self.case, timezone.localdate())
+            extra["initial"] = {"entitled": roster}
+            extra["roster"] = roster
         elif self.step.form == "prereview":
             extra["initial"] = {"received_on": selectors.history(self.case).first(12)}
         return extra

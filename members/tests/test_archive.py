@@ -20,7 +20,7 @@ from dangjian.testing import (
     CLEAR_ID,
     CLEAR_PHONE,
     ID_NUMBERS,
-    PASSWORD,
+    api_client,
     make_user,
     pdf_bytes,
     refusal_text,
@@ -50,12 +50,6 @@ PDF = pdf_bytes()
 def png_upload(name="scan.png", content=PNG, content_type="image/png"):
     return SimpleUploadedFile(name, content, content_type=content_type)
 
-
-def api_client(username: str) -> Client:
-    response = Client().post("/api/v1/auth/token", {"username": username, "password": PASSWORD},
-                             content_type="application/json")
-    assert response.status_code == 200, response.content
-    return Client(headers={"Authorization": f"Bearer {response.json()['token']}"})
 
 
 def state(member: Member):
@@ -103,6 +97,8 @@ def full_archive(world):
     services.hardship_add(actor=actor, member=member, data={"kind": "illness", "description": "慢性病",
                                                             "since": date(2021, 1, 1)})
     services.appraisal_add(actor=actor, member=member, data={"year": 2023, "result": "excellent"})
+    services.observation_add(actor=actor, member=member, data={
+        "starts_on": date(2018, 3, 1), "ends_on": date(2019, 3, 1), "issuer": "中共和平区纪律检查委员会"})
     services.document_add(actor=actor, member=member, upload=png_upload(), title="入党志愿书扫描件",
                           kind="form")
     return Member.objects.get(pk=member.pk)
@@ -193,6 +189,23 @@ def test_a_return_before_departure_is_refused(world):
         "returned", "入境日期不能早于出境日期")
 
 
+def test_an_observation_lasts_at_most_two_years(world):
+    member, actor = world.members["a1_member"], world.users["a_admin"]
+    data = {"starts_on": date(2020, 3, 1), "ends_on": date(2022, 3, 2), "issuer": "区纪委"}
+    refused(world, lambda: services.observation_add(actor=actor, member=member, data=data),
+            "ends_on", "留党察看最长不超过两年（党章第四十条）")
+    services.observation_add(actor=actor, member=member, data={**data, "ends_on": date(2022, 3, 1)})
+
+
+def test_a_probationary_member_is_not_put_under_observation(world):
+    member, actor = world.members["a1_member"], world.users["a_admin"]
+    member.status = MemberStatus.PROBATIONARY
+    member.save(update_fields=["status"])
+    refused(world, lambda: services.observation_add(actor=actor, member=member, data={
+        "starts_on": date(2020, 3, 1), "ends_on": date(2021, 3, 1), "issuer": "区纪委"}),
+        "__all__", "预备党员不适用留党察看")
+
+
 def test_a_record_with_a_missing_required_field_is_refused_in_chinese(world):
     member, actor = world.members["a1_member"], world.users["a_admin"]
     refused(world, lambda: services.position_add(actor=actor, member=member, data={"title": "", "started": None}),
@@ -264,8 +277,8 @@ def test_an_unchanged_save_writes_nothing(world):
 
 # --- the page: sections, forms, confirmation -------------------------------------------------------
 
-TABS = ["basic", "party", "position", "reward", "family", "travel", "hardship", "appraisal", "documents",
-        "timeline"]
+TABS = ["basic", "party", "position", "reward", "family", "travel", "hardship", "appraisal", "observation",
+        "documents", "timeline"]
 
 
 def test_every_section_of_the_archive_opens_without_javascript(world, full_archive):
@@ -273,7 +286,7 @@ def test_every_section_of_the_archive_opens_without_javascript(world, full_archi
     url = reverse("members:detail", args=[full_archive.pk])
     expected = {"basic": "110105********002X", "party": "朝阳里社区第一党支部", "position": "社区委员",
                 "reward": "优秀共产党员", "family": "张小英", "travel": "新加坡", "hardship": "慢性病",
-                "appraisal": "优秀", "documents": "入党志愿书扫描件", "timeline": "建立党员档案"}
+                "appraisal": "优秀", "observation": "中共和平区纪律检查委员会", "documents": "入党志愿书扫描件", "timeline": "建立党员档案"}
     for tab in TABS:
         body = client.get(url, {"tab": tab}).content.decode()
         assert expected[tab] in body, tab

@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from dangjian.testing import PASSWORD
+from dangjian.testing import api_client
 from portal import services
 from portal.models import Article, Comment
 from portal.tests.helpers import GRANTS, publish
@@ -137,12 +137,6 @@ def test_the_system_administrators_reach_no_editor_page(world, portal, persona):
 
 
 # --- API ---------------------------------------------------------------------------------------------
-
-def api_client(username):
-    response = Client().post("/api/v1/auth/token", {"username": username, "password": PASSWORD},
-                             content_type="application/json")
-    assert response.status_code == 200, response.content
-    return Client(headers={"Authorization": f"Bearer {response.json()['token']}"})
 
 
 @pytest.mark.parametrize("persona", PERSONAS)

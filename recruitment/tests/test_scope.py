@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from dangjian.testing import PASSWORD
+from dangjian.testing import api_client
 from recruitment.models import Case, Notice, Objection
 from recruitment.tests.helpers import APPLICANT, id_number, open_case, state, walk
 
@@ -58,12 +58,6 @@ def client(world, persona):
     c.force_login(world.users[persona])
     return c
 
-
-def api_client(username):
-    response = Client().post("/api/v1/auth/token", {"username": username, "password": PASSWORD},
-                             content_type="application/json")
-    assert response.status_code == 200, response.content
-    return Client(headers={"Authorization": f"Bearer {response.json()['token']}"})
 
 
 @pytest.mark.parametrize("persona", PERSONAS)

@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from dangjian.testing import PASSWORD
+from dangjian.testing import api_client
 from members.models import Member
 from transfers.models import Letter, LetterState
 from transfers.tests.helpers import issue, state, third_district
@@ -63,12 +63,6 @@ def covers(world, persona, org) -> bool:
 def oracle(world, persona, letter) -> bool:
     return covers(world, persona, letter.from_org) or covers(world, persona, letter.to_org)
 
-
-def api_client(username):
-    response = Client().post("/api/v1/auth/token", {"username": username, "password": PASSWORD},
-                             content_type="application/json")
-    assert response.status_code == 200, response.content
-    return Client(headers={"Authorization": f"Bearer {response.json()['token']}"})
 
 
 def client(world, persona):
