@@ -187,9 +187,11 @@ def _play(case: Case, last: int, outcome: str, *, actor, people, today: date, ga
         return
     walk(case, last, branch=actor, upper=actor, people=people, gap=gap, today=today)
     if outcome == "extended" and case.probation_ends and case.probation_ends <= today:
-        services.case_extend(actor=actor, case=case, months=6, decided_on=case.probation_ends)
+        services.case_extend(actor=actor, case=case, months=6, assembly_on=case.probation_ends,
+                             decided_on=case.probation_ends)
     if outcome == "cancelled":
-        services.case_cancel(actor=actor, case=case, decided_on=today, reason="预备期间不履行党员义务")
+        services.case_cancel(actor=actor, case=case, assembly_on=today, decided_on=today,
+                             reason="预备期间不履行党员义务")
     if outcome == "closed":
         services.case_close(actor=actor, case=case, closed_on=today, reason="本人因工作调动撤回申请")
 

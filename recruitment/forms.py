@@ -170,7 +170,8 @@ class ResolveForm(forms.Form):
 
 
 class ExtendForm(forms.Form):
-    decided_on = forms.DateField(label="批准日期", initial=timezone.localdate)
+    assembly_on = forms.DateField(label="支部党员大会讨论日期", help_text="预备期满时由支部党员大会讨论（细则第三十二条）")
+    decided_on = forms.DateField(label="上级党委批准日期", initial=timezone.localdate)
     months = forms.TypedChoiceField(label="延长时间", coerce=int,
                                     choices=[(m, f"{m}个月") for m in range(6, 13)],
                                     help_text="只能延长一次，不少于半年，最长不超过一年（党章第七条）")
@@ -180,9 +181,19 @@ class ExtendForm(forms.Form):
 class EndForm(forms.Form):
     """Cancellation of a probationary membership, or closing a case before admission."""
 
+    assembly_on = forms.DateField(label="支部党员大会讨论日期", required=False,
+                                  help_text="取消预备党员资格须经支部党员大会讨论、上级党委批准（细则第三十二条）")
     day = forms.DateField(label="日期", initial=timezone.localdate)
     reason = forms.CharField(label="原因", max_length=200)
     confirm = forms.BooleanField(label="我已核对，确认办理（不可撤销）")
+
+    def __init__(self, *args, cancel: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if cancel:
+            self.fields["assembly_on"].required = True
+            self.fields["day"].label = "上级党委批准日期"
+        else:
+            del self.fields["assembly_on"]
 
 
 class PlanForm(forms.Form):

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 
 from core import workdays
 from members.models import MemberStatus
+from orgs.models import OrgKind, OrgLevel
 from orgs.rules import local_setting
 from transfers.rules import add_months
 
@@ -28,6 +29,9 @@ LOCAL_DEFAULTS = {
     "recruitment_prereview_months": 1,  # pre-review within 1 month of receipt
     "recruitment_assembly_months": 1,  # assembly within 1 month of the pre-review
     "recruitment_conversion_vote_months": 1,  # "及时讨论": the conversion vote within 1 month of the probation's end
+    # Village and community 党委 (under a street or township) approve admissions only where the
+    # county-level committee granted them the authority: set True on them, or on a district for all.
+    "recruitment_community_approval": False,
 }
 
 MIN_AGE = 18  # 细则第五条
@@ -97,6 +101,7 @@ STEPS = (
 )
 STEP = {s.number: s for s in STEPS}
 UPPER_STEPS = frozenset(s.number for s in STEPS if s.upper)
+APPROVAL_STEPS = frozenset({17, 24})  # by the approving committee (may_approve), not just any org above
 # The decisions a public notice precedes, and the step that must be done before it starts.
 NOTICE_AFTER = {3: 2, 7: 6, 17: 15, 24: 23}
 # Repeatable steps stay open until this step is done.
@@ -265,6 +270,28 @@ def check_vote_passed(history: History, purpose: int) -> None:
     if not vote.passed:
         _refuse(f"支部党员大会{vote.held_on:%Y-%m-%d}的{what}表决未通过：赞成票须超过应到会有表决权正式党员的半数，"
                 "且到会人数须超过应到会人数的半数（细则第二十、二十一条）")
+
+
+APPROVAL_SOURCE = "细则第四章：党总支、临时党组织和未经县级以上党委授权的村、社区党委没有审批发展党员的权限"
+
+
+def may_approve(org, *, granted: bool) -> bool:
+    """Whether ``org`` holds the authority to approve admissions and conversions: a 党委 or 党工委,
+    not a general branch, a branch or a temporary org; a village or community 党委 only where
+    ``granted`` (the local setting recruitment_community_approval)."""
+    if org.kind not in (OrgKind.COMMITTEE, OrgKind.WORKING_COMMITTEE):
+        return False
+    return org.level != OrgLevel.COMMUNITY or granted
+
+
+def check_probation_decision(case, assembly_on: date, decided_on: date) -> None:
+    """Extending probation or cancelling it: the branch assembly discusses it first, then the level
+    above approves (细则第三十二条)."""
+    if assembly_on > decided_on:
+        _refuse(f"支部党员大会讨论（{assembly_on:%Y-%m-%d}）应在上级党组织批准（{decided_on:%Y-%m-%d}）之前"
+                "（细则第三十二条）", "assembly_on")
+    if case.admitted and assembly_on < case.admitted:
+        _refuse(f"支部党员大会讨论日期不能早于接收为预备党员的日期（{case.admitted:%Y-%m-%d}）", "assembly_on")
 
 
 def check_probation_ended(case, on_day: date) -> None:

@@ -10,6 +10,7 @@ from core.access import get_scope, minimal_paths, subtrees_q
 from members.models import Member, MemberStatus
 from members.selectors import observed_on, voting_members
 from orgs.models import BRANCH_KINDS, Org, OrgKind
+from orgs.rules import local_setting
 from orgs.selectors import rollup as tree_rollup
 from recruitment import rules
 from recruitment.models import EARMARKED, Case, CaseStatus, CaseStep, Notice, Objection, Plan, Step
@@ -81,6 +82,16 @@ def branch_full_members(case: Case, user):
 def full_members(case: Case) -> int:
     """Full members of the case's branch now (a branch of fewer than three cannot vote an admission)."""
     return Member.objects.filter(org=case.org, status=MemberStatus.FULL).count()
+
+
+def approving_org(branch: Org) -> Org:
+    """The org that approves the branch's admissions and conversions: its nearest ancestor with the
+    authority (rules.may_approve), skipping general branches and ungranted community committees."""
+    for org in Org.objects.filter(path__in=branch.ancestor_paths()).exclude(pk=branch.pk).order_by("-depth"):
+        granted = bool(local_setting(org, "recruitment_community_approval", rules.LOCAL_DEFAULTS))
+        if rules.may_approve(org, granted=granted):
+            return org
+    raise ValueError(f"{branch} has no committee above it")  # the tree's root is a committee
 
 
 def observed(people: list[Member], day: date) -> frozenset:

@@ -80,8 +80,25 @@ def _require_upper(actor, org: Org, what: str, article: str) -> None:
         raise PermissionDenied(f"{what}须由上级党委办理（{article}），党支部不能自行办理")
 
 
+def _require_approver(actor, org: Org, what: str) -> Org:
+    """Approvals (⑰ admission, ㉔ conversion, extending or cancelling probation) are the approving
+    committee's (selectors.approving_org): recruitment.approve on it or above, not merely on some
+    org above the branch — a general branch or an ungranted community committee does not approve."""
+    scope = get_scope(actor)
+    if not scope.covers(org.path, "recruitment.view"):
+        raise NotFound
+    approver = selectors.approving_org(org)
+    if not scope.covers(approver.path, APPROVE):
+        if scope.covers_above(org.path, APPROVE):
+            raise PermissionDenied(f"{what}须由有审批权限的党委审批，本支部的审批党委为“{approver.name}”（{rules.APPROVAL_SOURCE}）")
+        raise PermissionDenied(f"{what}须由上级党委审批，党支部不能自行办理（{rules.APPROVAL_SOURCE}）")
+    return approver
+
+
 def _require_step(actor, case: Case, number: int) -> None:
-    if number in rules.UPPER_STEPS:
+    if number in rules.APPROVAL_STEPS:
+        _require_approver(actor, case.org, rules.step_label(number))
+    elif number in rules.UPPER_STEPS:
         _require_upper(actor, case.org, rules.step_label(number), rules.STEP[number].article)
     else:
         _require(actor, case.org)
@@ -464,27 +481,33 @@ def objection_resolve(*, actor, objection: Objection, resolution: str, resolved_
 # --- outcomes of probation, and closing ------------------------------------------------------------
 
 
-def case_extend(*, actor, case: Case, months: int, decided_on: date, note: str = "") -> Case:
-    """Probation extended once, by 6 to 12 months (党章第七条), approved by the upper committee."""
+def case_extend(*, actor, case: Case, months: int, assembly_on: date, decided_on: date, note: str = "") -> Case:
+    """Probation extended once, by 6 to 12 months (党章第七条): discussed by the branch assembly
+    when the probation ends (``assembly_on``), approved by the approving committee (``decided_on``;
+    细则第三十二条)."""
     with transaction.atomic():
         case = _locked(case)
-        _require_upper(actor, case.org, "延长预备期", "党章第七条")
+        approver = _require_approver(actor, case.org, "延长预备期")
         rules.check_date(decided_on, _today(), "decided_on")
         rules.check_extension(case, months, decided_on)
+        rules.check_probation_ended(case, assembly_on)
+        rules.check_probation_decision(case, assembly_on, decided_on)
         if selectors.history(case).done(23):
             raise ValidationError("支部党员大会已通过转正，不能再延长预备期")
         before = _known(case.probation_ends, "预备期满日期")
         case.extension_months = months
         case.probation_ends = rules.probation_end(_known(case.admitted, "接收为预备党员的日期"), months)
         member_services.record_event(member=_member(case), kind="recruitment", actor=actor, occurred=decided_on,
-                                     summary=f"延长预备期{months}个月，至 {case.probation_ends:%Y-%m-%d}"
+                                     summary=f"延长预备期{months}个月，至 {case.probation_ends:%Y-%m-%d}（支部党员大会"
+                                             f"{assembly_on:%Y-%m-%d}讨论，{approver.name}批准）"
                                              + (f"：{_text(note, 100)}" if note else ""))
         _refresh(case)
-        _audit("extend", case, actor, months=months, probation_ends=[before.isoformat(), case.probation_ends.isoformat()])
+        _audit("extend", case, actor, months=months, probation_ends=[before.isoformat(), case.probation_ends.isoformat()],
+               assembly_on=assembly_on.isoformat(), approver=approver.name)
     return case
 
 
-def case_cancel(*, actor, case: Case, decided_on: date, reason: str) -> Case:
+def case_cancel(*, actor, case: Case, assembly_on: date, decided_on: date, reason: str) -> Case:
     """Probationary membership cancelled (取消预备党员资格, 党章第七条): the archive's status says
     so (``MemberStatus.CANCELLED``, no longer active), the reason on the timeline."""
     reason = _text(reason, 200)
@@ -492,16 +515,19 @@ def case_cancel(*, actor, case: Case, decided_on: date, reason: str) -> Case:
         raise ValidationError({"reason": "请填写取消预备党员资格的原因"})
     with transaction.atomic():
         case = _locked(case)
-        _require_upper(actor, case.org, "取消预备党员资格", "党章第七条")
+        approver = _require_approver(actor, case.org, "取消预备党员资格")
         rules.check_date(decided_on, _today(), "decided_on")
+        rules.check_probation_decision(case, assembly_on, decided_on)
         if case.status != CaseStatus.PROBATIONARY:
             raise ValidationError(f"只有预备党员可以取消预备党员资格，当前状态为“{case.get_status_display()}”")
         member_services.member_update(actor=actor, member=_member(case), changes={"status": MemberStatus.CANCELLED})
         member_services.record_event(member=_member(case), kind="recruitment", actor=actor, occurred=decided_on,
-                                     summary=f"取消预备党员资格：{reason}")
+                                     summary=f"取消预备党员资格（支部党员大会{assembly_on:%Y-%m-%d}讨论，"
+                                             f"{approver.name}批准）：{reason}")
         case.status, case.closed, case.close_reason = CaseStatus.CANCELLED, decided_on, reason
         _refresh(case)
-        _audit("cancel", case, actor, reason=reason, decided_on=decided_on.isoformat())
+        _audit("cancel", case, actor, reason=reason, decided_on=decided_on.isoformat(),
+               assembly_on=assembly_on.isoformat(), approver=approver.name)
     return case
 
 

@@ -310,10 +310,14 @@ class CaseEndView(CaseFormView):
     def get_title(self):
         return f"{self.label}：{self.case.name}"
 
+    def get_form_kwargs(self):
+        return {"cancel": self.cancel}
+
     def call_service(self, form):
         data, actor = form.cleaned_data, self.request.user
         if self.cancel:
-            return services.case_cancel(actor=actor, case=self.case, decided_on=data["day"], reason=data["reason"])
+            return services.case_cancel(actor=actor, case=self.case, assembly_on=data["assembly_on"],
+                                        decided_on=data["day"], reason=data["reason"])
         return services.case_close(actor=actor, case=self.case, closed_on=data["day"], reason=data["reason"])
 
     def get_success_message(self, result):

@@ -223,11 +223,11 @@ def test_probation_is_extended_once_only(world):
     case = open_case(world)
     walk(world, case, 22)
     decided = case.probation_ends
-    services.case_extend(actor=world.users["a_admin"], case=case, months=6, decided_on=decided)
+    services.case_extend(actor=world.users["a_admin"], case=case, months=6, assembly_on=decided, decided_on=decided)
     case.refresh_from_db()
     assert case.probation_ends == add_months(case.admitted, 18)
     refused("预备期只能延长一次（党章第七条", services.case_extend, actor=world.users["a_admin"], case=case,
-            months=6, decided_on=case.probation_ends)
+            months=6, assembly_on=case.probation_ends, decided_on=case.probation_ends)
 
 
 @pytest.mark.parametrize("months", [5, 13])
@@ -235,7 +235,7 @@ def test_an_extension_is_6_to_12_months(world, months):
     case = open_case(world)
     walk(world, case, 22)
     refused("延长预备期不能少于半年，最长不超过一年", services.case_extend, actor=world.users["a_admin"], case=case,
-            months=months, decided_on=case.probation_ends)
+            months=months, assembly_on=case.probation_ends, decided_on=case.probation_ends)
 
 
 # --- local rules, notices, objections ---------------------------------------------------------------
@@ -330,7 +330,7 @@ def test_a_branch_secretary_cannot_approve_their_own_branchs_admission(world):
     case = open_case(world)
     d = walk(world, case, 16)
     notice(world, case, 17, d)
-    refused("第17步“上级党委审批”须由上级党委办理", step, world, case, 17, timezone.localdate(), exc=PermissionDenied)
+    refused("第17步“上级党委审批”须由上级党委审批，党支部不能自行办理", step, world, case, 17, timezone.localdate(), exc=PermissionDenied)
     refused("须由上级党委办理", step, world, case, 4, timezone.localdate(), exc=PermissionDenied)
 
 
@@ -378,7 +378,7 @@ def test_conversion_makes_a_full_member_from_the_end_of_probation(world):
 def test_standing_counts_from_the_end_of_an_extension(world):
     case = open_case(world)
     walk(world, case, 22)
-    services.case_extend(actor=world.users["a_admin"], case=case, months=6, decided_on=case.probation_ends)
+    services.case_extend(actor=world.users["a_admin"], case=case, months=6, assembly_on=case.probation_ends, decided_on=case.probation_ends)
     case.refresh_from_db()
     walk(world, case, 24)
     assert case.member.converted == add_months(case.admitted, 18)
@@ -387,11 +387,11 @@ def test_standing_counts_from_the_end_of_an_extension(world):
 def test_cancellation_takes_the_member_out_with_the_reason(world):
     case = open_case(world)
     walk(world, case, 20)
-    services.case_cancel(actor=world.users["a_admin"], case=case, decided_on=timezone.localdate(), reason="不履行党员义务")
+    services.case_cancel(actor=world.users["a_admin"], case=case, assembly_on=timezone.localdate(), decided_on=timezone.localdate(), reason="不履行党员义务")
     case.refresh_from_db()
     case.member.refresh_from_db()
     assert case.status == "cancelled" and case.member.status == "cancelled"
-    assert case.member.events.filter(summary__contains="取消预备党员资格：不履行党员义务").exists()
+    assert case.member.events.filter(summary__contains="不履行党员义务").exists()
 
 
 def test_a_case_may_be_closed_before_approval_only(world):

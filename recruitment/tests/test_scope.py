@@ -250,7 +250,7 @@ def test_api_walks_refuses_in_chinese_and_masks(world, cases):
     secretary = api_client("secretary")
     response = secretary.post(reverse("api:step_record", args=[case.pk]), {"number": 24, "done_on": today},
                               content_type="application/json")
-    assert response.status_code == 403 and "须由上级党委办理" in response.json()["detail"]
+    assert response.status_code == 403 and "须由上级党委审批，党支部不能自行办理" in response.json()["detail"]
     response = secretary.post("/api/v1/recruitment/cases",
                               {"org_id": world.branch_a1.pk, "name": "周敏", "id_number": id_number(seq=91),
                                "applied": today, "category": "educated"}, content_type="application/json")

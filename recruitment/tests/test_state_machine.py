@@ -155,14 +155,14 @@ class Recruitment(RuleBasedStateMachine):
         d = max(self._day(gap), self.case.probation_ends or self.clock)
         if d <= TODAY:
             self._try(services.case_extend, actor=self.world.users["a_admin"], case=self.case, months=months,
-                      decided_on=d)
+                      assembly_on=d, decided_on=d)
 
     @rule(which=st.sampled_from(["cancel", "close"] + ["nothing"] * 8))
     def end(self, which):
         if which == "nothing":
             return
         if which == "cancel":
-            self._try(services.case_cancel, actor=self.world.users["a_admin"], case=self.case, decided_on=TODAY,
+            self._try(services.case_cancel, actor=self.world.users["a_admin"], case=self.case, assembly_on=TODAY, decided_on=TODAY,
                       reason="不具备党员条件")
         else:
             self._try(services.case_close, actor=self.world.users["secretary"], case=self.case, closed_on=TODAY,

@@ -56,8 +56,8 @@ def test_the_summary_equals_the_cases_after_every_service_call(world, checked):
     second = open_case(world, number=id_number(seq=13), name="王芳")
     walk(world, second, 22)
     second.refresh_from_db()
-    services.case_extend(actor=world.users["a_admin"], case=second, months=6, decided_on=second.probation_ends)
-    services.case_cancel(actor=world.users["a_admin"], case=second, decided_on=timezone.localdate(), reason="不履行党员义务")
+    services.case_extend(actor=world.users["a_admin"], case=second, months=6, assembly_on=second.probation_ends, decided_on=second.probation_ends)
+    services.case_cancel(actor=world.users["a_admin"], case=second, assembly_on=timezone.localdate(), decided_on=timezone.localdate(), reason="不履行党员义务")
     # Withdrawn before admission, in another branch.
     third = open_case(world, number=id_number(seq=14), name="赵敏", org=world.branch_a2, actor="a_admin")
     services.case_close(actor=world.users["a_admin"], case=third, closed_on=timezone.localdate(), reason="本人撤回申请")
