@@ -56,24 +56,24 @@ class Requirement:
 
 REQUIREMENTS: tuple[Requirement, ...] = (
     Requirement("branch_assembly", MeetingKind.BRANCH_ASSEMBLY, "支部党员大会", QUARTER, 1,
-                f"{ARTICLE}第十二条：党员大会一般每季度召开1次"),
+                f"{ARTICLE}第十一条：党员大会一般每季度召开1次"),
     Requirement("committee_meeting", MeetingKind.COMMITTEE_MEETING, "支委会", MONTH, 1,
                 f"{ARTICLE}第十二条：党支部委员会会议一般每月召开1次（设支委会的党支部）",
                 needs_committee=True),
     Requirement("group_meeting", MeetingKind.GROUP_MEETING, "党小组会", MONTH, 1,
-                f"{ARTICLE}第十二条：党小组会一般每月召开1次", holders="group"),
+                f"{ARTICLE}第十三条：党小组会一般每月召开1次", holders="group"),
     Requirement("lecture", MeetingKind.LECTURE, "党课", None, 1,
-                f"{ARTICLE}第十二条；频次为本地规则（默认每季度至少1次）"),
+                f"{ARTICLE}第十五条；频次为本地规则（默认每季度至少1次）"),
     Requirement("secretary_lecture", MeetingKind.LECTURE, "书记讲党课", YEAR, 1,
-                f"{ARTICLE}第十二条：党支部书记每年至少为党员讲1次党课", by_secretary=True),
+                f"{ARTICLE}第十五条：党支部书记每年至少为党员讲1次党课", by_secretary=True),
     Requirement("theme_day", MeetingKind.THEME_DAY, "主题党日", MONTH, 1,
-                f"{ARTICLE}第十三条：每月相对固定1天开展主题党日"),
+                f"{ARTICLE}第十六条：每月相对固定1天开展主题党日"),
     Requirement("review_meeting", MeetingKind.REVIEW_MEETING, "组织生活会", YEAR, 1,
-                f"{ARTICLE}第十四条：每年至少召开1次组织生活会，一般安排在第四季度"),
+                f"{ARTICLE}第十七条：每年至少召开1次组织生活会，一般安排在第四季度"),
     Requirement("appraisal", MeetingKind.APPRAISAL, "民主评议党员", YEAR, 1,
-                f"{ARTICLE}第十六条：一般每年开展1次民主评议党员"),
+                f"{ARTICLE}第十九条：一般每年开展1次民主评议党员"),
     Requirement("talk", MeetingKind.TALK, "谈心谈话", YEAR, 1,
-                f"{ARTICLE}第十五条：谈心谈话每年一般不少于1次"),
+                f"{ARTICLE}第十八条：谈心谈话每年一般不少于1次"),
 )
 REQUIREMENTS_BY_KEY = {r.key: r for r in REQUIREMENTS}
 HOLDER_KINDS = frozenset({*BRANCH_KINDS, OrgKind.GROUP})
@@ -83,7 +83,7 @@ HOLDER_KINDS = frozenset({*BRANCH_KINDS, OrgKind.GROUP})
 
 
 def has_committee(full_members: int) -> bool:
-    """A branch with ≥ 7 full members elects a committee (条例第九条; orgs.rules)."""
+    """A branch with ≥ 7 full members elects a committee (条例第二十条; orgs.rules)."""
     return full_members >= BRANCH_COMMITTEE_THRESHOLD
 
 
@@ -111,12 +111,12 @@ def check_kind(org, kind: str, full_members: int) -> None:
         return
     label = MeetingKind(kind).label
     if org.kind == OrgKind.GROUP:
-        message = f"党小组只召开党小组会，不能录入{label}（{ARTICLE}第十二条）"
+        message = f"党小组只召开党小组会，不能录入{label}（{ARTICLE}第十三条）"
     elif kind == MeetingKind.GROUP_MEETING:
         message = "党小组会由党小组录入，请在党小组下录入"
     else:
         message = (f"“{org.name}”正式党员 {full_members} 名，不足{BRANCH_COMMITTEE_THRESHOLD}名，"
-                   f"不设支部委员会，不召开支委会（{ARTICLE}第九条）")
+                   f"不设支部委员会，不召开支委会（{ARTICLE}第二十条）")
     raise ValidationError({"kind": message})
 
 
