@@ -101,3 +101,52 @@ def register_member_context(name: str, value: Callable) -> None:
 
 def member_context(user, member) -> dict:
     return {name: value(user, member) for name, value in MEMBER_CONTEXT.items()}
+
+
+# --- the rules the platform enforces ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One rule the platform enforces, as the rules page lists it (orgs.views.rules): ``text``
+    says it in Chinese, ``source`` names the regulation and article. A local rule names its
+    ``setting`` (an OrgSetting key, inherited down the tree) with its ``default``; ``labels``
+    turns a setting's value into words where it is a code."""
+
+    key: str
+    module: str
+    text: str
+    source: str
+    setting: str = ""
+    default: object = None
+    unit: str = ""
+    labels: dict | None = None
+
+    @property
+    def local(self) -> bool:
+        return bool(self.setting)
+
+    def shown(self, value) -> str:
+        if isinstance(value, bool):
+            return "是" if value else "否"
+        if isinstance(value, list):
+            return "、".join(self.shown(v) for v in value)
+        if self.labels and value in self.labels:
+            return str(self.labels[value])
+        return f"{value}{self.unit}"
+
+
+# By key, in registration order (each app registers its module's rules in its ready()).
+RULES: dict[str, Rule] = {}
+RULE_MODULES: list[str] = []
+
+
+def register_rules(*rules: Rule) -> None:
+    for rule in rules:
+        RULES[rule.key] = rule
+        if rule.module not in RULE_MODULES:
+            RULE_MODULES.append(rule.module)
+
+
+def rules_by_module() -> list[tuple[str, list[Rule]]]:
+    return [(module, [r for r in RULES.values() if r.module == module]) for module in RULE_MODULES]

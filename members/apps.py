@@ -1,13 +1,16 @@
 from django.apps import AppConfig
 
 from core.access import Role, register_role_permissions
-from core.registry import MenuEntry, OrgMembers, register_menu, register_org_members
+from core.registry import MenuEntry, OrgMembers, register_menu, register_org_members, register_rules
 
 
 class MembersConfig(AppConfig):
     name = "members"
 
     def ready(self):
+        from members.rules import CATALOG  # it reads the models
+
+        register_rules(*CATALOG)  # the rules page (orgs.views.rules)
         from members import selectors, summaries  # they read the models
 
         summaries.register()  # members per org and status (core.summaries)

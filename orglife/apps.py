@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 
 from core.access import Role, register_role_permissions
-from core.registry import MenuEntry, register_menu
+from core.registry import MenuEntry, register_menu, register_rules
 
 
 class OrglifeConfig(AppConfig):
@@ -10,6 +10,9 @@ class OrglifeConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from orglife.rules import CATALOG  # it reads the models
+
+        register_rules(*CATALOG)  # the rules page (orgs.views.rules)
         from orglife import summaries  # it reads the models
         from orglife.rules import register_local_defaults  # it reads the models
 

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 
 from core.access import subtree_q
+from core.registry import Rule
 from orglife.models import MeetingKind
 from orgs.models import BRANCH_KINDS, OrgKind, OrgSetting
 from orgs.rules import BRANCH_COMMITTEE_THRESHOLD, LOCAL_DEFAULTS
@@ -206,3 +207,19 @@ def local_values(root, orgs, key: str) -> dict[int, Any]:
 
 def lecture_period(value) -> str:
     return value if value in (MONTH, QUARTER, YEAR) else QUARTER
+
+
+# --- the rules page (core.registry.Rule) -----------------------------------------------------------
+
+_M = "组织生活"
+CATALOG = (
+    *(Rule(f"orglife.{r.key}", _M, f"{r.label}：{PERIOD_LABELS[r.period]}至少{r.minimum}次" if r.period else
+           f"{r.label}：频次为本地设置", r.source.replace(ARTICLE, "《支部工作条例》"),
+           **({} if r.period else {"setting": "orglife_lecture_period",
+                                   "default": LOCAL_RULES["orglife_lecture_period"], "labels": PERIOD_LABELS}))
+      for r in REQUIREMENTS),
+    Rule("orglife.committee_only", _M, f"正式党员不足{BRANCH_COMMITTEE_THRESHOLD}名的党支部不设支委会，不召开支委会；"
+         "党小组只召开党小组会", "《支部工作条例》第十三条、第二十条"),
+    Rule("orglife.due_soon", _M, "周期结束前提醒（黄色）的天数", "本地规定", setting="orglife_due_soon_days",
+         default=LOCAL_RULES["orglife_due_soon_days"], unit="天"),
+)

@@ -5,6 +5,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from core.api import Pagination, PathId, filtered, filters_in, model_out
+from orgs import selectors
 from orgs.filters import OrgFilterSet
 from orgs.models import Org
 
@@ -30,6 +31,28 @@ def org_list(request, filters: Query[OrgFilters]):
 @router.get("/{int:org_id}", response=OrgOut)
 def org_detail(request, org_id: PathId):
     return get_object_or_404(Org.objects.visible_to(request.user), pk=org_id)
+
+
+class RuleOut(Schema):
+    key: str = Field(..., description="规则标识")
+    module: str = Field(..., description="所属模块")
+    text: str = Field(..., description="规则内容")
+    source: str = Field(..., description="依据（法规及条款）")
+    local: bool = Field(..., description="true：本地设置；false：全国统一规定")
+    setting: str = Field(..., description="本地设置项（全国统一规定为空）")
+    value: bool | int | str | list[int | str] | None = Field(..., description="本地设置对该党组织的当前值")
+    shown: str = Field(..., description="当前值的文字表述")
+    where: str = Field(..., description="当前值的来源：本组织设置、沿用上级设置或平台默认")
+
+
+@router.get("/{int:org_id}/rules", response=list[RuleOut])
+def org_rules(request, org_id: PathId):
+    """平台执行的全部规则及本地设置对该党组织的当前值。"""
+    org = get_object_or_404(Org.objects.visible_to(request.user), pk=org_id)
+    return [{"key": row["rule"].key, "module": module, "text": row["rule"].text, "source": row["rule"].source,
+             "local": row["rule"].local, "setting": row["rule"].setting, "value": row["value"],
+             "shown": row["shown"], "where": row["where"]}
+            for module, rows in selectors.rule_table(org) for row in rows]
 
 
 @router.get("/{int:org_id}/children", response=list[OrgOut])

@@ -1,13 +1,16 @@
 from django.apps import AppConfig
 
 from core.access import Role, register_role_permissions
-from core.registry import MenuEntry, register_menu
+from core.registry import MenuEntry, register_menu, register_rules
 
 
 class OrgsConfig(AppConfig):
     name = "orgs"
 
     def ready(self):
+        from orgs.rules import CATALOG  # it reads the models
+
+        register_rules(*CATALOG)  # the rules page (orgs.views.rules)
         register_role_permissions({
             Role.ORG_ADMIN: {"org.view", "org.change", "org.move"},
             Role.SECRETARY: {"org.view", "org.change"},

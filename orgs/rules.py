@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from core.registry import Rule
 from orgs.models import BRANCH_KINDS, LeadershipTerm, Org, OrgKind, OrgLevel, OrgSetting, Sector
 
 # Which kinds of org may sit directly under which (the tree's grammar).
@@ -164,3 +165,20 @@ def structure_warnings(org: Org, *, members: int, full_members: int, committee_s
     if org.kind == OrgKind.GENERAL_BRANCH and members > GENERAL_BRANCH_MAX:
         found.append(Warning("yellow", f"党员 {members} 名，超过 100 名，可考虑设立基层党委"))
     return found
+
+
+# --- the rules page (core.registry.Rule) -----------------------------------------------------------
+
+_M = "组织设置"
+CATALOG = (
+    Rule("orgs.branch_min", _M, f"有正式党员{BRANCH_MIN_FULL_MEMBERS}人以上的单位成立党支部；不足的宜成立联合党支部", "党章第三十条"),
+    Rule("orgs.branch_max", _M, f"党支部党员人数一般不超过{BRANCH_MAX_MEMBERS}人", "《支部工作条例》第四条"),
+    Rule("orgs.committee", _M, f"正式党员{BRANCH_COMMITTEE_THRESHOLD}人以上的党支部设立支部委员会", "《支部工作条例》第二十条"),
+    Rule("orgs.group", _M, "党小组设在党支部之下", "《支部工作条例》第八条"),
+    Rule("orgs.temporary", _M, "临时党支部不接转组织关系、不发展党员、不收缴党费、不选举换届，书记、委员由批准其成立的党组织指定",
+         "《支部工作条例》第九条"),
+    Rule("orgs.terms", _M, "基层党委每届5年；党总支、党支部每届3年；村、社区的党组织（含党支部）每届5年", TERM_SOURCE),
+    Rule("orgs.term_shift", _M, "提前或延期换届须经上级党组织批准，一般不超过一年；任期不能早于党组织成立", TERM_SOURCE),
+    Rule("orgs.term_warning", _M, "班子任期届满前提醒换届的天数", "本地规定", setting="term_warning_days",
+         default=LOCAL_DEFAULTS["term_warning_days"], unit="天"),
+)

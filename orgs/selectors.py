@@ -6,9 +6,9 @@ from django.db.models.functions import Substr
 
 from core.access import get_scope, minimal_paths, subtrees_q
 from core.errors import NotFound
-from core.registry import org_members
+from core.registry import org_members, rules_by_module
 from orgs import rules
-from orgs.models import BRANCH_KINDS, Org, OrgKind
+from orgs.models import BRANCH_KINDS, Org, OrgKind, OrgSetting
 
 ORG_PARAM_MAX_LENGTH = 32  # an org's code is at most 32 characters; an id, at most 17 digits
 
@@ -157,3 +157,25 @@ def ancestors_names(orgs, user) -> dict[int, str]:
     paths = {p for o in orgs for p in o.ancestor_paths()[:-1]}
     names = dict(Org.objects.visible_to(user).filter(path__in=paths).values_list("path", "name"))
     return {o.pk: " › ".join(names[p] for p in o.ancestor_paths()[:-1] if p in names) for o in orgs}
+
+
+def rule_table(org: Org) -> list[tuple[str, list[dict]]]:
+    """Every rule the platform enforces (core.registry.RULES), by module, with each local rule's
+    value for ``org``: its own setting, else the nearest ancestor's, else the platform's default —
+    and where the value comes from. One query for the settings."""
+    found: dict[str, tuple] = {}
+    for key, value, depth, name in (OrgSetting.objects.filter(org__path__in=org.ancestor_paths())
+                                    .order_by("org__depth").values_list("key", "value", "org__depth", "org__name")):
+        found[key] = (value, depth, name)  # the deepest wins
+    modules = []
+    for module, entries in rules_by_module():
+        rows = []
+        for rule in entries:
+            row = {"rule": rule, "value": None, "shown": "", "set_at": None, "where": ""}
+            if rule.local:
+                value, depth, name = found.get(rule.setting, (rule.default, None, None))
+                row.update(value=value, shown=rule.shown(value), set_at=name,
+                           where="平台默认" if depth is None else "本组织设置" if depth == org.depth else f"沿用{name}的设置")
+            rows.append(row)
+        modules.append((module, rows))
+    return modules

@@ -34,6 +34,18 @@ def tree(request):
     return render(request, "orgs/tree.html", context)
 
 
+@not_generic("the rules page: the registry's rules with one org's local values, no model of its own")
+@login_required
+def rules(request, pk: int | None = None):
+    """Every rule the platform enforces — its text, source, whether national or local, and for a
+    local rule its value for the org (``pk``, or the user's first org) and where that comes from."""
+    visible = Org.objects.visible_to(request.user)
+    org = get_object_or_404(visible, pk=pk) if pk is not None else visible.order_by("depth", "path").first()
+    context = {"title": "规则与本地设置", "breadcrumbs": [("党组织", reverse("orgs:tree")), ("规则与本地设置", None)],
+               "org": org, "modules": selectors.rule_table(org) if org else []}
+    return render(request, "orgs/rules.html", context)
+
+
 class TreeNodeView(ObjectDetailView):
     """One tree node, opened (with its children, loaded now) or closed: the htmx toggle."""
 

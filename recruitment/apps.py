@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 
 from core.access import Role, register_role_permissions
-from core.registry import MenuEntry, register_menu
+from core.registry import MenuEntry, register_menu, register_rules
 
 
 class RecruitmentConfig(AppConfig):
@@ -9,6 +9,9 @@ class RecruitmentConfig(AppConfig):
     verbose_name = "发展党员"
 
     def ready(self):
+        from recruitment.rules import CATALOG  # it reads the models
+
+        register_rules(*CATALOG)  # the rules page (orgs.views.rules)
         from recruitment import summaries  # it reads the models
 
         summaries.register()  # cases per org, status and step (core.summaries)

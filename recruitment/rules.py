@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from django.core.exceptions import ValidationError
 
 from core import workdays
+from core.registry import Rule
 from members.models import MemberStatus
 from orgs.models import OrgKind, OrgLevel
 from orgs.rules import local_setting
@@ -533,3 +534,54 @@ def stage_of(history: History) -> int:
 def probation_end(admitted: date, extension_months: int | None = None) -> date:
     """One year from the admission assembly (党章第七条), plus an extension."""
     return add_months(admitted, PROBATION_MONTHS + (extension_months or 0))
+
+
+# --- the rules page (core.registry.Rule) -----------------------------------------------------------
+
+_M = "发展党员"
+CATALOG = (
+    Rule("recruitment.age", _M, "年满十八岁方可申请入党", "细则第五条"),
+    Rule("recruitment.talk", _M, "收到入党申请书后一个月内派人同申请人谈话", "细则第七条"),
+    Rule("recruitment.activist_months", _M, "递交入党申请书至确定为入党积极分子的最短时间", "本地规定",
+         setting="recruitment_activist_months", default=LOCAL_DEFAULTS["recruitment_activist_months"], unit="个月"),
+    Rule("recruitment.mentors", _M, "为入党积极分子指定一至二名正式党员作培养联系人", "细则第九条"),
+    Rule("recruitment.assessment", _M, "每半年对入党积极分子进行一次考察", "细则第十一条"),
+    Rule("recruitment.candidate_year", _M, "经过一年以上培养教育和考察方可列为发展对象", "细则第十二条"),
+    Rule("recruitment.sponsors", _M, "发展对象有两名正式党员作入党介绍人；受留党察看处分、尚未恢复党员权利的党员不能作入党介绍人",
+         "细则第十三条"),
+    Rule("recruitment.review", _M, "没有进行政治审查或政治审查不合格的，不能发展入党", "细则第十五、十六条"),
+    Rule("recruitment.review_valid", _M, "政治审查结论的有效期", "本地规定", setting="recruitment_review_valid_months",
+         default=LOCAL_DEFAULTS["recruitment_review_valid_months"], unit="个月"),
+    Rule("recruitment.training", _M, f"发展对象集中培训一般不少于{TRAINING_DAYS}天（或不少于{TRAINING_HOURS}个学时）",
+         "细则第十七条"),
+    Rule("recruitment.any_order", _M, "确定入党介绍人、政治审查、集中培训（第9至11步）先后不限，支部委员会审查前须全部完成",
+         "细则第三章"),
+    Rule("recruitment.prereview", _M, "上级党委预审合格后方可发放入党志愿书", "细则第十九条"),
+    Rule("recruitment.prereview_months", _M, "收到支部报送材料后完成预审的期限", "本地规定",
+         setting="recruitment_prereview_months", default=LOCAL_DEFAULTS["recruitment_prereview_months"], unit="个月"),
+    Rule("recruitment.assembly_months", _M, "预审后召开支部党员大会讨论的期限", "本地规定",
+         setting="recruitment_assembly_months", default=LOCAL_DEFAULTS["recruitment_assembly_months"], unit="个月"),
+    Rule("recruitment.notice_workdays", _M, "确定入党积极分子、发展对象和接收、转正决定前的公示期（按节假日安排计工作日）",
+         "本地规定", setting="recruitment_notice_workdays", default=LOCAL_DEFAULTS["recruitment_notice_workdays"],
+         unit="个工作日"),
+    Rule("recruitment.branch_size", _M, f"正式党员不足{BRANCH_MIN_FULL_MEMBERS}名的党支部不能讨论接收预备党员", "党章第三十条"),
+    Rule("recruitment.entitled", _M, "应到会有表决权的正式党员按党员名册计算：不含预备党员和受留党察看处分的党员；"
+         "其他党员不计入须经上级党组织同意并登记", "细则第二十、二十一条；党章第四十条"),
+    Rule("recruitment.quorum", _M, "到会有表决权的正式党员超过应到会人数的半数，表决方为有效；否则表决无效，须重新表决",
+         "细则第二十、二十一条"),
+    Rule("recruitment.majority", _M, "赞成票超过应到会有表决权正式党员的半数（书面意见计入）方为通过", "细则第二十、二十一条"),
+    Rule("recruitment.approver", _M, "接收、转正、延长预备期和取消预备党员资格由有审批权限的党委审批；"
+         "党总支、临时党组织和未经授权的村、社区党委没有审批权限", "细则第四章"),
+    Rule("recruitment.community_approval", _M, "村、社区党委经县级以上党委授权可审批发展党员（在区或该党委上设置）",
+         "细则第四章；本地授权", setting="recruitment_community_approval",
+         default=LOCAL_DEFAULTS["recruitment_community_approval"]),
+    Rule("recruitment.approval_time", _M, f"支部党员大会后{APPROVAL_MONTHS}个月内审批；超过{APPROVAL_MONTHS}个月须写明原因，"
+         f"超过{APPROVAL_MAX_MONTHS}个月不能审批", "细则第四章"),
+    Rule("recruitment.probation", _M, f"预备期为{PROBATION_MONTHS}个月，自支部党员大会通过之日算起", "党章第七条"),
+    Rule("recruitment.conversion_vote", _M, "预备期满后及时召开支部党员大会讨论转正", "细则第五章；本地规定",
+         setting="recruitment_conversion_vote_months",
+         default=LOCAL_DEFAULTS["recruitment_conversion_vote_months"], unit="个月内"),
+    Rule("recruitment.extension", _M, "预备期只能延长一次，不少于半年，最长不超过一年", "党章第七条"),
+    Rule("recruitment.probation_decision", _M, "延长预备期或取消预备党员资格，须经支部党员大会讨论、上级党委批准", "细则第三十二条"),
+    Rule("recruitment.temporary", _M, "临时党支部不发展党员", "《支部工作条例》第九条"),
+)

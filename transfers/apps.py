@@ -1,12 +1,15 @@
 from django.apps import AppConfig
 
-from core.registry import MenuEntry, register_member_context, register_menu
+from core.registry import MenuEntry, register_member_context, register_menu, register_rules
 
 
 class TransfersConfig(AppConfig):
     name = "transfers"
 
     def ready(self):
+        from transfers.rules import CATALOG  # it reads the models
+
+        register_rules(*CATALOG)  # the rules page (orgs.views.rules)
         from transfers import selectors  # it reads the models
 
         register_menu(MenuEntry(40, "组织关系转接", "transfers:list", "transfers",

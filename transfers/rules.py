@@ -9,6 +9,7 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from core.registry import Rule
 from members.models import ACTIVE_STATUSES, Member
 from orgs.models import MEMBERSHIP_KINDS, TEMPORARY_BRANCH_RULE, Org, OrgKind
 
@@ -137,3 +138,16 @@ def certificate_warnings(certificate, *, today: date | None = None) -> list[Warn
                         f"{certificate.valid_until:%Y-%m-%d} 到期",
                         "rules.md §6：流动党员持活动证参加组织生活")]
     return []
+
+
+# --- the rules page (core.registry.Rule) -----------------------------------------------------------
+
+_M = "组织关系转接"
+CATALOG = (
+    Rule("transfers.validity", _M, f"组织关系介绍信有效期最长{MAX_VALIDITY_MONTHS}个月", "组通字〔2006〕45号"),
+    Rule("transfers.not_reported", _M, f"党员无正当理由超过{NOT_REPORTED_MONTHS}个月不转接组织关系、不参加组织生活的，按自行脱党处理的程序办理",
+         "党章第九条"),
+    Rule("transfers.temporary", _M, "组织关系不转入临时党支部", "《支部工作条例》第九条"),
+    Rule("transfers.certificate_warning", _M, f"流动党员活动证到期前{CERTIFICATE_WARNING_DAYS}天提醒", "本地规定（平台默认）"),
+    Rule("transfers.certificate_renewal", _M, f"流动党员活动证每次续期最长{CERTIFICATE_MAX_RENEWAL_MONTHS}个月", "本地规定（平台默认）"),
+)

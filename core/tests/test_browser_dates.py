@@ -117,6 +117,11 @@ def hardship_form(world):
                                        "resolved": date(2024, 5, 1)}, ["since", "resolved"])
 
 
+def observation_form(world):
+    return _record(world, "observation", {"starts_on": date(2018, 3, 1), "ends_on": date(2019, 3, 1),
+                                          "issuer": "区纪委"}, ["starts_on", "ends_on"])
+
+
 def care_visit_form(world):
     from care.models import CareVisit
 
@@ -398,7 +403,7 @@ def end_form(world):
 DATE_FORM_CASES = {
     "OrgForm": org_form, "OrgMoveForm": org_move_form, "TermForm": term_form,
     "MemberForm": member_form, "PositionHeldForm": position_form, "RewardPunishmentForm": reward_form,
-    "TravelAbroadForm": travel_form, "HardshipForm": hardship_form,
+    "TravelAbroadForm": travel_form, "HardshipForm": hardship_form, "ObservationForm": observation_form,
     "CareVisitForm": care_visit_form, "CareVisitEditForm": care_visit_edit_form,
     "MeetingForm": meeting_form, "ScheduleForm": schedule_form,
     "ArticleForm": article_form, "CalendarDayForm": calendar_day_form,

@@ -351,6 +351,8 @@ NOT_LISTS = {
     "orglife:detail": "one meeting's attendance, all of it",
     "orgs:detail": "its member preview says the total and links to the member list (test below)",
     "orgs:node": "one tree level, every child",
+    "orgs:rules": "the rules the platform enforces, every one (a fixed catalogue of about sixty)",
+    "orgs:org_rules": "the rules the platform enforces, every one (a fixed catalogue of about sixty)",
     "portal:article": "ten comments, the total and a link to all of them (portal:comments)",
     "portal:index": "each channel's latest, with a link to the channel's paged list",
     "portal:rank": "点击排行 is a top-ten by definition",

@@ -122,7 +122,8 @@ def story(world):
                        "reward": {"kind": "reward", "name": "优秀党员", "decided": "2021-07-01"},
                        "family": {"relation": "父亲", "name": "张某"},
                        "travel": {"destination": "日本", "purpose": "旅游", "departed": "2019-05-01"},
-                       "appraisal": {"year": "2023", "result": "excellent"}}.items():
+                       "appraisal": {"year": "2023", "result": "excellent"},
+                       "observation": {"starts_on": "2019-03-01", "ends_on": "2020-03-01", "issuer": "区纪委"}}.items():
         members.record_add(actor=users["secretary"], member=member, kind=kind, data=data)
     members.correction_create(actor=users["member"], member=member, field_name="native_place",
                               requested_value="天津")

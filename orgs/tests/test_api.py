@@ -20,6 +20,7 @@ ENDPOINTS = {
     ("get", "/api/v1/orgs"),
     ("get", "/api/v1/orgs/{org_id}"),
     ("get", "/api/v1/orgs/{org_id}/children"),
+    ("get", "/api/v1/orgs/{org_id}/rules"),
     ("get", "/api/v1/members"),
     ("get", "/api/v1/members/{member_id}"),
     ("post", "/api/v1/members"),

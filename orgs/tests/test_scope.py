@@ -61,6 +61,7 @@ ORG_PAGES = {  # url name: (permission, query string)
     "orgs:create": ("org.change", ""),
     "orgs:move": ("org.move", ""),
     "orgs:term_create": ("org.change", ""),
+    "orgs:org_rules": ("org.view", ""),
     "members:roster": ("member.view", ""),  # 花名册: the org's own members
 }
 MEMBER_PAGES = {  # url name: (method, permission)
@@ -81,9 +82,10 @@ ARCHIVE_PAGES = {
     "members:document_delete": ("get", "member.change", 200),
     "members:correction_decide": ("post", "member.change", 302),
 }
-API_ORG_URLS = {"api:org_detail": "org.view", "api:org_children": "org.view"}
+API_ORG_URLS = {"api:org_detail": "org.view", "api:org_children": "org.view", "api:org_rules": "org.view"}
 API_MEMBER_URLS = {"api:member_detail": "member.view", "api:member_records": "member.view"}
-LIST_URLS = {"orgs:tree", "orgs:list", "members:list", "api:org_list", "api:member_list"}
+LIST_URLS = {"orgs:tree", "orgs:list", "members:list", "api:org_list", "api:member_list",
+             "orgs:rules"}  # the user's first visible org (orgs/tests/test_rules_page.py)
 
 # Pages without an object id of the org tree: who may open them.
 EVERYONE = set(PERSONAS)
