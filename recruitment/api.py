@@ -78,6 +78,12 @@ class DeadlineOut(Schema):
 class CaseDetailComputed(CaseComputed):
     steps: list[StepOut]
     deadlines: list[DeadlineOut]
+    leaving_on: date | None = Field(None, description="预计离开工作、学习单位日期（第12步登记）")
+    leaving_warning: str | None = Field(None, description="3个月内将离开工作、学习单位的提醒（细则第十九条）")
+
+    @staticmethod
+    def resolve_leaving_warning(obj):
+        return rules.leaving_warning(obj, timezone.localdate())
 
     @staticmethod
     def resolve_steps(obj):
@@ -147,7 +153,11 @@ class StepPeople(StepRecord):
     people: list[Id] = Field([], max_length=2, description="⑤ 培养联系人、⑨ 入党介绍人：正式党员的 id")
 
 
-StepIn = model_in("StepIn", Step, ["number", "done_on", "training_days", "training_hours"], base=StepPeople, extra={
+class StepLeaving(StepPeople):
+    leaving_on: date | None = Field(None, description="预计离开工作、学习单位日期（仅第12步；3个月内将离开的一般不办理接收手续）")
+
+
+StepIn = model_in("StepIn", Step, ["number", "done_on", "training_days", "training_hours"], base=StepLeaving, extra={
     "number": {"ge": 2, "le": 25, "description": "2–25，政治审查、预审、表决除外"},
     "training_days": {"le": 365}, "training_hours": {"le": 2000}})
 PoliticalReviewIn = model_in("PoliticalReviewIn", Review, ["methods", "findings", "conclusion", "concluded_on"],

@@ -64,6 +64,11 @@ class TrainingStepForm(StepForm):
                                         help_text="不少于3天或不少于24个学时（细则第十七条）")
 
 
+class BranchReviewStepForm(StepForm):
+    leaving_on = forms.DateField(label="预计离开工作、学习单位日期", required=False,
+                                 help_text="如已知本人将调离、毕业等；3个月内将离开的，一般不办理接收手续（细则第十九条）")
+
+
 class PlacementStepForm(StepForm):
     group = forms.ModelChoiceField(label="编入党小组", queryset=Org.objects.none(), required=False)
 
@@ -149,7 +154,8 @@ def step_form_class(number: int):
         return PreReviewForm
     if form == "vote":
         return VoteForm
-    return {5: PeopleStepForm, 9: PeopleStepForm, 11: TrainingStepForm, 19: PlacementStepForm}.get(number, StepForm)
+    return {5: PeopleStepForm, 9: PeopleStepForm, 11: TrainingStepForm, 12: BranchReviewStepForm,
+            19: PlacementStepForm}.get(number, StepForm)
 
 
 class NoticeForm(forms.Form):

@@ -87,6 +87,9 @@ class Case(ProtectedNumbers, BaseModel):
     extension_months = models.PositiveSmallIntegerField("延长预备期（月）", null=True, blank=True)
     converted = models.DateField("转正日期", null=True, blank=True)
     closed = models.DateField("终止日期", null=True, blank=True)
+    # Recorded with the branch committee's review (⑫): someone leaving their unit within three
+    # months is generally not admitted (rules.leaving_warning, 细则第十九条).
+    leaving_on = models.DateField("预计离开工作、学习单位日期", null=True, blank=True)
     close_reason = models.CharField("终止原因", max_length=200, blank=True)
     warn_on = models.DateField("黄色提醒日期", null=True, blank=True)
     due_on = models.DateField("逾期日期", null=True, blank=True)

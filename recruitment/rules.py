@@ -295,6 +295,20 @@ def check_probation_decision(case, assembly_on: date, decided_on: date) -> None:
         _refuse(f"支部党员大会讨论日期不能早于接收为预备党员的日期（{case.admitted:%Y-%m-%d}）", "assembly_on")
 
 
+LEAVING_MONTHS = 3  # 细则第十九条: leaving the unit within 3 months, generally not admitted
+
+
+def leaving_warning(case, on_day: date) -> str | None:
+    """A warning, not a refusal: an applicant who will leave their unit within three months is
+    generally not admitted; their record goes to the next unit's party organization (细则第十九条)."""
+    if case.leaving_on is None or case.status != "open" or case.last_step >= 17:
+        return None
+    if case.leaving_on > add_months(on_day, LEAVING_MONTHS):
+        return None
+    return (f"{case.name}预计于 {case.leaving_on:%Y-%m-%d} 离开工作、学习单位：3个月内将离开的，一般不办理接收手续，"
+            "可将培养考察材料转交其所去单位党组织（细则第十九条）")
+
+
 def check_probation_ended(case, on_day: date) -> None:
     if case.probation_ends and on_day < case.probation_ends:
         _refuse(f"预备期满方可讨论和审批转正（党章第七条）：预备期至 {case.probation_ends:%Y-%m-%d}", "done_on")
@@ -556,6 +570,7 @@ CATALOG = (
          "细则第十七条"),
     Rule("recruitment.any_order", _M, "确定入党介绍人、政治审查、集中培训（第9至11步）先后不限，支部委员会审查前须全部完成",
          "细则第三章"),
+    Rule("recruitment.leaving", _M, "3个月内将离开工作、学习单位的，一般不办理接收手续（提醒）", "细则第十九条"),
     Rule("recruitment.prereview", _M, "上级党委预审合格后方可发放入党志愿书", "细则第十九条"),
     Rule("recruitment.prereview_months", _M, "收到支部报送材料后完成预审的期限", "本地规定",
          setting="recruitment_prereview_months", default=LOCAL_DEFAULTS["recruitment_prereview_months"], unit="个月"),

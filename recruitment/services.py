@@ -186,7 +186,7 @@ def case_create(*, actor, org: Org, name: str, id_number: str, applied: date, ph
 
 def step_record(*, actor, case: Case, number: int, done_on: date, responsible: str = "", documents: str = "",
                 note: str = "", people: list[Member] | tuple = (), training_days: int | None = None,
-                training_hours: int | None = None, group: Org | None = None) -> Step:
+                training_hours: int | None = None, group: Org | None = None, leaving_on: date | None = None) -> Step:
     """Record one step done. Steps with their own record go through ``review_record`` (⑩),
     ``prereview_record`` (⑬) and ``vote_record`` (⑮ ㉓); ① opens the case (``case_create``)."""
     if number not in rules.STEP or number == 1:
@@ -195,6 +195,10 @@ def step_record(*, actor, case: Case, number: int, done_on: date, responsible: s
     if form:
         label = {"review": "政治审查", "prereview": "预审", "vote": "支部党员大会表决"}[form]
         raise ValidationError({"number": f"{rules.step_label(number)}请通过“{label}”登记"})
+    if leaving_on is not None and number != 12:
+        raise ValidationError({"leaving_on": "预计离开单位日期随第12步“支部委员会审查”登记"})
+    if leaving_on is not None and leaving_on < done_on:
+        raise ValidationError({"leaving_on": "预计离开单位日期不能早于审查日期"})
     people = list(people)
     with transaction.atomic():
         case = _locked(case)
@@ -218,10 +222,13 @@ def step_record(*, actor, case: Case, number: int, done_on: date, responsible: s
             for member in people:
                 Person.objects.create(case=case, step=step, role=role, member=member)
         hist.steps.setdefault(number, []).append(step)
+        if number == 12:
+            case.leaving_on = leaving_on
         _after_step(actor, case, number, step, hist, group=group)
         _refresh(case, hist)
         _audit("step", case, actor, number=number, label=rules.STEP[number].label, done_on=done_on.isoformat(),
-               people=[m.name for m in people], status=case.status)
+               people=[m.name for m in people], status=case.status,
+               **({"leaving_on": leaving_on.isoformat()} if leaving_on else {}))
     return step
 
 

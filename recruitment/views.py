@@ -119,6 +119,7 @@ class CaseDetailView(ObjectDetailView):
             "member_visible": bool(case.member_id and scope.covers(case.org.path, "member.view")),
             "age": case.age_on(today),
             "today": today,
+            "leaving": rules.leaving_warning(case, today),
         }
 
 

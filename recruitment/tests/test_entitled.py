@@ -6,6 +6,7 @@ out, recorded. A typed number that differs is refused and nothing is written."""
 from datetime import timedelta
 
 from django.urls import reverse
+from django.utils import timezone
 
 from dangjian.testing import api_client
 from members import services as member_services
@@ -111,3 +112,25 @@ def test_a_sponsor_under_observation_is_refused(world):
     observe(world, sponsors[1], d - timedelta(days=10), d + timedelta(days=355))
     refused("受留党察看处分、尚未恢复党员权利的党员不能作入党介绍人（细则第十三条）：", step, world, case, 9, d,
             people=sponsors)
+
+
+def test_leaving_the_unit_within_three_months_is_a_warning_not_a_refusal(world):
+    """细则第十九条: generally not admitted — the case page and the API say so; nothing is refused."""
+    case = open_case(world)
+    d = walk(world, case, 11)
+    leaving = timezone.localdate() + timedelta(days=40)
+    refused("随第12步“支部委员会审查”登记", step, world, case, 11, d, leaving_on=leaving)
+    step(world, case, 12, d, leaving_on=leaving)
+    case.refresh_from_db()
+    assert case.leaving_on == leaving
+    page = world.client("secretary").get(case.get_absolute_url()).content.decode()
+    assert f"预计于 {leaving:%Y-%m-%d} 离开工作、学习单位：3个月内将离开的，一般不办理接收手续" in page
+    assert "细则第十九条" in api_client("secretary").get(f"/api/v1/recruitment/cases/{case.pk}").json()["leaving_warning"]
+
+
+def test_leaving_later_than_three_months_gives_no_warning(world):
+    case = open_case(world)
+    d = walk(world, case, 11)
+    step(world, case, 12, d, leaving_on=timezone.localdate() + timedelta(days=200))
+    case.refresh_from_db()
+    assert "离开工作、学习单位" not in world.client("secretary").get(case.get_absolute_url()).content.decode()
