@@ -103,6 +103,14 @@ def allowed_kinds(org_kind: str, full_members: int) -> list[str]:
     return [k for k in MeetingKind.values if k in kinds]
 
 
+def check_committee_quorum(committee: int, present: int) -> None:
+    """A branch committee meeting is held with more than half of its members present (条例第十二条)."""
+    if present * 2 <= committee:
+        raise ValidationError({"attendance": (
+            f"支部委员会会议须有半数以上委员到会方能召开（{ARTICLE}第十二条）：本届支部委员会委员{committee}名，"
+            f"登记出席的委员{present}名")})
+
+
 def check_kind(org, kind: str, full_members: int) -> None:
     """Refuse a meeting kind the org does not hold, naming the rule."""
     if org.kind not in HOLDER_KINDS:
@@ -218,6 +226,8 @@ CATALOG = (
            **({} if r.period else {"setting": "orglife_lecture_period",
                                    "default": LOCAL_RULES["orglife_lecture_period"], "labels": PERIOD_LABELS}))
       for r in REQUIREMENTS),
+    Rule("orglife.committee_quorum", _M, "支部委员会会议须有半数以上委员到会方能召开（按会议当天的班子成员计）",
+         "《支部工作条例》第十二条"),
     Rule("orglife.committee_only", _M, f"正式党员不足{BRANCH_COMMITTEE_THRESHOLD}名的党支部不设支委会，不召开支委会；"
          "党小组只召开党小组会", "《支部工作条例》第十三条、第二十条"),
     Rule("orglife.due_soon", _M, "周期结束前提醒（黄色）的天数", "本地规定", setting="orglife_due_soon_days",

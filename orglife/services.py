@@ -13,6 +13,7 @@ from typing import TypeGuard
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from core import audit, files
@@ -37,7 +38,7 @@ from orglife.models import (
     TopicState,
     TopicVote,
 )
-from orgs.models import BRANCH_KINDS, Org, OrgKind
+from orgs.models import BRANCH_KINDS, LeadershipTerm, Org, OrgKind
 
 CHANGE, REVIEW = "orglife.change", "orglife.review"
 ATTACHMENT_KINDS = {"pdf", "png", "jpeg"}
@@ -283,6 +284,25 @@ def _check_submittable(meeting: Meeting, today: date) -> None:
         raise ValidationError({"attendance": "请先登记出席情况（至少一名出席党员）后再提交"})
     if meeting.kind == MeetingKind.LECTURE and not meeting.lecturer:
         raise ValidationError({"lecturer": "党课记录请填写授课人"})
+    if meeting.kind == MeetingKind.COMMITTEE_MEETING:
+        _check_committee_quorum(meeting)
+
+
+def _check_committee_quorum(meeting: Meeting) -> None:
+    """More than half of the committee of the term in office that day present (条例第十二条); a
+    branch with no term recorded has its own warning on the org page (orgs.rules.term_warnings)."""
+    term = (LeadershipTerm.objects.filter(org=meeting.org, started__lte=meeting.held_on)
+            .filter(Q(ended__isnull=True) | Q(ended__gt=meeting.held_on)).order_by("-started").first())
+    if term is None:
+        return
+    committee = list(term.members.values_list("member_id", "name"))
+    if not committee:
+        return
+    ids = {pk for pk, _name in committee if pk}
+    names = {name for pk, name in committee if not pk}
+    present = (meeting.attendances.filter(status=AttendanceStatus.PRESENT)
+               .filter(Q(member_id__in=ids) | Q(member__name__in=names)).count())
+    rules.check_committee_quorum(len(committee), present)
 
 
 def names_for(meeting: Meeting) -> list[str]:
