@@ -124,7 +124,13 @@ class Rule:
 
     @property
     def local(self) -> bool:
+        """A local rule with its setting, per org and inherited down the tree."""
         return bool(self.setting)
+
+    @property
+    def national(self) -> bool:
+        """A national rule; not one a region sets (with a setting, or a platform value in code)."""
+        return not self.setting and "本地" not in self.source
 
     def shown(self, value) -> str:
         if isinstance(value, bool):

@@ -38,7 +38,8 @@ class RuleOut(Schema):
     module: str = Field(..., description="所属模块")
     text: str = Field(..., description="规则内容")
     source: str = Field(..., description="依据（法规及条款）")
-    local: bool = Field(..., description="true：本地设置；false：全国统一规定")
+    local: bool = Field(..., description="true：本地设置（可按党组织设置，向下沿用）")
+    national: bool = Field(..., description="true：全国统一规定；false：本地规定或本地设置")
     setting: str = Field(..., description="本地设置项（全国统一规定为空）")
     value: bool | int | str | list[int | str] | None = Field(..., description="本地设置对该党组织的当前值")
     shown: str = Field(..., description="当前值的文字表述")
@@ -50,7 +51,7 @@ def org_rules(request, org_id: PathId):
     """平台执行的全部规则及本地设置对该党组织的当前值。"""
     org = get_object_or_404(Org.objects.visible_to(request.user), pk=org_id)
     return [{"key": row["rule"].key, "module": module, "text": row["rule"].text, "source": row["rule"].source,
-             "local": row["rule"].local, "setting": row["rule"].setting, "value": row["value"],
+             "local": row["rule"].local, "national": row["rule"].national, "setting": row["rule"].setting, "value": row["value"],
              "shown": row["shown"], "where": row["where"]}
             for module, rows in selectors.rule_table(org) for row in rows]
 

@@ -281,6 +281,18 @@ def _step_case(world, number: int, seq: int, persona: str, stored_field: str = "
                 fill=list(fill), shown={stored_field: TODAY})
 
 
+def branch_review_step_form(world):
+    from recruitment.models import Case as RecruitmentCase
+    from recruitment.models import Step
+
+    case = _case(world, 11, 24)
+    leaving = TODAY + timedelta(days=200)
+    return Case("secretary", reverse("recruitment:step", args=[case.pk, 12]),
+                lambda: {"done_on": Step.objects.filter(case=case, number=12).latest("pk").done_on,
+                         "leaving_on": RecruitmentCase.objects.get(pk=case.pk).leaving_on},
+                fill=[("text", "leaving_on", leaving.isoformat())], shown={"done_on": TODAY})
+
+
 def case_form(world):
     from recruitment.models import Case as RecruitmentCase
 
@@ -382,13 +394,20 @@ def resolve_form(world):
 
 
 def extend_form(world):
+    from core.models import AuditEntry
     from members.models import MemberEvent
     from recruitment.tests.helpers import START
 
     case = _case(world, 21, 31, applied=START)  # extended when the probation has ended
-    return Case("a_admin", reverse("recruitment:extend", args=[case.pk]),  # the day is the timeline's
-                lambda: {"decided_on": MemberEvent.objects.filter(kind="recruitment").latest("pk").occurred},
-                shown={"decided_on": TODAY})
+
+    def stored():
+        assembly = AuditEntry.objects.filter(action="recruitment.extend").latest("seq").changes["assembly_on"]
+        return {"decided_on": MemberEvent.objects.filter(kind="recruitment").latest("pk").occurred,
+                "assembly_on": date.fromisoformat(assembly)}
+
+    # The assembly's day (on the timeline's line and in the audit) typed: the form proposes none.
+    return Case("a_admin", reverse("recruitment:extend", args=[case.pk]), stored,
+                fill=[("text", "assembly_on", TODAY.isoformat())], shown={"decided_on": TODAY})
 
 
 def end_form(world):
@@ -412,6 +431,7 @@ DATE_FORM_CASES = {
     "CertificateCloseForm": certificate_close_form,
     "CaseForm": case_form, "StepForm": step_form, "PeopleStepForm": people_step_form,
     "TrainingStepForm": training_step_form, "PlacementStepForm": placement_step_form,
+    "BranchReviewStepForm": branch_review_step_form,
     "ReviewForm": review_form, "PreReviewForm": prereview_form, "VoteForm": vote_form,
     "NoticeForm": notice_form, "ObjectionForm": objection_form, "ResolveForm": resolve_form,
     "ExtendForm": extend_form, "EndForm": end_form,

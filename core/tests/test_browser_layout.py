@@ -92,12 +92,23 @@ def test_the_archive_tabs_on_a_phone_wrap_instead_of_hiding_off_screen(live_serv
     tabs = page.locator(".tabs").first
     assert tabs.evaluate("e => e.scrollWidth <= e.clientWidth")
     links = tabs.locator("a")
-    assert links.count() == 10
+    assert links.count() == 11
     for i in range(links.count()):
         box = links.nth(i).bounding_box()
         assert box["x"] >= 0 and box["x"] + box["width"] <= 375
     page.screenshot(path=ARTIFACTS / "archive-phone.png")
     context.close()
+
+
+def test_the_rules_page_fits_a_phone_and_a_desktop(live_server, browser_world, browser):
+    world = browser_world
+    for viewport in ("phone", "desktop"):
+        context, page, base = _signed_in(browser, live_server, viewport, "a_admin")
+        page.goto(f"{base}/orgs/{world.branch_a1.pk}/rules/")
+        assert page.locator("tr[id^=rule-]").count() >= 50
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        page.screenshot(path=ARTIFACTS / f"rules-{viewport}.png", full_page=viewport == "desktop")
+        context.close()
 
 
 def test_a_meeting_form_shows_the_lecture_fields_for_a_lecture_only_and_selects_all_attendees(

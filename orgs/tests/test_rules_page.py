@@ -51,7 +51,10 @@ def test_the_api_gives_the_same_rules_and_values(world):
     assert (granted["local"], granted["value"], granted["shown"]) == (True, True, "是")
     assert granted["where"] == f"沿用{world.district_a.name}的设置"
     national = next(row for row in rows if row["key"] == "recruitment.sponsors")
-    assert (national["local"], national["value"], national["source"]) == (False, None, "细则第十三条")
+    assert (national["local"], national["national"], national["value"], national["source"]) == (
+        False, True, None, "细则第十三条")
+    fixed = next(row for row in rows if row["key"] == "transfers.certificate_renewal")
+    assert (fixed["local"], fixed["national"]) == (False, False)
 
 
 @pytest.mark.parametrize("persona", ["b_admin", "secretary", "outsider"])
