@@ -230,6 +230,8 @@ CATALOG = (
          "《支部工作条例》第十二条"),
     Rule("orglife.committee_only", _M, f"正式党员不足{BRANCH_COMMITTEE_THRESHOLD}名的党支部不设支委会，不召开支委会；"
          "党小组只召开党小组会", "《支部工作条例》第十三条、第二十条"),
+    Rule("orglife.absence", _M, "党员没有正当理由连续六个月不参加组织生活的，被认为自行脱党：连续4、5个月提醒党支部书记，满6个月列出名单",
+         "党章第九条"),
     Rule("orglife.due_soon", _M, "周期结束前提醒（黄色）的天数", "本地规定", setting="orglife_due_soon_days",
          default=LOCAL_RULES["orglife_due_soon_days"], unit="天"),
 )

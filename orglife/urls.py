@@ -8,6 +8,7 @@ urlpatterns = [
     path("new/", views.MeetingCreateView.as_view(), name="create"),
     path("calendar/", views.calendar_view, name="calendar"),
     path("compliance/", views.ComplianceView.as_view(), name="compliance"),
+    path("absence/", views.AbsenceView.as_view(), name="absence"),
     path("reviews/", views.ReviewQueueView.as_view(), name="reviews"),
     path("mine/", views.MineView.as_view(), name="mine"),
     path("topics/", views.TopicsView.as_view(), name="topics"),

@@ -26,7 +26,7 @@ from core.views import (
     refusal_text,
     refuse,
 )
-from orglife import copydetect, rules, selectors, services
+from orglife import absence, copydetect, rules, selectors, services
 from orglife.filters import MeetingFilterSet, ReviewFilterSet
 from orglife.forms import (
     AttachmentForm,
@@ -41,7 +41,7 @@ from orglife.forms import (
 )
 from orglife.models import Attachment, CopyFlag, Meeting, MeetingState, Topic, TopicState
 from orglife.tables import MeetingTable, ReviewTable
-from orgs.models import BRANCH_KINDS, Org
+from orgs.models import BRANCH_KINDS, MEMBERSHIP_KINDS, Org, OrgKind
 from orgs.selectors import org_param, with_branch_names
 
 CRUMB = ("组织生活", "/orglife/")
@@ -72,8 +72,10 @@ class MeetingListView(ObjectListView):
 
     def get_extra_context(self):
         user = self.request.user
-        return {"can_record": _can(user, "orglife.change"), "can_review": _can(user, "orglife.review"),
-                "reminders": selectors.reminders(user, limit=10) if _can(user, "orglife.change") else []}
+        can_record = _can(user, "orglife.change")
+        return {"can_record": can_record, "can_review": _can(user, "orglife.review"),
+                "reminders": selectors.reminders(user, limit=10) if can_record else [],
+                "absent": absence.warnings_for(user, timezone.localdate()) if can_record else []}
 
 
 # --- one meeting ----------------------------------------------------------------------------------
@@ -561,3 +563,29 @@ class TopicScheduleView(ServiceFormView):
 
     def get_cancel_url(self):
         return reverse("orglife:topics")
+
+
+class AbsenceView(ObjectDetailView):
+    """Members without organizational life for four months or more (党章第九条), for a branch:
+    ``?org=`` (id or code) among the orgs granting orglife.view, by default the user's top one;
+    above a branch, its child orgs to choose from."""
+
+    required_perm = "orglife.view"
+    model = Org
+    template_name = "orglife/absence.html"
+    breadcrumbs = _crumbs(("长期未参加组织生活", None))
+
+    def get_object(self):
+        return selectors.compliance_root(self.request.user, self.request.GET.get("org"))
+
+    def get_title(self):
+        return f"长期未参加组织生活的党员：{self.object.name}"
+
+    def get_extra_context(self):
+        org, today = self.object, timezone.localdate()
+        common = {"source": absence.SOURCE, "lapse": absence.LAPSE_MONTHS, "warn": absence.WARN_MONTHS}
+        if org.kind in MEMBERSHIP_KINDS:
+            return {**common, "branch": True, "rows": absence.absentees(org, today), "today": today}
+        children = (Org.objects.visible_to(self.request.user).subtree(org)
+                    .filter(depth=org.depth + 1).exclude(kind=OrgKind.GROUP).order_by("path"))
+        return {**common, "branch": False, "children": children}

@@ -348,6 +348,7 @@ NOT_LISTS = {
     "members:roster": "the print roster: every active member of one org, on purpose",
     "orglife:calendar": "one month's grid (its per-day display is issue 10.7)",
     "orglife:compliance": "figures per child org, every one; the worst holders are a ranking",
+    "orglife:absence": "one branch's own members (a branch has about fifty at most), or one level of child orgs",
     "orglife:detail": "one meeting's attendance, all of it",
     "orgs:detail": "its member preview says the total and links to the member list (test below)",
     "orgs:node": "one tree level, every child",

@@ -26,7 +26,7 @@ MEETING_PAGES = {  # url name: the action the persona needs on the meeting's org
 }
 PAGES_WITHOUT_ID = {  # url name: who may open it (else 404)
     "orglife:list": "anyone", "orglife:calendar": "anyone", "orglife:create": "change",
-    "orglife:compliance": "view", "orglife:reviews": "review", "orglife:mine": "member",
+    "orglife:compliance": "view", "orglife:absence": "view", "orglife:reviews": "review", "orglife:mine": "member",
     "orglife:topics": "member_or_view",
 }
 OTHER_IDS = {"orglife:attachment_download", "orglife:copy_compare", "orglife:sign_in", "orglife:topic_vote",
