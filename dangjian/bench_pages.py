@@ -29,6 +29,7 @@ from accounts import services as account_services
 from accounts.models import Grant, User
 from core.access import Role
 from members.models import Member
+from members.selectors import subtree_member_count
 from orgs.models import Org
 from portal.models import Article
 
@@ -66,13 +67,18 @@ class Reader:
 
 
 def admins() -> dict[str, User]:
-    """The first organization-department admin of the top org and of a district under it."""
+    """The first organization-department admin of the top org, and the admin of the largest
+    district (most members, from the member summary): the district pages' worst case."""
     found = {}
-    for role, depth in (("city_admin", 1), ("district_admin", 2)):
-        grant = (Grant.objects.filter(role=Role.ORG_ADMIN, org__depth=depth, user__is_active=True)
-                 .select_related("user").order_by("org__path", "pk").first())
-        if grant is not None:
-            found[role] = grant.user
+    grant = (Grant.objects.filter(role=Role.ORG_ADMIN, org__depth=1, user__is_active=True)
+             .select_related("user").order_by("org__path", "pk").first())
+    if grant is not None:
+        found["city_admin"] = grant.user
+    districts = list(Grant.objects.filter(role=Role.ORG_ADMIN, org__depth=2, user__is_active=True)
+                     .select_related("user", "org").order_by("org__path", "pk"))
+    if districts:
+        largest = max(districts, key=lambda g: subtree_member_count(g.org.path))
+        found["district_admin"] = largest.user
     return found
 
 

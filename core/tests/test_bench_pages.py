@@ -42,3 +42,12 @@ def test_it_refuses_outside_the_demo_mode(world, settings):
     settings.INVENTED_DATA_ALLOWED = False
     with pytest.raises(CommandError, match="演示模式"):
         run_pages("--no-load")
+
+
+def test_the_district_admin_measured_is_the_largest_districts(world):
+    from dangjian.bench_pages import admins
+    from orglife.tests.helpers import add_full_members
+
+    assert admins()["district_admin"] == world.users["a_admin"]  # 和平区: three members to one
+    add_full_members(world.branch_b1, 5)
+    assert admins()["district_admin"] == world.users["b_admin"]
