@@ -33,7 +33,7 @@ class MeetingComputed(Schema):
         return obj.org.name
 
 
-MeetingOut = model_out("MeetingOut", Meeting, ["id", "org_id", "kind", "state", *EDITABLE, "signin_opens",
+MeetingOut = model_out("MeetingOut", Meeting, ["id", "org_id", "kind", "also_kind", "state", *EDITABLE, "signin_opens",
                                                "signin_closes"], base=MeetingComputed)
 MeetingFilters = filters_in("MeetingFilters", MeetingFilterSet)
 
@@ -42,9 +42,9 @@ class MeetingAttendees(Schema):
     attendee_ids: list[Id] = Field(default_factory=list, max_length=500, description="出席党员（本组织）")
 
 
-MeetingIn = model_in("MeetingIn", Meeting, ["org_id", "kind", *EDITABLE], base=MeetingAttendees,
+MeetingIn = model_in("MeetingIn", Meeting, ["org_id", "kind", "also_kind", *EDITABLE], base=MeetingAttendees,
                      extra=TEXT_LIMITS)
-MeetingPatch = model_in("MeetingPatch", Meeting, ["kind", *EDITABLE, "signin_opens", "signin_closes"],
+MeetingPatch = model_in("MeetingPatch", Meeting, ["kind", "also_kind", *EDITABLE, "signin_opens", "signin_closes"],
                         partial=True, extra=TEXT_LIMITS)
 
 

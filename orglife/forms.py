@@ -35,6 +35,12 @@ LECTURE_ONLY = {"data-only-kind": MeetingKind.LECTURE.value}
 
 class MeetingForm(forms.Form):
     kind = forms.ChoiceField(label="类别")
+    also_kind = forms.ChoiceField(
+        label="同时作为（合并召开）", required=False,
+        choices=[("", "—（不合并）")] + [(k, MeetingKind(k).label) for k in MeetingKind.values
+                                     if any(k in kinds for kinds in rules.COMBINED.values())],
+        help_text="组织生活会以党员大会、支委会或党小组会形式召开，或民主评议党员结合组织生活会进行的，分别计入两类"
+                  "（《支部工作条例》第十七条、第十九条）")
     held_on = forms.DateField(label="日期", initial=timezone.localdate)
     start_time = forms.TimeField(label="开始时间", widget=TIME, initial="09:00")
     place = forms.CharField(label="地点", max_length=100)

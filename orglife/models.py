@@ -67,6 +67,9 @@ class Meeting(BaseModel):
     lecturer_member = models.ForeignKey("members.Member", on_delete=models.SET_NULL, null=True, blank=True,
                                         related_name="lectures_given", verbose_name="授课党员")
     by_secretary = models.BooleanField("书记讲党课", default=False)
+    # A combined meeting (rules.COMBINED): a 组织生活会 held as a branch assembly or committee meeting,
+    # a 民主评议党员 held with the 组织生活会 — it counts for this kind too (orglife.summaries).
+    also_kind = models.CharField("同时作为", max_length=20, choices=MeetingKind, blank=True)
     travelling = models.BooleanField("流动党课（送学上门）", default=False)
     requested_topic = models.ForeignKey("orglife.Topic", on_delete=models.SET_NULL, null=True, blank=True,
                                         related_name="lectures", verbose_name="点题")

@@ -103,6 +103,31 @@ def allowed_kinds(org_kind: str, full_members: int) -> list[str]:
     return [k for k in MeetingKind.values if k in kinds]
 
 
+# Meetings that may be held together and count for each kind they are (条例第十七条: a 组织生活会
+# is held as a 党员大会, a 支委会 or a 党小组会; 第十九条: 民主评议党员 with the 组织生活会).
+COMBINED: dict[str, frozenset[str]] = {
+    MeetingKind.REVIEW_MEETING: frozenset({MeetingKind.BRANCH_ASSEMBLY, MeetingKind.COMMITTEE_MEETING,
+                                           MeetingKind.GROUP_MEETING}),
+    MeetingKind.APPRAISAL: frozenset({MeetingKind.REVIEW_MEETING}),
+}
+
+
+def check_also(org, kind: str, also_kind: str, full_members: int) -> None:
+    """A combined meeting names a kind it may be held together with, and one the org holds."""
+    if not also_kind:
+        return
+    allowed = COMBINED.get(kind, frozenset())
+    if also_kind not in allowed:
+        choices = "、".join(MeetingKind(k).label for k in sorted(allowed)) or "无"
+        raise ValidationError({"also_kind": (
+            f"{MeetingKind(kind).label}不能同时作为{MeetingKind(also_kind).label}计入（可合并召开的：{choices}；"
+            f"{ARTICLE}第十七条、第十九条）")})
+    try:
+        check_kind(org, also_kind, full_members)
+    except ValidationError as exc:
+        raise ValidationError({"also_kind": exc.message_dict["kind"]}) from exc
+
+
 def check_committee_quorum(committee: int, present: int) -> None:
     """A branch committee meeting is held with more than half of its members present (条例第十二条)."""
     if present * 2 <= committee:
@@ -226,6 +251,8 @@ CATALOG = (
            **({} if r.period else {"setting": "orglife_lecture_period",
                                    "default": LOCAL_RULES["orglife_lecture_period"], "labels": PERIOD_LABELS}))
       for r in REQUIREMENTS),
+    Rule("orglife.combined", _M, "组织生活会可以党员大会、支委会或党小组会形式召开，民主评议党员可结合组织生活会进行，"
+         "合并召开的会议分别计入各自类别", "《支部工作条例》第十七条、第十九条"),
     Rule("orglife.committee_quorum", _M, "支部委员会会议须有半数以上委员到会方能召开（按会议当天的班子成员计）",
          "《支部工作条例》第十二条"),
     Rule("orglife.committee_only", _M, f"正式党员不足{BRANCH_COMMITTEE_THRESHOLD}名的党支部不设支委会，不召开支委会；"

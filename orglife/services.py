@@ -51,8 +51,8 @@ TEXT_FIELDS = {  # field: (label, max length, required)
     "lecturer": ("授课人", 50, False), "lecturer_unit": ("授课人单位", 100, False),
 }
 LECTURE_FIELDS = ("lecturer", "lecturer_unit", "lecturer_member", "by_secretary", "travelling", "requested_topic")
-EDIT_FIELDS = ("kind", "held_on", "start_time", *TEXT_FIELDS, "lecturer_member", "by_secretary", "travelling",
-               "signin_opens", "signin_closes")
+EDIT_FIELDS = ("kind", "also_kind", "held_on", "start_time", *TEXT_FIELDS, "lecturer_member", "by_secretary",
+               "travelling", "signin_opens", "signin_closes")
 
 
 # --- scope and membership -------------------------------------------------------------------------
@@ -118,7 +118,10 @@ def _clean(data: dict, org: Org, *, today: date) -> dict:
         if len(value) > limit:
             raise ValidationError({field: f"{label}不能超过{limit}个字"})
         clean[field] = value
-    rules.check_kind(org, clean["kind"], full_member_count(org))
+    full_members = full_member_count(org)
+    rules.check_kind(org, clean["kind"], full_members)
+    clean["also_kind"] = clean.get("also_kind") or ""
+    rules.check_also(org, clean["kind"], clean["also_kind"], full_members)
     held_on = clean["held_on"]
     if held_on < org.founded:
         raise ValidationError({"held_on": f"会议日期不能早于党组织成立日期（{org.founded:%Y-%m-%d}）"})
@@ -166,15 +169,17 @@ def meeting_create(*, actor, org: Org, kind: str, held_on: date, place: str, hos
                    topic: str, start_time: time | None = None, minutes: str = "", decisions: str = "",
                    attendees=(), lecturer: str = "", lecturer_unit: str = "", lecturer_member: Member | None = None,
                    by_secretary: bool = False, travelling: bool = False, requested_topic: Topic | None = None,
-                   signin_opens: datetime | None = None, signin_closes: datetime | None = None) -> Meeting:
-    """A branch (or party group) records a meeting; the attendees chosen are marked present."""
+                   signin_opens: datetime | None = None, signin_closes: datetime | None = None,
+                   also_kind: str = "") -> Meeting:
+    """A branch (or party group) records a meeting; the attendees chosen are marked present. A
+    combined meeting names the kind it also counts as (``also_kind``, rules.COMBINED)."""
     _require_change(actor, org)
     data = _clean({
         "kind": kind, "held_on": held_on, "start_time": start_time, "place": place, "host": host,
         "recorder": recorder, "topic": topic, "minutes": minutes, "decisions": decisions, "lecturer": lecturer,
         "lecturer_unit": lecturer_unit, "lecturer_member": lecturer_member, "by_secretary": by_secretary,
         "travelling": travelling, "requested_topic": requested_topic, "signin_opens": signin_opens,
-        "signin_closes": signin_closes,
+        "signin_closes": signin_closes, "also_kind": also_kind,
     }, org, today=timezone.localdate())
     present = _check_attendees(org, attendees)
     with transaction.atomic():

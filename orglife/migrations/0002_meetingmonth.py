@@ -5,12 +5,8 @@ from django.db import migrations, models
 
 
 def fill(apps, schema_editor):
-    """Existing installs: the summary computed from the meetings already recorded, by the same
-    function as `dangjian summaries --rebuild` (it reads only the meetings' org, kind, date, state
-    and by_secretary, so later columns of the meeting do not disturb it)."""
-    from core import summaries
-
-    summaries.rebuild(["orglife.meeting_month"])
+    """Existing installs get the summary filled by 0003_meeting_also_kind: the function that
+    computes it (`dangjian summaries --rebuild`) reads the meeting's also_kind, added there."""
 
 
 class Migration(migrations.Migration):

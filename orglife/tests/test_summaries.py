@@ -69,6 +69,11 @@ def test_the_summary_equals_the_meetings_after_every_service_call(world, checked
     services.meeting_update(actor=secretary, meeting=meeting, kind=MeetingKind.BRANCH_ASSEMBLY, held_on=earlier)
     assert held(world.branch_a1, MeetingKind.THEME_DAY, month) == 0
     assert held(world.branch_a1, MeetingKind.BRANCH_ASSEMBLY, earlier.replace(day=1)) == 1
+    # Made a 组织生活会 held as the branch assembly: it counts for both kinds (条例第十七条).
+    services.meeting_update(actor=secretary, meeting=meeting, kind=MeetingKind.REVIEW_MEETING,
+                            also_kind=MeetingKind.BRANCH_ASSEMBLY)
+    assert held(world.branch_a1, MeetingKind.REVIEW_MEETING, earlier.replace(day=1)) == 1
+    assert held(world.branch_a1, MeetingKind.BRANCH_ASSEMBLY, earlier.replace(day=1)) == 1
     services.meeting_resubmit(actor=secretary, meeting=meeting)
     services.meeting_review_approve(actor=reviewer, meeting=meeting)
     # A requested lecture by the secretary: proposed, voted, scheduled, held, submitted, corrected.
