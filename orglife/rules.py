@@ -78,6 +78,10 @@ REQUIREMENTS: tuple[Requirement, ...] = (
 )
 REQUIREMENTS_BY_KEY = {r.key: r for r in REQUIREMENTS}
 HOLDER_KINDS = frozenset({*BRANCH_KINDS, OrgKind.GROUP})
+# Committees record the lectures their secretaries give (条例第十五条: 党委书记讲党课); they hold no
+# other meeting here and are not among the compliance page's holders.
+LECTURING_KINDS = frozenset({OrgKind.COMMITTEE, OrgKind.WORKING_COMMITTEE, OrgKind.GENERAL_BRANCH})
+RECORDING_KINDS = HOLDER_KINDS | LECTURING_KINDS
 
 
 # --- who holds what -------------------------------------------------------------------------------
@@ -99,6 +103,8 @@ def holds(requirement: Requirement, org_kind: str, full_members: int) -> bool:
 
 
 def allowed_kinds(org_kind: str, full_members: int) -> list[str]:
+    if org_kind in LECTURING_KINDS:
+        return [MeetingKind.LECTURE]
     kinds = {r.kind for r in REQUIREMENTS if holds(r, org_kind, full_members)}
     return [k for k in MeetingKind.values if k in kinds]
 
@@ -138,13 +144,16 @@ def check_committee_quorum(committee: int, present: int) -> None:
 
 def check_kind(org, kind: str, full_members: int) -> None:
     """Refuse a meeting kind the org does not hold, naming the rule."""
-    if org.kind not in HOLDER_KINDS:
+    if org.kind not in RECORDING_KINDS:
         raise ValidationError({"org": (
             f"会议记录须由党支部或党小组录入，“{org.name}”是{org.get_kind_display()}（rules.md §3：三会一课以党支部为基本单位）")})
     if kind in allowed_kinds(org.kind, full_members):
         return
     label = MeetingKind(kind).label
-    if org.kind == OrgKind.GROUP:
+    if org.kind in LECTURING_KINDS:
+        message = (f"“{org.name}”是{org.get_kind_display()}，在此只录入党课（书记讲党课，{ARTICLE}第十五条）；"
+                   f"{label}由党支部录入")
+    elif org.kind == OrgKind.GROUP:
         message = f"党小组只召开党小组会，不能录入{label}（{ARTICLE}第十三条）"
     elif kind == MeetingKind.GROUP_MEETING:
         message = "党小组会由党小组录入，请在党小组下录入"
@@ -251,6 +260,8 @@ CATALOG = (
            **({} if r.period else {"setting": "orglife_lecture_period",
                                    "default": LOCAL_RULES["orglife_lecture_period"], "labels": PERIOD_LABELS}))
       for r in REQUIREMENTS),
+    Rule("orglife.committee_lectures", _M, "党委（党工委、党总支）可录入本级书记讲的党课；其他会议由党支部、党小组录入",
+         "《支部工作条例》第十五条"),
     Rule("orglife.combined", _M, "组织生活会可以党员大会、支委会或党小组会形式召开，民主评议党员可结合组织生活会进行，"
          "合并召开的会议分别计入各自类别", "《支部工作条例》第十七条、第十九条"),
     Rule("orglife.committee_quorum", _M, "支部委员会会议须有半数以上委员到会方能召开（按会议当天的班子成员计）",

@@ -35,8 +35,9 @@ from orgs.selectors import added_up, org_param
 
 
 def recording_orgs(user):
-    """Branches and party groups the user records meetings for (orglife.change)."""
-    return Org.objects.granting(user, "orglife.change").filter(kind__in=rules.HOLDER_KINDS).order_by("path")
+    """Branches and party groups the user records meetings for (orglife.change), and committees
+    recording their secretaries' lectures (rules.LECTURING_KINDS)."""
+    return Org.objects.granting(user, "orglife.change").filter(kind__in=rules.RECORDING_KINDS).order_by("path")
 
 
 def meetings(user, action: str = "view"):

@@ -285,7 +285,8 @@ def _check_submittable(meeting: Meeting, today: date) -> None:
         raise ValidationError({"held_on": f"会议日期为 {meeting.held_on:%Y-%m-%d}，会议召开后才能提交记录"})
     if len((meeting.minutes or "").strip()) < MIN_MINUTES:
         raise ValidationError({"minutes": f"请填写会议记录（至少{MIN_MINUTES}个字）后再提交"})
-    if not meeting.attendances.filter(status=AttendanceStatus.PRESENT).exists():
+    if meeting.org.kind in rules.HOLDER_KINDS and not meeting.attendances.filter(
+            status=AttendanceStatus.PRESENT).exists():  # a committee's lecture: the branches record theirs
         raise ValidationError({"attendance": "请先登记出席情况（至少一名出席党员）后再提交"})
     if meeting.kind == MeetingKind.LECTURE and not meeting.lecturer:
         raise ValidationError({"lecturer": "党课记录请填写授课人"})
