@@ -241,31 +241,9 @@ def figures(root: Org, months: list[date]) -> Figures:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    holders = [Holder(row[0], row[1], row[2], row[3], "", 0) for row in rows] if _has_settings(root) else []
-    return Figures(rows, windows, positions, *(_settings(root, holders, key) for key in ("orglife_lecture_period",
-                                                                                "orglife_due_soon_days")))
-
-
-def _has_settings(root: Org) -> bool:
-    return (OrgSetting.objects.filter(key__in=("orglife_lecture_period", "orglife_due_soon_days"))
-            .filter(subtree_q("org__path", root.path) | Q(org__path__in=root.ancestor_paths())).exists())
-
-
-class _Default(dict):
-    """Every holder's value is the default (no local setting in or above the subtree)."""
-
-    def __init__(self, value):
-        super().__init__()
-        self.value = value
-
-    def __missing__(self, key):
-        return self.value
-
-
-def _settings(root: Org, holders: list[Holder], key: str) -> dict[int, Any]:
-    if not holders:
-        return _Default(LOCAL_DEFAULTS.get(key, rules.LOCAL_RULES.get(key)))
-    return rules.local_values(root, holders, key)
+    paths = [(row[0], row[1]) for row in rows]
+    return Figures(rows, windows, positions, rules.local_values(root, paths, "orglife_lecture_period"),
+                   rules.local_values(root, paths, "orglife_due_soon_days"))
 
 
 class _ItemsOf:
