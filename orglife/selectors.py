@@ -42,7 +42,9 @@ def recording_orgs(user):
 
 
 def meetings(user, action: str = "view"):
-    return Meeting.objects.visible_to(user, action).select_related("org")
+    """Meetings in scope, for lists by date: the city's admin reads them in the date index's
+    order without joining the tree (``core.access.grants_q``)."""
+    return Meeting.objects.visible_to(user, action, tree_order=False).select_related("org")
 
 
 def review_queue(user):

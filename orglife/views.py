@@ -66,6 +66,7 @@ class MeetingListView(ObjectListView):
     export_action = "view"
     breadcrumbs = [("组织生活", None)]
     default_order = ("-held_on", "-pk")
+    tree_order = False  # by date: the city's admin reads the date index without the tree
 
     def get_queryset(self):
         return super().get_queryset().select_related("org")
