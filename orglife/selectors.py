@@ -182,8 +182,8 @@ def _figures_sql(root: Org, windows: dict[tuple[str, str, date], int]) -> tuple[
     """One statement: every holder of the subtree with its full members (``MemberCount``) and, per
     window, the meetings held (and for lectures held by the secretary), summed from ``MeetingMonth`` (at most one
     row per org, kind and month) by the database — a city's year of summary rows is never turned
-    into Python objects. The summary's index (org, kind, month, held, by_secretary) answers it
-    without reading the table. Plain SQL for SQLite and PostgreSQL alike: the ORM cannot join a
+    into Python objects. The summary's index (org, month, kind, held, by_secretary) answers it
+    without reading the table, one range of months per org. Plain SQL for SQLite and PostgreSQL alike: the ORM cannot join a
     grouped subquery."""
     by_column = {column: (kind, *rules.period_bounds(period, month))
                  for (kind, period, month), column in windows.items()}
@@ -213,13 +213,15 @@ def _figures_sql(root: Org, windows: dict[tuple[str, str, date], int]) -> tuple[
     sql = (f"SELECT o.id, o.path, o.kind, CASE WHEN o.founded > %s THEN o.founded END, COALESCE(fm.total, 0), {columns} "
            f"FROM {org_table} o "
            f"LEFT JOIN (SELECT mm.org_id, {', '.join(sums)} FROM {org_table} o2 "
-           f"JOIN {month_table} mm ON mm.org_id = o2.id "
+           f"JOIN {month_table} mm ON mm.org_id = o2.id AND mm.month >= %s AND mm.month <= %s "
            f"WHERE o2.path >= %s AND o2.path <= %s AND ({within}) GROUP BY mm.org_id) p "
            f"ON p.org_id = o.id "
            f"LEFT JOIN {count_table} fm ON fm.org_id = o.id AND fm.status = %s "
            f"WHERE o.path >= %s AND o.path <= %s AND o.kind IN ({', '.join(['%s'] * len(kinds))}) ORDER BY o.path")
     earliest = min(start for start, _end in spans.values())
-    return sql, [earliest, *params, lower, upper, *within_params, MemberStatus.FULL, lower, upper, *kinds], positions
+    latest = max(end for _start, end in spans.values())
+    return sql, [earliest, *params, earliest, latest, lower, upper, *within_params, MemberStatus.FULL, lower, upper,
+                 *kinds], positions
 
 
 @dataclass

@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name='meetingmonth',
-            index=models.Index(fields=['org', 'kind', 'month', 'held', 'by_secretary'], name='meeting_month_figures'),
+            index=models.Index(fields=['org', 'month', 'kind', 'held', 'by_secretary'], name='meeting_month_figures'),
         ),
     ]
