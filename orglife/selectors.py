@@ -251,33 +251,30 @@ def figures(root: Org, months: list[date]) -> Figures:
 
 
 class _ItemsOf:
-    """Items per holder for one month, computed once per distinct combination of facts (kind,
-    committee, lecture period, warning days, founding date inside the periods, meetings held):
-    most of a city's tens of thousands of holders share a few thousand (the items are read, never
-    changed)."""
+    """Items for one month, computed once per distinct combination of facts (kind, committee,
+    lecture period, warning days, founding date inside the periods, meetings held): most of a
+    city's tens of thousands of holders share a few hundred (the items are read, never changed)."""
 
     def __init__(self, data: Figures, month: date, today: date):
-        self.data, self.month, self.today = data, month, today
+        self.today = today
         self.bounds = {period: rules.period_bounds(period, month) for period in rules.PERIOD_LABELS}
         self.earliest = min(start for start, _end in self.bounds.values())
-        # (kind, period) → the row's positions of this month's figures: held (and by the secretary).
+        # (kind, period) → the positions of this month's figures in a row: held (and by the secretary).
         self.where = {(kind, period): data.positions[column]
                       for (kind, period, m), column in data.windows.items() if m == month}
         self.take = operator.itemgetter(*sorted({position for found in self.where.values() for position in found}))
         self.made: dict[tuple, list[Item]] = {}
         self.applicable: dict[tuple, list] = {}
 
-    def __call__(self, row: tuple) -> list[Item]:
-        pk, _path, kind, founded, full = row[:5]
+    def __call__(self, row: tuple, lecture, due_days) -> list[Item]:
+        """``row``: a row of ``Figures.rows``, or any tuple with its kind, founding date, full
+        members and figures in the same places."""
+        _pk, _path, kind, founded, full = row[:5]
         committee = rules.has_committee(full)
-        held = self.take(row)
-        lecture, due_days = self.data.lecture[pk], self.data.due_days[pk]
         if founded is not None:  # founded inside the periods of one of the months (SQLite: as text)
             founded = founded if isinstance(founded, date) else date.fromisoformat(founded)
-            inside = founded if founded > self.earliest else None
-        else:
-            inside = None
-        facts = (kind, committee, lecture, due_days, inside, held)
+            founded = founded if founded > self.earliest else None
+        facts = (kind, committee, lecture, due_days, founded, self.take(row))
         items = self.made.get(facts)
         if items is None:
             requirements = self.applicable.get((kind, committee))
@@ -285,7 +282,7 @@ class _ItemsOf:
                 requirements = self.applicable[(kind, committee)] = [
                     r for r in rules.REQUIREMENTS if rules.holds(r, kind, full)]
             own = {key: (row[found[0]], row[found[1]] if len(found) > 1 else 0) for key, found in self.where.items()}
-            items = self.made[facts] = _items(requirements, own, inside or self.earliest, self.bounds, self.today,
+            items = self.made[facts] = _items(requirements, own, founded or self.earliest, self.bounds, self.today,
                                               lecture=lecture, due_days=int(due_days))
         return items
 
@@ -295,7 +292,7 @@ def compliance_items(root: Org, *, month: date, today: date | None = None) -> di
     today = today or timezone.localdate()
     data = figures(root, [month])
     items_of = _ItemsOf(data, month, today)
-    return {row[0]: items_of(row) for row in data.rows}
+    return {row[0]: items_of(row, data.lecture[row[0]], data.due_days[row[0]]) for row in data.rows}
 
 
 def _items(requirements, own: dict, founded: date, bounds: dict, today: date, *, lecture, due_days: int) -> list[Item]:
@@ -330,45 +327,59 @@ def rollups(root: Org, *, months: list[date], today: date | None = None, worst: 
     today = today or timezone.localdate()
     data = figures(root, months)
     children = list(Org.objects.filter(subtree_q("path", root.path), depth=root.depth + 1).order_by("path"))
-    return [_rollup(root, children, data, month, today, worst) for month in months]
+    # One pass over the holders: those with the same facts (kind, founding date, a committee or
+    # not, every figure, the settings) share everything that follows; they are counted per child
+    # org as (child, facts) → how many.
+    child_length = len(root.path) + Org.steplen
+    threshold = rules.BRANCH_COMMITTEE_THRESHOLD
+    distinct: dict[tuple, int] = {}  # facts → their number
+    facts_of: list[int] = []  # per row, the number of its facts
+    per_child: Counter = Counter()
+    lecture, due_days = data.lecture, data.due_days
+    for row in data.rows:
+        pk = row[0]
+        facts = (row[2], row[3], row[4] >= threshold, row[FIRST_FIGURE:], lecture[pk], due_days[pk])
+        number = distinct.setdefault(facts, len(distinct))
+        facts_of.append(number)
+        per_child[(row[1][:child_length], number)] += 1
+    examples: list[Any] = [None] * len(distinct)  # facts → (a row that has them, lecture, warning days)
+    for (kind, founded, committee, figures_, lecture_value, due_value), number in distinct.items():
+        examples[number] = ((None, None, kind, founded, threshold if committee else 0, *figures_),
+                            lecture_value, due_value)
+    return [_rollup(root, children, data, _ItemsOf(data, month, today), month, worst, examples, facts_of, per_child)
+            for month in months]
 
 
 def rollup(root: Org, *, month: date, today: date | None = None, worst: int = 20) -> Rollup:
     return rollups(root, months=[month], today=today, worst=worst)[0]
 
 
-def _rollup(root: Org, children: list[Org], data: Figures, month: date, today: date, worst: int) -> Rollup:
-    items_of = _ItemsOf(data, month, today)
-    # Holders with the same facts share their items: each list is counted once, and the holders
-    # are added up per child org as (child, list) → how many, before the roll-up.
-    child_length = len(root.path) + Org.steplen
-    tallied: dict[int, tuple[int, ...]] = {}
-    per_child: Counter = Counter()
-    flagged = []  # (path, pk, counts) with something red or yellow: the candidates for the worst
+def _rollup(root: Org, children: list[Org], data: Figures, items_of: _ItemsOf, month: date, worst: int,
+            examples: list, facts_of: list[int], per_child: Counter) -> Rollup:
     statuses = tuple(rules.SEVERITY)
     red, yellow, pending = statuses.index(rules.RED), statuses.index(rules.YELLOW), statuses.index(rules.PENDING)
-    items: dict[int, list[Item]] = {}
-    for row in data.rows:
-        own = items[row[0]] = items_of(row)
-        counts = tallied.get(id(own))
-        if counts is None:
-            found = Counter(item.status for item in own)
-            counts = tallied[id(own)] = tuple(found[status] for status in statuses)
-        per_child[(row[1][:child_length], id(own))] += 1
-        if counts[red] or counts[yellow]:
-            flagged.append((row[1], row[0], counts))
+    shared = [items_of(*example) for example in examples]  # per facts: the items of the month
+    tallied = []
+    for items_here in shared:
+        found = Counter(item.status for item in items_here)
+        tallied.append(tuple(found[status] for status in statuses))
     names = [*rules.SEVERITY, "holders"]
-    sums = added_up([root, *children], ((prefix, *(n * figure for figure in tallied[key]), n)
-                                        for (prefix, key), n in per_child.items()), names)
+    sums = added_up([root, *children], ((prefix, *(n * figure for figure in tallied[number]), n)
+                                        for (prefix, number), n in per_child.items()), names)
 
     def tally_of(org: Org) -> Tally:
         figures = sums[org.pk]
         return Tally(org, {status: figures[status] for status in rules.SEVERITY}, figures["holders"])
-    chosen = heapq.nsmallest(worst, flagged, key=lambda found: (-found[2][red], -found[2][yellow], -found[2][pending],
-                                                                found[0]))
+    # The worst: holders with something red or yellow, most red first, then yellow, then pending.
+    flagged = {number for number, counts in enumerate(tallied) if counts[red] or counts[yellow]}
+    candidates = ((row[1], row[0], tallied[number]) for row, number in zip(data.rows, facts_of, strict=True)
+                  if number in flagged)
+    chosen = heapq.nsmallest(worst, candidates, key=lambda found: (-found[2][red], -found[2][yellow],
+                                                                   -found[2][pending], found[0]))
     shown = as_orgs(pk for _path, pk, _counts in chosen)
     worst_holders = [Tally(shown[pk], dict(zip(statuses, counts, strict=True)), holders=1)
                      for _path, pk, counts in chosen]
+    items = {row[0]: shared[number] for row, number in zip(data.rows, facts_of, strict=True)}
     return Rollup(root, month, tally_of(root), sorted(map(tally_of, children), key=Tally.sort_key), worst_holders,
                   items)
 
