@@ -180,11 +180,11 @@ FIRST_FIGURE = 5  # a row: pk, path, kind, founded inside the periods, full memb
 
 def _figures_sql(root: Org, windows: dict[tuple[str, str, date], int]) -> tuple[str, list, dict[int, tuple]]:
     """One statement: every holder of the subtree with its full members (``MemberCount``) and, per
-    window, the meetings held (and for lectures held by the secretary), summed from ``MeetingMonth`` (at most one
-    row per org, kind and month) by the database — a city's year of summary rows is never turned
-    into Python objects. The summary's index (org, month, kind, held, by_secretary) answers it
-    without reading the table, one range of months per org. Plain SQL for SQLite and PostgreSQL alike: the ORM cannot join a
-    grouped subquery."""
+    window, the meetings held (and for lectures, those by the secretary) summed by the database
+    from ``MeetingMonth`` (at most one row per org, kind and month) — a city's year of summary
+    rows is never turned into Python objects. The summary's index (org, month, kind, held,
+    by_secretary) answers it without the table, one range of months per org. Plain SQL for
+    SQLite and PostgreSQL alike: the ORM cannot join a grouped subquery."""
     by_column = {column: (kind, *rules.period_bounds(period, month))
                  for (kind, period, month), column in windows.items()}
     quote = connection.ops.quote_name
