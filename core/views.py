@@ -102,9 +102,11 @@ class GenericView(LoginRequiredMixin, View):
 class ScopedMixin:
     model = None
     action = "view"
+    # False for a list in another order than the tree's (meetings by date): see core.access.grants_q.
+    tree_order = True
 
     def get_base_queryset(self):
-        return self.model.objects.visible_to(self.request.user, self.action)
+        return self.model.objects.visible_to(self.request.user, self.action, tree_order=self.tree_order)
 
 
 class ObjectListView(ScopedMixin, GenericView):

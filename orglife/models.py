@@ -338,6 +338,10 @@ class MeetingMonth(models.Model):
         verbose_name = "会议月度汇总"
         verbose_name_plural = "会议月度汇总"
         constraints = [models.UniqueConstraint(fields=["org", "kind", "month"], name="meeting_month_once")]
+        # The compliance figures sum held and by_secretary per org over the months of the periods
+        # shown: the org's entries of those months are one range of this index (however many years
+        # the table holds), and the index alone answers, never the table (selectors.figures).
+        indexes = [models.Index(fields=["org", "month", "kind", "held", "by_secretary"], name="meeting_month_figures")]
 
     def __str__(self):
         return f"{self.org_id} {self.kind} {self.month:%Y-%m}: {self.held}"

@@ -5,16 +5,17 @@ range, never from one query per org."""
 
 import calendar
 import heapq
+import operator
 from collections import Counter, defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any, cast
+from typing import Any
 
-from django.db.models import Count, OuterRef, Q, Subquery, Sum
+from django.db import connection
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from core.access import get_scope, minimal_paths, subtree_q
+from core.access import PATH_MAX_LENGTH, get_scope, minimal_paths, subtree_q
 from core.errors import NotFound
 from members.models import Member, MemberCount, MemberStatus
 from orglife import rules
@@ -30,7 +31,8 @@ from orglife.models import (
     ReviewRound,
     SignInHow,
 )
-from orgs.models import Org
+from orgs.models import Org, OrgSetting
+from orgs.rules import LOCAL_DEFAULTS
 from orgs.selectors import added_up, org_param
 
 
@@ -41,7 +43,9 @@ def recording_orgs(user):
 
 
 def meetings(user, action: str = "view"):
-    return Meeting.objects.visible_to(user, action).select_related("org")
+    """Meetings in scope, for lists by date: the city's admin reads them in the date index's
+    order without joining the tree (``core.access.grants_q``)."""
+    return Meeting.objects.visible_to(user, action, tree_order=False).select_related("org")
 
 
 def review_queue(user):
@@ -146,84 +150,161 @@ def as_orgs(pks) -> dict[int, Org]:
     return Org.objects.in_bulk(list(pks))
 
 
-def held_counts(root: Org, month: date) -> dict[int, dict[tuple[str, bool], dict[str, int]]]:
-    """org id → (kind, by secretary) → meetings counted in the month, quarter and year that contain
-    ``month``: one grouped query over the summary table (``MeetingMonth``: at most one row per org,
-    kind and month, kept by the services), on the org path range, the periods as conditional sums."""
-    month_start, _end = rules.period_bounds(rules.MONTH, month)
-    quarter = rules.period_bounds(rules.QUARTER, month)
-    year_start, year_end = rules.period_bounds(rules.YEAR, month)
-    windows = {rules.MONTH: Q(month=month_start), rules.QUARTER: Q(month__gte=quarter[0], month__lte=quarter[1])}
-    figures = {"in_year": Sum("held"), "in_year_s": Sum("by_secretary")}
-    for period, within in windows.items():  # named in_… : "month" is the table's own column
-        figures[f"in_{period}"] = Sum("held", filter=within)
-        figures[f"in_{period}_s"] = Sum("by_secretary", filter=within)
-    rows = (MeetingMonth.objects.filter(subtree_q("org__path", root.path), month__gte=year_start, month__lte=year_end)
-            .order_by().values("org_id", "kind").annotate(**figures))
-    counts: dict[int, dict] = defaultdict(dict)
-    periods = (rules.MONTH, rules.QUARTER, rules.YEAR)
-    # The plugin types the rows from the annotations it can see, not the **-expanded ones.
-    for row in cast(Iterable[dict[str, Any]], rows):
-        secretary = {period: row[f"in_{period}_s"] or 0 for period in periods}
-        counts[row["org_id"]][(row["kind"], True)] = secretary
-        counts[row["org_id"]][(row["kind"], False)] = {
-            period: (row[f"in_{period}"] or 0) - secretary[period] for period in periods}
-    return counts
+def _lecture_periods(root: Org) -> set[str]:
+    """The lecture periods the subtree's local settings use (the default, any org's own value, the
+    nearest ancestor's): the figures are read for each of them."""
+    values = (OrgSetting.objects.filter(key="orglife_lecture_period")
+              .filter(subtree_q("org__path", root.path) | Q(org__path__in=root.ancestor_paths()))
+              .values_list("value", flat=True))
+    return {rules.lecture_period(LOCAL_DEFAULTS.get("orglife_lecture_period")),
+            *(rules.lecture_period(value) for value in values)}
 
 
-def full_members(root: Org) -> dict[int, int]:
-    """org id → its own full members, from the member summary (one row per org and status)."""
-    rows = (MemberCount.objects.filter(subtree_q("org__path", root.path), status=MemberStatus.FULL, total__gt=0)
-            .values_list("org_id", "total"))
-    return dict(rows)
+def _windows(months: list[date], lecture_periods: set[str]) -> dict[tuple[str, str, date], int]:
+    """(kind, period, month) → the column of the figures query holding that kind's meetings in the
+    period containing ``month``. Months of one quarter or year share their columns."""
+    columns: dict[tuple[str, date, date], int] = {}
+    found = {}
+    for month in months:
+        for requirement in rules.REQUIREMENTS:
+            for period in ([requirement.period] if requirement.period else sorted(lecture_periods)):
+                bounds = rules.period_bounds(period, month)
+                found[(requirement.kind, period, month)] = columns.setdefault((requirement.kind, *bounds), len(columns))
+    return found
 
 
-def compliance_items(root: Org, *, month: date, today: date | None = None,
-                     holders: list[Holder] | None = None) -> dict[int, list[Item]]:
-    """Every holder org of ``root``'s subtree → its items for the periods containing ``month``.
-    Five queries whatever the size of the subtree."""
-    today = today or timezone.localdate()
-    holders = holders_of(root) if holders is None else holders
-    counts = held_counts(root, month)
-    fulls = full_members(root)
-    lecture_periods = rules.local_values(root, holders, "orglife_lecture_period")
-    due_days = rules.local_values(root, holders, "orglife_due_soon_days")
-    bounds = {period: rules.period_bounds(period, month) for period in rules.PERIOD_LABELS}
-    earliest = min(start for start, _end in bounds.values())
-    nothing: dict = {}
-    applicable: dict[tuple, list] = {}  # (kind, has a committee) → the requirements it holds
-    # Holders with the same facts have the same items: most of a city's tens of thousands share a
-    # few hundred combinations, computed once each (the items are read, never changed).
-    made: dict[tuple, list[Item]] = {}
-    result: dict[int, list[Item]] = {}
-    for org in holders:
-        full = fulls.get(org.pk, 0)
-        holds_key = (org.kind, rules.has_committee(full))
-        requirements = applicable.get(holds_key)
-        if requirements is None:
-            requirements = applicable[holds_key] = [r for r in rules.REQUIREMENTS if rules.holds(r, org.kind, full)]
-        own = counts.get(org.pk, nothing)
-        # The founding date matters only inside the periods shown (rules.required_in_period).
-        facts = (holds_key, lecture_periods[org.pk], due_days[org.pk], org.founded if org.founded > earliest else None,
-                 tuple(sorted((key, tuple(figures.items())) for key, figures in own.items())))
-        items = made.get(facts)
+# What is summed per window: the meetings held, and for lectures those by the secretary too.
+FIGURES = {r.kind: ("held", "by_secretary") if any(o.by_secretary for o in rules.REQUIREMENTS if o.kind == r.kind)
+           else ("held",) for r in rules.REQUIREMENTS}
+FIRST_FIGURE = 5  # a row: pk, path, kind, founded inside the periods, full members, then the figures
+
+
+def _figures_sql(root: Org, windows: dict[tuple[str, str, date], int]) -> tuple[str, list, dict[int, tuple]]:
+    """One statement: every holder of the subtree with its full members (``MemberCount``) and, per
+    window, the meetings held (and for lectures, those by the secretary) summed by the database
+    from ``MeetingMonth`` (at most one row per org, kind and month) — a city's year of summary
+    rows is never turned into Python objects. The summary's index (org, month, kind, held,
+    by_secretary) answers it without the table, one range of months per org. Plain SQL for
+    SQLite and PostgreSQL alike: the ORM cannot join a grouped subquery."""
+    by_column = {column: (kind, *rules.period_bounds(period, month))
+                 for (kind, period, month), column in windows.items()}
+    quote = connection.ops.quote_name
+    month_table, org_table = quote(MeetingMonth._meta.db_table), quote(Org._meta.db_table)
+    count_table = quote(MemberCount._meta.db_table)
+    lower, upper = root.path, root.path + "Z" * (PATH_MAX_LENGTH - len(root.path))
+    sums: list[str] = []
+    params: list = []
+    positions = {}  # window column → the row's positions of held (and held by the secretary)
+    for column in range(len(by_column)):
+        kind, start, end = by_column[column]
+        positions[column] = tuple(FIRST_FIGURE + len(sums) + offset for offset in range(len(FIGURES[kind])))
+        for figure in FIGURES[kind]:
+            sums.append(f"SUM(CASE WHEN mm.kind = %s AND mm.month >= %s AND mm.month <= %s THEN mm.{figure} ELSE 0 END)")
+            params += [kind, start, end]
+    # Only the rows of the windows' kinds and months (one range per kind) are summed.
+    spans: dict[str, tuple[date, date]] = {}
+    for kind, start, end in by_column.values():
+        first, last = spans.get(kind, (start, end))
+        spans[kind] = (min(first, start), max(last, end))
+    within = " OR ".join(["(mm.kind = %s AND mm.month >= %s AND mm.month <= %s)"] * len(spans))
+    within_params = [value for kind, (start, end) in spans.items() for value in (kind, start, end)]
+    columns = ", ".join(f"COALESCE(p.f{index}, 0)" for index in range(len(sums)))
+    sums = [f"{expression} AS f{index}" for index, expression in enumerate(sums)]
+    kinds = sorted(rules.HOLDER_KINDS)
+    sql = (f"SELECT o.id, o.path, o.kind, CASE WHEN o.founded > %s THEN o.founded END, COALESCE(fm.total, 0), {columns} "
+           f"FROM {org_table} o "
+           f"LEFT JOIN (SELECT mm.org_id, {', '.join(sums)} FROM {org_table} o2 "
+           f"JOIN {month_table} mm ON mm.org_id = o2.id AND mm.month >= %s AND mm.month <= %s "
+           f"WHERE o2.path >= %s AND o2.path <= %s AND ({within}) GROUP BY mm.org_id) p "
+           f"ON p.org_id = o.id "
+           f"LEFT JOIN {count_table} fm ON fm.org_id = o.id AND fm.status = %s "
+           f"WHERE o.path >= %s AND o.path <= %s AND o.kind IN ({', '.join(['%s'] * len(kinds))}) ORDER BY o.path")
+    earliest = min(start for start, _end in spans.values())
+    latest = max(end for _start, end in spans.values())
+    return sql, [earliest, *params, earliest, latest, lower, upper, *within_params, MemberStatus.FULL, lower, upper,
+                 *kinds], positions
+
+
+@dataclass
+class Figures:
+    """What the compliance of a subtree is computed from: one row per holder — (pk, path, kind,
+    founding date when inside the periods shown else None, full members, then held and held by the
+    secretary per window) — and the local settings per holder."""
+
+    rows: list[tuple]
+    windows: dict[tuple[str, str, date], int]
+    positions: dict[int, tuple]
+    lecture: dict[int, Any]
+    due_days: dict[int, Any]
+
+
+def figures(root: Org, months: list[date]) -> Figures:
+    """The compliance figures of ``root``'s subtree for the periods containing ``months``: one
+    statement over the summary tables, plus the local settings."""
+    windows = _windows(months, _lecture_periods(root))
+    sql, params, positions = _figures_sql(root, windows)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    paths = [(row[0], row[1]) for row in rows]
+    return Figures(rows, windows, positions, rules.local_values(root, paths, "orglife_lecture_period"),
+                   rules.local_values(root, paths, "orglife_due_soon_days"))
+
+
+class _ItemsOf:
+    """Items for one month, computed once per distinct combination of facts (kind, committee,
+    lecture period, warning days, founding date inside the periods, meetings held): most of a
+    city's tens of thousands of holders share a few hundred (the items are read, never changed)."""
+
+    def __init__(self, data: Figures, month: date, today: date):
+        self.today = today
+        self.bounds = {period: rules.period_bounds(period, month) for period in rules.PERIOD_LABELS}
+        self.earliest = min(start for start, _end in self.bounds.values())
+        # (kind, period) → the positions of this month's figures in a row: held (and by the secretary).
+        self.where = {(kind, period): data.positions[column]
+                      for (kind, period, m), column in data.windows.items() if m == month}
+        self.take = operator.itemgetter(*sorted({position for found in self.where.values() for position in found}))
+        self.made: dict[tuple, list[Item]] = {}
+        self.applicable: dict[tuple, list] = {}
+
+    def __call__(self, row: tuple, lecture, due_days) -> list[Item]:
+        """``row``: a row of ``Figures.rows``, or any tuple with its kind, founding date, full
+        members and figures in the same places."""
+        _pk, _path, kind, founded, full = row[:5]
+        committee = rules.has_committee(full)
+        if founded is not None:  # founded inside the periods of one of the months (SQLite: as text)
+            founded = founded if isinstance(founded, date) else date.fromisoformat(founded)
+            founded = founded if founded > self.earliest else None
+        facts = (kind, committee, lecture, due_days, founded, self.take(row))
+        items = self.made.get(facts)
         if items is None:
-            items = made[facts] = _items(requirements, own, org.founded, bounds, today,
-                                         lecture=lecture_periods[org.pk], due_days=int(due_days[org.pk]))
-        result[org.pk] = items
-    return result
+            requirements = self.applicable.get((kind, committee))
+            if requirements is None:
+                requirements = self.applicable[(kind, committee)] = [
+                    r for r in rules.REQUIREMENTS if rules.holds(r, kind, full)]
+            own = {key: (row[found[0]], row[found[1]] if len(found) > 1 else 0) for key, found in self.where.items()}
+            items = self.made[facts] = _items(requirements, own, founded or self.earliest, self.bounds, self.today,
+                                              lecture=lecture, due_days=int(due_days))
+        return items
+
+
+def compliance_items(root: Org, *, month: date, today: date | None = None) -> dict[int, list[Item]]:
+    """Every holder org of ``root``'s subtree → its items for the periods containing ``month``."""
+    today = today or timezone.localdate()
+    data = figures(root, [month])
+    items_of = _ItemsOf(data, month, today)
+    return {row[0]: items_of(row, data.lecture[row[0]], data.due_days[row[0]]) for row in data.rows}
 
 
 def _items(requirements, own: dict, founded: date, bounds: dict, today: date, *, lecture, due_days: int) -> list[Item]:
-    nothing: dict = {}
+    """``own``: (kind, period) → (meetings held, of them lectures by the secretary)."""
     items = []
     for requirement in requirements:
         period = requirement.period or rules.lecture_period(lecture)
         start, end = bounds[period]
         # The secretary's lectures count for both lines; the others for the plain one only.
-        held = own.get((requirement.kind, True), nothing).get(period, 0)
-        if not requirement.by_secretary:
-            held += own.get((requirement.kind, False), nothing).get(period, 0)
+        total, by_secretary = own.get((requirement.kind, period), (0, 0))
+        held = by_secretary if requirement.by_secretary else total
         required = rules.required_in_period(requirement.minimum, start, founded)
         items.append(Item(requirement, period, start, end, required, held, rules.status(
             required=required, held=held, period_end=end, today=today, due_soon_days=due_days)))
@@ -238,49 +319,70 @@ class Rollup:
     children: list[Tally]
     worst: list[Tally]
     items: dict[int, list[Item]]
-    holders: dict[int, Holder]
 
 
-def rollup(root: Org, *, month: date, today: date | None = None, worst: int = 20,
-           holders: list[Holder] | None = None) -> Rollup:
-    """Compliance of ``root``'s subtree: a tally per child org (worst first) and the worst holder
-    orgs of the whole subtree (as Orgs). The caller has checked the user covers ``root``; a page
-    that rolls up two months passes the same ``holders``."""
+def rollups(root: Org, *, months: list[date], today: date | None = None, worst: int = 20) -> list[Rollup]:
+    """Compliance of ``root``'s subtree for each of ``months`` (the page shows two; one read of
+    the figures serves both): a tally per child org (worst first) and the worst holder orgs of the
+    whole subtree (as Orgs). The caller has checked the user covers ``root``."""
     today = today or timezone.localdate()
-    holders = holders_of(root) if holders is None else holders
-    items = compliance_items(root, month=month, today=today, holders=holders)
+    data = figures(root, months)
     children = list(Org.objects.filter(subtree_q("path", root.path), depth=root.depth + 1).order_by("path"))
-    # Holders with the same facts share their items (compliance_items): each list is counted once,
-    # and the holders are added up per child org as (child, list) → how many, before the roll-up.
+    # One pass over the holders: those with the same facts (kind, founding date, a committee or
+    # not, every figure, the settings) share everything that follows; they are counted per child
+    # org as (child, facts) → how many.
     child_length = len(root.path) + Org.steplen
-    tallied: dict[int, tuple[int, ...]] = {}
+    threshold = rules.BRANCH_COMMITTEE_THRESHOLD
+    distinct: dict[tuple, int] = {}  # facts → their number
+    facts_of: list[int] = []  # per row, the number of its facts
     per_child: Counter = Counter()
-    flagged = []  # (holder, counts) with something red or yellow: the candidates for the worst
+    lecture, due_days = data.lecture, data.due_days
+    for row in data.rows:
+        pk = row[0]
+        facts = (row[2], row[3], row[4] >= threshold, row[FIRST_FIGURE:], lecture[pk], due_days[pk])
+        number = distinct.setdefault(facts, len(distinct))
+        facts_of.append(number)
+        per_child[(row[1][:child_length], number)] += 1
+    examples: list[Any] = [None] * len(distinct)  # facts → (a row that has them, lecture, warning days)
+    for (kind, founded, committee, figures_, lecture_value, due_value), number in distinct.items():
+        examples[number] = ((None, None, kind, founded, threshold if committee else 0, *figures_),
+                            lecture_value, due_value)
+    return [_rollup(root, children, data, _ItemsOf(data, month, today), month, worst, examples, facts_of, per_child)
+            for month in months]
+
+
+def rollup(root: Org, *, month: date, today: date | None = None, worst: int = 20) -> Rollup:
+    return rollups(root, months=[month], today=today, worst=worst)[0]
+
+
+def _rollup(root: Org, children: list[Org], data: Figures, items_of: _ItemsOf, month: date, worst: int,
+            examples: list, facts_of: list[int], per_child: Counter) -> Rollup:
     statuses = tuple(rules.SEVERITY)
     red, yellow, pending = statuses.index(rules.RED), statuses.index(rules.YELLOW), statuses.index(rules.PENDING)
-    for org in holders:
-        own = items[org.pk]
-        counts = tallied.get(id(own))
-        if counts is None:
-            found = Counter(item.status for item in own)
-            counts = tallied[id(own)] = tuple(found[status] for status in statuses)
-        per_child[(org.path[:child_length], id(own))] += 1
-        if counts[red] or counts[yellow]:
-            flagged.append((org, counts))
+    shared = [items_of(*example) for example in examples]  # per facts: the items of the month
+    tallied = []
+    for items_here in shared:
+        found = Counter(item.status for item in items_here)
+        tallied.append(tuple(found[status] for status in statuses))
     names = [*rules.SEVERITY, "holders"]
-    sums = added_up([root, *children], ((prefix, *(n * figure for figure in tallied[key]), n)
-                                        for (prefix, key), n in per_child.items()), names)
+    sums = added_up([root, *children], ((prefix, *(n * figure for figure in tallied[number]), n)
+                                        for (prefix, number), n in per_child.items()), names)
 
     def tally_of(org: Org) -> Tally:
         figures = sums[org.pk]
         return Tally(org, {status: figures[status] for status in rules.SEVERITY}, figures["holders"])
-    chosen = heapq.nsmallest(worst, flagged, key=lambda pair: (-pair[1][red], -pair[1][yellow], -pair[1][pending],
-                                                               pair[0].path))
-    shown = as_orgs(holder.pk for holder, _counts in chosen)
-    worst_holders = [Tally(shown[holder.pk], dict(zip(statuses, counts, strict=True)), holders=1)
-                     for holder, counts in chosen]
+    # The worst: holders with something red or yellow, most red first, then yellow, then pending.
+    flagged = {number for number, counts in enumerate(tallied) if counts[red] or counts[yellow]}
+    candidates = ((row[1], row[0], tallied[number]) for row, number in zip(data.rows, facts_of, strict=True)
+                  if number in flagged)
+    chosen = heapq.nsmallest(worst, candidates, key=lambda found: (-found[2][red], -found[2][yellow],
+                                                                   -found[2][pending], found[0]))
+    shown = as_orgs(pk for _path, pk, _counts in chosen)
+    worst_holders = [Tally(shown[pk], dict(zip(statuses, counts, strict=True)), holders=1)
+                     for _path, pk, counts in chosen]
+    items = {row[0]: shared[number] for row, number in zip(data.rows, facts_of, strict=True)}
     return Rollup(root, month, tally_of(root), sorted(map(tally_of, children), key=Tally.sort_key), worst_holders,
-                  items, {org.pk: org for org in holders})
+                  items)
 
 
 # Reminders are for those who record meetings for a handful of orgs (a secretary, a street's
@@ -299,9 +401,8 @@ def reminders(user, *, today: date | None = None, limit: int = 50) -> list[tuple
         root = Org.objects.get(path=path)
         if Org.objects.filter(subtree_q("path", root.path), kind__in=rules.HOLDER_KINDS).count() > REMINDER_HOLDERS_MAX:
             continue
-        holders = holders_of(root)
-        by_pk = {org.pk: org for org in holders}
-        for org_id, items in compliance_items(root, month=today, today=today, holders=holders).items():
+        by_pk = {org.pk: org for org in holders_of(root)}
+        for org_id, items in compliance_items(root, month=today, today=today).items():
             found += [(by_pk[org_id], item) for item in items if item.status == rules.YELLOW]
     found = sorted(found, key=lambda pair: (pair[1].end, pair[0].path))[:limit]
     shown = as_orgs(holder.pk for holder, _item in found)

@@ -59,8 +59,8 @@ class OrgManager(MP_NodeManager):
     def get_queryset(self):
         return OrgQuerySet(self.model).order_by("path")
 
-    def visible_to(self, user, action="view"):
-        return self.get_queryset().visible_to(user, action)
+    def visible_to(self, user, action="view", *, tree_order=True):
+        return self.get_queryset().visible_to(user, action, tree_order=tree_order)
 
     def granting(self, user, perm):
         """The orgs on which the user holds ``perm`` (form dropdowns, org pickers)."""

@@ -67,8 +67,8 @@ class ChannelManager(MP_NodeManager):
     def get_queryset(self):
         return ChannelQuerySet(self.model).order_by("path")
 
-    def visible_to(self, user, action="view"):
-        return self.get_queryset().visible_to(user, action)
+    def visible_to(self, user, action="view", *, tree_order=True):
+        return self.get_queryset().visible_to(user, action, tree_order=tree_order)
 
     def granting(self, user, perm):
         return self.get_queryset().granting(user, perm)

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 
 def fill(apps, schema_editor):
-    """Existing installs get the summary filled by 0003_meeting_also_kind: the function that
+    """Existing installs get the summary filled by 0004_meeting_also_kind: the function that
     computes it (`dangjian summaries --rebuild`) reads the meeting's also_kind, added there."""
 
 

@@ -203,6 +203,26 @@ def test_the_rollup_puts_the_worst_child_first_and_counts_constant_queries(world
     assert result.total.counts[rules.RED] == a.counts[rules.RED] + b.counts[rules.RED]
 
 
+def test_two_months_read_together_give_each_months_own_figures_across_a_year_boundary(world):
+    """The page reads this month and the last in one statement; a January page reads two years."""
+    today = date(2026, 1, 20)
+    counted(world.branch_a1, MeetingKind.THEME_DAY, date(2025, 12, 5))
+    counted(world.branch_a1, MeetingKind.REVIEW_MEETING, date(2025, 12, 20))
+    counted(world.branch_a2, MeetingKind.THEME_DAY, date(2026, 1, 8))
+    counted(world.branch_b1, MeetingKind.LECTURE, date(2025, 11, 3), by_secretary=True)
+    together = selectors.rollups(world.city, months=[date(2026, 1, 1), date(2025, 12, 1)], today=today)
+    for month, result in zip([date(2026, 1, 1), date(2025, 12, 1)], together, strict=True):
+        alone = selectors.rollup(world.city, month=month, today=today)
+        assert result.total.counts == alone.total.counts
+        assert [(t.org, t.counts) for t in result.children] == [(t.org, t.counts) for t in alone.children]
+        assert [(t.org, t.counts) for t in result.worst] == [(t.org, t.counts) for t in alone.worst]
+        assert result.items == alone.items
+    held = {i.requirement.key: i.held for i in together[1].items[world.branch_a1.pk]}
+    assert held["theme_day"] == 1 and held["review_meeting"] == 1
+    assert {i.requirement.key: i.held for i in together[0].items[world.branch_a1.pk]}["review_meeting"] == 0
+    assert {i.requirement.key: i.held for i in together[1].items[world.branch_b1.pk]}["secretary_lecture"] == 1
+
+
 # --- the page at a glance (issue 10.6) ------------------------------------------------------------
 
 

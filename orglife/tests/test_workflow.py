@@ -123,9 +123,9 @@ def test_a_group_records_only_group_meetings(world):
     assert meeting.org == world.group_a1
 
 
-def test_a_street_holds_no_meetings_here(world):
+def test_a_street_holds_no_meetings_here_but_its_secretarys_lectures(world):
     _refused(world, lambda: record(world, actor="a_admin", org=world.street_a, attendees=()),
-             "会议记录须由党支部或党小组录入")
+             "在此只录入党课（书记讲党课")
 
 
 def test_a_committee_meeting_is_allowed_from_seven_full_members(world):

@@ -14,7 +14,7 @@ def fill(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orglife', '0002_meetingmonth'),
+        ('orglife', '0003_meetingmonth_figures_index'),
     ]
 
     operations = [
