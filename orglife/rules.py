@@ -30,6 +30,10 @@ PERIOD_LABELS = {MONTH: "每月", QUARTER: "每季度", YEAR: "每年"}
 LOCAL_RULES = {
     "orglife_lecture_period": QUARTER,  # 党课: at least once per …
     "orglife_due_soon_days": 10,  # yellow from this many days before a period's end
+    # 书记讲党课 required of every branch secretary (条例第十五条 as this platform reads it); a region
+    # that requires it of committee secretaries only (条例 as the 2019 education regulation puts it)
+    # sets False, and the branches' compliance leaves the item out.
+    "orglife_branch_secretary_lecture": True,
 }
 
 ARTICLE = "《中国共产党支部工作条例（试行）》"
@@ -271,6 +275,8 @@ CATALOG = (
          "《支部工作条例》第十二条"),
     Rule("orglife.committee_only", _M, f"正式党员不足{BRANCH_COMMITTEE_THRESHOLD}名的党支部不设支委会，不召开支委会；"
          "党小组只召开党小组会", "《支部工作条例》第十三条、第二十条"),
+    Rule("orglife.branch_secretary_lecture", _M, "党支部书记每年至少讲1次党课是否计入党支部的完成情况", "本地设置",
+         setting="orglife_branch_secretary_lecture", default=LOCAL_RULES["orglife_branch_secretary_lecture"]),
     Rule("orglife.absence", _M, "党员没有正当理由连续六个月不参加组织生活的，被认为自行脱党：连续4、5个月提醒党支部书记，满6个月列出名单",
          "党章第九条"),
     Rule("orglife.due_soon", _M, "周期结束前提醒（黄色）的天数", "本地规定", setting="orglife_due_soon_days",

@@ -247,8 +247,11 @@ def figures(root: Org, months: list[date]) -> Figures:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     paths = [(row[0], row[1]) for row in rows]
-    return Figures(rows, windows, positions, rules.local_values(root, paths, "orglife_lecture_period"),
-                   rules.local_values(root, paths, "orglife_due_soon_days"))
+    periods = rules.local_values(root, paths, "orglife_lecture_period")
+    secretary = rules.local_values(root, paths, "orglife_branch_secretary_lecture")
+    # Each holder's lecture settings as one value: (the period, the branch secretary's lecture counted).
+    lecture = {pk: (period, bool(secretary[pk])) for pk, period in periods.items()}
+    return Figures(rows, windows, positions, lecture, rules.local_values(root, paths, "orglife_due_soon_days"))
 
 
 class _ItemsOf:
@@ -297,10 +300,14 @@ def compliance_items(root: Org, *, month: date, today: date | None = None) -> di
 
 
 def _items(requirements, own: dict, founded: date, bounds: dict, today: date, *, lecture, due_days: int) -> list[Item]:
-    """``own``: (kind, period) → (meetings held, of them lectures by the secretary)."""
+    """``own``: (kind, period) → (meetings held, of them lectures by the secretary); ``lecture``:
+    (the lecture period, whether the branch secretary's lecture counts here)."""
     items = []
+    period_setting, secretary_lecture = lecture
     for requirement in requirements:
-        period = requirement.period or rules.lecture_period(lecture)
+        if requirement.by_secretary and not secretary_lecture:
+            continue
+        period = requirement.period or rules.lecture_period(period_setting)
         start, end = bounds[period]
         # The secretary's lectures count for both lines; the others for the plain one only.
         total, by_secretary = own.get((requirement.kind, period), (0, 0))

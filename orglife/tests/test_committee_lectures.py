@@ -31,3 +31,20 @@ def test_a_branch_lecture_still_needs_its_attendance(world):
     with pytest.raises(ValidationError) as info:
         services.meeting_submit(actor=world.users["secretary"], meeting=lecture)
     assert "请先登记出席情况" in info.value.message_dict["attendance"][0]
+
+
+def test_the_branch_secretarys_lecture_is_a_local_setting(world):
+    """Counted by default; a region that requires it of committee secretaries only turns it off."""
+    from django.utils import timezone
+
+    from orglife.selectors import compliance_items
+    from orgs.models import OrgSetting
+
+    today = timezone.localdate()
+
+    def keys():
+        return {item.requirement.key for item in compliance_items(world.district_a, month=today)[world.branch_a1.pk]}
+
+    assert "secretary_lecture" in keys()
+    OrgSetting.objects.create(org=world.district_a, key="orglife_branch_secretary_lecture", value=False)
+    assert "secretary_lecture" not in keys() and "lecture" in keys()
