@@ -232,8 +232,9 @@ def test_every_operation_documents_the_refusals_it_can_answer(db):
     for path, operations in document["paths"].items():
         for method, operation in operations.items():
             codes = set(operation["responses"])
-            wanted = {"401", "403"} if operation.get("security") else set()
+            wanted = {"401", "403", "404"} if operation.get("security") else set()
             wanted |= {"404"} if "{" in path else set()
+            wanted |= {"400", "413"} if operation.get("requestBody") else set()
             wanted |= {"422"} if operation.get("parameters") or operation.get("requestBody") else set()
             missing += [f"{method.upper()} {path} {code}" for code in sorted(wanted - codes)]
     assert missing == []
@@ -256,3 +257,21 @@ def test_every_answer_has_a_schema_that_names_its_fields(db):
                     if schema.get("type") == "object" and not schema.get("properties"):
                         vague.append(f"{method.upper()} {path} {code}: an object of any fields")
     assert vague == []
+
+
+def test_a_download_documents_each_content_type_its_file_may_have(db):
+    document = Client().get("/api/v1/openapi.json").json()
+    answer = document["paths"]["/api/v1/members/documents/{document_id}"]["get"]["responses"]["200"]
+    assert set(answer["content"]) == {"application/pdf", "image/png", "image/jpeg"}
+
+
+def test_a_time_of_day_is_documented_as_it_is_written_and_taken_without_an_offset(world):
+    document = Client().get("/api/v1/openapi.json").json()
+    start_time = document["components"]["schemas"]["MeetingOut"]["properties"]["start_time"]
+    assert "format" not in start_time and start_time["pattern"]  # JSON Schema's "time" needs an offset
+    response = api("secretary").post("/api/v1/orglife/meetings", meeting(world, start_time="09:30+08:00"),
+                                     content_type="application/json")
+    assert_invalid(response, "start_time")
+    created = api("secretary").post("/api/v1/orglife/meetings", meeting(world, start_time="09:30"),
+                                    content_type="application/json")
+    assert created.json()["start_time"] == "09:30:00"
