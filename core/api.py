@@ -28,16 +28,26 @@ from ninja.parser import Parser
 from pydantic import AfterValidator, BeforeValidator, WithJsonSchema, create_model
 
 from core import text
+from core.errors import NotFound
 from core.filters import OrgFilterSetMixin
 
 # The largest id a BigAutoField holds: anything above it cannot name a row, and SQLite refuses to
 # bind it (OverflowError) rather than finding nothing.
 ID_MAX = 2**63 - 1
 Id = Annotated[int, Field(ge=1, le=ID_MAX)]
-# An id in the address names a row or nothing: beyond the range it is not found (404, as any id
-# no row has; Django's exact lookups answer an out-of-range integer with no rows), so the range
-# is documented rather than refused.
-PathId = Annotated[int, WithJsonSchema({"type": "integer", "minimum": 1, "maximum": ID_MAX, "example": 1})]
+
+
+def _names_a_row(value: int) -> int:
+    """An id in the address names a row or nothing: beyond the range it is not found (404, as
+    any id no row has), before any query. Django answers an out-of-range integer with no rows
+    for a primary key, but a foreign key (``member_id=``) reached SQLite and overflowed (500)."""
+    if not 1 <= value <= ID_MAX:
+        raise NotFound
+    return value
+
+
+PathId = Annotated[int, AfterValidator(_names_a_row),
+                   WithJsonSchema({"type": "integer", "minimum": 1, "maximum": ID_MAX, "example": 1})]
 
 
 # The years a date of the platform falls in (births from 1900, the plans of the years to come).
@@ -52,8 +62,16 @@ def _within_years(value):
     return value
 
 
-Day = Annotated[date, AfterValidator(_within_years)]
-Moment = Annotated[datetime, AfterValidator(_within_years)]
+def _written_as_text(value):
+    """A date is written "2020-07-01": pydantic would also read a number as seconds since 1970
+    (0 as 1970-01-01), a date no client means."""
+    if isinstance(value, (int, float)):
+        raise ValueError("应为日期，格式如 2020-07-01")
+    return value
+
+
+Day = Annotated[date, BeforeValidator(_written_as_text), AfterValidator(_within_years)]
+Moment = Annotated[datetime, BeforeValidator(_written_as_text), AfterValidator(_within_years)]
 
 
 def _local_time(value):
