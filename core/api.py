@@ -28,16 +28,26 @@ from ninja.parser import Parser
 from pydantic import AfterValidator, BeforeValidator, WithJsonSchema, create_model
 
 from core import text
+from core.errors import NotFound
 from core.filters import OrgFilterSetMixin
 
 # The largest id a BigAutoField holds: anything above it cannot name a row, and SQLite refuses to
 # bind it (OverflowError) rather than finding nothing.
 ID_MAX = 2**63 - 1
 Id = Annotated[int, Field(ge=1, le=ID_MAX)]
-# An id in the address names a row or nothing: beyond the range it is not found (404, as any id
-# no row has; Django's exact lookups answer an out-of-range integer with no rows), so the range
-# is documented rather than refused.
-PathId = Annotated[int, WithJsonSchema({"type": "integer", "minimum": 1, "maximum": ID_MAX})]
+
+
+def _names_a_row(value: int) -> int:
+    """An id in the address names a row or nothing: beyond the range it is not found (404, as
+    any id no row has), before any query. Django answers an out-of-range integer with no rows
+    for a primary key, but a foreign key (``member_id=``) reached SQLite and overflowed (500)."""
+    if not 1 <= value <= ID_MAX:
+        raise NotFound
+    return value
+
+
+PathId = Annotated[int, AfterValidator(_names_a_row),
+                   WithJsonSchema({"type": "integer", "minimum": 1, "maximum": ID_MAX, "example": 1})]
 
 
 # The years a date of the platform falls in (births from 1900, the plans of the years to come).
@@ -52,8 +62,29 @@ def _within_years(value):
     return value
 
 
-Day = Annotated[date, AfterValidator(_within_years)]
-Moment = Annotated[datetime, AfterValidator(_within_years)]
+def _written_as_text(value):
+    """A date is written "2020-07-01": pydantic would also read a number as seconds since 1970
+    (0 as 1970-01-01), a date no client means."""
+    if isinstance(value, (int, float)):
+        raise ValueError("应为日期，格式如 2020-07-01")
+    return value
+
+
+Day = Annotated[date, BeforeValidator(_written_as_text), AfterValidator(_within_years)]
+Moment = Annotated[datetime, BeforeValidator(_written_as_text), AfterValidator(_within_years)]
+
+
+def _local_time(value):
+    if value.tzinfo is not None:  # a time of day is local (Asia/Shanghai); the column holds no offset
+        raise ValueError("时间不带时区，格式如 09:30")
+    return value
+
+
+# A time of day as the API writes it ("09:00:00") and takes it ("09:30", "09:30:00"): JSON
+# Schema's "time" format is RFC 3339's, which requires an offset, so it is documented by pattern.
+CLOCK_SCHEMA = {"type": "string", "maxLength": 15, "pattern": r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?$",
+                "example": "09:30:00"}
+Clock = Annotated[time, AfterValidator(_local_time), WithJsonSchema(CLOCK_SCHEMA)]
 
 
 MAX_PAGE_SIZE = getattr(settings, "NINJA_PAGINATION_MAX_PER_PAGE_SIZE", 200)
@@ -111,6 +142,16 @@ class Invalid(Schema):
 
     detail: str
     errors: list[FieldError] = []
+
+
+def download(description: str, kinds: Iterable[str]) -> dict:
+    """The ``openapi_extra`` of an operation that answers a file: its 200 with each content type
+    the file may have (core.files.CONTENT_TYPES), so a client knows what it receives."""
+    from core.files import CONTENT_TYPES
+
+    binary = {"schema": {"type": "string", "format": "binary"}}
+    return {"responses": {200: {"description": description,
+                                "content": {CONTENT_TYPES[kind]: binary for kind in kinds}}}}
 
 
 # What an operation that writes through a service answers besides success; ``dangjian.api`` turns
@@ -254,7 +295,7 @@ def _request_field(model, name: str, *, partial: bool, required: bool, descripti
     bounds = {**bounds, **extra}
     if annotation is str and not bounds.get("max_length"):
         raise ImproperlyConfigured(f"{model.__name__}.{name} has no length: give it one in extra")
-    annotation = {date: Day, datetime: Moment}.get(annotation, annotation)
+    annotation = {date: Day, datetime: Moment, time: Clock}.get(annotation, annotation)
     if annotation is Decimal:  # documented as the number it is (pydantic adds an unbounded string)
         number = {"type": "number", "minimum": float(bounds["ge"]), "maximum": float(bounds["le"])}
         annotation = Annotated[Decimal, Field(**bounds), WithJsonSchema(number)]
@@ -284,6 +325,8 @@ def _response_field(model, name: str) -> tuple:
     if field.choices:
         annotation = type(field.flatchoices[0][0]) if field.flatchoices else str
         schema_extra = {"enum": _choice_values(field)}
+    elif annotation is time:
+        annotation = Annotated[time, WithJsonSchema(CLOCK_SCHEMA)]
     if field.null:
         annotation = annotation | None
     return annotation, Field(..., title=str(field.verbose_name), description=description,

@@ -53,6 +53,8 @@ class PlatformAPI(NinjaAPI):
         schema = super().get_openapi_schema(**kwargs)
         for path, operations in schema["paths"].items():
             for operation in operations.values():
+                # ninja keys the declared answers by int, openapi_extra's by str: one key each.
+                operation["responses"] = {str(code): answer for code, answer in operation["responses"].items()}
                 for code, description, model in standard_answers(operation, takes_ids="{" in path):
                     operation["responses"].setdefault(code, {"description": description, "content": {
                         "application/json": {"schema": {"$ref": f"#/components/schemas/{model}"}}}})
@@ -60,12 +62,19 @@ class PlatformAPI(NinjaAPI):
 
 
 def standard_answers(operation: dict, *, takes_ids: bool) -> list[tuple[str, str, str]]:
+    """What the handlers below and core.middleware.ApiErrorMiddleware answer for any operation:
+    401 and 403 where a token is needed; 404 where an id names a row, and wherever a token is
+    needed (a user who holds the operation's permission nowhere finds nothing: core.access
+    .require_perm); 400 and 413 for a body that cannot be read; 422 for bad input."""
     answers = []
     if operation.get("security"):
         answers += [("401", "未登录或令牌已失效", "Message"),
                     ("403", "无权执行此操作（三员不能通过接口办理业务）", "Message")]
-    if takes_ids:
+    if takes_ids or operation.get("security"):
         answers.append(("404", "未找到，或不在您的管理范围内", "Message"))
+    if operation.get("requestBody"):
+        answers += [("400", "请求体无法解析（不是 JSON 或表单）", "Message"),
+                    ("413", "请求体超过大小上限", "Message")]
     if operation.get("parameters") or operation.get("requestBody"):
         answers.append(("422", "请求参数有误：errors 逐项说明", "Invalid"))
     return answers

@@ -17,6 +17,7 @@ from core.api import (
     Message,
     Pagination,
     PathId,
+    download,
     filtered,
     filters_in,
     model_in,
@@ -224,9 +225,8 @@ def document_upload(request, member_id: PathId, file: File[UploadedFile], fields
     return Status(201, document)
 
 
-@router.get("/documents/{int:document_id}", response={200: None, 404: Message}, openapi_extra={"responses": {
-    200: {"description": "档案材料文件（附件：PDF、PNG 或 JPEG）",
-            "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}}})
+@router.get("/documents/{int:document_id}", response={200: None, 404: Message},
+            openapi_extra=download("档案材料文件（附件：PDF、PNG 或 JPEG）", sorted(member_services.DOCUMENT_KINDS)))
 def document_download(request, document_id: PathId):
     """下载档案材料（附件形式）；每次下载记入审计。"""
     document = get_object_or_404(MemberDocument.objects.visible_to(request.user), pk=document_id)

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from core.api import REFUSED, Pagination, PathId, model_in, model_out
+from core.api import REFUSED, Message, Pagination, PathId, model_in, model_out
 from portal import search, selectors, services
 from portal.models import Article, Channel
 from portal.sanitize import clean_html
@@ -102,10 +102,10 @@ def news_channels(request):
     return list(Channel.objects.all())
 
 
-@router.get("/articles", response=list[ArticleOut], auth=None)
+@router.get("/articles", response={200: list[ArticleOut], 404: Message}, auth=None)
 @paginate(Pagination)
 def news_articles(request, filters: Query[ArticleFilters]):
-    """已发布文章，新的在前；可按栏目（含下级）筛选或全文检索。公开接口。"""
+    """已发布文章，新的在前；可按栏目（含下级）筛选或全文检索（没有该栏目：404）。公开接口。"""
     if filters.q:
         return [hit.article for hit in search.search(filters.q, limit=200)]
     channel = get_object_or_404(Channel, code=filters.channel) if filters.channel else None

@@ -430,6 +430,8 @@ def check_notice_length(org, starts_on: date, ends_on: date) -> int:
     """The notice's working days, refusing one shorter than the local minimum."""
     if ends_on < starts_on:
         _refuse("公示结束日期不能早于开始日期", "ends_on")
+    if (ends_on - starts_on).days > workdays.MAX_SPAN_DAYS:  # the calendar counts no further
+        _refuse(f"公示期不能超过 {workdays.MAX_SPAN_DAYS} 天，请检查开始和结束日期", "ends_on")
     count = workdays.workdays_between(starts_on, ends_on)
     minimum = local(org, "recruitment_notice_workdays")
     if count < minimum:

@@ -60,17 +60,27 @@ def test_it_refuses_changing_a_meeting_to_a_kind_outside_the_meeting_kinds_with_
     assert Meeting.objects.get().kind == "theme_day"
 
 
-def test_it_refuses_a_step_naming_a_person_beyond_64_bits_with_422(world):
+@pytest.mark.parametrize("field, value, named, limit", [
+    ("number", BEYOND_64_BITS, "number", "25"),
+    ("training_days", BEYOND_64_BITS, "training_days", "365"),
+    ("training_hours", BEYOND_64_BITS, "training_hours", "2000"),
+    ("training_hours", -BEYOND_64_BITS, "training_hours", "0"),
+    ("people", [BEYOND_64_BITS], "people.0", str(2**63 - 1)),
+])
+def test_it_refuses_a_step_with_an_integer_beyond_64_bits_with_422_naming_the_field(world, field, value, named,
+                                                                                   limit):
     from recruitment.models import Step
     from recruitment.tests.helpers import open_case
 
     case = open_case(world)
     steps = Step.objects.count()
     response = api("secretary").post(f"/api/v1/recruitment/cases/{case.pk}/steps",
-                                     {"number": 2, "done_on": str(timezone.localdate()), "people": [BEYOND_64_BITS]},
+                                     {"number": 2, "done_on": str(timezone.localdate()), field: value},
                                      content_type="application/json")
     assert response.status_code == 422, response.content[:300]
     assert response.json()["detail"] == "请求参数有误"
+    [error] = response.json()["errors"]
+    assert error["msg"].startswith(f"“{named}”") and error["msg"].endswith(limit), error
     assert Step.objects.count() == steps
 
 
@@ -95,6 +105,37 @@ def test_it_refuses_a_date_beyond_the_platforms_years_with_422_not_a_date_overfl
 def test_an_id_or_a_number_beyond_64_bits_in_the_address_is_refused_not_a_server_error(world, path):
     response = api("a_admin").get(path)
     assert response.status_code in (404, 422), response.content[:300]
+
+
+@pytest.mark.parametrize("method", ["patch", "delete"])
+def test_a_member_id_beyond_64_bits_in_a_records_address_is_not_found_not_a_server_error(world, method):
+    response = getattr(api("a_admin"), method)(f"/api/v1/members/{2**63}/records/position/1",
+                                               content_type="application/json")
+    assert response.status_code == 404, response.content[:300]
+
+
+def test_a_notice_longer_than_the_calendar_counts_is_refused_with_422(world):
+    from recruitment.models import Notice
+    from recruitment.tests.helpers import open_case
+
+    case = open_case(world)
+    response = api("secretary").post(f"/api/v1/recruitment/cases/{case.pk}/notices",
+                                     {"kind": 3, "starts_on": "1970-01-01", "ends_on": "2000-01-01"},
+                                     content_type="application/json")
+    assert response.status_code == 422, response.content[:300]
+    assert "公示期不能超过" in response.json()["detail"]
+    assert not Notice.objects.exists()
+
+
+def test_a_date_written_as_a_number_is_refused_not_read_as_seconds_since_1970(world):
+    from recruitment.tests.helpers import open_case
+
+    case = open_case(world)
+    response = api("secretary").post(f"/api/v1/recruitment/cases/{case.pk}/notices",
+                                     {"kind": 3, "starts_on": 0, "ends_on": "2026-03-09"},
+                                     content_type="application/json")
+    assert_invalid(response, "starts_on")
+    assert "格式如 2020-07-01" in response.json()["errors"][0]["msg"]
 
 
 def test_bad_input_is_named_field_by_field_in_chinese(world):
@@ -232,8 +273,9 @@ def test_every_operation_documents_the_refusals_it_can_answer(db):
     for path, operations in document["paths"].items():
         for method, operation in operations.items():
             codes = set(operation["responses"])
-            wanted = {"401", "403"} if operation.get("security") else set()
+            wanted = {"401", "403", "404"} if operation.get("security") else set()
             wanted |= {"404"} if "{" in path else set()
+            wanted |= {"400", "413"} if operation.get("requestBody") else set()
             wanted |= {"422"} if operation.get("parameters") or operation.get("requestBody") else set()
             missing += [f"{method.upper()} {path} {code}" for code in sorted(wanted - codes)]
     assert missing == []
@@ -256,3 +298,21 @@ def test_every_answer_has_a_schema_that_names_its_fields(db):
                     if schema.get("type") == "object" and not schema.get("properties"):
                         vague.append(f"{method.upper()} {path} {code}: an object of any fields")
     assert vague == []
+
+
+def test_a_download_documents_each_content_type_its_file_may_have(db):
+    document = Client().get("/api/v1/openapi.json").json()
+    answer = document["paths"]["/api/v1/members/documents/{document_id}"]["get"]["responses"]["200"]
+    assert set(answer["content"]) == {"application/pdf", "image/png", "image/jpeg"}
+
+
+def test_a_time_of_day_is_documented_as_it_is_written_and_taken_without_an_offset(world):
+    document = Client().get("/api/v1/openapi.json").json()
+    start_time = document["components"]["schemas"]["MeetingOut"]["properties"]["start_time"]
+    assert "format" not in start_time and start_time["pattern"]  # JSON Schema's "time" needs an offset
+    response = api("secretary").post("/api/v1/orglife/meetings", meeting(world, start_time="09:30+08:00"),
+                                     content_type="application/json")
+    assert_invalid(response, "start_time")
+    created = api("secretary").post("/api/v1/orglife/meetings", meeting(world, start_time="09:30"),
+                                    content_type="application/json")
+    assert created.json()["start_time"] == "09:30:00"
