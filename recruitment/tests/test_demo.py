@@ -6,7 +6,8 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from recruitment.models import Case, Plan
+from orgs.models import OrgKind
+from recruitment.models import Case, Plan, Vote
 
 
 @pytest.mark.django_db
@@ -19,6 +20,11 @@ def test_the_demo_has_cases_at_every_step_some_overdue():
     assert Case.objects.filter(status__in=("open", "probationary"), due_on__lt=timezone.localdate()).count() >= 5
     assert Case.objects.filter(extension_months__isnull=False).exists()
     assert Plan.objects.filter(year=timezone.localdate().year).count() >= 2
+    # Every vote counts the roster's entitled members (细则第二十、二十一条), and no temporary
+    # branch admits anyone (条例第九条): the demo shows no false warning of either.
+    votes = list(Vote.objects.all())
+    assert votes and all(v.roster is not None and v.entitled == v.roster - v.excluded for v in votes)
+    assert not Case.objects.filter(org__kind=OrgKind.TEMPORARY_BRANCH).exists()
 
 
 @pytest.mark.django_db
