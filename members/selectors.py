@@ -114,8 +114,9 @@ def voting_members(org, day: date):
             .exclude(pk__in=observed_on(day).values("member_id")))
 
 
-def under_observation(member: Member, day: date) -> bool:
-    return observed_on(day).filter(member=member).exists()
+def observation_on(member: Member, day: date):
+    """The 留党察看 in force on ``day``, if any (shown beside the member's status)."""
+    return observed_on(day).filter(member=member).order_by("-ends_on").first()
 
 
 def member_records(user, member: Member, model):

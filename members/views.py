@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 
 from core import forms
 from core.access import get_scope
@@ -167,6 +168,7 @@ class MemberDetailView(ObjectDetailView):
             "can_change": scope.covers(member.org.path, "member.change"),
             "is_self": scope.member_id == member.pk,
             "org_visible": scope.covers(member.org.path, "org.view") or scope.member_org_id == member.org_id,
+            "observation": selectors.observation_on(member, timezone.localdate()),
             **member_context(user, member),  # other apps' parts (transfers: the moved-out letter)
             **_tab_context(self.request, member, tab),
         }

@@ -197,6 +197,17 @@ def test_an_observation_lasts_at_most_two_years(world):
     services.observation_add(actor=actor, member=member, data={**data, "ends_on": date(2022, 3, 1)})
 
 
+def test_the_archive_says_a_member_is_under_observation_and_until_when(world):
+    member, actor = world.members["a1_member"], world.users["a_admin"]
+    url = reverse("members:detail", args=[member.pk])
+    assert "留党察看至" not in world.client("a_admin").get(url).content.decode()
+    today = timezone.localdate()
+    services.observation_add(actor=actor, member=member, data={
+        "starts_on": today - timedelta(days=30), "ends_on": today + timedelta(days=335), "issuer": "区纪委"})
+    ends = today + timedelta(days=335)
+    assert f"留党察看至 {ends:%Y-%m-%d}" in world.client("a_admin").get(url).content.decode()
+
+
 def test_a_probationary_member_is_not_put_under_observation(world):
     member, actor = world.members["a1_member"], world.users["a_admin"]
     member.status = MemberStatus.PROBATIONARY
