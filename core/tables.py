@@ -1,13 +1,14 @@
 """A minimal column spec for list pages and exports: a header, how to read a row, an optional link;
 and a table's optional per-row actions (links shown to those who may use them)."""
 
+import html
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 from django.utils import timezone
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 
@@ -82,9 +83,19 @@ class Table:
 
 
 def _cell_html(header: str, value, url: str) -> str:
+    """As ``format_html('<td data-label="{}">…</td>', …)`` would write it, without Django's
+    lazy-string wrappers around every escape: a page of 50 rows has some 350 cells (CPython's
+    html.escape is what django.utils.html.escape calls; SafeData and __html__ pass as they are)."""
+    label = _escaped(header)
     if url:
-        return format_html('<td data-label="{}"><a href="{}">{}</a></td>', header, url, value)
-    return format_html('<td data-label="{}">{}</td>', header, conditional_escape(value))
+        return f'<td data-label="{label}"><a href="{_escaped(url)}">{_escaped(value)}</a></td>'
+    return f'<td data-label="{label}">{_escaped(value)}</td>'
+
+
+def _escaped(value) -> str:
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return html.escape(str(value), quote=True)
 
 
 class Badge(str):
