@@ -132,7 +132,8 @@ TEMPLATES = [
 # Database: embedded SQLite by default; PostgreSQL through DATABASE_URL.
 DATABASES = {
     "default": dj_database_url.config(
-        default=f"sqlite:///{VAR_DIR / 'dangjian.sqlite3'}", conn_max_age=0
+        default=f"sqlite:///{VAR_DIR / 'dangjian.sqlite3'}",
+        conn_max_age=int(os.environ.get("DANGJIAN_DB_CONN_MAX_AGE", "600")), conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
