@@ -6,7 +6,6 @@ from joining the party or, if later, from the archive's registration on the plat
 secretary is warned at four and five months; at six the member is listed red for the branch to
 act on (talk with them, help them, or begin the procedure)."""
 
-from calendar import monthrange
 from dataclasses import dataclass
 from datetime import date
 
@@ -14,6 +13,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from core.access import get_scope, minimal_paths
+from core.dates import add_months
 from members.models import Member
 from orglife.models import COUNTED_STATES, Attendance, AttendanceStatus
 from orgs.models import MEMBERSHIP_KINDS, Org
@@ -39,15 +39,9 @@ def whole_months(start: date, end: date) -> int:
     """Whole months from ``start`` to ``end``: the largest m with start + m months <= end (the
     31st of a shorter month falls on its last day)."""
     months = (end.year - start.year) * 12 + end.month - start.month
-    if _months_after(start, months) > end:
+    if add_months(start, months) > end:
         months -= 1
     return max(months, 0)
-
-
-def _months_after(day: date, months: int) -> date:
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    return date(year, month + 1, min(day.day, monthrange(year, month + 1)[1]))
 
 
 def absentees(org: Org, today: date) -> list[Absentee]:

@@ -17,12 +17,12 @@ from django.utils import timezone
 from core import idcard
 from core.bulk import insert_many
 from core.crypto import get_provider
+from core.dates import add_months
 from members.city import districts, region_of
 from orgs.demo import random_name
 from orgs.models import Org, OrgKind
 from recruitment import rules
 from recruitment.models import Case, CaseStatus, Step
-from transfers.rules import add_months
 
 MAX_STEP = 9
 

@@ -12,13 +12,13 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from accounts.models import User
+from core.dates import add_months
 from core.workdays import add_workdays
 from members.demo import random_id_number, random_name
 from members.models import Member, MemberStatus
 from orgs.models import MEMBERSHIP_KINDS, Org
 from recruitment import rules, selectors, services
 from recruitment.models import EARMARKED, Case, Category, Step
-from transfers.rules import add_months
 
 GOOD_VOTE = {"entitled": 9, "present": 8, "written_opinions": 1, "ballots_issued": 8, "ballots_returned": 8,
              "yes": 7, "no": 1, "abstain": 0, "result": "passed"}

@@ -14,11 +14,11 @@ from datetime import date, timedelta
 from django.core.exceptions import ValidationError
 
 from core import workdays
+from core.dates import add_months
 from core.registry import Rule
 from members.models import MemberStatus
 from orgs.models import OrgKind, OrgLevel
 from orgs.rules import local_setting
-from transfers.rules import add_months
 
 # Local rules (rules.md "local"): defaults, overridable per org (OrgSetting) and inherited down
 # the tree; read through orgs.rules.local_setting with these defaults.

@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.db.models import Max
 from django.utils import timezone
 
+from core.dates import add_months
 from members.models import ACTIVE_STATUSES, Member, MemberCategory
 from orgs.models import MEMBERSHIP_KINDS, Org
 from transfers import rules
@@ -44,7 +45,7 @@ def load(rng: random.Random) -> None:
             member=member, from_org=member.org, from_org_name=member.org.name,
             to_org=None if outgoing else to_org,
             to_org_name="中共北京市海淀区某街道工作委员会" if outgoing else to_org.name,
-            issued_on=issued, valid_until=rules.add_months(issued, rng.choice((1, 2, 3))),
+            issued_on=issued, valid_until=add_months(issued, rng.choice((1, 2, 3))),
             dues_paid_until=issued.replace(day=1), reason=rng.choice(REASONS),
         )
         if state == LetterState.EXPIRED:

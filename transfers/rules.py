@@ -2,13 +2,13 @@
 组通字〔2006〕45号; 《中国共产党党章》第九条). Hard rules refuse with a message that names
 their source; the rest are warnings for the warnings page."""
 
-import calendar
 from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from core.dates import add_months
 from core.registry import Rule
 from members.models import ACTIVE_STATUSES, Member
 from orgs.models import MEMBERSHIP_KINDS, TEMPORARY_BRANCH_RULE, Org, OrgKind
@@ -29,14 +29,6 @@ class Warning:
     message: str
     source: str
     url: str = ""
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day ``months`` later (or earlier); the 31st falls back to the month's last day."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    month += 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def letter_number(year: int, serial: int) -> str:

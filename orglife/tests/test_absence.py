@@ -9,11 +9,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from core.dates import add_months
 from members.models import Member
 from orglife.absence import absentees, whole_months
 from orglife.models import Attendance, AttendanceStatus, MeetingKind, MeetingState
 from orglife.tests.helpers import counted
-from transfers.rules import add_months
 
 
 @pytest.mark.parametrize("start, end, months", [

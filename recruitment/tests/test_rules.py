@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core.dates import add_months
 from core.errors import NotFound
 from members.models import Member
 from orgs.models import OrgSetting
@@ -23,7 +24,6 @@ from recruitment.tests.helpers import (
     state,
     walk,
 )
-from transfers.rules import add_months
 
 
 def refused(fragment, call, *args, exc=ValidationError, **kwargs):

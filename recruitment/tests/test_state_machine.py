@@ -19,13 +19,13 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
+from core.dates import add_months
 from core.models import AuditEntry
 from core.workdays import add_workdays
 from members.models import Member
 from recruitment import rules, selectors, services
 from recruitment.models import Case, Vote
 from recruitment.tests.helpers import full_members, id_number, open_case
-from transfers.rules import add_months
 
 TODAY = timezone.localdate()
 SEQ = itertools.count(100)

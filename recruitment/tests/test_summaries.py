@@ -10,12 +10,12 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from core import summaries
+from core.dates import add_months
 from dangjian.testing import check_after_each_call
 from recruitment import selectors, services
 from recruitment import summaries as case_steps
 from recruitment.models import Case, CaseStep
 from recruitment.tests.helpers import START, id_number, notice, open_case, walk
-from transfers.rules import add_months
 
 # Every public service that writes a case (its org, status or steps) …
 WRITERS = {"case_create", "step_record", "review_record", "prereview_record", "vote_record", "notice_publish",

@@ -12,11 +12,12 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from core.dates import add_months
 from core.errors import NotFound
 from core.models import AuditEntry
 from members.models import Member, MemberEvent, MemberStatus
 from members.tests.test_archive import api_client, clear_values
-from transfers import rules, selectors, services
+from transfers import selectors, services
 from transfers.models import MobileCertificate
 from transfers.tests.helpers import state
 from transfers.tests.test_rules import certificate
@@ -51,7 +52,7 @@ def close(world, cert, actor="a_admin", **extra):
 
 def test_a_renewal_moves_the_validity_and_keeps_the_old_date_on_the_timeline_and_in_the_audit(world):
     cert = certificate(world, days_left=5)
-    new = rules.add_months(TODAY, 12)
+    new = add_months(TODAY, 12)
     renew(world, cert, new)
     cert.refresh_from_db()
     assert cert.valid_until == new and cert.number == "津流2026001"
@@ -67,13 +68,13 @@ def test_an_expired_certificate_is_renewed_from_today(world):
     cert = certificate(world)
     MobileCertificate.objects.filter(pk=cert.pk).update(valid_until=TODAY - timedelta(days=5))
     assert [w.level for w in selectors.warnings(world.users["a_admin"])] == ["red"]
-    renew(world, MobileCertificate.objects.get(pk=cert.pk), rules.add_months(TODAY, 12))
+    renew(world, MobileCertificate.objects.get(pk=cert.pk), add_months(TODAY, 12))
     assert not MobileCertificate.objects.get(pk=cert.pk).is_expired()
     assert selectors.warnings(world.users["a_admin"]) == []
 
 
 @pytest.mark.parametrize("valid_until, fragment", [
-    (lambda c: rules.add_months(TODAY, 12) + timedelta(days=1), "每次换发最长延续12个月"),
+    (lambda c: add_months(TODAY, 12) + timedelta(days=1), "每次换发最长延续12个月"),
     (lambda c: c.valid_until, "新的有效期须晚于今天和原有效期"),
     (lambda c: c.valid_until - timedelta(days=1), "新的有效期须晚于今天和原有效期"),
     (lambda c: TODAY, "新的有效期须晚于今天"),
@@ -208,7 +209,7 @@ def test_renewing_and_closing_through_the_pages(world):
     client = world.client("secretary")
     page = client.get(reverse("transfers:certificate_renew", args=[cert.pk])).content.decode()
     assert "原有效期至" in page and "确认换发" in page
-    too_late = rules.add_months(TODAY, 13)
+    too_late = add_months(TODAY, 13)
     response = client.post(reverse("transfers:certificate_renew", args=[cert.pk]), {"valid_until": str(too_late)})
     assert response.status_code == 200
     assert "每次换发最长延续12个月" in " ".join(response.context["form"].errors["valid_until"])
@@ -263,7 +264,7 @@ def test_the_api_renews_filters_and_refuses_in_chinese(world):
     api = api_client("a_admin")
     before = state()
     response = api.post(reverse("api:certificate_renew", args=[cert.pk]),
-                        {"valid_until": str(rules.add_months(TODAY, 13))}, content_type="application/json")
+                        {"valid_until": str(add_months(TODAY, 13))}, content_type="application/json")
     assert response.status_code == 422 and "每次换发最长延续12个月" in response.json()["detail"]
     response = api.post(reverse("api:certificate_close", args=[cert.pk]),
                         {"close_kind": "returned", "close_reason": ""}, content_type="application/json")

@@ -1,7 +1,7 @@
 """Warnings (rules.md §6): expired letters, members not reported within 6 months, mobile members'
 certificates, and the members transferred outside the platform waiting to be archived."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -13,12 +13,6 @@ from members.models import Member
 from transfers import rules, selectors, services
 from transfers.models import MobileCertificate
 from transfers.tests.helpers import backdate, issue, state
-
-
-def test_add_months_keeps_the_day_or_falls_back_to_the_months_end():
-    assert rules.add_months(date(2026, 1, 31), 1) == date(2026, 2, 28)
-    assert rules.add_months(date(2026, 11, 15), 3) == date(2027, 2, 15)
-    assert rules.add_months(date(2026, 3, 31), -6) == date(2025, 9, 30)
 
 
 def test_an_expired_letter_is_flagged_for_the_sender_only(world):

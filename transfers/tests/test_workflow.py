@@ -11,11 +11,12 @@ from django.core.management import call_command
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core.dates import add_months
 from core.errors import NotFound
 from core.models import AuditEntry
 from dangjian.testing import ID_NUMBERS
 from members.models import Member, MemberEvent, MemberStatus
-from transfers import rules, services
+from transfers import services
 from transfers.models import Letter, LetterKind, LetterState
 from transfers.tests.helpers import backdate, issue, state, third_district
 
@@ -57,7 +58,7 @@ def test_a_validity_over_three_months_is_refused_citing_the_notice(world):
     today = timezone.localdate()
     text = refused(lambda: services.letter_issue(
         actor=world.users["a_admin"], member=world.members["a1_member"], to_org=world.branch_b1,
-        issued_on=today, valid_until=rules.add_months(today, 3) + timedelta(days=1),
+        issued_on=today, valid_until=add_months(today, 3) + timedelta(days=1),
         dues_paid_until=today, reason="工作调动"), "组通字〔2006〕45号")
     assert "3个月" in text
 
@@ -66,8 +67,8 @@ def test_exactly_three_months_is_allowed(world):
     today = timezone.localdate()
     letter = services.letter_issue(
         actor=world.users["a_admin"], member=world.members["a1_member"], to_org=world.branch_b1,
-        issued_on=today, valid_until=rules.add_months(today, 3), dues_paid_until=today, reason="调动")
-    assert letter.valid_until == rules.add_months(today, 3)
+        issued_on=today, valid_until=add_months(today, 3), dues_paid_until=today, reason="调动")
+    assert letter.valid_until == add_months(today, 3)
 
 
 @pytest.mark.parametrize("status", [MemberStatus.SUSPENDED, MemberStatus.LEFT, MemberStatus.DECEASED])
