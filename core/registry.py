@@ -111,7 +111,8 @@ class Rule:
     """One rule the platform enforces, as the rules page lists it (orgs.views.rules): ``text``
     says it in Chinese, ``source`` names the regulation and article. A local rule names its
     ``setting`` (an OrgSetting key, inherited down the tree) with its ``default``; ``labels``
-    turns a setting's value into words where it is a code."""
+    turns a setting's value into words where it is a code. A local rule without a setting — a
+    value the platform fixes in code where no regulation sets one — says so with ``platform``."""
 
     key: str
     module: str
@@ -121,6 +122,7 @@ class Rule:
     default: object = None
     unit: str = ""
     labels: dict | None = None
+    platform: bool = False
 
     @property
     def local(self) -> bool:
@@ -130,7 +132,7 @@ class Rule:
     @property
     def national(self) -> bool:
         """A national rule; not one a region sets (with a setting, or a platform value in code)."""
-        return not self.setting and "本地" not in self.source
+        return not self.setting and not self.platform
 
     def shown(self, value) -> str:
         if isinstance(value, bool):

@@ -9,8 +9,7 @@ from django.utils import timezone
 from core.access import get_scope, minimal_paths, subtrees_q
 from members.models import Member, MemberStatus
 from members.selectors import observed_on, voting_members
-from orgs.models import BRANCH_KINDS, Org, OrgKind
-from orgs.rules import local_setting
+from orgs.models import BRANCH_KINDS, Org, OrgKind, OrgSetting
 from orgs.selectors import rollup as tree_rollup
 from recruitment import rules
 from recruitment.models import EARMARKED, Case, CaseStatus, CaseStep, Notice, Objection, Plan, Step
@@ -87,8 +86,17 @@ def full_members(case: Case) -> int:
 def approving_org(branch: Org) -> Org:
     """The org that approves the branch's admissions and conversions: its nearest ancestor with the
     authority (rules.may_approve), skipping general branches and ungranted community committees."""
-    for org in Org.objects.filter(path__in=branch.ancestor_paths()).exclude(pk=branch.pk).order_by("-depth"):
-        granted = bool(local_setting(org, "recruitment_community_approval", rules.LOCAL_DEFAULTS))
+    ancestors = list(Org.objects.filter(path__in=branch.ancestor_paths()).exclude(pk=branch.pk).order_by("depth"))
+    # The setting as local_setting reads it (own, else the nearest ancestor's, else the default),
+    # for every ancestor from one query.
+    values = dict(OrgSetting.objects.filter(org__in=ancestors, key="recruitment_community_approval")
+                  .values_list("org_id", "value"))
+    granted = rules.LOCAL_DEFAULTS["recruitment_community_approval"]
+    found = []
+    for org in ancestors:
+        granted = values.get(org.pk, granted)
+        found.append((org, bool(granted)))
+    for org, granted in reversed(found):
         if rules.may_approve(org, granted=granted):
             return org
     raise ValueError(f"{branch} has no committee above it")  # the tree's root is a committee

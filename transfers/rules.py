@@ -140,6 +140,8 @@ CATALOG = (
     Rule("transfers.not_reported", _M, f"党员无正当理由超过{NOT_REPORTED_MONTHS}个月不转接组织关系、不参加组织生活的，按自行脱党处理的程序办理",
          "党章第九条"),
     Rule("transfers.temporary", _M, "组织关系不转入临时党支部", "《支部工作条例》第九条"),
-    Rule("transfers.certificate_warning", _M, f"流动党员活动证到期前{CERTIFICATE_WARNING_DAYS}天提醒", "本地规定（平台默认）"),
-    Rule("transfers.certificate_renewal", _M, f"流动党员活动证每次续期最长{CERTIFICATE_MAX_RENEWAL_MONTHS}个月", "本地规定（平台默认）"),
+    Rule("transfers.certificate_warning", _M, f"流动党员活动证到期前{CERTIFICATE_WARNING_DAYS}天提醒", "本地规定（平台默认）",
+         platform=True),
+    Rule("transfers.certificate_renewal", _M, f"流动党员活动证每次续期最长{CERTIFICATE_MAX_RENEWAL_MONTHS}个月", "本地规定（平台默认）",
+         platform=True),
 )

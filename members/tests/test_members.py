@@ -13,7 +13,7 @@ from core import idcard
 from core.access import Role
 from core.errors import NotFound
 from core.models import AuditEntry
-from dangjian.testing import CLEAR_ID, ID_NUMBERS, PASSWORD, make_user
+from dangjian.testing import CLEAR_ID, ID_NUMBERS, api_client, make_user
 from members import services
 from members.models import Gender, Member, MemberStatus
 
@@ -45,12 +45,6 @@ def refused(call, field: str, fragment: str):
 @pytest.fixture
 def commissioner(world):
     return make_user("commissioner", role=Role.COMMISSIONER, org=world.branch_a1)
-
-
-def api_client(username: str) -> Client:
-    response = Client().post("/api/v1/auth/token", {"username": username, "password": PASSWORD},
-                             content_type="application/json")
-    return Client(headers={"Authorization": f"Bearer {response.json()['token']}"})
 
 
 # --- creation ---------------------------------------------------------------------------------

@@ -68,3 +68,11 @@ def test_the_page_without_an_org_shows_the_users_first_org_or_an_empty_state(wor
     assert world.branch_a1.name in body and 'id="rule-orgs.terms"' in body
     assert "尚未被授予任何党组织的权限" in world.client("outsider").get(reverse("orgs:rules")).content.decode()
     assert Client().get(reverse("orgs:rules")).status_code == 302  # to the login page
+
+
+def test_no_rule_whose_source_is_a_local_rule_is_listed_as_national():
+    """``Rule.national`` is what the rule declares (a setting, or ``platform``), not read from the
+    source text; a rule citing a local rule must declare one of them."""
+    mislabelled = [r.key for r in RULES.values() if r.national and "本地" in r.source]
+    assert mislabelled == []
+    assert {r.key for r in RULES.values() if r.platform} >= {"transfers.certificate_renewal"}

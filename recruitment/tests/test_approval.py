@@ -90,6 +90,14 @@ def test_a_community_committee_granted_the_authority_approves(world, community):
     assert case.status == "probationary"
 
 
+def test_a_community_committees_own_setting_overrides_the_districts(world, community, django_assert_max_num_queries):
+    committee, branch, people, admin = community
+    OrgSetting.objects.create(org=world.district_a, key="recruitment_community_approval", value=True)
+    OrgSetting.objects.create(org=committee, key="recruitment_community_approval", value=False)
+    with django_assert_max_num_queries(2):  # the ancestors and their settings, however deep
+        assert selectors.approving_org(branch) == world.street_a
+
+
 def test_a_general_branch_cannot_approve_an_admission(world, general):
     total, branch, people, admin = general
     case, d = _to_approval(world, branch, people, admin)
