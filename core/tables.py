@@ -52,6 +52,10 @@ class Table:
     # (rows, user) -> None: reads what the columns need for a whole page at once (e.g. the branch
     # beside each party group, orgs.selectors.with_branch_names) instead of once per row.
     preload: Callable[[list, Any], None] | None = None
+    # The fields the page's rows read (``QuerySet.only``), where a row has many more: a member
+    # without its cipher columns and two dozen archive fields is read in half the time. Exports
+    # read whole rows.
+    only: tuple[str, ...] = ()
 
     def sortable(self) -> dict[str, str]:
         return {c.order_by.lstrip("-"): c.order_by for c in self.columns if c.order_by}

@@ -150,6 +150,8 @@ class ObjectListView(ScopedMixin, GenericView):
         export = request.GET.get("export")
         if export in self.export_formats and self.export_action:
             return getattr(self, f"export_{export}")(request, queryset)
+        if self.table.only:
+            queryset = queryset.only(*self.table.only)
         page = paginate(request, queryset, per_page=self.paginate_by, count=total)
         params = request.GET.copy()
         params.pop("page", None)

@@ -42,6 +42,8 @@ from members.models import (
 from orgs.models import Org
 
 LISTED = ["id", "name", "gender", "birth_date", "status", "category", "joined", "org_id"]
+# What a listed member is read with: its fields and the masked ID, not the whole archive row.
+LISTED_FIELDS = [*LISTED[:-1], "org", "id_number_masked"]
 ARCHIVE = ["former_name", "ethnicity", "native_place", "education", "degree", "occupation", "title", "work_unit",
            "work_post", "address", "applied", "converted"]
 
@@ -148,7 +150,7 @@ router = Router(tags=["党员"])
 @paginate(Pagination)
 def member_list(request, filters: Query[MemberFilters]):
     qs = Member.objects.visible_to(request.user).order_by("org__path", "name", "pk")
-    qs = filtered(MemberFilterSet, request, qs, filters)
+    qs = filtered(MemberFilterSet, request, qs, filters).only(*LISTED_FIELDS)
     # The total from the member summary where it answers (members.selectors.listed_total).
     qs.known_count = selectors.listed_total(request.user, {k: v for k, v in filters.dict().items() if v})
     return qs

@@ -8,4 +8,4 @@ MemberTable = Table(columns=(
     Column("党员状态", "status"),
     Column("入党日期", "joined", order_by="joined"),
     Column("所在党组织", "org.name"),
-))
+), only=("name", "gender", "birth_date", "id_number_masked", "status", "joined", "org__name", "org__path"))
