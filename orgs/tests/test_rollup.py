@@ -3,7 +3,10 @@ whatever the number, depths and size of the subtrees; the pages' counts built on
 
 
 import pytest
+from django.db import connection
 from django.db.models import Count, Sum
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from core.access import get_scope
@@ -63,3 +66,16 @@ def test_care_counts_take_two_queries_whatever_the_number_and_depths_of_the_orgs
     with django_assert_num_queries(2):
         counts = year_counts(orgs, user=user, year=timezone.localdate().year)
     assert set(counts) == {org.pk for org in orgs}
+
+
+def test_the_tree_page_counts_its_top_org_and_the_open_children_in_one_roll_up(world):
+    """A district admin's tree shows the district open: its figures and its children's come from
+    one roll-up (two queries), not one per level."""
+    client = world.client("a_admin")
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get(reverse("orgs:tree"))
+    assert page.status_code == 200 and page.context["open_pk"] == world.district_a.pk
+    sums = [q["sql"] for q in captured.captured_queries if "SUM(" in q["sql"] or "COUNT(" in q["sql"]]
+    assert len(sums) == 2, sums
+    counts = page.context["counts"]
+    assert counts[world.district_a.pk]["members"] == 3 and counts[world.street_a.pk] == {"orgs": 3, "members": 3}
