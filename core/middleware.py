@@ -83,10 +83,11 @@ class RequestContextMiddleware:
         started = time.monotonic()
         try:
             response = self.get_response(request)
+            response["X-Request-ID"] = request_id
+            # Inside the context: the line's own "[request id]" prefix is this request's.
+            log_request(request, response, ip, time.monotonic() - started)
         finally:
             context.reset(token)
-        response["X-Request-ID"] = request_id
-        log_request(request, response, ip, time.monotonic() - started)
         return response
 
 

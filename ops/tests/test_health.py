@@ -138,6 +138,7 @@ def test_every_request_logs_one_structured_line_with_its_request_id(world, caplo
     assert line == {"id": response["X-Request-ID"], "method": "GET", "path": reverse("members:list"),
                     "status": 200, "ms": line["ms"], "user": world.users["a_admin"].pk, "ip": "127.0.0.1"}
     assert "张秀英" not in caplog.text  # the query string (a searched name) is not logged
+    assert caplog.records[-1].request_id == response["X-Request-ID"]  # the line's own prefix
 
 
 def test_the_probes_log_below_info(db, caplog):
