@@ -159,8 +159,11 @@ def backup_time(name: str) -> datetime | None:
 
 def kept(names: list[str], *, daily: int, monthly: int) -> set[str]:
     """The backups to keep: the newest of each of the last ``daily`` days that have one, and the
-    newest of each of the last ``monthly`` months (local calendar days and months)."""
+    newest of each of the last ``monthly`` months (local calendar days and months); the newest of
+    all whatever the settings say (the one just written)."""
     dated = sorted(((moment, name) for name in names if (moment := backup_time(name))), reverse=True)
+    if not dated:
+        return set()
     days: dict[object, str] = {}
     months: dict[object, str] = {}
     for moment, name in dated:
@@ -169,7 +172,7 @@ def kept(names: list[str], *, daily: int, monthly: int) -> set[str]:
             days[local.date()] = name
         if (local.year, local.month) not in months and len(months) < monthly:
             months[(local.year, local.month)] = name
-    return set(days.values()) | set(months.values())
+    return {dated[0][1], *days.values(), *months.values()}
 
 
 def backup_prune(*, directory: Path | None = None, daily: int | None = None,

@@ -206,6 +206,7 @@ def test_rotation_keeps_the_newest_of_each_of_the_last_days_and_months():
     assert not {newest_by_day[day] for day in days[7:]} & keep - _month_newest(names, 3)
     assert len(keep) <= 7 + 3
     assert services.kept(["notes.txt", *names[:1]], daily=1, monthly=0) == {names[0]}
+    assert services.kept(names, daily=0, monthly=0) == {names[0]}  # never the one just written
 
 
 def _month_newest(names, count) -> set:
