@@ -28,8 +28,10 @@ ADMIN_AREAS = {
     Role.SECADMIN: ("/accounts/users/", "/accounts/grants/"),
     Role.AUDITOR: ("/audit/",),
 }
+# The probes (ops.views) answer the same whoever asks: they show nothing of anyone's area.
+PROBES = ("/healthz", "/readyz", "/metrics")
 ADMIN_COMMON_PREFIXES = ("/accounts/password/", "/accounts/logout/", "/accounts/login/", "/accounts/totp/", "/static/",
-                         "/api/")
+                         "/api/", *PROBES)
 
 
 def admin_may_reach(user, path: str) -> bool:
@@ -41,7 +43,7 @@ def admin_may_reach(user, path: str) -> bool:
 
 class AccountPolicyMiddleware:
     # Paths a user who must change their password can still reach.
-    exempt_prefixes = ("/accounts/password/", "/accounts/logout/", "/static/")
+    exempt_prefixes = ("/accounts/password/", "/accounts/logout/", "/static/", *PROBES)
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -268,9 +268,9 @@ class VerifyResult:
                 f"与 {self.checkpoints} 个检查点一致（最近的到第 {self.last_checkpoint} 条）")
 
 
-def _anchors() -> tuple[AuditAnchor | None, AuditAnchor | None]:
+def _anchors(using: str) -> tuple[AuditAnchor | None, AuditAnchor | None]:
     """The anchor the chain starts from (the latest), and the first anchor not signed by the key."""
-    anchors = list(AuditAnchor.objects.order_by("seq", "pk"))
+    anchors = list(AuditAnchor.objects.using(using).order_by("seq", "pk"))
     forged = next((anchor for anchor in anchors if not _anchor_is_signed(anchor)), None)
     return (anchors[-1] if anchors else None), forged
 
@@ -286,11 +286,12 @@ def _signature_problem(entry: AuditEntry, legacy_until: int) -> str:
     return "" if intact else f"{where}内容被修改：哈希与签名不符"
 
 
-def verify(*, checkpoints: Path | str | None = None) -> VerifyResult:
+def verify(*, checkpoints: Path | str | None = None, using: str = "default") -> VerifyResult:
     """Walk the chain in insertion order; name the first entry edited, deleted or reordered, a
     forged anchor, or a chain shorter than its checkpoints say (``checkpoints``: a file of them,
-    by default settings.AUDIT_CHECKPOINT_FILE; a copy of the log stream's lines will do)."""
-    anchor, forged = _anchors()
+    by default settings.AUDIT_CHECKPOINT_FILE; a copy of the log stream's lines will do).
+    ``using``: the database (a restore verifies the database it has just written)."""
+    anchor, forged = _anchors(using)
     if forged:
         return VerifyResult(
             False, 0, f"审计链起点 #{forged.seq}（id={forged.pk}）未经审计密钥签名：起点是伪造的",
@@ -302,12 +303,13 @@ def verify(*, checkpoints: Path | str | None = None) -> VerifyResult:
     prev_hash = anchor.entry_hash if anchor else GENESIS_HASH
     legacy_until = anchor.legacy_until if anchor else 0
     checked = 0
-    for entry in AuditEntry.objects.order_by("pk").iterator(chunk_size=2000):
+    entries = AuditEntry.objects.using(using)
+    for entry in entries.order_by("pk").iterator(chunk_size=2000):
         problem = _signature_problem(entry, legacy_until)
         if problem:
             return VerifyResult(False, checked, problem, entry.seq)
         if entry.seq != expected_seq or entry.prev_hash != prev_hash:
-            if AuditEntry.objects.filter(seq=expected_seq).exists():
+            if entries.filter(seq=expected_seq).exists():
                 problem = f"第 {expected_seq} 条附近顺序被调换（id={entry.pk} 处序号为 {entry.seq}）"
             else:
                 problem = f"第 {expected_seq} 条被删除（其后为第 {entry.seq} 条，id={entry.pk}）"

@@ -21,6 +21,7 @@ from pathlib import Path
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes, hmac
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.module_loading import import_string
@@ -106,6 +107,12 @@ class SoftwareSM4Provider:
 
     def hash(self, data: bytes) -> str:
         return sm3_hex(data)
+
+    def derive_key(self, key_id: str, *, salt: bytes, purpose: bytes) -> bytes:
+        """A 16-byte SM4 key for one purpose (e.g. one backup file), derived with HKDF-SM3 from the
+        data key ``key_id`` and a fresh salt, so the data key itself never encrypts a stream and
+        each stream can number its nonces from zero (KeyError if the file lacks ``key_id``)."""
+        return HKDF(algorithm=hashes.SM3(), length=16, salt=salt, info=purpose).derive(self.keys[key_id])
 
     def audit_mac(self, data: bytes, key_id: str) -> str:
         """HMAC-SM3 under the audit chain's key ``key_id`` (KeyError if the file lacks it)."""

@@ -3,7 +3,10 @@ JSON error answers under the API."""
 
 import functools
 import ipaddress
+import json
+import logging
 import re
+import time
 import uuid
 
 from django.conf import settings
@@ -15,6 +18,9 @@ from core import context
 from core.errors import NotFound
 
 _REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9-]{8,64}$")
+request_log = logging.getLogger("dangjian.request")
+# The load balancer's probes, every few seconds: logged at DEBUG, not in the INFO stream.
+PROBE_PATHS = ("/healthz", "/readyz", "/metrics")
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -72,15 +78,31 @@ class RequestContextMiddleware:
         request_id = incoming if _REQUEST_ID_RE.match(incoming) else uuid.uuid4().hex
         channel = "api" if request.path.startswith("/api/") else "web"
         request.request_id = request_id
-        token = context.set_current(
-            context.RequestContext(ip=client_ip(request), request_id=request_id, channel=channel)
-        )
+        ip = client_ip(request)
+        token = context.set_current(context.RequestContext(ip=ip, request_id=request_id, channel=channel))
+        started = time.monotonic()
         try:
             response = self.get_response(request)
+            response["X-Request-ID"] = request_id
+            # Inside the context: the line's own "[request id]" prefix is this request's.
+            log_request(request, response, ip, time.monotonic() - started)
         finally:
             context.reset(token)
-        response["X-Request-ID"] = request_id
         return response
+
+
+def log_request(request, response, ip: str, seconds: float) -> None:
+    """One structured line per request: ``request {"id", "method", "path", "status", "ms",
+    "user", "ip"}`` (logger ``dangjian.request``). The path without its query string, which may
+    carry a searched name; the user by id, never by name."""
+    level = logging.DEBUG if request.path in PROBE_PATHS else logging.INFO
+    if not request_log.isEnabledFor(level):
+        return
+    user = getattr(request, "user", None)
+    line = {"id": request.request_id, "method": request.method, "path": request.path[:300],
+            "status": response.status_code, "ms": round(seconds * 1000, 1),
+            "user": user.pk if user is not None and user.is_authenticated else None, "ip": ip}
+    request_log.log(level, "request %s", json.dumps(line, ensure_ascii=False, sort_keys=True))
 
 
 class RequestIdLogFilter:

@@ -158,3 +158,26 @@ def register_rules(*rules: Rule) -> None:
 
 def rules_by_module() -> list[tuple[str, list[Rule]]]:
     return [(module, [r for r in RULES.values() if r.module == module]) for module in RULE_MODULES]
+
+
+# --- the system administrator's page ---------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SystemPanel:
+    """A part of the system administrator's page (core.views.system) that another app adds: its
+    template, rendered with ``panel`` set to what ``context()`` returns (ops: the backups)."""
+
+    template: str
+    context: Callable
+
+
+SYSTEM_PANELS: list[SystemPanel] = []
+
+
+def register_system_panel(template: str, context: Callable) -> None:
+    if all(panel.template != template for panel in SYSTEM_PANELS):
+        SYSTEM_PANELS.append(SystemPanel(template, context))
+
+
+def system_panels() -> list[dict]:
+    return [{"template": panel.template, "context": panel.context()} for panel in SYSTEM_PANELS]

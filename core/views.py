@@ -23,7 +23,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views import View
 
-from core import audit, errors, forms
+from core import audit, errors, forms, registry
 from core.access import require_perm
 from core.errors import refusal_text
 from core.paging import paginate
@@ -418,6 +418,7 @@ def system(request):
         "failure_limit": settings.LOGIN_FAILURE_LIMIT,
         "demo_mode": settings.DEMO_MODE,
         "calendar_warnings": workdays.schedule_warnings(timezone.localdate()),
+        "panels": registry.system_panels(),
     })
 
 

@@ -83,6 +83,9 @@ INSTALLED_APPS = [
     "recruitment",
     "portal",
     "orglife",
+    # Backups, restores, health and metrics (ops/): above core, below the composition root.
+    "ops",
+    "django_prometheus",
     # The composition root (dangjian/apps.py): the demo and bench commands, the home page.
     "dangjian",
     # After the project's apps: members' `db_worker` command (cleanup at start) replaces theirs.
@@ -91,6 +94,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost and innermost: django-prometheus times every request and counts its answer.
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "core.middleware.RequestContextMiddleware",
@@ -107,7 +112,8 @@ MIDDLEWARE = [
     "accounts.middleware.AccountPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "core.middleware.NotFoundMiddleware",  # innermost: a service's NotFound is the page's 404
+    "core.middleware.NotFoundMiddleware",  # a service's NotFound is the page's 404
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "dangjian.urls"
@@ -268,6 +274,26 @@ LOG_DIR = Path(os.environ.get("DANGJIAN_LOG_DIR", VAR_DIR / "log"))
 AUDIT_CHECKPOINT_FILE = LOG_DIR / "audit-checkpoints.jsonl"
 AUDIT_CHECKPOINT_EVERY = int(os.environ.get("DANGJIAN_AUDIT_CHECKPOINT_EVERY", 1000))
 
+# Backups (`dangjian backup`, ops.services): encrypted with the key file's data key, written here
+# (mode 0700), keeping the newest of each of the last N days and of each of the last M months.
+# The system page and /readyz call the last good backup late past BACKUP_MAX_AGE_HOURS.
+BACKUP_DIR = Path(os.environ.get("DANGJIAN_BACKUP_DIR", VAR_DIR / "backups"))
+BACKUP_KEEP_DAILY = int(os.environ.get("DANGJIAN_BACKUP_KEEP_DAILY", 7))
+BACKUP_KEEP_MONTHLY = int(os.environ.get("DANGJIAN_BACKUP_KEEP_MONTHLY", 12))
+BACKUP_MAX_AGE_HOURS = int(os.environ.get("DANGJIAN_BACKUP_MAX_AGE_HOURS", 24))
+# pg_dump and pg_restore: from this directory (of the server's major version), else the PATH.
+PG_BIN_DIR = os.environ.get("DANGJIAN_PG_BIN_DIR", "")
+
+# Health (ops.views): /readyz fails below this much free disk where the database, uploads and
+# backups are written; /metrics answers only these client addresses or networks (after
+# TRUSTED_PROXIES), everyone else 404. The probes are answered over plain HTTP too: a load
+# balancer checks the server directly, not through the TLS proxy.
+READY_MIN_FREE_MB = int(os.environ.get("DANGJIAN_READY_MIN_FREE_MB", 1024))
+METRICS_ALLOWED = [a.strip() for a in os.environ.get("DANGJIAN_METRICS_ALLOWED", "127.0.0.1,::1").split(",")
+                   if a.strip()]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
+PROMETHEUS_EXPORT_MIGRATIONS = False
+
 # Care (关怀帮扶, care.selectors): active members with a current hardship record are due a visit,
 # and so are senior members: this many years' standing (光荣在党50年, counted from the conversion
 # date) or this age. Local practice varies (some places visit from 70 or 75).
@@ -298,6 +324,7 @@ LOGGING = {
     "formatters": {"line": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": "line"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
-    # The audit checkpoints (core.audit.write_checkpoint) go to the log stream too.
-    "loggers": {"dangjian.audit": {"level": "INFO"}},
+    # The audit checkpoints (core.audit.write_checkpoint) go to the log stream too, and one line
+    # per request ("request {json}", core.middleware.RequestContextMiddleware).
+    "loggers": {"dangjian.audit": {"level": "INFO"}, "dangjian.request": {"level": "INFO"}},
 }

@@ -57,3 +57,9 @@ if "DANGJIAN_FILES_ROOT" not in os.environ:
 if "DANGJIAN_LOG_DIR" not in os.environ:
     LOG_DIR = Path(tempfile.gettempdir()) / f"dangjian-test-log-{os.getpid()}"
     AUDIT_CHECKPOINT_FILE = LOG_DIR / "audit-checkpoints.jsonl"
+
+# Backups of this test process (ops/tests), apart from the developer's var/backups.
+if "DANGJIAN_BACKUP_DIR" not in os.environ:
+    BACKUP_DIR = Path(tempfile.gettempdir()) / f"dangjian-test-backups-{os.getpid()}"
+# The test machine's disk may be small; the readiness tests set their own figure.
+READY_MIN_FREE_MB = 1

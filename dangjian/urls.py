@@ -20,6 +20,8 @@ urlpatterns = [
     path("news/", include("portal.urls")),
     path("orglife/", include("orglife.urls")),
     path("api/v1/", api.urls),
+    # /healthz, /readyz, /metrics: for the load balancer and Prometheus (ops.views).
+    path("", include("ops.urls")),
 ]
 
 handler400 = "core.errors.bad_request"

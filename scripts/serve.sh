@@ -25,7 +25,11 @@ fi
 
 setsid sh "$0" worker &
 WORKER=$!
-"$BIN/gunicorn" dangjian.wsgi --bind "$HOST:$PORT" --workers 2 --threads 4 --access-logfile - &
+# The gunicorn workers add up their /metrics counters through files here (prometheus-client's
+# multiprocess mode), emptied at each start.
+METRICS_DIR="${DANGJIAN_VAR_DIR:-var}/metrics"
+rm -rf "$METRICS_DIR" && mkdir -p "$METRICS_DIR"
+PROMETHEUS_MULTIPROC_DIR="$METRICS_DIR" "$BIN/gunicorn" dangjian.wsgi --bind "$HOST:$PORT" --workers 2 --threads 4 --access-logfile - &
 WEB=$!
 # The worker's group gets TERM (the worker finishes its current task, then exits); before setsid
 # has run there is no group yet, and the process itself is stopped.

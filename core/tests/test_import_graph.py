@@ -6,7 +6,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ("core", "accounts", "orgs", "members", "transfers", "care", "orglife", "portal", "recruitment")
+APPS = ("core", "accounts", "orgs", "members", "transfers", "care", "orglife", "portal", "recruitment", "ops")
 PROJECT = "dangjian"  # the composition root: it may import every app, and no app may import it
 
 

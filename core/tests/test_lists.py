@@ -330,7 +330,7 @@ NOT_LISTS = {
         "orglife:attachment_download", "orglife:attachment_upload", "orglife:attendance", "orglife:copy_compare",
         "orglife:create", "orglife:edit", "orglife:qr", "orglife:review", "orglife:sign_in", "orglife:submit",
         "orglife:topic_schedule", "orglife:topic_vote", "orgs:create", "orgs:edit", "orgs:move",
-        "orgs:term_create", "portal:article_slug", "portal:comment_approve", "portal:comment_reject",
+        "orgs:term_create", "ops:healthz", "ops:readyz", "ops:metrics", "portal:article_slug", "portal:comment_approve", "portal:comment_reject",
         "portal:create", "portal:edit", "portal:image", "portal:image_upload", "portal:preview",
         "portal:publish", "portal:qr", "portal:return", "portal:share", "portal:submit", "portal:thumb",
         "portal:unpublish", "recruitment:cancel", "recruitment:close", "recruitment:create", "recruitment:docx",

@@ -123,7 +123,10 @@ PUBLIC = {"accounts:login", "accounts:login_totp", "api:token_create", "api:open
           "portal:index", "portal:search", "portal:rank", "portal:feed", "portal:channel_feed",
           "portal:article", "portal:article_slug", "portal:comments", "portal:share", "portal:qr",
           "portal:image", "portal:thumb", "portal:channel",
-          "api:news_channels", "api:news_articles", "api:news_article"}
+          "api:news_channels", "api:news_articles", "api:news_article",
+          # The load balancer's probes and Prometheus's scrape (ops/tests/test_health.py): no
+          # data in them; /metrics answers only the configured addresses.
+          "ops:healthz", "ops:readyz", "ops:metrics"}
 
 
 # --- the oracle ------------------------------------------------------------------------------
