@@ -370,7 +370,9 @@ class _Packed:
 class _Settings:
     """The subtree's local settings as SQL: per key, an expression giving each holder the number
     of the value that applies to it (its own, else its nearest ancestor's, else the default) —
-    each setting covers one range of the paths, the deeper one wins — and the values by number."""
+    each setting covers one range of the paths, the deeper one wins — and the values by number.
+    Each setting row is a WHEN tried per holder: about 1 ms per row for a city's 49,744 holders,
+    nothing for the few a city sets; hundreds would want the holders read per range instead."""
 
     expressions: list[str]
     params: list

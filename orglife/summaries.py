@@ -58,7 +58,7 @@ def _targets(kind: str, month: date) -> tuple[tuple[str, bool, tuple[date, ...]]
     months = [date(month.year, number, 1) for number in range(1, 13)]
     return tuple(
         (column.name, column.by_secretary,
-         tuple(m for m in months if rules.period_bounds(column.period, m)[0] <= month <= rules.period_bounds(column.period, m)[1]))
+         tuple(m for m in months if rules.period_bounds(column.period, m) == rules.period_bounds(column.period, month)))
         for column in COLUMNS if column.kind == kind)
 
 
