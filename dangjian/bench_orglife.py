@@ -35,6 +35,7 @@ from orglife.models import (
     Meeting,
     MeetingKind,
     MeetingMonth,
+    MeetingPeriods,
     MeetingState,
     MinutesBand,
     MinutesFingerprint,
@@ -88,8 +89,9 @@ def drop() -> None:
     band, fingerprint, meeting, org = (quote(m._meta.db_table) for m in (MinutesBand, MinutesFingerprint, Meeting, Org))
     of_bench = f"SELECT m.id FROM {meeting} m JOIN {org} o ON o.id = m.org_id WHERE o.code LIKE %s"
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {quote(MeetingMonth._meta.db_table)} WHERE org_id IN "
-                       f"(SELECT id FROM {org} WHERE code LIKE %s)", [PREFIX + "%"])
+        for summary in (MeetingMonth, MeetingPeriods):
+            cursor.execute(f"DELETE FROM {quote(summary._meta.db_table)} WHERE org_id IN "
+                           f"(SELECT id FROM {org} WHERE code LIKE %s)", [PREFIX + "%"])
         for table in (band, fingerprint):
             cursor.execute(f"DELETE FROM {table} WHERE meeting_id IN ({of_bench})", [PREFIX + "%"])
         cursor.execute(f"DELETE FROM {meeting} WHERE org_id IN (SELECT id FROM {org} WHERE code LIKE %s)",
@@ -209,7 +211,8 @@ def run(total: int, *, log, seed: int = 2017) -> dict:
                     target.append((meeting_id, text, names, *(copy or ())))
             log(f"已生成并索引 {start + len(made)} / {total} 份会议记录")
         started_summary = time.monotonic()
-        summaries.rebuild([meeting_months.NAME])  # the meetings were inserted in bulk, not by the services
+        # The meetings were inserted in bulk, not by the services.
+        summaries.rebuild([meeting_months.NAME, meeting_months.PERIODS_NAME])
         report["summary_rebuild_s"] = round(time.monotonic() - started_summary, 1)
         _analyze()
         report.update({f"{key}_s": round(seconds, 1) for key, seconds in timings.items()})

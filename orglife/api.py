@@ -12,7 +12,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import paginate
 
 from core.api import REFUSED, Id, Pagination, PathId, filtered, filters_in, model_in, model_out
-from orglife import selectors, services
+from orglife import rules, selectors, services
 from orglife.filters import MeetingFilterSet
 from orglife.models import Attendance, Meeting, ReviewRound
 
@@ -225,7 +225,8 @@ def compliance(request, org: str | None = Query(None, max_length=32, description
     except ValueError:
         raise NinjaValidationError([{"loc": ["query", "month"], "msg": "须为 YYYY-MM"}]) from None
     result = selectors.rollup(root, month=first, today=timezone.localdate())
-    items = result.items.get(root.pk, [])
+    # Only a branch or group has items of its own (computed holder by holder when asked for).
+    items = result.items.get(root.pk, []) if root.kind in rules.HOLDER_KINDS else []
     return {
         "org_id": root.pk, "month": f"{first:%Y-%m}", "total": _tally_out(result.total),
         "children": [_tally_out(t) for t in result.children],

@@ -114,8 +114,8 @@ def load(rng: random.Random) -> None:
     _rounds(rng, meetings, reviewer)
     _copies(rng, meetings, texts)
     _lectures(rng, secretary_branch, members, today)
-    # The rows above were inserted in bulk, not through the services: the summary is computed once.
-    summaries.rebuild([meeting_months.NAME])
+    # The rows above were inserted in bulk, not through the services: the summaries are computed once.
+    summaries.rebuild([meeting_months.NAME, meeting_months.PERIODS_NAME])
 
 
 def _row(rng, org, kind, held_on, state, names, by_secretary, start=time(9, 0)) -> dict:

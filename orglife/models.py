@@ -345,3 +345,38 @@ class MeetingMonth(models.Model):
 
     def __str__(self):
         return f"{self.org_id} {self.kind} {self.month:%Y-%m}: {self.held}"
+
+
+class MeetingPeriods(models.Model):
+    """Summary table (core.summaries, ``orglife.meeting_periods``): for an org and a month, the
+    meetings held (counted states) in each period containing that month that a requirement reads
+    — the month's theme days, the quarter's branch assemblies, the year's review meetings, the
+    lectures of the month, quarter and year (the lecture period is a local setting) and of them the
+    secretary's in the year. One row per org and month answers every requirement of the month, so
+    the compliance roll-up of a city reads two rows per holder (this month and the last) instead of
+    a year of ``MeetingMonth`` entries. The fields are ``orglife.summaries.COLUMNS``
+    (kind_period[_by_secretary]); kept by ``orglife.services`` with ``MeetingMonth``: a meeting
+    moves the rows of every month of its year whose periods contain it (at most 12)."""
+
+    org = models.ForeignKey("orgs.Org", on_delete=models.CASCADE, related_name="+", verbose_name="党组织")
+    month = models.DateField("月份")  # the month's first day
+    branch_assembly_quarter = models.PositiveIntegerField("本季度支部党员大会", default=0)
+    committee_meeting_month = models.PositiveIntegerField("本月支委会", default=0)
+    group_meeting_month = models.PositiveIntegerField("本月党小组会", default=0)
+    lecture_month = models.PositiveIntegerField("本月党课", default=0)
+    lecture_quarter = models.PositiveIntegerField("本季度党课", default=0)
+    lecture_year = models.PositiveIntegerField("本年度党课", default=0)
+    lecture_year_by_secretary = models.PositiveIntegerField("本年度书记讲党课", default=0)
+    theme_day_month = models.PositiveIntegerField("本月主题党日", default=0)
+    review_meeting_year = models.PositiveIntegerField("本年度组织生活会", default=0)
+    appraisal_year = models.PositiveIntegerField("本年度民主评议党员", default=0)
+    talk_year = models.PositiveIntegerField("本年度谈心谈话", default=0)
+
+    class Meta:
+        verbose_name = "会议周期汇总"
+        verbose_name_plural = "会议周期汇总"
+        # Also the compliance figures' index: one seek per holder and month shown.
+        constraints = [models.UniqueConstraint(fields=["org", "month"], name="meeting_periods_once")]
+
+    def __str__(self):
+        return f"{self.org_id} {self.month:%Y-%m}"

@@ -4,11 +4,11 @@ reminders and the member's own view. Every figure comes from grouped queries ove
 range, never from one query per org."""
 
 import calendar
-import heapq
 import operator
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cached_property
 from typing import Any
 
 from django.db import connection
@@ -25,15 +25,16 @@ from orglife.models import (
     CopyFlag,
     Meeting,
     MeetingKind,
-    MeetingMonth,
+    MeetingPeriods,
     MeetingState,
     ReviewDecision,
     ReviewRound,
     SignInHow,
 )
+from orglife.summaries import COLUMNS
 from orgs.models import Org, OrgSetting
 from orgs.rules import LOCAL_DEFAULTS
-from orgs.selectors import added_up, org_param
+from orgs.selectors import org_param
 
 
 def recording_orgs(user):
@@ -150,86 +151,68 @@ def as_orgs(pks) -> dict[int, Org]:
     return Org.objects.in_bulk(list(pks))
 
 
-def _lecture_periods(root: Org) -> set[str]:
-    """The lecture periods the subtree's local settings use (the default, any org's own value, the
-    nearest ancestor's): the figures are read for each of them."""
-    values = (OrgSetting.objects.filter(key="orglife_lecture_period")
-              .filter(subtree_q("org__path", root.path) | Q(org__path__in=root.ancestor_paths()))
-              .values_list("value", flat=True))
-    return {rules.lecture_period(LOCAL_DEFAULTS.get("orglife_lecture_period")),
-            *(rules.lecture_period(value) for value in values)}
-
-
-def _windows(months: list[date], lecture_periods: set[str]) -> dict[tuple[str, str, date], int]:
-    """(kind, period, month) → the column of the figures query holding that kind's meetings in the
-    period containing ``month``. Months of one quarter or year share their columns."""
-    columns: dict[tuple[str, date, date], int] = {}
-    found = {}
-    for month in months:
-        for requirement in rules.REQUIREMENTS:
-            for period in ([requirement.period] if requirement.period else sorted(lecture_periods)):
-                bounds = rules.period_bounds(period, month)
-                found[(requirement.kind, period, month)] = columns.setdefault((requirement.kind, *bounds), len(columns))
-    return found
-
-
-# What is summed per window: the meetings held, and for lectures those by the secretary too.
-FIGURES = {r.kind: ("held", "by_secretary") if any(o.by_secretary for o in rules.REQUIREMENTS if o.kind == r.kind)
-           else ("held",) for r in rules.REQUIREMENTS}
 FIRST_FIGURE = 5  # a row: pk, path, kind, founded inside the periods, full members, then the figures
 
 
-def _figures_sql(root: Org, windows: dict[tuple[str, str, date], int]) -> tuple[str, list, dict[int, tuple]]:
-    """One statement: every holder of the subtree with its full members (``MemberCount``) and, per
-    window, the meetings held (and for lectures, those by the secretary) summed by the database
-    from ``MeetingMonth`` (at most one row per org, kind and month) — a city's year of summary
-    rows is never turned into Python objects. The summary's index (org, month, kind, held,
-    by_secretary) answers it without the table, one range of months per org. Plain SQL for
-    SQLite and PostgreSQL alike: the ORM cannot join a grouped subquery."""
-    by_column = {column: (kind, *rules.period_bounds(period, month))
-                 for (kind, period, month), column in windows.items()}
+def _layout(months: list[date]) -> tuple[dict[tuple[str, str, date], int], dict[int, tuple]]:
+    """Where a row of the figures holds what: per month, the ``MeetingPeriods`` columns in
+    ``COLUMNS`` order. (kind, period, month) → a window; window → the row's positions of held
+    (and of held by the secretary, for lectures)."""
+    windows: dict[tuple[str, str, date], int] = {}
+    positions: dict[int, tuple] = {}
+    width = len(COLUMNS)
+    for number, month in enumerate(months):
+        first = FIRST_FIGURE + number * width
+        for offset, column in enumerate(COLUMNS):
+            if column.by_secretary:
+                continue
+            window = windows[(column.kind, column.period, month)] = len(windows)
+            positions[window] = (first + offset, *(first + other for other, found in enumerate(COLUMNS)
+                                                   if found.by_secretary and (found.kind, found.period)
+                                                   == (column.kind, column.period)))
+    return windows, positions
+
+
+def _earliest(months: list[date]) -> date:
+    """The first day of the longest period containing any of ``months``: an org founded before
+    it owes every period shown."""
+    return min(rules.period_bounds(rules.YEAR, month)[0] for month in months)
+
+
+def _source_sql(root: Org, months: list[date]) -> tuple[str, list, list[str]]:
+    """FROM … WHERE of the figures: every holder of the subtree (by path range) with its full
+    members (``MemberCount``) and, per month, its ``MeetingPeriods`` row (what each requirement
+    has met in the periods containing that month) — two index seeks per holder for the page's two
+    months, whatever the number of meetings. Also the figures' columns (NULL where the holder has
+    no row), per month in ``COLUMNS`` order. Plain SQL for SQLite and PostgreSQL alike: the ORM
+    cannot join one table twice on a constant."""
     quote = connection.ops.quote_name
-    month_table, org_table = quote(MeetingMonth._meta.db_table), quote(Org._meta.db_table)
+    period_table, org_table = quote(MeetingPeriods._meta.db_table), quote(Org._meta.db_table)
     count_table = quote(MemberCount._meta.db_table)
-    lower, upper = root.path, root.path + "Z" * (PATH_MAX_LENGTH - len(root.path))
-    sums: list[str] = []
+    joins: list[str] = []
     params: list = []
-    positions = {}  # window column → the row's positions of held (and held by the secretary)
-    for column in range(len(by_column)):
-        kind, start, end = by_column[column]
-        positions[column] = tuple(FIRST_FIGURE + len(sums) + offset for offset in range(len(FIGURES[kind])))
-        for figure in FIGURES[kind]:
-            sums.append(f"SUM(CASE WHEN mm.kind = %s AND mm.month >= %s AND mm.month <= %s THEN mm.{figure} ELSE 0 END)")
-            params += [kind, start, end]
-    # Only the rows of the windows' kinds and months (one range per kind) are summed.
-    spans: dict[str, tuple[date, date]] = {}
-    for kind, start, end in by_column.values():
-        first, last = spans.get(kind, (start, end))
-        spans[kind] = (min(first, start), max(last, end))
-    within = " OR ".join(["(mm.kind = %s AND mm.month >= %s AND mm.month <= %s)"] * len(spans))
-    within_params = [value for kind, (start, end) in spans.items() for value in (kind, start, end)]
-    columns = ", ".join(f"COALESCE(p.f{index}, 0)" for index in range(len(sums)))
-    sums = [f"{expression} AS f{index}" for index, expression in enumerate(sums)]
+    expressions: list[str] = []
+    for number, month in enumerate(months):
+        joins.append(f"LEFT JOIN {period_table} m{number} ON m{number}.org_id = o.id AND m{number}.month = %s")
+        params.append(month.replace(day=1))
+        expressions += [f"m{number}.{quote(column.name)}" for column in COLUMNS]
     kinds = sorted(rules.HOLDER_KINDS)
-    sql = (f"SELECT o.id, o.path, o.kind, CASE WHEN o.founded > %s THEN o.founded END, COALESCE(fm.total, 0), {columns} "
-           f"FROM {org_table} o "
-           f"LEFT JOIN (SELECT mm.org_id, {', '.join(sums)} FROM {org_table} o2 "
-           f"JOIN {month_table} mm ON mm.org_id = o2.id AND mm.month >= %s AND mm.month <= %s "
-           f"WHERE o2.path >= %s AND o2.path <= %s AND ({within}) GROUP BY mm.org_id) p "
-           f"ON p.org_id = o.id "
+    sql = (f"FROM {org_table} o {' '.join(joins)} "
            f"LEFT JOIN {count_table} fm ON fm.org_id = o.id AND fm.status = %s "
-           f"WHERE o.path >= %s AND o.path <= %s AND o.kind IN ({', '.join(['%s'] * len(kinds))}) ORDER BY o.path")
-    earliest = min(start for start, _end in spans.values())
-    latest = max(end for _start, end in spans.values())
-    return sql, [earliest, *params, earliest, latest, lower, upper, *within_params, MemberStatus.FULL, lower, upper,
-                 *kinds], positions
+           f"WHERE o.path >= %s AND o.path <= %s AND o.kind IN ({', '.join(['%s'] * len(kinds))})")
+    lower, upper = _path_range(root.path)
+    return sql, [*params, MemberStatus.FULL, lower, upper, *kinds], expressions
+
+
+def _path_range(path: str) -> tuple[str, str]:
+    return path, path + "Z" * (PATH_MAX_LENGTH - len(path))
 
 
 @dataclass
 class Figures:
     """What the compliance of a subtree is computed from: one row per holder — (pk, path, kind,
-    founding date when inside the periods shown else None, full members, then held and held by the
-    secretary per window) — and the local settings per holder."""
+    founding date when inside the periods shown else None, full members, then per month the
+    ``MeetingPeriods`` figures) — and the local settings per holder."""
 
     rows: list[tuple]
     windows: dict[tuple[str, str, date], int]
@@ -239,12 +222,15 @@ class Figures:
 
 
 def figures(root: Org, months: list[date]) -> Figures:
-    """The compliance figures of ``root``'s subtree for the periods containing ``months``: one
-    statement over the summary tables, plus the local settings."""
-    windows = _windows(months, _lecture_periods(root))
-    sql, params, positions = _figures_sql(root, windows)
+    """The compliance figures of ``root``'s subtree for the periods containing ``months``, holder
+    by holder: one statement over the summary tables, plus the local settings."""
+    windows, positions = _layout(months)
+    source, params, expressions = _source_sql(root, months)
+    figures_sql = ", ".join(f"COALESCE({expression}, 0)" for expression in expressions)
+    sql = (f"SELECT o.id, o.path, o.kind, CASE WHEN o.founded > %s THEN o.founded END, COALESCE(fm.total, 0), "
+           f"{figures_sql} {source} ORDER BY o.path")
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, [_earliest(months), *params])
         rows = cursor.fetchall()
     paths = [(row[0], row[1]) for row in rows]
     periods = rules.local_values(root, paths, "orglife_lecture_period")
@@ -259,13 +245,13 @@ class _ItemsOf:
     lecture period, warning days, founding date inside the periods, meetings held): most of a
     city's tens of thousands of holders share a few hundred (the items are read, never changed)."""
 
-    def __init__(self, data: Figures, month: date, today: date):
+    def __init__(self, windows: dict, positions: dict, month: date, today: date):
         self.today = today
         self.bounds = {period: rules.period_bounds(period, month) for period in rules.PERIOD_LABELS}
         self.earliest = min(start for start, _end in self.bounds.values())
         # (kind, period) → the positions of this month's figures in a row: held (and by the secretary).
-        self.where = {(kind, period): data.positions[column]
-                      for (kind, period, m), column in data.windows.items() if m == month}
+        self.where = {(kind, period): positions[column]
+                      for (kind, period, m), column in windows.items() if m == month}
         self.take = operator.itemgetter(*sorted({position for found in self.where.values() for position in found}))
         self.made: dict[tuple, list[Item]] = {}
         self.applicable: dict[tuple, list] = {}
@@ -295,7 +281,7 @@ def compliance_items(root: Org, *, month: date, today: date | None = None) -> di
     """Every holder org of ``root``'s subtree → its items for the periods containing ``month``."""
     today = today or timezone.localdate()
     data = figures(root, [month])
-    items_of = _ItemsOf(data, month, today)
+    items_of = _ItemsOf(data.windows, data.positions, month, today)
     return {row[0]: items_of(row, data.lecture[row[0]], data.due_days[row[0]]) for row in data.rows}
 
 
@@ -325,7 +311,133 @@ class Rollup:
     total: Tally
     children: list[Tally]
     worst: list[Tally]
-    items: dict[int, list[Item]]
+    today: date
+
+    @cached_property
+    def items(self) -> dict[int, list[Item]]:
+        """Every holder's items with the meetings it held, computed when asked (the page asks for
+        a branch's own and its groups'; the roll-up itself counts holders by their facts)."""
+        return compliance_items(self.root, month=self.month, today=self.today)
+
+
+# --- the roll-up: holders counted by their facts in the database --------------------------------------
+
+LOCAL_KEYS = ("orglife_lecture_period", "orglife_branch_secretary_lecture", "orglife_due_soon_days")
+# What a status depends on is whether a requirement's minimum is reached and whether anything was
+# held: the figures are counted up to the largest minimum of their kind, so that holders that
+# differ only by meetings beyond it share their facts.
+CAPS = {column.name: max(r.minimum for r in rules.REQUIREMENTS if r.kind == column.kind) for column in COLUMNS}
+
+
+@dataclass
+class _Packed:
+    """The figures of the months shown as one number per holder, for the database to group by:
+    each distinct window (a column and its period's bounds: this month and the last share their
+    quarter and year) is a digit counted up to its cap, in a base of cap + 1."""
+
+    expression: str
+    slots: list[tuple[int, int]]  # per digit: its weight and cap
+    slot_of: dict[tuple[int, int], int]  # (month's number, column's number) → its digit
+
+    @classmethod
+    def of(cls, months: list[date], columns: list[str]) -> "_Packed":
+        slots: list[tuple[int, int]] = []
+        slot_of: dict[tuple[int, int], int] = {}
+        seen: dict[tuple, int] = {}
+        terms: list[str] = []
+        weight = 1
+        for number, month in enumerate(months):
+            for offset, column in enumerate(COLUMNS):
+                key = (column.name, rules.period_bounds(column.period, month))
+                if key not in seen:
+                    seen[key] = len(slots)
+                    cap, expression = CAPS[column.name], columns[number * len(COLUMNS) + offset]
+                    slots.append((weight, cap))
+                    terms.append(f"CASE WHEN {expression} >= {cap:d} THEN {cap * weight:d} "
+                                 f"WHEN {expression} > 0 THEN {expression} * {weight:d} ELSE 0 END")
+                    weight *= cap + 1
+                slot_of[(number, offset)] = seen[key]
+        assert weight < 2**31, "the packed figures must fit an integer column"
+        return cls(" + ".join(terms), slots, slot_of)
+
+    def figures(self, packed: int, months: int) -> tuple[int, ...]:
+        """The figures in the order of a row of ``Figures`` (per month, ``COLUMNS`` order)."""
+        digits = [packed // weight % (cap + 1) for weight, cap in self.slots]
+        return tuple(digits[self.slot_of[(number, offset)]] for number in range(months) for offset in range(len(COLUMNS)))
+
+
+@dataclass
+class _Settings:
+    """The subtree's local settings as SQL: per key, an expression giving each holder the number
+    of the value that applies to it (its own, else its nearest ancestor's, else the default) —
+    each setting covers one range of the paths, the deeper one wins — and the values by number.
+    Each setting row is a WHEN tried per holder: about 1 ms per row for a city's 49,744 holders,
+    nothing for the few a city sets; hundreds would want the holders read per range instead."""
+
+    expressions: list[str]
+    params: list
+    values: list[list]
+
+    @classmethod
+    def of(cls, root: Org) -> "_Settings":
+        rows = (OrgSetting.objects.filter(key__in=LOCAL_KEYS)
+                .filter(subtree_q("org__path", root.path) | Q(org__path__in=root.ancestor_paths()))
+                .values_list("key", "org__path", "value"))
+        found: dict[str, list[tuple[str, Any]]] = defaultdict(list)
+        for key, path, value in rows:
+            found[key].append((path, value))
+        expressions: list[str] = []
+        params: list = []
+        values: list[list] = []
+        for key in LOCAL_KEYS:
+            values.append([LOCAL_DEFAULTS.get(key, rules.LOCAL_RULES.get(key))])
+            if not found[key]:
+                expressions.append("0")
+                continue
+            cases = []
+            for path, value in sorted(found[key], key=lambda setting: -len(setting[0])):
+                values[-1].append(value)
+                cases.append(f"WHEN o.path >= %s AND o.path <= %s THEN {len(values[-1]) - 1}")
+                params += _path_range(path)
+            expressions.append(f"CASE {' '.join(cases)} ELSE 0 END")
+        return cls(expressions, params, values)
+
+
+@dataclass
+class _Groups:
+    """Holders counted per child org and facts by the database: ``rows`` are (child path, kind,
+    founding date or the periods' first day, full members as the committee threshold or 0, the
+    packed figures, the settings' numbers …, holders); ``facts_sql`` and its parameters compute
+    the same facts for one holder."""
+
+    rows: list[tuple]
+    facts_sql: str
+    facts_params: list
+    source: str
+    source_params: list
+
+
+def _groups(root: Org, months: list[date], settings: _Settings, packed: _Packed, source: str,
+            source_params: list) -> _Groups:
+    """One statement: the subtree's holders grouped by child org and by their facts — kind,
+    founding date within the periods shown (else the periods' first day), a committee or not,
+    the packed figures, the local settings' numbers. Sorting a few small keys per holder is what
+    the database spends its time on; the groups are a few thousand for a city."""
+    earliest = _earliest(months)
+    threshold = rules.BRANCH_COMMITTEE_THRESHOLD
+    facts = ["o.kind", "CASE WHEN o.founded > %s THEN o.founded ELSE %s END",
+             f"CASE WHEN fm.total >= {threshold:d} THEN {threshold:d} ELSE 0 END", packed.expression,
+             *settings.expressions]
+    facts_params = [earliest, earliest, *settings.params]
+    child_length = len(root.path) + Org.steplen
+    grouped = [number for number, expression in enumerate(facts, start=2) if expression != "0"]
+    facts_sql = ", ".join(facts)
+    sql = (f"SELECT substr(o.path, 1, {child_length:d}), {facts_sql}, COUNT(*) {source} "
+           f"GROUP BY 1, {', '.join(map(str, grouped))}")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*facts_params, *source_params])
+        rows = cursor.fetchall()
+    return _Groups(rows, facts_sql, facts_params, source, source_params)
 
 
 def rollups(root: Org, *, months: list[date], today: date | None = None, worst: int = 20) -> list[Rollup]:
@@ -333,63 +445,107 @@ def rollups(root: Org, *, months: list[date], today: date | None = None, worst: 
     the figures serves both): a tally per child org (worst first) and the worst holder orgs of the
     whole subtree (as Orgs). The caller has checked the user covers ``root``."""
     today = today or timezone.localdate()
-    data = figures(root, months)
+    settings = _Settings.of(root)
+    source, source_params, columns = _source_sql(root, months)
+    packed = _Packed.of(months, columns)
+    groups = _groups(root, months, settings, packed, source, source_params)
     children = list(Org.objects.filter(subtree_q("path", root.path), depth=root.depth + 1).order_by("path"))
-    # One pass over the holders: those with the same facts (kind, founding date, a committee or
-    # not, every figure, the settings) share everything that follows; they are counted per child
-    # org as (child, facts) → how many.
-    child_length = len(root.path) + Org.steplen
-    threshold = rules.BRANCH_COMMITTEE_THRESHOLD
-    distinct: dict[tuple, int] = {}  # facts → their number
-    facts_of: list[int] = []  # per row, the number of its facts
-    per_child: Counter = Counter()
-    lecture, due_days = data.lecture, data.due_days
-    for row in data.rows:
-        pk = row[0]
-        facts = (row[2], row[3], row[4] >= threshold, row[FIRST_FIGURE:], lecture[pk], due_days[pk])
-        number = distinct.setdefault(facts, len(distinct))
+    # The facts of a group as ``_ItemsOf`` reads a row: (pk, path, kind, founded, full, figures …),
+    # with its lecture settings and warning days; groups of different child orgs share them.
+    lecture_values, secretary_values, due_values = settings.values
+    distinct: dict[tuple, int] = {}
+    examples: list[tuple] = []
+    facts_of: list[int] = []
+    for row in groups.rows:
+        number = distinct.setdefault(row[1:-1], len(distinct))
         facts_of.append(number)
-        per_child[(row[1][:child_length], number)] += 1
-    examples: list[Any] = [None] * len(distinct)  # facts → (a row that has them, lecture, warning days)
-    for (kind, founded, committee, figures_, lecture_value, due_value), number in distinct.items():
-        examples[number] = ((None, None, kind, founded, threshold if committee else 0, *figures_),
-                            lecture_value, due_value)
-    return [_rollup(root, children, data, _ItemsOf(data, month, today), month, worst, examples, facts_of, per_child)
-            for month in months]
+        if number == len(examples):
+            kind, founded, full, figures_, lecture, secretary, due = row[1:-1]
+            examples.append(((None, None, kind, founded, full, *packed.figures(figures_, len(months))),
+                             (lecture_values[lecture], bool(secretary_values[secretary])), due_values[due]))
+    windows, positions = _layout(months)
+    return [_rollup(root, children, groups, examples, facts_of, _ItemsOf(windows, positions, month, today), month,
+                    today, worst) for month in months]
 
 
 def rollup(root: Org, *, month: date, today: date | None = None, worst: int = 20) -> Rollup:
     return rollups(root, months=[month], today=today, worst=worst)[0]
 
 
-def _rollup(root: Org, children: list[Org], data: Figures, items_of: _ItemsOf, month: date, worst: int,
-            examples: list, facts_of: list[int], per_child: Counter) -> Rollup:
+def _rollup(root: Org, children: list[Org], groups: _Groups, examples: list, facts_of: list[int],
+            items_of: _ItemsOf, month: date, today: date, worst: int) -> Rollup:
     statuses = tuple(rules.SEVERITY)
-    red, yellow, pending = statuses.index(rules.RED), statuses.index(rules.YELLOW), statuses.index(rules.PENDING)
-    shared = [items_of(*example) for example in examples]  # per facts: the items of the month
-    tallied = []
-    for items_here in shared:
-        found = Counter(item.status for item in items_here)
-        tallied.append(tuple(found[status] for status in statuses))
-    names = [*rules.SEVERITY, "holders"]
-    sums = added_up([root, *children], ((prefix, *(n * figure for figure in tallied[number]), n)
-                                        for (prefix, number), n in per_child.items()), names)
+    tallied = []  # per facts: the number of its items of each status, for one holder
+    for example in examples:
+        found = Counter(item.status for item in items_of(*example))
+        tallied.append((*(found[status] for status in statuses), 1))
+    # Per child org (a group's first column), then the root: every holder of the subtree.
+    sums: dict[str, list[int]] = {}
+    for row, number in zip(groups.rows, facts_of, strict=True):
+        figures = sums.setdefault(row[0], [0] * (len(statuses) + 1))
+        for index, figure in enumerate(tallied[number]):
+            figures[index] += figure * row[-1]
+    total = [sum(column) for column in zip(*sums.values(), strict=True)] or [0] * (len(statuses) + 1)
 
-    def tally_of(org: Org) -> Tally:
-        figures = sums[org.pk]
-        return Tally(org, {status: figures[status] for status in rules.SEVERITY}, figures["holders"])
-    # The worst: holders with something red or yellow, most red first, then yellow, then pending.
-    flagged = {number for number, counts in enumerate(tallied) if counts[red] or counts[yellow]}
-    candidates = ((row[1], row[0], tallied[number]) for row, number in zip(data.rows, facts_of, strict=True)
-                  if number in flagged)
-    chosen = heapq.nsmallest(worst, candidates, key=lambda found: (-found[2][red], -found[2][yellow],
-                                                                   -found[2][pending], found[0]))
-    shown = as_orgs(pk for _path, pk, _counts in chosen)
-    worst_holders = [Tally(shown[pk], dict(zip(statuses, counts, strict=True)), holders=1)
-                     for _path, pk, counts in chosen]
-    items = {row[0]: shared[number] for row, number in zip(data.rows, facts_of, strict=True)}
-    return Rollup(root, month, tally_of(root), sorted(map(tally_of, children), key=Tally.sort_key), worst_holders,
-                  items)
+    def tally_of(org: Org, figures: list[int]) -> Tally:
+        return Tally(org, dict(zip(statuses, figures, strict=False)), figures[-1])
+    empty = [0] * (len(statuses) + 1)
+    chosen = _worst(groups, [tallied[number][:-1] for number in facts_of], statuses, worst)
+    shown = as_orgs(pk for pk, _counts in chosen)
+    worst_holders = [Tally(shown[pk], dict(zip(statuses, counts, strict=True)), holders=1) for pk, counts in chosen]
+    return Rollup(root, month, tally_of(root, total),
+                  sorted((tally_of(child, sums.get(child.path, empty)) for child in children), key=Tally.sort_key),
+                  worst_holders, today)
+
+
+def _worst(groups: _Groups, tallied: list[tuple], statuses: tuple, worst: int) -> list[tuple[int, tuple]]:
+    """The ``worst`` holders with something red or yellow — most red first, then yellow, then
+    pending, then by path — as (pk, counts). The groups say how bad each holder of them is and in
+    which child orgs they are: the holders themselves are read from the database, those of the
+    levels above the last one needed in full (fewer than ``worst``), then the last level's first
+    in path order, only under the child orgs that hold them."""
+    red, yellow, pending = statuses.index(rules.RED), statuses.index(rules.YELLOW), statuses.index(rules.PENDING)
+    levels: dict[tuple, list[int]] = defaultdict(list)  # badness → the groups that have it
+    for number, counts in enumerate(tallied):
+        if counts[red] or counts[yellow]:
+            levels[(-counts[red], -counts[yellow], -counts[pending])].append(number)
+    needed, holders = [], 0
+    for level in sorted(levels):
+        needed.append(level)
+        holders += sum(groups.rows[number][-1] for number in levels[level])
+        if holders >= worst:
+            break
+    if not needed:
+        return []
+    above = [number for level in needed[:-1] for number in levels[level]]
+    last = levels[needed[-1]]
+    counts_of = {groups.rows[number][1:-1]: tallied[number] for number in (*above, *last)}
+
+    def badness(facts: tuple) -> tuple:
+        counts = counts_of[facts]
+        return -counts[red], -counts[yellow], -counts[pending]
+    chosen = sorted(_holders_of(groups, above, None), key=lambda found: (badness(found[2]), found[1])) if above else []
+    chosen += _holders_of(groups, last, worst - len(chosen))
+    return [(pk, counts_of[facts]) for pk, _path, facts in chosen[:worst]]
+
+
+def _holders_of(groups: _Groups, numbers: list[int], limit: int | None) -> list[tuple]:
+    """The holders of the listed groups, in path order (at most ``limit``): (pk, path, facts)."""
+    prefixes = sorted({groups.rows[number][0] for number in numbers})
+    facts = [groups.rows[number][1:-1] for number in numbers]
+    width = len(facts[0])
+    within = " OR ".join(["(o.path >= %s AND o.path <= %s)"] * len(prefixes))
+    values = ", ".join([f"({', '.join(['%s'] * width)})"] * len(facts))
+    sql = (f"SELECT o.id, o.path, {groups.facts_sql} {groups.source} AND ({within}) "
+           f"AND ({groups.facts_sql}) IN (VALUES {values}) ORDER BY o.path")
+    params = [*groups.facts_params, *groups.source_params,
+              *(bound for prefix in prefixes for bound in _path_range(prefix)),
+              *groups.facts_params, *(value for found in facts for value in found)]
+    if limit is not None:
+        sql += f" LIMIT {limit:d}"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [(row[0], row[1], tuple(row[2:])) for row in cursor.fetchall()]
 
 
 # Reminders are for those who record meetings for a handful of orgs (a secretary, a street's

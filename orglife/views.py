@@ -41,7 +41,7 @@ from orglife.forms import (
 )
 from orglife.models import Attachment, CopyFlag, Meeting, MeetingState, Topic, TopicState
 from orglife.tables import MeetingTable, ReviewTable
-from orgs.models import BRANCH_KINDS, MEMBERSHIP_KINDS, Org, OrgKind
+from orgs.models import MEMBERSHIP_KINDS, Org, OrgKind
 from orgs.selectors import org_param, with_branch_names
 
 CRUMB = ("组织生活", "/orglife/")
@@ -443,8 +443,9 @@ class ComplianceView(ObjectDetailView):
         visible_parent = (Org.objects.get_parent(root) if root.depth > 1 else None)
         if visible_parent and not get_scope(self.request.user).covers(visible_parent.path, "orglife.view"):
             visible_parent = None
-        # A branch's own items and its groups'; above a branch, the root's own only (if it holds any).
-        own_pks = list(result.items) if root.kind in BRANCH_KINDS else [root.pk] if root.pk in result.items else []
+        # A branch's own items and its groups'; a group's own; above a branch, none (items are
+        # computed holder by holder only when asked for: a small subtree's).
+        own_pks = list(result.items) if root.kind in rules.HOLDER_KINDS else []
         own_items = [(pk, result.items[pk]) for pk in own_pks]
         own_orgs = selectors.as_orgs(pk for pk, _items in own_items)
         own = [(own_orgs[pk], items) for pk, items in own_items]

@@ -223,6 +223,57 @@ def test_two_months_read_together_give_each_months_own_figures_across_a_year_bou
     assert {i.requirement.key: i.held for i in together[1].items[world.branch_b1.pk]}["secretary_lecture"] == 1
 
 
+def _counted_one_by_one(world, month, today, worst):
+    """The roll-up as computed holder by holder from each one's own items: the statuses per
+    child org and in all, and the worst holders (most red, then yellow, then pending, then path)."""
+    children = list(Org.objects.filter(path__startswith=world.city.path, depth=world.city.depth + 1))
+    per_child = {child.pk: {status: 0 for status in rules.SEVERITY} for child in children}
+    total = {status: 0 for status in rules.SEVERITY}
+    flagged = []
+    for pk, items in selectors.compliance_items(world.city, month=month, today=today).items():
+        org = Org.objects.get(pk=pk)
+        counts = {status: sum(1 for item in items if item.status == status) for status in rules.SEVERITY}
+        child = next(child for child in children if org.path.startswith(child.path))
+        for status, n in counts.items():
+            per_child[child.pk][status] += n
+            total[status] += n
+        if counts[rules.RED] or counts[rules.YELLOW]:
+            flagged.append(((-counts[rules.RED], -counts[rules.YELLOW], -counts[rules.PENDING], org.path), org, counts))
+    return total, per_child, [(org, counts) for _key, org, counts in sorted(flagged, key=lambda f: f[0])[:worst]]
+
+
+@pytest.mark.parametrize("worst", [20, 2, 1])
+def test_the_rollup_counts_every_holder_as_its_own_items_do(world, worst):
+    """The roll-up groups the holders by their facts in the database (packed figures counted up
+    to the minimum, settings by path range): its tallies and worst holders are those of the
+    holders' own items, with local settings, an org founded mid-year, a committee, meetings
+    beyond the minimum and both months of the page read at once."""
+    today = date(2026, 11, 20)
+    months = [date(2026, 11, 1), date(2026, 10, 1)]
+    OrgSetting.objects.create(org=world.district_a, key="orglife_lecture_period", value="month")
+    OrgSetting.objects.create(org=world.branch_a1, key="orglife_lecture_period", value="year")
+    OrgSetting.objects.create(org=world.district_b, key="orglife_branch_secretary_lecture", value=False)
+    OrgSetting.objects.create(org=world.branch_a2, key="orglife_due_soon_days", value=30)
+    Org.objects.filter(pk=world.branch_b1.pk).update(founded=date(2026, 7, 15))
+    add_full_members(world.branch_a1, 7)
+    for org, kind, day in ((world.branch_a1, MeetingKind.THEME_DAY, date(2026, 11, 3)),
+                           (world.branch_a1, MeetingKind.THEME_DAY, date(2026, 11, 10)),
+                           (world.branch_a1, MeetingKind.COMMITTEE_MEETING, date(2026, 10, 9)),
+                           (world.branch_a1, MeetingKind.LECTURE, date(2026, 2, 9)),
+                           (world.group_a1, MeetingKind.GROUP_MEETING, date(2026, 10, 8)),
+                           (world.branch_a2, MeetingKind.REVIEW_MEETING, date(2026, 3, 1)),
+                           (world.branch_a2, MeetingKind.LECTURE, date(2026, 11, 2)),
+                           (world.branch_b1, MeetingKind.BRANCH_ASSEMBLY, date(2026, 10, 20))):
+        counted(org, kind, day)
+    counted(world.branch_b1, MeetingKind.LECTURE, date(2026, 10, 5), by_secretary=True)
+    for month, result in zip(months, selectors.rollups(world.city, months=months, today=today, worst=worst),
+                             strict=True):
+        total, per_child, flagged = _counted_one_by_one(world, month, today, worst)
+        assert result.total.counts == total
+        assert {t.org.pk: t.counts for t in result.children} == per_child
+        assert [(t.org, t.counts) for t in result.worst] == flagged
+
+
 # --- the page at a glance (issue 10.6) ------------------------------------------------------------
 
 

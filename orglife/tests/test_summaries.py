@@ -1,4 +1,5 @@
-"""The summary table of meetings held per org, kind and month (``MeetingMonth``) equals the
+"""The summary tables of meetings held per org, kind and month (``MeetingMonth``) and of what
+each requirement has met in the periods containing a month (``MeetingPeriods``) equal the
 meetings after every call of every service that writes a meeting; a meeting written past the
 services is reported by the check and put right by the rebuild; two submissions at once in one
 org, kind and month both count (PostgreSQL)."""
@@ -17,7 +18,14 @@ from core.context import acting_as
 from dangjian.testing import check_after_each_call, make_world, run_in_threads
 from orglife import services
 from orglife import summaries as meeting_months
-from orglife.models import AttendanceStatus, Meeting, MeetingKind, MeetingMonth, MeetingState
+from orglife.models import (
+    AttendanceStatus,
+    Meeting,
+    MeetingKind,
+    MeetingMonth,
+    MeetingPeriods,
+    MeetingState,
+)
 from orglife.tests.helpers import counted, record
 from orglife.tests.test_attachments import png_upload
 
@@ -44,6 +52,16 @@ def held(org, kind, month) -> int:
     return row.held if row else 0
 
 
+def in_periods(org, month, column) -> int:
+    """What ``MeetingPeriods`` says ``org`` met in ``column``'s period containing ``month``."""
+    row = MeetingPeriods.objects.filter(org=org, month=month).values_list(column, flat=True).first()
+    return row or 0
+
+
+def year_of(day) -> list[date]:
+    return [date(day.year, number, 1) for number in range(1, 13)]
+
+
 def test_every_public_service_is_named_as_writing_or_not():
     public = {name for name, f in inspect.getmembers(services, inspect.isfunction)
               if f.__module__ == services.__name__ and not name.startswith("_")}
@@ -63,6 +81,7 @@ def test_the_summary_equals_the_meetings_after_every_service_call(world, checked
     services.meeting_submit(actor=secretary, meeting=meeting)
     month = meeting.held_on.replace(day=1)
     assert held(world.branch_a1, MeetingKind.THEME_DAY, month) == 1
+    assert in_periods(world.branch_a1, month, "theme_day_month") == 1
     services.meeting_review_return(actor=reviewer, meeting=meeting, comment="日期和类别有误")
     # Corrected while returned: another kind and another month — the count moves with it.
     earlier = (month - timedelta(days=1)).replace(day=10)
@@ -74,6 +93,13 @@ def test_the_summary_equals_the_meetings_after_every_service_call(world, checked
                             also_kind=MeetingKind.BRANCH_ASSEMBLY)
     assert held(world.branch_a1, MeetingKind.REVIEW_MEETING, earlier.replace(day=1)) == 1
     assert held(world.branch_a1, MeetingKind.BRANCH_ASSEMBLY, earlier.replace(day=1)) == 1
+    # What the requirements read: the review meeting in every month of its year, the assembly in
+    # every month of its quarter; the theme day it no longer is, nowhere.
+    assert [in_periods(world.branch_a1, m, "review_meeting_year") for m in year_of(earlier)] == [1] * 12
+    quarter = [m for m in year_of(earlier) if (m.month - 1) // 3 == (earlier.month - 1) // 3]
+    assert [in_periods(world.branch_a1, m, "branch_assembly_quarter") for m in quarter] == [1, 1, 1]
+    assert sum(MeetingPeriods.objects.filter(org=world.branch_a1).values_list("branch_assembly_quarter", flat=True)) == 3
+    assert in_periods(world.branch_a1, month, "theme_day_month") == 0
     services.meeting_resubmit(actor=secretary, meeting=meeting)
     services.meeting_review_approve(actor=reviewer, meeting=meeting)
     # A requested lecture by the secretary: proposed, voted, scheduled, held, submitted, corrected.
@@ -87,9 +113,13 @@ def test_the_summary_equals_the_meetings_after_every_service_call(world, checked
     services.meeting_submit(actor=secretary, meeting=lecture)
     lecture_month = lecture.held_on.replace(day=1)
     assert MeetingMonth.objects.get(org=world.branch_a1, kind=MeetingKind.LECTURE, month=lecture_month).by_secretary == 1
+    assert [in_periods(world.branch_a1, m, "lecture_year_by_secretary") for m in year_of(lecture_month)] == [1] * 12
+    assert in_periods(world.branch_a1, lecture_month, "lecture_month") == 1
     services.meeting_review_return(actor=reviewer, meeting=lecture, comment="授课人不是书记")
     services.meeting_update(actor=secretary, meeting=lecture, by_secretary=False)
     assert MeetingMonth.objects.get(org=world.branch_a1, kind=MeetingKind.LECTURE, month=lecture_month).by_secretary == 0
+    assert [in_periods(world.branch_a1, m, "lecture_year_by_secretary") for m in year_of(lecture_month)] == [0] * 12
+    assert [in_periods(world.branch_a1, m, "lecture_year") for m in year_of(lecture_month)] == [1] * 12
     # A QR sign-in on a draft of today.
     now = timezone.localtime()
     draft = record(world, held_on=now.date(), start_time=now.time().replace(second=0, microsecond=0), attendees=())
@@ -125,6 +155,34 @@ def test_a_meeting_written_past_the_services_is_reported_and_the_rebuild_puts_it
     out = StringIO()
     call_command("summaries", stdout=out)  # --check is the default; exit status 0
     assert "一致" in out.getvalue()
+
+
+def test_the_period_figures_written_past_the_services_are_reported_and_rebuilt(world):
+    counted(world.branch_a1, MeetingKind.APPRAISAL, date(2026, 5, 10))
+    counted(world.branch_a1, MeetingKind.LECTURE, date(2026, 8, 3), by_secretary=True)
+    assert differences() == []
+    MeetingPeriods.objects.filter(org=world.branch_a1, month=date(2026, 2, 1)).update(appraisal_year=0)
+    MeetingPeriods.objects.filter(org=world.branch_a1, month=date(2026, 8, 1)).delete()
+    MeetingPeriods.objects.create(org=world.branch_a2, month=date(2026, 1, 1), talk_year=1)
+
+    out = StringIO()
+    with pytest.raises(CommandError):
+        call_command("summaries", "--check", meeting_months.PERIODS_NAME, stdout=out)
+    report = out.getvalue()
+    assert "orglife.meeting_periods" in report and "缺少 1" in report and "多余 1" in report and "不符 1" in report, report
+
+    call_command("summaries", "--rebuild", meeting_months.PERIODS_NAME, stdout=StringIO())
+    assert differences() == []
+    assert in_periods(world.branch_a1, date(2026, 2, 1), "appraisal_year") == 1
+    assert in_periods(world.branch_a1, date(2026, 8, 1), "lecture_year_by_secretary") == 1
+    assert in_periods(world.branch_a1, date(2026, 8, 1), "lecture_quarter") == 1
+    assert in_periods(world.branch_a1, date(2026, 9, 1), "lecture_month") == 0
+    assert not MeetingPeriods.objects.filter(org=world.branch_a2).exists()
+
+
+def test_the_period_table_has_a_column_for_each_kind_and_period_a_requirement_reads():
+    figures = {f.name for f in MeetingPeriods._meta.concrete_fields} - {"id", "org", "month"}
+    assert figures == {column.name for column in meeting_months.COLUMNS}
 
 
 def test_a_row_left_at_zero_counts_as_no_row(world):
