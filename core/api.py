@@ -21,13 +21,14 @@ from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.backends.base.operations import BaseDatabaseOperations
+from django.db.models.query import ModelIterable
 from ninja import Field, Schema
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import LimitOffsetPagination
 from ninja.parser import Parser
 from pydantic import AfterValidator, BeforeValidator, WithJsonSchema, create_model
 
-from core import text
+from core import keyset, text
 from core.errors import NotFound
 from core.filters import OrgFilterSetMixin
 
@@ -99,12 +100,17 @@ def _at_most_a_page(value):
 
 
 class Pagination(LimitOffsetPagination):
-    """Every list's paging: page size capped (reliability.md L3), offset bounded.
+    """Every list's paging: page size capped (reliability.md L3), offset bounded, and a cursor.
 
     django-ninja's LimitOffsetPagination caps ``limit`` only through NINJA_PAGINATION_MAX_LIMIT
     (not the NINJA_PAGINATION_MAX_PER_PAGE_SIZE the settings define) and leaves ``offset``
     unbounded: any limit served a city-wide list in one answer, and an offset beyond 64 bits
-    reached the database and came back as a server error."""
+    reached the database and came back as a server error.
+
+    ``next`` (issue 12.2) is a signed cursor naming the position after the page's last row
+    (core.keyset); sent back as ``cursor``, the next page is found by the index, not by skipping
+    ``offset`` rows, and the total it carries is not counted again. ``next`` is null on the last
+    page, and on a list whose order a cursor cannot page (then ``offset`` pages it)."""
 
     MAX_PAGE_SIZE = MAX_PAGE_SIZE
 
@@ -112,10 +118,54 @@ class Pagination(LimitOffsetPagination):
         limit: Annotated[int, BeforeValidator(_at_most_a_page)] = Field(
             getattr(settings, "NINJA_PAGINATION_PER_PAGE", 50), ge=1, le=MAX_PAGE_SIZE,
             description="每页条数（超过上限按上限返回）")
-        offset: int = Field(0, ge=0, le=2**62)
+        offset: int = Field(0, ge=0, le=2**62, description="跳过的条数（按游标翻页时不用）")
+        cursor: str | None = Field(None, max_length=2000,
+                                   description="上一页返回的 next：从该位置继续翻页（不再计数、不跳过行）")
+
+    class Output(Schema):
+        items: list[Any]
+        count: int
+        next: str | None = Field(None, description="下一页的游标，作为 cursor 参数传回；已是最后一页时为 null")
 
     def __init__(self, **kwargs):
         super().__init__(max_limit=self.MAX_PAGE_SIZE, **kwargs)
+
+    def paginate_queryset(self, queryset, pagination, request, **params):
+        limit = min(pagination.limit, self.max_limit)
+        keys = None
+        if isinstance(queryset, models.QuerySet) and queryset._iterable_class is ModelIterable:
+            keys = keyset.order_of(queryset)
+        cursor = self._cursor(pagination.cursor, request, keys) if pagination.cursor else None
+        if keys is None:
+            return {"items": queryset[pagination.offset:pagination.offset + limit],
+                    "count": self._items_count(queryset), "next": None}
+        if cursor is not None:
+            rows, more = keyset.page_rows(queryset, keys, cursor, limit)
+        else:
+            rows = list(keyset.ordered(queryset, keys)[pagination.offset:pagination.offset + limit + 1])
+            more, rows = len(rows) > limit, rows[:limit]
+        known = getattr(queryset, "known_count", None)
+        count = known if known is not None else cursor.count if cursor is not None else self._items_count(queryset)
+        following = None
+        if more and rows:
+            values = keyset.values_at(queryset, keys, [rows[-1].pk])[rows[-1].pk]
+            following = keyset.encode(request.path, keys, keyset.Cursor(values=values, count=count))
+        return {"items": rows, "count": count, "next": following}
+
+    @staticmethod
+    def _cursor(token: str, request, keys) -> keyset.Cursor:
+        def refused(message: str):
+            return NinjaValidationError([{"loc": ("query", "cursor"), "msg": message, "type": "cursor"}])
+
+        if keys is None:
+            raise refused("该列表不能按游标翻页，请用 offset")
+        try:
+            cursor = keyset.decode(token, request.path, keys)
+        except keyset.BadCursor:
+            raise refused(keyset.BadCursor.message) from None
+        if cursor.backwards or cursor.values is None:
+            raise refused(keyset.BadCursor.message)
+        return cursor
 
     def _items_count(self, queryset) -> int:
         """A list whose total a summary table knows sets ``queryset.known_count``: no COUNT."""

@@ -127,6 +127,8 @@ class ObjectListView(ScopedMixin, GenericView):
     def get_extra_context(self):
         return {}
 
+    total_from_summary = False  # get_total reads a summary table (the page says when it counted)
+
     def get_total(self, filterset) -> int | None:
         """The list's total when it is known without counting the rows (a summary table), else
         None: the rows are counted."""
@@ -155,12 +157,15 @@ class ObjectListView(ScopedMixin, GenericView):
         page = paginate(request, queryset, per_page=self.paginate_by, count=total)
         params = request.GET.copy()
         params.pop("page", None)
+        params.pop("cursor", None)
         context = {
             "title": self.title,
             "filterset": filterset,
             "table": self.table,
             "table_body": self.table.body_html(self.table.rows(page.object_list, request.user)),
             "page": page,
+            # A list whose total usually comes from a summary says when its filters made it count.
+            "counted": self.total_from_summary and total is None and filterset.is_valid(),
             "sort": sort,
             "query_string": params.urlencode(),
             "query_without_sort": urlencode([(k, v) for k, v in params.items() if k != "sort"]),

@@ -314,6 +314,8 @@ ORGLIFE_COPY_THRESHOLD = float(os.environ.get("DANGJIAN_ORGLIFE_COPY_THRESHOLD",
 NINJA_PAGINATION_PER_PAGE = 50
 # Rows per page of the platform's list pages (core.paging); every list pages and shows its total.
 LIST_PAGE_SIZE = 50
+# A list longer than this pages by cursor (core.keyset): each page a seek by the index, not an OFFSET.
+LIST_KEYSET_FROM = 10_000
 NINJA_PAGINATION_MAX_PER_PAGE_SIZE = 200
 
 LOGGING = {

@@ -44,6 +44,8 @@ class MemberListView(MemberXlsxExport, ObjectListView):
     def get_queryset(self):
         return super().get_queryset().select_related("org")
 
+    total_from_summary = True
+
     def get_total(self, filterset):
         return selectors.listed_total(self.request.user, filterset.form.cleaned_data)
 

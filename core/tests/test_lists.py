@@ -425,9 +425,13 @@ def _pages(client, url):
     return texts
 
 
+@pytest.mark.parametrize("paging", ["offset", "cursor"])
 @pytest.mark.parametrize("name", sorted(LIST_PAGES))
-def test_list_shows_its_total_and_pages_to_its_last_row(world, settings, name):
+def test_list_shows_its_total_and_pages_to_its_last_row(world, settings, name, paging):
+    """Both ways of paging reach every row: by page number, and by cursor (every list counted as
+    long, LIST_KEYSET_FROM = 0), wherever the list's order allows a cursor."""
     settings.LIST_PAGE_SIZE = 3
+    settings.LIST_KEYSET_FROM = 0 if paging == "cursor" else 10**9
     spec = LIST_PAGES[name]
     client = _client(world, spec.persona)
     url = spec.url(world)
