@@ -20,6 +20,7 @@ import time
 import urllib.request
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from urllib.parse import quote
 
 from django.conf import settings
 from django.db import connection
@@ -27,9 +28,10 @@ from django.test import Client
 
 from accounts import services as account_services
 from accounts.models import Grant, User
+from core import keyset
 from core.access import Role
-from members.models import Member
-from members.selectors import subtree_member_count
+from members.models import ACTIVE_STATUSES, Member
+from members.selectors import listed_total, subtree_member_count
 from orgs.models import Org
 from portal.models import Article
 
@@ -89,13 +91,31 @@ def pages_of(role: str, user: User | None) -> list[tuple[str, str]]:
         return found + ([("文章", article.get_absolute_url())] if article else [])
     member = Member.objects.visible_to(user).order_by("pk").first()
     pages = [("首页", "/"), ("组织树", "/orgs/"), ("党员列表", "/members/")]
+    deep = deep_pages(user)
+    pages += deep[:1]
     if member is not None:
         pages.append(("党员档案", f"/members/{member.pk}/"))
     return pages + [
         ("发展党员", "/recruitment/"), ("年度计划", "/recruitment/plans/"), ("组织生活", "/orglife/"),
         ("完成情况", "/orglife/compliance/"), ("党员接口（20条）", "/api/v1/members?limit=20"),
-        ("会议接口（20条）", "/api/v1/orglife/meetings?limit=20"),
+        *deep[1:], ("会议接口（20条）", "/api/v1/orglife/meetings?limit=20"),
     ]
+
+
+def deep_pages(user: User) -> list[tuple[str, str]]:
+    """The member list's last page (its 末页 link) and the members API nine tenths of the way
+    down (a ``next`` cursor), both by cursor (core.keyset): what the deepest pages cost."""
+    listed = Member.objects.visible_to(user).filter(status__in=ACTIVE_STATUSES).order_by("org__path", "name", "pk")
+    total = listed_total(user, {})
+    keys = keyset.order_of(listed)
+    if not total or keys is None or total <= settings.LIST_KEYSET_FROM:
+        return []
+    last_page = -(-total // settings.LIST_PAGE_SIZE)
+    end = keyset.encode("/members/", keys, keyset.Cursor(values=None, backwards=True, count=total))
+    row = listed.values_list(*(k.field for k in keys))[total * 9 // 10]
+    down = keyset.encode("/api/v1/members", keys, keyset.Cursor(values=list(row), count=total))
+    return [("党员列表（末页）", f"/members/?page={last_page}&cursor={quote(end)}"),
+            ("党员接口（游标，九成深处）", f"/api/v1/members?limit=20&cursor={quote(down)}")]
 
 
 def readers() -> list[Reader]:
