@@ -281,6 +281,12 @@ BACKUP_DIR = Path(os.environ.get("DANGJIAN_BACKUP_DIR", VAR_DIR / "backups"))
 BACKUP_KEEP_DAILY = int(os.environ.get("DANGJIAN_BACKUP_KEEP_DAILY", 7))
 BACKUP_KEEP_MONTHLY = int(os.environ.get("DANGJIAN_BACKUP_KEEP_MONTHLY", 12))
 BACKUP_MAX_AGE_HOURS = int(os.environ.get("DANGJIAN_BACKUP_MAX_AGE_HOURS", 24))
+# The scheduled jobs' times (ops/scheduler.py: JOBS holds the defaults): "name=HH:MM" daily,
+# "name=every N" minutes, "name=" off; comma-separated, e.g. "backup=01:00,summaries_check=".
+SCHEDULE = dict(
+    (part.split("=", 1)[0].strip(), part.split("=", 1)[1].strip())
+    for part in os.environ.get("DANGJIAN_SCHEDULE", "").split(",") if "=" in part
+)
 # pg_dump and pg_restore: from this directory (of the server's major version), else the PATH.
 PG_BIN_DIR = os.environ.get("DANGJIAN_PG_BIN_DIR", "")
 

@@ -2,7 +2,7 @@ from django.apps import AppConfig
 
 
 class OpsConfig(AppConfig):
-    """Operations: backups and restores, health and readiness, metrics."""
+    """Operations: backups and restores, scheduled jobs, health and readiness, metrics."""
 
     name = "ops"
     default_auto_field = "django.db.models.BigAutoField"
@@ -12,3 +12,4 @@ class OpsConfig(AppConfig):
         from ops import selectors
 
         register_system_panel("ops/_backups.html", selectors.system_panel)
+        register_system_panel("ops/_jobs.html", selectors.jobs_panel)

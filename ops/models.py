@@ -32,3 +32,31 @@ class Backup(models.Model):
 
     def __str__(self) -> str:
         return self.file_name or f"备份 {self.started:%Y-%m-%d %H:%M}"
+
+
+class JobRun(models.Model):
+    """One run of a scheduled job (ops.scheduler): the slot it ran for (the scheduled time it
+    was due), its attempt, when it started and ended, and what it printed or why it failed.
+    The row is the slot's claim: (job, slot, attempt) is unique, so with a scheduler on each of
+    several servers a slot still runs once — the first to insert runs it, the others skip it."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", "运行中"
+        OK = "ok", "成功"
+        FAILED = "failed", "失败"
+
+    job = models.CharField(max_length=40)
+    slot = models.DateTimeField()
+    attempt = models.PositiveSmallIntegerField(default=1)
+    started = models.DateTimeField()
+    finished = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
+    output = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-started"]
+        constraints = [models.UniqueConstraint(fields=["job", "slot", "attempt"], name="ops_jobrun_once")]
+        indexes = [models.Index(fields=["job", "-slot"], name="ops_jobrun_last")]
+
+    def __str__(self) -> str:
+        return f"{self.job} {self.slot:%Y-%m-%d %H:%M} #{self.attempt}"

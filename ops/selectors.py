@@ -32,3 +32,14 @@ def system_panel() -> dict:
     return {"backups": list(recent_backups()), "state": backup_state(), "last": last_good_backup(),
             "max_age_hours": settings.BACKUP_MAX_AGE_HOURS, "directory": settings.BACKUP_DIR,
             "keep_daily": settings.BACKUP_KEEP_DAILY, "keep_monthly": settings.BACKUP_KEEP_MONTHLY}
+
+
+def jobs_panel() -> dict:
+    """What the system administrator's page shows of the scheduled jobs (core.registry)."""
+    from ops import scheduler
+    from ops.models import JobRun
+
+    jobs = scheduler.jobs_state()
+    return {"jobs": jobs, "given_up": [item for item in jobs if item["given_up"]],
+            "ever": JobRun.objects.exists(), "max_attempts": scheduler.MAX_ATTEMPTS,
+            "retry_minutes": int(scheduler.RETRY_AFTER.total_seconds() // 60)}

@@ -22,6 +22,10 @@ if [ "$1" = db_worker ]; then
     [ "$FAKE_WORKER" = crash ] && exit 1
     exec sleep 300
 fi
+if [ "$1" = scheduler ]; then
+    [ "$FAKE_SCHEDULER" = crash ] && exit 1
+    exec sleep 300
+fi
 exit 0
 """
 FAKE_GUNICORN = """#!/bin/sh
@@ -55,8 +59,8 @@ def started(tmp_path, name) -> list[list[str]]:
     return [line.split() for line in path.read_text().splitlines()] if path.exists() else []
 
 
-def workers(tmp_path) -> list[list[str]]:
-    return [line for line in started(tmp_path, "dangjian") if line[1] == "db_worker"]
+def workers(tmp_path, command="db_worker") -> list[list[str]]:
+    return [line for line in started(tmp_path, "dangjian") if line[1] == command]
 
 
 def wait_for(condition, seconds=15):
@@ -92,11 +96,22 @@ def test_serve_restarts_the_worker_when_it_exits(fakes):
     assert "任务进程已退出" in server.stderr.read().decode()
 
 
+def test_serve_restarts_the_scheduler_when_it_exits(fakes):
+    server = serve(fakes, FAKE_SCHEDULER="crash", FAKE_WEB_SECONDS="60")
+    try:
+        assert wait_for(lambda: len(workers(fakes, "scheduler")) >= 3), workers(fakes, "scheduler")
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=15)
+    assert "调度进程已退出" in server.stderr.read().decode()
+    assert len(workers(fakes)) == 1  # the worker, still up, was not restarted
+
+
 @pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM])
 def test_ctrl_c_or_term_stops_the_server_and_the_worker(fakes, stop):
     server = serve(fakes, FAKE_WORKER="stay", FAKE_WEB_SECONDS="300")
     try:
-        assert wait_for(lambda: workers(fakes) and started(fakes, "gunicorn"))
+        assert wait_for(lambda: workers(fakes) and workers(fakes, "scheduler") and started(fakes, "gunicorn"))
         time.sleep(0.3)
     finally:
         # Ctrl-C reaches the whole foreground group; a TERM (systemd, kill) only the script.
@@ -105,9 +120,9 @@ def test_ctrl_c_or_term_stops_the_server_and_the_worker(fakes, stop):
         else:
             server.send_signal(stop)
         server.wait(timeout=15)
-    pids = [int(workers(fakes)[0][0]), int(started(fakes, "gunicorn")[0][0])]
+    pids = [int(workers(fakes)[0][0]), int(workers(fakes, "scheduler")[0][0]), int(started(fakes, "gunicorn")[0][0])]
     assert wait_for(lambda: not any(alive(pid) for pid in pids), seconds=5), pids
-    assert len(workers(fakes)) == 1  # stopping is not a crash: no restart
+    assert len(workers(fakes)) == 1 and len(workers(fakes, "scheduler")) == 1  # stopping is not a crash
 
 
 def test_serve_listens_on_host_and_port_from_the_environment(fakes):
