@@ -144,8 +144,10 @@ class Pagination(LimitOffsetPagination):
         else:
             rows = list(keyset.ordered(queryset, keys)[pagination.offset:pagination.offset + limit + 1])
             more, rows = len(rows) > limit, rows[:limit]
-        known = getattr(queryset, "known_count", None)
-        count = known if known is not None else cursor.count if cursor is not None else self._items_count(queryset)
+        if cursor is not None and cursor.count is not None:
+            count = cursor.count  # counted on the first page: not again
+        else:
+            count = self._items_count(queryset)
         following = None
         if more and rows:
             values = keyset.values_at(queryset, keys, [rows[-1].pk])[rows[-1].pk]
@@ -168,8 +170,11 @@ class Pagination(LimitOffsetPagination):
         return cursor
 
     def _items_count(self, queryset) -> int:
-        """A list whose total a summary table knows sets ``queryset.known_count``: no COUNT."""
+        """A list whose total a summary table knows sets ``queryset.known_count`` (a number, or a
+        function giving it or None, called only when the total is needed): no COUNT."""
         known = getattr(queryset, "known_count", None)
+        if callable(known):
+            known = known()
         return known if known is not None else super()._items_count(queryset)
 
 

@@ -152,7 +152,8 @@ def member_list(request, filters: Query[MemberFilters]):
     qs = Member.objects.visible_to(request.user).order_by("org__path", "name", "pk")
     qs = filtered(MemberFilterSet, request, qs, filters).only(*LISTED_FIELDS)
     # The total from the member summary where it answers (members.selectors.listed_total).
-    qs.known_count = selectors.listed_total(request.user, {k: v for k, v in filters.dict().items() if v})
+    # A cursor's page takes the total the cursor carries, and the summary is not read again.
+    qs.known_count = lambda: selectors.listed_total(request.user, {k: v for k, v in filters.dict().items() if v})
     return qs
 
 

@@ -76,3 +76,13 @@ def test_next_is_null_on_the_last_page(world):
     _members(world, 2)
     body = api_client("a_admin").get("/api/v1/members", {"limit": 200}).json()
     assert body["next"] is None and len(body["items"]) == body["count"]
+
+
+def test_a_cursor_page_of_members_reads_the_total_from_the_cursor_not_the_summary(world):
+    _members(world, 7)
+    client = api_client("a_admin")
+    first = client.get("/api/v1/members", {"limit": 3}).json()
+    with CaptureQueriesContext(connection) as queries:
+        second = client.get("/api/v1/members", {"limit": 3, "cursor": first["next"]}).json()
+    assert second["count"] == first["count"]
+    assert not any("members_membercount" in q["sql"] for q in queries.captured_queries)
