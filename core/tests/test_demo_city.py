@@ -247,3 +247,14 @@ def test_the_district_admin_gets_404_outside_the_district(city):
     assert client.get(f"/members/{other.pk}/").status_code == 404
     elsewhere = Case.objects.exclude(org__path__startswith=Org.objects.get(code="HP").path).first()
     assert client.get(elsewhere.get_absolute_url()).status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_case_page_at_every_step_answers(city):
+    client = Client()
+    client.force_login(User.objects.get(username="city_admin"))
+    for step in range(1, 26):
+        case = Case.objects.filter(last_step=step).first()
+        response = client.get(case.get_absolute_url())
+        assert response.status_code == 200, step
+        assert case.name in response.content.decode()
