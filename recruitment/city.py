@@ -15,7 +15,9 @@ all 25 steps, each with every record the services would have stored for its step
   as ``members.services.member_create`` and ``services._approve`` store it (the case's member,
   admitted, approved, probation_ends; the archive's timeline lines); then probation (⑱–㉑), the
   conversion application before the probation ends (㉒), the conversion vote after it (㉓), the
-  approval (㉔: the member full, converted on the probation's end) and the archive (㉕).
+  approval (㉔: the member full, converted on the probation's end) and the archive (㉕). A few
+probations are extended by 6 months when they end (services.case_extend: the case's
+extension_months and new end, a line on the member's timeline), the later steps after the new end.
 
 The case's status follows the services: open up to ⑯, probationary from ⑰ (the approval makes the
 member) to ㉓, full at ㉔, archived at ㉕; a few open cases closed (withdrawn). Some cases are left
@@ -55,6 +57,7 @@ CHUNK = 2000  # org or index ids per IN (…) query
 # Who each step needs among the branch's full members with a vote on its day (⑤ a mentor, ⑨ two
 # sponsors, ⑮ an assembly of three at least: 党章第三十条); later votes need one.
 NEEDS = {5: 1, 9: rules.SPONSORS, 15: rules.BRANCH_MIN_FULL_MEMBERS, 23: 1}
+EXTENSION = 6  # months, for the few probations extended (党章第七条: 6 to 12)
 
 
 @dataclass
@@ -65,12 +68,21 @@ class Story:
     steps: dict[int, list[date]] = field(default_factory=dict)
     notices: list[tuple[int, date, date]] = field(default_factory=list)
     training: tuple[int, int] = (3, 24)
+    extended: tuple[date, date] | None = None  # the probation extended: assembly, decision
 
     def last(self) -> date:
-        return max(max(ds) for ds in self.steps.values())
+        return max([max(ds) for ds in self.steps.values()] + list(self.extended or ()))
 
     def first(self, n: int) -> date:
         return self.steps[n][0]
+
+    @property
+    def months(self) -> int | None:
+        """The probation's extension in months, if any."""
+        return EXTENSION if self.extended else None
+
+    def probation_ends(self) -> date | None:
+        return rules.probation_end(self.first(15), self.months) if 17 in self.steps else None
 
 
 class Calendar:
@@ -95,9 +107,10 @@ class Calendar:
         return sum(self.is_workday(first + timedelta(days=i)) for i in range((last - first).days + 1))
 
 
-def _story(r: random.Random, applied: date, upto: int, calendar: Calendar) -> Story:
+def _story(r: random.Random, applied: date, upto: int, calendar: Calendar, *, extend: bool = False) -> Story:
     """Step number → dates, from the application up to ``upto``, in the rules' order and spacing,
-    with the notices the decisions need."""
+    with the notices the decisions need; ``extend`` (from step 21 on): the probation extended by
+    6 months when it ended (services.case_extend), the later steps after the new end."""
     story = Story()
     s = story.steps
     s[1] = [applied]
@@ -135,6 +148,10 @@ def _story(r: random.Random, applied: date, upto: int, calendar: Calendar) -> St
             d = noticed(17, max(s[15][0] + gap(25, 70), d + gap(1, 5)))
         elif n == 21:  # continuing education, quarterly while the probation lasts
             ends = rules.probation_end(s[15][0])
+            if extend:  # discussed when it ended, approved within weeks
+                assembly = ends + gap(0, 15)
+                story.extended = (assembly, assembly + gap(5, 30))
+                ends = rules.probation_end(s[15][0], EXTENSION)
             d = d + gap(20, 60)
             s[21] = [d]
             while add_months(d, 3) < ends - timedelta(days=35):
@@ -142,9 +159,9 @@ def _story(r: random.Random, applied: date, upto: int, calendar: Calendar) -> St
                 s[21].append(d)
             continue
         elif n == 22:  # before the probation ends
-            d = max(d + gap(3, 10), rules.probation_end(s[15][0]) - gap(10, 30))
+            d = max(d + gap(3, 10), rules.probation_end(s[15][0], story.months) - gap(10, 30))
         elif n == 23:  # the conversion vote once it has ended, within the month
-            d = max(d + gap(1, 5), rules.probation_end(s[15][0]) + gap(0, 20))
+            d = max(d + gap(1, 5), rules.probation_end(s[15][0], story.months) + gap(0, 20))
         elif n == 24:
             d = noticed(24, d + gap(15, 60))
         else:
@@ -155,16 +172,17 @@ def _story(r: random.Random, applied: date, upto: int, calendar: Calendar) -> St
     return story
 
 
-def _placed(r: random.Random, upto: int, today: date, lag: int, calendar: Calendar) -> tuple[date, Story]:
+def _placed(r: random.Random, upto: int, today: date, lag: int, calendar: Calendar,
+            extend: bool = False) -> tuple[date, Story]:
     """The story dated so that its last step is ``lag`` days or so before today (the same draws
     each try, so moving the application moves the whole story); never a day after yesterday."""
     seed = r.random()
-    probe = _story(random.Random(seed), today - timedelta(days=2000), upto, calendar)
+    probe = _story(random.Random(seed), today - timedelta(days=2000), upto, calendar, extend=extend)
     applied = today - (probe.last() - probe.first(1)) - timedelta(days=lag)
-    story = _story(random.Random(seed), applied, upto, calendar)
+    story = _story(random.Random(seed), applied, upto, calendar, extend=extend)
     while story.last() >= today:
         applied -= timedelta(days=7)
-        story = _story(random.Random(seed), applied, upto, calendar)
+        story = _story(random.Random(seed), applied, upto, calendar, extend=extend)
     return applied, story
 
 
@@ -256,7 +274,8 @@ def load(rng: random.Random, *, per_branch: float, serials: dict[str, int], id_n
         upto = 1 + i % LAST_STEP
         # Most wait for their next step as the rules allow; every seventh longer (yellow or red).
         lag = rng.randrange(1, 45) if i % 7 else rng.randrange(30, 200)
-        applied, story = _placed(rng, upto, today, lag, calendar)
+        # A few probations extended once (services.case_extend), from step 21 on.
+        applied, story = _placed(rng, upto, today, lag, calendar, extend=i % 150 in range(45, 50))
         if any(n in story.steps for n in NEEDS) and not rosters.fits(org.pk, story):
             # A branch too small (or too new) for the step: another of the same build.
             org = next((b for b in (rng.choice(roomy) for _ in range(10)) if rosters.fits(b.pk, story)), None)
@@ -283,7 +302,7 @@ def load(rng: random.Random, *, per_branch: float, serials: dict[str, int], id_n
         history = _history(story)
         admitted = story.first(15) if p.upto >= 17 else None
         case = Case(org=p.org, status=status, applied=p.applied, admitted=admitted,
-                    probation_ends=rules.probation_end(admitted) if admitted else None)
+                    probation_ends=story.probation_ends(), extension_months=story.months)
         warn_on, due_on = (None, None) if p.closed else rules.warn_and_due(case, history, settings)
         cases.append({
             "org_id": p.org.pk, "name": p.name, "gender": idcard.gender(p.number), "birth_date": p.born,
@@ -292,7 +311,7 @@ def load(rng: random.Random, *, per_branch: float, serials: dict[str, int], id_n
             "stage": rules.stage_of(history), "last_step": p.upto, "applied": p.applied, "warn_on": warn_on,
             "due_on": due_on, "admitted": admitted, "approved": story.first(17) if admitted else None,
             "probation_ends": case.probation_ends, "converted": case.probation_ends if p.upto >= 24 else None,
-            "member_id": members.get(p.number), "closed": p.closed,
+            "member_id": members.get(p.number), "closed": p.closed, "extension_months": story.months,
             "close_reason": "本人因工作调动撤回申请" if p.closed else "",
         })
     insert_many(Case, cases)
@@ -334,6 +353,22 @@ def load(rng: random.Random, *, per_branch: float, serials: dict[str, int], id_n
     return len(cases)
 
 
+def _approvers(branches: list[Org]) -> dict[int, str]:
+    """Branch pk → the name of the committee that approves its admissions (selectors.approving_org,
+    from one query: the nearest committee above that may approve; no org setting grants a
+    community committee in the city)."""
+    if not branches:
+        return {}
+    committees = {path: SimpleNamespace(kind=kind, level=level, name=name) for path, kind, level, name in
+                  Org.objects.filter(kind__in=(OrgKind.COMMITTEE, OrgKind.WORKING_COMMITTEE))
+                  .values_list("path", "kind", "level", "name")}
+    found = {}
+    for branch in branches:
+        above = [committees[path] for path in reversed(branch.ancestor_paths()[:-1]) if path in committees]
+        found[branch.pk] = next(o.name for o in above if rules.may_approve(o, granted=False))
+    return found
+
+
 def _case_ids(indexes: list[str]) -> dict[str, int]:
     found: dict[str, int] = {}
     for start in range(0, len(indexes), CHUNK):
@@ -359,7 +394,7 @@ def _members(planned: list, provider) -> dict[str, int]:
             "birth_date": p.born, "id_number_cipher": provider.encrypt(p.number),
             "id_number_index": provider.blind_index(p.number), "id_number_masked": idcard.mask(p.number),
             "status": MemberStatus.FULL if full else MemberStatus.PROBATIONARY, "joined": p.story.first(15),
-            "applied": p.applied, "converted": rules.probation_end(p.story.first(15)) if full else None,
+            "applied": p.applied, "converted": p.story.probation_ends() if full else None,
         })
     insert_many(Member, rows)
     indexes = [row["id_number_index"] for row in rows]
@@ -393,13 +428,15 @@ def _people(rng: random.Random, planned: list, rosters: Rosters) -> None:
 def _events(planned: list, members: dict[str, int]) -> None:
     """The archive's timeline lines the services write for a case's member: the archive created and
     the application's date filled in (⑰), the recruitment history, each later step, the conversion."""
+    approvers = _approvers([p.org for p in planned if p.story.extended])
     order = {name: i for i, name in enumerate(ARCHIVE_FIELDS)}
     rows = []
     for p in planned:
         if p.upto < 17:
             continue
         member_id, story = members[p.number], p.story
-        approved, ends = story.first(17), rules.probation_end(story.first(15))
+        approved, ends = story.first(17), story.probation_ends()
+        first_end = rules.probation_end(story.first(15))
 
         def line(kind: str, occurred: date, summary: str, member_id: int = member_id) -> None:
             rows.append({"member_id": member_id, "kind": kind, "occurred": occurred, "summary": summary[:300]})
@@ -408,7 +445,11 @@ def _events(planned: list, members: dict[str, int]) -> None:
         for n, summary in ((1, "递交入党申请书"), (3, "确定为入党积极分子"), (7, "列为发展对象"),
                            (15, "支部党员大会讨论通过接收为预备党员")):
             line("recruitment", story.first(n), f"{summary}（{rules.STEP[n].circled}）")
-        line("recruitment", approved, f"上级党委批准为预备党员，预备期至 {ends:%Y-%m-%d}（⑰）")
+        line("recruitment", approved, f"上级党委批准为预备党员，预备期至 {first_end:%Y-%m-%d}（⑰）")
+        if story.extended:
+            assembly, decided = story.extended
+            line("recruitment", decided, f"延长预备期{EXTENSION}个月，至 {ends:%Y-%m-%d}（支部党员大会"
+                                         f"{assembly:%Y-%m-%d}讨论，{approvers[p.org.pk]}批准）")
         for n in range(18, p.upto + 1):
             for d in story.steps[n]:
                 if n == 24:

@@ -174,7 +174,7 @@ def test_probationary_and_full_cases_have_their_member(city):
         assert provider.decrypt(member.id_number_cipher) == provider.decrypt(case.id_number_cipher)
         assert member.joined == case.admitted == case.steps.get(number=15).done_on
         assert case.approved == case.steps.get(number=17).done_on
-        assert case.probation_ends == recruitment_rules.probation_end(case.admitted)
+        assert case.probation_ends == recruitment_rules.probation_end(case.admitted, case.extension_months)
         assert member.applied == case.applied
         if case.last_step < 24:
             assert case.status == CaseStatus.PROBATIONARY and member.status == MemberStatus.PROBATIONARY
@@ -185,6 +185,23 @@ def test_probationary_and_full_cases_have_their_member(city):
         kinds = set(member.events.values_list("kind", flat=True))
         assert {"create", "recruitment"} <= kinds
     assert not Case.objects.filter(last_step__lt=17, member__isnull=False).exists()
+
+
+@pytest.mark.django_db
+def test_a_few_probations_are_extended_as_the_services_extend_them(city):
+    extended = Case.objects.filter(extension_months__isnull=False).select_related("org", "member")
+    assert extended.exists()
+    for case in extended:
+        assert case.last_step >= 21 and case.extension_months == 6
+        event = case.member.events.get(summary__startswith="延长预备期")
+        decided = event.occurred
+        # services.case_extend on the day it was decided, the probation as it stood before
+        before = Case(org=case.org, status=CaseStatus.PROBATIONARY, admitted=case.admitted,
+                      probation_ends=recruitment_rules.probation_end(case.admitted))
+        recruitment_rules.check_extension(before, case.extension_months, decided)
+        assert f"至 {case.probation_ends:%Y-%m-%d}" in event.summary
+        assert not case.steps.filter(number__gte=22, done_on__lte=decided).exists()
+        assert case.steps.filter(number=21, done_on__gt=decided).exists()  # assessed during the extension
 
 
 @pytest.mark.django_db
