@@ -264,7 +264,9 @@ def load(rng: random.Random, *, per_branch: float, serials: dict[str, int], id_n
     region_by_path = districts(regions)
     branches = list(Org.objects.filter(kind=OrgKind.BRANCH).order_by("path"))
     count = max(LAST_STEP * 2, round(len(branches) * per_branch))
-    picked = [branches[i % len(branches)] if i < len(branches) else rng.choice(branches) for i in range(count)]
+    # Spread over the city's branches (not the first ones by path: every district has its cases).
+    picked = rng.sample(branches, count) if count <= len(branches) else [*branches, *rng.choices(
+        branches, k=count - len(branches))]
     used = sorted({b.pk for b in picked})
     rosters = Rosters(used)
     roomy = [b for b in branches if b.pk in rosters.members and len(rosters.members[b.pk]) >= 6]
