@@ -486,10 +486,15 @@ class Deadline:
         return YELLOW if today >= self.warn_on else GREEN
 
 
-def deadlines(case, history: History) -> list[Deadline]:
+def deadlines(case, history: History, settings: dict | None = None) -> list[Deadline]:
     """The pending deadlines of an open case (rules.md §2): talk within a month of the application,
     half-yearly assessment, pre-review and assembly (local), approval within 3 months of the
-    assembly (6 at most), conversion application before probation ends, conversion approval."""
+    assembly (6 at most), conversion application before probation ends, conversion approval.
+    ``settings``: the local rules already read for the case's org (a bulk writer reads them once);
+    by default each is read for the org (``local``)."""
+
+    def local(org, key: str):
+        return settings[key] if settings is not None else local_setting(org, key, LOCAL_DEFAULTS)
     found: list[Deadline] = []
     week, fortnight = timedelta(days=7), timedelta(days=14)
     if case.status == "open":
@@ -534,9 +539,9 @@ def deadlines(case, history: History) -> list[Deadline]:
     return found
 
 
-def warn_and_due(case, history: History) -> tuple[date | None, date | None]:
+def warn_and_due(case, history: History, settings: dict | None = None) -> tuple[date | None, date | None]:
     """The case's first yellow day and first overdue day (stored on the case for the lists)."""
-    found = deadlines(case, history)
+    found = deadlines(case, history, settings)
     if not found:
         return None, None
     return min(d.warn_on for d in found), min(d.due_on for d in found)

@@ -17,14 +17,15 @@ from core.crypto import get_provider
 from core.dates import add_months
 from core.models import AuditEntry
 from dangjian.bench_pages import pages_of
-from members.models import Member
+from members.models import Member, MemberStatus
+from members.selectors import voting_members
 from orglife import rules as orglife_rules
 from orglife import selectors as orglife_selectors
 from orglife.models import Meeting
 from orgs.models import Org
 from portal.models import Article, ArticleView
 from recruitment import rules as recruitment_rules
-from recruitment.models import Case, Step
+from recruitment.models import Case, CaseStatus, Notice, Person, Step
 from transfers.models import Letter, LetterState
 
 ORGS, MEMBERS = 600, 6000
@@ -63,11 +64,14 @@ def test_every_compliance_colour_appears_among_the_holders(city):
 
 
 @pytest.mark.django_db
-def test_recruitment_cases_at_several_steps_follow_the_rules(city):
+def test_recruitment_cases_at_every_step_follow_the_rules(city):
     today = timezone.localdate()
-    assert len(set(Case.objects.values_list("last_step", flat=True))) >= 9
+    assert set(Case.objects.values_list("last_step", flat=True)) == set(range(1, 26))
     assert Case.objects.filter(due_on__lt=today).exists()  # some overdue
-    for case in Case.objects.prefetch_related("steps"):
+    assert Case.objects.filter(warn_on__lte=today, due_on__gte=today).exists()  # some due soon
+    assert Case.objects.filter(status=CaseStatus.CLOSED).exists()
+    for case in Case.objects.select_related("org").prefetch_related(
+            "steps", "notices", "reviews", "prereviews", "votes", "people__member"):
         dates = {s.number: s.done_on for s in case.steps.all()}
         assert max(dates) == case.last_step and dates[1] == case.applied
         ordered = [dates[n] for n in sorted(dates)]
@@ -76,7 +80,128 @@ def test_recruitment_cases_at_several_steps_follow_the_rules(city):
             assert dates[3] >= add_months(case.applied, 6)
         if 7 in dates:
             assert dates[7] >= add_months(dates[3], 12)
-        recruitment_rules.check_age(case.birth_date, case.applied)
+        _replay(case, today)
+
+
+def _replay(case: Case, today) -> None:
+    """The case's records in the order they were made, each through the checks its service makes
+    (services.case_create, step_record, review_record, prereview_record, vote_record, notice_publish),
+    then the fields the services derive (status, stage, deadlines)."""
+    rules = recruitment_rules
+    recruitment_rules.check_age(case.birth_date, case.applied)
+    steps = sorted(case.steps.all(), key=lambda s: (s.done_on, s.number))
+    events = [(s.done_on, 0, s) for s in steps] + [(n.starts_on, 1, n) for n in case.notices.all()]
+    hist = rules.History()
+    then = Case(org=case.org, applied=case.applied, status=CaseStatus.OPEN, admitted=case.admitted,
+                probation_ends=case.probation_ends)
+    people = {}
+    for person in case.people.all():
+        people.setdefault(person.role, []).append(person.member)
+    for _day, _order, row in sorted(events, key=lambda e: (e[0], e[1])):
+        if isinstance(row, Notice):  # services.notice_publish
+            assert rules.check_notice_length(case.org, row.starts_on, row.ends_on) == row.workdays >= 5
+            after = rules.NOTICE_AFTER[row.kind]
+            assert hist.done(after) and not hist.done(row.kind) and row.starts_on >= hist.last(after)
+            hist.notices.insert(0, row)
+            continue
+        n, d = row.number, row.done_on
+        if n == 1:
+            rules.check_date(d, today)
+        elif n == 10:  # services.review_record
+            rules.check_date(d, today)
+            rules.check_status(then, 10)
+            rules.check_sequence(hist, 10, d)
+            review = case.reviews.get()
+            assert review.concluded_on == d and review.conclusion == "passed"
+            hist.reviews.insert(0, review)
+        else:
+            if n == 13:
+                prereview = case.prereviews.get()
+                assert prereview.reviewed_on == d and prereview.result == "passed"
+                assert prereview.received_on >= hist.first(12)
+            rules.check_step(then, hist, n, d, today=today)
+            if n in (15, 23):  # services.vote_record
+                vote = case.votes.get(purpose=n)
+                assert vote.held_on == d and vote.passed and vote.passed == vote.compute_passed()
+                rules.check_vote(vote, "passed")
+                rules.check_entitled(vote, vote.roster)
+                assert vote.roster == _roster(case, d)
+                if n == 15:
+                    rules.check_branch_size(Member.objects.filter(org=case.org, status="full").count(), 15)
+                hist.votes.insert(0, vote)
+            if n in (5, 9):
+                chosen = people[Person.Role.MENTOR if n == 5 else Person.Role.SPONSOR]
+                rules.check_people(n, chosen)
+                assert {m.org_id for m in chosen} == {case.org_id}
+                voters = set(voting_members(case.org, d).values_list("pk", flat=True))
+                assert {m.pk for m in chosen} <= voters  # full members of the branch on the day
+            if n == 11:
+                rules.check_training(row.training_days, row.training_hours)
+            if n == 13:
+                hist.prereviews.insert(0, prereview)
+            if n == 17:
+                rules.check_approval_time(hist, d, "")  # within 3 months: no reason needed
+        hist.steps.setdefault(n, []).append(row)
+        if n == 17:
+            then.status = CaseStatus.PROBATIONARY
+        elif n == 24:
+            then.status = CaseStatus.FULL
+        elif n == 25:
+            then.status = CaseStatus.ARCHIVED
+    if case.status != CaseStatus.CLOSED:
+        assert case.status == then.status
+        assert (case.warn_on, case.due_on) == rules.warn_and_due(case, hist)
+    assert case.stage == rules.stage_of(hist)
+    assert not case.objections.exists()
+
+
+def _roster(case: Case, day) -> int:
+    """Who voted on ``day`` as the roster stood then (services.vote_record): the branch's full
+    members with a vote (members.selectors.voting_members), less those whose conversion (㉔) was
+    approved only on or after the day (probationary then)."""
+    later = Step.objects.filter(number=24, done_on__gte=day).values("case__member")
+    return voting_members(case.org, day).exclude(pk__in=later).count()
+
+
+@pytest.mark.django_db
+def test_probationary_and_full_cases_have_their_member(city):
+    cases = Case.objects.filter(last_step__gte=17).select_related("member")
+    assert {c.last_step for c in cases} == set(range(17, 26))
+    provider = get_provider()
+    for case in cases:
+        member = case.member
+        assert member is not None and member.org_id == case.org_id and member.name == case.name
+        assert provider.decrypt(member.id_number_cipher) == provider.decrypt(case.id_number_cipher)
+        assert member.joined == case.admitted == case.steps.get(number=15).done_on
+        assert case.approved == case.steps.get(number=17).done_on
+        assert case.probation_ends == recruitment_rules.probation_end(case.admitted, case.extension_months)
+        assert member.applied == case.applied
+        if case.last_step < 24:
+            assert case.status == CaseStatus.PROBATIONARY and member.status == MemberStatus.PROBATIONARY
+            assert member.converted is None and case.converted is None
+        else:
+            assert case.status == (CaseStatus.FULL if case.last_step == 24 else CaseStatus.ARCHIVED)
+            assert member.status == MemberStatus.FULL and member.converted == case.converted == case.probation_ends
+        kinds = set(member.events.values_list("kind", flat=True))
+        assert {"create", "recruitment"} <= kinds
+    assert not Case.objects.filter(last_step__lt=17, member__isnull=False).exists()
+
+
+@pytest.mark.django_db
+def test_a_few_probations_are_extended_as_the_services_extend_them(city):
+    extended = Case.objects.filter(extension_months__isnull=False).select_related("org", "member")
+    assert extended.exists()
+    for case in extended:
+        assert case.last_step >= 21 and case.extension_months == 6
+        event = case.member.events.get(summary__startswith="延长预备期")
+        decided = event.occurred
+        # services.case_extend on the day it was decided, the probation as it stood before
+        before = Case(org=case.org, status=CaseStatus.PROBATIONARY, admitted=case.admitted,
+                      probation_ends=recruitment_rules.probation_end(case.admitted))
+        recruitment_rules.check_extension(before, case.extension_months, decided)
+        assert f"至 {case.probation_ends:%Y-%m-%d}" in event.summary
+        assert not case.steps.filter(number__gte=22, done_on__lte=decided).exists()
+        assert case.steps.filter(number=21, done_on__gt=decided).exists()  # assessed during the extension
 
 
 @pytest.mark.django_db
@@ -139,3 +264,14 @@ def test_the_district_admin_gets_404_outside_the_district(city):
     assert client.get(f"/members/{other.pk}/").status_code == 404
     elsewhere = Case.objects.exclude(org__path__startswith=Org.objects.get(code="HP").path).first()
     assert client.get(elsewhere.get_absolute_url()).status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_case_page_at_every_step_answers(city):
+    client = Client()
+    client.force_login(User.objects.get(username="city_admin"))
+    for step in range(1, 26):
+        case = Case.objects.filter(last_step=step).first()
+        response = client.get(case.get_absolute_url())
+        assert response.status_code == 200, step
+        assert case.name in response.content.decode()
