@@ -78,29 +78,42 @@ KIND_LABELS = {"meetings": "三会一课", "recruitment": "发展党员", "term"
                "transfer": "组织关系转接"}
 
 
+def _months(today: date) -> list[date]:
+    """Last month and this month (first days): a period that ended unmet (red) is one of last
+    month's; this month's periods are open, at most due soon (yellow)."""
+    first = today.replace(day=1)
+    return [(first - timedelta(days=1)).replace(day=1), first]
+
+
 def meeting_warnings(root: Org, today: date) -> list[Warning]:
-    """Requirements owed this month, quarter or year (orglife compliance, from MeetingPeriods):
-    for a branch its own items; above it, the worst holder orgs of the subtree (at most LIST_MAX)."""
-    result = orglife_selectors.rollup(root, month=today, today=today, worst=LIST_MAX)
+    """Requirements owed (orglife compliance, from MeetingPeriods): red where last month's period
+    ended unmet, yellow where this month's is due soon or partly met. For a branch or a group its
+    own items (and its groups'); above, one line per holder org among the worst LIST_MAX."""
+    before, now = orglife_selectors.rollups(root, months=_months(today), today=today, worst=LIST_MAX)
     found = []
     if root.kind in orglife_rules.HOLDER_KINDS:
-        holders = orglife_selectors.as_orgs(result.items)
-        for pk, items in result.items.items():
-            for item in items:
-                if item.status in (orglife_rules.RED, orglife_rules.YELLOW):
-                    found.append(Warning(
-                        item.status, "meetings", holders[pk],
-                        f"{item.requirement.label}：{item.period_label}应开 {item.required} 次，已开 {item.held} 次"
-                        f"（{'已逾期' if item.status == orglife_rules.RED else f'{item.end:%Y-%m-%d} 截止'}）",
-                        item.requirement.source, _compliance_url(holders[pk]), item.end))
+        holders = orglife_selectors.as_orgs({*before.items, *now.items})
+        for result, statuses in ((before, (orglife_rules.RED,)), (now, (orglife_rules.RED, orglife_rules.YELLOW))):
+            for pk, items in result.items.items():
+                for item in items:
+                    if item.status in statuses:
+                        found.append(Warning(
+                            item.status, "meetings", holders[pk],
+                            f"{item.requirement.label}：{item.period_label}应开 {item.required} 次，已开 {item.held} 次"
+                            f"（{'已逾期' if item.status == orglife_rules.RED else f'{item.end:%Y-%m-%d} 截止'}）",
+                            item.requirement.source, _compliance_url(holders[pk]), item.end))
         return found
-    for tally in result.worst:
-        red, yellow = tally.counts[orglife_rules.RED], tally.counts[orglife_rules.YELLOW]
+    counts: dict[int, list] = {}
+    for tally in before.worst:
+        counts.setdefault(tally.org.pk, [tally.org, 0, 0])[1] += tally.counts[orglife_rules.RED]
+    for tally in now.worst:
+        counts.setdefault(tally.org.pk, [tally.org, 0, 0])[2] += tally.counts[orglife_rules.YELLOW]
+    for org, red, yellow in counts.values():
         if red or yellow:
             found.append(Warning(
-                rules.RED if red else rules.YELLOW, "meetings", tally.org,
-                f"三会一课：{red} 项逾期未完成，{yellow} 项即将到期", orglife_rules.ARTICLE,
-                _compliance_url(tally.org)))
+                rules.RED if red else rules.YELLOW, "meetings", org,
+                f"三会一课：上月及以前的周期 {red} 项逾期未完成，本期 {yellow} 项即将到期", orglife_rules.ARTICLE,
+                _compliance_url(org)))
     return found
 
 
