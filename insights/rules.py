@@ -2,6 +2,8 @@
 source. A weight is a local setting (rules.md "local"): set per org, inherited down the tree; the
 page's org decides the weights for every child it ranks."""
 
+from decimal import ROUND_HALF_UP, Decimal
+
 from core.registry import Rule
 from orgs.rules import LOCAL_DEFAULTS
 
@@ -23,7 +25,7 @@ LOCAL_RULES = {
     "insights_weight_care": 20,
 }
 WEIGHT_MAX = 100
-FORMULA = "健康指数 = Σ(权重 × 分项得分) ÷ Σ(有数据分项的权重) × 100"
+FORMULA = "健康指数 = Σ(权重 × 分项得分) ÷ Σ(有数据分项的权重) × 100，四舍五入到一位小数"
 
 # Warnings (预警): their thresholds. The absence warning follows orglife.absence (4 and 6 months,
 # 党章第九条); a transfer letter is flagged this many days before its validity ends.
@@ -50,7 +52,8 @@ def health_index(scores: dict[str, float | None], weights: dict[str, int]) -> fl
     total = sum(weights[name] for name in present)
     if not present or total == 0:
         return None
-    return round(100 * sum(weights[name] * x for name, x in present.items()) / total, 1)
+    value = 100 * sum(weights[name] * x for name, x in present.items()) / total
+    return float(Decimal(repr(value)).quantize(Decimal("0.1"), ROUND_HALF_UP))  # half up, as people round
 
 
 def register_local_defaults() -> None:
