@@ -113,7 +113,7 @@ def _warning_out(w: selectors.Warning) -> dict:
 
 @router.get("/warnings", response={200: list[WarningOut], 401: Message, **REFUSED})
 @paginate(Pagination)
-def warnings(request, org: str | None = ORG_PARAM):
+def insights_warnings(request, org: str | None = ORG_PARAM):
     """本组织及下级的预警：红色在前，其次按截止日期；每条注明依据（条款或本地设置）和办理页面。"""
     root = selectors.require_root(request.user, org)
     today = timezone.localdate()
@@ -123,7 +123,7 @@ def warnings(request, org: str | None = ORG_PARAM):
 
 
 @router.get("/health", response={200: HealthOut, 401: Message, **REFUSED})
-def health(request, org: str | None = ORG_PARAM):
+def insights_health(request, org: str | None = ORG_PARAM):
     """下级党组织的健康指数（公式与权重见 formula、weights；权重为本地设置），最差的在前。"""
     root = selectors.require_root(request.user, org)
     weights, rows = selectors.health(root, request.user)
@@ -133,7 +133,7 @@ def health(request, org: str | None = ORG_PARAM):
 
 
 @router.get("/workbench", response={200: WorkbenchOut, 401: Message})
-def workbench(request):
+def insights_workbench(request):
     """本人的工作台：党支部的待办与逾期事项、上级党组织的汇总数字、党员本人的事项。"""
     bench = selectors.workbench(request.user)
     member = bench.member
