@@ -196,13 +196,16 @@ def transfer_warnings(root: Org, today: date) -> list[Warning]:
                .exclude(Exists(later)).select_related("member", "from_org").order_by("valid_until", "pk")[:LIST_MAX])
     found = []
     for letter in letters:
+        sender = letter.from_org
+        if sender is None:  # never: the filter is on the sender's path
+            continue
         own = letter_warnings(letter, today=today)
         for warning in own:
-            found.append(Warning(warning.level, "transfer", letter.from_org, warning.message, warning.source,
+            found.append(Warning(warning.level, "transfer", sender, warning.message, warning.source,
                                  letter.get_absolute_url(), letter.valid_until))
         if not own and letter.state == LetterState.ISSUED and letter.valid_until >= today:
             found.append(Warning(
-                rules.YELLOW, "transfer", letter.from_org,
+                rules.YELLOW, "transfer", sender,
                 f"{letter.member.name}：介绍信 {letter.number} 将于 {letter.valid_until:%Y-%m-%d} 到期，请提醒党员报到",
                 rules.LETTER_SOURCE, letter.get_absolute_url(), letter.valid_until))
     return found
