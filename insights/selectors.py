@@ -282,6 +282,11 @@ class DueItem:
     url: str
     level: str = rules.YELLOW
     due: date | None = None
+    badge: str = ""  # what the row's badge says; by default 逾期 (red) or 待办
+
+    @property
+    def badge_label(self) -> str:
+        return self.badge or ("逾期" if self.level == rules.RED else "待办")
 
 
 @dataclass
@@ -309,7 +314,7 @@ class SubtreeBench:
     org: Org
     members: int
     orgs: int
-    compliance: object  # orglife Tally of the subtree
+    compliance: object  # orglife Tally of the subtree for last month (its monthly periods complete)
     worst: list  # orglife Tallies of the worst holder orgs
     by_stage: dict[int, int]
     meeting_red: int
@@ -356,19 +361,26 @@ def bench_roots(user) -> list[Org]:
 def branch_bench(root: Org, user, today: date) -> BranchBench:
     """What is due at a branch (or a group, or a general branch with its few branches)."""
     meetings = []
-    for pk, items in orglife_selectors.compliance_items(root, month=today, today=today).items():
-        for item in items:
-            if item.status in (orglife_rules.RED, orglife_rules.YELLOW, orglife_rules.PENDING) and item.held < item.required:
-                meetings.append(DueItem(
-                    f"{item.requirement.label}：{item.period_label}应开 {item.required} 次，已开 {item.held} 次，"
-                    f"{item.end:%Y-%m-%d} 截止", f"{reverse('orglife:create')}?org={pk}&kind={item.requirement.kind}",
-                    rules.RED if item.status == orglife_rules.RED else rules.YELLOW, item.end))
+    last_month, this_month = _months(today)
+    names = dict(Org.objects.filter(subtree_q("path", root.path)).values_list("pk", "name"))
+    for month, statuses in ((last_month, (orglife_rules.RED,)),
+                            (this_month, (orglife_rules.YELLOW, orglife_rules.PENDING))):
+        for pk, items in orglife_selectors.compliance_items(root, month=month, today=today).items():
+            whose = "" if pk == root.pk else f"{names.get(pk, '')} · "
+            for item in items:
+                if item.status in statuses and item.held < item.required:
+                    red = item.status == orglife_rules.RED
+                    meetings.append(DueItem(
+                        f"{whose}{item.requirement.label}：{item.period_label}应开 {item.required} 次，已开 {item.held} 次，"
+                        f"{'已于' if red else ''}{item.end:%Y-%m-%d} {'截止，已逾期' if red else '截止'}",
+                        f"{reverse('orglife:create')}?org={pk}&kind={item.requirement.kind}",
+                        rules.RED if red else rules.YELLOW, item.end))
     meetings.sort(key=lambda i: (i.level != rules.RED, i.due))
     cases = recruitment_warnings(root, today)[:ITEMS_MAX]
     explain(cases, today)
     recruitment = [DueItem(w.text, w.url, w.level, w.due) for w in cases]
     returned = [DueItem(f"{m.get_kind_display()}（{m.held_on:%Y-%m-%d}）{m.topic}：记录被退回，待修改",
-                        m.get_absolute_url(), rules.RED, m.held_on)
+                        m.get_absolute_url(), rules.RED, m.held_on, badge="退回")
                 for m in Meeting.objects.filter(subtree_q("org__path", root.path), state=MeetingState.RETURNED)
                 .order_by("held_on", "pk")[:ITEMS_MAX]]
     corrections = [DueItem(f"{c.member.name}：档案更正申请待处理（{timezone.localdate(c.created):%Y-%m-%d} 提交）",
@@ -387,11 +399,11 @@ def branch_bench(root: Org, user, today: date) -> BranchBench:
 
 
 def subtree_bench(root: Org, user, today: date) -> SubtreeBench:
-    """The subtree's figures at a glance: members and orgs (MemberCount, the tree), compliance and
-    its worst holders (MeetingPeriods), cases by stage (CaseStep), cases due and overdue (the
+    """The subtree's figures at a glance: members and orgs (MemberCount, the tree), last month's
+    compliance, its red items and this month's yellow ones, the worst holders (MeetingPeriods), cases by stage (CaseStep), cases due and overdue (the
     cases' stored days, one grouped query), and the latest meeting records (ten, by date)."""
     counts = org_selectors.subtree_counts([root], user=user)[root.pk]
-    compliance = orglife_selectors.rollup(root, month=today, today=today, worst=5)
+    before, compliance = orglife_selectors.rollups(root, months=_months(today), today=today, worst=5)
     steps = step_rollup(root, user)
     by_stage: dict[int, int] = {}
     for figures in [steps["own"], *(f for _c, f in steps["children"])]:
@@ -402,10 +414,15 @@ def subtree_bench(root: Org, user, today: date) -> SubtreeBench:
     colours = [cases["own"], *(c for _o, c in cases["children"])]
     recent = list(Meeting.objects.filter(subtree_q("org__path", root.path))
                   .exclude(state=MeetingState.DRAFT).select_related("org").order_by("-held_on", "-pk")[:8])
-    worst = [t for t in compliance.worst if t.counts[orglife_rules.RED] or t.counts[orglife_rules.YELLOW]]
+    # The worst: last month's red (periods that ended unmet) first, then this month's due soon.
+    worst, seen = [], set()
+    for tally in [*before.worst, *compliance.worst]:
+        if tally.org.pk not in seen and (tally.counts[orglife_rules.RED] or tally.counts[orglife_rules.YELLOW]):
+            seen.add(tally.org.pk)
+            worst.append(tally)
     return SubtreeBench(
-        root, counts["members"], counts["orgs"], compliance.total, worst, dict(sorted(by_stage.items())),
-        compliance.total.counts[orglife_rules.RED], compliance.total.counts[orglife_rules.YELLOW],
+        root, counts["members"], counts["orgs"], before.total, worst[:5], dict(sorted(by_stage.items())),
+        before.total.counts[orglife_rules.RED], compliance.total.counts[orglife_rules.YELLOW],
         sum(c.get("red", 0) for c in colours), sum(c.get("yellow", 0) for c in colours), recent)
 
 

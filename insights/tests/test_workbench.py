@@ -31,7 +31,7 @@ def craft(world):
     open_case(world, applied=today - timedelta(days=2), name="刚递交", number=id_number(seq=42))  # not yet due
     open_case(world, actor="a_admin", org=world.branch_a2, applied=today - timedelta(days=40), name="二支部",
               number=id_number(seq=43))
-    meeting = record(world, kind=MeetingKind.THEME_DAY, held_on=today - timedelta(days=3))
+    meeting = record(world, kind=MeetingKind.THEME_DAY, held_on=today.replace(day=1))  # this month, whatever the day
     orglife_services.meeting_submit(actor=world.users["secretary"], meeting=meeting)
     found["returned"] = orglife_services.meeting_review_return(actor=world.users["a_admin"], meeting=meeting,
                                                                comment="请补充会议记录")
@@ -52,13 +52,19 @@ def test_a_secretary_sees_exactly_the_crafted_due_items(world):
     assert [i.url for i in branch.recruitment] == [f"/recruitment/{found['case'].pk}/"]
     assert branch.recruitment[0].level == "red" and "谈话" in branch.recruitment[0].text
     assert [i.url for i in branch.returned] == [found["returned"].get_absolute_url()]
+    assert branch.returned[0].badge_label == "退回"
     assert [i.url for i in branch.corrections] == ["/members/corrections/"]
     assert [i.url for i in branch.transfers] == [found["letter"].get_absolute_url()]
     assert [i.url for i in branch.visits] == [f"/care/members/{world.members['a1_secretary'].pk}/"]
     # Meetings: every requirement of the branch and its group not yet met this period, each a link
     # to record that kind of meeting for that org. The returned theme day counts as held.
     labels = {i.text.split("：")[0] for i in branch.meetings}
-    assert labels == {"支部党员大会", "党课", "书记讲党课", "组织生活会", "民主评议党员", "谈心谈话", "党小组会"}
+    group = f"{world.group_a1.name} · 党小组会"
+    assert labels == {"支部党员大会", "党课", "书记讲党课", "组织生活会", "民主评议党员", "谈心谈话", group, "主题党日"}
+    # Red: last month's theme day and group meeting (their month ended unmet); the rest are open.
+    red = {i.text.split("：")[0] for i in branch.meetings if i.level == "red"}
+    last_month = (timezone.localdate().replace(day=1) - timedelta(days=1)).month
+    assert red == {"主题党日", group} and all(f"{last_month}月" in i.text for i in branch.meetings if i.level == "red")
     assert all(i.url.startswith("/orglife/new/?org=") for i in branch.meetings)
 
 
