@@ -23,7 +23,7 @@ from orglife import selectors as orglife_selectors
 from orglife.models import Meeting, MeetingState
 from orgs import rules as org_rules
 from orgs import selectors as org_selectors
-from orgs.models import BRANCH_KINDS, LeadershipTerm, Org, OrgKind
+from orgs.models import BRANCH_KINDS, LeadershipTerm, Org, OrgKind, OrgSetting
 from recruitment import rules as recruitment_rules
 from recruitment.models import Case, CaseStatus, Step
 from recruitment.selectors import step_rollup, warning_rollup
@@ -154,17 +154,31 @@ def explain(warnings: list[Warning], today: date) -> None:
 
 
 def term_warnings(root: Org, today: date) -> list[Warning]:
-    """Current terms ending within the warning days (local, default 90) or ended without
-    re-election (2018 意见): orgs.rules.term_warnings on the terms that may be due."""
-    horizon = today + timedelta(days=max(366, org_rules.LOCAL_DEFAULTS["term_warning_days"]))
-    terms = (LeadershipTerm.objects.filter(subtree_q("org__path", root.path), ended__isnull=True, ends__lte=horizon)
-             .select_related("org").order_by("ends", "pk")[:LIST_MAX])
+    """Current terms ending within the warning days (local ``term_warning_days``, default 90) or
+    ended without re-election (2018 意见), as orgs.rules.term_warnings judges one term; the local
+    days of every org at once (``orglife.rules.local_values``, one query)."""
+    # No term ending later than the largest setting in force can be due: read up to there, the
+    # ended ones first, at most LIST_MAX.
+    set_days = OrgSetting.objects.filter(key="term_warning_days").values_list("value", flat=True)
+    longest = max([org_rules.LOCAL_DEFAULTS["term_warning_days"], *(v for v in set_days if isinstance(v, int))])
+    terms = list(LeadershipTerm.objects.filter(subtree_q("org__path", root.path), ended__isnull=True,
+                                               ends__lte=today + timedelta(days=longest))
+                 .select_related("org").order_by("ends", "pk")[:LIST_MAX])
+    days = orglife_rules.local_values(root, [(t.org.pk, t.org.path) for t in terms], "term_warning_days")
     found = []
     for term in terms:
-        for warning in org_rules.term_warnings(term.org, term, today):
-            found.append(Warning(warning.level, "term", term.org, warning.message,
-                                 f"{org_rules.TERM_SOURCE}；提前{org_rules.LOCAL_DEFAULTS['term_warning_days']}天提醒为本地设置",
-                                 term.org.get_absolute_url(), term.ends))
+        if org_rules.term_years(term.org) is None:
+            continue
+        if term.ends < today:
+            level, text = rules.RED, f"班子任期已于 {term.ends:%Y-%m-%d} 届满，尚未换届"
+        elif term.ends <= today + timedelta(days=days[term.org.pk]):
+            level, text = rules.YELLOW, (f"班子任期将于 {term.ends:%Y-%m-%d} 届满，请做好换届准备"
+                                         f"（{(term.ends - today).days} 天后）")
+        else:
+            continue
+        found.append(Warning(level, "term", term.org, text,
+                             f"{org_rules.TERM_SOURCE}；届满前{days[term.org.pk]}天提醒（本地设置）",
+                             term.org.get_absolute_url(), term.ends))
     return found
 
 

@@ -144,3 +144,15 @@ def test_the_list_is_red_first_and_each_cites_a_source(world):
     levels = [w.level for w in found]
     assert levels == sorted(levels, key=lambda level: level != rules.RED)
     assert all(w.source and w.url for w in found)
+
+
+def test_a_terms_warning_days_are_the_orgs_local_setting(world):
+    from orgs.models import OrgSetting
+
+    today = timezone.localdate()
+    OrgSetting.objects.create(org=world.street_a, key="term_warning_days", value=120)
+    _term(world.branch_a1, today + timedelta(days=120))
+    _term(world.branch_b1, today + timedelta(days=120))  # another district: the default 90 holds
+    found = of_kind(world.city, "term")
+    assert [(w.org.pk, w.level) for w in found] == [(world.branch_a1.pk, "yellow")]
+    assert "120天" in found[0].source
