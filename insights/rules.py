@@ -15,7 +15,7 @@ from orgs.rules import LOCAL_DEFAULTS
 #   x_recruitment = 1 − cases with an overdue step / cases in progress (发展党员)
 #   x_care        = members due care visited this year / members due care (关怀帮扶)
 COMPONENTS = (
-    ("meetings", "三会一课完成率", "已完成的会议要求 ÷ 本月应完成的会议要求（组织生活完成情况）"),
+    ("meetings", "三会一课完成率", "上月已完成的会议要求 ÷ 上月应完成的会议要求（组织生活完成情况：上月及其所在季度、年度的要求）"),
     ("recruitment", "发展党员及时率", "1 − 有逾期步骤的发展对象 ÷ 在办的发展党员案例"),
     ("care", "关怀走访覆盖率", "本年度已走访的关怀对象 ÷ 关怀对象（困难党员、老党员）"),
 )

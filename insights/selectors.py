@@ -260,7 +260,8 @@ def health(root: Org, user, today: date | None = None) -> tuple[dict[str, int], 
     from the members due care (care's statistics)."""
     today = today or timezone.localdate()
     weight = weights(root)
-    compliance = orglife_selectors.rollup(root, month=today, today=today, worst=0)
+    # Last month's compliance: its monthly periods are complete (this month's have barely begun).
+    compliance = orglife_selectors.rollup(root, month=_months(today)[0], today=today, worst=0)
     tallies = {t.org.pk: t for t in compliance.children}
     steps = dict(step_rollup(root, user)["children"])
     overdue = dict(warning_rollup(root, user, today)["children"])

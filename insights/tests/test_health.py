@@ -19,8 +19,8 @@ pytestmark = pytest.mark.django_db
 
 def craft(world):
     today = timezone.localdate()
-    first = today.replace(day=1)
-    # Meetings: A1 (and its group) owe 8 requirements this month and held a theme day: 1 / 8;
+    first = (today.replace(day=1) - timedelta(days=1)).replace(day=1)  # last month: the index reads it
+    # Meetings: A1 (and its group) owe 8 requirements last month and held a theme day: 1 / 8;
     # A2 owes 7 and held a theme day and a branch assembly: 2 / 7.
     counted(world.branch_a1, MeetingKind.THEME_DAY, first)
     counted(world.branch_a2, MeetingKind.THEME_DAY, first)
