@@ -435,6 +435,7 @@ def subtree_bench(root: Org, user, today: date) -> SubtreeBench:
         if tally.org.pk not in seen and (tally.counts[orglife_rules.RED] or tally.counts[orglife_rules.YELLOW]):
             seen.add(tally.org.pk)
             worst.append(tally)
+    org_selectors.with_branch_names([t.org for t in worst[:5]], user)  # a group is named with its branch
     return SubtreeBench(
         root, counts["members"], counts["orgs"], before.total, worst[:5], dict(sorted(by_stage.items())),
         before.total.counts[orglife_rules.RED], compliance.total.counts[orglife_rules.YELLOW],

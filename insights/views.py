@@ -8,6 +8,7 @@ from core.paging import paginate
 from core.views import ObjectDetailView
 from insights import rules, selectors
 from orgs.models import Org
+from orgs.selectors import with_branch_names
 
 CRUMB = ("预警", None)
 
@@ -33,6 +34,7 @@ class WarningsView(InsightsView):
         found = selectors.warnings(self.object, today)
         page = paginate(self.request, found)
         selectors.explain(list(page.object_list), today)
+        with_branch_names([w.org for w in page.object_list], self.request.user)  # a group beside its branch
         counts = {level: sum(1 for w in found if w.level == level) for level in (rules.RED, rules.YELLOW)}
         return {"page": page, "counts": counts, "today": today, "list_max": selectors.LIST_MAX,
                 "absence_max": selectors.ABSENCE_BRANCHES_MAX, "kinds": selectors.KIND_LABELS}

@@ -130,3 +130,11 @@ def test_an_outsider_gets_a_page_with_nothing_in_it(world):
     response = world.client("outsider").get("/")
     assert response.status_code == 200
     assert response.context["bench"].empty
+
+
+def test_a_party_group_among_the_worst_is_named_with_its_branch(world):
+    craft(world)
+    body = world.client("a_admin").get("/").content.decode()
+    assert f"{world.branch_a1.name} · {world.group_a1.name}" in body
+    warnings = world.client("a_admin").get(f"/insights/warnings/?org={world.branch_a1.pk}").content.decode()
+    assert f"{world.branch_a1.name} · {world.group_a1.name}" in warnings
