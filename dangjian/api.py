@@ -16,6 +16,7 @@ from core import context
 from core.access import get_scope
 from core.api import Message, TextParser, invalid, refusal
 from core.errors import NotFound
+from insights.api import router as insights_router
 from members.api import router as members_router
 from members.import_api import router as imports_router
 from orglife.api import router as orglife_router
@@ -182,3 +183,4 @@ api.add_router("/imports", imports_router)
 api.add_router("/recruitment", recruitment_router)
 api.add_router("/news", portal_router)
 api.add_router("/orglife", orglife_router)
+api.add_router("/insights", insights_router)

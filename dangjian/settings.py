@@ -83,6 +83,8 @@ INSTALLED_APPS = [
     "recruitment",
     "portal",
     "orglife",
+    # Workbench, warnings and health index: reads every business app's summaries.
+    "insights",
     # Backups, restores, health and metrics (ops/): above core, below the composition root.
     "ops",
     "django_prometheus",

@@ -5,11 +5,12 @@ from django.shortcuts import render
 
 from core.access import get_scope
 from core.views import not_generic
+from insights import selectors as insights
 from orgs import selectors
 from portal.models import channel_roles
 
 
-@not_generic("the home page: the user's own overview across modules, about no one object")
+@not_generic("the home page (工作台): the user's own work across modules, about no one object")
 @login_required
 def home(request):
     scope = get_scope(request.user)
@@ -18,5 +19,5 @@ def home(request):
     return render(request, "dangjian/home.html", {
         "title": "首页", "scope": scope, "roots": roots,
         "counts": selectors.subtree_counts(roots, user=request.user) if roots else {},
-        "channels": channels, "reviews_comments": any(role == "reviewer" for role, _name in channels),
+        "bench": insights.workbench(request.user), "channels": channels, "reviews_comments": any(role == "reviewer" for role, _name in channels),
     })

@@ -38,7 +38,7 @@ from orglife.models import (
     Topic,
 )
 from orglife.tests.helpers import add_full_members
-from orgs.models import Org, OrgKind
+from orgs.models import LeadershipTerm, Org, OrgKind
 from orgs.tests.test_scope import _url_names
 from portal.models import ChannelGrant, Comment, CommentState
 from portal.tests.helpers import make_portal, publish
@@ -272,6 +272,15 @@ def make_channel_grants(world, n):
     return names
 
 
+def make_term_warnings(world, n):
+    """``n`` terms of branch A1 ended without re-election: a red warning each, named by its date."""
+    today = timezone.localdate()
+    ends = [today - timedelta(days=400 + i) for i in range(n)]
+    for day in ends:
+        LeadershipTerm.objects.create(org=world.branch_a1, started=day.replace(year=day.year - 3), ends=day)
+    return [f"{day:%Y-%m-%d}" for day in ends]
+
+
 def _channel_url(world):
     return _portal(world).channels["jiceng"].get_absolute_url()
 
@@ -306,6 +315,8 @@ LIST_PAGES = {
     "recruitment:public_notices": ListPage("outsider", lambda w: reverse("recruitment:public_notices"),
                                            make_notices),
     "orglife:list": ListPage("secretary", lambda w: reverse("orglife:list"), make_meetings),
+    "insights:warnings": ListPage("a_admin", lambda w: reverse("insights:warnings") + f"?org={w.branch_a1.pk}",
+                                  make_term_warnings),
     "orglife:reviews": ListPage("a_admin", lambda w: reverse("orglife:reviews"), make_review_queue),
     "orglife:topics": ListPage("secretary", lambda w: reverse("orglife:topics"), make_topics),
     "orglife:mine": ListPage("member", lambda w: reverse("orglife:mine"), make_attendances),
@@ -348,6 +359,7 @@ NOT_LISTS = {
     "members:roster": "the print roster: every active member of one org, on purpose",
     "orglife:calendar": "one month's grid (its per-day display is issue 10.7)",
     "orglife:compliance": "figures per child org, every one; the worst holders are a ranking",
+    "insights:health": "the health index per child org, every one (one level of the tree)",
     "orglife:absence": "one branch's own members (a branch has about fifty at most), or one level of child orgs",
     "orglife:detail": "one meeting's attendance, all of it",
     "orgs:detail": "its member preview says the total and links to the member list (test below)",

@@ -13,6 +13,7 @@ from care import demo as care_demo
 from core import audit, summaries
 from core.context import acting_as
 from dangjian import city
+from insights import demo as insights_demo
 from members import demo as members_demo
 from orglife import demo as orglife_demo
 from orgs import demo as orgs_demo
@@ -67,6 +68,7 @@ class Command(BaseCommand):
             portal_demo.load(rng)  # before recruitment, whose notices land in its 党务公开 channel
             recruitment_demo.load(rng)  # entered by the city admin's account, through the services
             orglife_demo.load(rng)  # after the accounts: the demo secretary's branch gets upcoming meetings
+            insights_demo.load()  # the demo secretary's workbench: a correction, a letter coming in, a visit due
             summaries.rebuild()  # the loaders insert in bulk, past the services that keep the summaries
             audit.record("demo.load", changes={"orgs": Org.objects.count(), "members": members})
         self.stdout.write(self.style.SUCCESS(f"演示数据已载入，用时 {time.monotonic() - started:.1f} 秒。"))

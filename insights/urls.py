@@ -1,0 +1,9 @@
+from django.urls import path
+
+from insights import views
+
+app_name = "insights"
+urlpatterns = [
+    path("warnings/", views.WarningsView.as_view(), name="warnings"),
+    path("health/", views.HealthView.as_view(), name="health"),
+]

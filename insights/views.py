@@ -1,0 +1,53 @@
+"""Insights pages: the warnings (预警) and the health index (健康指数) of one org's subtree, about
+``?org=`` (id or code) among the orgs granting orglife.view (404 otherwise), by default the user's
+top one. The workbench is the home page (dangjian.views.home), which reads ``selectors.workbench``."""
+
+from django.utils import timezone
+
+from core.paging import paginate
+from core.views import ObjectDetailView
+from insights import rules, selectors
+from orgs.models import Org
+from orgs.selectors import with_branch_names
+
+CRUMB = ("预警", None)
+
+
+class InsightsView(ObjectDetailView):
+    required_perm = selectors.PERM
+    model = Org
+
+    def get_object(self):
+        return selectors.org_root(self.request.user, self.request.GET.get("org"))
+
+
+class WarningsView(InsightsView):
+    """Every warning of the subtree, red first, each with its rule and a link to its records; paged."""
+
+    template_name = "insights/warnings.html"
+
+    def get_title(self):
+        return f"预警：{self.object.name}"
+
+    def get_extra_context(self):
+        today = timezone.localdate()
+        found = selectors.warnings(self.object, today)
+        page = paginate(self.request, found)
+        selectors.explain(list(page.object_list), today)
+        with_branch_names([w.org for w in page.object_list], self.request.user)  # a group beside its branch
+        counts = {level: sum(1 for w in found if w.level == level) for level in (rules.RED, rules.YELLOW)}
+        return {"page": page, "counts": counts, "today": today, "list_max": selectors.LIST_MAX,
+                "absence_max": selectors.ABSENCE_BRANCHES_MAX, "kinds": selectors.KIND_LABELS}
+
+
+class HealthView(InsightsView):
+    """The health index of each child org, worst first, with the formula and the weights in force."""
+
+    template_name = "insights/health.html"
+
+    def get_title(self):
+        return f"党组织健康指数：{self.object.name}"
+
+    def get_extra_context(self):
+        weights, rows = selectors.health(self.object, self.request.user)
+        return {"weights": weights, "rows": rows, "components": rules.COMPONENTS, "formula": rules.FORMULA}
