@@ -18,6 +18,7 @@ from core.api import Message, TextParser, invalid, refusal
 from core.errors import NotFound
 from members.api import router as members_router
 from members.import_api import router as imports_router
+from notifications.api import router as notifications_router
 from orglife.api import router as orglife_router
 from orgs.api import router as orgs_router
 from portal.api import router as portal_router
@@ -182,3 +183,4 @@ api.add_router("/imports", imports_router)
 api.add_router("/recruitment", recruitment_router)
 api.add_router("/news", portal_router)
 api.add_router("/orglife", orglife_router)
+api.add_router("/notifications", notifications_router)
