@@ -3,6 +3,7 @@ event's own transaction; preferences decide the row and the email."""
 
 import pytest
 from django.core import mail
+from django.db import transaction
 from django.urls import reverse
 
 from members import services as member_services
@@ -68,11 +69,13 @@ def test_a_letter_out_of_the_platform_tells_nobody(world):
     assert not Notification.objects.exists()
 
 
-def test_a_refused_event_leaves_no_message(world):
+def test_the_message_is_written_in_the_events_transaction_and_rolls_back_with_it(world):
     meeting = record(world)
     orglife_services.meeting_submit(actor=world.users["secretary"], meeting=meeting)
-    with pytest.raises(Exception):
-        orglife_services.meeting_review_return(actor=world.users["secretary"], meeting=meeting, comment="x")
+    with pytest.raises(RuntimeError), transaction.atomic():
+        orglife_services.meeting_review_return(actor=world.users["a_admin"], meeting=meeting, comment="补充")
+        assert Notification.objects.count() == 1
+        raise RuntimeError("the caller's transaction fails after the service")
     assert not Notification.objects.exists()
 
 
