@@ -19,6 +19,7 @@ from core.errors import NotFound
 from insights.api import router as insights_router
 from members.api import router as members_router
 from members.import_api import router as imports_router
+from notifications.api import router as notifications_router
 from orglife.api import router as orglife_router
 from orgs.api import router as orgs_router
 from portal.api import router as portal_router
@@ -184,3 +185,4 @@ api.add_router("/recruitment", recruitment_router)
 api.add_router("/news", portal_router)
 api.add_router("/orglife", orglife_router)
 api.add_router("/insights", insights_router)
+api.add_router("/notifications", notifications_router)

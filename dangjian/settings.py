@@ -85,6 +85,8 @@ INSTALLED_APPS = [
     "orglife",
     # Workbench, warnings and health index: reads every business app's summaries.
     "insights",
+    # The message centre (站内消息): the apps' services write to it; it imports none of them.
+    "notifications",
     # Backups, restores, health and metrics (ops/): above core, below the composition root.
     "ops",
     "django_prometheus",
@@ -132,6 +134,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.navigation",
+                "notifications.context_processors.unread",
             ],
         },
     },
@@ -338,3 +341,14 @@ LOGGING = {
     # per request ("request {json}", core.middleware.RequestContextMiddleware).
     "loggers": {"dangjian.audit": {"level": "INFO"}, "dangjian.request": {"level": "INFO"}},
 }
+
+# Email (notifications, issue 15.3): off unless DANGJIAN_EMAIL_HOST names an SMTP server — nothing
+# leaves the intranet otherwise (notifications.services.email_configured reads EMAIL_HOST).
+EMAIL_HOST = os.environ.get("DANGJIAN_EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("DANGJIAN_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("DANGJIAN_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("DANGJIAN_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("DANGJIAN_EMAIL_TLS", "") == "1"
+DEFAULT_FROM_EMAIL = os.environ.get("DANGJIAN_EMAIL_FROM", "dangjian@localhost")
+# The address the links in emails start with (https://dangjian.example.gov.cn); empty: paths only.
+SITE_URL = os.environ.get("DANGJIAN_SITE_URL", "").rstrip("/")

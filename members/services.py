@@ -7,6 +7,7 @@ from datetime import date
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, models, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 
@@ -29,6 +30,8 @@ from members.models import (
     RewardPunishment,
     TravelAbroad,
 )
+from notifications.models import Kind
+from notifications.services import notify
 from orgs.models import TEMPORARY_BRANCH_RULE, Org, OrgKind
 
 
@@ -693,4 +696,7 @@ def _decide(actor, request: CorrectionRequest, status: str, note: str) -> None:
     outcome = "已采纳" if status == CorrectionRequest.Status.APPROVED else "未采纳"
     summary = f"更正{correction_label(request.field_name)}的申请{outcome}" + (f"：{note}" if note else "")
     record_event(member=request.member, kind=f"correction_{status}", summary=summary, actor=actor)
+    # Told: the member who asked (through their account, where they have one).
+    notify(recipients=[request.member.user_id], kind=Kind.CORRECTION_DECIDED, title=summary[:200],
+           link=reverse("members:detail", args=[request.member_id]))
     audit.record(f"member.correction_{status}", obj=request, changes={"field": request.field_name, "status": status})

@@ -65,6 +65,7 @@ JOBS = (
     Job("audit_verify", "审计链校验", ("audit", "verify"), "04:00"),
     Job("audit_purge", "审计记录保存期限清理", ("audit", "purge"), "03:30"),
     Job("summaries_check", "汇总表核对", ("summaries", "--check"), "04:30"),
+    Job("reminders", "到期提醒", ("notifications", "remind"), "08:00"),
 )
 BY_NAME = {job.name: job for job in JOBS}
 

@@ -25,5 +25,9 @@ class OrglifeConfig(AppConfig):
             Role.COMMISSIONER: {"orglife.view", "orglife.change"},
         })
         # A member sees the meetings they are listed for.
+        from notifications import reminders
+        from orglife.selectors import due_reminders  # it reads the models
+
+        reminders.register(due_reminders)  # `dangjian notifications remind` (issue 15.3)
         register_menu(MenuEntry(60, "组织生活", "orglife:list", "orglife",
                                 shown=lambda scope: scope.has_any_org_perm("orglife.view") or bool(scope.member_id)))

@@ -13,11 +13,16 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import Count, OuterRef, Q, Subquery
+from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import Grant, User
 from core.access import PATH_MAX_LENGTH, get_scope, minimal_paths, subtree_q
 from core.errors import NotFound
 from members.models import Member, MemberCount, MemberStatus
+from notifications.models import Kind
+from notifications.reminders import Reminder
+from notifications.services import OFFICER_ROLES
 from orglife import rules
 from orglife.models import (
     Attendance,
@@ -663,3 +668,24 @@ def compliance_root(user, value=None) -> Org:
     if not paths:
         raise NotFound
     return Org.objects.filter(path__in=paths).order_by("depth", "path").first()
+
+
+# --- daily reminders (notifications, issue 15.3) ------------------------------------------------------
+
+
+def due_reminders(*, today: date, days: int = 7) -> list[Reminder]:
+    """For `dangjian notifications remind`: each user who records meetings is reminded of what
+    the orglife page's reminders show them (``reminders``: requirements of the current periods
+    not yet met and due soon), one message per org and kind of meeting. ``days`` is not used:
+    how soon is "soon" is the module's own setting (rules.status, the local due-soon days)."""
+    user_ids = (Grant.objects.filter(org__isnull=False, role__in=OFFICER_ROLES, user__is_active=True)
+                .values_list("user_id", flat=True).distinct())
+    found = []
+    for user in User.objects.filter(pk__in=list(user_ids)).order_by("pk"):
+        for org, item in reminders(user, today=today):
+            found.append(Reminder(
+                recipients=(user.pk,), kind=Kind.MEETING_DUE,
+                link=f"{reverse('orglife:create')}?org={org.pk}&kind={item.requirement.kind}",
+                title=(f"{org.name}：{item.period_label}{item.requirement.label}尚未完成（应 {item.required} 次，"
+                       f"已 {item.held} 次），{item.end:%m月%d日}截止")))
+    return found

@@ -14,6 +14,7 @@ from typing import TypeGuard
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from core import audit, files
@@ -21,6 +22,8 @@ from core.access import get_scope
 from core.errors import NotFound
 from members.models import ACTIVE_STATUSES, Member, MemberStatus
 from members.services import record_event
+from notifications.models import Kind
+from notifications.services import notify, org_officers
 from orglife import copydetect, rules
 from orglife import summaries as meeting_months
 from orglife.models import (
@@ -415,6 +418,10 @@ def meeting_review_return(*, actor, meeting: Meeting, comment: str) -> Meeting:
     with transaction.atomic():
         meeting, review_round = _reviewable(actor, meeting)
         _decide(actor, meeting, review_round, ReviewDecision.RETURNED, comment)
+        # Told: who submitted the round, and the officers of the meeting's org (its secretary).
+        notify(recipients=[review_round.submitted_by_id, *org_officers(meeting.org)],
+               kind=Kind.MEETING_RETURNED, link=reverse("orglife:detail", args=[meeting.pk]),
+               title=f"{meeting.org.name}{meeting.held_on:%Y-%m-%d}的{meeting.get_kind_display()}记录被退回：{comment[:60]}")
     return meeting
 
 

@@ -20,5 +20,9 @@ class RecruitmentConfig(AppConfig):
             Role.SECRETARY: {"recruitment.view", "recruitment.change"},
             Role.COMMISSIONER: {"recruitment.view", "recruitment.change"},
         })
+        from notifications import reminders
+        from recruitment.selectors import due_reminders  # it reads the models
+
+        reminders.register(due_reminders)  # `dangjian notifications remind` (issue 15.3)
         register_menu(MenuEntry(50, "发展党员", "recruitment:list", "recruitment",
                                 shown=lambda scope: scope.has_any_org_perm("recruitment.view")))

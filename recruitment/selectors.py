@@ -9,6 +9,9 @@ from django.utils import timezone
 from core.access import get_scope, minimal_paths, subtrees_q
 from members.models import Member, MemberStatus
 from members.selectors import observed_on, voting_members
+from notifications.models import Kind
+from notifications.reminders import Reminder
+from notifications.services import org_officers
 from orgs.models import BRANCH_KINDS, Org, OrgKind, OrgSetting
 from orgs.selectors import rollup as tree_rollup
 from recruitment import rules
@@ -193,3 +196,24 @@ def public_notices(today: date | None = None, days_after: int = 7):
     return (Notice.objects.filter(starts_on__lte=today, ends_on__gte=today - timedelta(days=days_after))
             .filter(case__status__in=("open", "probationary", "full"))
             .order_by("-starts_on", "pk").values("pk", "kind", "starts_on", "ends_on", "case__name", "org__name"))
+
+
+def due_reminders(*, today: date, days: int = 7) -> list[Reminder]:
+    """For `dangjian notifications remind`: each open case whose pending step falls due within
+    ``days`` days or is overdue (``Case.due_on``), to the officers of the case's branch
+    (notifications.services.org_officers), one message per case."""
+    cases_due = (Case.objects.filter(status__in=(CaseStatus.OPEN, CaseStatus.PROBATIONARY),
+                                     due_on__lte=today + timedelta(days=days))
+                 .select_related("org").order_by("due_on", "pk"))
+    officers: dict[int, list[int]] = {}
+    found = []
+    for case in cases_due:
+        if case.org_id not in officers:
+            officers[case.org_id] = org_officers(case.org)
+        if not officers[case.org_id] or case.due_on is None:
+            continue
+        when = "已逾期" if case.due_on <= today else f"将于 {case.due_on:%Y-%m-%d} 逾期"
+        found.append(Reminder(recipients=tuple(officers[case.org_id]), kind=Kind.RECRUITMENT_DUE,
+                              link=case.get_absolute_url(),
+                              title=f"{case.org.name}：{case.name}的发展党员待办步骤{when}"))
+    return found

@@ -11,6 +11,7 @@ from datetime import date
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 
 from core import audit
@@ -20,6 +21,8 @@ from members import services as member_services
 from members import summaries as member_counts
 from members.models import ACTIVE_STATUSES, Member, MemberStatus
 from members.services import record_event
+from notifications.models import Kind
+from notifications.services import notify, org_officers
 from orgs.models import MEMBERSHIP_KINDS, TEMPORARY_BRANCH_RULE, Org, OrgKind
 from transfers import rules
 from transfers.models import CertificateClose, Letter, LetterKind, LetterState, MobileCertificate
@@ -145,6 +148,10 @@ def letter_issue(*, actor, member: Member, to_org: Org | None = None, to_org_nam
                      summary=f"开具组织关系介绍信 {letter.number}：{member.org.name} → {to_org_name}")
         audit.record("transfer.issue", obj=letter, org=member.org, user=actor,
                      changes={"after": letter.audit_snapshot()})
+        if to_org is not None:  # Told: the officers of the receiving org (a letter out of the platform: nobody)
+            notify(recipients=org_officers(to_org), kind=Kind.TRANSFER_WAITING,
+                   link=reverse("transfers:detail", args=[letter.pk]),
+                   title=f"介绍信 {letter.number} 待接收：{member.name}，由{member.org.name}转入{to_org.name}")
     return letter
 
 

@@ -6,7 +6,8 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ("core", "accounts", "orgs", "members", "transfers", "care", "orglife", "portal", "recruitment", "ops")
+APPS = ("core", "accounts", "orgs", "members", "transfers", "care", "orglife", "portal", "recruitment", "ops",
+        "notifications")
 PROJECT = "dangjian"  # the composition root: it may import every app, and no app may import it
 
 

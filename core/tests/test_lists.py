@@ -28,6 +28,8 @@ from members.models import (
     MemberEvent,
     MemberStatus,
 )
+from notifications.models import Kind as NotificationKind
+from notifications.services import notify
 from orglife.models import (
     Attendance,
     AttendanceStatus,
@@ -155,6 +157,13 @@ def make_visits(world, n):
     for name in names:
         CareVisit.objects.create(member=world.members["a1_member"], visited=timezone.localdate(), visitors=name)
     return names
+
+
+def make_notifications(world, n):
+    titles = marks(n)
+    for title in titles:
+        notify(recipients=[world.users["secretary"]], kind=NotificationKind.TRANSFER_WAITING, title=title, link="/")
+    return titles
 
 
 def make_letters(world, n, **extra):
@@ -320,6 +329,7 @@ LIST_PAGES = {
     "orglife:reviews": ListPage("a_admin", lambda w: reverse("orglife:reviews"), make_review_queue),
     "orglife:topics": ListPage("secretary", lambda w: reverse("orglife:topics"), make_topics),
     "orglife:mine": ListPage("member", lambda w: reverse("orglife:mine"), make_attendances),
+    "notifications:list": ListPage("secretary", lambda w: reverse("notifications:list"), make_notifications),
     "portal:editor": ListPage("news_editor", lambda w: reverse("portal:editor"), make_drafts),
     "portal:comment_queue": ListPage("news_reviewer", lambda w: reverse("portal:comment_queue"), make_comments),
     "portal:channel": ListPage("outsider", _channel_url, make_articles),
@@ -334,7 +344,8 @@ NOT_LISTS = {
         "accounts:grant_remove", "accounts:login", "accounts:login_totp", "accounts:logout",
         "accounts:password_change", "accounts:totp", "accounts:user_create", "accounts:user_set_active",
         "care:visit_create", "care:visit_delete", "care:visit_edit", "channel_grants:remove", "core:system",
-        "members:correction_create", "members:correction_decide", "members:document_delete",
+        "members:correction_create", "members:correction_decide",
+        "notifications:open", "notifications:preferences", "notifications:read_all", "members:document_delete",
         "members:document_download", "members:document_upload", "members:edit", "members:import_commit",
         "members:import_discard", "members:import_progress", "members:import_report", "members:import_template",
         "members:lookup", "members:record_add", "members:record_delete", "members:record_edit", "members:unmask",

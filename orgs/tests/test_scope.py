@@ -24,6 +24,9 @@ from members.models import Member
 from members.tests.test_archive_api import SCOPE_TESTED as ARCHIVE_API_URLS  # tested there
 from members.tests.test_import import SCOPE_TESTED as IMPORT_URLS  # tested there, 404s included
 from members.tests.test_import_api import API_URLS as IMPORT_API_URLS  # tested there, 404s included
+from notifications.tests.test_pages import (
+    SCOPE_TESTED as NOTIFICATION_URLS,  # the user's own; 404s there
+)
 from orglife.tests.test_scope import SCOPE_TESTED as ORGLIFE_URLS  # tested there, 404s included
 from orgs import services
 from orgs.models import AffiliationChange, LeadershipTerm, Org
@@ -664,7 +667,7 @@ def test_every_url_pattern_is_in_the_scope_matrix_or_explicitly_public():
                | set(API_MEMBER_WRITES)
                | LIST_URLS | set(SYSTEM_PAGES) | SYSTEM_POSTS | TRANSFER_URLS | IMPORT_URLS | ARCHIVE_API_URLS
                | CARE_URLS | CERTIFICATE_URLS | IMPORT_API_URLS | RECRUITMENT_URLS | PORTAL_URLS
-               | CHANNEL_GRANT_URLS | ORGLIFE_URLS | INSIGHTS_URLS)
+               | CHANNEL_GRANT_URLS | ORGLIFE_URLS | INSIGHTS_URLS | NOTIFICATION_URLS)
     names = set(_url_names(get_resolver().url_patterns))
     uncovered = names - covered - PUBLIC
     assert uncovered == set(), f"views without scope tests: {sorted(uncovered)}"

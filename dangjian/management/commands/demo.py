@@ -15,6 +15,7 @@ from core.context import acting_as
 from dangjian import city
 from insights import demo as insights_demo
 from members import demo as members_demo
+from notifications import demo as notifications_demo
 from orglife import demo as orglife_demo
 from orgs import demo as orgs_demo
 from orgs.models import Org
@@ -70,6 +71,7 @@ class Command(BaseCommand):
             orglife_demo.load(rng)  # after the accounts: the demo secretary's branch gets upcoming meetings
             insights_demo.load()  # the demo secretary's workbench: a correction, a letter coming in, a visit due
             summaries.rebuild()  # the loaders insert in bulk, past the services that keep the summaries
+            notifications_demo.load()  # last: letters waiting and today's reminders, for the header's count
             audit.record("demo.load", changes={"orgs": Org.objects.count(), "members": members})
         self.stdout.write(self.style.SUCCESS(f"演示数据已载入，用时 {time.monotonic() - started:.1f} 秒。"))
         self.print_accounts()
