@@ -1,9 +1,10 @@
 from django import forms
 
+from core.forms import TextChecks
 from notifications.models import Kind
 
 
-class PreferencesForm(forms.Form):
+class PreferencesForm(TextChecks, forms.Form):
     """Two boxes per kind of message: 站内 (in the platform) and 邮件 (email)."""
 
     def __init__(self, *args, current: list[tuple[str, str, bool, bool]], **kwargs):
