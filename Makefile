@@ -31,12 +31,15 @@ run: install
 	BIN=$(BIN) sh scripts/serve.sh
 
 # The whole suite: unit, integration and headless-Chromium tests. DATABASE_URL selects PostgreSQL.
+# One pytest worker per core (pytest-xdist; TEST_WORKERS=0 runs in one process), each with its own
+# test database.
+TEST_WORKERS ?= auto
 test: install
 	bash scripts/ensure-browser.sh
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	DJANGO_SETTINGS_MODULE=dangjian.settings_test $(BIN)/dangjian makemigrations --check --dry-run >/dev/null
-	DJANGO_SETTINGS_MODULE=dangjian.settings_test $(BIN)/python -m pytest -q $(PYTEST_ARGS)
+	DJANGO_SETTINGS_MODULE=dangjian.settings_test $(BIN)/python -m pytest -q -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
