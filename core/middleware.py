@@ -140,7 +140,10 @@ class ApiErrorMiddleware:
         response = self.get_response(request)
         if (request.path.startswith(API_PREFIX) and response.status_code >= 400
                 and not response.get("Content-Type", "").startswith("application/json")):
-            return self.answer(request, response.status_code, response.get("Allow"))
+            answer = self.answer(request, response.status_code, response.get("Allow"))
+            if response.has_header("Retry-After"):
+                answer["Retry-After"] = response["Retry-After"]
+            return answer
         return response
 
     def process_exception(self, request, exception):
@@ -152,7 +155,9 @@ class ApiErrorMiddleware:
     @staticmethod
     def answer(request, status: int, allow: str | None = None) -> JsonResponse:
         request_id = getattr(request, "request_id", "")
-        if status >= 500:
+        if status == 503:
+            body = {"detail": "数据库暂时无法访问，请稍后再试", "request_id": request_id}
+        elif status >= 500:
             body = {"detail": f"服务器处理请求时出错，已记录；联系技术支持时请提供请求编号 {request_id}",
                     "request_id": request_id}
         elif status == 413:

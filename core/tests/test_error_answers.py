@@ -7,6 +7,7 @@ import logging
 from unittest import mock
 
 import pytest
+from django.db import connection  # noqa: F401 (the skipif conditions name it)
 from django.test import Client
 
 from dangjian.testing import PASSWORD
@@ -134,3 +135,39 @@ def test_no_two_schemas_of_the_openapi_document_share_a_name(db):
         api.get_openapi_schema()
     assert len(filed) > 50
     assert {name: len(kinds) for name, kinds in filed.items() if len(kinds) > 1} == {}
+
+
+# --- the database out of reach: 503 with Retry-After (the drill F2, docs/benchmarks.md) ----------
+
+def test_an_unreachable_database_answers_503_json_with_retry_after_under_the_api(api_client):
+    from django.db import OperationalError
+
+    with mock.patch("orgs.api.filtered", side_effect=OperationalError("database is locked")):
+        response = api_client.get("/api/v1/orgs")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+    assert detail(response) == "数据库暂时无法访问，请稍后再试"
+
+
+def test_a_lost_connection_answers_the_503_page_with_retry_after(world):
+    from django.db import InterfaceError
+
+    client = world.client("a_admin")
+    client.raise_request_exception = False
+    with mock.patch("orgs.selectors.tree_roots", side_effect=InterfaceError("connection already closed")):
+        response = client.get("/")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+    assert "服务暂时不可用" in response.content.decode()
+
+
+@pytest.mark.skipif("connection.vendor != 'sqlite'", reason="on PostgreSQL every OperationalError is the server's")
+def test_a_bad_statement_on_sqlite_stays_a_server_error(world):
+    from django.db import OperationalError
+
+    client = world.client("a_admin")
+    client.raise_request_exception = False
+    with mock.patch("orgs.selectors.tree_roots", side_effect=OperationalError("no such column: x")):
+        response = client.get("/")
+    assert response.status_code == 500
+    assert "Retry-After" not in response
