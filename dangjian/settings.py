@@ -321,6 +321,10 @@ PORTAL_COMMENT_LIMITS = ((60, 3), (24 * 3600, 20))  # (seconds, comments) per ad
 # Organizational life (orglife.copydetect): minutes whose shingle sets overlap at least this much
 # (Jaccard similarity, 0–1) with another record's are flagged to the reviewer as near-copies.
 ORGLIFE_COPY_THRESHOLD = float(os.environ.get("DANGJIAN_ORGLIFE_COPY_THRESHOLD", 0.7))
+# The compliance roll-up of the city and of a district (org depth ≤ COMPLIANCE_CACHE_DEPTH) is kept
+# in the cache this many seconds (orglife.selectors.rollups; 0: counted on every request).
+COMPLIANCE_CACHE_SECONDS = int(os.environ.get("DANGJIAN_COMPLIANCE_CACHE_SECONDS", 60))
+COMPLIANCE_CACHE_DEPTH = 2
 
 NINJA_PAGINATION_PER_PAGE = 50
 # Rows per page of the platform's list pages (core.paging); every list pages and shows its total.

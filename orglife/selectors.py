@@ -7,10 +7,12 @@ import calendar
 import operator
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import cached_property
 from typing import Any
 
+from django.conf import settings as django_settings
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.urls import reverse
@@ -317,6 +319,8 @@ class Rollup:
     children: list[Tally]
     worst: list[Tally]
     today: date
+    # When the figures were counted, where they come from the cache (``rollups``): the page says so.
+    counted: datetime | None = None
 
     @cached_property
     def items(self) -> dict[int, list[Item]]:
@@ -448,8 +452,28 @@ def _groups(root: Org, months: list[date], settings: _Settings, packed: _Packed,
 def rollups(root: Org, *, months: list[date], today: date | None = None, worst: int = 20) -> list[Rollup]:
     """Compliance of ``root``'s subtree for each of ``months`` (the page shows two; one read of
     the figures serves both): a tally per child org (worst first) and the worst holder orgs of the
-    whole subtree (as Orgs). The caller has checked the user covers ``root``."""
+    whole subtree (as Orgs). The caller has checked the user covers ``root``.
+
+    A city's or a district's (``root.depth`` up to settings.COMPLIANCE_CACHE_DEPTH) are kept in the
+    cache for settings.COMPLIANCE_CACHE_SECONDS: they take a few hundred milliseconds for tens of
+    thousands of holders (docs/benchmarks.md), every admin's home page shows them, and a minute
+    late is what an organization department can live with; the page says when they were counted.
+    A street's, a branch's — what a secretary checks after recording a meeting — are always now."""
     today = today or timezone.localdate()
+    seconds = django_settings.COMPLIANCE_CACHE_SECONDS
+    if not seconds or root.depth > django_settings.COMPLIANCE_CACHE_DEPTH:
+        return _rollups(root, months=months, today=today, worst=worst)
+    key = f"orglife.rollups:{root.pk}:{root.path}:{','.join(map(str, months))}:{today}:{worst}"
+    found = cache.get(key)
+    if found is None:
+        found = _rollups(root, months=months, today=today, worst=worst)
+        for result in found:
+            result.counted = timezone.now()
+        cache.set(key, found, seconds)
+    return found
+
+
+def _rollups(root: Org, *, months: list[date], today: date, worst: int) -> list[Rollup]:
     settings = _Settings.of(root)
     source, source_params, columns = _source_sql(root, months)
     packed = _Packed.of(months, columns)

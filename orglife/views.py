@@ -5,6 +5,7 @@ import io
 from datetime import date
 
 import segno
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
@@ -456,7 +457,8 @@ class ComplianceView(ObjectDetailView):
             "before": before.total, "overdue_before": overdue_before, "previous_month": _shift(month, -1),
             # Early in a month nothing of it is overdue yet: the last complete period stands beside it.
             "month_open": month >= today.replace(day=1),
-            "next": f"{_shift(month, 1):%Y-%m}", "requirements": rules.REQUIREMENTS}
+            "next": f"{_shift(month, 1):%Y-%m}", "requirements": rules.REQUIREMENTS,
+            "cache_seconds": settings.COMPLIANCE_CACHE_SECONDS}
 
 
 class ReviewQueueView(ObjectListView):
