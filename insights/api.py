@@ -3,12 +3,13 @@ the pages (an org out of scope is 404, text that is neither an id nor a code 422
 
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from core.api import REFUSED, Message, Pagination
-from insights import rules, selectors
+from insights import report, rules, selectors
 
 router = Router(tags=["智能分析"])
 
@@ -153,3 +154,38 @@ def insights_workbench(request):
             "upcoming": [{"meeting_id": m.pk, "org_name": m.org.name, "kind": m.get_kind_display(),
                           "held_on": m.held_on, "topic": m.topic} for m in member.upcoming]},
     }
+
+
+class ReportFigureOut(Schema):
+    key: str
+    label: str
+    value: int
+    basis: str = Field(..., description="统计口径：数据表与统计条件")
+
+
+class ReportParagraphOut(Schema):
+    heading: str
+    text: str
+
+
+class AnnualReportOut(Schema):
+    org_id: int
+    org_name: str
+    year: int
+    title: str
+    paragraphs: list[ReportParagraphOut]
+    figures: list[ReportFigureOut]
+
+
+@router.get("/report", response={200: AnnualReportOut, 401: Message, **REFUSED})
+def insights_report(request, org: str | None = ORG_PARAM,
+                    year: int | None = Query(None, ge=2000, le=2100, description="年度（默认今年，不晚于今年）")):
+    """年度党建工作统计报告：按年度统计的各项数字、中文表述和每个数字的统计口径（.docx/.xlsx 见网页）。"""
+    root = selectors.require_root(request.user, org)
+    this_year = timezone.localdate().year
+    if year is not None and year > this_year:
+        raise ValidationError(f"年度不能晚于今年（{this_year}年）")
+    made = report.annual(root, year or this_year)
+    return {"org_id": root.pk, "org_name": root.name, "year": made.year, "title": report.title_of(made),
+            "paragraphs": [{"heading": h, "text": t} for h, t in made.paragraphs],
+            "figures": [{"key": k, "label": f.label, "value": f.value, "basis": f.basis} for k, f in made.figures.items()]}

@@ -6,4 +6,5 @@ app_name = "insights"
 urlpatterns = [
     path("warnings/", views.WarningsView.as_view(), name="warnings"),
     path("health/", views.HealthView.as_view(), name="health"),
+    path("report/", views.AnnualReportView.as_view(), name="report"),
 ]

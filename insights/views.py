@@ -2,11 +2,15 @@
 ``?org=`` (id or code) among the orgs granting orglife.view (404 otherwise), by default the user's
 top one. The workbench is the home page (dangjian.views.home), which reads ``selectors.workbench``."""
 
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpResponse
 from django.utils import timezone
 
+from core import audit
 from core.paging import paginate
 from core.views import ObjectDetailView
-from insights import rules, selectors
+from insights import report, rules, selectors
 from orgs.models import Org
 from orgs.selectors import with_branch_names
 
@@ -51,3 +55,54 @@ class HealthView(InsightsView):
     def get_extra_context(self):
         weights, rows = selectors.health(self.object, self.request.user)
         return {"weights": weights, "rows": rows, "components": rules.COMPONENTS, "formula": rules.FORMULA}
+
+
+def year_param(value: str | None) -> int:
+    """``?year=``: from 2000 to this year, by default this year; anything else is a clear 400."""
+    this_year = timezone.localdate().year
+    if not value:
+        return this_year
+    if not value.strip().isdigit() or not 2000 <= int(value) <= this_year:
+        raise ValidationError(f"年度参数有误：请填写 2000 年至 {this_year} 年之间的年份")
+    return int(value)
+
+
+class AnnualReportView(InsightsView):
+    """The annual report of the subtree (insights.report): read on the page, downloaded as .docx
+    (``?format=docx``) or .xlsx (``?format=xlsx``); each download is audited as an export."""
+
+    template_name = "insights/report.html"
+
+    def prepare(self):
+        super().prepare()
+        self.year = year_param(self.request.GET.get("year"))
+        self.format = self.request.GET.get("format", "")
+        if self.format not in ("", "docx", "xlsx"):
+            raise ValidationError("格式参数有误：只能是 docx 或 xlsx")
+
+    def get_title(self):
+        return report.title_of(self.made)
+
+    def get(self, request, *args, **kwargs):
+        self.made = report.annual(self.object, self.year)
+        if not self.format:
+            return super().get(request, *args, **kwargs)
+        content = report.docx_bytes(self.made) if self.format == "docx" else report.xlsx_bytes(self.made)
+        with transaction.atomic():
+            audit.record("export", obj=self.object, changes={"report": "annual", "year": self.year,
+                                                            "format": self.format})
+        response = HttpResponse(content, content_type=FORMATS[self.format])
+        response["Content-Disposition"] = (f'attachment; filename="annual-{self.object.code}-{self.year}.{self.format}"')
+        return response
+
+    def get_extra_context(self):
+        this_year = timezone.localdate().year
+        # Each cell with its column's header: the phone layout shows a row as labelled lines.
+        tables = [(title, header, [list(zip(header, row, strict=True)) for row in rows])
+                  for title, header, rows in self.made.tables]
+        return {"report": self.made, "tables": tables, "year": self.year,
+                "years": range(this_year, max(this_year - 5, 1999), -1)}
+
+
+FORMATS = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+           "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}

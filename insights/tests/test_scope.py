@@ -15,8 +15,8 @@ from insights.tests.test_warnings import _term
 
 pytestmark = pytest.mark.django_db
 
-PAGES = {"insights:warnings", "insights:health"}
-API = {"api:insights_warnings", "api:insights_health", "api:insights_workbench"}
+PAGES = {"insights:warnings", "insights:health", "insights:report"}
+API = {"api:insights_warnings", "api:insights_health", "api:insights_workbench", "api:insights_report"}
 SCOPE_TESTED = PAGES | API
 
 PERSONAS = ["city_admin", "a_admin", "b_admin", "secretary", "member", "outsider", "sysadmin", "auditor"]
@@ -34,7 +34,8 @@ def urls(org):
 
 
 def api_urls(org):
-    return [f"/api/v1/insights/warnings?org={org.pk}", f"/api/v1/insights/health?org={org.pk}"]
+    return [f"/api/v1/insights/warnings?org={org.pk}", f"/api/v1/insights/health?org={org.pk}",
+            f"/api/v1/insights/report?org={org.pk}"]
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
@@ -70,7 +71,8 @@ def test_without_an_org_the_users_top_org_or_404(world):
 def test_anonymous_is_sent_to_log_in_and_the_api_asks_for_a_token(world):
     for name in sorted(PAGES):
         assert Client().get(reverse(name)).status_code == 302
-    for url in ("/api/v1/insights/workbench", "/api/v1/insights/warnings", "/api/v1/insights/health"):
+    for url in ("/api/v1/insights/workbench", "/api/v1/insights/warnings", "/api/v1/insights/health",
+                "/api/v1/insights/report"):
         assert Client().get(url).status_code == 401
 
 
