@@ -88,3 +88,30 @@ def test_the_district_admins_workbench_and_health_page(live_server, crafted, bro
     page.screenshot(path=SHOTS / f"health-{viewport}.png", full_page=True)
     assert page.locator("#health tbody tr").count() == 2
     context.close()
+
+
+@pytest.mark.parametrize("viewport", ["desktop", "phone"])
+def test_a_district_admin_opens_the_annual_report_and_downloads_it(live_server, crafted, browser, viewport):  # noqa: F811
+    SHOTS.mkdir(exist_ok=True)
+    world, _found = crafted
+    base = live_server.url
+    context = browser.new_context(viewport=VIEWPORTS[viewport], locale="zh-CN", accept_downloads=True)
+    elsewhere = []
+    context.on("request", lambda r: r.url.startswith(base) or r.url.startswith("data:") or elsewhere.append(r.url))
+    page = context.new_page()
+    page.goto(f"{base}/accounts/login/")
+    page.fill("input[name=username]", "a_admin")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/")
+    page.locator("a", has_text="年度统计报告").first.click()
+    page.wait_for_url(f"{base}/insights/report/**")
+    assert "年度党建工作统计报告" in page.inner_text("h1")
+    assert "统计口径" in page.inner_text("main")
+    page.screenshot(path=SHOTS / f"report-{viewport}.png", full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= VIEWPORTS[viewport]["width"]
+    with page.expect_download() as download:
+        page.click("text=下载 Word（.docx）")
+    assert download.value.suggested_filename.endswith(".docx")
+    assert elsewhere == []
+    context.close()
