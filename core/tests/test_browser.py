@@ -53,17 +53,29 @@ def _login(page, base, username):
     page.wait_for_url(f"{base}/")
 
 
+def watched_context(browser, base, viewport="desktop", **options):
+    """A Chinese-locale context of the viewport's size and the list its requests to anywhere but
+    ``base`` (or data: URLs) are put on: a test asserts it stays empty (no CDN, no phone-home)."""
+    context = browser.new_context(viewport=VIEWPORTS[viewport], locale="zh-CN", **options)
+    elsewhere: list[str] = []
+    context.on("request", lambda r: r.url.startswith(base) or r.url.startswith("data:") or elsewhere.append(r.url))
+    return context, elsewhere
+
+
+def signed_in(browser, base, username, viewport="desktop", **options):
+    """``watched_context``, a page, and ``username`` logged in on it (at the home page)."""
+    context, elsewhere = watched_context(browser, base, viewport, **options)
+    page = context.new_page()
+    _login(page, base, username)
+    return context, page, elsewhere
+
+
 @pytest.mark.parametrize("viewport", ["desktop", "phone"])
 def test_a_district_admin_walks_the_tree_to_a_member(live_server, browser_world, browser, viewport):
     ARTIFACTS.mkdir(exist_ok=True)
     world = browser_world
-    context = browser.new_context(viewport=VIEWPORTS[viewport], locale="zh-CN")
-    requests_elsewhere = []
-    context.on("request", lambda r: r.url.startswith(live_server.url) or r.url.startswith("data:")
-               or requests_elsewhere.append(r.url))
-    page = context.new_page()
     base = live_server.url
-    _login(page, base, "a_admin")
+    context, page, requests_elsewhere = signed_in(browser, base, "a_admin", viewport)
     page.screenshot(path=ARTIFACTS / f"home-{viewport}.png", full_page=True)
 
     page.goto(f"{base}/orgs/")

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from core.holidays import load_official
-from core.tests.test_browser import CHROMIUM, VIEWPORTS, browser  # noqa: F401
-from dangjian.testing import PASSWORD, make_world
+from core.tests.test_browser import CHROMIUM, VIEWPORTS, browser, signed_in  # noqa: F401
+from dangjian.testing import make_world
 from insights.tests.test_workbench import craft
 
 SHOTS = Path("/tmp/shots")
@@ -36,15 +36,7 @@ def test_the_secretarys_workbench_lists_the_due_items_and_a_link_lands_where_the
     SHOTS.mkdir(exist_ok=True)
     world, found = crafted
     base = live_server.url
-    context = browser.new_context(viewport=VIEWPORTS[viewport], locale="zh-CN")
-    elsewhere = []
-    context.on("request", lambda r: r.url.startswith(base) or r.url.startswith("data:") or elsewhere.append(r.url))
-    page = context.new_page()
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=username]", "secretary")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/")
+    context, page, elsewhere = signed_in(browser, base, "secretary", viewport)
     page.screenshot(path=SHOTS / f"workbench-secretary-{viewport}.png", full_page=True)
     panel = page.locator(f"#bench-branch-{world.branch_a1.pk}")
     assert "逾期谈话" in panel.locator(f"#panel-recruitment-{world.branch_a1.pk}").inner_text()
@@ -74,13 +66,7 @@ def test_the_secretarys_workbench_lists_the_due_items_and_a_link_lands_where_the
 def test_the_district_admins_workbench_and_health_page(live_server, crafted, browser, viewport):  # noqa: F811
     world, _found = crafted
     base = live_server.url
-    context = browser.new_context(viewport=VIEWPORTS[viewport], locale="zh-CN")
-    page = context.new_page()
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=username]", "a_admin")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/")
+    context, page, _elsewhere = signed_in(browser, base, "a_admin", viewport)
     page.screenshot(path=SHOTS / f"workbench-admin-{viewport}.png", full_page=True)
     assert "概况" in page.inner_text("main")
     assert page.evaluate("document.documentElement.scrollWidth") <= VIEWPORTS[viewport]["width"]
@@ -95,15 +81,7 @@ def test_a_district_admin_opens_the_annual_report_and_downloads_it(live_server, 
     SHOTS.mkdir(exist_ok=True)
     world, _found = crafted
     base = live_server.url
-    context = browser.new_context(viewport=VIEWPORTS[viewport], locale="zh-CN", accept_downloads=True)
-    elsewhere = []
-    context.on("request", lambda r: r.url.startswith(base) or r.url.startswith("data:") or elsewhere.append(r.url))
-    page = context.new_page()
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=username]", "a_admin")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/")
+    context, page, elsewhere = signed_in(browser, base, "a_admin", viewport, accept_downloads=True)
     page.locator("a", has_text="年度统计报告").first.click()
     page.wait_for_url(f"{base}/insights/report/**")
     assert "年度党建工作统计报告" in page.inner_text("h1")

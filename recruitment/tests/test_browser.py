@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from core.holidays import load_official
-from core.tests.test_browser import CHROMIUM, VIEWPORTS
-from dangjian.testing import PASSWORD, make_world
+from core.tests.test_browser import CHROMIUM, VIEWPORTS, signed_in
+from dangjian.testing import make_world
 from members.models import Member
 from recruitment.models import Case
 from recruitment.tests.helpers import grow_branches, id_number
@@ -92,15 +92,7 @@ def _fill(page, world, fields: dict) -> None:
 def test_one_person_from_application_to_full_member(live_server, browser_world, browser, viewport):
     SHOTS.mkdir(exist_ok=True)
     world, base = browser_world, live_server.url
-    context = browser.new_context(viewport=VIEWPORTS[viewport], locale="zh-CN")
-    elsewhere = []
-    context.on("request", lambda r: r.url.startswith(base) or r.url.startswith("data:") or elsewhere.append(r.url))
-    page = context.new_page()
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=username]", "a_admin")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/")
+    context, page, elsewhere = signed_in(browser, base, "a_admin", viewport)
 
     if viewport == "phone":
         page.click("nav.sidenav summary")  # the menu starts closed on a phone
