@@ -1,6 +1,7 @@
-"""`dangjian bench tree|import|orglife|pages`: timings of the tree-sized reads on a synthetic city
-(dangjian/bench.py), of roster imports, of organizational life, and of each role's main pages on
-the data in the database (dangjian/bench_pages.py)."""
+"""`dangjian bench tree|import|orglife|pages|insights`: timings of the tree-sized reads on a synthetic
+city (dangjian/bench.py), of roster imports, of organizational life, of each role's main pages on
+the data in the database (dangjian/bench_pages.py) and of the insights pages
+(dangjian/bench_insights.py)."""
 
 import json
 
@@ -9,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
 from core.context import acting_as
-from dangjian import bench, bench_import, bench_orglife, bench_pages
+from dangjian import bench, bench_import, bench_insights, bench_orglife, bench_pages
 from orgs import selectors
 
 
@@ -18,10 +19,11 @@ class Command(BaseCommand):
             "测量子树党员数、区管理员的党员列表第一页和组织树计数的耗时")
 
     def add_arguments(self, parser):
-        parser.add_argument("benchmark", choices=["tree", "import", "orglife", "pages"],
+        parser.add_argument("benchmark", choices=["tree", "import", "orglife", "pages", "insights"],
                             help="tree：组织树读取；import：花名册导入导出（dangjian/bench_import.py）；"
                                  "orglife：会议记录雷同检测与完成情况汇总（dangjian/bench_orglife.py）；"
-                                 "pages：用库中现有数据测各角色主要页面（dangjian/bench_pages.py）")
+                                 "pages：用库中现有数据测各角色主要页面（dangjian/bench_pages.py）；"
+                                 "insights：工作台、预警、健康指数和年度报告（dangjian/bench_insights.py）")
         parser.add_argument("--seconds", type=int, default=10, help="pages：每个页面并发测量的秒数")
         parser.add_argument("--connections", type=int, default=16, help="pages：并发连接数")
         parser.add_argument("--floor", default="http://127.0.0.1:8090",
@@ -45,6 +47,8 @@ class Command(BaseCommand):
         log = self.stderr.write if as_json else self.stdout.write
         if options["benchmark"] == "pages":
             return self.run_pages(repeat, options, as_json, log)
+        if options["benchmark"] == "insights":
+            return self.run_insights(repeat, as_json, log)
         try:
             bench.check_database()
         except bench.BenchRefused as exc:
@@ -85,6 +89,20 @@ class Command(BaseCommand):
             ratio = f"{page['floor_ratio']:.1%}" if page["floor_ratio"] is not None else "-"
             write(f"{page['p50_ms']:>8.1f} {page['p95_ms']:>8.1f} {page['sql_share']:>7.0%} {page['queries']:>4} "
                   f"{rps:>8} {ratio:>6}  {page['role']} {page['label']} {page['url']}"
+                  + ("" if page["status"] == 200 else f"（状态 {page['status']}）"))
+
+    def run_insights(self, repeat, as_json, log) -> None:
+        with acting_as(None, channel="cli"):
+            report = bench_insights.run(repeat=repeat, log=log)
+        if as_json:
+            self.stdout.write(json.dumps(report, ensure_ascii=False, indent=2))
+            return
+        write = self.stdout.write
+        write(f"数据库：{report['database']}；{report['orgs']} 个党组织，{report['members']} 名党员；之后的请求各 {report['repeat']} 次取中位")
+        write(f"{'首次 ms':>8} {'SQL ms':>8} {'SQL比':>5} {'查询':>4} {'峰值MB':>7} {'之后 ms':>8}  角色 页面")
+        for page in report["pages"]:
+            write(f"{page['cold_ms']:>8.1f} {page['sql_ms']:>8.1f} {page['sql_ratio']:>5.0%} {page['queries']:>4} "
+                  f"{page['peak_mb']:>7.1f} {page['warm_ms']:>8.1f}  {page['role']} {page['label']}"
                   + ("" if page["status"] == 200 else f"（状态 {page['status']}）"))
 
     def run_import(self, rows, as_json, log) -> None:
