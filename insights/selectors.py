@@ -427,7 +427,7 @@ def subtree_bench(root: Org, user, today: date) -> SubtreeBench:
             by_stage[stage] = by_stage.get(stage, 0) + n
     cases = warning_rollup(root, user, today)
     colours = [cases["own"], *(c for _o, c in cases["children"])]
-    recent = list(Meeting.objects.filter(subtree_q("org__path", root.path))
+    recent = list(orglife_selectors.subtree_meetings(root)
                   .exclude(state=MeetingState.DRAFT).select_related("org").order_by("-held_on", "-pk")[:8])
     # The worst: last month's red (periods that ended unmet) first, then this month's due soon.
     worst, seen = [], set()

@@ -107,3 +107,19 @@ def test_the_list_page_and_the_api_of_the_city_admin_read_meetings_without_the_t
         counts = [q["sql"] for q in queries.captured_queries
                   if 'FROM "orglife_meeting"' in q["sql"] and "COUNT(*)" in q["sql"]]
         assert counts and all('"path"' not in sql for sql in counts), counts
+
+
+def test_the_subtree_of_the_only_root_is_every_meeting_without_the_path_range(world, meetings):
+    """The workbench's recent meetings (selectors.subtree_meetings): the city's without a path
+    predicate, a district's with its range; the same rows as through the tree either way."""
+    city = selectors.subtree_meetings(world.city)
+    assert "path" not in _where(city)
+    assert set(city.values_list("pk", flat=True)) == set(Meeting.objects.values_list("pk", flat=True))
+    district = selectors.subtree_meetings(world.district_a)
+    assert "path" in _where(district)
+    assert {m.org.path[:len(world.district_a.path)] for m in district} == {world.district_a.path}
+    assert district.count() == 3  # A1, A2 and A1's group; B1's is elsewhere
+    other = Org.objects.add_root({"name": "中共河北省委员会", "code": "HB", "kind": OrgKind.COMMITTEE,
+                                  "level": OrgLevel.CITY, "founded": date(1949, 1, 1)})
+    assert other.pk
+    assert "path" in _where(selectors.subtree_meetings(world.city))  # a second root: the range is back
