@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.db.models import Count, Q, Sum
+from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
 from care.models import CareVisit
@@ -67,10 +68,6 @@ def amount(value: int) -> str:
     return str(value)
 
 
-def _years_between(earlier: date, later: date) -> int:
-    return later.year - earlier.year - ((later.month, later.day) < (earlier.month, earlier.day))
-
-
 def annual(root: Org, year: int, *, today: date | None = None) -> AnnualReport:
     """The report of ``root``'s subtree for ``year``. The caller has checked the user covers
     ``root`` (insights.selectors.org_root)."""
@@ -79,7 +76,7 @@ def annual(root: Org, year: int, *, today: date | None = None) -> AnnualReport:
     within = subtree_q("path", root.path)
     scope = f"{root.name}及其下级党组织"
     _orgs(report, within, scope)
-    _members(report, root, scope, as_of=min(today, date(year, 12, 31)))
+    _members(report, root, scope, as_of=date(year, 12, 31))
     _meetings(report, root, year, scope)
     _recruitment(report, root, year, scope)
     _transfers_and_care(report, root, year, scope)
@@ -101,16 +98,25 @@ def _orgs(report: AnnualReport, within: Q, scope: str) -> None:
 
 
 def _members(report: AnnualReport, root: Org, scope: str, *, as_of: date) -> None:
-    rows = (Member.objects.filter(subtree_q("org__path", root.path), status__in=ACTIVE)
-            .values_list("status", "gender", "education", "birth_date", "joined"))
-    status, gender, education, ages, tenure = Counter(), Counter(), Counter(), Counter(), Counter()
-    for member_status, member_gender, member_education, born, joined in rows.iterator(chunk_size=5000):
-        status[member_status] += 1
-        gender[member_gender] += 1
-        education[member_education or ""] += 1
-        ages[next(label for low, high, label in AGE_BANDS if low <= _years_between(born, as_of) <= high)] += 1
-        tenure[next(label for low, high, label in TENURE_BANDS if low <= max(_years_between(joined, as_of), 0) <= high)] += 1
-    basis = f"members_member：{scope}的正式党员和预备党员（统计时的党员档案），年龄、党龄计至{as_of:%Y年%-m月%-d日}"
+    """The make-up counted by the database, one GROUP BY per dimension; ages and 党龄 in whole years
+    at the end of the year (the statistical yearbook's date), so by birth and joining year."""
+    members = Member.objects.filter(subtree_q("org__path", root.path), status__in=ACTIVE).order_by()
+
+    def by(column) -> Counter:
+        return Counter(dict(members.values_list(column).annotate(n=Count("id")).values_list(column, "n")))
+
+    status, gender, education = by("status"), by("gender"), by("education")
+    born = Counter(dict(members.annotate(y=ExtractYear("birth_date")).values_list("y").annotate(n=Count("id"))
+                        .values_list("y", "n")))
+    joined = Counter(dict(members.annotate(y=ExtractYear("joined")).values_list("y").annotate(n=Count("id"))
+                          .values_list("y", "n")))
+    ages, tenure = Counter(), Counter()
+    for year, n in born.items():
+        ages[next(label for low, high, label in AGE_BANDS if low <= max(as_of.year - year, 0) <= high)] += n
+    for year, n in joined.items():
+        tenure[next(label for low, high, label in TENURE_BANDS if low <= max(as_of.year - year, 0) <= high)] += n
+    basis = (f"members_member：{scope}的正式党员和预备党员（统计时的党员档案），年龄、党龄按出生、入党年份计至"
+             f"{as_of.year}年底")
     total = report.add("members", "党员", sum(status.values()), basis)
     full = report.add("full_members", "正式党员", status[MemberStatus.FULL], basis)
     probationary = report.add("probationary_members", "预备党员", status[MemberStatus.PROBATIONARY], basis)

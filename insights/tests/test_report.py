@@ -58,6 +58,11 @@ def test_every_figure_equals_a_direct_count_of_the_records(world, meetings, year
         months.filter(kind=MeetingKind.LECTURE).aggregate(n=Sum("by_secretary"))["n"] or 0)
     assert made.figures["visits"].value == CareVisit.objects.filter(
         subtree_q("member__org__path", org.path), visited__year=year).count()
+    # The make-up table: each age band counted member by member, age in whole years at the year's end.
+    table = {(row[0], row[1]): row[2] for row in dict((t[0], t[2]) for t in made.tables)["党员基本情况"]}
+    for low, high, label in report.AGE_BANDS:
+        assert table[("年龄", label)] == sum(1 for m in members if low <= year - m.birth_date.year <= high), label
+    assert sum(table[("党龄", label)] for _l, _h, label in report.TENURE_BANDS) == members.count()
 
 
 def test_the_sentences_state_the_figures_for_the_year_only(world, meetings, year):
