@@ -166,7 +166,7 @@ class ChartOut(Schema):
     key: str
     title: str
     kind: str
-    total: int
+    total: int | None
     note: str
     figures: list[FigureOut]
 

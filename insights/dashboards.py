@@ -23,7 +23,7 @@ from members.filters import NOT_FILLED
 from members.models import Education, Gender, MemberProfile
 from orglife import selectors as orglife_selectors
 from orgs import selectors as org_selectors
-from orgs.models import Org
+from orgs.models import Org, OrgKind
 from recruitment import rules as recruitment_rules
 from recruitment.filters import IN_PROGRESS
 from recruitment.models import Stage
@@ -57,10 +57,11 @@ class Chart:
     kind: str  # bar, pie, funnel
     figures: list[Figure]
     note: str = ""
+    summable: bool = True  # False where the figures overlap (the deadlines: overdue is also due)
 
     @property
-    def total(self) -> int:
-        return sum(f.value for f in self.figures)
+    def total(self) -> int | None:
+        return sum(f.value for f in self.figures) if self.summable else None
 
 
 @dataclass
@@ -153,8 +154,14 @@ def member_charts(root: Org, today: date) -> list[Chart]:
 
 
 def child_orgs(root: Org, user) -> list[Org]:
+    """The child orgs a dashboard compares: not a branch's groups (their members are the branch's)."""
     return list(Org.objects.visible_to(user).filter(subtree_q("path", root.path), depth=root.depth + 1)
-                .order_by("path"))
+                .exclude(kind=OrgKind.GROUP).order_by("path"))
+
+
+def short_name(org: Org) -> str:
+    """A district committee as the screen's tile names it: 中共天津市和平区委员会 → 和平区."""
+    return next((name for name in TILES if name in org.name), org.name)
 
 
 def children_chart(root: Org, user) -> Chart:
@@ -181,7 +188,7 @@ def recruitment_charts(root: Org, user, today: date) -> list[Chart]:
     deadlines = [Figure("已逾期", red, _url("recruitment:list", org=root.pk, warning="red")),
                  Figure("已到提醒日（含逾期）", red + yellow, _url("recruitment:list", org=root.pk, warning="yellow"))]
     return [Chart("funnel", "发展党员（在办，按阶段）", "funnel", funnel),
-            Chart("deadlines", "发展党员步骤时限", "bar", deadlines,
+            Chart("deadlines", "发展党员步骤时限", "bar", deadlines, summable=False,
                   note="在办案例中，某一步骤已过最后期限（已逾期），或已到提醒日（含已逾期）的案例数")]
 
 
@@ -288,7 +295,7 @@ def screen_data(root: Org, user, today: date) -> dict:
     members = org_selectors.subtree_counts([root], user=user)[root.pk]["members"]
     return {"org_id": root.pk, "org_name": root.name, "updated": f"{timezone.localtime():%Y-%m-%d %H:%M}",
             "members": members, "indicators": INDICATORS,
-            "tiles": [{"org_id": t.org.pk, "org_name": t.org.name, "column": t.column, "row": t.row,
+            "tiles": [{"org_id": t.org.pk, "org_name": short_name(t.org), "column": t.column, "row": t.row,
                        "members": t.members, "compliance": t.compliance, "overdue": t.overdue,
                        "dashboard": dashboard_url(t.org)} for t in tiles],
             "charts": [chart_data(c) for c in charts]}

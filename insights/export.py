@@ -24,7 +24,8 @@ def workbook_bytes(board: Dashboard) -> bytes:
         sheet.append(["项目", "数量"])
         for figure in chart.figures:
             sheet.append([csv_safe(figure.label), figure.value])
-        sheet.append(["合计", chart.total])
+        if chart.summable:
+            sheet.append(["合计", chart.total])
         if chart.note:
             sheet.append([csv_safe(chart.note)])
     if board.heat is not None:

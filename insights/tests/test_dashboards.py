@@ -198,9 +198,10 @@ def test_the_screen_data_places_each_district_on_the_tile_grid(world):
     response = client.get(f"{reverse('insights:screen')}?org={world.city.pk}&data=1")
     assert response.status_code == 200
     data = response.json()
-    tiles = {t["org_name"]: t for t in data["tiles"]}
-    assert (tiles[world.district_a.name]["column"], tiles[world.district_a.name]["row"]) == dashboards.TILES["和平区"]
-    assert tiles[world.district_a.name]["members"] == Member.objects.active().filter(
+    tiles = {t["org_id"]: t for t in data["tiles"]}
+    tile = tiles[world.district_a.pk]
+    assert tile["org_name"] == "和平区" and (tile["column"], tile["row"]) == dashboards.TILES["和平区"]
+    assert tile["members"] == Member.objects.active().filter(
         subtree_q("org__path", world.district_a.path)).count()
     assert {c["key"] for c in data["charts"]} == {"age", "gender", "education", "funnel"}
     page = client.get(f"{reverse('insights:screen')}?org={world.city.pk}&indicator=bogus")

@@ -19,7 +19,7 @@
     var base = {color: PALETTE, animation: false, tooltip: {trigger: "item"}};
     if (kind === "pie") {
       base.series = [{type: "pie", radius: ["35%", "70%"], data: rows,
-                      label: {formatter: "{b}\n{c}（{d}%）"}}];
+                      label: {formatter: "{b} {c}", overflow: "none"}}];
     } else if (kind === "funnel") {
       base.series = [{type: "funnel", sort: "none", minSize: "10%", data: rows, label: {formatter: "{b}：{c}"}}];
     } else {

@@ -33,7 +33,7 @@
       a.setAttribute("role", "listitem");
       a.dataset.org = t.org_name;
       a.style.left = (t.column * 172) + "px";
-      a.style.top = (t.row * 116) + "px";
+      a.style.top = (t.row * 104) + "px";
       a.style.background = colour(t[indicator]);
       var name = document.createElement("span"); name.className = "name"; name.textContent = t.org_name;
       var value = document.createElement("span"); value.className = "value"; value.textContent = text(t[indicator]);
@@ -56,10 +56,10 @@
                   color: ["#c8161d", "#ffd36b", "#409eff", "#67c23a", "#e6a23c", "#8e44ad", "#16a085"]};
     if (chart.kind === "pie") {
       common.series = [{type: "pie", radius: ["35%", "68%"], data: rows,
-                        label: {color: "#e8eef8", fontSize: 22, formatter: "{b} {d}%"}}];
+                        label: {color: "#e8eef8", fontSize: 22, formatter: "{b} {c}", overflow: "none"}}];
     } else if (chart.kind === "funnel") {
-      common.series = [{type: "funnel", sort: "none", data: rows, minSize: "12%",
-                        label: {color: "#e8eef8", fontSize: 18, formatter: "{b}：{c}"}}];
+      common.series = [{type: "funnel", sort: "none", data: rows, minSize: "12%", left: 8, width: "40%",
+                        label: {color: "#e8eef8", fontSize: 18, formatter: "{b}：{c}", overflow: "none"}}];
     } else {
       common.grid = {left: 8, right: 60, top: 8, bottom: 8, containLabel: true};
       common.xAxis = {type: "value", axisLabel: {color: "#9fb4d6", fontSize: 16}, splitLine: {lineStyle: {color: "#24406e"}}};
