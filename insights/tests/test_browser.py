@@ -90,6 +90,17 @@ def test_the_district_admins_workbench_and_health_page(live_server, crafted, bro
     context.close()
 
 
+def watch_console(page) -> list[str]:
+    """Errors and warnings on the console (a CSP violation is reported there) and script errors;
+    htmx's indicator <style> on every signed-in page is another issue's (portal's editor test)."""
+    problems: list[str] = []
+    page.on("console", lambda m: m.type in ("error", "warning")
+            and not ("inline style" in m.text and "/django_htmx/" in m.location["url"])
+            and problems.append(f"{m.text} {m.location['url']}"))
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    return problems
+
+
 def click_bar(page, card: str, index: int) -> None:
     """Click the ``index``-th bar of the chart in ``card`` where ECharts drew it (its middle)."""
     box = page.locator(f"{card} .dash-chart").bounding_box()
@@ -113,14 +124,15 @@ def test_the_city_admin_drills_from_the_city_dashboard_down_to_a_branchs_records
     elsewhere = []
     context.on("request", lambda r: r.url.startswith(base) or r.url.startswith("data:") or elsewhere.append(r.url))
     page = context.new_page()
+    problems = watch_console(page)
     page.goto(f"{base}/accounts/login/")
     page.fill("input[name=username]", "city_admin")
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_url(f"{base}/")
     page.goto(f"{base}/insights/dashboard/?org={world.city.pk}")
-    page.wait_for_selector("#chart-children .dash-chart svg")
-    page.wait_for_selector("#chart-heat .dash-chart svg", state="attached")  # hidden on a phone: the table holds it
+    page.wait_for_selector("#chart-children .dash-chart canvas")
+    page.wait_for_selector("#chart-heat .dash-chart canvas", state="attached")  # hidden on a phone: the table holds it
     page.screenshot(path=SHOTS / f"dashboard-city-{viewport}.png", full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth") <= VIEWPORTS[viewport]["width"]
     # The district's bar opens the district's dashboard (district A is the first child by path).
@@ -132,7 +144,7 @@ def test_the_city_admin_drills_from_the_city_dashboard_down_to_a_branchs_records
     page.wait_for_url(f"{base}/insights/dashboard/?org={world.street_a.pk}")
     page.click(f"#chart-children a.drill:text-is('{world.branch_a1.name}')")
     page.wait_for_url(f"{base}/insights/dashboard/?org={world.branch_a1.pk}")
-    page.wait_for_selector("#chart-gender .dash-chart svg")
+    page.wait_for_selector("#chart-gender .dash-chart canvas")
     page.screenshot(path=SHOTS / f"dashboard-branch-{viewport}.png", full_page=True)
     # A figure opens the list of the records it counts: the branch's men.
     men = int(page.locator("#chart-gender tbody tr").first.get_attribute("data-value"))
@@ -140,7 +152,7 @@ def test_the_city_admin_drills_from_the_city_dashboard_down_to_a_branchs_records
     page.wait_for_url(f"{base}/members/?org={world.branch_a1.pk}&gender=male")
     rows = page.locator("main table tbody tr")
     assert rows.count() == men >= 1
-    assert elsewhere == []
+    assert elsewhere == [] and problems == []
     context.close()
 
 
@@ -152,6 +164,7 @@ def test_the_big_screen_renders_at_1920_by_1080_with_its_tiles_and_charts(live_s
     elsewhere = []
     context.on("request", lambda r: r.url.startswith(base) or r.url.startswith("data:") or elsewhere.append(r.url))
     page = context.new_page()
+    problems = watch_console(page)
     page.goto(f"{base}/accounts/login/")
     page.fill("input[name=username]", "city_admin")
     page.fill("input[name=password]", PASSWORD)
@@ -159,13 +172,13 @@ def test_the_big_screen_renders_at_1920_by_1080_with_its_tiles_and_charts(live_s
     page.wait_for_url(f"{base}/")
     page.goto(f"{base}/insights/screen/?org={world.city.pk}&indicator=compliance")
     page.wait_for_selector("body[data-loaded='1']")
-    page.wait_for_selector(".screen-chart[data-key='funnel'] svg")
+    page.wait_for_selector(".screen-chart[data-key='funnel'] canvas")
     page.screenshot(path=SHOTS / "screen-1920.png")
     assert page.locator("#tiles .tile").count() == 2  # the world's two districts
     assert "和平区" in page.inner_text("#tiles")
     for key in ("age", "education", "gender", "funnel"):
-        assert page.locator(f".screen-chart[data-key='{key}'] svg").count() == 1, key
+        assert page.locator(f".screen-chart[data-key='{key}'] canvas").count() == 1, key
     # Everything fits the screen: no scrolling in a command centre.
     assert page.evaluate("[document.documentElement.scrollWidth, document.documentElement.scrollHeight]") == [1920, 1080]
-    assert elsewhere == []
+    assert elsewhere == [] and problems == []
     context.close()

@@ -1,4 +1,6 @@
-/* The dashboards' charts (Apache ECharts, served from /static/vendor/echarts/): each chart is drawn
+/* The dashboards' charts (Apache ECharts, served from /static/vendor/echarts/), on canvas with
+   tooltips drawn in the canvas (renderMode richText): the SVG renderer and the HTML tooltip write
+   style attributes, which the CSP (style-src 'self') refuses. Each chart is drawn
    from the table beside it, so the page holds its figures once and works without JavaScript.
    Clicking a bar opens the child org's dashboard where there is one, else the records it counts. */
 (function () {
@@ -16,7 +18,7 @@
   }
 
   function optionFor(kind, rows) {
-    var base = {color: PALETTE, animation: false, tooltip: {trigger: "item"}};
+    var base = {color: PALETTE, animation: false, tooltip: {trigger: "item", renderMode: "richText"}};
     if (kind === "pie") {
       base.series = [{type: "pie", radius: ["35%", "70%"], data: rows,
                       label: {formatter: "{b} {c}", overflow: "none"}}];
@@ -44,7 +46,7 @@
         data.push([x, y, td.dataset.rate === "" ? "-" : Number(td.dataset.rate)]);
       });
     });
-    return {option: {animation: false, tooltip: {position: "top"},
+    return {option: {animation: false, tooltip: {position: "top", renderMode: "richText"},
                      grid: {left: 8, right: 8, top: 8, bottom: 48, containLabel: true},
                      xAxis: {type: "category", data: months}, yAxis: {type: "category", data: orgs, inverse: true},
                      visualMap: {min: 0, max: 100, calculable: false, orient: "horizontal", left: "center",
@@ -59,13 +61,13 @@
     if (el.dataset.kind === "heatmap") {
       var heat = heatOption(card.querySelector("table"));
       el.style.height = Math.max(320, 36 * heat.rows + 90) + "px";
-      chart = echarts.init(el, null, {renderer: "svg"});
+      chart = echarts.init(el, null, {renderer: "canvas"});
       chart.setOption(heat.option);
       chart.on("click", function (p) { var u = heat.urls[p.data[0] + "," + p.data[1]]; if (u) { location.href = u; } });
     } else {
       var rows = rowsOf(card);
       if (el.dataset.kind === "bar") { el.style.height = Math.max(220, 30 * rows.length + 40) + "px"; }
-      chart = echarts.init(el, null, {renderer: "svg"});
+      chart = echarts.init(el, null, {renderer: "canvas"});
       chart.setOption(optionFor(el.dataset.kind, rows));
       chart.on("click", function (p) {
         var row = rows[p.dataIndex];

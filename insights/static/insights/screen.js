@@ -75,7 +75,7 @@
     list.forEach(function (chart) {
       var el = document.querySelector('.screen-chart[data-key="' + chart.key + '"]');
       if (!el || !window.echarts) { return; }
-      charts[chart.key] = charts[chart.key] || echarts.init(el, null, {renderer: "svg"});
+      charts[chart.key] = charts[chart.key] || echarts.init(el, null, {renderer: "canvas"});
       charts[chart.key].setOption(option(chart), true);
     });
   }
