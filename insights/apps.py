@@ -16,5 +16,5 @@ class InsightsConfig(AppConfig):
         register_local_defaults()
         register_menu(MenuEntry(15, "预警", "insights:warnings", "insights",
                                 shown=lambda scope: scope.has_any_org_perm("orglife.view")))
-        register_menu(MenuEntry(16, "数据看板", "insights:dashboard", "insights",
+        register_menu(MenuEntry(16, "数据看板", "insights:dashboard", "insights/dashboard",
                                 shown=lambda scope: scope.has_any_org_perm("orglife.view")))

@@ -206,3 +206,11 @@ def test_the_screen_data_places_each_district_on_the_tile_grid(world):
     assert {c["key"] for c in data["charts"]} == {"age", "gender", "education", "funnel"}
     page = client.get(f"{reverse('insights:screen')}?org={world.city.pk}&indicator=bogus")
     assert page.context["indicator"] == "members"
+
+
+def test_the_menu_marks_the_dashboard_not_the_warnings_on_the_dashboard(world):
+    html = world.client("a_admin").get(reverse("insights:dashboard")).content.decode()
+    assert f'href="{reverse("insights:dashboard")}" aria-current="page"' in html
+    assert f'href="{reverse("insights:warnings")}" aria-current="page"' not in html
+    html = world.client("a_admin").get(reverse("insights:warnings")).content.decode()
+    assert f'href="{reverse("insights:warnings")}" aria-current="page"' in html
