@@ -11,6 +11,9 @@ def navigation(request):
         return {"nav_items": []}
     scope = get_scope(user)
     items = menu_items(scope)
-    section = request.path.strip("/").split("/")[0] if request.path != "/" else "home"
+    parts = request.path.strip("/").split("/")
+    # An entry may stand for a page under another's section ("insights/dashboard" beside "insights").
+    section = "home" if request.path == "/" else next(
+        (key for _label, _url, key in items if key == "/".join(parts[:2])), parts[0])
     role_label = "，".join(filter(None, [scope.role_label(), *user_labels(user)]))
     return {"nav_items": items, "nav_section": section, "user_scope": scope, "user_role_label": role_label}

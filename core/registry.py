@@ -21,7 +21,8 @@ from django.urls import reverse
 class MenuEntry:
     """One link of the left navigation: ``url`` is a URL name (reversed with ``args(scope)``) or
     a path beginning with "/"; ``shown(scope)`` decides whether the user sees it; ``section`` is
-    the first path segment the entry stands for (the highlighted entry)."""
+    the first path segment the entry stands for (the highlighted entry), or the first two
+    ("insights/dashboard") for a page under another entry's section; it names the entry."""
 
     order: int
     label: str

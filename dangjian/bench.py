@@ -166,7 +166,7 @@ def prepare(orgs: int, members: int, *, log: Callable[[str], None]) -> dict[str,
             log(f"  {done} 名党员")
 
     build_members(members, progress=progress)
-    summaries.rebuild([member_counts.NAME])  # inserted in bulk, past the services
+    summaries.rebuild([member_counts.NAME, member_counts.PROFILE_NAME])  # inserted in bulk, past the services
     members_seconds = time.monotonic() - started
     started = time.monotonic()
     refresh_statistics()

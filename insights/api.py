@@ -9,7 +9,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from core.api import REFUSED, Message, Pagination
-from insights import report, rules, selectors
+from insights import dashboards, report, rules, selectors
 
 router = Router(tags=["智能分析"])
 
@@ -189,3 +189,76 @@ def insights_report(request, org: str | None = ORG_PARAM,
     return {"org_id": root.pk, "org_name": root.name, "year": made.year, "title": report.title_of(made),
             "paragraphs": [{"heading": h, "text": t} for h, t in made.paragraphs],
             "figures": [{"key": k, "label": f.label, "value": f.value, "basis": f.basis} for k, f in made.figures.items()]}
+class FigureOut(Schema):
+    label: str
+    value: int
+    url: str
+    drill: str
+
+
+class ChartOut(Schema):
+    key: str
+    title: str
+    kind: str
+    total: int | None
+    note: str
+    figures: list[FigureOut]
+
+
+class HeatRowOut(Schema):
+    org_id: int
+    org_name: str
+    rates: list[int | None]
+    urls: list[str]
+
+
+class DashboardOut(Schema):
+    org_id: int
+    org_name: str
+    today: date
+    members: int
+    charts: list[ChartOut]
+    months: list[str]
+    heat: list[HeatRowOut]
+
+
+class TileOut(Schema):
+    org_id: int
+    org_name: str
+    column: int
+    row: int
+    members: int
+    compliance: int | None
+    overdue: int
+    dashboard: str
+
+
+class ScreenOut(Schema):
+    org_id: int
+    org_name: str
+    updated: str
+    members: int
+    indicators: dict[str, str]
+    tiles: list[TileOut]
+    charts: list[ChartOut]
+
+
+@router.get("/dashboard", response={200: DashboardOut, 401: Message, **REFUSED})
+def insights_dashboard(request, org: str | None = ORG_PARAM):
+    """本组织的数据看板：党员年龄、性别、学历、职业、党龄，下级党组织党员人数，发展党员各阶段与时限，
+    三会一课完成率（近六个月、按下级组织）；每个数字附所统计记录的列表地址（url）、下级组织附其看板地址（drill）。"""
+    root = selectors.require_root(request.user, org)
+    board = dashboards.dashboard(root, request.user, timezone.localdate())
+    heat = board.heat
+    return {"org_id": root.pk, "org_name": root.name, "today": board.today, "members": board.members,
+            "charts": [dashboards.chart_data(c) for c in board.charts],
+            "months": [f"{m:%Y-%m}" for m in heat.months] if heat else [],
+            "heat": [{"org_id": o.pk, "org_name": o.name, "rates": [r for r, _u in cells], "urls": [u for _r, u in cells]}
+                     for o, cells in (heat.rows if heat else [])]}
+
+
+@router.get("/screen", response={200: ScreenOut, 401: Message, **REFUSED})
+def insights_screen(request, org: str | None = ORG_PARAM):
+    """大屏的数据：各下级党组织（全市的16个区）的党员人数、上月三会一课完成率、发展党员逾期案例，及全局的党员构成与发展党员阶段。"""
+    root = selectors.require_root(request.user, org)
+    return dashboards.screen_data(root, request.user, timezone.localdate())

@@ -4,13 +4,13 @@ top one. The workbench is the home page (dangjian.views.home), which reads ``sel
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
 
 from core import audit
 from core.paging import paginate
 from core.views import ObjectDetailView
-from insights import report, rules, selectors
+from insights import dashboards, export, report, rules, selectors
 from orgs.models import Org
 from orgs.selectors import with_branch_names
 
@@ -106,3 +106,44 @@ class AnnualReportView(InsightsView):
 
 FORMATS = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
            "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+class DashboardView(InsightsView):
+    """The org's dashboard: each chart beside its table, every figure a link to its records, each
+    child org's bar to that child's dashboard; ``?export=xlsx`` the tables as a workbook."""
+
+    template_name = "insights/dashboard.html"
+
+    def get_title(self):
+        return f"数据看板：{self.object.name}"
+
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("export") == "xlsx":
+            board = dashboards.dashboard(self.object, request.user, timezone.localdate())
+            return export.dashboard_xlsx(request, board)
+        return super().get(request, *args, **kwargs)
+
+    def get_extra_context(self):
+        board = dashboards.dashboard(self.object, self.request.user, timezone.localdate())
+        return {"board": board}
+
+
+class ScreenView(InsightsView):
+    """The big screen (大屏): 1920×1080, its figures fetched again every minute from the API."""
+
+    template_name = "insights/screen.html"
+
+    def get_title(self):
+        return f"大屏：{self.object.name}"
+
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("data"):  # the page's own refresh: the API's figures under the session's login
+            response = JsonResponse(dashboards.screen_data(self.object, request.user, timezone.localdate()))
+            response["Cache-Control"] = "no-store"
+            return response
+        return super().get(request, *args, **kwargs)
+
+    def get_extra_context(self):
+        indicator = self.request.GET.get("indicator", "members")
+        if indicator not in dashboards.INDICATORS:
+            indicator = "members"
+        return {"indicator": indicator, "indicators": dashboards.INDICATORS,
+                "refresh_seconds": dashboards.SCREEN_REFRESH_SECONDS}

@@ -18,6 +18,11 @@ REGION = {"HP": "120101", "HD": "120102", "HX": "120103", "NK": "120104", "HB": 
           "BC": "120113"}
 
 
+# The demo's occupations (free text in the archive, as a roster writes them).
+OCCUPATIONS = ("企业管理人员", "专业技术人员", "工人", "公务员", "事业单位人员", "农牧渔民", "专业技术人员",
+               "企业管理人员", "工人", "社区工作者")
+
+
 def random_id_number(rng: random.Random, region: str, born: date, male: bool, used: set[str]) -> str:
     while True:
         seq = rng.randrange(0, 100)
@@ -64,6 +69,9 @@ def load(rng: random.Random, target: int = 5000) -> dict[int, list[tuple[int, st
                 native_place=rng.choice(["天津", "河北沧州", "山东德州", "河北唐山", "北京", "山西大同"]),
                 education=rng.choices(["postgraduate", "bachelor", "college", "secondary", "high_school", "junior"],
                                       [8, 35, 22, 10, 12, 13])[0],
+                # Taken in turn, not from rng: the demo's other values stay what they were.
+                occupation=("离退休人员" if age >= 60 else "学生" if age < 23
+                            else OCCUPATIONS[len(rows) % len(OCCUPATIONS)]),
                 category=("retired" if age >= 60 else "student" if age < 23 else
                           rng.choices(["in_service", "mobile", "unemployed"], [90, 6, 4])[0]),
                 phone_cipher=provider.encrypt(phone), phone_index=provider.blind_index(phone),

@@ -5,12 +5,13 @@ import django_filters
 from django.db.models import Q
 
 from core.filters import OrgFilterSetMixin, raise_invalid
-from members.models import ACTIVE_LABEL, Gender, Member, MemberCategory, MemberStatus
+from members.models import ACTIVE_LABEL, Education, Gender, Member, MemberCategory, MemberStatus
 from orgs.filters import WithinOrgFilter
 
 ID_LIKE = re.compile(r"\d{15}")
 LATIN_QUERY = re.compile(r"[a-z]+")
 ALL_ARCHIVES = "all"
+NOT_FILLED = "未填写"  # the education or occupation filter's value for an empty field
 
 
 def prefix_q(field: str, prefix: str, max_length: int) -> Q:
@@ -30,10 +31,29 @@ class MemberFilterSet(OrgFilterSetMixin, django_filters.FilterSet):
         empty_label=ACTIVE_LABEL, method="filter_status")
     gender = django_filters.ChoiceFilter(label="性别", choices=Gender.choices, empty_label="全部")
     category = django_filters.ChoiceFilter(label="人员类别", choices=MemberCategory.choices, empty_label="全部")
+    # The dashboards' figures open the list through these (insights.dashboards): a value as the
+    # member profile summary counts it, years as whole calendar years.
+    education = django_filters.ChoiceFilter(label="学历", choices=[*Education.choices, (NOT_FILLED, "未填写")],
+                                            empty_label="全部", method="filter_blankable")
+    occupation = django_filters.CharFilter(label="职业（完整填写）", max_length=50, method="filter_blankable")
+    born_from = django_filters.NumberFilter(label="出生年份自", field_name="birth_date", lookup_expr="year__gte",
+                                            min_value=1900, max_value=2100)
+    born_to = django_filters.NumberFilter(label="出生年份至", field_name="birth_date", lookup_expr="year__lte",
+                                          min_value=1900, max_value=2100)
+    joined_from = django_filters.NumberFilter(label="入党年份自", field_name="joined", lookup_expr="year__gte",
+                                              min_value=1900, max_value=2100)
+    joined_to = django_filters.NumberFilter(label="入党年份至", field_name="joined", lookup_expr="year__lte",
+                                            min_value=1900, max_value=2100)
 
     class Meta:
         model = Member
-        fields = ["q", "org", "status", "gender", "category"]
+        fields = ["q", "org", "status", "gender", "category", "education", "occupation", "born_from", "born_to",
+                  "joined_from", "joined_to"]
+
+    def filter_blankable(self, queryset, name, value):
+        """A value, or 未填写 (``NOT_FILLED``) for the members with none."""
+        value = value.strip()
+        return queryset.filter(**{name: "" if value == NOT_FILLED else value}) if value else queryset
 
     @property
     def qs(self):

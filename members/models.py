@@ -504,3 +504,25 @@ class MemberCount(models.Model):
 
     def __str__(self):
         return f"{self.org_id} {self.status}: {self.total}"
+
+
+class MemberProfile(models.Model):
+    """Summary table (core.summaries, ``members.member_profile``): how many members in good
+    standing (full and probationary) an org's own archive holds with each value of a profile
+    dimension — sex, education, occupation (as written), birth year, year joined — as they stand.
+    Kept with ``MemberCount`` by the same calls (members.summaries.moved), in the same
+    transactions. Years, not ages: an age band or a 党龄 band is a range of years worked out on the
+    day it is read (insights.selectors), so the rows never go stale as the calendar turns."""
+
+    org = models.ForeignKey("orgs.Org", on_delete=models.CASCADE, related_name="+", verbose_name="党组织")
+    dimension = models.CharField("维度", max_length=12)
+    value = models.CharField("取值", max_length=50, blank=True)
+    total = models.PositiveIntegerField("人数", default=0)
+
+    class Meta:
+        verbose_name = "党员构成汇总"
+        verbose_name_plural = "党员构成汇总"
+        constraints = [models.UniqueConstraint(fields=["org", "dimension", "value"], name="member_profile_once")]
+
+    def __str__(self):
+        return f"{self.org_id} {self.dimension}={self.value}: {self.total}"

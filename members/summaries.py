@@ -1,5 +1,7 @@
-"""members' summary table (core.summaries): members per org and status (``MemberCount``), which
-the org tree, the org pages' figures and the member list's total read instead of the archive.
+"""members' summary tables (core.summaries): members per org and status (``MemberCount``), which
+the org tree, the org pages' figures and the member list's total read instead of the archive; and
+the members in good standing (full and probationary) per org and profile value (``MemberProfile``:
+sex, education, occupation, birth year, year joined), which the insights dashboards read.
 
 A member counts once, for their org and status. Every service that creates a member or changes
 a member's org or status takes ``place(member)`` before the write and calls ``moved(before,
@@ -12,16 +14,29 @@ from collections.abc import Iterable
 from django.db.models import Count
 
 from core import summaries
-from members.models import Member, MemberCount
+from members.models import Member, MemberCount, MemberProfile, MemberStatus
 
 NAME = "members.member_count"
+PROFILE_NAME = "members.member_profile"
+# Who the profile counts: the members in good standing, those the dashboards' 党员 are.
+PROFILED = (MemberStatus.FULL, MemberStatus.PROBATIONARY)
+# The profile's dimensions, each a field's value (the years as text: one column holds them all).
+DIMENSIONS = ("gender", "education", "occupation", "birth_year", "joined_year")
 
 
 def place(member: Member) -> tuple | None:
-    """Where the member counts: (org id, status); None for a member not yet saved."""
+    """Where the member counts: (org id, status, then the profile values of ``DIMENSIONS``); None
+    for a member not yet saved."""
     if member.pk is None:
         return None
-    return member.org_id, member.status
+    return place_values(member.org_id, member.status, member.gender, member.education, member.occupation,
+                        member.birth_date, member.joined)
+
+
+def place_values(org_id, status, gender, education, occupation, birth_date, joined) -> tuple:
+    """The same place from a row's values (the roster import's inserted rows)."""
+    return (org_id, status, gender or "", education or "", (occupation or "").strip(),
+            str(birth_date.year), str(joined.year))
 
 
 def moved(before: tuple | None, after: tuple | None) -> None:
@@ -32,15 +47,29 @@ def moved(before: tuple | None, after: tuple | None) -> None:
 def moved_many(changes: Iterable[tuple[tuple | None, tuple | None]]) -> None:
     """Many members' moves at once: one UPDATE per (org, status) touched, not one per member."""
     deltas: Counter = Counter()
+    profile: Counter = Counter()
     for before, after in changes:
         if before == after:
             continue
         if before is not None:
-            deltas[before] -= 1
+            deltas[before[:2]] -= 1
+            for key in _profile_keys(before):
+                profile[key] -= 1
         if after is not None:
-            deltas[after] += 1
+            deltas[after[:2]] += 1
+            for key in _profile_keys(after):
+                profile[key] += 1
     for (org_id, status), delta in sorted(deltas.items()):
         summaries.add(MemberCount, {"org_id": org_id, "status": status}, total=delta)
+    for (org_id, dimension, value), delta in sorted(profile.items()):
+        summaries.add(MemberProfile, {"org_id": org_id, "dimension": dimension, "value": value}, total=delta)
+
+
+def _profile_keys(where: tuple) -> list[tuple]:
+    """The profile rows a place counts in: one per dimension for a member in good standing."""
+    if len(where) < 2 + len(DIMENSIONS) or where[1] not in PROFILED:
+        return []
+    return [(where[0], dimension, value) for dimension, value in zip(DIMENSIONS, where[2:], strict=True)]
 
 
 def rows(org_ids: list[int] | None = None):
@@ -51,8 +80,29 @@ def rows(org_ids: list[int] | None = None):
     return members.order_by().values("org_id", "status").annotate(total=Count("id"))
 
 
+def profile_rows(org_ids: list[int] | None = None) -> list[dict]:
+    """The profile table's rows recomputed from the archive: one grouped read over the members in
+    good standing, the years taken in Python (the databases name the year function differently)."""
+    members = Member.objects.filter(status__in=PROFILED)
+    if org_ids is not None:
+        members = members.filter(org_id__in=org_ids)
+    counts: Counter = Counter()
+    grouped = (members.order_by().values("org_id", "gender", "education", "occupation", "birth_date", "joined")
+               .annotate(n=Count("id")))
+    for row in grouped:
+        where = place_values(row["org_id"], MemberStatus.FULL, row["gender"], row["education"], row["occupation"],
+                             row["birth_date"], row["joined"])
+        for key in _profile_keys(where):
+            counts[key] += row["n"]
+    return [{"org_id": org_id, "dimension": dimension, "value": value, "total": total}
+            for (org_id, dimension, value), total in counts.items()]
+
+
 def register() -> None:
     """Called from the app config."""
     summaries.register(summaries.Summary(
         name=NAME, model=MemberCount, key=("org_id", "status"), values=("total",),
         compute=rows, label="党员人数汇总（按组织和状态）"))
+    summaries.register(summaries.Summary(
+        name=PROFILE_NAME, model=MemberProfile, key=("org_id", "dimension", "value"), values=("total",),
+        compute=profile_rows, label="党员构成汇总（按组织和性别、学历、职业、出生年份、入党年份）"))

@@ -28,3 +28,7 @@ copy() {
 
 # Quill 2 (BSD-3-Clause): the portal editor's rich-text field (portal/static/portal/editor.js).
 copy quill dist/quill.js dist/quill.snow.css LICENSE
+
+# Apache ECharts 6 (Apache-2.0): the insights dashboards' and the big screen's charts
+# (insights/static/insights/charts.js). The minified full build: one file, no modules to resolve.
+copy echarts dist/echarts.min.js LICENSE NOTICE

@@ -372,6 +372,8 @@ NOT_LISTS = {
     "orglife:compliance": "figures per child org, every one; the worst holders are a ranking",
     "insights:health": "the health index per child org, every one (one level of the tree)",
     "insights:report": "a year's figures of one org's subtree: a fixed set of sentences and tables",
+    "insights:dashboard": "figures per child org and per band, every one (one level of the tree; a heat map of six months)",
+    "insights:screen": "the big screen: one tile per child org (the city's sixteen districts)",
     "orglife:absence": "one branch's own members (a branch has about fifty at most), or one level of child orgs",
     "orglife:detail": "one meeting's attendance, all of it",
     "orgs:detail": "its member preview says the total and links to the member list (test below)",

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from core.holidays import load_official
-from core.tests.test_browser import CHROMIUM, VIEWPORTS, browser, signed_in  # noqa: F401
+from core.tests.test_browser import CHROMIUM, VIEWPORTS, _login, browser, signed_in, watched_context  # noqa: F401
 from dangjian.testing import make_world
 from insights.tests.test_workbench import craft
 
@@ -92,4 +92,85 @@ def test_a_district_admin_opens_the_annual_report_and_downloads_it(live_server, 
         page.click("text=下载 Word（.docx）")
     assert download.value.suggested_filename.endswith(".docx")
     assert elsewhere == []
+def watch_console(page) -> list[str]:
+    """Errors and warnings on the console (a CSP violation is reported there) and script errors;
+    htmx's indicator <style> on every signed-in page is another issue's (portal's editor test)."""
+    problems: list[str] = []
+    page.on("console", lambda m: m.type in ("error", "warning")
+            and not ("inline style" in m.text and "/django_htmx/" in m.location["url"])
+            and problems.append(f"{m.text} {m.location['url']}"))
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    return problems
+
+
+def click_bar(page, card: str, index: int) -> None:
+    """Click the ``index``-th bar of the chart in ``card`` where ECharts drew it (its middle)."""
+    box = page.locator(f"{card} .dash-chart").bounding_box()
+    x, y = page.evaluate(
+        """([card, index]) => {
+             const el = document.querySelector(card + ' .dash-chart');
+             const chart = echarts.getInstanceByDom(el);
+             const value = chart.getOption().series[0].data[index];
+             return chart.convertToPixel({seriesIndex: 0}, [Math.max(value, 0) / 2, index]);
+           }""", [card, index])
+    page.mouse.click(box["x"] + x, box["y"] + y)
+
+
+@pytest.mark.parametrize("viewport", ["desktop", "phone"])
+def test_the_city_admin_drills_from_the_city_dashboard_down_to_a_branchs_records(
+        live_server, crafted, browser, viewport):  # noqa: F811
+    SHOTS.mkdir(exist_ok=True)
+    world, _found = crafted
+    base = live_server.url
+    context, elsewhere = watched_context(browser, base, viewport)
+    page = context.new_page()
+    problems = watch_console(page)
+    _login(page, base, "city_admin")
+    page.goto(f"{base}/insights/dashboard/?org={world.city.pk}")
+    page.wait_for_selector("#chart-children .dash-chart canvas")
+    page.wait_for_selector("#chart-heat .dash-chart canvas", state="attached")  # hidden on a phone: the table holds it
+    page.screenshot(path=SHOTS / f"dashboard-city-{viewport}.png", full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= VIEWPORTS[viewport]["width"]
+    # The district's bar opens the district's dashboard (district A is the first child by path).
+    names = page.locator("#chart-children tbody th").all_inner_texts()
+    click_bar(page, "#chart-children", names.index(world.district_a.name))
+    page.wait_for_url(f"{base}/insights/dashboard/?org={world.district_a.pk}")
+    # Then the street's, then the branch's (by the table's links: the same addresses as the bars).
+    page.click(f"#chart-children a.drill:text-is('{world.street_a.name}')")
+    page.wait_for_url(f"{base}/insights/dashboard/?org={world.street_a.pk}")
+    page.click(f"#chart-children a.drill:text-is('{world.branch_a1.name}')")
+    page.wait_for_url(f"{base}/insights/dashboard/?org={world.branch_a1.pk}")
+    page.wait_for_selector("#chart-gender .dash-chart canvas")
+    page.screenshot(path=SHOTS / f"dashboard-branch-{viewport}.png", full_page=True)
+    # A figure opens the list of the records it counts: the branch's men.
+    men = int(page.locator("#chart-gender tbody tr").first.get_attribute("data-value"))
+    page.locator("#chart-gender tbody tr").first.locator("a.figure").click()
+    page.wait_for_url(f"{base}/members/?org={world.branch_a1.pk}&gender=male")
+    rows = page.locator("main table tbody tr")
+    assert rows.count() == men >= 1
+    assert elsewhere == [] and problems == []
+    context.close()
+
+
+def test_the_big_screen_renders_at_1920_by_1080_with_its_tiles_and_charts(live_server, crafted, browser):  # noqa: F811
+    SHOTS.mkdir(exist_ok=True)
+    world, _found = crafted
+    base = live_server.url
+    context = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="zh-CN")
+    elsewhere: list[str] = []
+    context.on("request", lambda r: r.url.startswith(base) or r.url.startswith("data:") or elsewhere.append(r.url))
+    page = context.new_page()
+    problems = watch_console(page)
+    _login(page, base, "city_admin")
+    page.goto(f"{base}/insights/screen/?org={world.city.pk}&indicator=compliance")
+    page.wait_for_selector("body[data-loaded='1']")
+    page.wait_for_selector(".screen-chart[data-key='funnel'] canvas")
+    page.screenshot(path=SHOTS / "screen-1920.png")
+    assert page.locator("#tiles .tile").count() == 2  # the world's two districts
+    assert "和平区" in page.inner_text("#tiles")
+    for key in ("age", "education", "gender", "funnel"):
+        assert page.locator(f".screen-chart[data-key='{key}'] canvas").count() == 1, key
+    # Everything fits the screen: no scrolling in a command centre.
+    assert page.evaluate("[document.documentElement.scrollWidth, document.documentElement.scrollHeight]") == [1920, 1080]
+    assert elsewhere == [] and problems == []
     context.close()

@@ -1,5 +1,5 @@
-"""Query counts (no N+1): the warnings page, the health page and the workbench read the same
-number of queries whatever the number of rows they show."""
+"""Query counts (no N+1): the warnings page, the health page, the workbench, the dashboard and the
+big screen's figures read the same number of queries whatever the number of rows they show."""
 
 from datetime import timedelta
 
@@ -33,7 +33,8 @@ def queries(client, url):
     return len(captured)
 
 
-@pytest.mark.parametrize("url", ["/insights/warnings/?org={street}", "/insights/health/?org={street}", "/"])
+@pytest.mark.parametrize("url", ["/insights/warnings/?org={street}", "/insights/health/?org={street}", "/",
+                                 "/insights/dashboard/?org={street}", "/insights/screen/?org={street}&data=1"])
 def test_the_pages_read_a_fixed_number_of_queries(world, url):
     client = world.client("a_admin")
     url = url.format(street=world.street_a.pk)

@@ -15,8 +15,9 @@ from insights.tests.test_warnings import _term
 
 pytestmark = pytest.mark.django_db
 
-PAGES = {"insights:warnings", "insights:health", "insights:report"}
-API = {"api:insights_warnings", "api:insights_health", "api:insights_workbench", "api:insights_report"}
+PAGES = {"insights:warnings", "insights:health", "insights:report", "insights:dashboard", "insights:screen"}
+API = {"api:insights_warnings", "api:insights_health", "api:insights_workbench", "api:insights_report",
+       "api:insights_dashboard", "api:insights_screen"}
 SCOPE_TESTED = PAGES | API
 
 PERSONAS = ["city_admin", "a_admin", "b_admin", "secretary", "member", "outsider", "sysadmin", "auditor"]
@@ -30,12 +31,12 @@ def follows(world, persona, org) -> bool:
 
 
 def urls(org):
-    return [f"{reverse(name)}?org={org.pk}" for name in sorted(PAGES)]
+    return [*(f"{reverse(name)}?org={org.pk}" for name in sorted(PAGES)),
+            f"{reverse('insights:dashboard')}?org={org.pk}&export=xlsx", f"{reverse('insights:screen')}?org={org.pk}&data=1"]
 
 
 def api_urls(org):
-    return [f"/api/v1/insights/warnings?org={org.pk}", f"/api/v1/insights/health?org={org.pk}",
-            f"/api/v1/insights/report?org={org.pk}"]
+    return [f"/api/v1/insights/{name}?org={org.pk}" for name in ("warnings", "health", "report", "dashboard", "screen")]
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
@@ -72,7 +73,7 @@ def test_anonymous_is_sent_to_log_in_and_the_api_asks_for_a_token(world):
     for name in sorted(PAGES):
         assert Client().get(reverse(name)).status_code == 302
     for url in ("/api/v1/insights/workbench", "/api/v1/insights/warnings", "/api/v1/insights/health",
-                "/api/v1/insights/report"):
+                "/api/v1/insights/report", "/api/v1/insights/dashboard", "/api/v1/insights/screen"):
         assert Client().get(url).status_code == 401
 
 
@@ -80,7 +81,8 @@ def test_anonymous_is_sent_to_log_in_and_the_api_asks_for_a_token(world):
 def test_an_unknown_or_foreign_org_is_404(world, value):
     for name in sorted(PAGES):
         assert world.client("a_admin").get(f"{reverse(name)}?org={value}").status_code == 404
-    assert api_client("a_admin").get(f"/api/v1/insights/warnings?org={value}").status_code == 404
+    for name in ("warnings", "dashboard", "screen"):
+        assert api_client("a_admin").get(f"/api/v1/insights/{name}?org={value}").status_code == 404
 
 
 def test_text_that_can_be_no_org_is_a_chinese_message(world):

@@ -263,7 +263,9 @@ class _Writer:
                 member.updated = timezone.now()
                 changed.append(member)
         insert_many(Member, new_rows)
-        member_counts.moved_many([*counted, *((None, (row["org_id"], row["status"])) for row in new_rows)])
+        member_counts.moved_many([*counted, *((None, member_counts.place_values(
+            row["org_id"], row["status"], row["gender"], row.get("education"), row.get("occupation"),
+            row["birth_date"], row["joined"])) for row in new_rows)])
         if changed:
             Member.objects.bulk_update(changed, ["updated", *self.update_fields], batch_size=100)
         new_ids = list(Member.objects.filter(id_number_index__in=[row["id_number_index"] for row in new_rows])

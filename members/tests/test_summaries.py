@@ -17,7 +17,7 @@ from members import importing
 from members import services as member_services
 from members import summaries as member_counts
 from members.importing import batches
-from members.models import Member, MemberCount, MemberStatus
+from members.models import Member, MemberCount, MemberProfile, MemberStatus
 from members.tests.test_import import person, preview, xlsx
 from orgs import selectors as org_selectors
 from recruitment.tests.helpers import grow_branches, open_case, walk
@@ -40,7 +40,7 @@ IMPORT_WRITERS = {"batch_commit"}
 
 
 def differences() -> list[str]:
-    return [line for d in summaries.check([member_counts.NAME]) if d for line in d.describe()]
+    return [line for d in summaries.check([member_counts.NAME, member_counts.PROFILE_NAME]) if d for line in d.describe()]
 
 
 @pytest.fixture
@@ -103,10 +103,36 @@ def test_a_member_written_past_the_services_is_reported_and_the_rebuild_puts_it_
     report = out.getvalue()
     assert "members.member_count" in report and "缺少 1" in report and "多余 1" in report
 
-    call_command("summaries", "--rebuild", "members.member_count", stdout=StringIO())
+    call_command("summaries", "--rebuild", "members.member_count", "members.member_profile", stdout=StringIO())
     assert differences() == []
     assert MemberCount.objects.get(org=world.branch_b1, status=MemberStatus.DECEASED).total == 1
     assert not MemberCount.objects.filter(org=world.branch_a2, total__gt=0).exists()
+
+
+def test_the_profile_counts_members_in_good_standing_by_each_dimension_and_follows_an_edit(world):
+    """A member in good standing counts once per dimension; an edited education moves its row; a
+    member who leaves the party leaves every profile row; written past the services, the check sees it."""
+    admin = world.users["a_admin"]
+    member = member_services.member_create(actor=admin, org=world.branch_a2, name="新党员",
+                                           id_number="120101199001010017", status=MemberStatus.FULL,
+                                           joined=date(2015, 7, 1))
+
+    def count(dimension, value):
+        row = MemberProfile.objects.filter(org=world.branch_a2, dimension=dimension, value=value).first()
+        return row.total if row else 0
+
+    before = {d: count(d, v) for d, v in (("birth_year", "1990"), ("joined_year", "2015"), ("gender", "male"))}
+    assert min(before.values()) >= 1
+    education_before = count("education", "bachelor")
+    member_services.member_update(actor=admin, member=member, changes={"education": "bachelor"})
+    assert count("education", "bachelor") == education_before + 1
+    member_services.member_update(actor=admin, member=member, changes={"status": MemberStatus.LEFT})
+    assert count("education", "bachelor") == education_before
+    assert {d: count(d, v) for d, v in (("birth_year", "1990"), ("joined_year", "2015"), ("gender", "male"))} == {
+        d: n - 1 for d, n in before.items()}
+    assert differences() == []
+    Member.objects.filter(pk=member.pk).update(status=MemberStatus.FULL)  # past the services
+    assert any("member_profile" in line for line in differences())
 
 
 def test_the_figures_come_from_the_summary_not_the_archive(world):

@@ -22,6 +22,8 @@ ENDPOINTS = {
     ("get", "/api/v1/insights/warnings"),
     ("get", "/api/v1/insights/health"),
     ("get", "/api/v1/insights/report"),
+    ("get", "/api/v1/insights/dashboard"),
+    ("get", "/api/v1/insights/screen"),
     ("get", "/api/v1/notifications"),
     ("post", "/api/v1/notifications/{notification_id}/read"),
     ("get", "/api/v1/orgs/{org_id}"),
