@@ -1,4 +1,5 @@
-"""`dangjian bench insights`: the insights pages of the city's admin and of the largest district's
+"""`dangjian bench insights`: the insights pages (the workbench, the dashboard, the big screen's
+figures, warnings, health index, annual report) of the city's admin and of the largest district's
 on the data set in the database (the city-sized demo), each timed the way a user meets it — the
 first request (cold: the compliance roll-up counted, settings.COMPLIANCE_CACHE_SECONDS not yet
 holding it) and the median of ``repeat`` more (warm) — with the time spent in SQL (and its ratio to
@@ -18,7 +19,8 @@ from dangjian.bench_pages import SqlClock, admins
 from members.models import Member
 from orgs.models import Org
 
-PAGES = [("工作台（首页）", "/"), ("预警", "/insights/warnings/"), ("健康指数", "/insights/health/"),
+PAGES = [("工作台（首页）", "/"), ("数据看板", "/insights/dashboard/"), ("大屏数据", "/insights/screen/?data=1"),
+         ("预警", "/insights/warnings/"), ("健康指数", "/insights/health/"),
          ("年度统计报告", "/insights/report/"), ("年度统计报告 .docx", "/insights/report/?format=docx")]
 
 

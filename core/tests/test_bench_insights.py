@@ -18,7 +18,7 @@ def test_every_insights_page_of_both_admins_answers_and_is_timed(world, settings
     pages = report["pages"]
     assert {p["role"] for p in pages} == {"city_admin", "district_admin"}
     assert {p["label"] for p in pages if p["role"] == "district_admin"} == {
-        "工作台（首页）", "预警", "健康指数", "年度统计报告", "年度统计报告 .docx"}
+        "工作台（首页）", "数据看板", "大屏数据", "预警", "健康指数", "年度统计报告", "年度统计报告 .docx"}
     for page in pages:
         assert page["status"] == 200, page
         assert page["cold_ms"] > 0 and page["warm_ms"] > 0
