@@ -2,7 +2,6 @@
 approved by the level above, payments (window, no month twice, receipts), the summary rows kept
 in the same transaction, "paid up to" for the transfer letter."""
 
-from datetime import date
 
 import pytest
 from django.core.exceptions import ValidationError
