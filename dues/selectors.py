@@ -22,10 +22,10 @@ def differing(org: Org, year: int) -> list[DuesYear]:
             .annotate(previous_amount=Subquery(last.values("amount_fen")),
                       previous_adjusted=Subquery(last.values("adjusted_fen")))
             .order_by("member__name_pinyin", "pk"))
-    changed = []
+    changed: list[DuesYear] = []
     for row in rows:
         previous = row.previous_amount if row.previous_adjusted is None else row.previous_adjusted
-        row.previous_fen = previous
+        row.previous_fen = previous  # type: ignore[attr-defined]
         if previous is not None and previous != row.amount_fen:
             changed.append(row)
     return changed
@@ -76,7 +76,7 @@ def month_totals(org: Org, year: int) -> list[dict]:
     """The money ``org``'s subtree received per month of ``year`` (from DuesMonth)."""
     rows = (DuesMonth.objects.filter(subtree_q("org__path", org.path), month__year=year)
             .values("month").annotate(payments=Sum("payments"), amount_fen=Sum("amount_fen")).order_by("month"))
-    return list(rows)
+    return [dict(row) for row in rows]
 
 
 def member_dues(member: Member) -> dict:

@@ -158,9 +158,9 @@ def bases_preview(*, actor, org: Org, year: int, cells: list[tuple[int, dict]]) 
     farmer_fen = rules.local(org, "dues_farmer_fen")
     members = {m.id_number_index: m for m in Member.objects.filter(org=org, status__in=ACTIVE_STATUSES)}
     previous = dict(DuesYear.objects.filter(member__org=org, year=year - 1).values_list("member_id", "amount_fen"))
-    adjusted = {pk: fen for pk, fen in DuesYear.objects.filter(member__org=org, year=year - 1, adjusted_fen__isnull=False)
-                .values_list("member_id", "adjusted_fen")}
-    previous |= adjusted
+    for pk, fen in DuesYear.objects.filter(member__org=org, year=year - 1).values_list("member_id", "adjusted_fen"):
+        if fen is not None:
+            previous[pk] = fen  # last year's amount as paid: reduced where approved
     confirmed = set(DuesYear.objects.filter(member__org=org, year=year, confirmed_on__isnull=False)
                     .values_list("member_id", flat=True))
     rows, seen = [], set()
