@@ -283,9 +283,15 @@ def standing_open(*, actor, member: Member, paid_up_to: int) -> DuesStanding:
 
 
 def _standing(member: Member) -> DuesStanding:
+    """The member's standing, created at the first write; counted at the member's current org."""
     standing = DuesStanding.objects.select_for_update().filter(member=member).first()
     if standing is None:
-        standing = DuesStanding.objects.create(member=member, first_due=first_due(member))
+        standing = DuesStanding.objects.create(member=member, org_id=member.org_id, first_due=first_due(member))
+        summaries.add(DuesPaidCount, {"org_id": member.org_id, "paid_up_to": _count_key(standing)}, members=1)
+    elif standing.org_id != member.org_id:  # transferred since: the new branch counts the member
+        summaries.add(DuesPaidCount, {"org_id": standing.org_id, "paid_up_to": _count_key(standing)}, members=-1)
+        standing.org_id = member.org_id
+        standing.save(update_fields=["org", "updated"])
         summaries.add(DuesPaidCount, {"org_id": member.org_id, "paid_up_to": _count_key(standing)}, members=1)
     return standing
 
@@ -299,7 +305,7 @@ def _count_key(standing: DuesStanding) -> int:
 
 
 def _move(standing: DuesStanding, paid_up_to: int) -> None:
-    org_id = standing.member.org_id
+    org_id = standing.org_id
     summaries.add(DuesPaidCount, {"org_id": org_id, "paid_up_to": _count_key(standing)}, members=-1)
     standing.paid_up_to = paid_up_to
     standing.save(update_fields=["paid_up_to", "updated"])

@@ -11,9 +11,9 @@ from dues.models import DuesMonth, DuesPaidCount, DuesPayment, DuesStanding
 def paid_count_rows(org_ids: list[int] | None):
     standings = DuesStanding.objects.all()
     if org_ids is not None:
-        standings = standings.filter(member__org_id__in=org_ids)
+        standings = standings.filter(org_id__in=org_ids)
     counts: dict[tuple[int, int], int] = {}
-    for org_id, paid_up_to, first_due in standings.values_list("member__org_id", "paid_up_to", "first_due").iterator():
+    for org_id, paid_up_to, first_due in standings.values_list("org_id", "paid_up_to", "first_due").iterator():
         if paid_up_to is not None:
             key = paid_up_to
         else:

@@ -239,3 +239,15 @@ def test_the_opening_paid_up_to_is_refused_after_a_payment_or_in_the_future(worl
     pay(world, first=NOW)
     with pytest.raises(ValidationError, match="已有缴纳记录"):
         opened(world, "a1_member")
+
+
+def test_a_transferred_member_is_counted_at_the_new_branch_from_its_first_write(world):
+    set_year(world)
+    opened(world, "a1_member", paid_up_to=NOW - 5)
+    Member.objects.filter(pk=world.members["a1_member"].pk).update(org=world.branch_a2)
+    world.members["a1_member"].refresh_from_db()
+    services.year_set(actor=world.users["a_admin"], member=world.members["a1_member"], year=YEAR + 1,
+                      category=Category.EMPLOYED, base_fen=540_000)
+    assert selectors.behind_counts(world.branch_a2, today=TODAY)["yellow"] == 1
+    assert selectors.behind_counts(world.branch_a1, today=TODAY)["yellow"] == 0
+    assert not any(summaries.check(["dues.paid_count"]))
