@@ -320,8 +320,9 @@ def _receipt(org: Org, paid_on: date) -> str:
     return f"{prefix}{serial:05d}"
 
 
-def paid_up_to_date(member: Member) -> date | None:
-    """For the transfer letter (党费交至): the first day of the month paid up to."""
+def paid_up_to_date(member: Member | int | str) -> date | None:
+    """For the transfer letter (党费交至): the first day of the month paid up to (``member`` may be
+    its id, as the letter form's initial value is)."""
     standing = DuesStanding.objects.filter(member=member).first()
     if standing is None or standing.paid_up_to is None:
         return None

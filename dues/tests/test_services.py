@@ -251,3 +251,21 @@ def test_a_transferred_member_is_counted_at_the_new_branch_from_its_first_write(
     assert selectors.behind_counts(world.branch_a2, today=TODAY)["yellow"] == 1
     assert selectors.behind_counts(world.branch_a1, today=TODAY)["yellow"] == 0
     assert not any(summaries.check(["dues.paid_count"]))
+
+
+def test_the_transfer_letter_carries_paid_up_to_from_the_dues(world):
+    from transfers.forms import LetterIssueForm
+
+    confirmed(world, "a1_member")
+    opened(world, "a1_member")
+    pay(world, first=NOW)
+    member = world.members["a1_member"]
+    form = LetterIssueForm(initial={"member": str(member.pk)}, user=world.users["secretary"])
+    assert form.initial["dues_paid_until"] == rules.month_date(NOW)
+    posted = LetterIssueForm({"member": member.pk, "to_org_code": world.branch_b1.code, "issued_on": TODAY,
+                              "valid_until": TODAY, "reason": "工作调动"}, user=world.users["secretary"])
+    assert posted.is_valid(), posted.errors
+    assert posted.cleaned_data["dues_paid_until"] == rules.month_date(NOW)
+    unknown = LetterIssueForm({"member": world.members["a1_secretary"].pk, "to_org_code": world.branch_b1.code,
+                               "issued_on": TODAY, "valid_until": TODAY, "reason": "工作调动"}, user=world.users["secretary"])
+    assert not unknown.is_valid() and "没有该党员的党费记录" in str(unknown.errors["dues_paid_until"])
