@@ -323,7 +323,8 @@ def _receipt(org: Org, paid_on: date) -> str:
 def paid_up_to_date(member: Member | int | str) -> date | None:
     """For the transfer letter (党费交至): the first day of the month paid up to (``member`` may be
     its id, as the letter form's initial value is)."""
-    standing = DuesStanding.objects.filter(member=member).first()
+    member_id = member.pk if isinstance(member, Member) else int(member)
+    standing = DuesStanding.objects.filter(member_id=member_id).first()
     if standing is None or standing.paid_up_to is None:
         return None
     return rules.month_date(standing.paid_up_to)
