@@ -1,0 +1,106 @@
+"""Dues pages: a branch's page, the import (preview, then all or nothing), confirmation, a
+payment, the member's own page; every page 404 out of scope."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from dangjian.testing import ID_NUMBERS
+from dues import rules, services
+from dues.models import DuesPayment, DuesYear
+from dues.rules import Category
+from members.tests.test_import import xlsx
+
+TODAY = timezone.localdate()
+YEAR = TODAY.year
+NOW = rules.month_index(TODAY)
+
+
+def upload(rows):
+    return SimpleUploadedFile("bases.xlsx", xlsx(rows), content_type="application/octet-stream")
+
+
+def page_urls(world):
+    dues_year = services.year_set(actor=world.users["secretary"], member=world.members["a1_member"], year=YEAR,
+                                  category=Category.EMPLOYED, base_fen=540_000)
+    member, branch = world.members["a1_member"], world.branch_a1
+    return [reverse("dues:org", args=[branch.pk]), reverse("dues:import", args=[branch.pk]),
+            reverse("dues:pay", args=[member.pk]), reverse("dues:open", args=[member.pk]),
+            reverse("dues:adjust", args=[dues_year.pk])]
+
+
+def test_every_page_is_not_found_out_of_scope(world):
+    client = world.client("b_admin")
+    for url in page_urls(world):
+        assert client.get(url).status_code == 404, url
+    assert client.post(reverse("dues:confirm", args=[world.branch_a1.pk])).status_code == 404
+    assert not DuesYear.objects.filter(confirmed_on__isnull=False).exists()
+
+
+def test_the_member_and_the_outsider_reach_no_managers_page(world):
+    for name in ("member", "outsider"):
+        client = world.client(name)
+        for url in page_urls(world)[:1]:
+            assert client.get(url).status_code in (403, 404), (name, url)
+
+
+def test_the_secretary_imports_previews_and_commits_the_bases(world):
+    client = world.client("secretary")
+    url = reverse("dues:import", args=[world.branch_a1.pk])
+    rows = [{"姓名": "张秀英", "身份证号": ID_NUMBERS["a1_member"], "人员类别": "在职", "缴费基数": 11500},
+            {"姓名": "李建国", "身份证号": ID_NUMBERS["a1_secretary"], "人员类别": "退休", "缴费基数": "6000.00"}]
+    response = client.post(url, {"year": YEAR, "file": upload(rows), "preview": "1"})
+    assert response.status_code == 200
+    assert "230.00" in response.content.decode() and "确认导入2行" in response.content.decode()
+    assert not DuesYear.objects.exists()  # a preview writes nothing
+    response = client.post(url, {"commit": "1"})
+    assert response.status_code == 302
+    assert sorted(DuesYear.objects.values_list("amount_fen", flat=True)) == [6000, 23000]
+
+
+def test_a_file_with_a_bad_row_shows_the_row_and_offers_no_commit(world):
+    client = world.client("secretary")
+    url = reverse("dues:import", args=[world.branch_a1.pk])
+    rows = [{"姓名": "张秀英", "身份证号": ID_NUMBERS["a1_member"], "人员类别": "在职", "缴费基数": -5}]
+    body = client.post(url, {"year": YEAR, "file": upload(rows), "preview": "1"}).content.decode()
+    assert "不能为负数" in body and "确认导入" not in body
+    assert client.post(url, {"commit": "1"}).status_code == 302
+    assert not DuesYear.objects.exists()
+
+
+def test_a_file_that_is_not_a_spreadsheet_is_refused_in_chinese(world):
+    client = world.client("secretary")
+    url = reverse("dues:import", args=[world.branch_a1.pk])
+    junk = SimpleUploadedFile("bases.xlsx", b"not a zip", content_type="application/octet-stream")
+    response = client.post(url, {"year": YEAR, "file": junk, "preview": "1"})
+    assert response.status_code == 200 and not DuesYear.objects.exists()
+
+
+def test_the_secretary_confirms_and_records_a_payment_and_the_member_sees_paid_up_to(world):
+    client = world.client("secretary")
+    member = world.members["a1_member"]
+    services.year_set(actor=world.users["secretary"], member=member, year=YEAR, category=Category.EMPLOYED, base_fen=540_000)
+    assert client.post(reverse("dues:confirm", args=[world.branch_a1.pk]) + f"?year={YEAR}").status_code == 302
+    assert DuesYear.objects.get().confirmed_on == TODAY
+    previous = rules.month_date(NOW - 1)
+    assert client.post(reverse("dues:open", args=[member.pk]), {"month": f"{previous:%Y-%m}"}).status_code == 302
+    response = client.post(reverse("dues:pay", args=[member.pk]), {"month": f"{TODAY:%Y-%m}", "months": 1, "method": "cash"})
+    assert response.status_code == 302, response.content.decode()
+    assert DuesPayment.objects.get().amount_fen == 8100
+    again = client.post(reverse("dues:pay", args=[member.pk]), {"month": f"{TODAY:%Y-%m}", "months": 1, "method": "cash"})
+    assert "不能重复缴纳" in again.content.decode() and DuesPayment.objects.count() == 1
+    page = client.get(reverse("dues:org", args=[world.branch_a1.pk])).content.decode()
+    assert rules.month_label(NOW) in page
+    mine = world.client("member").get(reverse("dues:mine")).content.decode()
+    assert rules.month_label(NOW) in mine and "81.00" in mine and "1.5%" in mine
+
+
+def test_the_outsider_has_no_dues_of_their_own(world):
+    assert world.client("outsider").get(reverse("dues:mine")).status_code == 404
+
+
+@pytest.mark.parametrize("name", ["secretary", "a_admin"])
+def test_the_org_page_lists_the_members(world, name):
+    response = world.client(name).get(reverse("dues:org", args=[world.branch_a1.pk]))
+    assert response.status_code == 200 and "张秀英" in response.content.decode()
