@@ -12,6 +12,10 @@ from dues.models import DuesPayment, DuesYear
 from dues.rules import Category
 from members.tests.test_import import xlsx
 
+# What orgs/tests/test_scope.py's meta-test accepts as covered: each page's 404 is tested here.
+PAGES = {"dues:home", "dues:mine", "dues:org", "dues:import", "dues:confirm", "dues:pay", "dues:open", "dues:adjust"}
+SCOPE_TESTED = PAGES
+
 TODAY = timezone.localdate()
 YEAR = TODAY.year
 NOW = rules.month_index(TODAY)
@@ -104,3 +108,9 @@ def test_the_outsider_has_no_dues_of_their_own(world):
 def test_the_org_page_lists_the_members(world, name):
     response = world.client(name).get(reverse("dues:org", args=[world.branch_a1.pk]))
     assert response.status_code == 200 and "张秀英" in response.content.decode()
+
+
+def test_home_leads_a_manager_to_their_org_a_member_to_their_own_and_others_nowhere(world):
+    assert world.client("b_admin").get(reverse("dues:home"))["Location"] == reverse("dues:org", args=[world.district_b.pk])
+    assert world.client("member").get(reverse("dues:home"))["Location"] == reverse("dues:mine")
+    assert world.client("outsider").get(reverse("dues:home")).status_code == 404
