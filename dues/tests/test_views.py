@@ -14,7 +14,10 @@ from members.tests.test_import import xlsx
 
 # What orgs/tests/test_scope.py's meta-test accepts as covered: each page's 404 is tested here.
 PAGES = {"dues:home", "dues:mine", "dues:org", "dues:import", "dues:confirm", "dues:pay", "dues:open", "dues:adjust"}
-SCOPE_TESTED = PAGES
+# dues/tests/test_api.py tests these operations' 404s.
+API = {"api:dues_arrears", "api:dues_mine", "api:dues_payment_create", "api:dues_summary", "api:dues_year_confirm",
+       "api:dues_year_list", "api:dues_year_set"}
+SCOPE_TESTED = PAGES | API
 
 TODAY = timezone.localdate()
 YEAR = TODAY.year
