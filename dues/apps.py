@@ -7,6 +7,7 @@ class DuesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from core.registry import MenuEntry, register_menu
         from dues import summaries  # it reads the models
         from dues.rules import LOCAL_DEFAULTS
         from orgs.rules import LOCAL_DEFAULTS as ORG_LOCAL_DEFAULTS
@@ -15,3 +16,5 @@ class DuesConfig(AppConfig):
         # The module's local rules join the inherited OrgSetting mechanism (orgs.rules.local_setting).
         for key, value in LOCAL_DEFAULTS.items():
             ORG_LOCAL_DEFAULTS.setdefault(key, value)
+        register_menu(MenuEntry(45, "党费", "dues:home", "dues",
+                                shown=lambda scope: scope.has_any_org_perm("member.view") or bool(scope.member_id)))
