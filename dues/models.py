@@ -84,6 +84,8 @@ class DuesPayment(MemberRecord):
     method = models.CharField("缴纳方式", max_length=10, choices=Method)
     paid_on = models.DateField("缴纳日期")
     receipt = models.CharField("收据号", max_length=40, unique=True)
+    # A bank statement line's serial (流水号): a line imported twice is refused.
+    reference = models.CharField("银行流水号", max_length=60, blank=True, db_index=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                     related_name="+", verbose_name="记录人")
 

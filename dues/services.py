@@ -15,6 +15,7 @@ from core.access import get_scope
 from core.errors import NotFound
 from dues import rules
 from dues.models import DuesMonth, DuesPaidCount, DuesPayment, DuesStanding, DuesYear, Method
+from members.importing.reading import parse_date
 from members.models import ACTIVE_STATUSES, Member
 from members.services import record_event
 from orgs.models import Org
@@ -225,7 +226,7 @@ def first_due(member: Member) -> int | None:
 
 
 def payment_record(*, actor, member: Member, first_month: int, months: int, method: str,
-                   paid_on: date | None = None) -> DuesPayment:
+                   paid_on: date | None = None, reference: str = "") -> DuesPayment:
     """党费缴纳: the branch records a payment; the amount is the confirmed monthly amount of each
     month's year (reduced where approved). Refused: a month already paid, more than 6 months back
     or ahead, a skipped month, quarterly without the branch's consent, an unconfirmed year."""
@@ -254,7 +255,8 @@ def payment_record(*, actor, member: Member, first_month: int, months: int, meth
             amount += dues_year.due_fen
         payment = DuesPayment.objects.create(
             member=member, org=member.org, first_month=first_month, months=months, amount_fen=amount,
-            method=method, paid_on=paid_on, receipt=_receipt(member.org, paid_on), recorded_by=actor)
+            method=method, paid_on=paid_on, receipt=_receipt(member.org, paid_on), recorded_by=actor,
+            reference=reference)
         _move(standing, payment.last_month)
         summaries.add(DuesMonth, {"org_id": member.org_id, "month": paid_on.replace(day=1)},
                       payments=1, amount_fen=amount)
@@ -280,6 +282,115 @@ def standing_open(*, actor, member: Member, paid_up_to: int) -> DuesStanding:
         _move(standing, paid_up_to)
         audit.record("dues.standing_open", obj=standing, user=actor, changes=audit.diff(before, standing.audit_snapshot()))
     return standing
+
+
+# --- bank statements -------------------------------------------------------------------------------
+
+
+@dataclass
+class StatementLine:
+    """One line of a bank statement (.csv/.xlsx: 户名, 金额, 交易日期, 流水号, 附言), as matched."""
+
+    number: int
+    name: str
+    amount_fen: int | None
+    paid_on: date | None
+    reference: str
+    note: str
+    member: Member | None = None
+    months: int = 0
+    suggestions: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+def _one_letter_apart(a: str, b: str) -> bool:
+    """A typo: the same length with one character different, or one character more or less."""
+    if abs(len(a) - len(b)) > 1 or a == b:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    short, long = sorted((a, b), key=len)
+    return any(long[:i] + long[i + 1:] == short for i in range(len(long)))
+
+
+def statement_preview(*, actor, org: Org, cells: list[tuple[int, dict]],
+                      chosen: dict[int, int] | None = None) -> list[StatementLine]:
+    """Match a statement's lines to the branch's members by name (a name two members share: by the
+    ID number's last four digits in the note); a name with a typo is not matched, its likely
+    members are suggested. ``chosen`` (line number → member id) is the secretary's choice for a
+    line. Duplicates (a reference twice in the file or already recorded) are errors. Nothing is
+    written."""
+    _require(actor, org)
+    members = list(Member.objects.filter(org=org, status__in=ACTIVE_STATUSES))
+    by_id = {m.pk: m for m in members}
+    years = {(d.member_id, d.year): d.due_fen for d in DuesYear.objects.filter(member__org=org, confirmed_on__isnull=False)}
+    seen: set[str] = set()
+    recorded = set(DuesPayment.objects.filter(org=org).exclude(reference="").values_list("reference", flat=True))
+    lines = []
+    for number, values in cells:
+        line = StatementLine(number, str(values.get("name") or "").strip(), None, None,
+                             str(values.get("reference") or "").strip(), str(values.get("note") or "").strip())
+        try:
+            line.amount_fen = parse_yuan(values.get("amount"))
+            if line.amount_fen <= 0:
+                line.errors.append("金额须大于0")
+        except ValidationError:
+            line.errors.append(f"金额“{values.get('amount')}”不是数字")
+        try:
+            line.paid_on = parse_date(values.get("date"))
+        except (ValueError, ValidationError):
+            line.errors.append(f"交易日期“{values.get('date')}”无法识别")
+        if not line.reference:
+            line.errors.append("缺少银行流水号")
+        elif line.reference in seen:
+            line.errors.append(f"流水号 {line.reference} 在文件中重复出现")
+        elif line.reference in recorded:
+            line.errors.append(f"流水号 {line.reference} 已导入过")
+        seen.add(line.reference)
+        named = [m for m in members if m.name == line.name]
+        if len(named) > 1:
+            named = [m for m in named if m.id_number_masked[-4:] and m.id_number_masked[-4:] in line.note]
+        if (chosen or {}).get(number) in by_id:
+            line.member = by_id[chosen[number]]  # type: ignore[index]
+        elif len(named) == 1:
+            line.member = named[0]
+        else:
+            line.suggestions = [m.name for m in members if _one_letter_apart(m.name, line.name)]
+        if line.member is not None and line.amount_fen and line.paid_on:
+            due = years.get((line.member.pk, line.paid_on.year))
+            if not due:
+                line.errors.append(f"{line.member.name}{line.paid_on.year}年度党费未核定或未确认")
+            elif line.amount_fen % due or line.amount_fen // due not in rules.PAYMENT_SPANS:
+                line.errors.append(f"金额 {rules.fen_to_yuan(line.amount_fen)} 元不是{line.member.name}"
+                                   f"1个月或3个月的党费（每月 {rules.fen_to_yuan(due)} 元）")
+            else:
+                line.months = line.amount_fen // due
+        lines.append(line)
+    return lines
+
+
+def statement_import(*, actor, org: Org, cells: list[tuple[int, dict]],
+                     chosen: dict[int, int] | None = None) -> list[DuesPayment]:
+    """Record a statement's payments, each from the member's next month owed: every line matched
+    to a member and without error, or nothing is written."""
+    lines = statement_preview(actor=actor, org=org, cells=cells, chosen=chosen)
+    problems = [f"第{line.number}行：未匹配到党员（户名“{line.name}”），请选择党员" for line in lines if line.member is None]
+    problems += [f"第{line.number}行：{'；'.join(line.errors)}" for line in lines if line.errors]
+    if not lines:
+        raise ValidationError("对账单中没有数据行")
+    if problems:
+        raise ValidationError([*problems[:20], "未导入任何数据"])
+    today = timezone.localdate()
+    payments = []
+    with transaction.atomic():
+        for line in lines:
+            assert line.member is not None and line.paid_on is not None
+            standing = DuesStanding.objects.filter(member=line.member).first()
+            first = rules.next_unpaid(paid_up_to=standing.paid_up_to if standing else None,
+                                      first_due=standing.first_due if standing else first_due(line.member), today=today)
+            payments.append(payment_record(actor=actor, member=line.member, first_month=first, months=line.months,
+                                           method=Method.STATEMENT, paid_on=line.paid_on, reference=line.reference))
+    return payments
 
 
 def _standing(member: Member) -> DuesStanding:

@@ -13,8 +13,9 @@ from dues.models import DuesPaidCount, Method
 from dues.rules import Category
 
 NAMES = ["dues.paid_count", "dues.month"]
-WRITERS = {"year_set", "year_confirm", "year_adjust", "bases_import", "standing_open", "payment_record"}
-NOT_WRITING = {"check_year", "bases_preview", "parse_yuan", "first_due", "paid_up_to_date"}
+WRITERS = {"year_set", "year_confirm", "year_adjust", "bases_import", "standing_open", "payment_record",
+           "statement_import"}
+NOT_WRITING = {"check_year", "bases_preview", "parse_yuan", "first_due", "paid_up_to_date", "statement_preview"}
 
 
 def differences() -> list[str]:
@@ -44,6 +45,8 @@ def test_the_summaries_equal_the_records_after_every_service_call(world, monkeyp
     services.standing_open(actor=secretary, member=a1, paid_up_to=now - 2)
     services.payment_record(actor=secretary, member=a1, first_month=now - 1, months=1, method=Method.CASH)
     services.payment_record(actor=secretary, member=a1s, first_month=now - 6, months=1, method=Method.TRANSFER)
+    services.statement_import(actor=secretary, org=world.branch_a1, cells=[
+        (2, {"name": "李建国", "amount": "90.00", "date": f"{today:%Y-%m-%d}", "reference": "B1", "note": ""})])
     assert set(calls) == WRITERS
 
 
