@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("mine/", views.MineView.as_view(), name="mine"),
     path("orgs/<int:pk>/", views.OrgDuesView.as_view(), name="org"),
+    path("orgs/<int:pk>/report.xlsx", views.ReportView.as_view(), name="report"),
     path("orgs/<int:pk>/import/", views.ImportView.as_view(), name="import"),
     path("orgs/<int:pk>/confirm/", views.ConfirmView.as_view(), name="confirm"),
     path("members/<int:pk>/pay/", views.PaymentView.as_view(), name="pay"),

@@ -2,16 +2,20 @@
 paid up to, arrears), the import of bases (preview, then all or nothing), a payment, the opening
 'paid up to', a reduction by the level above, the subtree's figures, and the member's own page."""
 
+import io
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.db import transaction
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from core import audit
 from core.access import get_scope
 from core.errors import NotFound, refusal_text
-from core.views import GenericView, ObjectDetailView, ServiceActionView, ServiceFormView
+from core.views import GenericView, ObjectDetailView, ServiceActionView, ServiceFormView, csv_safe
 from dues import importing, rules, selectors, services
 from dues.forms import AdjustForm, BasesImportForm, OpenForm, PaymentForm
 from dues.models import DuesYear
@@ -77,6 +81,45 @@ class OrgDuesView(ObjectDetailView):
             "can_adjust": get_scope(self.request.user).covers_above(org.path, "member.change"),
             "current_month": rules.month_index(today), "rule": rules.ROUNDING_RULE,
         }
+
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class ReportView(OrgDuesView):
+    """党费报表 (.xlsx): the org's members (amounts, paid up to, months behind) and the subtree's
+    money per month of the year (from the summary rows). Written to the audit trail."""
+
+    def get(self, request, *args, **kwargs):
+        from openpyxl import Workbook  # about 0.4 s to import: loaded for a workbook only
+
+        context = self.get_extra_context()
+        workbook = Workbook(write_only=True)
+        members = workbook.create_sheet("党员党费")
+        members.append(["姓名", "人员类别", "缴费基数（元）", "月缴纳额（元）", "减免批准", "确认日期", "党费交至", "欠缴月数"])
+        for member, dues_year, behind in context["rows"]:
+            members.append([csv_safe(member.name),
+                            dues_year.get_category_display() if dues_year else "",
+                            rules.fen_to_yuan(dues_year.base_fen) if dues_year and dues_year.base_fen is not None else "",
+                            rules.fen_to_yuan(dues_year.due_fen) if dues_year else "",
+                            csv_safe(dues_year.adjustment_approval) if dues_year else "",
+                            f"{dues_year.confirmed_on:%Y-%m-%d}" if dues_year and dues_year.confirmed_on else "",
+                            behind.paid_up_to_label if behind else "", behind.behind if behind else ""])
+        months = workbook.create_sheet("月度收缴（含下级）")
+        months.append(["月份", "笔数", "金额（元）"])
+        total = 0
+        for row in context["totals"]:
+            months.append([f"{row['month']:%Y-%m}", row["payments"], rules.fen_to_yuan(row["amount_fen"])])
+            total += row["amount_fen"]
+        months.append(["全年合计", sum(row["payments"] for row in context["totals"]), rules.fen_to_yuan(total)])
+        out = io.BytesIO()
+        workbook.save(out)
+        with transaction.atomic():
+            audit.record("export", object_type="dues.duesyear", changes={
+                "org": self.object.pk, "year": context["year"], "rows": len(context["rows"]), "format": "xlsx"})
+        response = HttpResponse(out.getvalue(), content_type=XLSX_TYPE)
+        response["Content-Disposition"] = f'attachment; filename="dues-{self.object.code}-{context["year"]}.xlsx"'
+        return response
 
 
 class ConfirmView(ServiceActionView):

@@ -13,7 +13,7 @@ from dues.rules import Category
 from members.tests.test_import import xlsx
 
 # What orgs/tests/test_scope.py's meta-test accepts as covered: each page's 404 is tested here.
-PAGES = {"dues:home", "dues:mine", "dues:org", "dues:import", "dues:confirm", "dues:pay", "dues:open", "dues:adjust"}
+PAGES = {"dues:home", "dues:mine", "dues:org", "dues:report", "dues:import", "dues:confirm", "dues:pay", "dues:open", "dues:adjust"}
 # dues/tests/test_api.py tests these operations' 404s.
 API = {"api:dues_arrears", "api:dues_mine", "api:dues_payment_create", "api:dues_summary", "api:dues_year_confirm",
        "api:dues_year_list", "api:dues_year_set"}
@@ -32,7 +32,8 @@ def page_urls(world):
     dues_year = services.year_set(actor=world.users["secretary"], member=world.members["a1_member"], year=YEAR,
                                   category=Category.EMPLOYED, base_fen=540_000)
     member, branch = world.members["a1_member"], world.branch_a1
-    return [reverse("dues:org", args=[branch.pk]), reverse("dues:import", args=[branch.pk]),
+    return [reverse("dues:org", args=[branch.pk]), reverse("dues:report", args=[branch.pk]),
+            reverse("dues:import", args=[branch.pk]),
             reverse("dues:pay", args=[member.pk]), reverse("dues:open", args=[member.pk]),
             reverse("dues:adjust", args=[dues_year.pk])]
 
@@ -117,3 +118,25 @@ def test_home_leads_a_manager_to_their_org_a_member_to_their_own_and_others_nowh
     assert world.client("b_admin").get(reverse("dues:home"))["Location"] == reverse("dues:org", args=[world.district_b.pk])
     assert world.client("member").get(reverse("dues:home"))["Location"] == reverse("dues:mine")
     assert world.client("outsider").get(reverse("dues:home")).status_code == 404
+
+
+def test_the_report_is_a_workbook_of_the_members_and_the_months(world):
+    import io
+
+    from openpyxl import load_workbook
+
+    from core.models import AuditEntry
+
+    member = world.members["a1_member"]
+    services.year_set(actor=world.users["secretary"], member=member, year=YEAR, category=Category.EMPLOYED, base_fen=540_000)
+    services.year_confirm(actor=world.users["secretary"], org=world.branch_a1, year=YEAR)
+    services.standing_open(actor=world.users["secretary"], member=member, paid_up_to=NOW - 1)
+    services.payment_record(actor=world.users["secretary"], member=member, first_month=NOW, months=1, method="cash")
+    response = world.client("a_admin").get(reverse("dues:report", args=[world.branch_a1.pk]) + f"?year={YEAR}")
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(response.content))
+    rows = list(book["党员党费"].iter_rows(values_only=True))
+    assert ("张秀英", "在职", "5400.00", "81.00") == rows[1][:4] or ("张秀英", "在职", "5400.00", "81.00") == rows[2][:4]
+    months = list(book["月度收缴（含下级）"].iter_rows(values_only=True))
+    assert months[-1] == ("全年合计", 1, "81.00")
+    assert AuditEntry.objects.filter(action="export", object_type="dues.duesyear").exists()
