@@ -14,6 +14,10 @@ class BasesImportForm(Form):
                                   help_text="列：姓名、身份证号、人员类别、缴费基数（元/月，税后工资收入或离退休费）")
 
 
+class StatementForm(Form):
+    file = forms.FileField(label="银行对账单（.xlsx 或 .csv）", help_text="列：户名、金额、交易日期、流水号、附言（重名党员请在附言中注明身份证后四位）")
+
+
 class PaymentForm(Form):
     month = MonthField(label="起始月份")
     months = forms.TypedChoiceField(label="缴纳月数", coerce=int, choices=[(1, "1 个月（按月）"), (3, "3 个月（按季）")])

@@ -23,8 +23,26 @@ MAX_ROWS = 2000  # one branch's members, generously
 SEARCH_ROWS = 10
 
 
+STATEMENT_HEADERS = {"户名": "name", "对方户名": "name", "付款人": "name", "姓名": "name",
+                     "金额": "amount", "交易金额": "amount", "收入金额": "amount", "贷方金额": "amount",
+                     "交易日期": "date", "日期": "date", "记账日期": "date",
+                     "流水号": "reference", "交易流水号": "reference", "凭证号": "reference",
+                     "附言": "note", "摘要": "note", "用途": "note", "备注": "note"}
+
+
 def read_bases(upload) -> list[tuple[int, dict]]:
-    """The rows of an uploaded file as (row number, {field: text}); a clear refusal otherwise."""
+    """The rows of a file of bases as (row number, {field: text}); a clear refusal otherwise."""
+    return read_sheet(upload, HEADERS, {"name", "id_number", "category"},
+                      "未找到表头：表头行应包含“姓名”“身份证号”“人员类别”“缴费基数”")
+
+
+def read_statement(upload) -> list[tuple[int, dict]]:
+    """The lines of a bank statement (.csv/.xlsx): 户名, 金额, 交易日期, 流水号, 附言."""
+    return read_sheet(upload, STATEMENT_HEADERS, {"name", "amount", "date"},
+                      "未找到表头：表头行应包含“户名”“金额”“交易日期”“流水号”")
+
+
+def read_sheet(upload, headers: dict[str, str], required: set[str], missing: str) -> list[tuple[int, dict]]:
     kind = Path(upload.name or "").suffix.lower().lstrip(".")
     if kind not in ("xlsx", "csv"):
         raise ValidationError("文件类型不支持：只接受 Excel（.xlsx）或 CSV")
@@ -36,18 +54,18 @@ def read_bases(upload) -> list[tuple[int, dict]]:
         copy.flush()
         try:
             rows, _estimate = read_rows(copy.name, kind)
-            return _cells(rows)
+            return _cells(rows, headers, required, missing)
         except ImportRefused as exc:
             raise ValidationError(str(exc)) from None
 
 
-def _cells(rows) -> list[tuple[int, dict]]:
+def _cells(rows, headers: dict[str, str], required: set[str], missing: str) -> list[tuple[int, dict]]:
     columns: dict[int, str] = {}
     cells: list[tuple[int, dict]] = []
     for number, values in rows:
         if not columns:
-            found = {i: HEADERS[header_key(v)] for i, v in enumerate(values) if header_key(v) in HEADERS}
-            if {"name", "id_number", "category"} <= set(found.values()):
+            found = {i: headers[header_key(v)] for i, v in enumerate(values) if header_key(v) in headers}
+            if required <= set(found.values()):
                 columns = found
             elif number >= SEARCH_ROWS:
                 break
@@ -59,5 +77,5 @@ def _cells(rows) -> list[tuple[int, dict]]:
         if len(cells) > MAX_ROWS:
             raise ValidationError(f"行数超过上限 {MAX_ROWS}，一次请导入一个党支部的党员")
     if not columns:
-        raise ValidationError("未找到表头：表头行应包含“姓名”“身份证号”“人员类别”“缴费基数”")
+        raise ValidationError(missing)
     return cells

@@ -17,7 +17,7 @@ from core.access import get_scope
 from core.errors import NotFound, refusal_text
 from core.views import GenericView, ObjectDetailView, ServiceActionView, ServiceFormView, csv_safe
 from dues import importing, rules, selectors, services
-from dues.forms import AdjustForm, BasesImportForm, OpenForm, PaymentForm
+from dues.forms import AdjustForm, BasesImportForm, OpenForm, PaymentForm, StatementForm
 from dues.models import DuesYear
 from members.models import ACTIVE_STATUSES, Member
 from orgs.models import Org
@@ -186,6 +186,59 @@ class ImportView(GenericView):
             "form": form, "rows": rows, "year": year, "org": self.org, "title": f"导入{self.org.name}缴费基数",
             "breadcrumbs": [("党费", reverse("dues:org", args=[self.org.pk])), ("导入缴费基数", None)],
             "has_errors": any(row.errors for row in rows or []),
+        })
+
+
+class StatementView(ImportView):
+    """A bank statement: upload → lines matched to members (unmatched shown, with a member to
+    choose for each) → commit, every line with a member or nothing."""
+
+    template_name = "dues/statement.html"
+
+    def session_key(self) -> str:
+        return f"dues_statement_{self.org.pk}"
+
+    def get(self, request, *args, **kwargs):
+        return self.show(StatementForm())
+
+    def post(self, request, *args, **kwargs):
+        chosen = {int(key[7:]): int(value) for key, value in request.POST.items()
+                  if key.startswith("member_") and key[7:].isdigit() and value.isdigit() and len(value) < 18}
+        if "commit" in request.POST:
+            return self.commit(chosen)
+        form = StatementForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self.show(form)
+        try:
+            cells = importing.read_statement(form.cleaned_data["file"])
+            lines = services.statement_preview(actor=request.user, org=self.org, cells=cells)
+        except ValidationError as exc:
+            form.add_error(None, refusal_text(exc))
+            return self.show(form)
+        request.session[self.session_key()] = {"cells": cells}
+        return self.show(form, lines=lines)
+
+    def commit(self, chosen):
+        stored = self.request.session.get(self.session_key())
+        if not stored:
+            messages.error(self.request, "预览已过期，请重新上传对账单")
+            return redirect("dues:statement", pk=self.org.pk)
+        cells = [(number, values) for number, values in stored["cells"]]
+        try:
+            payments = services.statement_import(actor=self.request.user, org=self.org, cells=cells, chosen=chosen)
+        except ValidationError as exc:
+            lines = services.statement_preview(actor=self.request.user, org=self.org, cells=cells, chosen=chosen)
+            return self.show(StatementForm(), lines=lines, refused=refusal_text(exc))
+        self.request.session.pop(self.session_key(), None)
+        messages.success(self.request, f"已按对账单登记 {len(payments)} 笔党费")
+        return redirect("dues:org", pk=self.org.pk)
+
+    def show(self, form, lines=None, refused=""):
+        members = Member.objects.filter(org=self.org, status__in=ACTIVE_STATUSES).order_by("name_pinyin", "pk")
+        return render(self.request, self.template_name, {
+            "form": form, "lines": lines, "org": self.org, "members": members, "refused": refused,
+            "title": f"导入{self.org.name}银行对账单",
+            "breadcrumbs": [("党费", reverse("dues:org", args=[self.org.pk])), ("导入银行对账单", None)],
         })
 
 

@@ -13,7 +13,7 @@ from dues.rules import Category
 from members.tests.test_import import xlsx
 
 # What orgs/tests/test_scope.py's meta-test accepts as covered: each page's 404 is tested here.
-PAGES = {"dues:home", "dues:mine", "dues:org", "dues:report", "dues:import", "dues:confirm", "dues:pay", "dues:open", "dues:adjust"}
+PAGES = {"dues:home", "dues:mine", "dues:org", "dues:report", "dues:statement", "dues:import", "dues:confirm", "dues:pay", "dues:open", "dues:adjust"}
 # dues/tests/test_api.py tests these operations' 404s.
 API = {"api:dues_arrears", "api:dues_mine", "api:dues_payment_create", "api:dues_summary", "api:dues_year_confirm",
        "api:dues_year_list", "api:dues_year_set"}
@@ -33,7 +33,7 @@ def page_urls(world):
                                   category=Category.EMPLOYED, base_fen=540_000)
     member, branch = world.members["a1_member"], world.branch_a1
     return [reverse("dues:org", args=[branch.pk]), reverse("dues:report", args=[branch.pk]),
-            reverse("dues:import", args=[branch.pk]),
+            reverse("dues:import", args=[branch.pk]), reverse("dues:statement", args=[branch.pk]),
             reverse("dues:pay", args=[member.pk]), reverse("dues:open", args=[member.pk]),
             reverse("dues:adjust", args=[dues_year.pk])]
 
@@ -140,3 +140,23 @@ def test_the_report_is_a_workbook_of_the_members_and_the_months(world):
     months = list(book["月度收缴（含下级）"].iter_rows(values_only=True))
     assert months[-1] == ("全年合计", 1, "81.00")
     assert AuditEntry.objects.filter(action="export", object_type="dues.duesyear").exists()
+
+
+def test_a_statement_is_matched_an_unmatched_line_must_be_given_a_member_then_all_are_recorded(world):
+    secretary, member = world.users["secretary"], world.members["a1_member"]
+    for key in ("a1_member", "a1_secretary"):
+        services.year_set(actor=secretary, member=world.members[key], year=YEAR, category=Category.EMPLOYED, base_fen=540_000)
+        services.standing_open(actor=secretary, member=world.members[key], paid_up_to=NOW - 1)
+    services.year_confirm(actor=secretary, org=world.branch_a1, year=YEAR)
+    text = f"户名,金额,交易日期,流水号,附言\n张秀英,81.00,{TODAY:%Y-%m-%d},B001,党费\n李建困,81.00,{TODAY:%Y-%m-%d},B002,党费\n"
+    client = world.client("secretary")
+    url = reverse("dues:statement", args=[world.branch_a1.pk])
+    file = SimpleUploadedFile("statement.csv", text.encode("utf-8-sig"), content_type="text/csv")
+    body = client.post(url, {"file": file, "preview": "1"}).content.decode()
+    assert "未匹配：请选择" in body and "可能是：李建国" in body
+    refused = client.post(url, {"commit": "1"}).content.decode()
+    assert "第3行：未匹配到党员" in refused and not DuesPayment.objects.exists()
+    response = client.post(url, {"commit": "1", "member_3": world.members["a1_secretary"].pk})
+    assert response.status_code == 302
+    assert sorted(DuesPayment.objects.values_list("reference", flat=True)) == ["B001", "B002"]
+    assert DuesPayment.objects.get(reference="B001").member_id == member.pk
