@@ -5,7 +5,7 @@ per org and month (DuesMonth), a member's own dues."""
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import OuterRef, Subquery, Sum
+from django.db.models import OuterRef, Q, Subquery, Sum
 
 from core.access import subtree_q
 from dues import rules
@@ -70,6 +70,22 @@ def arrears(org: Org, *, today: date, minimum: int = 1) -> list[Behind]:
             listed.append(Behind(standing.member, standing.paid_up_to, behind,
                                  rules.warning_level(behind, yellow=yellow, red=red)))
     return sorted(listed, key=lambda row: (-row.behind, row.member.name_pinyin))
+
+
+def behind_in_subtree(root: Org, *, today: date, limit: int) -> list[Behind]:
+    """For the secretary's workbench: members of ``root``'s subtree (a branch, or a general branch
+    with its few branches) behind by the yellow threshold or more, longest first, at most ``limit``."""
+    yellow, red = thresholds(root)
+    owed_through = rules.month_index(today) - 1
+    standings = (DuesStanding.objects.filter(subtree_q("member__org__path", root.path), member__status__in=ACTIVE_STATUSES)
+                 .filter(Q(paid_up_to__lte=owed_through - yellow)
+                         | Q(paid_up_to__isnull=True, first_due__lte=owed_through - yellow + 1))
+                 .select_related("member").order_by("paid_up_to", "pk")[:limit])
+    listed = []
+    for standing in standings:
+        behind = rules.months_behind(paid_up_to=standing.paid_up_to, first_due=standing.first_due, today=today)
+        listed.append(Behind(standing.member, standing.paid_up_to, behind, rules.warning_level(behind, yellow=yellow, red=red)))
+    return sorted(listed, key=lambda row: -row.behind)
 
 
 def month_totals(org: Org, year: int) -> list[dict]:

@@ -14,6 +14,7 @@ from django.utils import timezone
 from care import selectors as care_selectors
 from core.access import get_scope, minimal_paths, subtree_q
 from core.errors import NotFound
+from dues import selectors as dues_selectors
 from insights import rules
 from members import selectors as member_selectors
 from members.models import Member
@@ -315,11 +316,12 @@ class BranchBench:
     corrections: list[DueItem]
     transfers: list[DueItem]
     visits: list[DueItem]
+    dues: list[DueItem] = field(default_factory=list)
 
     @property
     def total(self) -> int:
         return sum(len(x) for x in (self.meetings, self.recruitment, self.returned, self.corrections,
-                                    self.transfers, self.visits))
+                                    self.transfers, self.visits, self.dues))
 
 
 @dataclass
@@ -410,7 +412,12 @@ def branch_bench(root: Org, user, today: date) -> BranchBench:
     unvisited = (care_selectors.flagged_members(user, today=today).filter(subtree_q("org__path", root.path))
                  .exclude(care_selectors.visited_in(today.year)).order_by("name_pinyin", "pk")[:ITEMS_MAX])
     visits = [DueItem(f"{m.name}：本年度尚未走访", reverse("care:member", args=[m.pk])) for m in unvisited]
-    return BranchBench(root, meetings[:ITEMS_MAX], recruitment, returned, corrections, transfers, visits)
+    dues = [DueItem(f"{row.member.name}：党费交至{row.paid_up_to_label}，已欠缴 {row.behind} 个月"
+                    f"{'（连续6个月不交纳党费按自行脱党处理）' if row.level == rules.RED else ''}",
+                    reverse("dues:pay", args=[row.member.pk]), rules.RED if row.level == rules.RED else rules.YELLOW,
+                    badge="欠缴")
+            for row in dues_selectors.behind_in_subtree(root, today=today, limit=ITEMS_MAX)]
+    return BranchBench(root, meetings[:ITEMS_MAX], recruitment, returned, corrections, transfers, visits, dues)
 
 
 def subtree_bench(root: Org, user, today: date) -> SubtreeBench:

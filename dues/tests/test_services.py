@@ -269,3 +269,16 @@ def test_the_transfer_letter_carries_paid_up_to_from_the_dues(world):
     unknown = LetterIssueForm({"member": world.members["a1_secretary"].pk, "to_org_code": world.branch_b1.code,
                                "issued_on": TODAY, "valid_until": TODAY, "reason": "工作调动"}, user=world.users["secretary"])
     assert not unknown.is_valid() and "没有该党员的党费记录" in str(unknown.errors["dues_paid_until"])
+
+
+def test_the_secretarys_workbench_lists_the_members_behind_from_three_months(world):
+    from insights import selectors as insights
+
+    set_year(world)
+    set_year(world, "a1_secretary")
+    opened(world, "a1_member", paid_up_to=NOW - 6)  # 5 months behind: red
+    opened(world, "a1_secretary", paid_up_to=NOW - 3)  # 2 months: not yet listed
+    bench = insights.branch_bench(world.branch_a1, world.users["secretary"], TODAY)
+    assert [(item.level, item.url) for item in bench.dues] == [
+        ("red", f"/dues/members/{world.members['a1_member'].pk}/pay/")]
+    assert "已欠缴 5 个月" in bench.dues[0].text
