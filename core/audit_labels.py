@@ -89,6 +89,7 @@ ACTION_LABELS = {
     "dues.year_adjust": "减免党费",
     "dues.standing_open": "设定期初党费交至",
     "dues.payment_record": "登记党费缴纳",
+    "dues.remittance_record": "登记党费上缴",
     # recruitment
     "recruitment.create": "登记入党申请",
     "recruitment.step": "登记发展步骤",

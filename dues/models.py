@@ -6,6 +6,7 @@ one range of it), and the money each org received per month."""
 from django.conf import settings
 from django.db import models
 
+from core.models import BaseModel
 from dues.rules import Category, fen_to_yuan, month_label
 from members.models import Member, MemberRecord
 
@@ -142,3 +143,31 @@ class DuesMonth(models.Model):
 
     def __str__(self):
         return f"{self.org_id} {self.month:%Y-%m}: {fen_to_yuan(self.amount_fen)}"
+
+
+class DuesRemittance(BaseModel):
+    """党费上缴: money an org passed to the level above (the whole of a period's dues, or part),
+    when, with the bank's reference. Reconciliation compares, per child org, what its subtree
+    received (DuesMonth) with what it remitted (selectors.reconciliation)."""
+
+    org = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="+", verbose_name="上缴党组织")
+    to_org = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="+", verbose_name="接收党组织")
+    year = models.PositiveSmallIntegerField("所属年度")
+    amount_fen = models.PositiveBigIntegerField("金额（分）")
+    remitted_on = models.DateField("上缴日期")
+    reference = models.CharField("凭证号", max_length=60, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+", verbose_name="记录人")
+
+    scope_org = ("org", "to_org")
+    scope_perm_prefix = "member"
+
+    class Meta:
+        ordering = ["-remitted_on", "-pk"]
+        verbose_name = "党费上缴"
+        verbose_name_plural = "党费上缴"
+        indexes = [models.Index(fields=["org", "year"]), models.Index(fields=["to_org", "year"])]
+        constraints = [models.CheckConstraint(condition=models.Q(amount_fen__gt=0), name="dues_remittance_positive")]
+
+    def __str__(self):
+        return f"{self.year}年度党费上缴 {fen_to_yuan(self.amount_fen)}元"

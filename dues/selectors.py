@@ -9,7 +9,14 @@ from django.db.models import OuterRef, Q, Subquery, Sum
 
 from core.access import subtree_q
 from dues import rules
-from dues.models import DuesMonth, DuesPaidCount, DuesPayment, DuesStanding, DuesYear
+from dues.models import (
+    DuesMonth,
+    DuesPaidCount,
+    DuesPayment,
+    DuesRemittance,
+    DuesStanding,
+    DuesYear,
+)
 from members.models import ACTIVE_STATUSES, Member
 from orgs.models import Org
 
@@ -93,6 +100,42 @@ def month_totals(org: Org, year: int) -> list[dict]:
     rows = (DuesMonth.objects.filter(subtree_q("org__path", org.path), month__year=year)
             .values("month").annotate(payments=Sum("payments"), amount_fen=Sum("amount_fen")).order_by("month"))
     return [dict(row) for row in rows]
+
+
+@dataclass
+class Reconciled:
+    """One child org's year: what its subtree received from members, what it remitted up."""
+
+    org: Org
+    received_fen: int
+    remitted_fen: int
+
+    @property
+    def difference_fen(self) -> int:
+        return self.received_fen - self.remitted_fen
+
+
+def reconciliation(org: Org, year: int) -> tuple[Reconciled, list[Reconciled]]:
+    """对账: ``org`` itself (received in its subtree, remitted by it to the level above) and each of
+    its children (received in the child's subtree, remitted by the child to ``org``). The received
+    figures come from the DuesMonth summary rows grouped by the child's path prefix."""
+    children = list(Org.objects.filter(path__startswith=org.path, depth=org.depth + 1).order_by("path"))
+    received: dict[int, int] = {}
+    rows = (DuesMonth.objects.filter(subtree_q("org__path", org.path), month__year=year)
+            .values_list("org__path", "amount_fen"))
+    by_prefix = {child.path: child.pk for child in children}
+    step = len(org.path) + Org.steplen
+    total = 0
+    for path, amount in rows:
+        total += amount
+        child = by_prefix.get(path[:step])
+        if child is not None:
+            received[child] = received.get(child, 0) + amount
+    remitted = dict(DuesRemittance.objects.filter(to_org=org, year=year).values("org_id")
+                    .annotate(total=Sum("amount_fen")).values_list("org_id", "total"))
+    own = DuesRemittance.objects.filter(org=org, year=year).aggregate(total=Sum("amount_fen"))["total"] or 0
+    return (Reconciled(org, total, own),
+            [Reconciled(child, received.get(child.pk, 0), remitted.get(child.pk, 0)) for child in children])
 
 
 def member_dues(member: Member) -> dict:

@@ -14,7 +14,15 @@ from core import audit, summaries
 from core.access import get_scope
 from core.errors import NotFound
 from dues import rules
-from dues.models import DuesMonth, DuesPaidCount, DuesPayment, DuesStanding, DuesYear, Method
+from dues.models import (
+    DuesMonth,
+    DuesPaidCount,
+    DuesPayment,
+    DuesRemittance,
+    DuesStanding,
+    DuesYear,
+    Method,
+)
 from members.importing.reading import parse_date
 from members.models import ACTIVE_STATUSES, Member
 from members.services import record_event
@@ -282,6 +290,30 @@ def standing_open(*, actor, member: Member, paid_up_to: int) -> DuesStanding:
         _move(standing, paid_up_to)
         audit.record("dues.standing_open", obj=standing, user=actor, changes=audit.diff(before, standing.audit_snapshot()))
     return standing
+
+
+# --- money up the tree ------------------------------------------------------------------------------
+
+
+def remittance_record(*, actor, org: Org, year: int, amount_fen: int, remitted_on: date,
+                      reference: str = "") -> DuesRemittance:
+    """党费上缴: ``org`` records what it passed to the level above (member.change on ``org``)."""
+    _require(actor, org)
+    parent = Org.objects.get_parent(org)
+    if parent is None:
+        raise ValidationError("最上级党组织没有上级，不能登记上缴")
+    if amount_fen <= 0:
+        raise ValidationError({"amount_fen": "上缴金额须大于0"})
+    if remitted_on > timezone.localdate():
+        raise ValidationError({"remitted_on": "上缴日期不能晚于今天"})
+    if not 2000 <= year <= remitted_on.year:
+        raise ValidationError({"year": "所属年度不能晚于上缴日期所在年度"})
+    with transaction.atomic():
+        remittance = DuesRemittance.objects.create(org=org, to_org=parent, year=year, amount_fen=amount_fen,
+                                                   remitted_on=remitted_on, reference=(reference or "").strip(),
+                                                   recorded_by=actor)
+        audit.record("dues.remittance_record", obj=remittance, user=actor, changes={"after": remittance.audit_snapshot()})
+    return remittance
 
 
 # --- bank statements -------------------------------------------------------------------------------

@@ -282,3 +282,30 @@ def test_the_secretarys_workbench_lists_the_members_behind_from_three_months(wor
     assert [(item.level, item.url) for item in bench.dues] == [
         ("red", f"/dues/members/{world.members['a1_member'].pk}/pay/")]
     assert "已欠缴 5 个月" in bench.dues[0].text
+
+
+def test_remittances_and_the_reconciliation_per_level(world):
+    from dues.models import DuesRemittance
+
+    confirmed(world, "a1_member", "a1_secretary")
+    opened(world, "a1_member", "a1_secretary")
+    pay(world, "a1_member", first=NOW)
+    pay(world, "a1_secretary", first=NOW)
+    street = world.street_a
+    with pytest.raises(NotFound):
+        services.remittance_record(actor=world.users["b_admin"], org=world.branch_a1, year=YEAR, amount_fen=100,
+                                   remitted_on=TODAY)
+    with pytest.raises(ValidationError, match="须大于0"):
+        services.remittance_record(actor=world.users["secretary"], org=world.branch_a1, year=YEAR, amount_fen=0,
+                                   remitted_on=TODAY)
+    services.remittance_record(actor=world.users["secretary"], org=world.branch_a1, year=YEAR, amount_fen=10_000,
+                               remitted_on=TODAY, reference="上缴-1")
+    assert DuesRemittance.objects.get().to_org == street
+    own, children = selectors.reconciliation(street, YEAR)
+    assert own.received_fen == 2 * 8100 and own.remitted_fen == 0
+    row = next(r for r in children if r.org == world.branch_a1)
+    assert (row.received_fen, row.remitted_fen, row.difference_fen) == (16_200, 10_000, 6_200)
+    assert next(r for r in children if r.org == world.branch_a2).received_fen == 0
+    district_own, district_children = selectors.reconciliation(world.district_a, YEAR)
+    assert district_own.received_fen == 16_200
+    assert [r.received_fen for r in district_children if r.org == street] == [16_200]
