@@ -172,3 +172,55 @@ def dues_mine(request):
               "base_fen": d.base_fen, "rate_bp": d.rate_bp, "confirmed": d.confirmed_on is not None} for d in data["years"]]
     return {"paid_up_to": _month_text(standing.paid_up_to if standing else None), "behind": behind,
             "years": years, "payments": data["payments"]}
+
+
+class RemittanceIn(Schema):
+    org_id: int
+    year: int = Field(..., ge=2000, le=2999)
+    amount_fen: int = Field(..., gt=0, le=10**13)
+    remitted_on: date
+    reference: str = Field("", max_length=60)
+
+
+class RemittanceOut(Schema):
+    id: int
+    org_id: int
+    to_org_id: int
+    year: int
+    amount_fen: int
+    remitted_on: date
+    reference: str
+
+
+class ReconciledOut(Schema):
+    org_id: int
+    org_name: str
+    received_fen: int = Field(..., description="本组织及下级收缴的党费（分）")
+    remitted_fen: int = Field(..., description="上缴的党费（分）")
+    difference_fen: int
+
+
+class ReconciliationOut(Schema):
+    own: ReconciledOut
+    children: list[ReconciledOut]
+
+
+@router.post("/remittances", response={201: RemittanceOut, **REFUSED})
+def dues_remittance_create(request, payload: RemittanceIn):
+    """登记本组织向上级党组织上缴党费。"""
+    org = _org(request, payload.org_id, "member.change")
+    remittance = services.remittance_record(actor=request.user, org=org, year=payload.year, amount_fen=payload.amount_fen,
+                                            remitted_on=payload.remitted_on, reference=payload.reference)
+    return Status(201, remittance)
+
+
+def _reconciled(row: selectors.Reconciled) -> dict:
+    return {"org_id": row.org.pk, "org_name": row.org.name, "received_fen": row.received_fen,
+            "remitted_fen": row.remitted_fen, "difference_fen": row.difference_fen}
+
+
+@router.get("/orgs/{int:org_id}/reconciliation", response={200: ReconciliationOut, 404: Message})
+def dues_reconciliation(request, org_id: PathId, year: int | None = Query(None, ge=2000, le=2999)):
+    """对账：本组织全年收缴与上缴；各下一级党组织的收缴（含其下级）与向本组织上缴。"""
+    own, children = selectors.reconciliation(_org(request, org_id), year or timezone.localdate().year)
+    return {"own": _reconciled(own), "children": [_reconciled(row) for row in children]}

@@ -80,6 +80,7 @@ class OrgDuesView(ObjectDetailView):
             "totals": selectors.month_totals(org, year), "can_change": can_change,
             "can_adjust": get_scope(self.request.user).covers_above(org.path, "member.change"),
             "current_month": rules.month_index(today), "rule": rules.ROUNDING_RULE,
+            "reconciliation": selectors.reconciliation(org, year),
         }
 
 

@@ -25,6 +25,9 @@ def test_every_operation_is_not_found_for_an_org_or_member_out_of_scope(world):
     body = {"member_id": member, "month": f"{TODAY:%Y-%m}", "months": 1, "method": "cash"}
     assert client.post(f"{BASE}/payments", body, content_type="application/json").status_code == 404
     assert api_client("outsider").get(f"{BASE}/mine").status_code == 404
+    assert client.get(f"{BASE}/orgs/{branch}/reconciliation").status_code == 404
+    body = {"org_id": branch, "year": YEAR, "amount_fen": 100, "remitted_on": f"{TODAY:%Y-%m-%d}"}
+    assert client.post(f"{BASE}/remittances", body, content_type="application/json").status_code == 404
     assert not DuesYear.objects.exists() and not DuesPayment.objects.exists()
 
 
@@ -64,3 +67,12 @@ def test_a_malformed_month_is_refused_not_a_server_error(world):
     body = {"member_id": world.members["a1_member"].pk, "month": "2026-13", "months": 1, "method": "cash"}
     response = client.post(f"{BASE}/payments", body, content_type="application/json")
     assert response.status_code == 422
+
+
+def test_a_remittance_and_the_reconciliation_through_the_api(world):
+    body = {"org_id": world.branch_a1.pk, "year": YEAR, "amount_fen": 5000, "remitted_on": f"{TODAY:%Y-%m-%d}"}
+    response = api_client("secretary").post(f"{BASE}/remittances", body, content_type="application/json")
+    assert response.status_code == 201 and response.json()["to_org_id"] == world.street_a.pk
+    data = api_client("a_admin").get(f"{BASE}/orgs/{world.street_a.pk}/reconciliation?year={YEAR}").json()
+    row = next(r for r in data["children"] if r["org_id"] == world.branch_a1.pk)
+    assert (row["received_fen"], row["remitted_fen"], row["difference_fen"]) == (0, 5000, -5000)

@@ -16,7 +16,7 @@ from members.tests.test_import import xlsx
 PAGES = {"dues:home", "dues:mine", "dues:org", "dues:report", "dues:statement", "dues:import", "dues:confirm", "dues:pay", "dues:open", "dues:adjust"}
 # dues/tests/test_api.py tests these operations' 404s.
 API = {"api:dues_arrears", "api:dues_mine", "api:dues_payment_create", "api:dues_summary", "api:dues_year_confirm",
-       "api:dues_year_list", "api:dues_year_set"}
+       "api:dues_year_list", "api:dues_year_set", "api:dues_remittance_create", "api:dues_reconciliation"}
 SCOPE_TESTED = PAGES | API
 
 TODAY = timezone.localdate()

@@ -61,6 +61,8 @@ ENDPOINTS = {
     ("get", "/api/v1/dues/orgs/{org_id}/arrears"),
     ("get", "/api/v1/dues/orgs/{org_id}/summary"),
     ("get", "/api/v1/dues/mine"),
+    ("post", "/api/v1/dues/remittances"),
+    ("get", "/api/v1/dues/orgs/{org_id}/reconciliation"),
     # transfers/api.py (its scope tests: transfers/tests/test_scope.py)
     ("get", "/api/v1/transfers"),
     ("post", "/api/v1/transfers"),
