@@ -87,7 +87,7 @@ def behind_in_subtree(root: Org, *, today: date, limit: int) -> list[Behind]:
     standings = (DuesStanding.objects.filter(subtree_q("member__org__path", root.path), member__status__in=ACTIVE_STATUSES)
                  .filter(Q(paid_up_to__lte=owed_through - yellow)
                          | Q(paid_up_to__isnull=True, first_due__lte=owed_through - yellow + 1))
-                 .select_related("member").order_by("paid_up_to", "pk")[:limit])
+                 .select_related("member__org").order_by("paid_up_to", "pk")[:limit])
     listed = []
     for standing in standings:
         behind = rules.months_behind(paid_up_to=standing.paid_up_to, first_due=standing.first_due, today=today)

@@ -261,6 +261,8 @@ def payment_record(*, actor, member: Member, first_month: int, months: int, meth
             if dues_year is None:
                 raise ValidationError(f"{member.name}{month // 12}年度的党费尚未核定并经书记确认，不能收缴")
             amount += dues_year.due_fen
+        # The org's row, locked: two payments at one branch take their receipt serials in turn.
+        list(Org.objects.select_for_update().filter(pk=member.org_id).values_list("pk", flat=True))
         payment = DuesPayment.objects.create(
             member=member, org=member.org, first_month=first_month, months=months, amount_fen=amount,
             method=method, paid_on=paid_on, receipt=_receipt(member.org, paid_on), recorded_by=actor,

@@ -14,6 +14,7 @@ from django.utils import timezone
 from care import selectors as care_selectors
 from core.access import get_scope, minimal_paths, subtree_q
 from core.errors import NotFound
+from dues import rules as dues_rules
 from dues import selectors as dues_selectors
 from insights import rules
 from members import selectors as member_selectors
@@ -76,7 +77,7 @@ class Warning:
 
 
 KIND_LABELS = {"meetings": "三会一课", "recruitment": "发展党员", "term": "班子换届", "absence": "组织生活",
-               "transfer": "组织关系转接"}
+               "transfer": "组织关系转接", "dues": "党费"}
 
 
 def _months(today: date) -> list[date]:
@@ -226,11 +227,20 @@ def transfer_warnings(root: Org, today: date) -> list[Warning]:
     return found
 
 
+def dues_warnings(root: Org, today: date) -> list[Warning]:
+    """Members behind with their dues by the yellow threshold (3 months, a local setting) or the red
+    one (5): one month before 党章第九条's six; at most LIST_MAX, the longest behind first."""
+    return [Warning(rules.RED if row.level == rules.RED else rules.YELLOW, "dues", row.member.org,
+                    f"{row.member.name}：党费交至{row.paid_up_to_label}，已连续 {row.behind} 个月未交纳党费",
+                    dues_rules.ARTICLE_9, reverse("dues:org", args=[row.member.org_id]))
+            for row in dues_selectors.behind_in_subtree(root, today=today, limit=LIST_MAX)]
+
+
 def warnings(root: Org, today: date | None = None) -> list[Warning]:
     """Every warning of ``root``'s subtree, red first, then the nearest deadline."""
     today = today or timezone.localdate()
     found = (meeting_warnings(root, today) + recruitment_warnings(root, today) + term_warnings(root, today)
-             + absence_warnings(root, today) + transfer_warnings(root, today))
+             + absence_warnings(root, today) + transfer_warnings(root, today) + dues_warnings(root, today))
     return sorted(found, key=Warning.sort_key)
 
 

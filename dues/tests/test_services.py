@@ -309,3 +309,14 @@ def test_remittances_and_the_reconciliation_per_level(world):
     district_own, district_children = selectors.reconciliation(world.district_a, YEAR)
     assert district_own.received_fen == 16_200
     assert [r.received_fen for r in district_children if r.org == street] == [16_200]
+
+
+def test_the_warnings_page_names_the_members_behind_with_article_9(world):
+    from insights import selectors as insights
+
+    set_year(world)
+    opened(world, "a1_member", paid_up_to=NOW - 4)  # 3 months behind: yellow
+    found = [w for w in insights.warnings(world.district_a, TODAY) if w.kind == "dues"]
+    assert [(w.level, w.source) for w in found] == [("yellow", rules.ARTICLE_9)]
+    assert "已连续 3 个月未交纳党费" in found[0].text
+    assert not [w for w in insights.warnings(world.district_b, TODAY) if w.kind == "dues"]
