@@ -135,6 +135,10 @@ class BaseRow:
     errors: list[str] = field(default_factory=list)
 
     @property
+    def category_label(self) -> str:
+        return rules.Category(self.category).label if self.category else ""
+
+    @property
     def differs(self) -> bool:
         return self.amount is not None and self.previous_fen is not None and self.amount.fen != self.previous_fen
 

@@ -60,7 +60,8 @@ def test_the_secretary_imports_previews_and_commits_the_bases(world):
             {"姓名": "李建国", "身份证号": ID_NUMBERS["a1_secretary"], "人员类别": "退休", "缴费基数": "6000.00"}]
     response = client.post(url, {"year": YEAR, "file": upload(rows), "preview": "1"})
     assert response.status_code == 200
-    assert "230.00" in response.content.decode() and "确认导入2行" in response.content.decode()
+    body = response.content.decode()
+    assert "230.00" in body and "确认导入2行" in body and "离退休" in body and "employed" not in body
     assert not DuesYear.objects.exists()  # a preview writes nothing
     response = client.post(url, {"commit": "1"})
     assert response.status_code == 302
