@@ -84,6 +84,12 @@ ACTION_LABELS = {
     "care.visit_record": "登记走访慰问",
     "care.visit_update": "修改走访记录",
     "care.visit_delete": "删除走访记录",
+    "dues.year_set": "核定年度党费",
+    "dues.year_confirm": "确认年度党费",
+    "dues.year_adjust": "减免党费",
+    "dues.standing_open": "设定期初党费交至",
+    "dues.payment_record": "登记党费缴纳",
+    "dues.remittance_record": "登记党费上缴",
     # recruitment
     "recruitment.create": "登记入党申请",
     "recruitment.step": "登记发展步骤",

@@ -83,6 +83,8 @@ INSTALLED_APPS = [
     "recruitment",
     "portal",
     "orglife",
+    # Party dues (党费): bases, payments, arrears; reads members and orgs.
+    "dues",
     # Workbench, warnings and health index: reads every business app's summaries.
     "insights",
     # The message centre (站内消息): the apps' services write to it; it imports none of them.

@@ -104,7 +104,7 @@ class WorkbenchOut(Schema):
     member: MemberBenchOut | None
 
 
-PANELS = ("meetings", "recruitment", "returned", "corrections", "transfers", "visits")
+PANELS = ("meetings", "recruitment", "returned", "corrections", "transfers", "visits", "dues")
 
 
 def _warning_out(w: selectors.Warning) -> dict:

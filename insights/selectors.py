@@ -14,6 +14,8 @@ from django.utils import timezone
 from care import selectors as care_selectors
 from core.access import get_scope, minimal_paths, subtree_q
 from core.errors import NotFound
+from dues import rules as dues_rules
+from dues import selectors as dues_selectors
 from insights import rules
 from members import selectors as member_selectors
 from members.models import Member
@@ -75,7 +77,7 @@ class Warning:
 
 
 KIND_LABELS = {"meetings": "三会一课", "recruitment": "发展党员", "term": "班子换届", "absence": "组织生活",
-               "transfer": "组织关系转接"}
+               "transfer": "组织关系转接", "dues": "党费"}
 
 
 def _months(today: date) -> list[date]:
@@ -225,11 +227,20 @@ def transfer_warnings(root: Org, today: date) -> list[Warning]:
     return found
 
 
+def dues_warnings(root: Org, today: date) -> list[Warning]:
+    """Members behind with their dues by the yellow threshold (3 months, a local setting) or the red
+    one (5): one month before 党章第九条's six; at most LIST_MAX, the longest behind first."""
+    return [Warning(rules.RED if row.level == rules.RED else rules.YELLOW, "dues", row.member.org,
+                    f"{row.member.name}：党费交至{row.paid_up_to_label}，已连续 {row.behind} 个月未交纳党费",
+                    dues_rules.ARTICLE_9, reverse("dues:org", args=[row.member.org_id]))
+            for row in dues_selectors.behind_in_subtree(root, today=today, limit=LIST_MAX)]
+
+
 def warnings(root: Org, today: date | None = None) -> list[Warning]:
     """Every warning of ``root``'s subtree, red first, then the nearest deadline."""
     today = today or timezone.localdate()
     found = (meeting_warnings(root, today) + recruitment_warnings(root, today) + term_warnings(root, today)
-             + absence_warnings(root, today) + transfer_warnings(root, today))
+             + absence_warnings(root, today) + transfer_warnings(root, today) + dues_warnings(root, today))
     return sorted(found, key=Warning.sort_key)
 
 
@@ -315,11 +326,12 @@ class BranchBench:
     corrections: list[DueItem]
     transfers: list[DueItem]
     visits: list[DueItem]
+    dues: list[DueItem] = field(default_factory=list)
 
     @property
     def total(self) -> int:
         return sum(len(x) for x in (self.meetings, self.recruitment, self.returned, self.corrections,
-                                    self.transfers, self.visits))
+                                    self.transfers, self.visits, self.dues))
 
 
 @dataclass
@@ -410,7 +422,12 @@ def branch_bench(root: Org, user, today: date) -> BranchBench:
     unvisited = (care_selectors.flagged_members(user, today=today).filter(subtree_q("org__path", root.path))
                  .exclude(care_selectors.visited_in(today.year)).order_by("name_pinyin", "pk")[:ITEMS_MAX])
     visits = [DueItem(f"{m.name}：本年度尚未走访", reverse("care:member", args=[m.pk])) for m in unvisited]
-    return BranchBench(root, meetings[:ITEMS_MAX], recruitment, returned, corrections, transfers, visits)
+    dues = [DueItem(f"{row.member.name}：党费交至{row.paid_up_to_label}，已欠缴 {row.behind} 个月"
+                    f"{'（连续6个月不交纳党费按自行脱党处理）' if row.level == rules.RED else ''}",
+                    reverse("dues:pay", args=[row.member.pk]), rules.RED if row.level == rules.RED else rules.YELLOW,
+                    badge="欠缴")
+            for row in dues_selectors.behind_in_subtree(root, today=today, limit=ITEMS_MAX)]
+    return BranchBench(root, meetings[:ITEMS_MAX], recruitment, returned, corrections, transfers, visits, dues)
 
 
 def subtree_bench(root: Org, user, today: date) -> SubtreeBench:

@@ -2,6 +2,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from core import forms
+from dues.services import paid_up_to_date
 from members.models import ACTIVE_STATUSES, Member, MemberStatus
 from orgs.models import MEMBERSHIP_KINDS, Org
 from transfers import rules
@@ -36,15 +37,24 @@ class LetterIssueForm(forms.Form):
     issued_on = forms.DateField(label="开具日期", initial=timezone.localdate)
     valid_until = forms.DateField(label="有效期至",
                             help_text="最长3个月（组通字〔2006〕45号）")
-    dues_paid_until = MonthField(label="党费交至（月份）")
+    dues_paid_until = MonthField(label="党费交至（月份）", required=False,
+                                 help_text="留空则按本平台党费记录填写")
     reason = forms.CharField(label="转接原因", max_length=200)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["member"].queryset = transferable_members(user)
+        member = self.initial.get("member")
+        if member and not self.is_bound:
+            self.initial.setdefault("dues_paid_until", paid_up_to_date(member))
 
     def clean(self):
         data = super().clean()
+        if data.get("member") is not None and not data.get("dues_paid_until"):
+            # Filled from the dues kept here (dues.services); a member not yet in them: by hand.
+            data["dues_paid_until"] = paid_up_to_date(data["member"])
+            if data["dues_paid_until"] is None:
+                self.add_error("dues_paid_until", "本平台没有该党员的党费记录，请填写党费交至的月份")
         if data.get("outside"):
             if not (data.get("to_org_name") or "").strip():
                 self.add_error("to_org_name", "请填写平台外接收党组织的名称")

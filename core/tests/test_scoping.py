@@ -127,6 +127,14 @@ def story(world):
         members.record_add(actor=users["secretary"], member=member, kind=kind, data=data)
     members.correction_create(actor=users["member"], member=member, field_name="native_place",
                               requested_value="天津")
+    from dues import services as dues
+
+    dues.year_set(actor=users["secretary"], member=member, year=today.year, category="employed", base_fen=540_000)
+    dues.year_confirm(actor=users["secretary"], org=member.org, year=today.year)
+    this_month = today.year * 12 + today.month - 1
+    dues.standing_open(actor=users["secretary"], member=member, paid_up_to=this_month - 1)
+    dues.payment_record(actor=users["secretary"], member=member, first_month=this_month, months=1, method="cash")
+    dues.remittance_record(actor=users["secretary"], org=member.org, year=today.year, amount_fen=8100, remitted_on=today)
     care.visit_record(actor=users["secretary"], member=member, visited=today, visitors="张书记",
                       occasion="daily", amount=Decimal("100"))
     orgs.term_create(actor=users["a_admin"], org=world.branch_a1, started=date(2024, 1, 1),

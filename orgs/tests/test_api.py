@@ -56,6 +56,16 @@ ENDPOINTS = {
     ("patch", "/api/v1/care/visits/{visit_id}"),
     ("delete", "/api/v1/care/visits/{visit_id}"),
     ("get", "/api/v1/care/stats"),
+    # dues/api.py (dues/tests/test_api.py)
+    ("get", "/api/v1/dues/orgs/{org_id}/years"),
+    ("post", "/api/v1/dues/years"),
+    ("post", "/api/v1/dues/orgs/{org_id}/confirm"),
+    ("post", "/api/v1/dues/payments"),
+    ("get", "/api/v1/dues/orgs/{org_id}/arrears"),
+    ("get", "/api/v1/dues/orgs/{org_id}/summary"),
+    ("get", "/api/v1/dues/mine"),
+    ("post", "/api/v1/dues/remittances"),
+    ("get", "/api/v1/dues/orgs/{org_id}/reconciliation"),
     # transfers/api.py (its scope tests: transfers/tests/test_scope.py)
     ("get", "/api/v1/transfers"),
     ("post", "/api/v1/transfers"),

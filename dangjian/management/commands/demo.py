@@ -13,6 +13,7 @@ from care import demo as care_demo
 from core import audit, summaries
 from core.context import acting_as
 from dangjian import city
+from dues import demo as dues_demo
 from insights import demo as insights_demo
 from members import demo as members_demo
 from notifications import demo as notifications_demo
@@ -66,6 +67,8 @@ class Command(BaseCommand):
             transfers_demo.load(rng)
             accounts_demo.load()
             members_demo.load_accounts()  # the demo secretary and member, members of a branch
+            # its own generator: the loaders after it draw the same numbers as before it was added
+            dues_demo.load(random.Random(f"dues-{seed}"))  # after the letters: they carry "paid up to"
             portal_demo.load(rng)  # before recruitment, whose notices land in its 党务公开 channel
             recruitment_demo.load(rng)  # entered by the city admin's account, through the services
             orglife_demo.load(rng)  # after the accounts: the demo secretary's branch gets upcoming meetings
