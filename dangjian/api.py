@@ -12,6 +12,7 @@ from ninja.security import HttpBearer
 
 from accounts import services as account_services
 from care.api import router as care_router
+from learning.api import router as learning_router
 from core import context
 from core.access import get_scope
 from core.api import Message, TextParser, invalid, refusal
@@ -184,5 +185,6 @@ api.add_router("/imports", imports_router)
 api.add_router("/recruitment", recruitment_router)
 api.add_router("/news", portal_router)
 api.add_router("/orglife", orglife_router)
+api.add_router("/learning", learning_router)
 api.add_router("/insights", insights_router)
 api.add_router("/notifications", notifications_router)
