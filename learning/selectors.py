@@ -99,6 +99,16 @@ def org_year_hours(org: Org, year: int) -> Decimal:
     return _hours(seconds)
 
 
+def children_hours(org: Org, children: list[Org], year: int) -> list[tuple[Org, Decimal]]:
+    """Each child's subtree online hours: one query over the summary rows of ``org``'s subtree."""
+    seconds: dict[str, int] = {}
+    rows = StudyOrgYear.objects.filter(subtree_q("org__path", org.path), year=year).values_list("org__path", "seconds")
+    width = len(org.path) + Org.steplen
+    for path, value in rows:
+        seconds[path[:width]] = seconds.get(path[:width], 0) + value
+    return [(child, _hours(seconds.get(child.path))) for child in children]
+
+
 def courses_for(user, *, year: int | None = None):
     return Course.objects.visible_to(user, "view").filter(published=True).select_related("org")
 

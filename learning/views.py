@@ -17,6 +17,7 @@ from learning import rules, selectors, services
 from learning.models import StudyItem
 from members.models import Member
 from orgs.models import Org
+from orgs.selectors import children
 
 CRUMB = ("学习培训", "/learning/")
 
@@ -99,7 +100,7 @@ class ProgressView(ObjectDetailView):
         rows = selectors.org_progress(self.object, year)
         return {"year": year, "rows": rows, "behind": sum(1 for _, h in rows if h.behind),
                 "subtree_hours": selectors.org_year_hours(self.object, year),
-                "children": [(c, selectors.org_year_hours(c, year)) for c in self.object.get_children()[:50]]}
+                "children": selectors.children_hours(self.object, children(self.object, self.request.user), year)}
 
 
 @not_generic("the study page's JSON calls (session cookie and CSRF token), not a page")
