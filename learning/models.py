@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from core.access import Own, declared_filter
+from core.access import Own
 from core.models import BaseModel
 
 
@@ -55,8 +55,8 @@ class Course(BaseModel):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+", verbose_name="发布人")
 
-    scope_org = "org"
-    scope_perm_prefix = "learning"
+    scope_custom = ("the study library is read down the tree: a member studies what their own org and every org "
+                    "above it published; managers see what was published in their subtrees (learning.*)")
 
     class Meta:
         ordering = ["-year", "title", "pk"]
@@ -73,10 +73,13 @@ class Course(BaseModel):
     def scope_filter(cls, scope, action):
         """Managers see the courses published in their subtrees (``learning.view``); a member sees,
         to study, the published courses of their own org and of every org above it."""
-        q = declared_filter(cls, scope, action)
+        q = scope.org_q("org__path", f"learning.{action}")
         if action == "view" and scope.member_org_id:
             q |= Q(published=True) & ancestor_paths_q("org__path", scope.member_org_id)
         return q
+
+    def audit_org(self):
+        return self.org
 
     def get_absolute_url(self):
         return reverse("learning:home") + f"#course-{self.pk}"
@@ -99,8 +102,7 @@ class StudyItem(BaseModel):
     size = models.PositiveBigIntegerField(default=0, editable=False)
     sha256 = models.CharField(max_length=64, blank=True, editable=False)
 
-    scope_org = "course__org"
-    scope_perm_prefix = "learning"
+    scope_custom = "read down the tree like its course (Course.scope_filter)"
 
     class Meta:
         ordering = ["course", "position", "pk"]
@@ -113,10 +115,13 @@ class StudyItem(BaseModel):
 
     @classmethod
     def scope_filter(cls, scope, action):
-        q = declared_filter(cls, scope, action)
+        q = scope.org_q("course__org__path", f"learning.{action}")
         if action == "view" and scope.member_org_id:
             q |= Q(course__published=True) & ancestor_paths_q("course__org__path", scope.member_org_id)
         return q
+
+    def audit_org(self):
+        return self.course.org
 
     def get_absolute_url(self):
         return reverse("learning:item", args=[self.pk])
