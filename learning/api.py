@@ -3,18 +3,17 @@ member's own study), the member's class hours, and a branch's progress for those
 learning (learning.view). Out of scope is 404, as on the pages; refusals of a form answer 422.
 A refused heartbeat answers 200 with ``accepted: false`` and the reason: the page keeps going."""
 
-from datetime import date
 from decimal import Decimal
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Path, Query, Router, Schema, Status
 
 from core.access import get_scope, require_perm
-from core.api import REFUSED, Invalid, Message, PathId
+from core.api import REFUSED, Invalid, Message, PathId, model_in
 from core.errors import NotFound
 from learning import rules, selectors, services
-from learning.models import StudyItem
+from learning.models import OfflineHours, StudyItem
 from members.models import Member
 from orgs.models import Org
 
@@ -118,7 +117,7 @@ def learning_session_open(request, item_id: PathId):
 
 
 @router.post("/sessions/{token}/beats", response={200: BeatOut, 404: Message, 422: Invalid})
-def learning_heartbeat(request, token: str, payload: BeatIn):
+def learning_heartbeat(request, payload: BeatIn, token: str = Path(..., max_length=64)):
     """学习心跳：服务器按规则计时；被拒绝的心跳不计时并记为可疑。"""
     result = services.heartbeat(actor=request.user, token=token[:64], beat=services.Beat(**payload.dict()))
     return {"accepted": result.accepted, "credited": result.credited, "reason": result.reason,
@@ -126,7 +125,7 @@ def learning_heartbeat(request, token: str, payload: BeatIn):
 
 
 @router.post("/sessions/{token}/close", response={204: None, 404: Message})
-def learning_session_close(request, token: str):
+def learning_session_close(request, token: str = Path(..., max_length=64)):
     """离开学习页面：会话关闭。"""
     services.session_close(actor=request.user, token=token[:64])
     return Status(204, None)
@@ -154,12 +153,8 @@ def learning_org_progress(request, org_id: PathId, year: int | None = Query(None
     return [{"member_id": m.pk, "name": m.name, **_hours(h, year)} for m, h in selectors.org_progress(org, year)]
 
 
-class OfflineIn(Schema):
-    member_id: int = Field(..., ge=1, le=2**63 - 1)
-    day: date
-    hours: Decimal = Field(..., gt=0, le=40, max_digits=4, decimal_places=1)
-    subject: str = Field(..., max_length=100)
-    evidence: str = Field(..., max_length=200)
+OfflineIn = model_in("OfflineIn", OfflineHours, ["member_id", "day", "hours", "subject", "evidence"],
+                     extra={"hours": {"gt": 0, "le": 40}})
 
 
 @router.post("/offline-hours", response={201: Message, **REFUSED})
