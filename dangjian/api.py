@@ -12,12 +12,12 @@ from ninja.security import HttpBearer
 
 from accounts import services as account_services
 from care.api import router as care_router
-from learning.api import router as learning_router
 from core import context
 from core.access import get_scope
 from core.api import Message, TextParser, invalid, refusal
 from core.errors import NotFound
 from insights.api import router as insights_router
+from learning.api import router as learning_router
 from members.api import router as members_router
 from members.import_api import router as imports_router
 from notifications.api import router as notifications_router

@@ -181,6 +181,9 @@ class RefusedBeat(models.Model):
     class Meta:
         indexes = [models.Index(fields=["org", "day"])]
 
+    def __str__(self):
+        return f"{self.member_id}/{self.day}: {self.reason}"
+
 
 class OfflineHours(BaseModel):
     """Class hours a member earned offline (a lecture elsewhere, a training off the platform),
@@ -222,3 +225,6 @@ class StudyOrgYear(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["org", "year"], name="learning_study_org_year_once")]
+
+    def __str__(self):
+        return f"{self.org_id}/{self.year}: {self.seconds}s"

@@ -2,7 +2,7 @@
 (404). ``SCOPE_TESTED`` is what orgs/tests/test_scope.py's meta-test accepts as covered."""
 
 import json
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.test import Client
@@ -139,7 +139,7 @@ def test_the_api_follows_the_same_scope(world, article, hx_item, monkeypatch):
 
 
 def test_offline_hours_need_evidence_and_scope(world):
-    payload = {"member_id": world.members["a1_member"].pk, "day": str(date.today()), "hours": "4",
+    payload = {"member_id": world.members["a1_member"].pk, "day": str(timezone.localdate()), "hours": "4",
                "subject": "区委党校培训", "evidence": ""}
     secretary = api_client("secretary")
     refused = secretary.post("/api/v1/learning/offline-hours", payload, content_type="application/json")
