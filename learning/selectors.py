@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 
 from core.access import subtree_q
 from learning import rules
@@ -46,10 +46,20 @@ def _hours(seconds: int | None) -> Decimal:
     return (Decimal(seconds or 0) / rules.SECONDS_PER_HOUR).quantize(Decimal("0.1"))
 
 
-def cadre_ids(member_ids) -> set[int]:
-    """Members who sit on a current leadership team (branch secretaries and committee members)."""
-    return set(LeadershipMember.objects.filter(member_id__in=member_ids, term__ended__isnull=True)
-               .values_list("member_id", flat=True))
+def cadre_ids(members) -> set[int]:
+    """Members who sit on a current leadership team (branch secretaries and committee members): by
+    the post's member link, or — a team entered by names only — by name within the member's org."""
+    members = list(members)
+    posts = LeadershipMember.objects.filter(term__ended__isnull=True).filter(
+        Q(member__in=members) | Q(member__isnull=True, name__in={m.name for m in members},
+                                  term__org_id__in={m.org_id for m in members}))
+    linked, named = set(), set()
+    for member_id, name, org_id in posts.values_list("member_id", "name", "term__org_id"):
+        if member_id:
+            linked.add(member_id)
+        else:
+            named.add((name, org_id))
+    return {m.pk for m in members if m.pk in linked or (m.name, m.org_id) in named}
 
 
 def required_hours(org: Org, cadre: bool) -> int:
@@ -73,7 +83,7 @@ def members_hours(members, year: int) -> dict[int, Hours]:
     ).order_by().values("member_id").annotate(n=Count("id")).values_list("member_id", "n"))
     offline = dict(OfflineHours.objects.filter(member_id__in=ids, day__range=(start, end)).order_by()
                    .values("member_id").annotate(h=Sum("hours")).values_list("member_id", "h"))
-    cadres = cadre_ids(ids)
+    cadres = cadre_ids(members)
     required: dict[tuple[int, bool], int] = {}
     result = {}
     for m in members:
@@ -116,7 +126,7 @@ def courses_for(user, *, year: int | None = None):
 def required_courses(user, member: Member, year: int):
     """The member's required courses (必学) of the year: for all members, and for their group."""
     groups = ["all"] + (["probationary"] if member.status == "probationary" else [])
-    if cadre_ids([member.pk]):
+    if cadre_ids([member]):
         groups.append("secretaries")
     return courses_for(user).filter(year=year, required_for__in=groups)
 
