@@ -27,12 +27,13 @@ CONTENT_TYPES = {
     "mp4": "video/mp4",
     "webm": "video/webm",
     "mp3": "audio/mpeg",
+    "wav": "audio/wav",
 }
 KIND_LABELS = {"pdf": "PDF", "png": "PNG 图片", "jpeg": "JPEG 图片", "xlsx": "Excel（.xlsx）", "csv": "CSV",
-               "mp4": "MP4 视频", "webm": "WebM 视频", "mp3": "MP3 音频"}
+               "mp4": "MP4 视频", "webm": "WebM 视频", "mp3": "MP3 音频", "wav": "WAV 音频"}
 # Media (the study library's videos and audio) are served inline with range requests (``ranged``).
-MEDIA_KINDS = frozenset({"mp4", "webm", "mp3"})
-_NAME = re.compile(r"^[0-9a-f]{32}\.(pdf|png|jpeg|xlsx|csv|mp4|webm|mp3)$")
+MEDIA_KINDS = frozenset({"mp4", "webm", "mp3", "wav"})
+_NAME = re.compile(r"^[0-9a-f]{32}\.(pdf|png|jpeg|xlsx|csv|mp4|webm|mp3|wav)$")
 CHUNK = 64 * 1024
 
 
@@ -88,6 +89,8 @@ def sniff(head: bytes) -> str | None:
         return "mp4"  # an ISO base media file (MP4, M4A): the ftyp box comes first
     if head.startswith(b"\x1a\x45\xdf\xa3"):
         return "webm"  # EBML (Matroska/WebM)
+    if head.startswith(b"RIFF") and head[8:12] == b"WAVE":
+        return "wav"
     if head.startswith(b"ID3") or head[:2] in (b"\xff\xfb", b"\xff\xf3", b"\xff\xf2"):
         return "mp3"
     if head.startswith(b"PK\x03\x04"):

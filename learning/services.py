@@ -43,7 +43,7 @@ from orgs.models import Org
 from orgs.rules import local_setting
 
 MEDIA_MAX_BYTES = 500 * 1024 * 1024
-ALLOWED_FILES: dict[str, set[str]] = {ItemKind.VIDEO: {"mp4", "webm"}, ItemKind.AUDIO: {"mp3", "mp4"}, ItemKind.PDF: {"pdf"}}
+ALLOWED_FILES: dict[str, set[str]] = {ItemKind.VIDEO: {"mp4", "webm"}, ItemKind.AUDIO: {"mp3", "mp4", "wav"}, ItemKind.PDF: {"pdf"}}
 
 
 # --- the library -------------------------------------------------------------------------------
