@@ -22,6 +22,7 @@ from orgs.selectors import children
 CRUMB = ("学习培训", "/learning/")
 
 
+@not_generic("a dashboard of the member's own study and the manager's orgs: no one object, list or form")
 class LearningHomeView(GenericView):
     """My study (a member) and the branches whose progress the user may see (a manager)."""
 
