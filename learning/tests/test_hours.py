@@ -94,3 +94,41 @@ def test_required_courses_follow_the_target_group_and_year(world, course):
                      members=[("secretary", "李建国")])
     got = set(selectors.required_courses(world.users["secretary"], world.members["a1_secretary"], year))
     assert got == {course, secretaries}
+
+
+def test_the_phone_view_shows_where_the_member_stopped_and_the_required_courses(world, article, course):
+    from django.urls import reverse
+
+    StudyDay.objects.create(member=world.members["a1_member"], item=article, org=world.branch_a1,
+                            day=timezone.localdate(), seconds=120, position=0)
+    page = world.client("member").get(reverse("learning:home")).content.decode()
+    assert 'id="resume"' in page and article.title in page
+    assert f'id="course-{course.pk}"' in page and "全体党员" in page
+
+
+def test_the_progress_page_reads_a_fixed_number_of_queries(world, article, django_assert_max_num_queries):
+    from django.urls import reverse
+
+    from core.access import clear_scope_cache
+
+    client = world.client("secretary")
+    url = reverse("learning:progress", args=[world.branch_a1.pk])
+    client.get(url)
+    with django_assert_max_num_queries(25) as few:
+        client.get(url)
+    for n in range(20):
+        from members import services as member_services
+        from members.models import MemberStatus
+
+        member_services.member_create(actor=world.users["city_admin"], org=world.branch_a1, name=f"党员{n}",
+                                      id_number=_id(n), status=MemberStatus.FULL, joined=date(2010, 7, 1))
+    clear_scope_cache(world.users["secretary"])
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(url)
+
+
+def _id(n: int) -> str:
+    from core import idcard
+
+    body = f"12010119800101{n:03d}"
+    return body + idcard.check_char(body)
