@@ -103,7 +103,7 @@ class WorkbenchOut(Schema):
     member: MemberBenchOut | None
 
 
-PANELS = ("meetings", "recruitment", "returned", "corrections", "transfers", "visits")
+PANELS = ("meetings", "recruitment", "returned", "corrections", "transfers", "visits", "study")
 
 
 def _warning_out(w: selectors.Warning) -> dict:

@@ -15,6 +15,7 @@ from care import selectors as care_selectors
 from core.access import get_scope, minimal_paths, subtree_q
 from core.errors import NotFound
 from insights import rules
+from learning import selectors as learning_selectors
 from members import selectors as member_selectors
 from members.models import Member
 from orglife import absence
@@ -315,11 +316,12 @@ class BranchBench:
     corrections: list[DueItem]
     transfers: list[DueItem]
     visits: list[DueItem]
+    study: list[DueItem]
 
     @property
     def total(self) -> int:
         return sum(len(x) for x in (self.meetings, self.recruitment, self.returned, self.corrections,
-                                    self.transfers, self.visits))
+                                    self.transfers, self.visits, self.study))
 
 
 @dataclass
@@ -410,7 +412,20 @@ def branch_bench(root: Org, user, today: date) -> BranchBench:
     unvisited = (care_selectors.flagged_members(user, today=today).filter(subtree_q("org__path", root.path))
                  .exclude(care_selectors.visited_in(today.year)).order_by("name_pinyin", "pk")[:ITEMS_MAX])
     visits = [DueItem(f"{m.name}：本年度尚未走访", reverse("care:member", args=[m.pk])) for m in unvisited]
-    return BranchBench(root, meetings[:ITEMS_MAX], recruitment, returned, corrections, transfers, visits)
+    return BranchBench(root, meetings[:ITEMS_MAX], recruitment, returned, corrections, transfers, visits,
+                       study_behind(root, today))
+
+
+def study_behind(root: Org, today: date) -> list[DueItem]:
+    """Members of the branch behind on their class hours (学时), from the third quarter on (issue
+    16.3: warnings from the third quarter); red in the fourth."""
+    if today.month < 7:
+        return []
+    level = rules.RED if today.month >= 10 else rules.YELLOW
+    rows = learning_selectors.org_progress(root, today.year)
+    return [DueItem(f"{m.name}：本年度学时 {h.total}/{h.required}，尚差 {h.required - h.total}",
+                    reverse("learning:progress", args=[root.pk]), level, badge="学时不足")
+            for m, h in rows if h.behind][:ITEMS_MAX]
 
 
 def subtree_bench(root: Org, user, today: date) -> SubtreeBench:

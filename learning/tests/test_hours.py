@@ -132,3 +132,16 @@ def _id(n: int) -> str:
 
     body = f"12010119800101{n:03d}"
     return body + idcard.check_char(body)
+
+
+def test_the_secretarys_workbench_lists_those_behind_from_the_third_quarter(world, article):
+    from insights import selectors as insights
+
+    year = timezone.localdate().year
+    study(world, article, "a1_secretary", 33 * rules.SECONDS_PER_HOUR)
+    assert insights.study_behind(world.branch_a1, date(year, 6, 30)) == []
+    summer = insights.study_behind(world.branch_a1, date(year, 8, 1))
+    assert [(i.text.split("：")[0], i.level) for i in summer] == [("张秀英", "yellow")]
+    assert insights.study_behind(world.branch_a1, date(year, 11, 1))[0].level == "red"
+    page = world.client("secretary").get("/").content.decode()
+    assert "学时不足的党员" in page
