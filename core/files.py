@@ -14,7 +14,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 
 from core.text import INVALID_ON_ONE_LINE
 
@@ -24,9 +24,16 @@ CONTENT_TYPES = {
     "jpeg": "image/jpeg",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "csv": "text/csv",
+    "mp4": "video/mp4",
+    "webm": "video/webm",
+    "mp3": "audio/mpeg",
+    "wav": "audio/wav",
 }
-KIND_LABELS = {"pdf": "PDF", "png": "PNG 图片", "jpeg": "JPEG 图片", "xlsx": "Excel（.xlsx）", "csv": "CSV"}
-_NAME = re.compile(r"^[0-9a-f]{32}\.(pdf|png|jpeg|xlsx|csv)$")
+KIND_LABELS = {"pdf": "PDF", "png": "PNG 图片", "jpeg": "JPEG 图片", "xlsx": "Excel（.xlsx）", "csv": "CSV",
+               "mp4": "MP4 视频", "webm": "WebM 视频", "mp3": "MP3 音频", "wav": "WAV 音频"}
+# Media (the study library's videos and audio) are served inline with range requests (``ranged``).
+MEDIA_KINDS = frozenset({"mp4", "webm", "mp3", "wav"})
+_NAME = re.compile(r"^[0-9a-f]{32}\.(pdf|png|jpeg|xlsx|csv|mp4|webm|mp3|wav)$")
 CHUNK = 64 * 1024
 
 
@@ -78,6 +85,14 @@ def sniff(head: bytes) -> str | None:
         return "png"
     if head.startswith(b"\xff\xd8\xff"):
         return "jpeg"
+    if head[4:8] == b"ftyp":
+        return "mp4"  # an ISO base media file (MP4, M4A): the ftyp box comes first
+    if head.startswith(b"\x1a\x45\xdf\xa3"):
+        return "webm"  # EBML (Matroska/WebM)
+    if head.startswith(b"RIFF") and head[8:12] == b"WAVE":
+        return "wav"
+    if head.startswith(b"ID3") or head[:2] in (b"\xff\xfb", b"\xff\xf3", b"\xff\xf2"):
+        return "mp3"
     if head.startswith(b"PK\x03\x04"):
         return "xlsx"  # confirmed by the reader (openpyxl) that opens it
     if b"\x00" in head or head.lstrip()[:1] in (b"<",):
@@ -147,7 +162,11 @@ PDF_UNREADABLE = "PDF 文件已损坏或格式不正确，无法检查，不予�
 
 def check_content(path: Path, kind: str) -> None:
     """Refuse a stored document (PDF, PNG, JPEG) that carries markup, script or, for a PDF,
-    active content, or a PNG with data after its end."""
+    active content, or a PNG with data after its end. Media are not scanned for markup: they are
+    only ever served with their own content type and ``nosniff`` (``ranged``), and reading a
+    video whole into memory to scan it would cost more than it protects."""
+    if kind in MEDIA_KINDS:
+        return
     data = path.read_bytes()
     lowered = data.lower()
     if any(marker in lowered for marker in _MARKERS):
@@ -245,4 +264,41 @@ def attachment(stored_name: str, download_name: str, content_type: str) -> FileR
                             content_type=content_type)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "no-store"
+    return response
+
+
+_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+
+
+def ranged(request, stored_name: str, content_type: str) -> HttpResponse:
+    """A stored media file served inline with HTTP range requests (``Range: bytes=a-b``, one
+    range), which browsers need to seek in a video; 416 for a range outside the file. The caller
+    has already found the owning object through ``visible_to``."""
+    path = path_of(stored_name)
+    if not path.exists():
+        raise Http404
+    size = path.stat().st_size
+    match = _RANGE.match(request.headers.get("Range", "").strip())
+    if match is None or match.groups() == ("", ""):
+        response: HttpResponse = FileResponse(open(path, "rb"), content_type=content_type)
+    else:
+        first, last = match.groups()
+        if first == "":
+            start, end = max(size - int(last), 0), size - 1
+        else:
+            start, end = int(first), min(int(last), size - 1) if last else size - 1
+        if start >= size or start > end:
+            response = HttpResponse(status=416)
+            response["Content-Range"] = f"bytes */{size}"
+            return response
+        with open(path, "rb") as handle:
+            handle.seek(start)
+            body = handle.read(min(end - start + 1, 4 * 1024 * 1024))
+        end = start + len(body) - 1
+        response = HttpResponse(body, status=206, content_type=content_type)
+        response["Content-Range"] = f"bytes {start}-{end}/{size}"
+        response["Content-Length"] = str(len(body))
+    response["Accept-Ranges"] = "bytes"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
     return response

@@ -18,6 +18,7 @@ from core.api import Message, TextParser, invalid, refusal
 from core.errors import NotFound
 from dues.api import router as dues_router
 from insights.api import router as insights_router
+from learning.api import router as learning_router
 from members.api import router as members_router
 from members.import_api import router as imports_router
 from notifications.api import router as notifications_router
@@ -186,5 +187,6 @@ api.add_router("/imports", imports_router)
 api.add_router("/recruitment", recruitment_router)
 api.add_router("/news", portal_router)
 api.add_router("/orglife", orglife_router)
+api.add_router("/learning", learning_router)
 api.add_router("/insights", insights_router)
 api.add_router("/notifications", notifications_router)

@@ -20,6 +20,7 @@ from care import city as care_city
 from core import audit, summaries
 from core.context import acting_as
 from dangjian import bench
+from learning import city as learning_city
 from members import city as members_city
 from members import demo as members_demo
 from members.models import Member
@@ -63,6 +64,7 @@ def build(*, rng: random.Random, orgs: int, members: int, log: Callable[[str], N
         rng, per_branch=0.3, serials=serials, id_number=bench.id_number, regions=bench.REGIONS))
     stage("transfers", "组织关系介绍信", lambda: transfers_city.load(rng))
     stage("care", "走访慰问", lambda: care_city.load(rng))
+    stage("learning", "在线学习记录（抽样党员）", lambda: learning_city.load(rng))
     stage("portal", "资讯文章", lambda: portal_city.load(rng, articles=max(20, min(2000, orgs // 25))))
     stage("summaries", "汇总表重建", lambda: "、".join(
         f"{d.summary.name} {d.rows} 行" for d in summaries.rebuild()))

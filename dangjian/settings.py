@@ -85,6 +85,8 @@ INSTALLED_APPS = [
     "orglife",
     # Party dues (党费): bases, payments, arrears; reads members and orgs.
     "dues",
+    # 学习教育与培训: the study library, online study counted honestly, class hours (above orglife).
+    "learning",
     # Workbench, warnings and health index: reads every business app's summaries.
     "insights",
     # The message centre (站内消息): the apps' services write to it; it imports none of them.

@@ -19,6 +19,7 @@ urlpatterns = [
     path("recruitment/", include("recruitment.urls")),
     path("news/", include("portal.urls")),
     path("orglife/", include("orglife.urls")),
+    path("learning/", include("learning.urls")),
     path("insights/", include("insights.urls")),
     path("notifications/", include("notifications.urls")),
     path("dues/", include("dues.urls")),

@@ -104,7 +104,7 @@ class WorkbenchOut(Schema):
     member: MemberBenchOut | None
 
 
-PANELS = ("meetings", "recruitment", "returned", "corrections", "transfers", "visits", "dues")
+PANELS = ("meetings", "recruitment", "returned", "corrections", "transfers", "visits", "dues", "study")
 
 
 def _warning_out(w: selectors.Warning) -> dict:

@@ -17,6 +17,7 @@ from core.errors import NotFound
 from dues import rules as dues_rules
 from dues import selectors as dues_selectors
 from insights import rules
+from learning import selectors as learning_selectors
 from members import selectors as member_selectors
 from members.models import Member
 from orglife import absence
@@ -326,12 +327,13 @@ class BranchBench:
     corrections: list[DueItem]
     transfers: list[DueItem]
     visits: list[DueItem]
+    study: list[DueItem] = field(default_factory=list)
     dues: list[DueItem] = field(default_factory=list)
 
     @property
     def total(self) -> int:
         return sum(len(x) for x in (self.meetings, self.recruitment, self.returned, self.corrections,
-                                    self.transfers, self.visits, self.dues))
+                                    self.transfers, self.visits, self.study, self.dues))
 
 
 @dataclass
@@ -427,7 +429,20 @@ def branch_bench(root: Org, user, today: date) -> BranchBench:
                     reverse("dues:pay", args=[row.member.pk]), rules.RED if row.level == rules.RED else rules.YELLOW,
                     badge="欠缴")
             for row in dues_selectors.behind_in_subtree(root, today=today, limit=ITEMS_MAX)]
-    return BranchBench(root, meetings[:ITEMS_MAX], recruitment, returned, corrections, transfers, visits, dues)
+    return BranchBench(root, meetings[:ITEMS_MAX], recruitment, returned, corrections, transfers, visits,
+                       study=study_behind(root, today), dues=dues)
+
+
+def study_behind(root: Org, today: date) -> list[DueItem]:
+    """Members of the branch behind on their class hours (学时), from the third quarter on (issue
+    16.3: warnings from the third quarter); red in the fourth."""
+    if today.month < 7:
+        return []
+    level = rules.RED if today.month >= 10 else rules.YELLOW
+    rows = learning_selectors.org_progress(root, today.year)
+    return [DueItem(f"{m.name}：本年度学时 {h.total}/{h.required}，尚差 {h.required - h.total}",
+                    reverse("learning:progress", args=[root.pk]), level, badge="学时不足")
+            for m, h in rows if h.behind][:ITEMS_MAX]
 
 
 def subtree_bench(root: Org, user, today: date) -> SubtreeBench:

@@ -137,6 +137,12 @@ def story(world):
     dues.remittance_record(actor=users["secretary"], org=member.org, year=today.year, amount_fen=8100, remitted_on=today)
     care.visit_record(actor=users["secretary"], member=member, visited=today, visitors="张书记",
                       occasion="daily", amount=Decimal("100"))
+    from learning import services as learning
+
+    course = learning.course_create(actor=users["a_admin"], org=world.district_a, title="学习课程")
+    learning.item_add(actor=users["a_admin"], course=course, kind="article", title="第一讲", seconds=60, body="正文")
+    learning.offline_hours_record(actor=users["secretary"], member=member, day=today, hours=2, subject="党校培训",
+                                  evidence="结业证书")
     orgs.term_create(actor=users["a_admin"], org=world.branch_a1, started=date(2024, 1, 1),
                      members=[("secretary", "李建国")])
     orgs.org_move(actor=users["city_admin"], org=world.branch_a2, new_parent=world.district_b, reason="区划调整")

@@ -48,6 +48,15 @@ ENDPOINTS = {
     ("post", "/api/v1/members/{member_id}/records/{kind}"),
     ("patch", "/api/v1/members/{member_id}/records/{kind}/{record_id}"),
     ("delete", "/api/v1/members/{member_id}/records/{kind}/{record_id}"),
+    # learning/api.py (learning/tests/test_scope.py)
+    ("get", "/api/v1/learning/courses"),
+    ("get", "/api/v1/learning/courses/{course_id}/items"),
+    ("post", "/api/v1/learning/items/{item_id}/sessions"),
+    ("post", "/api/v1/learning/sessions/{token}/beats"),
+    ("post", "/api/v1/learning/sessions/{token}/close"),
+    ("get", "/api/v1/learning/me/hours"),
+    ("get", "/api/v1/learning/orgs/{org_id}/progress"),
+    ("post", "/api/v1/learning/offline-hours"),
     # care/api.py (care/tests/test_api.py)
     ("get", "/api/v1/care/flagged"),
     ("get", "/api/v1/care/pending"),

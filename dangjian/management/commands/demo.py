@@ -15,6 +15,7 @@ from core.context import acting_as
 from dangjian import city
 from dues import demo as dues_demo
 from insights import demo as insights_demo
+from learning import demo as learning_demo
 from members import demo as members_demo
 from notifications import demo as notifications_demo
 from orglife import demo as orglife_demo
@@ -72,6 +73,7 @@ class Command(BaseCommand):
             portal_demo.load(rng)  # before recruitment, whose notices land in its 党务公开 channel
             recruitment_demo.load(rng)  # entered by the city admin's account, through the services
             orglife_demo.load(rng)  # after the accounts: the demo secretary's branch gets upcoming meetings
+            learning_demo.load(rng)  # a year of online study, most members on track, some behind
             insights_demo.load()  # the demo secretary's workbench: a correction, a letter coming in, a visit due
             summaries.rebuild()  # the loaders insert in bulk, past the services that keep the summaries
             notifications_demo.load()  # last: letters waiting and today's reminders, for the header's count

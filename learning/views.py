@@ -1,0 +1,139 @@
+"""Learning pages: the member's study home (hours against what they owe, continue where they
+stopped, required courses), an item's page (which sends the heartbeats, learning/study.js), its
+media (range requests) and a branch's progress for the secretary."""
+
+import json
+
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from core import files
+from core.access import get_scope
+from core.errors import NotFound
+from core.views import GenericView, ObjectDetailView, not_generic
+from learning import rules, selectors, services
+from learning.models import StudyItem
+from members.models import Member
+from orgs.models import Org
+from orgs.selectors import children
+
+CRUMB = ("学习培训", "/learning/")
+
+
+@not_generic("a dashboard of the member's own study and the manager's orgs: no one object, list or form")
+class LearningHomeView(GenericView):
+    """My study (a member) and the branches whose progress the user may see (a manager)."""
+
+    title = "学习培训"
+
+    def prepare(self):
+        scope = get_scope(self.request.user)
+        if not (scope.member_id or scope.has_any_org_perm("learning.view")):
+            raise NotFound
+
+    def get(self, request):
+        scope, year = get_scope(request.user), timezone.localdate().year
+        context = {"title": self.title, "breadcrumbs": [(self.title, None)], "year": year}
+        if scope.member_id:
+            member = Member.objects.select_related("org").get(pk=scope.member_id)
+            context.update(hours=selectors.member_hours(member, year), resume=selectors.continue_item(member),
+                           required=selectors.required_courses(request.user, member, year).prefetch_related("items"),
+                           courses=selectors.courses_for(request.user).prefetch_related("items")[:50])
+        if scope.has_any_org_perm("learning.view"):
+            context["managed"] = Org.objects.visible_to(request.user, "view").filter(
+                path__in=scope.paths_for("learning.view"))[:20]
+        return render(request, "learning/home.html", context)
+
+
+class ItemView(ObjectDetailView):
+    """One item to study. The page's script (learning/study.js) opens a session and sends the
+    heartbeats; the server decides what counts (learning.services)."""
+
+    model = StudyItem
+    template_name = "learning/item.html"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("course__org")
+
+    def get_title(self):
+        return self.object.title
+
+    def get_breadcrumbs(self):
+        return [CRUMB, (self.object.course.title, None), (self.object.title, None)]
+
+    def get_extra_context(self):
+        return {"item": self.object, "interval": rules.BEAT_INTERVAL,
+                "studying": bool(get_scope(self.request.user).member_id)}
+
+
+@not_generic("a media file served with range requests, not a page")
+def item_media(request, pk: int):
+    if not request.user.is_authenticated:
+        raise NotFound
+    item = get_object_or_404(StudyItem.objects.visible_to(request.user, "view").exclude(stored_name=""), pk=pk)
+    return files.ranged(request, item.stored_name, item.content_type)
+
+
+class ProgressView(ObjectDetailView):
+    """A branch's members with their class hours this year, those behind first; the subtree's
+    online hours from the summary rows."""
+
+    required_perm = "learning.view"
+    model = Org
+    template_name = "learning/progress.html"
+
+    def get_object(self):
+        org = get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
+        if not get_scope(self.request.user).covers(org.path, "learning.view"):
+            raise NotFound
+        return org
+
+    def get_title(self):
+        return f"{self.object.name}学习进度"
+
+    def get_breadcrumbs(self):
+        return [CRUMB, (self.get_title(), None)]
+
+    def get_extra_context(self):
+        year = timezone.localdate().year
+        rows = selectors.org_progress(self.object, year)
+        return {"year": year, "rows": rows, "behind": sum(1 for _, h in rows if h.behind),
+                "subtree_hours": selectors.org_year_hours(self.object, year),
+                "children": selectors.children_hours(self.object, children(self.object, self.request.user), year)}
+
+
+@not_generic("the study page's JSON calls (session cookie and CSRF token), not a page")
+@require_POST
+def session_open(request, pk: int):
+    if not request.user.is_authenticated:
+        raise NotFound
+    item = get_object_or_404(StudyItem.objects.visible_to(request.user, "view"), pk=pk)
+    session = services.session_open(actor=request.user, item=item)
+    return JsonResponse({"token": session.token, "position": session.position, "interval": rules.BEAT_INTERVAL},
+                        status=201)
+
+
+BEAT_FIELDS = {"seq": int, "elapsed": (int, float), "visible": bool, "focused": bool, "playing": bool,
+               "rate": (int, float), "position": (int, float)}
+
+
+@not_generic("the study page's JSON calls (session cookie and CSRF token), not a page")
+@require_POST
+def beat(request):
+    """A heartbeat from the item page (the API's ``learning_heartbeat`` for the page's session)."""
+    if not request.user.is_authenticated:
+        raise NotFound
+    try:
+        data = json.loads(request.body or b"{}")
+        token = data.pop("token")
+        if not isinstance(token, str) or set(data) - set(BEAT_FIELDS) or any(
+                not isinstance(data[k], BEAT_FIELDS[k]) or isinstance(data[k], bool) != (BEAT_FIELDS[k] is bool)
+                for k in data):
+            raise ValueError
+        result = services.heartbeat(actor=request.user, token=token[:64], beat=services.Beat(**data))
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return JsonResponse({"detail": "心跳格式不正确"}, status=400)
+    return JsonResponse({"accepted": result.accepted, "credited": result.credited, "reason": result.reason,
+                         "message": result.message})
