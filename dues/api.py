@@ -10,7 +10,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
 from core.access import get_scope
-from core.api import REFUSED, Message, PathId
+from core.api import REFUSED, Id, Message, PathId
 from core.errors import NotFound
 from dues import rules, selectors, services
 from dues.models import DuesYear, Method
@@ -46,18 +46,23 @@ class YearOut(Schema):
         return obj.member.name
 
 
+# Bounds wide enough that the rules, not the schema, answer a negative or absurd base in Chinese.
+FEN_BOUND = 10**12
+
+
 class YearIn(Schema):
-    member_id: int
+    member_id: Id
     year: int = Field(..., ge=2000, le=2999)
     category: rules.Category
-    base_fen: int | None = Field(None, description="缴费基数（分/月）；学生、下岗失业、低保、农民党员不填")
+    base_fen: int | None = Field(None, ge=-FEN_BOUND, le=FEN_BOUND,
+                                 description="缴费基数（分/月）；学生、下岗失业、低保、农民党员不填")
 
 
 class PaymentIn(Schema):
-    member_id: int
-    month: str = Field(..., pattern=r"^\d{4}-\d{2}$", description="起始月份，如 2027-01")
-    months: int = Field(1, description="1（按月）或 3（按季，须经支部同意）")
-    method: str = Field(Method.CASH.value, description="cash 现金 / transfer 银行转账")
+    member_id: Id
+    month: str = Field(..., max_length=7, pattern=r"^\d{4}-\d{2}$", description="起始月份，如 2027-01")
+    months: int = Field(1, ge=1, le=12, description="1（按月）或 3（按季，须经支部同意）")
+    method: Method = Field(Method.CASH, description="cash 现金 / transfer 银行转账")
 
 
 class PaymentOut(Schema):
@@ -175,9 +180,9 @@ def dues_mine(request):
 
 
 class RemittanceIn(Schema):
-    org_id: int
+    org_id: Id
     year: int = Field(..., ge=2000, le=2999)
-    amount_fen: int = Field(..., gt=0, le=10**13)
+    amount_fen: int = Field(..., ge=1, le=10**13)
     remitted_on: date
     reference: str = Field("", max_length=60)
 

@@ -15,7 +15,14 @@ from django.utils import timezone
 from core import audit
 from core.access import get_scope
 from core.errors import NotFound, refusal_text
-from core.views import GenericView, ObjectDetailView, ServiceActionView, ServiceFormView, csv_safe
+from core.views import (
+    GenericView,
+    ObjectDetailView,
+    ServiceActionView,
+    ServiceFormView,
+    csv_safe,
+    not_generic,
+)
 from dues import importing, rules, selectors, services
 from dues.forms import AdjustForm, BasesImportForm, OpenForm, PaymentForm, StatementForm
 from dues.models import DuesYear
@@ -39,6 +46,7 @@ def _managed_member(user, pk, perm="member.change") -> Member:
                              .select_related("org"), pk=pk)
 
 
+@not_generic("a redirect: a manager to their first org's dues, a member to their own")
 class HomeView(GenericView):
     """/dues/: a manager goes to their first org's page; a member to their own dues."""
 
@@ -138,6 +146,7 @@ class ConfirmView(ServiceActionView):
         return reverse("dues:org", args=[self.org.pk]) + f"?year={self.year}"
 
 
+@not_generic("a two-step import (upload → preview → commit) like the roster's, its rows in the session")
 class ImportView(GenericView):
     """The import of bases: upload → preview (nothing written) → commit, all rows or none. The
     rows read from the file wait in the session between the two steps."""
@@ -190,6 +199,7 @@ class ImportView(GenericView):
         })
 
 
+@not_generic("a bank statement's two-step import: lines matched to members, then committed all or none")
 class StatementView(ImportView):
     """A bank statement: upload → lines matched to members (unmatched shown, with a member to
     choose for each) → commit, every line with a member or nothing."""
@@ -309,6 +319,7 @@ class AdjustView(ServiceFormView):
         return self.get_success_url(None)
 
 
+@not_generic("the member's own dues: about no object the URL names, the member is the user")
 class MineView(GenericView):
     """我的党费: the member's amount and how it was computed, payments, paid up to (phone-first)."""
 

@@ -419,6 +419,29 @@ def end_form(world):
                 fill=[("text", "reason", "本人申请撤回"), ("check", "confirm", "on")], shown={"day": TODAY})
 
 
+def dues_payment_form(world):
+    from dues import rules as dues_rules
+    from dues.models import DuesPayment
+    from dues.tests.test_services import confirmed, opened
+
+    member = world.members["a1_member"]
+    confirmed(world, "a1_member")
+    opened(world, "a1_member")  # paid up to last month: the form proposes this month
+    return Case("secretary", reverse("dues:pay", args=[member.pk]),
+                lambda: {"month": dues_rules.month_date(DuesPayment.objects.get(member=member).first_month)})
+
+
+def dues_open_form(world):
+    from dues import rules as dues_rules
+    from dues.models import DuesStanding
+
+    member = world.members["a1_member"]
+    last_month = TODAY.replace(day=1) - timedelta(days=1)
+    return Case("secretary", reverse("dues:open", args=[member.pk]),
+                lambda: {"month": dues_rules.month_date(DuesStanding.objects.get(member=member).paid_up_to)},
+                fill=[("text", "month", last_month.strftime("%Y-%m"))])
+
+
 DATE_FORM_CASES = {
     "OrgForm": org_form, "OrgMoveForm": org_move_form, "TermForm": term_form,
     "MemberForm": member_form, "PositionHeldForm": position_form, "RewardPunishmentForm": reward_form,
@@ -435,6 +458,7 @@ DATE_FORM_CASES = {
     "ReviewForm": review_form, "PreReviewForm": prereview_form, "VoteForm": vote_form,
     "NoticeForm": notice_form, "ObjectionForm": objection_form, "ResolveForm": resolve_form,
     "ExtendForm": extend_form, "EndForm": end_form,
+    "PaymentForm": dues_payment_form, "OpenForm": dues_open_form,
 }
 
 
