@@ -1,7 +1,7 @@
 """`dangjian bench insights`: the insights pages (the workbench, the dashboard, the big screen's
 figures, warnings, health index, annual report) of the city's admin and of the largest district's
 on the data set in the database (the city-sized demo), each timed the way a user meets it — the
-first request (cold: the compliance roll-up counted, settings.COMPLIANCE_CACHE_SECONDS not yet
+first request (cold: the compliance roll-up counted, settings.ROLLUP_CACHE_SECONDS not yet
 holding it) and the median of ``repeat`` more (warm) — with the time spent in SQL (and its ratio to
 the whole) and the peak of memory Python allocated while serving it (tracemalloc). The annual
 report is also timed as its .docx is made (the download)."""

@@ -325,10 +325,11 @@ PORTAL_COMMENT_LIMITS = ((60, 3), (24 * 3600, 20))  # (seconds, comments) per ad
 # Organizational life (orglife.copydetect): minutes whose shingle sets overlap at least this much
 # (Jaccard similarity, 0–1) with another record's are flagged to the reviewer as near-copies.
 ORGLIFE_COPY_THRESHOLD = float(os.environ.get("DANGJIAN_ORGLIFE_COPY_THRESHOLD", 0.7))
-# The compliance roll-up of the city and of a district (org depth ≤ COMPLIANCE_CACHE_DEPTH) is kept
-# in the cache this many seconds (orglife.selectors.rollups; 0: counted on every request).
-COMPLIANCE_CACHE_SECONDS = int(os.environ.get("DANGJIAN_COMPLIANCE_CACHE_SECONDS", 60))
-COMPLIANCE_CACHE_DEPTH = 2
+# The roll-ups of the city and of a district (org depth ≤ ROLLUP_CACHE_DEPTH) — compliance
+# (orglife.selectors.rollups) and the members' profile (insights.dashboards.profile) — are kept in
+# the cache this many seconds (0: counted on every request).
+ROLLUP_CACHE_SECONDS = int(os.environ.get("DANGJIAN_ROLLUP_CACHE_SECONDS", 60))
+ROLLUP_CACHE_DEPTH = 2
 
 NINJA_PAGINATION_PER_PAGE = 50
 # Rows per page of the platform's list pages (core.paging); every list pages and shows its total.

@@ -34,7 +34,7 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 
 # Compliance figures counted on every request: the tests check them right after each write
 # (orglife/tests/test_rollup_cache.py turns the cache on).
-COMPLIANCE_CACHE_SECONDS = 0
+ROLLUP_CACHE_SECONDS = 0
 
 # Fast hashing; production keeps Django's default (PBKDF2-SHA256).
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

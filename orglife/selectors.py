@@ -464,14 +464,14 @@ def rollups(root: Org, *, months: list[date], today: date | None = None, worst: 
     the figures serves both): a tally per child org (worst first) and the worst holder orgs of the
     whole subtree (as Orgs). The caller has checked the user covers ``root``.
 
-    A city's or a district's (``root.depth`` up to settings.COMPLIANCE_CACHE_DEPTH) are kept in the
-    cache for settings.COMPLIANCE_CACHE_SECONDS: they take a few hundred milliseconds for tens of
+    A city's or a district's (``root.depth`` up to settings.ROLLUP_CACHE_DEPTH) are kept in the
+    cache for settings.ROLLUP_CACHE_SECONDS: they take a few hundred milliseconds for tens of
     thousands of holders (docs/benchmarks.md), every admin's home page shows them, and a minute
     late is what an organization department can live with; the page says when they were counted.
     A street's, a branch's — what a secretary checks after recording a meeting — are always now."""
     today = today or timezone.localdate()
-    seconds = django_settings.COMPLIANCE_CACHE_SECONDS
-    if not seconds or root.depth > django_settings.COMPLIANCE_CACHE_DEPTH:
+    seconds = django_settings.ROLLUP_CACHE_SECONDS
+    if not seconds or root.depth > django_settings.ROLLUP_CACHE_DEPTH:
         return _rollups(root, months=months, today=today, worst=worst)
     key = f"orglife.rollups:{root.pk}:{root.path}:{','.join(map(str, months))}:{today}:{worst}"
     found = cache.get(key)

@@ -458,7 +458,7 @@ class ComplianceView(ObjectDetailView):
             # Early in a month nothing of it is overdue yet: the last complete period stands beside it.
             "month_open": month >= today.replace(day=1),
             "next": f"{_shift(month, 1):%Y-%m}", "requirements": rules.REQUIREMENTS,
-            "cache_seconds": settings.COMPLIANCE_CACHE_SECONDS}
+            "cache_seconds": settings.ROLLUP_CACHE_SECONDS}
 
 
 class ReviewQueueView(ObjectListView):

@@ -11,7 +11,7 @@ from insights.tests.test_report import meetings, year  # noqa: F401 (fixtures)
 
 
 def test_every_insights_page_of_both_admins_answers_and_is_timed(world, settings, meetings):  # noqa: F811
-    settings.COMPLIANCE_CACHE_SECONDS = 60  # as in production: cold counts, warm reads the cache
+    settings.ROLLUP_CACHE_SECONDS = 60  # as in production: cold counts, warm reads the cache
     out = StringIO()
     call_command("bench", "insights", repeat=2, json=True, stdout=out, stderr=StringIO())
     report = json.loads(out.getvalue())

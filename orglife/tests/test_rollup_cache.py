@@ -1,5 +1,5 @@
 """The city's and a district's compliance roll-up are kept in the cache for
-COMPLIANCE_CACHE_SECONDS (orglife.selectors.rollups): a meeting recorded meanwhile shows there
+ROLLUP_CACHE_SECONDS (orglife.selectors.rollups): a meeting recorded meanwhile shows there
 after the cache expires, at once for a street and below; the page says when it was counted."""
 
 from datetime import timedelta
@@ -30,7 +30,7 @@ def _meeting(world, today):
 
 
 def test_without_the_cache_a_meeting_changes_the_citys_figures_at_once(world, settings, today):
-    settings.COMPLIANCE_CACHE_SECONDS = 0
+    settings.ROLLUP_CACHE_SECONDS = 0
     result, before = _figures(world.city, today)
     _meeting(world, today)
     after = _figures(world.city, today)[1]
@@ -40,7 +40,7 @@ def test_without_the_cache_a_meeting_changes_the_citys_figures_at_once(world, se
 
 @pytest.mark.parametrize("root", ["city", "district_a"])
 def test_the_city_and_a_district_are_counted_once_a_minute(world, settings, today, root):
-    settings.COMPLIANCE_CACHE_SECONDS = 60
+    settings.ROLLUP_CACHE_SECONDS = 60
     org = getattr(world, root)
     result, before = _figures(org, today)
     assert result.counted is not None
@@ -52,7 +52,7 @@ def test_the_city_and_a_district_are_counted_once_a_minute(world, settings, toda
 
 @pytest.mark.parametrize("root", ["street_a", "branch_a1"])
 def test_a_street_and_a_branch_are_always_counted_now(world, settings, today, root):
-    settings.COMPLIANCE_CACHE_SECONDS = 60
+    settings.ROLLUP_CACHE_SECONDS = 60
     org = getattr(world, root)
     result, before = _figures(org, today)
     assert result.counted is None
@@ -61,7 +61,7 @@ def test_a_street_and_a_branch_are_always_counted_now(world, settings, today, ro
 
 
 def test_the_page_says_when_the_citys_figures_were_counted(world, settings):
-    settings.COMPLIANCE_CACHE_SECONDS = 60
+    settings.ROLLUP_CACHE_SECONDS = 60
     page = world.client("city_admin").get(reverse("orglife:compliance")).content.decode()
     assert "统计于" in page and "每 60 秒重新统计一次" in page
     street = world.client("city_admin").get(reverse("orglife:compliance"), {"org": world.street_a.pk})
