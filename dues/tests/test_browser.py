@@ -8,7 +8,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from dangjian.testing import ID_NUMBERS, make_world
+from core.tests.test_browser import browser, browser_world  # noqa: F401 (fixtures)
+from dangjian.testing import ID_NUMBERS
 from dues import rules
 from dues.models import DuesPayment, DuesYear
 from members.tests.test_import import xlsx
@@ -21,30 +22,12 @@ pytestmark = [
 ]
 
 
-@pytest.fixture
-def browser_world(transactional_db):
-    return make_world()
-
-
-@pytest.fixture
-def browser():
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run"])
-        yield instance
-        instance.close()
-
-
 def shot(page, name):
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=SHOTS / f"dues-{name}.png", full_page=True)
 
 
-def test_import_confirm_pay_and_the_member_sees_paid_up_to_on_a_phone(live_server, browser_world, browser, tmp_path):
+def test_import_confirm_pay_and_the_member_sees_paid_up_to_on_a_phone(live_server, browser_world, browser, tmp_path):  # noqa: F811
     world, base = browser_world, live_server.url
     today = timezone.localdate()
     now = rules.month_index(today)
