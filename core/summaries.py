@@ -8,6 +8,10 @@ An app declares each of its summaries once, in its ``AppConfig.ready()``::
         key=("org_id", "kind", "month"), values=("held", "by_secretary"),
         compute=meeting_month_rows))
 
+A *tree* summary (``tree=True``) holds in each org's rows the figures of the org's whole subtree:
+its services add to the org's row and to each ancestor's, so a subtree's figures are one row
+read, not a sum over its orgs; an org moved with its subtree calls ``subtree_moved``.
+
 ``compute(org_ids)`` recomputes the rows from the records — for every org (``None``) or for the
 listed orgs only — as dicts of the key and value fields. ``check`` compares them with the table
 and names the rows that differ; ``rebuild`` makes the table equal to them (``dangjian summaries
@@ -34,6 +38,7 @@ class Summary:
     values: tuple[str, ...]
     compute: Callable[[list[int] | None], Iterable[dict]]
     label: str = ""
+    tree: bool = False  # each org's rows count its whole subtree (see the module's docstring)
 
     @property
     def org_field(self) -> str:
@@ -81,6 +86,28 @@ def add(model: type[models.Model], key: dict, **deltas: int) -> None:
             model.objects.create(**key, **deltas)
     except IntegrityError:
         model.objects.filter(**key).update(**changes)
+
+
+def subtree_moved(org_id: int, left: Iterable[int], joined: Iterable[int]) -> None:
+    """An org moved with its subtree from under the orgs ``left`` (its old ancestors) to under
+    ``joined`` (its new ones): each tree summary's rows of the org — its whole subtree's figures —
+    leave the old ancestors' rows and join the new ones'; an ancestor of both keeps its figures.
+    Call inside the move's transaction."""
+    left, joined = set(left), set(joined)
+    left, joined = left - joined, joined - left
+    for summary in registered():
+        if not summary.tree:
+            continue
+        rest = summary.key[1:]
+        rows = (summary.model.objects.filter(**{summary.org_field: org_id}).order_by(*rest)
+                .values_list(*rest, *summary.values))
+        for row in rows:
+            where = dict(zip(rest, row[:len(rest)], strict=True))
+            figures = dict(zip(summary.values, row[len(rest):], strict=True))
+            for ancestor in sorted(left):
+                add(summary.model, {summary.org_field: ancestor, **where}, **{k: -v for k, v in figures.items()})
+            for ancestor in sorted(joined):
+                add(summary.model, {summary.org_field: ancestor, **where}, **figures)
 
 
 # --- comparing with the records ------------------------------------------------------------------------

@@ -14,9 +14,6 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from urllib.parse import urlencode
 
-from django.conf import settings
-from django.core.cache import cache
-from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
 
@@ -105,26 +102,11 @@ def _band_years(low, high, this_year: int) -> tuple[int | None, int | None]:
 
 
 def profile(root: Org) -> dict[str, Counter]:
-    """The subtree's members in good standing per dimension and value (MemberProfile): one grouped
-    read under the root's path range. The city's and a district's are kept in the cache for
-    settings.ROLLUP_CACHE_SECONDS, as the compliance roll-up is: they sum about a hundred rows per
-    branch, some four million for a city (docs/benchmarks.md)."""
-    seconds = settings.ROLLUP_CACHE_SECONDS
-    if not seconds or root.depth > settings.ROLLUP_CACHE_DEPTH:
-        return _profile(root)
-    key = f"insights.profile:{root.pk}:{root.path}"
-    found = cache.get(key)
-    if found is None:
-        found = _profile(root)
-        cache.set(key, found, seconds)
-    return found
-
-
-def _profile(root: Org) -> dict[str, Counter]:
+    """The subtree's members in good standing per dimension and value: the root's own rows of the
+    member profile (a tree summary: an org's rows count its whole subtree), a few hundred rows
+    whatever the subtree's size."""
     found: dict[str, Counter] = {}
-    rows = (MemberProfile.objects.filter(subtree_q("org__path", root.path)).order_by()
-            .values_list("dimension", "value").annotate(n=Sum("total")))
-    for dimension, value, n in rows:
+    for dimension, value, n in MemberProfile.objects.filter(org=root).values_list("dimension", "value", "total"):
         if n:
             found.setdefault(dimension, Counter())[value] += n
     return found

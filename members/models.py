@@ -507,11 +507,11 @@ class MemberCount(models.Model):
 
 
 class MemberProfile(models.Model):
-    """Summary table (core.summaries, ``members.member_profile``): how many members in good
-    standing (full and probationary) an org's own archive holds with each value of a profile
-    dimension — sex, education, occupation (as written), birth year, year joined — as they stand.
-    Kept with ``MemberCount`` by the same calls (members.summaries.moved), in the same
-    transactions. Years, not ages: an age band or a 党龄 band is a range of years worked out on the
+    """Summary table (core.summaries, ``members.member_profile``, a tree summary): how many members
+    in good standing (full and probationary) an org's whole subtree holds with each value of a
+    profile dimension — sex, education, occupation (as written), birth year, year joined — as they
+    stand. Kept with ``MemberCount`` by the same calls (members.summaries.moved), in the same
+    transactions: a member counts in their org's rows and in every ancestor's. Years, not ages: an age band or a 党龄 band is a range of years worked out on the
     day it is read (insights.selectors), so the rows never go stale as the calendar turns."""
 
     org = models.ForeignKey("orgs.Org", on_delete=models.CASCADE, related_name="+", verbose_name="党组织")

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from core import audit
+from core import audit, summaries
 from core.access import get_scope
 from core.errors import NotFound
 from orgs import rules
@@ -104,8 +104,12 @@ def org_move(*, actor, org: Org, new_parent: Org, reason: str, changed_on: date 
         org = Org.objects.select_for_update().get(pk=org.pk)
         old_parent = Org.objects.get_parent(org)
         old_path = org.path
+        left = list(Org.objects.filter(path__in=old_parent.ancestor_paths()).values_list("pk", flat=True))
         Org.objects.move(org, Org.objects.get(pk=new_parent.pk), "last-child")
         org.refresh_from_db()
+        new_parent = Org.objects.get(pk=new_parent.pk)
+        joined = list(Org.objects.filter(path__in=new_parent.ancestor_paths()).values_list("pk", flat=True))
+        summaries.subtree_moved(org.pk, left, joined)  # the tree summaries (members' profile)
         AffiliationChange.objects.create(
             org=org, from_parent=old_parent, to_parent=new_parent, reason=reason.strip(),
             changed_on=changed_on or timezone.localdate(), changed_by=actor,
