@@ -4,9 +4,9 @@ organization department files (党员基本情况, 发展党员, 组织生活), 
 table it is counted from and the conditions — so that a reader can check it.
 
 Counted once per report, not per page view: the meetings from the summary ``MeetingMonth`` (one
-row per org, kind and month), the orgs and the members' make-up from their tables over the
-subtree's path range, recruitment, letters and visits by their indexed dates. A city's report reads
-its million members once (seconds); `dangjian report annual` writes it, the page offers it for
+row per org, kind and month), the members' make-up from the members' summaries (``MemberCount``,
+``MemberProfile``), the orgs from their table over the subtree's path range, recruitment, letters
+and visits by their indexed dates. `dangjian report annual` writes it, the page offers it for
 download. Members are counted as they are when the report is made (the archive keeps no history of
 the make-up); the year's events (meetings, applications, admissions, letters, visits) by their
 dates in the year."""
@@ -17,13 +17,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.db.models import Count, Q, Sum
-from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
 from care.models import CareVisit
 from core.access import subtree_q
 from core.text import printable
-from members.models import Education, Gender, Member, MemberStatus
+from members.models import Education, Gender, MemberCount, MemberProfile, MemberStatus
 from orglife.models import MeetingKind, MeetingMonth
 from orgs.models import BRANCH_KINDS, Org, OrgKind
 from recruitment.models import Case
@@ -98,28 +97,27 @@ def _orgs(report: AnnualReport, within: Q, scope: str) -> None:
 
 
 def _members(report: AnnualReport, root: Org, scope: str, *, as_of: date) -> None:
-    """The make-up counted by the database in one pass (grouped by status, sex, education, birth
-    and joining year; a few thousand groups for a city); ages and 党龄 in whole years at the end of
-    the year (the statistical yearbook's date), so by birth and joining year."""
-    members = Member.objects.filter(subtree_q("org__path", root.path), status__in=ACTIVE).order_by()
-
-    status, gender, education, born, joined = Counter(), Counter(), Counter(), Counter(), Counter()
-    grouped = (members.annotate(born=ExtractYear("birth_date"), came=ExtractYear("joined"))
-               .values_list("status", "gender", "education", "born", "came").annotate(n=Count("id")))
-    for member_status, member_gender, member_education, born_in, joined_in, n in grouped.values_list(
-            "status", "gender", "education", "born", "came", "n"):
-        status[member_status] += n
-        gender[member_gender] += n
-        education[member_education] += n
-        born[born_in] += n
-        joined[joined_in] += n
+    """The make-up from the members' summaries: the statuses from ``MemberCount`` (one row per org
+    and status) over the subtree, sex, education, birth and joining year from the root's own rows
+    of ``MemberProfile`` (a tree summary: a few hundred rows for a city); ages and 党龄 in whole
+    years at the end of the year (the statistical yearbook's date), so by birth and joining year."""
+    status = Counter(dict(
+        MemberCount.objects.filter(subtree_q("org__path", root.path), status__in=ACTIVE).order_by()
+        .values("status").annotate(n=Sum("total")).values_list("status", "n")))
+    by: dict[str, Counter] = {dimension: Counter() for dimension in ("gender", "education", "birth_year", "joined_year")}
+    for dimension, value, n in MemberProfile.objects.filter(org=root, dimension__in=by).values_list(
+            "dimension", "value", "total"):
+        by[dimension][value] += n
+    gender, education = by["gender"], by["education"]
+    born = Counter({int(year): n for year, n in by["birth_year"].items()})
+    joined = Counter({int(year): n for year, n in by["joined_year"].items()})
     ages, tenure = Counter(), Counter()
     for year, n in born.items():
         ages[next(label for low, high, label in AGE_BANDS if low <= max(as_of.year - year, 0) <= high)] += n
     for year, n in joined.items():
         tenure[next(label for low, high, label in TENURE_BANDS if low <= max(as_of.year - year, 0) <= high)] += n
-    basis = (f"members_member：{scope}的正式党员和预备党员（统计时的党员档案），年龄、党龄按出生、入党年份计至"
-             f"{as_of.year}年底")
+    basis = (f"members_membercount、members_memberprofile（党员人数和构成汇总，随党员档案同一事务更新）："
+             f"{scope}的正式党员和预备党员（统计时的档案），年龄、党龄按出生、入党年份计至{as_of.year}年底")
     total = report.add("members", "党员", sum(status.values()), basis)
     full = report.add("full_members", "正式党员", status[MemberStatus.FULL], basis)
     probationary = report.add("probationary_members", "预备党员", status[MemberStatus.PROBATIONARY], basis)
@@ -224,6 +222,24 @@ def docx_bytes(report: AnnualReport) -> bytes:
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
+
+
+def pdf_bytes(report: AnnualReport) -> bytes:
+    """The same report as the .docx, as a PDF (core.pdf: no font file, a standard Chinese font)."""
+    from core.pdf import Document
+
+    document = Document(printable(title_of(report)), footer=printable(title_of(report)))
+    document.text(f"由基层党建数字化平台根据系统记录生成，生成时间 {report.made:%Y-%m-%d %H:%M}。", size=9, center=True,
+                  after=8)
+    for title, text in report.paragraphs:
+        document.heading(title)
+        document.paragraph(printable(text))
+    for title, header, rows in report.tables:
+        document.heading(title)
+        document.table([header, *[[str(value) for value in row] for row in rows]])
+    document.heading("统计口径")
+    document.table([["指标", "数值", "统计口径"], *[[f.label, str(f.value), f.basis] for f in report.figures.values()]])
+    return document.bytes()
 
 
 def xlsx_bytes(report: AnnualReport) -> bytes:

@@ -69,7 +69,8 @@ def year_param(value: str | None) -> int:
 
 class AnnualReportView(InsightsView):
     """The annual report of the subtree (insights.report): read on the page, downloaded as .docx
-    (``?format=docx``) or .xlsx (``?format=xlsx``); each download is audited as an export."""
+    (``?format=docx``), PDF (``?format=pdf``) or .xlsx (``?format=xlsx``); each download is audited
+    as an export."""
 
     template_name = "insights/report.html"
 
@@ -77,8 +78,8 @@ class AnnualReportView(InsightsView):
         super().prepare()
         self.year = year_param(self.request.GET.get("year"))
         self.format = self.request.GET.get("format", "")
-        if self.format not in ("", "docx", "xlsx"):
-            raise ValidationError("格式参数有误：只能是 docx 或 xlsx")
+        if self.format not in ("", *FORMATS):
+            raise ValidationError("格式参数有误：只能是 docx、pdf 或 xlsx")
 
     def get_title(self):
         return report.title_of(self.made)
@@ -87,7 +88,7 @@ class AnnualReportView(InsightsView):
         self.made = report.annual(self.object, self.year)
         if not self.format:
             return super().get(request, *args, **kwargs)
-        content = report.docx_bytes(self.made) if self.format == "docx" else report.xlsx_bytes(self.made)
+        content = {"docx": report.docx_bytes, "pdf": report.pdf_bytes, "xlsx": report.xlsx_bytes}[self.format](self.made)
         with transaction.atomic():
             audit.record("export", obj=self.object, changes={"report": "annual", "year": self.year,
                                                             "format": self.format})
@@ -105,6 +106,7 @@ class AnnualReportView(InsightsView):
 
 
 FORMATS = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+           "pdf": "application/pdf",
            "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 class DashboardView(InsightsView):
     """The org's dashboard: each chart beside its table, every figure a link to its records, each

@@ -96,7 +96,25 @@ def test_the_downloads_are_real_files_and_audited(world, meetings, year, fmt, ma
     assert AuditEntry.objects.filter(action="export").count() == before + 1
 
 
-@pytest.mark.parametrize("fmt", ["docx", "xlsx"])
+def test_the_pdf_download_states_the_same_sentences_and_figures(world, meetings, year):
+    from pypdf import PdfReader
+
+    before = AuditEntry.objects.filter(action="export").count()
+    response = world.client("a_admin").get(reverse("insights:report"), {"org": world.district_a.pk, "year": year,
+                                                                        "format": "pdf"})
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert f'annual-HP-{year}.pdf' in response["Content-Disposition"]
+    pdf = PdfReader(io.BytesIO(response.content))
+    text = "".join(page.extract_text() for page in pdf.pages).replace("\n", "")
+    made = report.annual(world.district_a, year)
+    for _title, sentence in made.paragraphs:
+        assert sentence in text
+    assert "统计口径" in text and made.figures["meetings_lecture"].basis in text
+    assert pdf.metadata.title == report.title_of(made)
+    assert AuditEntry.objects.filter(action="export").count() == before + 1
+
+
+@pytest.mark.parametrize("fmt", ["docx", "pdf", "xlsx"])
 def test_a_download_out_of_scope_is_404_and_writes_nothing(world, fmt):
     before = AuditEntry.objects.count()
     response = world.client("a_admin").get(reverse("insights:report"), {"org": world.district_b.pk, "format": fmt})
@@ -112,7 +130,7 @@ def test_a_bad_year_is_a_clear_400_on_the_page(world, value):
 
 
 def test_a_bad_format_is_a_clear_400(world):
-    response = world.client("a_admin").get(reverse("insights:report"), {"format": "pdf"})
+    response = world.client("a_admin").get(reverse("insights:report"), {"format": "odt"})
     assert response.status_code == 400 and "格式参数有误" in response.content.decode()
 
 
@@ -126,9 +144,10 @@ def test_the_api_gives_the_figures_with_their_basis_and_refuses_a_future_year(wo
     assert response.status_code == 422 and "不能晚于今年" in response.json()["detail"]
 
 
-def test_the_command_writes_both_files(world, meetings, year, tmp_path):
+def test_the_command_writes_the_three_files(world, meetings, year, tmp_path):
     call_command("report", "annual", "--org", "HP", "--year", str(year), "--out", str(tmp_path))
     assert (tmp_path / f"annual-HP-{year}.docx").stat().st_size > 0
+    assert (tmp_path / f"annual-HP-{year}.pdf").read_bytes().startswith(b"%PDF-")
     assert (tmp_path / f"annual-HP-{year}.xlsx").stat().st_size > 0
 
 

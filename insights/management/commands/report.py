@@ -1,4 +1,4 @@
-"""`dangjian report annual --org CODE --year YYYY`: the annual report as .docx and .xlsx
+"""`dangjian report annual --org CODE --year YYYY`: the annual report as .docx, .pdf and .xlsx
 (insights/report.py)."""
 
 from pathlib import Path
@@ -14,7 +14,7 @@ from orgs.models import Org
 
 
 class Command(BaseCommand):
-    help = "根据系统记录生成年度党建工作统计报告（.docx 和 .xlsx，含各项数字的统计口径）"
+    help = "根据系统记录生成年度党建工作统计报告（.docx、.pdf 和 .xlsx，含各项数字的统计口径）"
 
     def add_arguments(self, parser):
         parser.add_argument("kind", choices=["annual"], help="annual：年度统计报告")
@@ -35,9 +35,10 @@ class Command(BaseCommand):
         made = report.annual(root, year)
         stem = directory / f"annual-{root.code}-{year}"
         Path(f"{stem}.docx").write_bytes(report.docx_bytes(made))
+        Path(f"{stem}.pdf").write_bytes(report.pdf_bytes(made))
         Path(f"{stem}.xlsx").write_bytes(report.xlsx_bytes(made))
         with acting_as(None, channel="cli"), transaction.atomic():
             audit.record("export", obj=root, changes={"report": "annual", "year": year})
         for title, text in made.paragraphs:
             self.stdout.write(f"【{title}】{text}")
-        self.stdout.write(self.style.SUCCESS(f"已生成：{stem}.docx、{stem}.xlsx"))
+        self.stdout.write(self.style.SUCCESS(f"已生成：{stem}.docx、{stem}.pdf、{stem}.xlsx"))
