@@ -1,5 +1,6 @@
 """`dangjian demo --scale city`: 天津市 at full size — about 52,000 orgs over 16 districts of
-uneven size and 1,000,000 members — with a year of meetings, recruitment cases, transfers, care
+uneven size and 1,000,000 members — with meetings from January of last year (the article's
+figures for last year's annual report, where a module has them: orglife.city), recruitment cases, transfers, care
 visits and portal articles with reads, built in bulk in under half an hour on a 2-core machine.
 
 Each app's generator is ``<app>/city.py`` with one ``load(rng, ...)``; they run in order, one stage
@@ -59,7 +60,7 @@ def build(*, rng: random.Random, orgs: int, members: int, log: Callable[[str], N
                                   regions=bench.REGIONS, progress=progress("党员")),
         lambda _: Member.objects.count())
     stage("accounts", "演示账号", lambda: len(accounts_demo.load()) + len(members_demo.load_accounts()))
-    stage("orglife", "会议记录（三会一课）", lambda: orglife_city.load(rng, progress=progress("会议记录")))
+    stage("orglife", "会议记录（三会一课）", lambda: orglife_city.load(rng, members=members, progress=progress("会议记录")))
     stage("recruitment", "发展党员案例", lambda: recruitment_city.load(
         rng, per_branch=0.3, serials=serials, id_number=bench.id_number, regions=bench.REGIONS))
     stage("transfers", "组织关系介绍信", lambda: transfers_city.load(rng))

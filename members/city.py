@@ -12,12 +12,17 @@ from django.utils import timezone
 from core import idcard
 from core.bulk import insert_many
 from core.crypto import get_provider
-from members.models import Member, MemberStatus
+from members.demo import OCCUPATIONS
+from members.models import Education, Member, MemberStatus
 from members.pinyin import pinyin_fields
 from orgs.demo import random_name
 from orgs.models import Org, OrgKind
 
 BATCH = 10_000
+# Education as the party's statistics bulletin gives it (大专及以上 about 59 %).
+EDUCATIONS = (Education.POSTGRADUATE, Education.BACHELOR, Education.COLLEGE, Education.SECONDARY,
+              Education.HIGH_SCHOOL, Education.JUNIOR)
+EDUCATION_WEIGHTS = (6, 31, 22, 7, 12, 22)
 
 
 def region_of(org_path: str, districts: dict[str, str]) -> str:
@@ -58,8 +63,11 @@ def load(rng: random.Random, *, total: int, spread: Callable[..., list[int]], id
             name = random_name(rng)
             if name not in spelled:
                 spelled[name] = pinyin_fields(name)
+            age = today.year - born.year
             rows.append({
                 **spelled[name], "org_id": org_id, "name": name, "gender": idcard.gender(number), "birth_date": born,
+                "education": rng.choices(EDUCATIONS, EDUCATION_WEIGHTS)[0],
+                "occupation": "离退休人员" if age >= 60 else "学生" if age < 23 else rng.choice(OCCUPATIONS),
                 "id_number_cipher": provider.encrypt(number), "id_number_index": provider.blind_index(number),
                 "id_number_masked": idcard.mask(number), "joined": joined,
                 "status": MemberStatus.PROBATIONARY if (today - joined).days < 365 else MemberStatus.FULL,
