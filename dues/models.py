@@ -52,9 +52,8 @@ class DuesStanding(MemberRecord):
     they owe (the admission month). One row per member, kept by the payment service."""
 
     member = models.OneToOneField(Member, on_delete=models.CASCADE, related_name="dues_standing", verbose_name="党员")
-    # The branch whose figures count the member (DuesPaidCount): the member's org when the dues
-    # service last wrote the row. After a transfer it follows at the new branch's first write
-    # (base or payment); until then the old branch's figures still count the member.
+    # The branch whose figures count the member (DuesPaidCount): the member's org, followed on
+    # every change of org (members.signals.member_moved → dues.services.follow_members).
     org = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="+", verbose_name="计入党组织")
     paid_up_to = models.IntegerField("党费交至（月序号）", null=True, blank=True)
     first_due = models.IntegerField("起缴月份（月序号）", null=True, blank=True)

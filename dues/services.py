@@ -289,6 +289,8 @@ def standing_open(*, actor, member: Member, paid_up_to: int) -> DuesStanding:
     with transaction.atomic():
         member = Member.objects.select_for_update().select_related("org").get(pk=member.pk)
         _require(actor, member.org)
+        if member.status not in ACTIVE_STATUSES:
+            raise ValidationError({"member": f"{member.name}已不是在册党员（{member.get_status_display()}）"})
         if DuesPayment.objects.filter(member=member).exists():
             raise ValidationError(f"{member.name}已有缴纳记录，不能再设期初“党费交至”")
         standing = _standing(member)
@@ -443,6 +445,26 @@ def _standing(member: Member) -> DuesStanding:
         standing.save(update_fields=["org", "updated"])
         summaries.add(DuesPaidCount, {"org_id": member.org_id, "paid_up_to": _count_key(standing)}, members=1)
     return standing
+
+
+def follow_members(sender, *, moves, **kwargs) -> None:
+    """``members.signals.member_moved``: a member who changed branch is counted at the new one; a
+    member who left the active statuses (出党, 死亡, 已转出 …) stops counting in the arrears, and
+    one who came back counts again. In the moving service's transaction."""
+    active = set(ACTIVE_STATUSES)
+    standings = {s.member_id: s for s in DuesStanding.objects.select_for_update()
+                 .filter(member_id__in=[member_id for member_id, _before, _after in moves])}
+    for member_id, (_org_before, status_before), (org_after, status_after) in moves:
+        standing = standings.get(member_id)
+        if standing is None:
+            continue
+        if status_before in active:
+            summaries.add(DuesPaidCount, {"org_id": standing.org_id, "paid_up_to": _count_key(standing)}, members=-1)
+        if status_after in active:
+            summaries.add(DuesPaidCount, {"org_id": org_after, "paid_up_to": _count_key(standing)}, members=1)
+        if standing.org_id != org_after:
+            standing.org_id = org_after
+            standing.save(update_fields=["org", "updated"])
 
 
 def _count_key(standing: DuesStanding) -> int:

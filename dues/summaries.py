@@ -6,14 +6,17 @@ from django.db.models.functions import TruncMonth
 
 from core import summaries
 from dues.models import DuesMonth, DuesPaidCount, DuesPayment, DuesStanding
+from members.models import ACTIVE_STATUSES
 
 
 def paid_count_rows(org_ids: list[int] | None):
-    standings = DuesStanding.objects.all()
+    """Members in good standing per their current org and the month paid up to (a member who left,
+    died or moved out is not counted: dues.services.follow_members)."""
+    standings = DuesStanding.objects.filter(member__status__in=ACTIVE_STATUSES)
     if org_ids is not None:
-        standings = standings.filter(org_id__in=org_ids)
+        standings = standings.filter(member__org_id__in=org_ids)
     counts: dict[tuple[int, int], int] = {}
-    for org_id, paid_up_to, first_due in standings.values_list("org_id", "paid_up_to", "first_due").iterator():
+    for org_id, paid_up_to, first_due in standings.values_list("member__org_id", "paid_up_to", "first_due").iterator():
         if paid_up_to is not None:
             key = paid_up_to
         else:

@@ -372,7 +372,7 @@ def member_update(*, actor, member: Member, changes: dict) -> Member:
                 member.save()
         except IntegrityError as exc:
             raise ValidationError({"id_number": "该身份证号已登记为党员"}) from exc
-        member_counts.moved(counted_before, member_counts.place(member))
+        member_counts.moved(counted_before, member_counts.place(member), member_id=member.pk)
         parts = [
             "家庭住址已修改" if n == "address" else f"{field_label(n)} {shown_before[n]} → {_shown(member, n)}"
             for n in ARCHIVE_FIELDS if n in changed

@@ -45,9 +45,23 @@ def place_values(org_id, status, gender, education, occupation, birth_date, join
             str(birth_date.year), str(joined.year))
 
 
-def moved(before: tuple | None, after: tuple | None) -> None:
-    """A member's count leaves ``before`` and joins ``after`` (either may be None)."""
+def moved(before: tuple | None, after: tuple | None, *, member_id: int | None = None) -> None:
+    """A member's count leaves ``before`` and joins ``after`` (either may be None); with the
+    member's id, a change of org or status is announced to the apps above
+    (``members.signals.member_moved``)."""
     moved_many([(before, after)])
+    if member_id is not None:
+        announce([(member_id, before, after)])
+
+
+def announce(moves: Iterable[tuple[int, tuple | None, tuple | None]]) -> None:
+    """Send ``member_moved`` for the members whose org or status changed (none: nothing sent)."""
+    from members.signals import member_moved
+
+    changed = [(member_id, before[:2], after[:2]) for member_id, before, after in moves
+               if before is not None and after is not None and before[:2] != after[:2]]
+    if changed:
+        member_moved.send(sender=Member, moves=changed)
 
 
 def moved_many(changes: Iterable[tuple[tuple | None, tuple | None]]) -> None:

@@ -194,7 +194,7 @@ def letter_accept(*, actor, letter: Letter, received_on: date | None = None) -> 
         counted = member_counts.place(member)
         member.org, member.group = to_org, None
         member.save(update_fields=["org", "group", "updated"])
-        member_counts.moved(counted, member_counts.place(member))
+        member_counts.moved(counted, member_counts.place(member), member_id=member.pk)
         letter.state, letter.received_on, letter.receipt_returned = LetterState.RECEIVED, received_on, received_on
         letter.handled_by = actor
         letter.save(update_fields=["state", "received_on", "receipt_returned", "handled_by", "updated"])
@@ -275,7 +275,7 @@ def letter_complete(*, actor, letter: Letter, receipt_returned: date | None = No
         counted = member_counts.place(member)
         status_before, member.status = member.status, MemberStatus.MOVED_OUT
         member.save(update_fields=["status", "updated"])
-        member_counts.moved(counted, member_counts.place(member))
+        member_counts.moved(counted, member_counts.place(member), member_id=member.pk)
         record_event(member=member, kind="transfer_out", actor=actor, occurred=receipt_returned,
                      summary=f"组织关系转出至平台外：{letter.to_org_name}，回执已返回（介绍信 {letter.number}），"
                              "党员状态改为“已转出”")
@@ -388,7 +388,7 @@ def _member_return(*, actor, member: Member, org: Org, status: str) -> Member:
     counted = member_counts.place(member)
     member.org, member.group, member.status = org, None, status
     member.save(update_fields=["org", "group", "status", "updated"])
-    member_counts.moved(counted, member_counts.place(member))
+    member_counts.moved(counted, member_counts.place(member), member_id=member.pk)
     audit.record("member.transfer_return", obj=member, org=org, user=actor, changes={
         "org": [before["org"], org.pk], "status": [before["status"], status]})
     return member

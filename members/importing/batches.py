@@ -268,6 +268,7 @@ class _Writer:
             row["birth_date"], row["joined"])) for row in new_rows)])
         if changed:
             Member.objects.bulk_update(changed, ["updated", *self.update_fields], batch_size=100)
+        member_counts.announce([(m.pk, before, after) for m, (before, after) in zip(changed, counted, strict=True)])
         new_ids = list(Member.objects.filter(id_number_index__in=[row["id_number_index"] for row in new_rows])
                        .values_list("pk", flat=True)) if new_rows else []
         event = {"kind": "import", "actor_id": self.actor.pk, "occurred": self.today}
