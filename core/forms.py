@@ -11,7 +11,8 @@ same names, except:
   (2026-12-03), whatever the page's language; a value in the zh-hans format (2026/12/03) shows as
   an empty field and saving the form erases the date. core/tests/test_forms.py walks every form
   class of the project to hold it so; the zh-hans input formats put ISO first as well
-  (dangjian/formats), for date inputs the platform did not build.
+  (dangjian/formats), for date inputs the platform did not build. ``forms.MonthField``: a month
+  (<input type=month>, 2026-03), stored as its first day.
 
 Layout: ``FormRenderer`` (settings.FORM_RENDERER) renders ``{{ form }}`` with
 core/forms/form.html and each field with core/forms/field.html — label, required mark, help text
@@ -61,6 +62,13 @@ class DateInput(django_forms.DateInput):
 
 class DateField(django_forms.DateField):
     widget = DateInput
+
+
+class MonthField(DateField):
+    """A month (``2026-03``, the <input type=month> value); stored as its first day."""
+
+    widget = django_forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
+    input_formats = ["%Y-%m", "%Y-%m-%d", "%Y/%m", "%Y年%m月"]
 
 
 def only_choice(field: django_forms.Field):

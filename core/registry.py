@@ -9,6 +9,9 @@
   from the app that keeps the members; orgs sits below it and cannot import it.
 - **Member page context** (``register_member_context``): what another app adds to a member's
   archive page (the transfer letter that took a member "已转出" off the platform).
+- **Dues paid up to** (``register_dues_paid_up_to``): the first day of the month a member's dues
+  are paid up to, for the transfer letter, from the app that keeps the dues (transfers sits below
+  it and cannot import it); None where no app keeps them or the member has no record.
 """
 
 from collections.abc import Callable
@@ -102,6 +105,19 @@ def register_member_context(name: str, value: Callable) -> None:
 
 def member_context(user, member) -> dict:
     return {name: value(user, member) for name, value in MEMBER_CONTEXT.items()}
+
+
+# member (or its id) → the first day of the month paid up to, or None.
+_PAID_UP_TO: dict[str, Callable] = {}
+
+
+def register_dues_paid_up_to(provider: Callable) -> None:
+    _PAID_UP_TO["dues"] = provider
+
+
+def dues_paid_up_to(member):
+    provider = _PAID_UP_TO.get("dues")
+    return provider(member) if provider else None
 
 
 # --- the rules the platform enforces ---------------------------------------------------------------

@@ -2,10 +2,9 @@
 
 from django import forms
 
-from core.forms import Form
+from core.forms import Form, MonthField
 from dues import rules
 from dues.models import Method
-from transfers.forms import MonthField
 
 
 class BasesImportForm(Form):

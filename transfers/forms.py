@@ -2,18 +2,11 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from core import forms
-from dues.services import paid_up_to_date
+from core.registry import dues_paid_up_to
 from members.models import ACTIVE_STATUSES, Member, MemberStatus
 from orgs.models import MEMBERSHIP_KINDS, Org
 from transfers import rules
 from transfers.models import CertificateClose
-
-
-class MonthField(forms.DateField):
-    """A month (``2026-03``, the <input type=month> value); stored as its first day."""
-
-    widget = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
-    input_formats = ["%Y-%m", "%Y-%m-%d", "%Y/%m", "%Y年%m月"]
 
 
 class MemberChoiceField(forms.ModelChoiceField):
@@ -37,7 +30,7 @@ class LetterIssueForm(forms.Form):
     issued_on = forms.DateField(label="开具日期", initial=timezone.localdate)
     valid_until = forms.DateField(label="有效期至",
                             help_text="最长3个月（组通字〔2006〕45号）")
-    dues_paid_until = MonthField(label="党费交至（月份）", required=False,
+    dues_paid_until = forms.MonthField(label="党费交至（月份）", required=False,
                                  help_text="留空则按本平台党费记录填写")
     reason = forms.CharField(label="转接原因", max_length=200)
 
@@ -46,13 +39,13 @@ class LetterIssueForm(forms.Form):
         self.fields["member"].queryset = transferable_members(user)
         member = self.initial.get("member")
         if member and not self.is_bound:
-            self.initial.setdefault("dues_paid_until", paid_up_to_date(member))
+            self.initial.setdefault("dues_paid_until", dues_paid_up_to(member))
 
     def clean(self):
         data = super().clean()
         if data.get("member") is not None and not data.get("dues_paid_until"):
             # Filled from the dues kept here (dues.services); a member not yet in them: by hand.
-            data["dues_paid_until"] = paid_up_to_date(data["member"])
+            data["dues_paid_until"] = dues_paid_up_to(data["member"])
             if data["dues_paid_until"] is None:
                 self.add_error("dues_paid_until", "本平台没有该党员的党费记录，请填写党费交至的月份")
         if data.get("outside"):
@@ -85,7 +78,7 @@ class LetterReceiveExternalForm(forms.Form):
     from_org_name = forms.CharField(label="开具介绍信的党组织", max_length=100)
     issued_on = forms.DateField(label="开具日期")
     valid_until = forms.DateField(label="有效期至")
-    dues_paid_until = MonthField(label="党费交至（月份）")
+    dues_paid_until = forms.MonthField(label="党费交至（月份）")
     reason = forms.CharField(label="转接原因", max_length=200)
     received_on = forms.DateField(label="接收日期", initial=timezone.localdate)
     name = forms.CharField(label="党员姓名", max_length=50)
