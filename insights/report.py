@@ -61,8 +61,9 @@ class AnnualReport:
 
 
 def amount(value: int) -> str:
-    """A figure as the article writes it: 16.2万 from 100,000 up, else the number itself."""
-    if value >= 100_000:
+    """A figure as the article writes it: in 万 to one decimal from 10,000 up (16.2万, 5.9万; the
+    tables and the 统计口径 keep the exact number), else the number itself."""
+    if value >= 10_000:
         return f"{value / 10_000:.1f}万".replace(".0万", "万")
     return str(value)
 

@@ -74,8 +74,10 @@ def test_the_sentences_state_the_figures_for_the_year_only(world, meetings, year
 
 def test_large_figures_are_written_in_wan_as_the_article_does():
     assert report.amount(162_000) == "16.2万"
+    assert report.amount(59_000) == "5.9万"  # the secretaries' lectures, as the article writes them
     assert report.amount(890_000) == "89万"
-    assert report.amount(99_999) == "99999"
+    assert report.amount(10_000) == "1万"
+    assert report.amount(9_999) == "9999"
 
 
 def test_a_year_with_no_records_is_an_honest_empty_state(world):
