@@ -3,7 +3,7 @@ from django.utils import timezone
 
 from care import selectors
 from care.models import CareVisit, Occasion
-from core.filters import OrgFilterSetMixin
+from core.filters import MonthFilter, OrgFilterSetMixin
 from members.filters import MemberFilterSet
 from members.models import Member
 from orgs.filters import WithinOrgFilter
@@ -52,10 +52,11 @@ class CareVisitFilterSet(OrgFilterSetMixin, django_filters.FilterSet):
     org = WithinOrgFilter(path_lookup="member__org__path")
     occasion = django_filters.ChoiceFilter(label="走访类型", choices=Occasion.choices, empty_label="全部")
     year = django_filters.NumberFilter(label="年度", method="filter_year", min_value=1900, max_value=2999)
+    month = MonthFilter(date_field="visited", label="走访月份（如 2026-03）")  # the dashboards' monthly figures
 
     class Meta:
         model = CareVisit
-        fields = ["q", "org", "occasion", "year"]
+        fields = ["q", "org", "occasion", "year", "month"]
 
     def filter_year(self, queryset, name, value):
         year = int(value)

@@ -52,3 +52,22 @@ class CareVisit(MemberRecord):
 
     def get_absolute_url(self):
         return reverse("care:member", args=[self.member_id])
+
+
+class VisitMonth(models.Model):
+    """Summary table (core.summaries, ``care.visit_month``): care visits per org and month, counted
+    at the member's current org as the visits' records are scoped (a transferred member's visits
+    move with them: care.services.follow_members). Kept by the visit services in their
+    transactions; read by the insights dashboards."""
+
+    org = models.ForeignKey("orgs.Org", on_delete=models.CASCADE, related_name="+", verbose_name="党组织")
+    month = models.DateField("月份")
+    visits = models.PositiveIntegerField("走访人次", default=0)
+
+    class Meta:
+        verbose_name = "走访慰问月度汇总"
+        verbose_name_plural = "走访慰问月度汇总"
+        constraints = [models.UniqueConstraint(fields=["org", "month"], name="visit_month_once")]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} 走访{self.visits}人次"

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from care import summaries as visit_counts
 from care.models import CareVisit, Occasion
 from core import audit
 from core.access import get_scope
@@ -31,6 +32,7 @@ def visit_record(*, actor, member: Member, visited: date, visitors: str, occasio
             member=member, visited=visited, visitors=visitors, occasion=occasion,
             gifts=(gifts or "").strip(), amount=amount, note=(note or "").strip(), recorded_by=actor,
         )
+        visit_counts.moved(None, visit_counts.place(visit))
         record_event(member=member, kind="care_visit", actor=actor, occurred=visited,
                      summary=f"{visit.get_occasion_display()}走访慰问（{_described(visit)}）")
         audit.record("care.visit_record", obj=visit, user=actor, changes={"after": visit.audit_snapshot()})
@@ -44,13 +46,14 @@ def visit_update(*, actor, visit: CareVisit, visited: date, visitors: str, occas
     visitors, amount = _check(visited=visited, visitors=visitors, occasion=occasion, amount=amount)
     with transaction.atomic():
         visit = _locked(actor, visit)
-        before, label = visit.audit_snapshot(), str(visit)
+        before, label, counted = visit.audit_snapshot(), str(visit), visit_counts.place(visit)
         visit.visited, visit.visitors, visit.occasion = visited, visitors, occasion
         visit.gifts, visit.amount, visit.note = (gifts or "").strip(), amount, (note or "").strip()
         difference = audit.diff(before, visit.audit_snapshot())
         if not difference:
             return visit
         visit.save()
+        visit_counts.moved(counted, visit_counts.place(visit))
         changed = "、".join(str(f.verbose_name) for f in CareVisit._meta.concrete_fields if f.name in difference)
         record_event(member=visit.member, kind="care_visit_update", actor=actor,
                      summary=f"修改{label}记录：{changed}（{_described(visit)}）")
@@ -65,7 +68,23 @@ def visit_delete(*, actor, visit: CareVisit) -> None:
         record_event(member=visit.member, kind="care_visit_delete", actor=actor,
                      summary=f"删除{visit}记录（{_described(visit)}）")
         audit.record("care.visit_delete", obj=visit, user=actor, changes={"before": visit.audit_snapshot()})
+        visit_counts.moved(visit_counts.place(visit), None)
         visit.delete()
+
+
+def follow_members(sender, *, moves, **kwargs) -> None:
+    """``members.signals.member_moved``: a member who changed org takes their visits' monthly
+    counts to the new org (the visits are the member's, scoped by the member's current org)."""
+    from django.db.models import Count
+    from django.db.models.functions import TruncMonth
+
+    for member_id, (org_before, _status_before), (org_after, _status_after) in moves:
+        if org_before == org_after:
+            continue
+        months = (CareVisit.objects.filter(member_id=member_id).order_by().annotate(month=TruncMonth("visited"))
+                  .values("month").annotate(n=Count("id")).values_list("month", "n"))
+        for month, n in sorted(months):
+            visit_counts.moved((org_before, month), (org_after, month), n)
 
 
 def _require_change(actor, member: Member) -> None:

@@ -1,6 +1,6 @@
 """Filters shared by every module's filter sets."""
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 import django_filters
 from django.apps import apps
@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from core.access import TREES, subtree_q
 from core.audit_labels import ACTION_LABELS
+from core.dates import add_months
 from core.forms import DateInput
 
 
@@ -20,6 +21,30 @@ class OrgFilterSetMixin:
             data = data.copy()
             data["org"] = data["within"]
         super().__init__(data, *args, **kwargs)
+
+
+class MonthFilter(django_filters.CharFilter):
+    """``?month=2026-03``: rows whose ``date_field`` falls in that month (the dashboards' monthly
+    figures open their records with it); a malformed month matches nothing and says so."""
+
+    def __init__(self, *args, date_field: str, **kwargs):
+        self.date_field = date_field
+        kwargs.setdefault("label", "月份（如 2026-03）")
+        kwargs.setdefault("max_length", 7)
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        value = (value or "").strip()
+        if not value:
+            return qs
+        try:
+            year, month = value.split("-") if len(value) == 7 and value[4] == "-" else ("", "")
+            first = date(int(year), int(month), 1)
+        except ValueError:
+            raise_invalid(self.parent, self.field_name, "月份格式应为“年-月”，如 2026-03")
+            return qs.none()
+        last = add_months(first, 1) - timedelta(days=1)
+        return qs.filter(**{f"{self.date_field}__range": (first, last)})
 
 
 def raise_invalid(filterset, field_name: str, message: str) -> None:

@@ -14,9 +14,11 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from urllib.parse import urlencode
 
+from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
 
+from care.models import VisitMonth
 from core.access import subtree_q
 from members.filters import NOT_FILLED
 from members.models import Education, Gender, MemberProfile
@@ -27,6 +29,7 @@ from recruitment import rules as recruitment_rules
 from recruitment.filters import IN_PROGRESS
 from recruitment.models import Stage
 from recruitment.selectors import step_rollup, warning_rollup
+from transfers.models import LetterMonth
 
 # Age bands (years, inclusive; None: open) and 党龄 bands, as the organization departments' tables
 # group them (党内统计年报: 30岁及以下 … 61岁及以上; 党龄 5年以下 …).
@@ -190,6 +193,39 @@ def recruitment_charts(root: Org, user, today: date) -> list[Chart]:
                   note="在办案例中，某一步骤已过最后期限（已逾期），或已到提醒日（含已逾期）的案例数")]
 
 
+ACTIVITY_MONTHS = 12  # the transfers' and care's monthly charts: this month and the eleven before
+
+
+def activity_charts(root: Org, today: date) -> list[Chart]:
+    """Letters issued and received (transfers' LetterMonth) and care visits (care's VisitMonth) per
+    month of the last year, in the subtree: one grouped read of each summary; each month opens the
+    list of its letters or visits."""
+    months = months_ending(today, ACTIVITY_MONTHS)
+    within = subtree_q("org__path", root.path)
+    letters = {month: (issued, received) for month, issued, received in (
+        LetterMonth.objects.filter(within, month__gte=months[0]).order_by().values("month")
+        .annotate(i=Sum("issued"), r=Sum("received")).values_list("month", "i", "r"))}
+    visits = dict(VisitMonth.objects.filter(within, month__gte=months[0]).order_by().values("month")
+                  .annotate(n=Sum("visits")).values_list("month", "n"))
+
+    def label(month: date) -> str:
+        return f"{month:%Y-%m}"
+    return [
+        Chart("letters_out", "组织关系转出（开具介绍信，按月）", "bar",
+              [Figure(label(m), letters.get(m, (0, 0))[0],
+                      _url("transfers:list", from_org=root.pk, issued_month=label(m))) for m in months],
+              note="按开具日期计数，含其后被退回、撤销或过期的介绍信"),
+        Chart("letters_in", "组织关系转入（接收，按月）", "bar",
+              [Figure(label(m), letters.get(m, (0, 0))[1],
+                      _url("transfers:list", to_org=root.pk, received_month=label(m))) for m in months],
+              note="按接收日期计数，含平台外转入"),
+        Chart("care_visits", "走访慰问（人次，按月）", "bar",
+              [Figure(label(m), visits.get(m, 0), _url("care:visits", org=root.pk, month=label(m)))
+               for m in months],
+              note="按党员现所在党组织计数"),
+    ]
+
+
 def months_ending(today: date, n: int) -> list[date]:
     months = [today.replace(day=1)]
     while len(months) < n:
@@ -228,6 +264,7 @@ def dashboard(root: Org, user, today: date) -> Dashboard:
         board.charts.append(children)
     board.charts += member_charts(root, today)
     board.charts += recruitment_charts(root, user, today)
+    board.charts += activity_charts(root, today)
     board.heat = heat_map(root, today)
     return board
 

@@ -7,7 +7,10 @@ class TransfersConfig(AppConfig):
     name = "transfers"
 
     def ready(self):
+        from transfers import summaries
         from transfers.rules import CATALOG  # it reads the models
+
+        summaries.register()  # letters issued and received per org and month
 
         register_rules(*CATALOG)  # the rules page (orgs.views.rules)
         from transfers import selectors  # it reads the models

@@ -4,7 +4,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from core.access import get_scope
-from core.filters import OrgFilterSetMixin
+from core.filters import MonthFilter, OrgFilterSetMixin
 from orgs.filters import WithinOrgFilter
 from transfers.models import CertificateState, Letter, LetterKind, LetterState, MobileCertificate
 
@@ -19,10 +19,15 @@ class LetterFilterSet(django_filters.FilterSet):
     state = django_filters.ChoiceFilter(label="状态", choices=LetterState.choices, empty_label="全部")
     kind = django_filters.ChoiceFilter(label="类别", choices=LetterKind.choices, empty_label="全部")
     year = django_filters.NumberFilter(label="年度", method="filter_year", min_value=2000, max_value=2100)
+    # The dashboards' monthly figures open their letters with these (insights.dashboards).
+    from_org = WithinOrgFilter(path_lookup="from_org__path", label="转出组织（含下级，填代码）")
+    to_org = WithinOrgFilter(path_lookup="to_org__path", label="接收组织（含下级，填代码）")
+    issued_month = MonthFilter(date_field="issued_on", label="开具月份（如 2026-03）")
+    received_month = MonthFilter(date_field="received_on", label="接收月份（如 2026-03）")
 
     class Meta:
         model = Letter
-        fields = ["q", "direction", "state", "kind", "year"]
+        fields = ["q", "direction", "state", "kind", "year", "from_org", "to_org", "issued_month", "received_month"]
 
     def filter_q(self, queryset, name, value):
         value = value.strip()[:50]

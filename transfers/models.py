@@ -181,3 +181,24 @@ class MobileCertificate(BaseModel):
 
     def display_state(self, today: date | None = None) -> str:
         return CertificateState(self.state(today)).label
+
+
+class LetterMonth(models.Model):
+    """Summary table (core.summaries, ``transfers.letter_month``): per org and month, the letters
+    it issued (``issued``: by ``issued_on``, whatever became of them) and the letters it received
+    (``received``: by ``received_on``, from the platform or on paper from outside). Kept by
+    ``letter_issue``, ``letter_accept`` and ``letter_receive_external`` in their transactions; read
+    by the insights dashboards."""
+
+    org = models.ForeignKey("orgs.Org", on_delete=models.CASCADE, related_name="+", verbose_name="党组织")
+    month = models.DateField("月份")
+    issued = models.PositiveIntegerField("开具", default=0)
+    received = models.PositiveIntegerField("接收", default=0)
+
+    class Meta:
+        verbose_name = "组织关系转接月度汇总"
+        verbose_name_plural = "组织关系转接月度汇总"
+        constraints = [models.UniqueConstraint(fields=["org", "month"], name="letter_month_once")]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} 开具{self.issued} 接收{self.received}"

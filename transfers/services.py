@@ -25,6 +25,7 @@ from notifications.models import Kind
 from notifications.services import notify, org_officers
 from orgs.models import MEMBERSHIP_KINDS, TEMPORARY_BRANCH_RULE, Org, OrgKind
 from transfers import rules
+from transfers import summaries as letter_counts
 from transfers.models import CertificateClose, Letter, LetterKind, LetterState, MobileCertificate
 
 CHANGE = "member.change"
@@ -144,6 +145,7 @@ def letter_issue(*, actor, member: Member, to_org: Org | None = None, to_org_nam
             to_org=to_org, to_org_name=to_org_name, issued_on=issued_on, valid_until=valid_until,
             dues_paid_until=_month(dues_paid_until), reason=reason, issued_by=actor,
         ))
+        letter_counts.issued(letter)
         record_event(member=member, kind="transfer_issue", actor=actor, occurred=issued_on,
                      summary=f"开具组织关系介绍信 {letter.number}：{member.org.name} → {to_org_name}")
         audit.record("transfer.issue", obj=letter, org=member.org, user=actor,
@@ -198,6 +200,7 @@ def letter_accept(*, actor, letter: Letter, received_on: date | None = None) -> 
         letter.state, letter.received_on, letter.receipt_returned = LetterState.RECEIVED, received_on, received_on
         letter.handled_by = actor
         letter.save(update_fields=["state", "received_on", "receipt_returned", "handled_by", "updated"])
+        letter_counts.received(letter)
         record_event(member=member, kind="transfer_out", actor=actor, occurred=received_on,
                      summary=f"组织关系转出：{letter.from_org_name} → {letter.to_org_name}（介绍信 {letter.number}）")
         record_event(member=member, kind="transfer_in", actor=actor, occurred=received_on,
@@ -357,6 +360,7 @@ def letter_receive_external(*, actor, to_org: Org, number: str, from_org_name: s
                 issued_on=issued_on, valid_until=valid_until, dues_paid_until=_month(dues_paid_until),
                 reason=reason, received_on=received_on, receipt_returned=received_on,
                 issued_by=None, handled_by=actor)
+            letter_counts.received(letter)
             back = "（原已转出，档案恢复）" if returning is not None else ""
             record_event(member=member, kind="transfer_in", actor=actor, occurred=received_on,
                          summary=f"组织关系由平台外转入：{from_org_name} → {to_org.name}（介绍信 {number}），回执已寄回{back}")

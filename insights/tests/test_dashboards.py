@@ -214,3 +214,84 @@ def test_the_menu_marks_the_dashboard_not_the_warnings_on_the_dashboard(world):
     assert f'href="{reverse("insights:warnings")}" aria-current="page"' not in html
     html = world.client("a_admin").get(reverse("insights:warnings")).content.decode()
     assert f'href="{reverse("insights:warnings")}" aria-current="page"' in html
+
+
+def _activity(world):
+    """Visits to a member of A1 (this month and two months ago), a letter from A2 to B1 received,
+    a letter from A1 to outside the platform (issued, never received)."""
+    from care import services as care_services
+    from transfers import services as transfer_services
+    from transfers.tests.helpers import issue
+
+    today = timezone.localdate()
+    admin = world.users["city_admin"]
+    member = Member.objects.get(pk=world.members["a1_member"].pk)
+    for visited in (today, (today.replace(day=1) - timedelta(days=40))):
+        care_services.visit_record(actor=admin, member=member, visited=visited, visitors="支部书记", occasion="daily")
+    letter = issue(world, member="a2_member", actor="city_admin")
+    transfer_services.letter_accept(actor=admin, letter=letter)
+    issue(world, member="a1_secretary", actor="city_admin", to_org_name="平台外某党支部")
+
+
+def _direct_activity(root, today) -> dict[str, dict[str, int]]:
+    """The monthly figures counted from the letters and visits themselves."""
+    from care.models import CareVisit
+    from transfers.models import Letter
+
+    months = {f"{m:%Y-%m}" for m in dashboards.months_ending(today, dashboards.ACTIVITY_MONTHS)}
+    found: dict[str, dict[str, int]] = {"letters_out": {}, "letters_in": {}, "care_visits": {}}
+    for key, rows in (("letters_out", Letter.objects.filter(subtree_q("from_org__path", root.path))
+                       .values_list("issued_on", flat=True)),
+                      ("letters_in", Letter.objects.filter(subtree_q("to_org__path", root.path),
+                                                           received_on__isnull=False).values_list("received_on", flat=True)),
+                      ("care_visits", CareVisit.objects.filter(subtree_q("member__org__path", root.path))
+                       .values_list("visited", flat=True))):
+        for day in rows:
+            if f"{day:%Y-%m}" in months:
+                found[key][f"{day:%Y-%m}"] = found[key].get(f"{day:%Y-%m}", 0) + 1
+    return found
+
+
+@pytest.mark.parametrize("root_name", ROOTS)
+def test_the_transfers_and_care_figures_equal_direct_counts_and_follow_a_transfer(world, root_name):
+    from transfers import services as transfer_services
+    from transfers.tests.helpers import issue
+
+    _activity(world)
+    today = timezone.localdate()
+    root = getattr(world, root_name)
+
+    def check():
+        board = dashboards.dashboard(Org.objects.get(pk=root.pk), world.users["city_admin"], today)
+        assert {key: shown(board, key) for key in ("letters_out", "letters_in", "care_visits")} == \
+            _direct_activity(root, today)
+        return board
+    board = check()
+    # The visited member moves to B1: the visits' counts follow them (scoped by the current org).
+    letter = issue(world, member="a1_member", actor="city_admin")
+    transfer_services.letter_accept(actor=world.users["city_admin"], letter=letter)
+    after = check()
+    visits = sum(f.value for f in after.chart("care_visits").figures)
+    if root_name in ("district_a", "street_a", "branch_a1"):
+        assert visits == sum(f.value for f in board.chart("care_visits").figures) - 2
+    if root_name == "district_b":
+        assert visits == 2
+
+
+def test_the_transfers_and_care_figures_open_their_lists(world):
+    _activity(world)
+    client = world.client("city_admin")
+    board = dashboards.dashboard(world.city, world.users["city_admin"], timezone.localdate())
+    checked = 0
+    for key in ("letters_out", "letters_in", "care_visits"):
+        for figure in board.chart(key).figures:
+            assert list_total(client, figure.url) == figure.value, (key, figure.label, figure.url)
+            checked += figure.value
+    assert checked == 2 + 1 + 2  # two letters issued, one received, two visits
+
+
+def test_a_malformed_month_in_a_list_link_says_so_and_lists_nothing(world):
+    _activity(world)
+    page = world.client("city_admin").get(reverse("care:visits"), {"month": "2026-13"})
+    assert page.status_code == 200 and page.context["page"].paginator.count == 0
+    assert "月份格式应为" in page.content.decode()
