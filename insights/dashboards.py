@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from urllib.parse import urlencode
 
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 
@@ -23,7 +23,6 @@ from core.access import subtree_q
 from members.filters import NOT_FILLED
 from members.models import Education, Gender, MemberProfile
 from orglife import selectors as orglife_selectors
-from orgs import selectors as org_selectors
 from orgs.models import Org, OrgKind
 from recruitment import rules as recruitment_rules
 from recruitment.filters import IN_PROGRESS
@@ -165,14 +164,25 @@ def short_name(org: Org) -> str:
     return next((name for name in TILES if name in org.name), org.name)
 
 
+def members_of(orgs) -> dict[int, int]:
+    """Members in good standing of each org's subtree: the sum of its own profile rows of one
+    dimension (sex: every member has one) — two rows per org whatever the subtree's size (the member
+    profile is a tree summary). The orgs were found through the user's scope, as the profile's
+    charts are read."""
+    orgs = list(orgs)
+    found = dict(MemberProfile.objects.filter(org__in=orgs, dimension="gender").order_by().values("org")
+                 .annotate(n=Sum("total")).values_list("org", "n"))
+    return {org.pk: found.get(org.pk) or 0 for org in orgs}
+
+
 def children_chart(root: Org, user, counts: dict | None = None) -> Chart:
-    """Members of each child org's subtree (MemberCount): a bar per child, opening its dashboard.
-    ``counts``: the children's ``subtree_counts`` where the caller has read them with the root's."""
+    """Members of each child org's subtree: a bar per child, opening its dashboard. ``counts``:
+    ``members_of`` the children, where the caller has read them with the root's."""
     children = child_orgs(root, user)
     if counts is None:
-        counts = org_selectors.subtree_counts(children, user=user) if children else {}
+        counts = members_of(children)
     return Chart("children", "下级党组织党员人数", "bar",
-                 [Figure(c.name, counts[c.pk]["members"], members_url(c), dashboard_url(c)) for c in children])
+                 [Figure(c.name, counts[c.pk], members_url(c), dashboard_url(c)) for c in children])
 
 
 def recruitment_charts(root: Org, user, today: date) -> list[Chart]:
@@ -203,7 +213,9 @@ def activity_charts(root: Org, today: date) -> list[Chart]:
     month of the last year, in the subtree: one grouped read of each summary; each month opens the
     list of its letters or visits."""
     months = months_ending(today, ACTIVITY_MONTHS)
-    within = subtree_q("org__path", root.path)
+    # The tree's only root (the city) is every row: no path range, the month index alone.
+    only_root = root.depth == 1 and not Org.objects.filter(depth=1).exclude(pk=root.pk).exists()
+    within = Q() if only_root else subtree_q("org__path", root.path)
     letters = {month: (issued, received) for month, issued, received in (
         LetterMonth.objects.filter(within, month__gte=months[0]).order_by().values("month")
         .annotate(i=Sum("issued"), r=Sum("received")).values_list("month", "i", "r"))}
@@ -259,9 +271,8 @@ def heat_map(root: Org, today: date) -> HeatMap:
 
 
 def dashboard(root: Org, user, today: date) -> Dashboard:
-    # The root's and its children's counts in one read (two queries, not four).
-    counts = org_selectors.subtree_counts([root, *child_orgs(root, user)], user=user)
-    board = Dashboard(root, today, counts[root.pk]["members"])
+    counts = members_of([root, *child_orgs(root, user)])  # one read of two rows per org
+    board = Dashboard(root, today, counts[root.pk])
     children = children_chart(root, user, counts)
     if children.figures:
         board.charts.append(children)
@@ -302,7 +313,7 @@ def screen_tiles(root: Org, user, today: date) -> list[Tile]:
     (MemberCount), last month's compliance (MeetingPeriods) and overdue cases (one grouped query).
     Children naming no district of ``TILES`` fill the rows below."""
     children = child_orgs(root, user)
-    counts = org_selectors.subtree_counts(children, user=user) if children else {}
+    counts = members_of(children)
     last_month = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
     compliance = {t.org.pk: t.rate for t in orglife_selectors.rollup(root, month=last_month, today=today,
                                                                       worst=0).children}
@@ -314,7 +325,7 @@ def screen_tiles(root: Org, user, today: date) -> list[Tile]:
         if column is None:
             column, row = spare % 5, 6 + spare // 5
             spare += 1
-        tiles.append(Tile(child, column, row, counts[child.pk]["members"], compliance.get(child.pk),
+        tiles.append(Tile(child, column, row, counts[child.pk], compliance.get(child.pk),
                           overdue.get(child.pk, 0)))
     return tiles
 
@@ -330,7 +341,7 @@ def screen_data(root: Org, user, today: date) -> dict:
     tiles = screen_tiles(root, user, today)
     charts = [c for c in member_charts(root, today) if c.key in ("age", "gender", "education")]
     charts += [c for c in recruitment_charts(root, user, today) if c.key == "funnel"]
-    members = org_selectors.subtree_counts([root], user=user)[root.pk]["members"]
+    members = members_of([root])[root.pk]
     return {"org_id": root.pk, "org_name": root.name, "updated": f"{timezone.localtime():%Y-%m-%d %H:%M}",
             "members": members, "indicators": INDICATORS,
             "tiles": [{"org_id": t.org.pk, "org_name": short_name(t.org), "column": t.column, "row": t.row,
