@@ -4,9 +4,12 @@ roll-ups (orglife compliance, recruitment's CaseStep, members' MemberCount); the
 read records (a case, a letter, a term) are filtered on indexed columns and bounded (LIST_MAX).
 The caller has found ``root`` through the user's scope (``org_root``)."""
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from django.conf import settings as django_settings
+from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -266,6 +269,25 @@ def _ratio(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
 
+def care_counts(root: Org, children: list[Org], user, today: date) -> dict[int, dict]:
+    """Care's figures of the children for the health index (``care.selectors.year_counts``: the
+    members due care counted from the archive, who is due depending on the day — no summary can
+    hold it). The city's and a district's are kept in the cache for settings.ROLLUP_CACHE_SECONDS,
+    as the compliance roll-up is (a second on the full city: docs/benchmarks.md), keyed by the
+    user's member.view grants (the counts are what the user may see); a street's and below are
+    always counted now."""
+    seconds = django_settings.ROLLUP_CACHE_SECONDS
+    if not seconds or root.depth > django_settings.ROLLUP_CACHE_DEPTH:
+        return care_selectors.year_counts(children, user=user, year=today.year)
+    grants = hashlib.sha256("|".join(sorted(get_scope(user).paths_for("member.view"))).encode()).hexdigest()[:16]
+    key = f"insights.care:{root.pk}:{root.path}:{today}:{grants}:{','.join(str(c.pk) for c in children)}"
+    found = cache.get(key)
+    if found is None:
+        found = care_selectors.year_counts(children, user=user, year=today.year)
+        cache.set(key, found, seconds)
+    return found
+
+
 def health(root: Org, user, today: date | None = None) -> tuple[dict[str, int], list[Health]]:
     """The health index of each child org of ``root`` (visible to ``user``), worst first (no data
     last): compliance from MeetingPeriods, cases from CaseStep and their stored due days, care
@@ -278,7 +300,7 @@ def health(root: Org, user, today: date | None = None) -> tuple[dict[str, int], 
     steps = dict(step_rollup(root, user)["children"])
     overdue = dict(warning_rollup(root, user, today)["children"])
     children = list(steps)
-    care = care_selectors.year_counts(children, user=user, year=today.year) if children else {}
+    care = care_counts(root, children, user, today) if children else {}
     found = []
     for child in children:
         tally = tallies.get(child.pk)

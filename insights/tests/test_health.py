@@ -73,3 +73,23 @@ def test_the_page_shows_the_formula_and_the_rows(world):
     craft(world)
     body = world.client("a_admin").get(f"/insights/health/?org={world.street_a.pk}").content.decode()
     assert rules.FORMULA in body and "31.3" in body and "28.6" in body and "三会一课完成率（权重 50）" in body
+
+
+@pytest.mark.parametrize("root, cached", [("city", True), ("district_a", True), ("street_a", False)])
+def test_care_s_figures_of_the_city_and_a_district_are_counted_once_a_minute(world, settings, root, cached):
+    """The health index's care figures (counted from the archive) are cached like the compliance
+    roll-up for the city and a district; a street's are always now."""
+    from django.core.cache import cache
+
+    settings.ROLLUP_CACHE_SECONDS = 60
+    craft(world)
+    org, user = getattr(world, root), world.users["city_admin"]
+
+    def visited() -> int:
+        return sum(h.figures["care"][0] for h in selectors.health(org, user)[1])
+    before = visited()
+    care_services.visit_record(actor=world.users["secretary"], member=Member.objects.get(pk=world.members["a1_secretary"].pk),
+                               visited=timezone.localdate(), visitors="李建国", occasion="daily")
+    assert visited() == (before if cached else before + 1)
+    cache.clear()  # the minute is up
+    assert visited() == before + 1
