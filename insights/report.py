@@ -201,13 +201,11 @@ def title_of(report: AnnualReport) -> str:
 
 
 def docx_bytes(report: AnnualReport) -> bytes:
-    from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
-    from recruitment.documents import _font, _table
+    from core.docx import add_table, new_document
 
-    document = Document()
-    _font(document)
+    document = new_document()
     heading = document.add_heading(printable(title_of(report)), level=1)
     heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
     document.add_paragraph(f"由基层党建数字化平台根据系统记录生成，生成时间 {report.made:%Y-%m-%d %H:%M}。")
@@ -216,9 +214,9 @@ def docx_bytes(report: AnnualReport) -> bytes:
         document.add_paragraph(printable(text))
     for title, header, rows in report.tables:
         document.add_heading(title, level=2)
-        _table(document, [header, *[[str(value) for value in row] for row in rows]])
+        add_table(document, [header, *[[str(value) for value in row] for row in rows]])
     document.add_heading("统计口径", level=2)
-    _table(document, [["指标", "数值", "统计口径"],
+    add_table(document, [["指标", "数值", "统计口径"],
                       *[[f.label, str(f.value), f.basis] for f in report.figures.values()]])
     out = io.BytesIO()
     document.save(out)

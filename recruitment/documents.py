@@ -4,34 +4,12 @@ The ID number is masked, as on every page; no phone number is printed. Text goes
 
 import io
 
-from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml.ns import qn
-from docx.shared import Pt
 
+from core.docx import add_table, new_document
 from core.text import printable
 from recruitment import rules
 from recruitment.models import Case, Stage
-
-
-def _font(document) -> None:
-    style = document.styles["Normal"]
-    style.font.name = "SimSun"
-    style.font.size = Pt(10.5)
-    style.element.rPr.rFonts.set(qn("w:eastAsia"), "宋体")
-
-
-def _table(document, rows: list[list[str]], widths_header: bool = True):
-    table = document.add_table(rows=len(rows), cols=len(rows[0]))
-    table.style = "Table Grid"
-    for r, values in enumerate(rows):
-        for c, value in enumerate(values):
-            cell = table.cell(r, c)
-            cell.text = printable(value)
-            if widths_header and r == 0:
-                for run in cell.paragraphs[0].runs:
-                    run.bold = True
-    return table
 
 
 def _d(value) -> str:
@@ -69,25 +47,24 @@ def step_rows(case: Case, hist: rules.History) -> list[list[str]]:
 
 
 def record_sheet(case: Case, hist: rules.History) -> bytes:
-    document = Document()
-    _font(document)
+    document = new_document()
     title = document.add_heading("发展党员全程纪实表", level=1)
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
     document.add_paragraph(printable(f"{case.org.name}　　　编号：{case.pk}"))
-    _table(document, identity_rows(case), widths_header=False)
+    add_table(document, identity_rows(case), bold_header=False)
     document.add_heading("发展程序（五个阶段二十五个步骤）", level=2)
-    _table(document, step_rows(case, hist))
+    add_table(document, step_rows(case, hist))
     if hist.reviews:
         document.add_heading("政治审查", level=2)
-        _table(document, [["结论日期", "审查方法", "审查情况", "结论"]] + [
+        add_table(document, [["结论日期", "审查方法", "审查情况", "结论"]] + [
             [_d(r.concluded_on), r.methods, r.findings, r.get_conclusion_display()] for r in hist.reviews])
     if hist.prereviews:
         document.add_heading("上级党委预审", level=2)
-        _table(document, [["收到材料", "预审日期", "结果", "预审意见"]] + [
+        add_table(document, [["收到材料", "预审日期", "结果", "预审意见"]] + [
             [_d(p.received_on), _d(p.reviewed_on), p.get_result_display(), p.opinion] for p in hist.prereviews])
     if hist.votes:
         document.add_heading("支部党员大会表决（无记名投票，只记票数）", level=2)
-        _table(document, [["日期", "事项", "应到", "实到", "书面意见", "发出", "收回", "赞成", "反对", "弃权", "结果"]] + [
+        add_table(document, [["日期", "事项", "应到", "实到", "书面意见", "发出", "收回", "赞成", "反对", "弃权", "结果"]] + [
             [_d(v.held_on), v.get_purpose_display(), v.entitled, v.present, v.written_opinions, v.ballots_issued,
              v.ballots_returned, v.yes, v.no, v.abstain, v.result_label] for v in hist.votes])
     if hist.notices:
@@ -96,7 +73,7 @@ def record_sheet(case: Case, hist: rules.History) -> bytes:
         for o in case.objections.all():
             objections.setdefault(o.notice_id, []).append(
                 f"{_d(o.received_on)} {o.text}；{o.resolution or '未办结'}")
-        _table(document, [["事项", "公示期", "工作日", "反映的问题及处理"]] + [
+        add_table(document, [["事项", "公示期", "工作日", "反映的问题及处理"]] + [
             [n.get_kind_display(), f"{_d(n.starts_on)} 至 {_d(n.ends_on)}", n.workdays,
              "\n".join(objections.get(n.pk, [])) or "无"] for n in hist.notices])
     if case.close_reason:
