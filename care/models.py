@@ -68,6 +68,7 @@ class VisitMonth(models.Model):
         verbose_name = "走访慰问月度汇总"
         verbose_name_plural = "走访慰问月度汇总"
         constraints = [models.UniqueConstraint(fields=["org", "month"], name="visit_month_once")]
+        indexes = [models.Index(fields=["month"], name="visit_month_by_month")]  # the city's months, no path range
 
     def __str__(self):
         return f"{self.month:%Y-%m} 走访{self.visits}人次"

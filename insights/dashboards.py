@@ -20,9 +20,11 @@ from django.utils import timezone
 
 from care.models import VisitMonth
 from core.access import subtree_q
+from insights.cached import for_a_minute
 from members.filters import NOT_FILLED
 from members.models import Education, Gender, MemberProfile
 from orglife import selectors as orglife_selectors
+from orgs import selectors as org_selectors
 from orgs.models import Org, OrgKind
 from recruitment import rules as recruitment_rules
 from recruitment.filters import IN_PROGRESS
@@ -188,14 +190,16 @@ def children_chart(root: Org, user, counts: dict | None = None) -> Chart:
 def recruitment_charts(root: Org, user, today: date) -> list[Chart]:
     """Cases in progress by stage (CaseStep: the stage of the last step done) and the cases with a
     step overdue or due (the cases' stored days, one grouped query)."""
-    steps = step_rollup(root, user)
+    # The cases' figures change with the day (deadlines): the city's and a district's counted at
+    # most once a minute (insights.cached), a street's and below now.
+    steps, colours = for_a_minute("recruitment", root, user, "recruitment.view",
+                                  lambda: (step_rollup(root, user), warning_rollup(root, user, today)))
     by_stage: Counter = Counter()
     for figures in [steps["own"], *(f for _c, f in steps["children"])]:
         for step, n in figures.items():
             by_stage[recruitment_rules.STEP[step].stage] += n
     funnel = [Figure(label, by_stage[value], _url("recruitment:list", org=root.pk, status=IN_PROGRESS, stage=value))
               for value, label in Stage.choices]
-    colours = warning_rollup(root, user, today)
     red = sum(c.get("red", 0) for c in [colours["own"], *(c for _o, c in colours["children"])])
     yellow = sum(c.get("yellow", 0) for c in [colours["own"], *(c for _o, c in colours["children"])])
     deadlines = [Figure("已逾期", red, _url("recruitment:list", org=root.pk, warning="red")),
@@ -214,8 +218,7 @@ def activity_charts(root: Org, today: date) -> list[Chart]:
     list of its letters or visits."""
     months = months_ending(today, ACTIVITY_MONTHS)
     # The tree's only root (the city) is every row: no path range, the month index alone.
-    only_root = root.depth == 1 and not Org.objects.filter(depth=1).exclude(pk=root.pk).exists()
-    within = Q() if only_root else subtree_q("org__path", root.path)
+    within = Q() if org_selectors.is_only_root(root) else subtree_q("org__path", root.path)
     letters = {month: (issued, received) for month, issued, received in (
         LetterMonth.objects.filter(within, month__gte=months[0]).order_by().values("month")
         .annotate(i=Sum("issued"), r=Sum("received")).values_list("month", "i", "r"))}

@@ -4,12 +4,9 @@ roll-ups (orglife compliance, recruitment's CaseStep, members' MemberCount); the
 read records (a case, a letter, a term) are filtered on indexed columns and bounded (LIST_MAX).
 The caller has found ``root`` through the user's scope (``org_root``)."""
 
-import hashlib
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.conf import settings as django_settings
-from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +17,7 @@ from core.errors import NotFound
 from dues import rules as dues_rules
 from dues import selectors as dues_selectors
 from insights import rules
+from insights.cached import for_a_minute
 from learning import selectors as learning_selectors
 from members import selectors as member_selectors
 from members.models import Member
@@ -272,20 +270,9 @@ def _ratio(part: int, whole: int) -> float | None:
 def care_counts(root: Org, children: list[Org], user, today: date) -> dict[int, dict]:
     """Care's figures of the children for the health index (``care.selectors.year_counts``: the
     members due care counted from the archive, who is due depending on the day — no summary can
-    hold it). The city's and a district's are kept in the cache for settings.ROLLUP_CACHE_SECONDS,
-    as the compliance roll-up is (a second on the full city: docs/benchmarks.md), keyed by the
-    user's member.view grants (the counts are what the user may see); a street's and below are
-    always counted now."""
-    seconds = django_settings.ROLLUP_CACHE_SECONDS
-    if not seconds or root.depth > django_settings.ROLLUP_CACHE_DEPTH:
-        return care_selectors.year_counts(children, user=user, year=today.year)
-    grants = hashlib.sha256("|".join(sorted(get_scope(user).paths_for("member.view"))).encode()).hexdigest()[:16]
-    key = f"insights.care:{root.pk}:{root.path}:{today}:{grants}:{','.join(str(c.pk) for c in children)}"
-    found = cache.get(key)
-    if found is None:
-        found = care_selectors.year_counts(children, user=user, year=today.year)
-        cache.set(key, found, seconds)
-    return found
+    hold it); the city's and a district's counted at most once a minute (insights.cached)."""
+    return for_a_minute("care", root, user, "member.view",
+                        lambda: care_selectors.year_counts(children, user=user, year=today.year))
 
 
 def health(root: Org, user, today: date | None = None) -> tuple[dict[str, int], list[Health]]:

@@ -41,7 +41,7 @@ from orglife.models import (
 from orglife.summaries import COLUMNS
 from orgs.models import Org, OrgSetting
 from orgs.rules import LOCAL_DEFAULTS
-from orgs.selectors import org_param
+from orgs.selectors import is_only_root, org_param
 
 
 def recording_orgs(user):
@@ -61,7 +61,7 @@ def subtree_meetings(root: Org):
     tree's only root the subtree is every meeting: no path predicate, so the database walks the
     date index and stops at the page instead of sorting the city's 800,000 meetings (SQLite plans
     the path range first: 480 ms against under 1 ms on the city demo, docs/benchmarks.md)."""
-    if root.depth == 1 and not Org.objects.filter(depth=1).exclude(pk=root.pk).exists():
+    if is_only_root(root):
         return Meeting.objects.all()
     return Meeting.objects.filter(subtree_q("org__path", root.path))
 

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.db.models.functions import Substr
 
-from core.access import get_scope, minimal_paths, subtrees_q
+from core.access import get_scope, minimal_paths, outside_q, subtrees_q
 from core.errors import NotFound
 from core.registry import org_members, rules_by_module
 from orgs import rules
@@ -179,3 +179,10 @@ def rule_table(org: Org) -> list[tuple[str, list[dict]]]:
             rows.append(row)
         modules.append((module, rows))
     return modules
+
+
+def is_only_root(org: Org) -> bool:
+    """``org`` is the tree's only root, so its subtree is every row: a city-wide read may drop the
+    path range and use another index (a date, a month). Answered by ``outside_q``'s index ranges
+    on the path, not by the unindexed depth."""
+    return org.depth == 1 and not Org.objects.filter(outside_q("path", [org.path])).exists()

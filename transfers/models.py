@@ -199,6 +199,7 @@ class LetterMonth(models.Model):
         verbose_name = "组织关系转接月度汇总"
         verbose_name_plural = "组织关系转接月度汇总"
         constraints = [models.UniqueConstraint(fields=["org", "month"], name="letter_month_once")]
+        indexes = [models.Index(fields=["month"], name="letter_month_by_month")]  # the city's months, no path range
 
     def __str__(self):
         return f"{self.month:%Y-%m} 开具{self.issued} 接收{self.received}"

@@ -295,3 +295,22 @@ def test_a_malformed_month_in_a_list_link_says_so_and_lists_nothing(world):
     page = world.client("city_admin").get(reverse("care:visits"), {"month": "2026-13"})
     assert page.status_code == 200 and page.context["page"].paginator.count == 0
     assert "月份格式应为" in page.content.decode()
+
+
+@pytest.mark.parametrize("root, cached", [("city", True), ("district_a", True), ("street_a", False)])
+def test_the_case_figures_of_the_city_and_a_district_are_counted_once_a_minute(world, settings, root, cached):
+    """The recruitment charts (deadlines change with the day: no summary holds them) are cached
+    for the city and a district like the compliance roll-up; a street's are always now."""
+    from django.core.cache import cache
+
+    settings.ROLLUP_CACHE_SECONDS = 60
+    today = timezone.localdate()
+    org, user = getattr(world, root), world.users["city_admin"]
+
+    def in_progress() -> int:
+        return sum(f.value for f in dashboards.dashboard(org, user, today).chart("funnel").figures)
+    before = in_progress()
+    open_case(world, applied=today - timedelta(days=5), name="新案例", number=id_number(seq=41))
+    assert in_progress() == (before if cached else before + 1)
+    cache.clear()  # the minute is up
+    assert in_progress() == before + 1
