@@ -17,6 +17,7 @@ from core.access import get_scope
 from core.api import Message, TextParser, invalid, refusal
 from core.errors import NotFound
 from dues.api import router as dues_router
+from regional.api import router as regional_router
 from insights.api import router as insights_router
 from learning.api import router as learning_router
 from members.api import router as members_router
@@ -183,6 +184,7 @@ api.add_router("/members", members_router)
 api.add_router("/transfers", transfers_router)
 api.add_router("/care", care_router)
 api.add_router("/dues", dues_router)
+api.add_router("/regional", regional_router)
 api.add_router("/imports", imports_router)
 api.add_router("/recruitment", recruitment_router)
 api.add_router("/news", portal_router)

@@ -1,0 +1,126 @@
+"""/api/v1/regional: building committees — coverage of an org's subtree (from the summary rows),
+one building with its units, and the writes (a unit, an instructor, an org served without changing
+its affiliation). Scoped as the pages: out of scope is 404; refusals answer 422 in Chinese."""
+
+from django.shortcuts import get_object_or_404
+from ninja import Field, Router, Schema, Status
+
+from core.api import REFUSED, Id, Message, PathId
+from members.models import Member
+from orgs.models import Org
+from regional import selectors, services
+from regional.models import Building, BuildingUnit, UnitKind
+
+router = Router(tags=["区域化党建"])
+
+
+class CoverageOut(Schema):
+    org_id: int
+    org_name: str
+    units: int = Field(..., description="楼宇单位数（企业、社会组织）")
+    org_covered: int = Field(..., description="组织覆盖单位数：有本单位党组织或纳入联合党支部")
+    work_covered: int = Field(..., description="工作覆盖单位数：组织覆盖、派驻党建指导员或楼宇党委工作覆盖")
+    members: int
+    instructors: int
+    served_orgs: int = Field(..., description="服务不转隶的党组织数")
+    served_members: int
+
+
+def _coverage(figures) -> dict:
+    return {"org_id": figures.org.pk, "org_name": figures.org.name,
+            **{name: getattr(figures, name) for name in ("units", "org_covered", "work_covered", "members",
+                                                           "instructors", "served_orgs", "served_members")}}
+
+
+class UnitOut(Schema):
+    id: int
+    name: str
+    kind: str
+    members: int
+    party_org_id: int | None
+    joint_branch_id: int | None
+    reached: bool
+    instructors: list[str]
+
+    @staticmethod
+    def resolve_instructors(obj):
+        return [i.member.name for i in obj.instructors.all()]
+
+
+class BuildingOut(Schema):
+    id: int
+    name: str
+    committee_id: int
+    address: str
+    coverage: CoverageOut
+    units: list[UnitOut]
+
+
+class UnitIn(Schema):
+    name: str = Field(..., min_length=1, max_length=100)
+    kind: UnitKind
+    members: int = Field(0, ge=0, le=100000)
+    party_org_id: Id | None = None
+    joint_branch_id: Id | None = None
+    reached: bool = False
+
+
+class InstructorIn(Schema):
+    member_id: Id
+
+
+class ServeIn(Schema):
+    org_id: Id
+
+
+def _building(request, building_id: int, action: str = "view") -> Building:
+    return get_object_or_404(Building.objects.visible_to(request.user, action).select_related("committee"),
+                             pk=building_id)
+
+
+def _org(request, org_id: int | None) -> Org | None:
+    return None if org_id is None else get_object_or_404(Org.objects.visible_to(request.user), pk=org_id)
+
+
+@router.get("/orgs/{int:org_id}/coverage", response={200: list[CoverageOut], 404: Message})
+def regional_coverage(request, org_id: PathId):
+    """本组织（第一行）及各下级党组织的楼宇党建覆盖（来自汇总表）。"""
+    org = get_object_or_404(Org.objects.granting(request.user, "regional.view"), pk=org_id)
+    return [_coverage(selectors.coverage(org))] + [_coverage(row) for row in selectors.coverage_by_child(org)]
+
+
+@router.get("/buildings/{int:building_id}", response={200: BuildingOut, 404: Message})
+def regional_building(request, building_id: PathId):
+    """一座楼宇：覆盖情况与楼宇单位。"""
+    building = _building(request, building_id)
+    units = list(building.units.prefetch_related("instructors__member"))
+    return {"id": building.pk, "name": building.name, "committee_id": building.committee_id,
+            "address": building.address, "coverage": _coverage(selectors.coverage(building.committee)), "units": units}
+
+
+@router.post("/buildings/{int:building_id}/units", response={201: UnitOut, **REFUSED})
+def regional_unit_add(request, building_id: PathId, payload: UnitIn):
+    """登记楼宇单位（可以没有党员、没有党组织）。"""
+    unit = services.unit_add(actor=request.user, building=_building(request, building_id, "change"),
+                             name=payload.name, kind=payload.kind, members=payload.members,
+                             party_org=_org(request, payload.party_org_id),
+                             joint_branch=_org(request, payload.joint_branch_id), reached=payload.reached)
+    return Status(201, unit)
+
+
+@router.post("/units/{int:unit_id}/instructors", response={201: Message, **REFUSED})
+def regional_instructor_assign(request, unit_id: PathId, payload: InstructorIn):
+    """向没有党员的楼宇单位派驻党建指导员。"""
+    unit = get_object_or_404(BuildingUnit.objects.visible_to(request.user, "change")
+                             .select_related("building__committee"), pk=unit_id)
+    member = get_object_or_404(Member.objects.visible_to(request.user), pk=payload.member_id)
+    instructor = services.instructor_assign(actor=request.user, unit=unit, member=member)
+    return Status(201, {"detail": f"已派驻党建指导员{instructor.member.name}"})
+
+
+@router.post("/buildings/{int:building_id}/served", response={201: Message, **REFUSED})
+def regional_org_serve(request, building_id: PathId, payload: ServeIn):
+    """服务不转隶：楼宇党委服务一个隶属关系在别处的党组织，隶属关系不变。"""
+    served = services.org_serve(actor=request.user, building=_building(request, building_id, "change"),
+                                org=_org(request, payload.org_id))
+    return Status(201, {"detail": f"已将{served.org.name}纳入服务（隶属关系不变）"})

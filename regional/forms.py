@@ -1,0 +1,26 @@
+"""Regional forms: a unit of a building, an instructor, an org served without changing affiliation."""
+
+from django import forms
+
+from core.forms import Form
+from regional.models import UnitKind
+
+
+class UnitForm(Form):
+    name = forms.CharField(label="单位名称", max_length=100)
+    kind = forms.ChoiceField(label="类别", choices=UnitKind.choices)
+    members = forms.IntegerField(label="党员人数", min_value=0, max_value=100000, initial=0)
+    party_org_code = forms.CharField(label="本单位党组织代码", max_length=32, required=False,
+                                     help_text="有党员并已建立党组织的单位填写")
+    joint_branch_code = forms.CharField(label="所在联合党支部代码", max_length=32, required=False,
+                                        help_text="没有党员的单位纳入楼宇联合党支部时填写")
+    reached = forms.BooleanField(label="楼宇党委工作已覆盖", required=False)
+
+
+class InstructorForm(Form):
+    member_id = forms.IntegerField(label="指导员（党员编号）", min_value=1, max_value=2**62)
+
+
+class ServeForm(Form):
+    org_code = forms.CharField(label="服务的党组织代码", max_length=32,
+                               help_text="隶属关系不变（服务不转隶）")

@@ -1,0 +1,31 @@
+"""The demo city's 创新大厦 reproduces the article's figures (seed-figures.md) exactly."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from core import summaries
+from orgs.models import Org, OrgKind
+from regional import selectors
+from regional.models import Building
+
+
+@pytest.mark.django_db
+def test_the_demo_building_has_the_articles_figures():
+    call_command("demo", members=1500, stdout=io.StringIO())
+    building = Building.objects.get(name="创新大厦")
+    committee = building.committee
+    orgs = Org.objects.filter(path__startswith=committee.path).exclude(pk=committee.pk)
+    assert orgs.count() == 24  # 24 party orgs under the building committee
+    assert orgs.filter(kind=OrgKind.JOINT_BRANCH).count() == 7  # 7 joint branches of instructors
+    figures = selectors.coverage(committee)
+    assert figures.members == 55  # with 55 members
+    assert building.units.filter(kind="enterprise", members__gt=0, party_org__isnull=False).count() == 15
+    assert (figures.served_orgs, figures.served_members) == (16, 77)  # served without changing affiliation
+    assert figures.instructors == 24
+    assert figures.org_covered == figures.work_covered == figures.units
+    assert (figures.org_rate, figures.work_rate) == ("100%", "100%")
+    district = selectors.coverage(committee.get_parent()) if committee.depth > 2 else figures
+    assert district.units >= figures.units
+    assert not summaries.check(["regional.coverage"])[0]

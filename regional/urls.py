@@ -1,0 +1,13 @@
+from django.urls import path
+
+from regional import views
+
+app_name = "regional"
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("orgs/<int:pk>/coverage/", views.CoverageView.as_view(), name="coverage"),
+    path("buildings/<int:pk>/", views.BuildingView.as_view(), name="building"),
+    path("buildings/<int:pk>/units/add/", views.UnitAddView.as_view(), name="unit_add"),
+    path("buildings/<int:pk>/serve/", views.ServeView.as_view(), name="serve"),
+    path("units/<int:pk>/instructors/add/", views.InstructorView.as_view(), name="instructor_add"),
+]
