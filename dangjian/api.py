@@ -17,7 +17,6 @@ from core.access import get_scope
 from core.api import Message, TextParser, invalid, refusal
 from core.errors import NotFound
 from dues.api import router as dues_router
-from regional.api import router as regional_router
 from insights.api import router as insights_router
 from learning.api import router as learning_router
 from members.api import router as members_router
@@ -27,6 +26,7 @@ from orglife.api import router as orglife_router
 from orgs.api import router as orgs_router
 from portal.api import router as portal_router
 from recruitment.api import router as recruitment_router
+from regional.api import router as regional_router
 from transfers.api import router as transfers_router
 
 

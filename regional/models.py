@@ -135,3 +135,6 @@ class BuildingCoverage(models.Model):
         verbose_name = "楼宇覆盖汇总"
         verbose_name_plural = "楼宇覆盖汇总"
         constraints = [models.UniqueConstraint(fields=["org"], name="regional_coverage_once")]
+
+    def __str__(self):
+        return f"{self.org_id}: {self.org_covered}/{self.work_covered}/{self.units}"

@@ -143,6 +143,14 @@ def story(world):
     learning.item_add(actor=users["a_admin"], course=course, kind="article", title="第一讲", seconds=60, body="正文")
     learning.offline_hours_record(actor=users["secretary"], member=member, day=today, hours=2, subject="党校培训",
                                   evidence="结业证书")
+    from regional import services as regional
+
+    committee = orgs.org_create(actor=users["city_admin"], parent=world.street_a, name="测试大厦党委", code="HP01CX",
+                                kind="committee", founded=date(2015, 6, 1), sector="building")
+    building = regional.building_create(actor=users["city_admin"], committee=committee, name="测试大厦")
+    unit = regional.unit_add(actor=users["city_admin"], building=building, name="丙公司", kind="enterprise")
+    regional.instructor_assign(actor=users["city_admin"], unit=unit, member=world.members["a2_member"])
+    regional.org_serve(actor=users["city_admin"], building=building, org=world.branch_a1)
     orgs.term_create(actor=users["a_admin"], org=world.branch_a1, started=date(2024, 1, 1),
                      members=[("secretary", "李建国")])
     orgs.org_move(actor=users["city_admin"], org=world.branch_a2, new_parent=world.district_b, reason="区划调整")

@@ -75,6 +75,11 @@ ENDPOINTS = {
     ("get", "/api/v1/dues/mine"),
     ("post", "/api/v1/dues/remittances"),
     ("get", "/api/v1/dues/orgs/{org_id}/reconciliation"),
+    # regional/api.py (regional/tests/test_views.py)
+    ("get", "/api/v1/regional/orgs/{org_id}/coverage"), ("get", "/api/v1/regional/buildings/{building_id}"),
+    ("post", "/api/v1/regional/buildings/{building_id}/units"),
+    ("post", "/api/v1/regional/units/{unit_id}/instructors"),
+    ("post", "/api/v1/regional/buildings/{building_id}/served"),
     # transfers/api.py (its scope tests: transfers/tests/test_scope.py)
     ("get", "/api/v1/transfers"),
     ("post", "/api/v1/transfers"),
