@@ -3,13 +3,13 @@ one building with its units, and the writes (a unit, an instructor, an org serve
 its affiliation). Scoped as the pages: out of scope is 404; refusals answer 422 in Chinese."""
 
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from core.api import REFUSED, Id, Message, PathId
 from members.models import Member
 from orgs.models import Org
-from regional import selectors, services
-from regional.models import Building, BuildingUnit, UnitKind
+from regional import selectors, services, villages
+from regional.models import Building, BuildingUnit, UnitKind, Village
 
 router = Router(tags=["区域化党建"])
 
@@ -124,3 +124,79 @@ def regional_org_serve(request, building_id: PathId, payload: ServeIn):
     served = services.org_serve(actor=request.user, building=_building(request, building_id, "change"),
                                 org=_org(request, payload.org_id))
     return Status(201, {"detail": f"已将{served.org.name}纳入服务（隶属关系不变）"})
+
+
+# --- difficult villages ------------------------------------------------------------------------------
+
+
+class VillageCountsOut(Schema):
+    org_id: int
+    year: int
+    villages: int = Field(..., description="困难村数（含下级）")
+    paired: int = Field(..., description="已结对帮扶村数")
+    grades: dict[str, int] = Field(..., description="该年度各考核等次的村数")
+
+
+class VillageOut(Schema):
+    id: int
+    org_id: int
+    org_name: str
+    difficulty: str
+    first_secretary: str | None
+    goals: str
+    pairings: list[str]
+    tasks: list[dict]
+    grades: list[dict] = Field(..., description="历年考核：year, grade")
+
+
+class ReportIn(Schema):
+    text: str = Field(..., min_length=1, max_length=2000)
+    task_id: Id | None = None
+    done: bool = False
+
+
+class AssessIn(Schema):
+    year: int = Field(..., ge=2000, le=2999)
+    grade: str = Field(..., min_length=1, max_length=20)
+
+
+def _village(request, village_id: int, action: str = "view") -> Village:
+    return get_object_or_404(Village.objects.visible_to(request.user, action).select_related("org", "first_secretary"),
+                             pk=village_id)
+
+
+@router.get("/orgs/{int:org_id}/villages", response={200: VillageCountsOut, 404: Message})
+def regional_village_counts(request, org_id: PathId, year: int = Query(..., ge=2000, le=2999)):
+    """本组织及下级的困难村、已结对村和某年度各等次村数（来自汇总表）。"""
+    org = get_object_or_404(Org.objects.granting(request.user, "regional.view"), pk=org_id)
+    return {"org_id": org.pk, "year": year, **villages.counts(org, year)}
+
+
+@router.get("/villages/{int:village_id}", response={200: VillageOut, 404: Message})
+def regional_village(request, village_id: PathId):
+    """一个困难村：帮扶单位、第一书记、一村一策任务、历年考核。"""
+    village = _village(request, village_id)
+    return {"id": village.pk, "org_id": village.org_id, "org_name": village.org.name,
+            "difficulty": village.difficulty, "goals": village.goals,
+            "first_secretary": village.first_secretary.name if village.first_secretary else None,
+            "pairings": [p.unit_org.name for p in village.pairings.select_related("unit_org")],
+            "tasks": [{"id": t.pk, "title": t.title, "owner": t.owner, "deadline": t.deadline.isoformat(),
+                       "done_on": t.done_on.isoformat() if t.done_on else None} for t in village.tasks.all()],
+            "grades": [{"year": a.year, "grade": a.grade} for a in village.assessments.all()]}
+
+
+@router.post("/villages/{int:village_id}/reports", response={201: Message, **REFUSED})
+def regional_report_add(request, village_id: PathId, payload: ReportIn):
+    """报告帮扶进展（佐证材料请在页面上传）；done 表示对应任务已完成。"""
+    village = _village(request, village_id, "change")
+    task = get_object_or_404(village.tasks, pk=payload.task_id) if payload.task_id else None
+    villages.report_add(actor=request.user, village=village, text=payload.text, task=task, done=payload.done)
+    return Status(201, {"detail": "已报告帮扶进展"})
+
+
+@router.post("/villages/{int:village_id}/assessments", response={201: Message, **REFUSED})
+def regional_assess(request, village_id: PathId, payload: AssessIn):
+    """年度考核定等（由困难村的上级党组织进行；同一年度再次考核为更正）。"""
+    result = villages.assess(actor=request.user, village=_village(request, village_id), year=payload.year,
+                             grade=payload.grade)
+    return Status(201, {"detail": f"已记录{result.year}年度考核：{result.grade}"})

@@ -12,6 +12,12 @@ class RegionalConfig(AppConfig):
         from regional import summaries
 
         summaries.register()  # each building's coverage, kept by regional.services
+        summaries.register_villages()  # difficult villages marked, paired, graded (regional.villages)
+        from orgs.rules import LOCAL_DEFAULTS as ORG_LOCAL_DEFAULTS
+        from regional.rules import LOCAL_DEFAULTS
+
+        for key, value in LOCAL_DEFAULTS.items():
+            ORG_LOCAL_DEFAULTS.setdefault(key, value)
         register_role_permissions({
             Role.ORG_ADMIN: {"regional.view", "regional.change"},
             Role.SECRETARY: {"regional.view", "regional.change"},

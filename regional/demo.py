@@ -64,3 +64,41 @@ def parent_path_q(org: Org):
 
 def _suffix(i: int) -> str:
     return "" if i < len(TRADES) else str(i // len(TRADES) + 1)
+
+
+VILLAGE = "BC01V01"  # 北辰区 双街村 (orgs.demo)
+
+
+def load_villages(rng: random.Random) -> None:
+    """北辰区's village paired with a unit of 和平区, its first secretary, a plan of three tasks
+    (one done), two progress reports and two years of grades. Inserted directly; the demo command
+    rebuilds the summaries afterwards."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from regional.models import Pairing, PlanTask, ProgressReport, Village, VillageAssessment
+
+    org = Org.objects.filter(code=VILLAGE).first()
+    if org is None:
+        return
+    today = timezone.localdate()
+    secretary = rng.choice(list(Member.objects.filter(org__code__startswith="HP", status__in=ACTIVE_STATUSES)
+                                .values_list("pk", flat=True)[:500]))
+    village = Village.objects.create(org=org, difficulty="weak_economy", marked_on=date(today.year - 2, 3, 1),
+                                     first_secretary_id=secretary,
+                                     goals="村集体经济年收入达到50万元；村级活动场所提升改造；班子建设达到“五好”标准")
+    partner = Org.objects.filter(code__startswith="HP", level="unit", sector="government").order_by("code").first()
+    if partner is not None:
+        Pairing.objects.create(village=village, unit_org=partner, since=date(today.year - 2, 4, 1))
+    tasks = [PlanTask.objects.create(village=village, title=title, owner=owner, deadline=deadline, done_on=done)
+             for title, owner, deadline, done in [
+                 ("建设蔬菜温室大棚20座", "第一书记", date(today.year - 1, 10, 31), date(today.year - 1, 9, 20)),
+                 ("村级活动场所提升改造", "结对帮扶单位", date(today.year, 12, 31), None),
+                 ("发展党员1名（农民）", "村党委", date(today.year, 12, 31), None)]]
+    ProgressReport.objects.create(village=village, task=tasks[0], reported_on=date(today.year - 1, 9, 20),
+                                  text="20座温室大棚建成投产，村集体年增收约18万元")
+    ProgressReport.objects.create(village=village, task=tasks[1], reported_on=today - timedelta(days=10),
+                                  text="活动场所改造方案已报镇党委，施工单位已确定")
+    VillageAssessment.objects.create(village=village, year=today.year - 2, grade="后进")
+    VillageAssessment.objects.create(village=village, year=today.year - 1, grade="达标")

@@ -24,3 +24,25 @@ class InstructorForm(Form):
 class ServeForm(Form):
     org_code = forms.CharField(label="服务的党组织代码", max_length=32,
                                help_text="隶属关系不变（服务不转隶）")
+
+
+class ReportForm(Form):
+    text = forms.CharField(label="进展情况", max_length=2000, widget=forms.Textarea(attrs={"rows": 4}))
+    task = forms.TypedChoiceField(label="对应任务", coerce=int, required=False, empty_value=None, choices=[])
+    done = forms.BooleanField(label="该任务已完成", required=False)
+    file = forms.FileField(label="佐证材料（照片或 PDF）", required=False,
+                           help_text="按文件内容检查，只接受 PDF、PNG、JPEG，最大 10 MB")
+
+    def __init__(self, *args, village=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        tasks = village.tasks.filter(done_on__isnull=True) if village is not None else []
+        self.fields["task"].choices = [("", "（不对应具体任务）")] + [(t.pk, t.title) for t in tasks]
+
+
+class AssessForm(Form):
+    year = forms.IntegerField(label="考核年度", min_value=2000, max_value=2999)
+    grade = forms.ChoiceField(label="等次", choices=[])
+
+    def __init__(self, *args, grades=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["grade"].choices = [(g, g) for g in grades]

@@ -138,3 +138,147 @@ class BuildingCoverage(models.Model):
 
     def __str__(self):
         return f"{self.org_id}: {self.org_covered}/{self.work_covered}/{self.units}"
+
+
+# --- difficult-village pairing (困难村结对帮扶, 一村一策) ---------------------------------------------
+
+
+class Difficulty(models.TextChoices):
+    WEAK_ECONOMY = "weak_economy", "集体经济薄弱"
+    WEAK_LEADERSHIP = "weak_leadership", "班子软弱涣散"
+    INFRASTRUCTURE = "infrastructure", "基础设施落后"
+    HARDSHIP = "hardship", "因病因灾致困"
+    OTHER = "other", "其他"
+
+
+class Village(BaseModel):
+    """A village (an org of sector 农村) marked difficult, with the kind of difficulty, its first
+    secretary (第一书记) and the plan (一村一策: ``goals``; tasks are ``PlanTask``)."""
+
+    org = models.OneToOneField("orgs.Org", on_delete=models.PROTECT, related_name="difficult_village",
+                               verbose_name="村党组织")
+    difficulty = models.CharField("困难类型", max_length=20, choices=Difficulty)
+    marked_on = models.DateField("确定日期")
+    first_secretary = models.ForeignKey("members.Member", on_delete=models.SET_NULL, null=True, blank=True,
+                                        related_name="+", verbose_name="第一书记")
+    goals = models.TextField("帮扶目标（一村一策）", blank=True)
+
+    scope_org = "org"
+    scope_perm_prefix = "regional"
+
+    class Meta:
+        ordering = ["org__path"]
+        verbose_name = "困难村"
+        verbose_name_plural = "困难村"
+
+    def __str__(self):
+        return str(self.org)
+
+
+class Pairing(BaseModel):
+    """A unit paired with the village (结对帮扶单位)."""
+
+    village = models.ForeignKey(Village, on_delete=models.CASCADE, related_name="pairings", verbose_name="困难村")
+    unit_org = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="+", verbose_name="帮扶单位党组织")
+    since = models.DateField("结对日期")
+
+    scope_org = "village__org"
+    scope_perm_prefix = "regional"
+
+    class Meta:
+        ordering = ["village", "since", "pk"]
+        verbose_name = "结对帮扶"
+        verbose_name_plural = "结对帮扶"
+        constraints = [models.UniqueConstraint(fields=["village", "unit_org"], name="regional_pairing_once")]
+
+    def __str__(self):
+        return f"{self.unit_org} → {self.village}"
+
+
+class PlanTask(BaseModel):
+    """A task of the village's plan: who owns it, by when, and when it was done."""
+
+    village = models.ForeignKey(Village, on_delete=models.CASCADE, related_name="tasks", verbose_name="困难村")
+    title = models.CharField("任务", max_length=200)
+    owner = models.CharField("责任人/责任单位", max_length=100)
+    deadline = models.DateField("完成时限")
+    done_on = models.DateField("完成日期", null=True, blank=True)
+
+    scope_org = "village__org"
+    scope_perm_prefix = "regional"
+
+    class Meta:
+        ordering = ["village", "deadline", "pk"]
+        verbose_name = "帮扶任务"
+        verbose_name_plural = "帮扶任务"
+
+    def __str__(self):
+        return self.title
+
+
+class ProgressReport(BaseModel):
+    """A progress report with its evidence (a photo or PDF, checked by content: core.files)."""
+
+    village = models.ForeignKey(Village, on_delete=models.CASCADE, related_name="reports", verbose_name="困难村")
+    task = models.ForeignKey(PlanTask, on_delete=models.SET_NULL, null=True, blank=True, related_name="reports",
+                             verbose_name="帮扶任务")
+    reported_on = models.DateField("报告日期")
+    text = models.TextField("进展情况")
+    evidence = models.CharField("佐证材料（存储名）", max_length=64, blank=True)
+    evidence_type = models.CharField("佐证材料类型", max_length=80, blank=True)
+    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+", verbose_name="报告人")
+
+    scope_org = "village__org"
+    scope_perm_prefix = "regional"
+
+    class Meta:
+        ordering = ["village", "-reported_on", "-pk"]
+        verbose_name = "帮扶进展"
+        verbose_name_plural = "帮扶进展"
+
+    def __str__(self):
+        return f"{self.village} {self.reported_on:%Y-%m-%d}"
+
+
+class VillageAssessment(BaseModel):
+    """The yearly assessment's grade (先进 / 达标 / 后进 by default; the grades are a local setting,
+    ``regional_village_grades``). One per village and year; the rows are the grade history."""
+
+    village = models.ForeignKey(Village, on_delete=models.CASCADE, related_name="assessments", verbose_name="困难村")
+    year = models.PositiveSmallIntegerField("年度")
+    grade = models.CharField("等次", max_length=20)
+    assessed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+", verbose_name="考核人")
+
+    scope_org = "village__org"
+    scope_perm_prefix = "regional"
+
+    class Meta:
+        ordering = ["village", "-year"]
+        verbose_name = "困难村年度考核"
+        verbose_name_plural = "困难村年度考核"
+        constraints = [models.UniqueConstraint(fields=["village", "year"], name="regional_assessment_once")]
+
+    def __str__(self):
+        return f"{self.village} {self.year}年 {self.grade}"
+
+
+class VillageYear(models.Model):
+    """Summary table (core.summaries, ``regional.village_year``): rows per village org — ``year`` 0
+    holds the village marked and whether it is paired, each other year its grade that year. A
+    street's, district's or the city's figures sum the rows of its subtree. Not a record."""
+
+    org = models.ForeignKey("orgs.Org", on_delete=models.CASCADE, related_name="+", verbose_name="党组织")
+    year = models.PositiveSmallIntegerField("年度（0：结对情况）")
+    grade = models.CharField("等次", max_length=20, blank=True)
+    villages = models.IntegerField("村数", default=0)
+    paired = models.IntegerField("已结对村数", default=0)
+
+    class Meta:
+        verbose_name = "困难村汇总"
+        verbose_name_plural = "困难村汇总"
+        constraints = [models.UniqueConstraint(fields=["org", "year", "grade"], name="regional_village_year_once")]
+
+    def __str__(self):
+        return f"{self.org_id} {self.year} {self.grade}: {self.villages}"

@@ -37,3 +37,26 @@ def register() -> None:
     summaries.register(summaries.Summary(
         name="regional.coverage", model=BuildingCoverage, key=("org_id",), values=FIGURES,
         compute=coverage_rows, label="楼宇党建覆盖汇总"))
+
+
+def village_rows(org_ids: list[int] | None):
+    from regional.models import Pairing, Village, VillageAssessment
+
+    villages = Village.objects.all()
+    assessments = VillageAssessment.objects.all()
+    if org_ids is not None:
+        villages = villages.filter(org_id__in=org_ids)
+        assessments = assessments.filter(village__org_id__in=org_ids)
+    paired = set(Pairing.objects.values_list("village_id", flat=True))
+    for pk, org_id in villages.values_list("pk", "org_id"):
+        yield {"org_id": org_id, "year": 0, "grade": "", "villages": 1, "paired": int(pk in paired)}
+    for org_id, year, grade in assessments.values_list("village__org_id", "year", "grade"):
+        yield {"org_id": org_id, "year": year, "grade": grade, "villages": 1, "paired": 0}
+
+
+def register_villages() -> None:
+    from regional.models import VillageYear
+
+    summaries.register(summaries.Summary(
+        name="regional.village_year", model=VillageYear, key=("org_id", "year", "grade"),
+        values=("villages", "paired"), compute=village_rows, label="困难村结对与考核汇总"))

@@ -10,4 +10,8 @@ urlpatterns = [
     path("buildings/<int:pk>/units/add/", views.UnitAddView.as_view(), name="unit_add"),
     path("buildings/<int:pk>/serve/", views.ServeView.as_view(), name="serve"),
     path("units/<int:pk>/instructors/add/", views.InstructorView.as_view(), name="instructor_add"),
+    path("orgs/<int:pk>/villages/", views.VillageCountsView.as_view(), name="villages"),
+    path("villages/<int:pk>/", views.VillageView.as_view(), name="village"),
+    path("villages/<int:pk>/report/", views.ReportView.as_view(), name="report"),
+    path("villages/<int:pk>/assess/", views.AssessView.as_view(), name="assess"),
 ]

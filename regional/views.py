@@ -5,13 +5,15 @@ a unit, assign an instructor and serve an org without changing its affiliation."
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 
+from core.access import get_scope
 from core.views import GenericView, ObjectDetailView, ServiceFormView, not_generic
 from members.models import Member
 from orgs.models import Org
-from regional import selectors, services
-from regional.forms import InstructorForm, ServeForm, UnitForm
-from regional.models import Building, BuildingUnit
+from regional import selectors, services, villages
+from regional.forms import AssessForm, InstructorForm, ReportForm, ServeForm, UnitForm
+from regional.models import Building, BuildingUnit, Village
 
 
 def _org_by_code(user, code: str, field: str) -> Org | None:
@@ -135,3 +137,111 @@ class InstructorView(ServiceFormView):
 
     def get_cancel_url(self):
         return self.unit.building.get_absolute_url()
+
+
+# --- difficult villages ----------------------------------------------------------------------------
+
+
+class VillageCountsView(ObjectDetailView):
+    """困难村结对帮扶: the org's difficult villages, paired and graded in a year, per child org."""
+
+    model = Org
+    template_name = "regional/villages.html"
+
+    def get_object(self):
+        return get_object_or_404(Org.objects.granting(self.request.user, "regional.view"), pk=self.kwargs["pk"])
+
+    def get_title(self):
+        return f"{self.object.name} 困难村结对帮扶"
+
+    def get_extra_context(self):
+        org, year = self.object, _year(self.request)
+        rows = [(child, villages.counts(child, year)) for child in Org.objects.get_children(org)]
+        return {"year": year, "total": villages.counts(org, year), "rows": [r for r in rows if r[1]["villages"]],
+                "grades": villages.grades(org),
+                "list": Village.objects.visible_to(self.request.user).filter(org__path__startswith=org.path)
+                .select_related("org")[:200]}
+
+
+def _year(request) -> int:
+    from django.utils import timezone
+
+    value, today = request.GET.get("year", ""), timezone.localdate().year
+    return int(value) if value.isdigit() and 2000 <= int(value) <= today else today
+
+
+class VillageView(ObjectDetailView):
+    model = Village
+    template_name = "regional/village.html"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("org", "first_secretary")
+
+    def get_title(self):
+        return f"{self.object.org.name}（{self.object.get_difficulty_display()}）"
+
+    def get_extra_context(self):
+        village = self.object
+        scope = get_scope(self.request.user)
+        return {"pairings": village.pairings.select_related("unit_org"), "tasks": village.tasks.all(),
+                "reports": village.reports.select_related("task")[:50], "assessments": village.assessments.all(),
+                "can_change": scope.covers(village.org.path, "regional.change"),
+                "can_assess": scope.covers_above(village.org.path, "regional.change")}
+
+
+class ReportView(ServiceFormView):
+    form_class = ReportForm
+    service = villages.report_add
+    success_message = "已报告帮扶进展"
+    submit_label = "提交"
+    error_field_names = {"text": "text", "task": "task", "file": "file"}
+
+    def prepare(self):
+        self.village = get_object_or_404(Village.objects.visible_to(self.request.user, "change")
+                                         .select_related("org"), pk=self.kwargs["pk"])
+
+    def get_form_kwargs(self):
+        return {"village": self.village}
+
+    def get_title(self):
+        return f"{self.village.org.name}：报告帮扶进展"
+
+    def get_service_kwargs(self, form):
+        data = form.cleaned_data
+        task = self.village.tasks.filter(pk=data["task"]).first() if data["task"] else None
+        return {"village": self.village, "text": data["text"], "task": task, "upload": data["file"],
+                "done": data["done"]}
+
+    def get_success_url(self, result):
+        return reverse("regional:village", args=[self.village.pk])
+
+    def get_cancel_url(self):
+        return reverse("regional:village", args=[self.village.pk])
+
+
+class AssessView(ServiceFormView):
+    form_class = AssessForm
+    service = villages.assess
+    success_message = "已记录{result.year}年度考核：{result.grade}"
+
+    def prepare(self):
+        village = get_object_or_404(Village.objects.visible_to(self.request.user).select_related("org"),
+                                    pk=self.kwargs["pk"])
+        if not get_scope(self.request.user).covers_above(village.org.path, "regional.change"):
+            raise Http404
+        self.village = village
+
+    def get_form_kwargs(self):
+        return {"grades": villages.grades(self.village.org)}
+
+    def get_title(self):
+        return f"{self.village.org.name}：年度考核"
+
+    def get_service_kwargs(self, form):
+        return {"village": self.village, **form.cleaned_data}
+
+    def get_success_url(self, result):
+        return reverse("regional:village", args=[self.village.pk])
+
+    def get_cancel_url(self):
+        return reverse("regional:village", args=[self.village.pk])

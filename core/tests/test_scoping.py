@@ -151,6 +151,17 @@ def story(world):
     unit = regional.unit_add(actor=users["city_admin"], building=building, name="丙公司", kind="enterprise")
     regional.instructor_assign(actor=users["city_admin"], unit=unit, member=world.members["a2_member"])
     regional.org_serve(actor=users["city_admin"], building=building, org=world.branch_a1)
+    from regional import villages
+
+    rural = orgs.org_create(actor=users["city_admin"], parent=world.street_a, name="测试村党支部", code="HP01V01",
+                            kind="branch", founded=date(2000, 1, 1), sector="rural")
+    village = villages.village_mark(actor=users["city_admin"], org=rural, difficulty="other", marked_on=date(2023, 1, 1))
+    villages.first_secretary_assign(actor=users["city_admin"], village=village, member=world.members["a2_member"])
+    villages.pairing_add(actor=users["city_admin"], village=village, unit_org=world.branch_a1)
+    task = villages.task_add(actor=users["city_admin"], village=village, title="修路", owner="镇政府",
+                             deadline=date(2025, 1, 1))
+    villages.report_add(actor=users["city_admin"], village=village, task=task, text="已开工")
+    villages.assess(actor=users["city_admin"], village=village, year=2024, grade="达标")
     orgs.term_create(actor=users["a_admin"], org=world.branch_a1, started=date(2024, 1, 1),
                      members=[("secretary", "李建国")])
     orgs.org_move(actor=users["city_admin"], org=world.branch_a2, new_parent=world.district_b, reason="区划调整")

@@ -80,6 +80,9 @@ ENDPOINTS = {
     ("post", "/api/v1/regional/buildings/{building_id}/units"),
     ("post", "/api/v1/regional/units/{unit_id}/instructors"),
     ("post", "/api/v1/regional/buildings/{building_id}/served"),
+    ("get", "/api/v1/regional/orgs/{org_id}/villages"), ("get", "/api/v1/regional/villages/{village_id}"),
+    ("post", "/api/v1/regional/villages/{village_id}/reports"),
+    ("post", "/api/v1/regional/villages/{village_id}/assessments"),
     # transfers/api.py (its scope tests: transfers/tests/test_scope.py)
     ("get", "/api/v1/transfers"),
     ("post", "/api/v1/transfers"),

@@ -18,3 +18,14 @@ def building(world):
                                 founded=date(2016, 1, 1), sector=Sector.NON_PUBLIC)
     committee.refresh_from_db()
     return services.building_create(actor=admin, committee=committee, name="测试大厦", address="和平区测试路1号")
+
+
+@pytest.fixture
+def village(world):
+    """A rural branch under 小白楼街道 marked difficult (by the city's admin)."""
+    from regional import villages
+
+    org = org_services.org_create(actor=world.users["city_admin"], parent=world.street_a, name="测试村党支部",
+                                  code="HP01V01", kind=OrgKind.BRANCH, founded=date(2000, 1, 1), sector=Sector.RURAL)
+    return villages.village_mark(actor=world.users["city_admin"], org=org, difficulty="weak_economy",
+                                 goals="集体经济年收入达到10万元", marked_on=date(2023, 3, 1))

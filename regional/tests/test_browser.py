@@ -73,3 +73,35 @@ def test_a_unit_gets_an_instructor_and_the_coverage_reads_on_desktop_and_phone(l
     shot(phone, "coverage-phone")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 375
     assert outside == []
+
+
+def test_a_progress_report_with_a_photo_on_a_phone(live_server, browser_world, browser, tmp_path):  # noqa: F811
+    from orglife.tests.test_attachments import png_bytes
+    from regional import villages
+    from regional.models import ProgressReport
+
+    world, base = browser_world, live_server.url
+    admin = world.users["city_admin"]
+    org = org_services.org_create(actor=admin, parent=world.street_a, name="测试村党支部", code="HP01V01",
+                                  kind=OrgKind.BRANCH, founded=date(2000, 1, 1), sector=Sector.RURAL)
+    village = villages.village_mark(actor=admin, org=org, difficulty="weak_economy", marked_on=date(2023, 3, 1))
+    villages.task_add(actor=admin, village=village, title="建设蔬菜大棚", owner="第一书记", deadline=date(2030, 6, 30))
+    photo = tmp_path / "大棚.png"
+    photo.write_bytes(png_bytes())
+    phone = browser.new_context(viewport=VIEWPORTS["phone"], locale="zh-CN").new_page()
+    login(phone, base, "a_admin")
+    phone.goto(f"{base}/regional/villages/{village.pk}/")
+    phone.click("text=报告进展")
+    phone.fill("textarea[name=text]", "大棚已建成投产")
+    phone.select_option("select[name=task]", label="建设蔬菜大棚")
+    phone.check("input[name=done]")
+    phone.set_input_files("input[name=file]", str(photo))
+    shot(phone, "report-phone")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+    phone.click("main button[type=submit]")
+    expect(phone.locator("main")).to_contain_text("已报告帮扶进展")
+    expect(phone.locator("main")).to_contain_text("附佐证材料")
+    shot(phone, "village-phone")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+    report = ProgressReport.objects.get()
+    assert report.evidence.endswith(".png") and report.task.done_on is not None

@@ -29,3 +29,11 @@ def test_the_demo_building_has_the_articles_figures():
     district = Org.objects.get(code="HP")  # 和平区: the building's row counts in the district's figures
     assert selectors.coverage(district).units >= figures.units == 39
     assert not summaries.check(["regional.coverage"])[0]
+    from django.utils import timezone
+
+    from regional import villages
+
+    year = timezone.localdate().year - 1
+    counts = villages.counts(Org.objects.get(code="BC"), year)  # 北辰区
+    assert (counts["villages"], counts["paired"], counts["grades"]["达标"]) == (1, 1, 1)
+    assert not summaries.check(["regional.village_year"])[0]
