@@ -2,14 +2,16 @@
 one building with its units, and the writes (a unit, an instructor, an org served without changing
 its affiliation). Scoped as the pages: out of scope is 404; refusals answer 422 in Chinese."""
 
+from datetime import date
+
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 
 from core.api import REFUSED, Id, Message, PathId
 from members.models import Member
 from orgs.models import Org
-from regional import selectors, services, villages
-from regional.models import Building, BuildingUnit, UnitKind, Village
+from regional import cobuilding, selectors, services, villages
+from regional.models import Building, BuildingUnit, CoBuildItem, ListKind, UnitKind, Village
 
 router = Router(tags=["区域化党建"])
 
@@ -200,3 +202,83 @@ def regional_assess(request, village_id: PathId, payload: AssessIn):
     result = villages.assess(actor=request.user, village=_village(request, village_id), year=payload.year,
                              grade=payload.grade)
     return Status(201, {"detail": f"已记录{result.year}年度考核：{result.grade}"})
+
+
+# --- expanded committees and co-building ----------------------------------------------------------------
+
+
+class CoBuildingOut(Schema):
+    org_id: int
+    seats: int = Field(..., description="兼职委员（含下级）")
+    meetings: int = Field(..., description="联席会议")
+    needs: int
+    resources: int
+    projects: int
+    projects_done: int
+
+
+class SeatIn(Schema):
+    partner_unit: str = Field(..., min_length=1, max_length=100)
+    member_id: Id
+    post: str = Field("兼职委员", max_length=50)
+
+
+class MeetingIn(Schema):
+    held_on: date
+    topic: str = Field(..., min_length=1, max_length=200)
+    units: int = Field(..., ge=0, le=1000, description="参会共建单位数")
+
+
+class ItemIn(Schema):
+    kind: ListKind
+    title: str = Field(..., min_length=1, max_length=200)
+    partner_unit: str = Field("", max_length=100)
+
+
+class CreatedOut(Schema):
+    id: int
+    detail: str
+
+
+def _cobuilding_org(request, org_id: int, perm: str = "regional.change") -> Org:
+    return get_object_or_404(Org.objects.granting(request.user, perm), pk=org_id)
+
+
+@router.get("/orgs/{int:org_id}/cobuilding", response={200: CoBuildingOut, 404: Message})
+def regional_cobuilding(request, org_id: PathId):
+    """本组织及下级的兼职委员、联席会议、三张清单和已完成项目数（来自汇总表）。"""
+    org = _cobuilding_org(request, org_id, "regional.view")
+    return {"org_id": org.pk, **cobuilding.counts(org)}
+
+
+@router.post("/orgs/{int:org_id}/cobuilding/seats", response={201: CreatedOut, **REFUSED})
+def regional_seat_add(request, org_id: PathId, payload: SeatIn):
+    """大工委、大党委增补兼职委员（共建单位负责人）。"""
+    member = get_object_or_404(Member.objects.visible_to(request.user), pk=payload.member_id)
+    seat = cobuilding.seat_add(actor=request.user, org=_cobuilding_org(request, org_id), partner_unit=payload.partner_unit,
+                               member=member, post=payload.post)
+    return Status(201, {"id": seat.pk, "detail": f"已增补兼职委员{member.name}"})
+
+
+@router.post("/orgs/{int:org_id}/cobuilding/meetings", response={201: CreatedOut, **REFUSED})
+def regional_meeting_record(request, org_id: PathId, payload: MeetingIn):
+    """记录联席会议。"""
+    meeting = cobuilding.meeting_record(actor=request.user, org=_cobuilding_org(request, org_id),
+                                        held_on=payload.held_on, topic=payload.topic, units=payload.units)
+    return Status(201, {"id": meeting.pk, "detail": "已记录联席会议"})
+
+
+@router.post("/orgs/{int:org_id}/cobuilding/items", response={201: CreatedOut, **REFUSED})
+def regional_item_add(request, org_id: PathId, payload: ItemIn):
+    """登记需求清单、资源清单或项目清单的一项。"""
+    item = cobuilding.item_add(actor=request.user, org=_cobuilding_org(request, org_id), kind=payload.kind,
+                               title=payload.title, partner_unit=payload.partner_unit)
+    return Status(201, {"id": item.pk, "detail": f"已登记“{item.title}”"})
+
+
+@router.post("/cobuilding/items/{int:item_id}/complete", response={200: Message, **REFUSED})
+def regional_project_complete(request, item_id: PathId):
+    """共建项目办结。"""
+    item = get_object_or_404(CoBuildItem.objects.visible_to(request.user, "change"), pk=item_id)
+    cobuilding.project_complete(actor=request.user, item=item)
+    return Status(200, {"detail": f"项目“{item.title}”已办结"})

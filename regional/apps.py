@@ -12,6 +12,7 @@ class RegionalConfig(AppConfig):
         from regional import summaries
 
         summaries.register()  # each building's coverage, kept by regional.services
+        summaries.register_cobuilding()  # expanded committees' seats, meetings, lists (regional.cobuilding)
         summaries.register_villages()  # difficult villages marked, paired, graded (regional.villages)
         from orgs.rules import LOCAL_DEFAULTS as ORG_LOCAL_DEFAULTS
         from regional.rules import LOCAL_DEFAULTS

@@ -102,3 +102,32 @@ def load_villages(rng: random.Random) -> None:
                                   text="活动场所改造方案已报镇党委，施工单位已确定")
     VillageAssessment.objects.create(village=village, year=today.year - 2, grade="后进")
     VillageAssessment.objects.create(village=village, year=today.year - 1, grade="达标")
+
+
+def load_cobuilding(rng: random.Random) -> None:
+    """和平区's first street (an expanded working committee, 大工委): three part-time members from
+    co-building units, two joint meetings, the three lists, one project done and one under way."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from orgs.models import OrgLevel
+    from regional.models import CoBuildItem, CommitteeSeat, JointMeeting
+
+    street = Org.objects.filter(code__startswith="HP", level=OrgLevel.STREET).order_by("code").first()
+    if street is None:
+        return
+    today = timezone.localdate()
+    people = rng.sample(list(Member.objects.filter(org__code__startswith="HP", status__in=ACTIVE_STATUSES)
+                             .values_list("pk", flat=True)[:500]), 3)
+    for pk, unit in zip(people, ["和平区税务局", "天津市第一中心医院（和平院区）", "和平区图书馆"], strict=True):
+        CommitteeSeat.objects.create(org=street, partner_unit=unit, member_id=pk)
+    JointMeeting.objects.create(org=street, held_on=today - timedelta(days=75), topic="年度共建项目确定", units=12)
+    JointMeeting.objects.create(org=street, held_on=today - timedelta(days=12), topic="共建项目进展通报", units=10)
+    CoBuildItem.objects.create(org=street, kind="need", title="老旧小区加装电梯咨询")
+    CoBuildItem.objects.create(org=street, kind="need", title="老年人健康讲座")
+    CoBuildItem.objects.create(org=street, kind="resource", title="周末开放会议室", partner_unit="和平区税务局")
+    CoBuildItem.objects.create(org=street, kind="resource", title="义诊专家团队", partner_unit="天津市第一中心医院（和平院区）")
+    CoBuildItem.objects.create(org=street, kind="project", title="社区义诊进楼门", partner_unit="天津市第一中心医院（和平院区）",
+                               done_on=today - timedelta(days=20))
+    CoBuildItem.objects.create(org=street, kind="project", title="社区书房共建", partner_unit="和平区图书馆")

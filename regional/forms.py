@@ -46,3 +46,15 @@ class AssessForm(Form):
     def __init__(self, *args, grades=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["grade"].choices = [(g, g) for g in grades]
+
+
+class SeatForm(Form):
+    partner_unit = forms.CharField(label="共建单位", max_length=100)
+    member_id = forms.IntegerField(label="兼职委员（党员编号）", min_value=1, max_value=2**62)
+    post = forms.CharField(label="职务", max_length=50, initial="兼职委员")
+
+
+class ItemForm(Form):
+    kind = forms.ChoiceField(label="清单", choices=[("need", "需求清单"), ("resource", "资源清单"), ("project", "项目清单")])
+    title = forms.CharField(label="内容", max_length=200)
+    partner_unit = forms.CharField(label="共建单位", max_length=100, required=False)

@@ -282,3 +282,98 @@ class VillageYear(models.Model):
 
     def __str__(self):
         return f"{self.org_id} {self.year} {self.grade}: {self.villages}"
+
+
+# --- expanded committees and co-building (街道大工委、社区大党委, 共驻共建) -------------------------------
+
+
+class CommitteeSeat(BaseModel):
+    """A part-time member (兼职委员) of an expanded committee: a leader of a co-building unit
+    seated on a street's working committee (大工委) or a community's committee (大党委)."""
+
+    org = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="+", verbose_name="街道/社区党组织")
+    partner_unit = models.CharField("共建单位", max_length=100)
+    member = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="+", verbose_name="兼职委员")
+    post = models.CharField("职务", max_length=50, default="兼职委员")
+
+    scope_org = "org"
+    scope_perm_prefix = "regional"
+
+    class Meta:
+        ordering = ["org", "pk"]
+        verbose_name = "兼职委员"
+        verbose_name_plural = "兼职委员"
+        constraints = [models.UniqueConstraint(fields=["org", "member"], name="regional_seat_once")]
+
+    def __str__(self):
+        return f"{self.partner_unit} {self.member.name}"
+
+
+class JointMeeting(BaseModel):
+    """A joint meeting (联席会议) of the expanded committee and its co-building units."""
+
+    org = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="+", verbose_name="街道/社区党组织")
+    held_on = models.DateField("召开日期")
+    topic = models.CharField("议题", max_length=200)
+    units = models.PositiveIntegerField("参会共建单位数", default=0)
+
+    scope_org = "org"
+    scope_perm_prefix = "regional"
+
+    class Meta:
+        ordering = ["org", "-held_on", "-pk"]
+        verbose_name = "联席会议"
+        verbose_name_plural = "联席会议"
+
+    def __str__(self):
+        return f"{self.held_on:%Y-%m-%d} {self.topic}"
+
+
+class ListKind(models.TextChoices):
+    NEED = "need", "需求清单"
+    RESOURCE = "resource", "资源清单"
+    PROJECT = "project", "项目清单"
+
+
+class CoBuildItem(BaseModel):
+    """One entry of the three lists: a residents' need, a partner's resource, or a joint project
+    (tracked to completion: ``done_on``)."""
+
+    org = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="+", verbose_name="街道/社区党组织")
+    kind = models.CharField("清单", max_length=10, choices=ListKind)
+    title = models.CharField("内容", max_length=200)
+    partner_unit = models.CharField("共建单位", max_length=100, blank=True)
+    done_on = models.DateField("完成日期", null=True, blank=True)
+
+    scope_org = "org"
+    scope_perm_prefix = "regional"
+
+    class Meta:
+        ordering = ["org", "kind", "-pk"]
+        verbose_name = "共驻共建清单"
+        verbose_name_plural = "共驻共建清单"
+
+    def __str__(self):
+        return self.title
+
+
+class CoBuildingCount(models.Model):
+    """Summary table (core.summaries, ``regional.cobuilding``): per street or community org, its
+    part-time members, joint meetings, the three lists' entries and the projects completed. A
+    district's figures sum the rows of its subtree. Not a record."""
+
+    org = models.ForeignKey("orgs.Org", on_delete=models.CASCADE, related_name="+", verbose_name="党组织")
+    seats = models.IntegerField("兼职委员", default=0)
+    meetings = models.IntegerField("联席会议", default=0)
+    needs = models.IntegerField("需求", default=0)
+    resources = models.IntegerField("资源", default=0)
+    projects = models.IntegerField("项目", default=0)
+    projects_done = models.IntegerField("已完成项目", default=0)
+
+    class Meta:
+        verbose_name = "共驻共建汇总"
+        verbose_name_plural = "共驻共建汇总"
+        constraints = [models.UniqueConstraint(fields=["org"], name="regional_cobuilding_once")]
+
+    def __str__(self):
+        return f"{self.org_id}: {self.projects_done}/{self.projects}"

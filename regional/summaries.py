@@ -60,3 +60,34 @@ def register_villages() -> None:
     summaries.register(summaries.Summary(
         name="regional.village_year", model=VillageYear, key=("org_id", "year", "grade"),
         values=("villages", "paired"), compute=village_rows, label="困难村结对与考核汇总"))
+
+
+def cobuilding_rows(org_ids: list[int] | None):
+    from regional.models import CoBuildItem, CommitteeSeat, JointMeeting
+
+    rows: dict[int, dict] = defaultdict(lambda: dict.fromkeys(COBUILDING, 0))
+
+    def scoped(qs):
+        return qs if org_ids is None else qs.filter(org_id__in=org_ids)
+
+    for org_id in scoped(CommitteeSeat.objects.all()).values_list("org_id", flat=True):
+        rows[org_id]["seats"] += 1
+    for org_id in scoped(JointMeeting.objects.all()).values_list("org_id", flat=True):
+        rows[org_id]["meetings"] += 1
+    names = {"need": "needs", "resource": "resources", "project": "projects"}
+    for org_id, kind, done_on in scoped(CoBuildItem.objects.all()).values_list("org_id", "kind", "done_on"):
+        rows[org_id][names[kind]] += 1
+        rows[org_id]["projects_done"] += int(kind == "project" and done_on is not None)
+    for org_id, row in rows.items():
+        yield {"org_id": org_id, **row}
+
+
+COBUILDING = ("seats", "meetings", "needs", "resources", "projects", "projects_done")
+
+
+def register_cobuilding() -> None:
+    from regional.models import CoBuildingCount
+
+    summaries.register(summaries.Summary(
+        name="regional.cobuilding", model=CoBuildingCount, key=("org_id",), values=COBUILDING,
+        compute=cobuilding_rows, label="共驻共建汇总"))

@@ -14,4 +14,8 @@ urlpatterns = [
     path("villages/<int:pk>/", views.VillageView.as_view(), name="village"),
     path("villages/<int:pk>/report/", views.ReportView.as_view(), name="report"),
     path("villages/<int:pk>/assess/", views.AssessView.as_view(), name="assess"),
+    path("orgs/<int:pk>/cobuilding/", views.CoBuildingView.as_view(), name="cobuilding"),
+    path("orgs/<int:pk>/cobuilding/seats/add/", views.SeatAddView.as_view(), name="seat_add"),
+    path("orgs/<int:pk>/cobuilding/items/add/", views.ItemAddView.as_view(), name="item_add"),
+    path("cobuilding/items/<int:pk>/complete/", views.ProjectCompleteView.as_view(), name="project_complete"),
 ]

@@ -8,12 +8,33 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 
 from core.access import get_scope
-from core.views import GenericView, ObjectDetailView, ServiceFormView, not_generic
+from core.views import (
+    GenericView,
+    ObjectDetailView,
+    ServiceActionView,
+    ServiceFormView,
+    not_generic,
+)
 from members.models import Member
 from orgs.models import Org
-from regional import selectors, services, villages
-from regional.forms import AssessForm, InstructorForm, ReportForm, ServeForm, UnitForm
-from regional.models import Building, BuildingUnit, Village
+from regional import cobuilding, selectors, services, villages
+from regional.forms import (
+    AssessForm,
+    InstructorForm,
+    ItemForm,
+    ReportForm,
+    SeatForm,
+    ServeForm,
+    UnitForm,
+)
+from regional.models import (
+    Building,
+    BuildingUnit,
+    CoBuildItem,
+    CommitteeSeat,
+    JointMeeting,
+    Village,
+)
 
 
 def _org_by_code(user, code: str, field: str) -> Org | None:
@@ -245,3 +266,87 @@ class AssessView(ServiceFormView):
 
     def get_cancel_url(self):
         return reverse("regional:village", args=[self.village.pk])
+
+
+# --- expanded committees and co-building -----------------------------------------------------------
+
+
+class CoBuildingView(ObjectDetailView):
+    """共驻共建: the org's part-time members, joint meetings and three lists, and its subtree's
+    figures per child org (district → street → community)."""
+
+    model = Org
+    template_name = "regional/cobuilding.html"
+
+    def get_object(self):
+        return get_object_or_404(Org.objects.granting(self.request.user, "regional.view"), pk=self.kwargs["pk"])
+
+    def get_title(self):
+        return f"{self.object.name} 共驻共建"
+
+    def get_extra_context(self):
+        org = self.object
+        rows = [(child, cobuilding.counts(child)) for child in Org.objects.get_children(org)]
+        return {"total": cobuilding.counts(org), "rows": [r for r in rows if any(r[1].values())],
+                "seats": CommitteeSeat.objects.filter(org=org).select_related("member"),
+                "meetings": JointMeeting.objects.filter(org=org)[:20],
+                "items": CoBuildItem.objects.filter(org=org)[:200],
+                "can_change": org.level in cobuilding.LEVELS
+                and get_scope(self.request.user).covers(org.path, "regional.change")}
+
+
+class CoBuildingFormMixin:
+    def prepare(self):
+        self.org = get_object_or_404(Org.objects.granting(self.request.user, "regional.change"), pk=self.kwargs["pk"])
+
+    def get_success_url(self, result):
+        return reverse("regional:cobuilding", args=[self.org.pk])
+
+    def get_cancel_url(self):
+        return reverse("regional:cobuilding", args=[self.org.pk])
+
+
+class SeatAddView(CoBuildingFormMixin, ServiceFormView):
+    form_class = SeatForm
+    service = cobuilding.seat_add
+    success_message = "已增补兼职委员{result.member.name}"
+    error_field_names = {"member": "member_id"}
+
+    def get_title(self):
+        return f"{self.org.name}：增补兼职委员"
+
+    def get_service_kwargs(self, form):
+        data = form.cleaned_data
+        member = Member.objects.visible_to(self.request.user).filter(pk=data["member_id"]).first()
+        if member is None:
+            raise ValidationError({"member": "找不到这名党员（或不在您的管理范围内）"})
+        return {"org": self.org, "partner_unit": data["partner_unit"], "member": member, "post": data["post"]}
+
+
+class ItemAddView(CoBuildingFormMixin, ServiceFormView):
+    form_class = ItemForm
+    service = cobuilding.item_add
+    success_message = "已登记“{result.title}”"
+
+    def get_title(self):
+        return f"{self.org.name}：登记共驻共建清单"
+
+    def get_service_kwargs(self, form):
+        return {"org": self.org, **form.cleaned_data}
+
+
+class ProjectCompleteView(ServiceActionView):
+    service = cobuilding.project_complete
+    success_message = "项目“{result.title}”已办结"
+
+    def prepare(self):
+        self.item = get_object_or_404(CoBuildItem.objects.visible_to(self.request.user, "change"), pk=self.kwargs["pk"])
+
+    def get_service_kwargs(self, form):
+        return {"item": self.item}
+
+    def get_back_url(self):
+        return reverse("regional:cobuilding", args=[self.item.org_id])
+
+    def get_success_url(self, result):
+        return self.get_back_url()

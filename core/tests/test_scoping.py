@@ -162,6 +162,12 @@ def story(world):
                              deadline=date(2025, 1, 1))
     villages.report_add(actor=users["city_admin"], village=village, task=task, text="已开工")
     villages.assess(actor=users["city_admin"], village=village, year=2024, grade="达标")
+    from regional import cobuilding
+
+    cobuilding.seat_add(actor=users["city_admin"], org=world.street_a, partner_unit="区税务局", member=world.members["a2_member"])
+    cobuilding.meeting_record(actor=users["city_admin"], org=world.street_a, held_on=today, topic="共建项目", units=3)
+    project = cobuilding.item_add(actor=users["city_admin"], org=world.street_a, kind="project", title="便民服务站")
+    cobuilding.project_complete(actor=users["city_admin"], item=project)
     orgs.term_create(actor=users["a_admin"], org=world.branch_a1, started=date(2024, 1, 1),
                      members=[("secretary", "李建国")])
     orgs.org_move(actor=users["city_admin"], org=world.branch_a2, new_parent=world.district_b, reason="区划调整")

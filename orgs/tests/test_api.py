@@ -83,6 +83,10 @@ ENDPOINTS = {
     ("get", "/api/v1/regional/orgs/{org_id}/villages"), ("get", "/api/v1/regional/villages/{village_id}"),
     ("post", "/api/v1/regional/villages/{village_id}/reports"),
     ("post", "/api/v1/regional/villages/{village_id}/assessments"),
+    ("get", "/api/v1/regional/orgs/{org_id}/cobuilding"), ("post", "/api/v1/regional/orgs/{org_id}/cobuilding/seats"),
+    ("post", "/api/v1/regional/orgs/{org_id}/cobuilding/meetings"),
+    ("post", "/api/v1/regional/orgs/{org_id}/cobuilding/items"),
+    ("post", "/api/v1/regional/cobuilding/items/{item_id}/complete"),
     # transfers/api.py (its scope tests: transfers/tests/test_scope.py)
     ("get", "/api/v1/transfers"),
     ("post", "/api/v1/transfers"),

@@ -37,3 +37,8 @@ def test_the_demo_building_has_the_articles_figures():
     counts = villages.counts(Org.objects.get(code="BC"), year)  # 北辰区
     assert (counts["villages"], counts["paired"], counts["grades"]["达标"]) == (1, 1, 1)
     assert not summaries.check(["regional.village_year"])[0]
+    from regional import cobuilding
+
+    street = cobuilding.counts(Org.objects.get(code="HP"))  # 和平区: one street's 大工委
+    assert (street["seats"], street["projects"], street["projects_done"]) == (3, 2, 1)
+    assert not summaries.check(["regional.cobuilding"])[0]
