@@ -26,6 +26,7 @@ from orglife.api import router as orglife_router
 from orgs.api import router as orgs_router
 from portal.api import router as portal_router
 from recruitment.api import router as recruitment_router
+from regional.api import router as regional_router
 from transfers.api import router as transfers_router
 
 
@@ -183,6 +184,7 @@ api.add_router("/members", members_router)
 api.add_router("/transfers", transfers_router)
 api.add_router("/care", care_router)
 api.add_router("/dues", dues_router)
+api.add_router("/regional", regional_router)
 api.add_router("/imports", imports_router)
 api.add_router("/recruitment", recruitment_router)
 api.add_router("/news", portal_router)

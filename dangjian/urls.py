@@ -23,6 +23,7 @@ urlpatterns = [
     path("insights/", include("insights.urls")),
     path("notifications/", include("notifications.urls")),
     path("dues/", include("dues.urls")),
+    path("regional/", include("regional.urls")),
     path("api/v1/", api.urls),
     # /healthz, /readyz, /metrics: for the load balancer and Prometheus (ops.views).
     path("", include("ops.urls")),

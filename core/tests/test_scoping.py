@@ -143,6 +143,31 @@ def story(world):
     learning.item_add(actor=users["a_admin"], course=course, kind="article", title="第一讲", seconds=60, body="正文")
     learning.offline_hours_record(actor=users["secretary"], member=member, day=today, hours=2, subject="党校培训",
                                   evidence="结业证书")
+    from regional import services as regional
+
+    committee = orgs.org_create(actor=users["city_admin"], parent=world.street_a, name="测试大厦党委", code="HP01CX",
+                                kind="committee", founded=date(2015, 6, 1), sector="building")
+    building = regional.building_create(actor=users["city_admin"], committee=committee, name="测试大厦")
+    unit = regional.unit_add(actor=users["city_admin"], building=building, name="丙公司", kind="enterprise")
+    regional.instructor_assign(actor=users["city_admin"], unit=unit, member=world.members["a2_member"])
+    regional.org_serve(actor=users["city_admin"], building=building, org=world.branch_a1)
+    from regional import villages
+
+    rural = orgs.org_create(actor=users["city_admin"], parent=world.street_a, name="测试村党支部", code="HP01V01",
+                            kind="branch", founded=date(2000, 1, 1), sector="rural")
+    village = villages.village_mark(actor=users["city_admin"], org=rural, difficulty="other", marked_on=date(2023, 1, 1))
+    villages.first_secretary_assign(actor=users["city_admin"], village=village, member=world.members["a2_member"])
+    villages.pairing_add(actor=users["city_admin"], village=village, unit_org=world.branch_a1)
+    task = villages.task_add(actor=users["city_admin"], village=village, title="修路", owner="镇政府",
+                             deadline=date(2025, 1, 1))
+    villages.report_add(actor=users["city_admin"], village=village, task=task, text="已开工")
+    villages.assess(actor=users["city_admin"], village=village, year=2024, grade="达标")
+    from regional import cobuilding
+
+    cobuilding.seat_add(actor=users["city_admin"], org=world.street_a, partner_unit="区税务局", member=world.members["a2_member"])
+    cobuilding.meeting_record(actor=users["city_admin"], org=world.street_a, held_on=today, topic="共建项目", units=3)
+    project = cobuilding.item_add(actor=users["city_admin"], org=world.street_a, kind="project", title="便民服务站")
+    cobuilding.project_complete(actor=users["city_admin"], item=project)
     orgs.term_create(actor=users["a_admin"], org=world.branch_a1, started=date(2024, 1, 1),
                      members=[("secretary", "李建国")])
     orgs.org_move(actor=users["city_admin"], org=world.branch_a2, new_parent=world.district_b, reason="区划调整")

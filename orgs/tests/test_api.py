@@ -75,6 +75,18 @@ ENDPOINTS = {
     ("get", "/api/v1/dues/mine"),
     ("post", "/api/v1/dues/remittances"),
     ("get", "/api/v1/dues/orgs/{org_id}/reconciliation"),
+    # regional/api.py (regional/tests/test_views.py)
+    ("get", "/api/v1/regional/orgs/{org_id}/coverage"), ("get", "/api/v1/regional/buildings/{building_id}"),
+    ("post", "/api/v1/regional/buildings/{building_id}/units"),
+    ("post", "/api/v1/regional/units/{unit_id}/instructors"),
+    ("post", "/api/v1/regional/buildings/{building_id}/served"),
+    ("get", "/api/v1/regional/orgs/{org_id}/villages"), ("get", "/api/v1/regional/villages/{village_id}"),
+    ("post", "/api/v1/regional/villages/{village_id}/reports"),
+    ("post", "/api/v1/regional/villages/{village_id}/assessments"),
+    ("get", "/api/v1/regional/orgs/{org_id}/cobuilding"), ("post", "/api/v1/regional/orgs/{org_id}/cobuilding/seats"),
+    ("post", "/api/v1/regional/orgs/{org_id}/cobuilding/meetings"),
+    ("post", "/api/v1/regional/orgs/{org_id}/cobuilding/items"),
+    ("post", "/api/v1/regional/cobuilding/items/{item_id}/complete"),
     # transfers/api.py (its scope tests: transfers/tests/test_scope.py)
     ("get", "/api/v1/transfers"),
     ("post", "/api/v1/transfers"),

@@ -23,6 +23,7 @@ from orgs import demo as orgs_demo
 from orgs.models import Org
 from portal import demo as portal_demo
 from recruitment import demo as recruitment_demo
+from regional import demo as regional_demo
 from transfers import demo as transfers_demo
 
 DEMO_MEMBERS = 5000
@@ -74,6 +75,9 @@ class Command(BaseCommand):
             recruitment_demo.load(rng)  # entered by the city admin's account, through the services
             orglife_demo.load(rng)  # after the accounts: the demo secretary's branch gets upcoming meetings
             learning_demo.load(rng)  # a year of online study, most members on track, some behind
+            regional_demo.load(random.Random(f"regional-{seed}"))  # 创新大厦: its units, instructors, orgs served
+            regional_demo.load_villages(random.Random(f"villages-{seed}"))  # 北辰区 双街村 paired, its plan
+            regional_demo.load_cobuilding(random.Random(f"cobuilding-{seed}"))  # a street's 大工委 and its lists
             insights_demo.load()  # the demo secretary's workbench: a correction, a letter coming in, a visit due
             summaries.rebuild()  # the loaders insert in bulk, past the services that keep the summaries
             notifications_demo.load()  # last: letters waiting and today's reminders, for the header's count
