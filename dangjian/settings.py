@@ -87,9 +87,10 @@ INSTALLED_APPS = [
     "dues",
     # 学习教育与培训: the study library, online study counted honestly, class hours (above orglife).
     "learning",
-    # Workbench, warnings and health index: reads every business app's summaries.
-    # Regional party building (区域化党建): building committees and coverage; reads orgs and members.
+    # Regional party building (区域化党建): building committees and coverage, difficult villages,
+    # expanded committees and co-building; reads orgs and members.
     "regional",
+    # Workbench, warnings and health index: reads every business app's summaries.
     "insights",
     # The message centre (站内消息): the apps' services write to it; it imports none of them.
     "notifications",
