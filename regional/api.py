@@ -223,7 +223,7 @@ class SeatIn(Schema):
     post: str = Field("兼职委员", max_length=50)
 
 
-class MeetingIn(Schema):
+class JointMeetingIn(Schema):
     held_on: date
     topic: str = Field(..., min_length=1, max_length=200)
     units: int = Field(..., ge=0, le=1000, description="参会共建单位数")
@@ -261,7 +261,7 @@ def regional_seat_add(request, org_id: PathId, payload: SeatIn):
 
 
 @router.post("/orgs/{int:org_id}/cobuilding/meetings", response={201: CreatedOut, **REFUSED})
-def regional_meeting_record(request, org_id: PathId, payload: MeetingIn):
+def regional_meeting_record(request, org_id: PathId, payload: JointMeetingIn):
     """记录联席会议。"""
     meeting = cobuilding.meeting_record(actor=request.user, org=_cobuilding_org(request, org_id),
                                         held_on=payload.held_on, topic=payload.topic, units=payload.units)
