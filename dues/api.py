@@ -86,6 +86,7 @@ class BehindOut(Schema):
     paid_up_to: str | None = Field(None, description="党费交至（月份）")
     behind: int = Field(..., description="欠缴月数（连续，至上月）")
     level: str = Field(..., description="green / yellow / red")
+    org_life_months: int | None = Field(None, description="连续未参加组织生活的整月数（《党章》第九条的另一半，来自出席记录）")
 
 
 class SummaryOut(Schema):
@@ -129,6 +130,18 @@ def dues_year_confirm(request, org_id: PathId, year: int = Query(..., ge=2000, l
     return Status(200, {"detail": f"已确认 {count} 名党员的{year}年度党费"})
 
 
+class CarriedOut(Schema):
+    carried: int = Field(..., description="按上年度基数结转的党员数（待书记确认）")
+    missing: int = Field(..., description="仍未核定的在册党员数（上年度也无基数，须录入或导入）")
+
+
+@router.post("/orgs/{int:org_id}/carry", response={200: CarriedOut, **REFUSED})
+def dues_year_carry(request, org_id: PathId, year: int = Query(..., ge=2000, le=2999)):
+    """新年度结转：本组织及下级尚未核定该年度党费的在册党员，按上年度人员类别和缴费基数计算月缴纳额（待各支部书记确认）。"""
+    carried = services.year_carry(actor=request.user, org=_org(request, org_id, "member.change"), year=year)
+    return Status(200, {"carried": carried.carried, "missing": carried.missing})
+
+
 @router.post("/payments", response={201: PaymentOut, **REFUSED})
 def dues_payment_create(request, payload: PaymentIn):
     """登记党费缴纳（最多补缴、预缴6个月，不能重复缴纳已缴月份，不能跳过未缴月份）。"""
@@ -142,7 +155,8 @@ def dues_arrears(request, org_id: PathId):
     """本组织欠缴党费的党员，欠缴月数多者在前。"""
     org = _org(request, org_id)
     return [{"member_id": row.member.pk, "member_name": row.member.name, "paid_up_to": _month_text(row.paid_up_to),
-             "behind": row.behind, "level": row.level} for row in selectors.arrears(org, today=timezone.localdate())]
+             "behind": row.behind, "level": row.level, "org_life_months": row.org_life_months}
+            for row in selectors.arrears(org, today=timezone.localdate())]
 
 
 @router.get("/orgs/{int:org_id}/summary", response={200: SummaryOut, 404: Message})

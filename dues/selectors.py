@@ -18,6 +18,7 @@ from dues.models import (
     DuesYear,
 )
 from members.models import ACTIVE_STATUSES, Member
+from orglife import absence
 from orgs.models import Org
 
 
@@ -59,6 +60,15 @@ class Behind:
     paid_up_to: int | None
     behind: int
     level: str
+    # 党章第九条's other half: whole months without organizational life (orglife.absence), where
+    # the list is a branch's own; None up the tree.
+    org_life_months: int | None = None
+
+    @property
+    def org_life_level(self) -> str:
+        if self.org_life_months is None or self.org_life_months < absence.WARN_MONTHS:
+            return ""
+        return "red" if self.org_life_months >= absence.LAPSE_MONTHS else "yellow"
 
     @property
     def paid_up_to_label(self) -> str:
@@ -66,16 +76,20 @@ class Behind:
 
 
 def arrears(org: Org, *, today: date, minimum: int = 1) -> list[Behind]:
-    """The members of ``org`` (the branch itself) behind by ``minimum`` months or more, longest first."""
+    """The members of ``org`` (the branch itself) behind by ``minimum`` months or more, longest
+    first, each with their months without organizational life beside (党章第九条 names both)."""
     yellow, red = thresholds(org)
+    org_life = absence.months_without(org, today)
     standings = (DuesStanding.objects.filter(member__org=org, member__status__in=ACTIVE_STATUSES)
                  .select_related("member"))
     listed = []
     for standing in standings:
         behind = rules.months_behind(paid_up_to=standing.paid_up_to, first_due=standing.first_due, today=today)
         if behind >= minimum:
+            without = org_life.get(standing.member_id)
             listed.append(Behind(standing.member, standing.paid_up_to, behind,
-                                 rules.warning_level(behind, yellow=yellow, red=red)))
+                                 rules.warning_level(behind, yellow=yellow, red=red),
+                                 without.months if without is not None else None))
     return sorted(listed, key=lambda row: (-row.behind, row.member.name_pinyin))
 
 

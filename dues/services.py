@@ -2,16 +2,18 @@
 confirmation, a reduction approved by the level above, recording a payment. One transaction each,
 an audit entry, the summary rows (dues.summaries) kept in the same transaction."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
 
 from core import audit, summaries
-from core.access import get_scope
+from core.access import get_scope, subtree_q
+from core.bulk import insert_many
 from core.errors import NotFound
 from dues import rules
 from dues.models import (
@@ -26,7 +28,7 @@ from dues.models import (
 from members.importing.reading import parse_date
 from members.models import ACTIVE_STATUSES, Member
 from members.services import record_event
-from orgs.models import Org
+from orgs.models import Org, OrgSetting
 
 PERM = "member.change"
 
@@ -226,6 +228,79 @@ def bases_import(*, actor, org: Org, year: int, cells: list[tuple[int, dict]]) -
             assert row.member is not None and row.amount is not None
             _year_write(actor, row.member, year, row.category, row.base_fen, row.amount)
     return len(rows)
+
+
+# --- carrying last year's bases into a new year ----------------------------------------------------
+
+
+@dataclass
+class Carried:
+    """What ``year_carry`` did: members given ``year``'s amount from last year's base, and members on
+    the roll with no base for ``year`` and none last year (to be entered or imported)."""
+
+    carried: int
+    missing: int
+
+
+CARRY_CHUNK = 5_000
+
+
+def farmer_amounts(root: Org) -> Callable[[str], int]:
+    """The farmers' local amount (rules.local) for any org under ``root``, from one read of the
+    settings on ``root``'s ancestors and subtree: the nearest setting above the org wins."""
+    settings = dict(OrgSetting.objects.filter(subtree_q("org__path", root.path) | Q(org__path__in=root.ancestor_paths()),
+                                              key="dues_farmer_fen").values_list("org__path", "value"))
+    default = rules.LOCAL_DEFAULTS["dues_farmer_fen"]
+    cache: dict[str, int] = {}
+
+    def amount(path: str) -> int:
+        if path not in cache:
+            found = default
+            for end in range(len(path), 0, -Org.steplen):
+                if path[:end] in settings:
+                    found = settings[path[:end]]
+                    break
+            cache[path] = found
+        return cache[path]
+    return amount
+
+
+def year_carry(*, actor, org: Org, year: int, progress: Callable[[int], None] | None = None) -> Carried:
+    """新年度党费结转: every member on the roll in ``org``'s subtree with no base for ``year`` gets
+    last year's category and base and the amount the rules give (the farmers' local amount of
+    their branch), unconfirmed: each secretary looks at the differences and confirms, or corrects
+    a base first. A branch runs it for itself; a district or the city for all its branches at the
+    new year. One transaction; the members are read and written a chunk at a time."""
+    _require(actor, org)
+    check_year(year)
+    farmer = farmer_amounts(org)
+    now = timezone.now()
+    this_year = DuesYear.objects.filter(member=OuterRef("member"), year=year)
+    last = (DuesYear.objects.filter(subtree_q("member__org__path", org.path), year=year - 1,
+                                    member__status__in=ACTIVE_STATUSES)
+            .exclude(Exists(this_year)).order_by("member_id")
+            .values_list("member_id", "category", "base_fen", "member__org__path"))
+    carried = 0
+    with transaction.atomic():
+        chunk: list[dict] = []
+        for member_id, category, base_fen, path in last.iterator(chunk_size=CARRY_CHUNK):
+            amount = rules.monthly_amount(category, base_fen, farmer_fen=farmer(path))
+            chunk.append({"member_id": member_id, "year": year, "category": category, "base_fen": base_fen,
+                          "rate_bp": amount.rate_bp, "amount_fen": amount.fen, "created": now, "updated": now})
+            if len(chunk) == CARRY_CHUNK:
+                carried += insert_many(DuesYear, chunk)
+                chunk = []
+                if progress is not None:
+                    progress(carried)
+        carried += insert_many(DuesYear, chunk)
+        missing = (Member.objects.filter(subtree_q("org__path", org.path), status__in=ACTIVE_STATUSES)
+                   .exclude(Exists(DuesYear.objects.filter(member=OuterRef("pk"), year=year))).count())
+        if not carried:
+            raise ValidationError(f"{org.name}没有可结转的{year - 1}年度缴费基数"
+                                  + (f"（{missing}名党员尚未核定，请录入或导入）" if missing else "（本年度均已核定）"))
+        audit.record("dues.year_carry", obj=org, user=actor,
+                     changes={"year": year, "carried": carried, "missing": missing})
+    return Carried(carried, missing)
 
 
 # --- payments --------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ urlpatterns = [
     path("orgs/<int:pk>/report.xlsx", views.ReportView.as_view(), name="report"),
     path("orgs/<int:pk>/import/", views.ImportView.as_view(), name="import"),
     path("orgs/<int:pk>/statement/", views.StatementView.as_view(), name="statement"),
+    path("orgs/<int:pk>/carry/", views.CarryView.as_view(), name="carry"),
     path("orgs/<int:pk>/confirm/", views.ConfirmView.as_view(), name="confirm"),
     path("members/<int:pk>/pay/", views.PaymentView.as_view(), name="pay"),
     path("members/<int:pk>/open/", views.OpenView.as_view(), name="open"),

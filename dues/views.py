@@ -84,6 +84,7 @@ class OrgDuesView(ObjectDetailView):
         return {
             "year": year, "rows": rows, "differing": selectors.differing(org, year),
             "pending": sum(1 for d in years.values() if d.confirmed_on is None),
+            "unset": sum(1 for _, d, _ in rows if d is None),
             "counts": selectors.behind_counts(org, today=today), "thresholds": selectors.thresholds(org),
             "totals": selectors.month_totals(org, year), "can_change": can_change,
             "can_adjust": get_scope(self.request.user).covers_above(org.path, "member.change"),
@@ -144,6 +145,13 @@ class ConfirmView(ServiceActionView):
 
     def get_back_url(self):
         return reverse("dues:org", args=[self.org.pk]) + f"?year={self.year}"
+
+
+class CarryView(ConfirmView):
+    """新年度结转: last year's bases carried into the year shown, unconfirmed (services.year_carry)."""
+
+    service = services.year_carry
+    success_message = "已按上年度缴费基数结转 {result.carried} 名党员，请核对后确认"
 
 
 @not_generic("a two-step import (upload → preview → commit) like the roster's, its rows in the session")

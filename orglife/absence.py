@@ -44,19 +44,25 @@ def whole_months(start: date, end: date) -> int:
     return max(months, 0)
 
 
-def absentees(org: Org, today: date) -> list[Absentee]:
-    """The org's own active members four months or more without organizational life, longest first."""
+def months_without(org: Org, today: date) -> dict[int, Absentee]:
+    """Every active member of the org itself, by pk: since when and for how many whole months they
+    have taken no part in organizational life (0 for a member who took part this month). Dues'
+    arrears list shows it beside the months unpaid: 党章第九条 names both."""
     members = list(Member.objects.filter(org=org).active().order_by("name"))
     last = dict(Attendance.objects.filter(member__in=members, meeting__state__in=COUNTED_STATES,
                                           status__in=(AttendanceStatus.PRESENT, AttendanceStatus.LEAVE))
                 .values("member_id").annotate(last=Max("meeting__held_on")).values_list("member_id", "last"))
-    found = []
+    found = {}
     for member in members:
         attended = last.get(member.pk)
         since = attended or max(member.joined, timezone.localdate(member.created))
-        months = whole_months(since, today)
-        if months >= WARN_MONTHS:
-            found.append(Absentee(member, since, attended is not None, months))
+        found[member.pk] = Absentee(member, since, attended is not None, whole_months(since, today))
+    return found
+
+
+def absentees(org: Org, today: date) -> list[Absentee]:
+    """The org's own active members four months or more without organizational life, longest first."""
+    found = [row for row in months_without(org, today).values() if row.months >= WARN_MONTHS]
     return sorted(found, key=lambda a: (-a.months, a.member.name))
 
 

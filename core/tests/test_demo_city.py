@@ -48,7 +48,7 @@ def test_it_builds_every_part_with_a_line_per_stage(city):
     for model in (Meeting, Case, Step, Letter, CareVisit, Article, ArticleView):
         assert model.objects.exists(), model
     assert AuditEntry.objects.filter(action="demo.load").exists()
-    for label in ("党组织", "党员", "会议记录", "发展党员案例", "组织关系介绍信", "走访慰问", "资讯文章", "汇总表重建"):
+    for label in ("党组织", "党员", "会议记录", "发展党员案例", "组织关系介绍信", "走访慰问", "党费", "资讯文章", "汇总表重建"):
         assert label in city and "用时" in city
 
 
@@ -236,6 +236,29 @@ def test_last_year_s_annual_report_states_the_article_s_lectures_by_secretaries_
     direct = Meeting.objects.filter(kind="lecture", by_secretary=True, held_on__year=year).count()
     assert direct == 354
     assert Meeting.objects.filter(kind="lecture", held_on__year=year, by_secretary=False).exists()
+
+
+@pytest.mark.django_db
+def test_every_member_has_this_year_s_dues_and_a_few_are_behind(city):
+    from dues import rules as dues_rules
+    from dues import selectors as dues_selectors
+    from dues.models import DuesPayment, DuesStanding, DuesYear
+    from members.models import ACTIVE_STATUSES
+
+    today = timezone.localdate()
+    active = Member.objects.filter(status__in=ACTIVE_STATUSES).count()
+    assert DuesYear.objects.filter(year=today.year, confirmed_on__isnull=False).count() == active
+    assert DuesStanding.objects.count() == active
+    for payment in DuesPayment.objects.select_related("member__dues_standing")[:200]:
+        assert payment.last_month == payment.member.dues_standing.paid_up_to
+        assert payment.paid_on <= today and payment.months == 3
+    counts = dues_selectors.behind_counts(Org.objects.get(depth=1), today=today)
+    assert counts["yellow"] > 0 and counts["red"] > 0
+    # the same counts from the members' standings, one by one
+    owed = [dues_rules.months_behind(paid_up_to=s.paid_up_to, first_due=s.first_due, today=today)
+            for s in DuesStanding.objects.all()]
+    assert counts["red"] == sum(1 for n in owed if n >= 5)
+    assert counts["yellow"] == sum(1 for n in owed if 3 <= n < 5)
 
 
 @pytest.mark.django_db

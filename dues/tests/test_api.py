@@ -20,6 +20,7 @@ def test_every_operation_is_not_found_for_an_org_or_member_out_of_scope(world):
     for url in (f"{BASE}/orgs/{branch}/years", f"{BASE}/orgs/{branch}/arrears", f"{BASE}/orgs/{branch}/summary"):
         assert client.get(url).status_code == 404, url
     assert client.post(f"{BASE}/orgs/{branch}/confirm?year={YEAR}").status_code == 404
+    assert client.post(f"{BASE}/orgs/{branch}/carry?year={YEAR}").status_code == 404
     body = {"member_id": member, "year": YEAR, "category": "employed", "base_fen": 540_000}
     assert client.post(f"{BASE}/years", body, content_type="application/json").status_code == 404
     body = {"member_id": member, "month": f"{TODAY:%Y-%m}", "months": 1, "method": "cash"}

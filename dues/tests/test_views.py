@@ -13,9 +13,9 @@ from dues.rules import Category
 from members.tests.test_import import xlsx
 
 # What orgs/tests/test_scope.py's meta-test accepts as covered: each page's 404 is tested here.
-PAGES = {"dues:home", "dues:mine", "dues:org", "dues:report", "dues:statement", "dues:import", "dues:confirm", "dues:pay", "dues:open", "dues:adjust"}
+PAGES = {"dues:home", "dues:mine", "dues:org", "dues:report", "dues:statement", "dues:import", "dues:confirm", "dues:carry", "dues:pay", "dues:open", "dues:adjust"}
 # dues/tests/test_api.py tests these operations' 404s.
-API = {"api:dues_arrears", "api:dues_mine", "api:dues_payment_create", "api:dues_summary", "api:dues_year_confirm",
+API = {"api:dues_arrears", "api:dues_mine", "api:dues_payment_create", "api:dues_summary", "api:dues_year_confirm", "api:dues_year_carry",
        "api:dues_year_list", "api:dues_year_set", "api:dues_remittance_create", "api:dues_reconciliation"}
 SCOPE_TESTED = PAGES | API
 
@@ -43,6 +43,7 @@ def test_every_page_is_not_found_out_of_scope(world):
     for url in page_urls(world):
         assert client.get(url).status_code == 404, url
     assert client.post(reverse("dues:confirm", args=[world.branch_a1.pk])).status_code == 404
+    assert client.post(reverse("dues:carry", args=[world.branch_a1.pk])).status_code == 404
     assert not DuesYear.objects.filter(confirmed_on__isnull=False).exists()
 
 

@@ -69,6 +69,7 @@ ENDPOINTS = {
     ("get", "/api/v1/dues/orgs/{org_id}/years"),
     ("post", "/api/v1/dues/years"),
     ("post", "/api/v1/dues/orgs/{org_id}/confirm"),
+    ("post", "/api/v1/dues/orgs/{org_id}/carry"),
     ("post", "/api/v1/dues/payments"),
     ("get", "/api/v1/dues/orgs/{org_id}/arrears"),
     ("get", "/api/v1/dues/orgs/{org_id}/summary"),

@@ -1,7 +1,7 @@
-"""`dangjian bench tree|import|orglife|pages|insights`: timings of the tree-sized reads on a synthetic
+"""`dangjian bench tree|import|orglife|pages|insights|dues`: timings of the tree-sized reads on a synthetic
 city (dangjian/bench.py), of roster imports, of organizational life, of each role's main pages on
 the data in the database (dangjian/bench_pages.py) and of the insights pages
-(dangjian/bench_insights.py)."""
+(dangjian/bench_insights.py), and dues' yearly amounts and arrears roll-up (dangjian/bench_dues.py)."""
 
 import json
 
@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
 from core.context import acting_as
-from dangjian import bench, bench_import, bench_insights, bench_orglife, bench_pages
+from dangjian import bench, bench_dues, bench_import, bench_insights, bench_orglife, bench_pages
 from orgs import selectors
 
 
@@ -19,11 +19,12 @@ class Command(BaseCommand):
             "测量子树党员数、区管理员的党员列表第一页和组织树计数的耗时")
 
     def add_arguments(self, parser):
-        parser.add_argument("benchmark", choices=["tree", "import", "orglife", "pages", "insights"],
+        parser.add_argument("benchmark", choices=["tree", "import", "orglife", "pages", "insights", "dues"],
                             help="tree：组织树读取；import：花名册导入导出（dangjian/bench_import.py）；"
                                  "orglife：会议记录雷同检测与完成情况汇总（dangjian/bench_orglife.py）；"
                                  "pages：用库中现有数据测各角色主要页面（dangjian/bench_pages.py）；"
-                                 "insights：工作台、预警、健康指数和年度报告（dangjian/bench_insights.py）")
+                                 "insights：工作台、预警、健康指数和年度报告（dangjian/bench_insights.py）；"
+                                 "dues：全市下一年度党费计算和欠缴统计（dangjian/bench_dues.py）")
         parser.add_argument("--seconds", type=int, default=10, help="pages：每个页面并发测量的秒数")
         parser.add_argument("--connections", type=int, default=16, help="pages：并发连接数")
         parser.add_argument("--floor", default="http://127.0.0.1:8090",
@@ -49,6 +50,8 @@ class Command(BaseCommand):
             return self.run_pages(repeat, options, as_json, log)
         if options["benchmark"] == "insights":
             return self.run_insights(repeat, as_json, log)
+        if options["benchmark"] == "dues":
+            return self.run_dues(repeat, as_json, log)
         try:
             bench.check_database()
         except bench.BenchRefused as exc:
@@ -104,6 +107,29 @@ class Command(BaseCommand):
             write(f"{page['cold_ms']:>8.1f} {page['sql_ms']:>8.1f} {page['sql_ratio']:>5.0%} {page['queries']:>4} "
                   f"{page['peak_mb']:>7.1f} {page['warm_ms']:>8.1f}  {page['role']} {page['label']}"
                   + ("" if page["status"] == 200 else f"（状态 {page['status']}）"))
+
+    def run_dues(self, repeat, as_json, log) -> None:
+        with acting_as(None, channel="cli"):
+            try:
+                report = bench_dues.run(repeat=repeat, log=log)
+            except ValueError as exc:
+                raise CommandError(str(exc)) from exc
+        if as_json:
+            self.stdout.write(json.dumps(report, ensure_ascii=False, indent=2))
+            return
+        write = self.stdout.write
+        carry = report["carry"]
+        write(f"数据库：{report['database']}；{report['orgs']} 个党组织，{report['members']} 名党员，"
+              f"本年度已核定 {report['dues_years']} 人；之后的读取各 {report['repeat']} 次取中位")
+        write(f"下一年度月缴纳额（全市结转）：{carry['members']} 人，{carry['seconds']} 秒"
+              f"（每秒 {carry['per_second']} 人），内存峰值 {carry['peak_mb']} MB")
+        write(f"{'首次 ms':>10} {'之后 ms':>9} {'峰值MB':>7}  读取")
+        for row in report["reads"]:
+            write(f"{row['first_ms']:>10.1f} {row['warm_ms']:>9.1f} {row['peak_mb']:>7.2f}  {row['label']}")
+        page = report["page"]
+        write(f"{page['cold_ms']:>10.1f} {page['warm_ms']:>9.1f} {page['peak_mb']:>7.2f}  {page['label']}页面"
+              + ("" if page["status"] == 200 else f"（状态 {page['status']}）"))
+        write(f"汇总表与逐人重算一致：{'是' if report['recount_agrees'] else '否'}")
 
     def run_import(self, rows, as_json, log) -> None:
         if rows < 1:
