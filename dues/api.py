@@ -13,7 +13,7 @@ from core.access import get_scope
 from core.api import REFUSED, Id, Message, PathId
 from core.errors import NotFound
 from dues import rules, selectors, services
-from dues.models import DuesYear, Method
+from dues.models import DuesPayment, DuesYear, Method
 from members.models import Member
 from orgs.models import Org
 
@@ -74,6 +74,8 @@ class PaymentOut(Schema):
     method: str
     paid_on: date
     receipt: str = Field(..., description="收据号")
+    voided_on: date | None = Field(None, description="撤销日期（已撤销的缴纳不计入）")
+    void_reason: str = Field("", description="撤销原因")
 
     @staticmethod
     def resolve_first_month(obj):
@@ -148,6 +150,17 @@ def dues_payment_create(request, payload: PaymentIn):
     payment = services.payment_record(actor=request.user, member=_member(request, payload.member_id),
                                       first_month=_parse_month(payload.month), months=payload.months, method=payload.method)
     return Status(201, payment)
+
+
+class PaymentVoidIn(Schema):
+    reason: str = Field(..., min_length=1, max_length=200, description="撤销原因")
+
+
+@router.post("/payments/{int:payment_id}/void", response={200: PaymentOut, **REFUSED})
+def dues_payment_void(request, payment_id: PathId, payload: PaymentVoidIn):
+    """撤销误登记的缴纳（只能撤销该党员最近一笔，且党员仍在收缴支部）：记录保留并注明原因，党费交至恢复到缴纳前。"""
+    payment = get_object_or_404(DuesPayment.objects.visible_to(request.user).select_related("org"), pk=payment_id)
+    return Status(200, services.payment_void(actor=request.user, payment=payment, reason=payload.reason))
 
 
 @router.get("/orgs/{int:org_id}/arrears", response={200: list[BehindOut], 404: Message})

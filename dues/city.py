@@ -60,7 +60,7 @@ def _write(rng, members, today, now, farmer_fen, confirmed, serials, behind_shar
                          "amount_fen": amount.fen * 3, "paid_on": paid_on,
                          "method": Method.TRANSFER if rng.random() < 0.4 else Method.CASH,
                          "receipt": f"DF{paid_on.year}-{org_id:06d}-{serials[(paid_on.year, org_id)]:05d}",
-                         "reference": ""})
+                         "reference": "", "paid_up_to_before": paid_up_to - 3})
         standings.append({"member_id": pk, "org_id": org_id, "first_due": first_due, "paid_up_to": paid_up_to})
     insert_many(DuesYear, years)
     insert_many(DuesStanding, standings)

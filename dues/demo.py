@@ -61,7 +61,7 @@ def load(rng: random.Random, *, behind_share: float = 0.03, far_behind_share: fl
                 paid_on = today
             serials[(paid_on.year, org_id)] += 1
             payments.append(DuesPayment(
-                member_id=pk, org_id=org_id, first_month=month, months=1, amount_fen=amount.fen,
+                member_id=pk, org_id=org_id, first_month=month, months=1, amount_fen=amount.fen, paid_up_to_before=month - 1,
                 method=Method.TRANSFER if rng.random() < 0.4 else Method.CASH, paid_on=paid_on,
                 receipt=f"DF{paid_on.year}-{org_id:06d}-{serials[(paid_on.year, org_id)]:05d}"))
         standings.append(DuesStanding(member_id=pk, org_id=org_id, first_due=first_due,

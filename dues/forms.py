@@ -1,4 +1,4 @@
-"""Dues forms: the import of bases, a payment, a reduction."""
+"""Dues forms: the import of bases, a payment, its void, a reduction."""
 
 from django import forms
 
@@ -34,3 +34,8 @@ class OpenForm(Form):
 class AdjustForm(Form):
     adjusted = forms.DecimalField(label="减免后每月金额（元，免交填 0）", min_value=0, max_digits=10, decimal_places=2)
     approval = forms.CharField(label="上级党组织批准文件", max_length=200)
+
+
+class VoidForm(Form):
+    reason = forms.CharField(label="撤销原因", max_length=200, widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text="如：误登记到其他党员、月份登记错误。记录保留，注明已撤销")

@@ -88,6 +88,13 @@ class DuesPayment(MemberRecord):
     reference = models.CharField("银行流水号", max_length=60, blank=True, db_index=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                     related_name="+", verbose_name="记录人")
+    # Where the member stood before this payment: a void (撤销, services.payment_void) puts it back.
+    paid_up_to_before = models.IntegerField("缴纳前党费交至（月序号）", null=True, blank=True, editable=False)
+    # 撤销: a payment recorded in error is kept, marked void with the reason; it no longer counts.
+    voided_on = models.DateField("撤销日期", null=True, blank=True)
+    voided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                  related_name="+", verbose_name="撤销人")
+    void_reason = models.CharField("撤销原因", max_length=200, blank=True)
 
     class Meta:
         ordering = ["-first_month", "-pk"]

@@ -345,13 +345,51 @@ def payment_record(*, actor, member: Member, first_month: int, months: int, meth
         payment = DuesPayment.objects.create(
             member=member, org=member.org, first_month=first_month, months=months, amount_fen=amount,
             method=method, paid_on=paid_on, receipt=_receipt(member.org, paid_on), recorded_by=actor,
-            reference=reference)
+            reference=reference, paid_up_to_before=standing.paid_up_to)
         _move(standing, payment.last_month)
         summaries.add(DuesMonth, {"org_id": member.org_id, "month": paid_on.replace(day=1)},
                       payments=1, amount_fen=amount)
         record_event(member=member, kind="dues_payment", actor=actor, occurred=paid_on,
                      summary=f"缴纳{payment}（{payment.get_method_display()}，收据号 {payment.receipt}）")
         audit.record("dues.payment_record", obj=payment, user=actor, changes={"after": payment.audit_snapshot()})
+    return payment
+
+
+def payment_void(*, actor, payment: DuesPayment, reason: str) -> DuesPayment:
+    """撤销: a payment recorded in error (wrong member, wrong months) is marked void with the reason,
+    kept with its receipt number, and stops counting: the member's "paid up to" goes back to where
+    it stood before, and the branch's money for the month loses it. Only the member's latest
+    payment, at the branch that still holds the member, and only once."""
+    if not get_scope(actor).covers(payment.org.path, "member.view"):
+        raise NotFound
+    _require(actor, payment.org)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "请填写撤销原因"})
+    if len(reason) > 200:
+        raise ValidationError({"reason": "撤销原因不能超过200字"})
+    with transaction.atomic():
+        member = Member.objects.select_for_update().select_related("org").get(pk=payment.member_id)
+        payment = DuesPayment.objects.select_for_update(of=("self",)).select_related("org").get(pk=payment.pk)
+        if payment.voided_on is not None:
+            raise ValidationError(f"这笔缴纳已于{payment.voided_on:%Y-%m-%d}撤销")
+        if member.org_id != payment.org_id:
+            raise ValidationError(f"{member.name}的组织关系已转出{payment.org.name}，不能撤销原支部的缴纳记录")
+        later = DuesPayment.objects.filter(member=member, voided_on__isnull=True, first_month__gt=payment.first_month)
+        if later.exists():
+            raise ValidationError("只能撤销该党员最近一笔缴纳；请先撤销之后的缴纳")
+        standing = _standing(member)
+        if standing.paid_up_to != payment.last_month:
+            raise ValidationError("该党员的“党费交至”已不是这笔缴纳的月份，不能撤销")
+        before = payment.audit_snapshot()
+        payment.voided_on, payment.voided_by, payment.void_reason = timezone.localdate(), actor, reason
+        payment.save(update_fields=["voided_on", "voided_by", "void_reason", "updated"])
+        _move(standing, payment.paid_up_to_before)
+        summaries.add(DuesMonth, {"org_id": payment.org_id, "month": payment.paid_on.replace(day=1)},
+                      payments=-1, amount_fen=-payment.amount_fen)
+        record_event(member=member, kind="dues_payment_void", actor=actor,
+                     summary=f"撤销{payment}（收据号 {payment.receipt}，原因：{reason}）")
+        audit.record("dues.payment_void", obj=payment, user=actor, changes=audit.diff(before, payment.audit_snapshot()))
     return payment
 
 
@@ -366,7 +404,7 @@ def standing_open(*, actor, member: Member, paid_up_to: int) -> DuesStanding:
         _require(actor, member.org)
         if member.status not in ACTIVE_STATUSES:
             raise ValidationError({"member": f"{member.name}已不是在册党员（{member.get_status_display()}）"})
-        if DuesPayment.objects.filter(member=member).exists():
+        if DuesPayment.objects.filter(member=member, voided_on__isnull=True).exists():
             raise ValidationError(f"{member.name}已有缴纳记录，不能再设期初“党费交至”")
         standing = _standing(member)
         before = standing.audit_snapshot()
@@ -440,7 +478,8 @@ def statement_preview(*, actor, org: Org, cells: list[tuple[int, dict]],
     by_id = {m.pk: m for m in members}
     years = {(d.member_id, d.year): d.due_fen for d in DuesYear.objects.filter(member__org=org, confirmed_on__isnull=False)}
     seen: set[str] = set()
-    recorded = set(DuesPayment.objects.filter(org=org).exclude(reference="").values_list("reference", flat=True))
+    recorded = set(DuesPayment.objects.filter(org=org, voided_on__isnull=True).exclude(reference="")
+                   .values_list("reference", flat=True))
     lines = []
     for number, values in cells:
         line = StatementLine(number, str(values.get("name") or "").strip(), None, None,
@@ -550,12 +589,12 @@ def _count_key(standing: DuesStanding) -> int:
     return (standing.first_due - 1) if standing.first_due is not None else 0
 
 
-def _move(standing: DuesStanding, paid_up_to: int) -> None:
+def _move(standing: DuesStanding, paid_up_to: int | None) -> None:
     org_id = standing.org_id
     summaries.add(DuesPaidCount, {"org_id": org_id, "paid_up_to": _count_key(standing)}, members=-1)
     standing.paid_up_to = paid_up_to
     standing.save(update_fields=["paid_up_to", "updated"])
-    summaries.add(DuesPaidCount, {"org_id": org_id, "paid_up_to": paid_up_to}, members=1)
+    summaries.add(DuesPaidCount, {"org_id": org_id, "paid_up_to": _count_key(standing)}, members=1)
 
 
 def _receipt(org: Org, paid_on: date) -> str:

@@ -27,7 +27,7 @@ def paid_count_rows(org_ids: list[int] | None):
 
 
 def month_rows(org_ids: list[int] | None):
-    payments = DuesPayment.objects.all()
+    payments = DuesPayment.objects.filter(voided_on__isnull=True)  # a voided payment counts nowhere
     if org_ids is not None:
         payments = payments.filter(org_id__in=org_ids)
     grouped = (payments.annotate(month=TruncMonth("paid_on")).values("org_id", "month")

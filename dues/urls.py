@@ -13,6 +13,7 @@ urlpatterns = [
     path("orgs/<int:pk>/carry/", views.CarryView.as_view(), name="carry"),
     path("orgs/<int:pk>/confirm/", views.ConfirmView.as_view(), name="confirm"),
     path("members/<int:pk>/pay/", views.PaymentView.as_view(), name="pay"),
+    path("payments/<int:pk>/void/", views.VoidView.as_view(), name="void"),
     path("members/<int:pk>/open/", views.OpenView.as_view(), name="open"),
     path("years/<int:pk>/adjust/", views.AdjustView.as_view(), name="adjust"),
 ]

@@ -24,8 +24,8 @@ from core.views import (
     not_generic,
 )
 from dues import importing, rules, selectors, services
-from dues.forms import AdjustForm, BasesImportForm, OpenForm, PaymentForm, StatementForm
-from dues.models import DuesYear
+from dues.forms import AdjustForm, BasesImportForm, OpenForm, PaymentForm, StatementForm, VoidForm
+from dues.models import DuesPayment, DuesYear
 from members.models import ACTIVE_STATUSES, Member
 from orgs.models import Org
 
@@ -288,8 +288,46 @@ class PaymentView(MemberFormMixin, ServiceFormView):
             first_due=standing.first_due if standing else services.first_due(self.member), today=timezone.localdate())
         return {} if self.request.method == "POST" else {"initial": {"month": rules.month_date(next_month), "months": 1}}
 
+    summary_template = "dues/_last_payment.html"
+
+    def get_extra_context(self):
+        last = (DuesPayment.objects.filter(member=self.member, org_id=self.member.org_id, voided_on__isnull=True)
+                .order_by("-first_month", "-pk").first())
+        return {"last_payment": last}
+
     def get_service_kwargs(self, form):
         return {"member": self.member, **form.service_kwargs()}
+
+
+class VoidView(ServiceFormView):
+    """撤销一笔误登记的缴纳 (services.payment_void): the payment shown above the reason."""
+
+    form_class = VoidForm
+    service = services.payment_void
+    submit_label = "撤销这笔缴纳"
+    summary_template = "dues/_last_payment.html"
+    success_message = "已撤销{result}（收据号 {result.receipt}），党费交至已恢复"
+
+    def prepare(self):
+        self.payment = get_object_or_404(DuesPayment.objects.visible_to(self.request.user).select_related("member", "org"),
+                                         pk=self.kwargs["pk"])
+        if not get_scope(self.request.user).covers(self.payment.org.path, "member.change"):
+            raise Http404
+
+    def get_title(self):
+        return f"撤销{self.payment.member.name}的党费缴纳"
+
+    def get_extra_context(self):
+        return {"last_payment": self.payment, "voiding": True}
+
+    def get_service_kwargs(self, form):
+        return {"payment": self.payment, "reason": form.cleaned_data["reason"]}
+
+    def get_success_url(self, result):
+        return reverse("dues:pay", args=[result.member_id])
+
+    def get_cancel_url(self):
+        return reverse("dues:pay", args=[self.payment.member_id])
 
 
 class OpenView(MemberFormMixin, ServiceFormView):

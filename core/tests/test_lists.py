@@ -344,7 +344,7 @@ NOT_LISTS = {
         "accounts:grant_remove", "accounts:login", "accounts:login_totp", "accounts:logout",
         "accounts:password_change", "accounts:totp", "accounts:user_create", "accounts:user_set_active",
         "care:visit_create", "care:visit_delete", "care:visit_edit", "channel_grants:remove", "core:system",
-        "dues:home", "dues:report", "dues:import", "dues:statement", "dues:confirm", "dues:carry", "dues:pay", "dues:open",
+        "dues:home", "dues:report", "dues:import", "dues:statement", "dues:confirm", "dues:carry", "dues:void", "dues:pay", "dues:open",
         "dues:adjust",
         "regional:home", "regional:unit_add", "regional:serve", "regional:instructor_add", "regional:report",
         "regional:assess", "regional:seat_add", "regional:item_add", "regional:project_complete",

@@ -14,7 +14,7 @@ from dues.rules import Category
 
 NAMES = ["dues.paid_count", "dues.month"]
 WRITERS = {"year_set", "year_confirm", "year_adjust", "bases_import", "standing_open", "payment_record",
-           "statement_import", "year_carry"}
+           "statement_import", "year_carry", "payment_void"}
 # Receivers of other apps' signals: walked below through the service that sends it.
 RECEIVERS = {"follow_members"}
 NOT_WRITING = {"check_year", "farmer_amounts", "bases_preview", "parse_yuan", "first_due", "paid_up_to_date", "statement_preview",
@@ -47,6 +47,8 @@ def test_the_summaries_equal_the_records_after_every_service_call(world, monkeyp
     dues_year = a1.dues_years.get(year=today.year)
     services.year_adjust(actor=world.users["a_admin"], dues_year=dues_year, adjusted_fen=20, approval="批复")
     services.standing_open(actor=secretary, member=a1, paid_up_to=now - 2)
+    mistaken = services.payment_record(actor=secretary, member=a1, first_month=now - 1, months=1, method=Method.CASH)
+    services.payment_void(actor=secretary, payment=mistaken, reason="误登记")
     services.payment_record(actor=secretary, member=a1, first_month=now - 1, months=1, method=Method.CASH)
     services.payment_record(actor=secretary, member=a1s, first_month=now - 6, months=1, method=Method.TRANSFER)
     services.statement_import(actor=secretary, org=world.branch_a1, cells=[

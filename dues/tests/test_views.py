@@ -13,9 +13,9 @@ from dues.rules import Category
 from members.tests.test_import import xlsx
 
 # What orgs/tests/test_scope.py's meta-test accepts as covered: each page's 404 is tested here.
-PAGES = {"dues:home", "dues:mine", "dues:org", "dues:report", "dues:statement", "dues:import", "dues:confirm", "dues:carry", "dues:pay", "dues:open", "dues:adjust"}
+PAGES = {"dues:home", "dues:mine", "dues:org", "dues:report", "dues:statement", "dues:import", "dues:confirm", "dues:carry", "dues:void", "dues:pay", "dues:open", "dues:adjust"}
 # dues/tests/test_api.py tests these operations' 404s.
-API = {"api:dues_arrears", "api:dues_mine", "api:dues_payment_create", "api:dues_summary", "api:dues_year_confirm", "api:dues_year_carry",
+API = {"api:dues_arrears", "api:dues_mine", "api:dues_payment_create", "api:dues_summary", "api:dues_year_confirm", "api:dues_year_carry", "api:dues_payment_void",
        "api:dues_year_list", "api:dues_year_set", "api:dues_remittance_create", "api:dues_reconciliation"}
 SCOPE_TESTED = PAGES | API
 

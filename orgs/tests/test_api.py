@@ -71,6 +71,7 @@ ENDPOINTS = {
     ("post", "/api/v1/dues/orgs/{org_id}/confirm"),
     ("post", "/api/v1/dues/orgs/{org_id}/carry"),
     ("post", "/api/v1/dues/payments"),
+    ("post", "/api/v1/dues/payments/{payment_id}/void"),
     ("get", "/api/v1/dues/orgs/{org_id}/arrears"),
     ("get", "/api/v1/dues/orgs/{org_id}/summary"),
     ("get", "/api/v1/dues/mine"),
