@@ -104,6 +104,12 @@ ACTION_LABELS = {
     "dues.standing_open": "设定期初党费交至",
     "dues.payment_record": "登记党费缴纳",
     "dues.remittance_record": "登记党费上缴",
+    "dues.year_carry": "新年度党费结转",
+    "dues.payment_void": "撤销党费缴纳",
+    "exams.question_create": "录入试题",
+    "exams.exam_create": "组织考试",
+    "exams.attempt_start": "开始答题",
+    "exams.attempt_submit": "交卷",
     # recruitment
     "recruitment.create": "登记入党申请",
     "recruitment.step": "登记发展步骤",

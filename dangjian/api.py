@@ -17,6 +17,7 @@ from core.access import get_scope
 from core.api import Message, TextParser, invalid, refusal
 from core.errors import NotFound
 from dues.api import router as dues_router
+from exams.api import router as exams_router
 from insights.api import router as insights_router
 from learning.api import router as learning_router
 from members.api import router as members_router
@@ -190,5 +191,6 @@ api.add_router("/recruitment", recruitment_router)
 api.add_router("/news", portal_router)
 api.add_router("/orglife", orglife_router)
 api.add_router("/learning", learning_router)
+api.add_router("/exams", exams_router)
 api.add_router("/insights", insights_router)
 api.add_router("/notifications", notifications_router)

@@ -87,6 +87,9 @@ INSTALLED_APPS = [
     "dues",
     # 学习教育与培训: the study library, online study counted honestly, class hours (above orglife).
     "learning",
+    # 学习测试: the question bank, timed exams marked automatically, daily practice (part of learning,
+    # with its permissions; reads orgs and members).
+    "exams",
     # Regional party building (区域化党建): building committees and coverage, difficult villages,
     # expanded committees and co-building; reads orgs and members.
     "regional",

@@ -20,6 +20,7 @@ urlpatterns = [
     path("news/", include("portal.urls")),
     path("orglife/", include("orglife.urls")),
     path("learning/", include("learning.urls")),
+    path("exams/", include("exams.urls")),
     path("insights/", include("insights.urls")),
     path("notifications/", include("notifications.urls")),
     path("dues/", include("dues.urls")),

@@ -298,7 +298,17 @@ def _comments_url(world):
     return reverse("portal:comments", args=[_commented(world).pk])
 
 
+def make_questions(world, n):
+    from exams.models import Question
+
+    texts = marks(n)
+    for text in texts:
+        Question.objects.create(org=world.district_a, topic="党章党规", kind="truefalse", text=text, answer="T")
+    return texts
+
+
 LIST_PAGES = {
+    "exams:questions": ListPage("a_admin", lambda w: reverse("exams:questions"), make_questions),
     "core:audit_list": ListPage("auditor", lambda w: reverse("core:audit_list"), make_audit),
     "accounts:user_list": ListPage("secadmin", lambda w: reverse("accounts:user_list"), make_users),
     "channel_grants:list": ListPage("secadmin", lambda w: _portal(w) and reverse("channel_grants:list"),
@@ -344,6 +354,7 @@ NOT_LISTS = {
         "accounts:grant_remove", "accounts:login", "accounts:login_totp", "accounts:logout",
         "accounts:password_change", "accounts:totp", "accounts:user_create", "accounts:user_set_active",
         "care:visit_create", "care:visit_delete", "care:visit_edit", "channel_grants:remove", "core:system",
+        "exams:question_create", "exams:exam_create", "exams:start",
         "dues:home", "dues:report", "dues:import", "dues:statement", "dues:confirm", "dues:carry", "dues:void", "dues:pay", "dues:open",
         "dues:adjust",
         "regional:home", "regional:unit_add", "regional:serve", "regional:instructor_add", "regional:report",
@@ -369,6 +380,10 @@ NOT_LISTS = {
     "accounts:user_detail": "one account's grants, all of them",
     "care:member": "one member's visits, all of them",
     "dues:mine": "one member's own amount and payments, all of them",
+    "exams:home": "a member's open exams (a few a year) and a manager's latest 50 exams",
+    "exams:exam": "one exam's figures, one row per child org, the chosen org's own members' attempts capped at 200",
+    "exams:attempt": "one attempt's drawn questions (at most 100), all of them",
+    "exams:practice": "the day's five practice questions",
     "regional:coverage": "one org's figures and one row per child org (a district has about twenty streets); buildings capped at 200",
     "regional:building": "one building's units (a building has a few dozen) and the orgs it serves",
     "regional:villages": "one org's figures and one row per child org; the villages capped at 200",

@@ -65,6 +65,14 @@ ENDPOINTS = {
     ("patch", "/api/v1/care/visits/{visit_id}"),
     ("delete", "/api/v1/care/visits/{visit_id}"),
     ("get", "/api/v1/care/stats"),
+    # exams/api.py (exams/tests/test_exams.py)
+    ("get", "/api/v1/exams/"),
+    ("post", "/api/v1/exams/{exam_id}/attempts"),
+    ("post", "/api/v1/exams/attempts/{attempt_id}/submit"),
+    ("get", "/api/v1/exams/{exam_id}/results"),
+    ("post", "/api/v1/exams/questions"),
+    ("get", "/api/v1/exams/practice"),
+    ("post", "/api/v1/exams/practice"),
     # dues/api.py (dues/tests/test_api.py)
     ("get", "/api/v1/dues/orgs/{org_id}/years"),
     ("post", "/api/v1/dues/years"),
