@@ -120,9 +120,10 @@ def attempt_submit(*, actor, attempt: Attempt, answers: Mapping[int, str], now: 
     member = _member_of(actor)
     now = now or timezone.now()
     with transaction.atomic():
-        attempt = (Attempt.objects.select_for_update().select_related("exam").filter(pk=attempt.pk, member=member).first())
-        if attempt is None:
+        locked = Attempt.objects.select_for_update().select_related("exam").filter(pk=attempt.pk, member=member).first()
+        if locked is None:
             raise NotFound
+        attempt = locked
         if attempt.submitted is not None:
             raise ValidationError(f"本答卷已于 {timezone.localtime(attempt.submitted):%Y-%m-%d %H:%M} 交卷")
         if rules.too_late(attempt.deadline, now):
