@@ -48,7 +48,7 @@ def test_it_builds_every_part_with_a_line_per_stage(city):
     for model in (Meeting, Case, Step, Letter, CareVisit, Article, ArticleView):
         assert model.objects.exists(), model
     assert AuditEntry.objects.filter(action="demo.load").exists()
-    for label in ("党组织", "党员", "会议记录", "发展党员案例", "组织关系介绍信", "走访慰问", "党费", "资讯文章", "汇总表重建"):
+    for label in ("党组织", "党员", "会议记录", "发展党员案例", "组织关系介绍信", "走访慰问", "党费", "学习测试答卷", "资讯文章", "汇总表重建"):
         assert label in city and "用时" in city
 
 

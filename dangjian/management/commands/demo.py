@@ -14,6 +14,7 @@ from core import audit, summaries
 from core.context import acting_as
 from dangjian import city
 from dues import demo as dues_demo
+from exams import demo as exams_demo
 from insights import demo as insights_demo
 from learning import demo as learning_demo
 from members import demo as members_demo
@@ -75,6 +76,7 @@ class Command(BaseCommand):
             recruitment_demo.load(rng)  # entered by the city admin's account, through the services
             orglife_demo.load(rng)  # after the accounts: the demo secretary's branch gets upcoming meetings
             learning_demo.load(rng)  # a year of online study, most members on track, some behind
+            exams_demo.load(random.Random(f"exams-{seed}"))  # the city's bank, this month's exam, practice
             regional_demo.load(random.Random(f"regional-{seed}"))  # 创新大厦: its units, instructors, orgs served
             regional_demo.load_villages(random.Random(f"villages-{seed}"))  # 北辰区 双街村 paired, its plan
             regional_demo.load_cobuilding(random.Random(f"cobuilding-{seed}"))  # a street's 大工委 and its lists
