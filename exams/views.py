@@ -3,6 +3,8 @@ bank (a list) and its form, an exam's form and page (results per org from the su
 branch's attempts), starting an attempt, the answer sheet (a countdown to the server's deadline,
 exams/exam.js) and its marked result, the daily practice."""
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -120,6 +122,10 @@ class ExamCreateView(OrgFormMixin, ServiceFormView):
     service = services.exam_create
     submit_label = "发布考试"
     success_message = "已发布考试：{result}"
+
+    def get_form_kwargs(self):
+        today = timezone.localdate()
+        return {} if self.request.method == "POST" else {"initial": {"opens": today, "closes": today + timedelta(days=30)}}
 
     def get_title(self):
         return f"组织考试（{self.org.name}）"

@@ -442,6 +442,16 @@ def dues_open_form(world):
                 fill=[("text", "month", last_month.strftime("%Y-%m"))])
 
 
+def exam_form(world):
+    from exams.models import Exam
+    from exams.tests.test_exams import bank
+
+    bank(world, n=3)
+    return Case("a_admin", reverse("exams:exam_create"),
+                lambda: {"opens": Exam.objects.latest("pk").opens, "closes": Exam.objects.latest("pk").closes},
+                fill=[("text", "title", "党章测试"), ("text", "questions", "2")])
+
+
 DATE_FORM_CASES = {
     "OrgForm": org_form, "OrgMoveForm": org_move_form, "TermForm": term_form,
     "MemberForm": member_form, "PositionHeldForm": position_form, "RewardPunishmentForm": reward_form,
@@ -458,7 +468,7 @@ DATE_FORM_CASES = {
     "ReviewForm": review_form, "PreReviewForm": prereview_form, "VoteForm": vote_form,
     "NoticeForm": notice_form, "ObjectionForm": objection_form, "ResolveForm": resolve_form,
     "ExtendForm": extend_form, "EndForm": end_form,
-    "PaymentForm": dues_payment_form, "OpenForm": dues_open_form,
+    "PaymentForm": dues_payment_form, "OpenForm": dues_open_form, "ExamForm": exam_form,
 }
 
 

@@ -168,6 +168,11 @@ def story(world):
     cobuilding.meeting_record(actor=users["city_admin"], org=world.street_a, held_on=today, topic="共建项目", units=3)
     project = cobuilding.item_add(actor=users["city_admin"], org=world.street_a, kind="project", title="便民服务站")
     cobuilding.project_complete(actor=users["city_admin"], item=project)
+    from exams import services as exams
+    from exams.tests.test_exams import bank, exam
+
+    bank(world, n=3)
+    exams.attempt_start(actor=users["member"], exam=exam(world, questions=2))
     orgs.term_create(actor=users["a_admin"], org=world.branch_a1, started=date(2024, 1, 1),
                      members=[("secretary", "李建国")])
     orgs.org_move(actor=users["city_admin"], org=world.branch_a2, new_parent=world.district_b, reason="区划调整")
