@@ -110,6 +110,12 @@ ACTION_LABELS = {
     "exams.exam_create": "组织考试",
     "exams.attempt_start": "开始答题",
     "exams.attempt_submit": "交卷",
+    "training.group_study_record": "记录集中学习",
+    "training.group_study_delete": "删除集中学习记录",
+    "training.class_create": "举办培训班",
+    "training.enrol": "培训班报名",
+    "training.session_record": "记录培训课次",
+    "training.class_close": "培训班结业",
     # recruitment
     "recruitment.create": "登记入党申请",
     "recruitment.step": "登记发展步骤",

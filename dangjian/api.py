@@ -28,6 +28,7 @@ from orgs.api import router as orgs_router
 from portal.api import router as portal_router
 from recruitment.api import router as recruitment_router
 from regional.api import router as regional_router
+from training.api import router as training_router
 from transfers.api import router as transfers_router
 
 
@@ -192,5 +193,6 @@ api.add_router("/news", portal_router)
 api.add_router("/orglife", orglife_router)
 api.add_router("/learning", learning_router)
 api.add_router("/exams", exams_router)
+api.add_router("/training", training_router)
 api.add_router("/insights", insights_router)
 api.add_router("/notifications", notifications_router)

@@ -1,7 +1,7 @@
 """`dangjian demo --scale city`: 天津市 at full size — about 52,000 orgs over 16 districts of
 uneven size and 1,000,000 members — with meetings from January of last year (the article's
 figures for last year's annual report, where a module has them: orglife.city), recruitment cases, transfers, care
-visits, dues, exams and portal articles with reads, built in bulk in under half an hour on a 2-core machine.
+visits, dues, exams, group studies and training classes and portal articles with reads, built in bulk in under half an hour on a 2-core machine.
 
 Each app's generator is ``<app>/city.py`` with one ``load(rng, ...)``; they run in order, one stage
 and transaction each, with a progress line per stage (count and elapsed seconds). The records skip
@@ -31,6 +31,7 @@ from orglife import city as orglife_city
 from orgs import city as orgs_city
 from portal import city as portal_city
 from recruitment import city as recruitment_city
+from training import city as training_city
 from transfers import city as transfers_city
 
 
@@ -70,6 +71,7 @@ def build(*, rng: random.Random, orgs: int, members: int, log: Callable[[str], N
     stage("dues", "党费（本年度核定、缴纳状态、最近一次缴纳）", lambda: dues_city.load(rng))
     stage("learning", "在线学习记录（抽样党员）", lambda: learning_city.load(rng))
     stage("exams", "学习测试答卷（抽样党员）", lambda: exams_city.load(rng))
+    stage("training", "集中学习和培训班", lambda: training_city.load(rng))
     stage("portal", "资讯文章", lambda: portal_city.load(rng, articles=max(20, min(2000, orgs // 25))))
     stage("summaries", "汇总表重建", lambda: "、".join(
         f"{d.summary.name} {d.rows} 行" for d in summaries.rebuild()))

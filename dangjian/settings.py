@@ -90,6 +90,9 @@ INSTALLED_APPS = [
     # 学习测试: the question bank, timed exams marked automatically, daily practice (part of learning,
     # with its permissions; reads orgs and members).
     "exams",
+    # 集中学习与分级培训: group study and training classes with attendance, rotation coverage (part of
+    # learning, its permissions; learning's class hours read their attendance rows).
+    "training",
     # Regional party building (区域化党建): building committees and coverage, difficult villages,
     # expanded committees and co-building; reads orgs and members.
     "regional",

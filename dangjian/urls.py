@@ -21,6 +21,7 @@ urlpatterns = [
     path("orglife/", include("orglife.urls")),
     path("learning/", include("learning.urls")),
     path("exams/", include("exams.urls")),
+    path("training/", include("training.urls")),
     path("insights/", include("insights.urls")),
     path("notifications/", include("notifications.urls")),
     path("dues/", include("dues.urls")),

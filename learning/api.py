@@ -69,6 +69,8 @@ class HoursOut(Schema):
     year: int
     online: Decimal
     lectures: Decimal
+    group: Decimal = Field(..., description="集中学习学时")
+    training: Decimal = Field(..., description="培训班学时")
     offline: Decimal
     total: Decimal
     required: int
@@ -81,7 +83,8 @@ class ProgressOut(HoursOut):
 
 
 def _hours(hours, year: int) -> dict:
-    return {"year": year, "online": hours.online, "lectures": hours.lectures, "offline": hours.offline,
+    return {"year": year, "online": hours.online, "lectures": hours.lectures, "group": hours.group,
+            "training": hours.training, "offline": hours.offline,
             "total": hours.total, "required": hours.required, "behind": hours.behind}
 
 
@@ -133,7 +136,7 @@ def learning_session_close(request, token: str = Path(..., max_length=64)):
 
 @router.get("/me/hours", response={200: HoursOut, 404: Message})
 def learning_my_hours(request, year: int | None = Query(None, ge=2000, le=2100)):
-    """本人本年度学时（在线学习、党课、线下）与应修学时。"""
+    """本人本年度学时（在线学习、党课、集中学习、培训、线下）与应修学时。"""
     member_id = get_scope(request.user).member_id
     if not member_id:
         raise NotFound

@@ -14,6 +14,7 @@ from members.models import ACTIVE_STATUSES, Member
 from orglife.models import COUNTED_STATES, Attendance, AttendanceStatus, MeetingKind
 from orgs.models import LeadershipMember, Org
 from orgs.rules import local_setting
+from training import selectors as training_selectors
 
 # A party lecture (党课) attended counts this many class hours (a half day, as training schedules
 # count it); a platform value, no regulation sets it.
@@ -28,10 +29,12 @@ class Hours:
     lectures: Decimal
     offline: Decimal
     required: int
+    group: Decimal = Decimal("0")  # group study attended (training.GroupStudyAttendance)
+    training: Decimal = Decimal("0")  # training sessions attended (training.TrainingAttendance)
 
     @property
     def total(self) -> Decimal:
-        return self.online + self.lectures + self.offline
+        return self.online + self.lectures + self.offline + self.group + self.training
 
     @property
     def behind(self) -> bool:
@@ -71,7 +74,7 @@ def member_hours(member: Member, year: int) -> Hours:
 
 
 def members_hours(members, year: int) -> dict[int, Hours]:
-    """Class hours of ``members`` (of one org or a few) for ``year``: three grouped aggregates,
+    """Class hours of ``members`` (of one org or a few) for ``year``: five grouped aggregates,
     whatever the number of members."""
     ids = [m.pk for m in members]
     start, end = date(year, 1, 1), date(year, 12, 31)
@@ -83,6 +86,7 @@ def members_hours(members, year: int) -> dict[int, Hours]:
     ).order_by().values("member_id").annotate(n=Count("id")).values_list("member_id", "n"))
     offline = dict(OfflineHours.objects.filter(member_id__in=ids, day__range=(start, end)).order_by()
                    .values("member_id").annotate(h=Sum("hours")).values_list("member_id", "h"))
+    group, training = training_selectors.member_hours(ids, start, end)
     cadres = cadre_ids(members)
     required: dict[tuple[int, bool], int] = {}
     result = {}
@@ -91,7 +95,8 @@ def members_hours(members, year: int) -> dict[int, Hours]:
         if key not in required:
             required[key] = required_hours(m.org, key[1])
         result[m.pk] = Hours(_hours(online.get(m.pk)), LECTURE_HOURS * lectures.get(m.pk, 0),
-                             Decimal(offline.get(m.pk) or 0), required[key])
+                             Decimal(offline.get(m.pk) or 0), required[key], Decimal(group.get(m.pk) or 0),
+                             Decimal(training.get(m.pk) or 0))
     return result
 
 

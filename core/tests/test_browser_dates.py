@@ -452,6 +452,35 @@ def exam_form(world):
                 fill=[("text", "title", "党章测试"), ("text", "questions", "2")])
 
 
+def group_study_form(world):
+    from training.models import GroupStudy
+
+    return Case("secretary", reverse("training:group_study_create"),
+                lambda: {"held_on": GroupStudy.objects.latest("pk").held_on},
+                fill=[("text", "topic", "学习党章"), ("check", "attendees", str(world.members["a1_member"].pk))])
+
+
+def training_class_form(world):
+    from training.models import TrainingClass
+
+    return Case("a_admin", reverse("training:class_create"),
+                lambda: {"starts": TrainingClass.objects.latest("pk").starts, "ends": TrainingClass.objects.latest("pk").ends},
+                fill=[("text", "title", "党支部书记轮训班")])
+
+
+def training_session_form(world):
+    from training import services
+    from training.models import TrainingSession
+
+    klass = services.class_create(actor=world.users["a_admin"], org=world.district_a, title="轮训班", target="all",
+                                  cycle_start=TODAY.year, cycle_end=TODAY.year, starts=date(TODAY.year, 1, 1),
+                                  ends=date(TODAY.year, 12, 31))
+    services.enrol(actor=world.users["a_admin"], klass=klass, members=[world.members["a1_member"]])
+    return Case("a_admin", reverse("training:session_create", args=[klass.pk]),
+                lambda: {"held_on": TrainingSession.objects.latest("pk").held_on},
+                fill=[("text", "topic", "党章"), ("check", "present", str(world.members["a1_member"].pk))])
+
+
 DATE_FORM_CASES = {
     "OrgForm": org_form, "OrgMoveForm": org_move_form, "TermForm": term_form,
     "MemberForm": member_form, "PositionHeldForm": position_form, "RewardPunishmentForm": reward_form,
@@ -469,6 +498,7 @@ DATE_FORM_CASES = {
     "NoticeForm": notice_form, "ObjectionForm": objection_form, "ResolveForm": resolve_form,
     "ExtendForm": extend_form, "EndForm": end_form,
     "PaymentForm": dues_payment_form, "OpenForm": dues_open_form, "ExamForm": exam_form,
+    "GroupStudyForm": group_study_form, "ClassForm": training_class_form, "SessionForm": training_session_form,
 }
 
 

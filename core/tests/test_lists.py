@@ -307,7 +307,29 @@ def make_questions(world, n):
     return texts
 
 
+def make_group_studies(world, n):
+    from training.models import GroupStudy
+
+    texts = marks(n)
+    day = timezone.localdate() - timedelta(days=1)
+    GroupStudy.objects.bulk_create([GroupStudy(org=world.branch_a1, kind="branch", held_on=day, topic=text, hours=2)
+                                    for text in texts])
+    return texts
+
+
+def make_classes(world, n):
+    from training.models import TrainingClass
+
+    texts = marks(n)
+    day = timezone.localdate()
+    TrainingClass.objects.bulk_create([TrainingClass(org=world.district_a, title=text, target="all", cycle_start=day.year,
+                                                     cycle_end=day.year, starts=day, ends=day) for text in texts])
+    return texts
+
+
 LIST_PAGES = {
+    "training:group_studies": ListPage("a_admin", lambda w: reverse("training:group_studies"), make_group_studies),
+    "training:classes": ListPage("a_admin", lambda w: reverse("training:classes"), make_classes),
     "exams:questions": ListPage("a_admin", lambda w: reverse("exams:questions"), make_questions),
     "core:audit_list": ListPage("auditor", lambda w: reverse("core:audit_list"), make_audit),
     "accounts:user_list": ListPage("secadmin", lambda w: reverse("accounts:user_list"), make_users),
@@ -355,6 +377,8 @@ NOT_LISTS = {
         "accounts:password_change", "accounts:totp", "accounts:user_create", "accounts:user_set_active",
         "care:visit_create", "care:visit_delete", "care:visit_edit", "channel_grants:remove", "core:system",
         "exams:question_create", "exams:exam_create", "exams:start",
+        "training:group_study_create", "training:group_study_delete", "training:class_create", "training:enrol",
+        "training:session_create", "training:close",
         "dues:home", "dues:report", "dues:import", "dues:statement", "dues:confirm", "dues:carry", "dues:void", "dues:pay", "dues:open",
         "dues:adjust",
         "regional:home", "regional:unit_add", "regional:serve", "regional:instructor_add", "regional:report",
@@ -384,6 +408,10 @@ NOT_LISTS = {
     "exams:exam": "one exam's figures, one row per child org, the chosen org's own members' attempts capped at 200",
     "exams:attempt": "one attempt's drawn questions (at most 100), all of them",
     "exams:practice": "the day's five practice questions",
+    "training:home": "one org's figures and one row per child org; the latest ten studies and classes; a member's own",
+    "training:group_study": "one group study's attendance, all of it (one org's members and team)",
+    "training:class": "one class's sessions and roll, all of them (a class enrols at most a few hundred)",
+    "training:rotation": "one org's figures and one row per child org; the names still to train capped at 500",
     "regional:coverage": "one org's figures and one row per child org (a district has about twenty streets); buildings capped at 200",
     "regional:building": "one building's units (a building has a few dozen) and the orgs it serves",
     "regional:villages": "one org's figures and one row per child org; the villages capped at 200",

@@ -173,6 +173,16 @@ def story(world):
 
     bank(world, n=3)
     exams.attempt_start(actor=users["member"], exam=exam(world, questions=2))
+    from training import services as training
+
+    day = today - timedelta(days=1) if today.month > 1 or today.day > 1 else today
+    training.group_study_record(actor=users["secretary"], org=world.branch_a1, kind="branch", held_on=day, topic="学习党章",
+                                hours=2, attendees=[world.members["a1_member"]])
+    klass = training.class_create(actor=users["a_admin"], org=world.district_a, title="书记轮训班", target="all",
+                                  cycle_start=day.year, cycle_end=day.year, starts=day, ends=day)
+    training.enrol(actor=users["a_admin"], klass=klass, members=[world.members["a1_member"]])
+    training.session_record(actor=users["a_admin"], klass=klass, held_on=day, topic="党章", hours=3,
+                            present=[world.members["a1_member"]])
     orgs.term_create(actor=users["a_admin"], org=world.branch_a1, started=date(2024, 1, 1),
                      members=[("secretary", "李建国")])
     orgs.org_move(actor=users["city_admin"], org=world.branch_a2, new_parent=world.district_b, reason="区划调整")

@@ -46,6 +46,9 @@ from regional.tests.test_views import SCOPE_TESTED as REGIONAL_URLS  # tested th
 from regional.tests.test_village_views import (
     SCOPE_TESTED as VILLAGE_URLS,  # tested there, 404s included
 )
+from training.tests.test_training import (
+    SCOPE_TESTED as TRAINING_URLS,  # tested there, 404s included
+)
 from transfers.tests.test_certificates import SCOPE_TESTED as CERTIFICATE_URLS  # tested there
 from transfers.tests.test_scope import SCOPE_TESTED as TRANSFER_URLS  # tested there, 404s included
 
@@ -677,7 +680,7 @@ def test_every_url_pattern_is_in_the_scope_matrix_or_explicitly_public():
                | set(API_MEMBER_WRITES)
                | LIST_URLS | set(SYSTEM_PAGES) | SYSTEM_POSTS | TRANSFER_URLS | IMPORT_URLS | ARCHIVE_API_URLS
                | CARE_URLS | CERTIFICATE_URLS | IMPORT_API_URLS | RECRUITMENT_URLS | PORTAL_URLS
-               | CHANNEL_GRANT_URLS | ORGLIFE_URLS | INSIGHTS_URLS | EXAMS_URLS | NOTIFICATION_URLS | DUES_URLS | LEARNING_URLS
+               | CHANNEL_GRANT_URLS | ORGLIFE_URLS | INSIGHTS_URLS | EXAMS_URLS | TRAINING_URLS | NOTIFICATION_URLS | DUES_URLS | LEARNING_URLS
                | REGIONAL_URLS | VILLAGE_URLS | COBUILDING_URLS)
     names = set(_url_names(get_resolver().url_patterns))
     uncovered = names - covered - PUBLIC

@@ -25,6 +25,7 @@ from orgs.models import Org
 from portal import demo as portal_demo
 from recruitment import demo as recruitment_demo
 from regional import demo as regional_demo
+from training import demo as training_demo
 from transfers import demo as transfers_demo
 
 DEMO_MEMBERS = 5000
@@ -77,6 +78,7 @@ class Command(BaseCommand):
             orglife_demo.load(rng)  # after the accounts: the demo secretary's branch gets upcoming meetings
             learning_demo.load(rng)  # a year of online study, most members on track, some behind
             exams_demo.load(random.Random(f"exams-{seed}"))  # the city's bank, this month's exam, practice
+            training_demo.load(random.Random(f"training-{seed}"))  # branches' group studies, rotation classes
             regional_demo.load(random.Random(f"regional-{seed}"))  # 创新大厦: its units, instructors, orgs served
             regional_demo.load_villages(random.Random(f"villages-{seed}"))  # 北辰区 双街村 paired, its plan
             regional_demo.load_cobuilding(random.Random(f"cobuilding-{seed}"))  # a street's 大工委 and its lists
