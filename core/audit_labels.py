@@ -116,6 +116,13 @@ ACTION_LABELS = {
     "training.enrol": "培训班报名",
     "training.session_record": "记录培训课次",
     "training.class_close": "培训班结业",
+    "pledges.pledge_create": "作出承诺",
+    "pledges.pledge_update": "修改承诺",
+    "pledges.pledge_review": "审核承诺",
+    "pledges.record_add": "记录践诺",
+    "pledges.record_review": "审核践诺记录",
+    "pledges.post_create": "设立党员岗位",
+    "pledges.post_end": "党员岗位撤牌",
     # recruitment
     "recruitment.create": "登记入党申请",
     "recruitment.step": "登记发展步骤",

@@ -25,6 +25,7 @@ from members.import_api import router as imports_router
 from notifications.api import router as notifications_router
 from orglife.api import router as orglife_router
 from orgs.api import router as orgs_router
+from pledges.api import router as pledges_router
 from portal.api import router as portal_router
 from recruitment.api import router as recruitment_router
 from regional.api import router as regional_router
@@ -194,5 +195,6 @@ api.add_router("/orglife", orglife_router)
 api.add_router("/learning", learning_router)
 api.add_router("/exams", exams_router)
 api.add_router("/training", training_router)
+api.add_router("/pledges", pledges_router)
 api.add_router("/insights", insights_router)
 api.add_router("/notifications", notifications_router)

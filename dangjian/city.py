@@ -29,6 +29,7 @@ from members import demo as members_demo
 from members.models import Member
 from orglife import city as orglife_city
 from orgs import city as orgs_city
+from pledges import city as pledges_city
 from portal import city as portal_city
 from recruitment import city as recruitment_city
 from training import city as training_city
@@ -72,6 +73,7 @@ def build(*, rng: random.Random, orgs: int, members: int, log: Callable[[str], N
     stage("learning", "在线学习记录（抽样党员）", lambda: learning_city.load(rng))
     stage("exams", "学习测试答卷（抽样党员）", lambda: exams_city.load(rng))
     stage("training", "集中学习和培训班", lambda: training_city.load(rng))
+    stage("pledges", "党员承诺和岗位（抽样党员）", lambda: pledges_city.load(rng))
     stage("portal", "资讯文章", lambda: portal_city.load(rng, articles=max(20, min(2000, orgs // 25))))
     stage("summaries", "汇总表重建", lambda: "、".join(
         f"{d.summary.name} {d.rows} 行" for d in summaries.rebuild()))

@@ -93,6 +93,9 @@ INSTALLED_APPS = [
     # 集中学习与分级培训: group study and training classes with attendance, rotation coverage (part of
     # learning, its permissions; learning's class hours read their attendance rows).
     "training",
+    # 承诺践诺、设岗定责、挂牌上岗: members' pledges reviewed by the branch, duty posts with public
+    # badge pages (part of learning, its permissions).
+    "pledges",
     # Regional party building (区域化党建): building committees and coverage, difficult villages,
     # expanded committees and co-building; reads orgs and members.
     "regional",

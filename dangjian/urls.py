@@ -22,6 +22,7 @@ urlpatterns = [
     path("learning/", include("learning.urls")),
     path("exams/", include("exams.urls")),
     path("training/", include("training.urls")),
+    path("pledges/", include("pledges.urls")),
     path("insights/", include("insights.urls")),
     path("notifications/", include("notifications.urls")),
     path("dues/", include("dues.urls")),

@@ -28,7 +28,7 @@ from orgs.selectors import children, org_param
 from training import rules, selectors, services
 from training.filters import ClassFilterSet, GroupStudyFilterSet
 from training.forms import ClassForm, EnrolForm, GroupStudyForm, SessionForm
-from training.models import GroupStudy, Target, TrainingClass
+from training.models import GroupStudy, GroupStudyKind, Target, TrainingClass
 from training.tables import ClassTable, GroupStudyTable
 
 CRUMB = ("集中学习与培训", "/training/")
@@ -136,7 +136,8 @@ class GroupStudyCreateView(OrgFormMixin, ServiceFormView):
     def get_form_kwargs(self):
         kwargs = {"candidates": selectors.group_study_candidates(self.org)}
         if self.request.method != "POST":
-            kwargs["initial"] = {"held_on": timezone.localdate()}
+            kwargs["initial"] = {"held_on": timezone.localdate(),
+                                 "kind": GroupStudyKind.BRANCH if self.org.is_branch else GroupStudyKind.CENTER}
         return kwargs
 
     def get_service_kwargs(self, form):

@@ -481,6 +481,25 @@ def training_session_form(world):
                 fill=[("text", "topic", "党章"), ("check", "present", str(world.members["a1_member"].pk))])
 
 
+def pledge_record_form(world):
+    from pledges import services
+    from pledges.models import PledgeRecord
+
+    pledge = services.pledge_create(actor=world.users["member"], text="每月走访联系户两户")
+    services.pledge_review(actor=world.users["a_admin"], pledge=pledge, approve=True)
+    return Case("member", reverse("pledges:record_add", args=[pledge.pk]),
+                lambda: {"day": PledgeRecord.objects.latest("pk").day}, fill=[("text", "text", "走访了两户联系户")])
+
+
+def duty_post_form(world):
+    from pledges.models import DutyPost
+
+    return Case("a_admin", reverse("pledges:post_create") + f"?org={world.branch_a1.pk}",
+                lambda: {"started_on": DutyPost.objects.latest("pk").started_on},
+                fill=[("text", "name", "3号楼责任区"), ("text", "duties", "联系3号楼住户"),
+                      ("select", "holder", str(world.members["a1_member"].pk))])
+
+
 DATE_FORM_CASES = {
     "OrgForm": org_form, "OrgMoveForm": org_move_form, "TermForm": term_form,
     "MemberForm": member_form, "PositionHeldForm": position_form, "RewardPunishmentForm": reward_form,
@@ -499,6 +518,7 @@ DATE_FORM_CASES = {
     "ExtendForm": extend_form, "EndForm": end_form,
     "PaymentForm": dues_payment_form, "OpenForm": dues_open_form, "ExamForm": exam_form,
     "GroupStudyForm": group_study_form, "ClassForm": training_class_form, "SessionForm": training_session_form,
+    "PledgeRecordForm": pledge_record_form, "DutyPostForm": duty_post_form,
 }
 
 

@@ -327,7 +327,18 @@ def make_classes(world, n):
     return texts
 
 
+def make_posts(world, n):
+    from pledges.models import DutyPost
+
+    texts = marks(n)
+    DutyPost.objects.bulk_create([DutyPost(org=world.branch_a1, kind="zone", name=text, duties="联系住户",
+                                           holder=world.members["a1_member"], started_on=timezone.localdate(),
+                                           token=f"list{text}") for text in texts])
+    return texts
+
+
 LIST_PAGES = {
+    "pledges:posts": ListPage("a_admin", lambda w: reverse("pledges:posts"), make_posts),
     "training:group_studies": ListPage("a_admin", lambda w: reverse("training:group_studies"), make_group_studies),
     "training:classes": ListPage("a_admin", lambda w: reverse("training:classes"), make_classes),
     "exams:questions": ListPage("a_admin", lambda w: reverse("exams:questions"), make_questions),
@@ -379,6 +390,8 @@ NOT_LISTS = {
         "exams:question_create", "exams:exam_create", "exams:start",
         "training:group_study_create", "training:group_study_delete", "training:class_create", "training:enrol",
         "training:session_create", "training:close",
+        "pledges:pledge_create", "pledges:pledge_edit", "pledges:pledge_review", "pledges:record_add",
+        "pledges:record_review", "pledges:post_create", "pledges:post_end", "pledges:post_qr", "pledges:post",
         "dues:home", "dues:report", "dues:import", "dues:statement", "dues:confirm", "dues:carry", "dues:void", "dues:pay", "dues:open",
         "dues:adjust",
         "regional:home", "regional:unit_add", "regional:serve", "regional:instructor_add", "regional:report",
@@ -408,6 +421,10 @@ NOT_LISTS = {
     "exams:exam": "one exam's figures, one row per child org, the chosen org's own members' attempts capped at 200",
     "exams:attempt": "one attempt's drawn questions (at most 100), all of them",
     "exams:practice": "the day's five practice questions",
+    "pledges:home": "a member's pledges of the year (at most five) and one row per child org",
+    "pledges:pledge": "one pledge's fulfilment records, all of them (a year of one pledge)",
+    "pledges:queue": "what waits for review, capped at 200 pledges and 200 records, oldest first",
+    "pledges:badge": "one post's public badge",
     "training:home": "one org's figures and one row per child org; the latest ten studies and classes; a member's own",
     "training:group_study": "one group study's attendance, all of it (one org's members and team)",
     "training:class": "one class's sessions and roll, all of them (a class enrols at most a few hundred)",

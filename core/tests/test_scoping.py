@@ -183,6 +183,13 @@ def story(world):
     training.enrol(actor=users["a_admin"], klass=klass, members=[world.members["a1_member"]])
     training.session_record(actor=users["a_admin"], klass=klass, held_on=day, topic="党章", hours=3,
                             present=[world.members["a1_member"]])
+    from pledges import services as pledges
+
+    pledge = pledges.pledge_create(actor=users["member"], text="每月走访联系户两户")
+    pledges.pledge_review(actor=users["a_admin"], pledge=pledge, approve=True)
+    pledges.record_add(actor=users["member"], pledge=pledge, day=today, text="走访了两户联系户")
+    pledges.post_create(actor=users["a_admin"], org=world.branch_a1, kind="zone", name="3号楼责任区",
+                        duties="联系3号楼住户", holder=world.members["a1_member"])
     orgs.term_create(actor=users["a_admin"], org=world.branch_a1, started=date(2024, 1, 1),
                      members=[("secretary", "李建国")])
     orgs.org_move(actor=users["city_admin"], org=world.branch_a2, new_parent=world.district_b, reason="区划调整")

@@ -86,6 +86,17 @@ ENDPOINTS = {
     ("post", "/api/v1/training/classes/{class_id}/close"),
     ("get", "/api/v1/training/counts"),
     ("get", "/api/v1/training/rotation"),
+    # pledges/api.py (pledges/tests/test_pledges.py)
+    ("get", "/api/v1/pledges/mine"),
+    ("post", "/api/v1/pledges/"),
+    ("patch", "/api/v1/pledges/{pledge_id}"),
+    ("post", "/api/v1/pledges/{pledge_id}/records"),
+    ("get", "/api/v1/pledges/queue"),
+    ("post", "/api/v1/pledges/{pledge_id}/review"),
+    ("post", "/api/v1/pledges/records/{record_id}/review"),
+    ("get", "/api/v1/pledges/posts"),
+    ("post", "/api/v1/pledges/posts"),
+    ("post", "/api/v1/pledges/posts/{post_id}/end"),
     # dues/api.py (dues/tests/test_api.py)
     ("get", "/api/v1/dues/orgs/{org_id}/years"),
     ("post", "/api/v1/dues/years"),

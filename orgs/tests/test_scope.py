@@ -33,6 +33,10 @@ from notifications.tests.test_pages import (
 from orglife.tests.test_scope import SCOPE_TESTED as ORGLIFE_URLS  # tested there, 404s included
 from orgs import services
 from orgs.models import AffiliationChange, LeadershipTerm, Org
+from pledges.tests.test_pledges import (
+    PUBLIC as PLEDGES_PUBLIC,  # the badge page, no login, on purpose
+)
+from pledges.tests.test_pledges import SCOPE_TESTED as PLEDGES_URLS  # tested there, 404s included
 from portal.tests.test_channel_grants import SCOPE_TESTED as CHANNEL_GRANT_URLS  # tested there
 from portal.tests.test_scope import SCOPE_TESTED as PORTAL_URLS  # tested there, 404s included
 from recruitment.tests.test_scope import PUBLIC as RECRUITMENT_PUBLIC  # no login, on purpose
@@ -135,7 +139,7 @@ API_MEMBER_WRITES = {"api:member_update": "member.change"}
 
 # Reachable without logging in, on purpose.
 PUBLIC = {"accounts:login", "accounts:login_totp", "api:token_create", "api:openapi-json", "api:openapi-view",
-          "api:api-root", *RECRUITMENT_PUBLIC,
+          "api:api-root", *RECRUITMENT_PUBLIC, *PLEDGES_PUBLIC,
           # The news portal's public pages and read API: anyone reads published articles.
           "portal:index", "portal:search", "portal:rank", "portal:feed", "portal:channel_feed",
           "portal:article", "portal:article_slug", "portal:comments", "portal:share", "portal:qr",
@@ -680,7 +684,7 @@ def test_every_url_pattern_is_in_the_scope_matrix_or_explicitly_public():
                | set(API_MEMBER_WRITES)
                | LIST_URLS | set(SYSTEM_PAGES) | SYSTEM_POSTS | TRANSFER_URLS | IMPORT_URLS | ARCHIVE_API_URLS
                | CARE_URLS | CERTIFICATE_URLS | IMPORT_API_URLS | RECRUITMENT_URLS | PORTAL_URLS
-               | CHANNEL_GRANT_URLS | ORGLIFE_URLS | INSIGHTS_URLS | EXAMS_URLS | TRAINING_URLS | NOTIFICATION_URLS | DUES_URLS | LEARNING_URLS
+               | CHANNEL_GRANT_URLS | ORGLIFE_URLS | INSIGHTS_URLS | EXAMS_URLS | TRAINING_URLS | PLEDGES_URLS | NOTIFICATION_URLS | DUES_URLS | LEARNING_URLS
                | REGIONAL_URLS | VILLAGE_URLS | COBUILDING_URLS)
     names = set(_url_names(get_resolver().url_patterns))
     uncovered = names - covered - PUBLIC

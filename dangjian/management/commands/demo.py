@@ -22,6 +22,7 @@ from notifications import demo as notifications_demo
 from orglife import demo as orglife_demo
 from orgs import demo as orgs_demo
 from orgs.models import Org
+from pledges import demo as pledges_demo
 from portal import demo as portal_demo
 from recruitment import demo as recruitment_demo
 from regional import demo as regional_demo
@@ -79,6 +80,7 @@ class Command(BaseCommand):
             learning_demo.load(rng)  # a year of online study, most members on track, some behind
             exams_demo.load(random.Random(f"exams-{seed}"))  # the city's bank, this month's exam, practice
             training_demo.load(random.Random(f"training-{seed}"))  # branches' group studies, rotation classes
+            pledges_demo.load(random.Random(f"pledges-{seed}"))  # members' pledges and records, duty posts
             regional_demo.load(random.Random(f"regional-{seed}"))  # 创新大厦: its units, instructors, orgs served
             regional_demo.load_villages(random.Random(f"villages-{seed}"))  # 北辰区 双街村 paired, its plan
             regional_demo.load_cobuilding(random.Random(f"cobuilding-{seed}"))  # a street's 大工委 and its lists
