@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from core.access import get_scope, minimal_paths
+from core.access import get_scope
 from core.errors import NotFound, refusal_text
 from core.views import (
     GenericView,
@@ -27,21 +27,13 @@ from exams.filters import QuestionFilterSet
 from exams.forms import ExamForm, QuestionForm
 from exams.models import Attempt, Exam, Question
 from exams.tables import QuestionTable
-from members.models import Member
-from orgs.models import Org
-from orgs.selectors import org_param
+from members.selectors import own_member
+from orgs.selectors import managed_roots, org_param
 
 CRUMB = ("学习测试", "/exams/")
 PERM = "learning.change"
 
 
-def _member(user) -> Member | None:
-    member_id = get_scope(user).member_id
-    return Member.objects.select_related("org").filter(pk=member_id).first() if member_id else None
-
-
-def _managed_roots(user, perm: str = "learning.view") -> list[Org]:
-    return list(Org.objects.filter(path__in=minimal_paths(get_scope(user).paths_for(perm))).order_by("path")[:20])
 
 
 @not_generic("a member's exams and practice beside a manager's exams: no one object, list or form")
@@ -54,12 +46,12 @@ class ExamHomeView(GenericView):
             raise NotFound
 
     def get(self, request):
-        today, member = timezone.localdate(), _member(request.user)
+        today, member = timezone.localdate(), own_member(request.user)
         context = {"title": self.title, "breadcrumbs": [(self.title, None)], "today": today, "member": member,
                    "mine": selectors.exams_for(request.user, member, today)}
         if member is not None:
             context["practice"] = selectors.practice_of(member, today)
-        roots = _managed_roots(request.user)
+        roots = managed_roots(request.user, "learning.view")
         if roots:
             context["managed"] = (Exam.objects.visible_to(request.user, "view").filter(
                 org__path__startswith=roots[0].path).select_related("org").order_by("-opens", "-pk")[:50])
@@ -89,7 +81,7 @@ class OrgFormMixin:
 
     def prepare(self):
         org = org_param(self.request.user, self.request.GET.get("org"), PERM)
-        roots = _managed_roots(self.request.user, PERM)
+        roots = managed_roots(self.request.user, PERM)
         self.org = org or (roots[0] if roots else None)
         if self.org is None:
             raise Http404
@@ -158,12 +150,12 @@ class ExamDetailView(ObjectDetailView):
         exam, user = self.object, self.request.user
         scope = get_scope(user)
         context: dict = {"today": timezone.localdate()}
-        member = _member(user)
+        member = own_member(user)
         if member is not None and member.org.path.startswith(exam.org.path):
             context["my_attempts"] = list(Attempt.objects.filter(exam=exam, member=member).order_by("number"))
         root = org_param(user, self.request.GET.get("org"), "learning.view")
         if root is None:
-            roots = [o for o in _managed_roots(user) if o.path.startswith(exam.org.path) or exam.org.path.startswith(o.path)]
+            roots = [o for o in managed_roots(user, "learning.view") if o.path.startswith(exam.org.path) or exam.org.path.startswith(o.path)]
             root = (exam.org if roots and exam.org.path.startswith(roots[0].path) else roots[0]) if roots else None
         if root is not None and scope.covers(root.path, "learning.view"):
             total, children = selectors.results(exam, root)
@@ -196,7 +188,7 @@ class AttemptView(GenericView):
     with the right answer and the explanation."""
 
     def prepare(self):
-        member = _member(self.request.user)
+        member = own_member(self.request.user)
         if member is None:
             raise NotFound
         self.attempt = get_object_or_404(Attempt.objects.select_related("exam", "member"), pk=self.kwargs["pk"],
@@ -236,7 +228,7 @@ class AttemptView(GenericView):
 @not_generic("the day's practice questions of the member, drawn for the member and the day; once a day")
 class PracticeView(GenericView):
     def prepare(self):
-        self.member = _member(self.request.user)
+        self.member = own_member(self.request.user)
         if self.member is None:
             raise NotFound
 

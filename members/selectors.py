@@ -166,3 +166,9 @@ def roster(user, org: Org):
     """The org's own active members (not its sub-orgs'), by pinyin, for the printed roster."""
     return (Member.objects.visible_to(user).filter(org=org, status__in=ACTIVE_STATUSES)
             .select_related("group").order_by("name_pinyin", "name", "pk"))
+
+
+def own_member(user) -> Member | None:
+    """The user's own member record (with its org), or None for a user who is no member."""
+    member_id = get_scope(user).member_id
+    return Member.objects.select_related("org").filter(pk=member_id).first() if member_id else None

@@ -43,6 +43,12 @@ def tree_roots(user):
     return list(Org.objects.filter(q).order_by("path"))
 
 
+def managed_roots(user, perm: str, limit: int = 20) -> list[Org]:
+    """The top orgs of the subtrees on which the user holds ``perm`` (the first ``limit``, by
+    path): a module's default org when a page or form names none."""
+    return list(Org.objects.filter(path__in=minimal_paths(get_scope(user).paths_for(perm))).order_by("path")[:limit])
+
+
 def children(org: Org, user):
     return list(
         Org.objects.visible_to(user).subtree(org).filter(depth=org.depth + 1).order_by("path")

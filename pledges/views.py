@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 
-from core.access import get_scope, minimal_paths
+from core.access import get_scope
 from core.errors import NotFound
 from core.views import (
     GenericView,
@@ -22,8 +22,7 @@ from core.views import (
     not_generic,
 )
 from members.models import ACTIVE_STATUSES, Member
-from orgs.models import Org
-from orgs.selectors import children, org_param
+from orgs.selectors import children, managed_roots, org_param
 from pledges import rules, selectors, services
 from pledges.filters import PostFilterSet
 from pledges.forms import DutyPostForm, PledgeForm, PledgeRecordForm, ReviewForm
@@ -33,9 +32,6 @@ from pledges.tables import PostTable
 CRUMB = ("承诺践诺", "/pledges/")
 PERM = "learning.change"
 
-
-def _roots(user, perm: str = "learning.view") -> list[Org]:
-    return list(Org.objects.filter(path__in=minimal_paths(get_scope(user).paths_for(perm))).order_by("path")[:20])
 
 
 @not_generic("a dashboard: a member's pledges and posts beside a reviewer's queue and counts")
@@ -55,7 +51,7 @@ class PledgeHomeView(GenericView):
             context.update(member=True, pledges=list(selectors.mine(scope.member_id, year)),
                            posts=list(DutyPost.objects.filter(holder_id=scope.member_id, ended_on__isnull=True)
                                       .select_related("org")))
-        roots = _roots(request.user)
+        roots = managed_roots(request.user, "learning.view")
         if roots:
             org = roots[0]
             pledges, records = selectors.queue(request.user)
@@ -266,7 +262,7 @@ class PostCreateView(ServiceFormView):
 
     def prepare(self):
         org = org_param(self.request.user, self.request.GET.get("org"), PERM)
-        roots = _roots(self.request.user, PERM)
+        roots = managed_roots(self.request.user, PERM)
         self.org = org or (roots[0] if roots else None)
         if self.org is None:
             raise Http404

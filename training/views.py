@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 
-from core.access import get_scope, minimal_paths
+from core.access import get_scope
 from core.errors import NotFound
 from core.views import (
     GenericView,
@@ -23,8 +23,9 @@ from core.views import (
     not_generic,
 )
 from members.models import Member
+from members.selectors import own_member
 from orgs.models import Org
-from orgs.selectors import children, org_param
+from orgs.selectors import children, managed_roots, org_param
 from training import rules, selectors, services
 from training.filters import ClassFilterSet, GroupStudyFilterSet
 from training.forms import ClassForm, EnrolForm, GroupStudyForm, SessionForm
@@ -35,20 +36,13 @@ CRUMB = ("集中学习与培训", "/training/")
 PERM = "learning.change"
 
 
-def _member(user) -> Member | None:
-    member_id = get_scope(user).member_id
-    return Member.objects.select_related("org").filter(pk=member_id).first() if member_id else None
-
-
-def _roots(user, perm: str = "learning.view") -> list[Org]:
-    return list(Org.objects.filter(path__in=minimal_paths(get_scope(user).paths_for(perm))).order_by("path")[:20])
 
 
 def _org(user, value, perm: str = "learning.view") -> Org | None:
     """The org named by ``?org=`` among those the user holds ``perm`` on, else their first."""
     org = org_param(user, value, perm)
     if org is None:
-        roots = _roots(user, perm)
+        roots = managed_roots(user, perm)
         org = roots[0] if roots else None
     return org
 
@@ -66,7 +60,7 @@ class TrainingHomeView(GenericView):
         today = timezone.localdate()
         start, end = selectors.year_range(today.year)
         context: dict = {"title": self.title, "breadcrumbs": [(self.title, None)], "year": today.year}
-        member = _member(request.user)
+        member = own_member(request.user)
         if member is not None:
             context.update(member=member, enrolments=list(selectors.my_enrolments(member)[:20]),
                            studies=list(selectors.my_group_studies(member, today.year)[:20]))
