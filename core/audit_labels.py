@@ -49,6 +49,7 @@ ACTION_LABELS = {
     "org.update": "修改党组织",
     "org.move": "调整隶属关系",
     "org.term_create": "登记换届（领导班子）",
+    "org.setting_set": "修改本地设置",
     # members
     "member.create": "建立党员档案",
     "member.update": "修改党员档案",

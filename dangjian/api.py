@@ -26,6 +26,7 @@ from notifications.api import router as notifications_router
 from orglife.api import router as orglife_router
 from orgs.api import router as orgs_router
 from pledges.api import router as pledges_router
+from points.api import router as points_router
 from portal.api import router as portal_router
 from recruitment.api import router as recruitment_router
 from regional.api import router as regional_router
@@ -196,5 +197,6 @@ api.add_router("/learning", learning_router)
 api.add_router("/exams", exams_router)
 api.add_router("/training", training_router)
 api.add_router("/pledges", pledges_router)
+api.add_router("/points", points_router)
 api.add_router("/insights", insights_router)
 api.add_router("/notifications", notifications_router)

@@ -96,6 +96,8 @@ INSTALLED_APPS = [
     # 承诺践诺、设岗定责、挂牌上岗: members' pledges reviewed by the branch, duty posts with public
     # badge pages (part of learning, its permissions).
     "pledges",
+    # 学习积分: points per activity under daily caps, shown beside the class hours; branch rankings.
+    "points",
     # Regional party building (区域化党建): building committees and coverage, difficult villages,
     # expanded committees and co-building; reads orgs and members.
     "regional",

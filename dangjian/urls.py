@@ -23,6 +23,7 @@ urlpatterns = [
     path("exams/", include("exams.urls")),
     path("training/", include("training.urls")),
     path("pledges/", include("pledges.urls")),
+    path("points/", include("points.urls")),
     path("insights/", include("insights.urls")),
     path("notifications/", include("notifications.urls")),
     path("dues/", include("dues.urls")),

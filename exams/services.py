@@ -18,6 +18,7 @@ from exams import rules, selectors
 from exams.models import Attempt, AttemptQuestion, Exam, ExamResult, PracticeDay, Question
 from members.models import ACTIVE_STATUSES, Member
 from orgs.models import Org
+from points import services as points_services
 
 PERM = "learning.change"
 _draw = random.SystemRandom()  # an exam's questions: nobody may predict them
@@ -147,6 +148,11 @@ def attempt_submit(*, actor, attempt: Attempt, answers: Mapping[int, str], now: 
         attempt.save(update_fields=["submitted", "score", "passed", "updated"])
         summaries.add(ExamResult, {"exam_id": attempt.exam_id, "org_id": attempt.org_id},
                       submitted=1, passed=int(attempt.passed), score_sum=attempt.score)
+        first_pass = attempt.passed and not Attempt.objects.filter(
+            exam_id=attempt.exam_id, member_id=attempt.member_id, passed=True).exclude(pk=attempt.pk).exists()
+        if first_pass:  # points (积分) once per exam passed
+            points_services.award(member_id=attempt.member_id, org_id=attempt.org_id,
+                                  day=timezone.localdate(attempt.submitted), activity="exam", units=1)
         audit.record("exams.attempt_submit", obj=attempt, user=actor,
                      changes={"score": attempt.score, "passed": attempt.passed})
     return attempt
@@ -174,4 +180,5 @@ def practice_submit(*, actor, answers: Mapping[int, str], day: date | None = Non
         if PracticeDay.objects.select_for_update().filter(member=member, day=day).exists():
             raise ValidationError("今天已经练习过了，明天再来")
         practice = PracticeDay.objects.create(member=member, org=member.org, day=day, answered=answered, correct=correct)
+        points_services.award(member_id=member.pk, org_id=member.org_id, day=day, activity="practice", units=correct)
     return practice

@@ -41,6 +41,8 @@ from learning.models import (
 from members.models import ACTIVE_STATUSES, Member
 from orgs.models import Org
 from orgs.rules import local_setting
+from points import services as points_services
+from points.rules import STUDY_UNIT_SECONDS
 
 MEDIA_MAX_BYTES = 500 * 1024 * 1024
 ALLOWED_FILES: dict[str, set[str]] = {ItemKind.VIDEO: {"mp4", "webm"}, ItemKind.AUDIO: {"mp3", "mp4", "wav"}, ItemKind.PDF: {"pdf"}}
@@ -237,14 +239,23 @@ def _credit(member: Member, item: StudyItem, beat: Beat, seconds: float, advance
 def _add(member: Member, item: StudyItem, now, credit: int, position: float) -> None:
     """Credit the seconds to the member's row of the day and to the org's yearly summary."""
     today = timezone.localdate(now)
+    spent = StudyDay.objects.filter(member=member, day=today).aggregate(s=Sum("seconds"))["s"] or 0
     row, _ = StudyDay.objects.select_for_update().get_or_create(
         member=member, item=item, day=today, defaults={"org_id": member.org_id})
     row.seconds += credit
     row.position = position
-    done = StudyDay.objects.filter(member=member, item=item).exclude(pk=row.pk).aggregate(s=Sum("seconds"))["s"] or 0
+    others = StudyDay.objects.filter(member=member, item=item).exclude(pk=row.pk)
+    done = others.aggregate(s=Sum("seconds"))["s"] or 0
+    was_completed = row.completed or others.filter(completed=True).exists()
     row.completed = row.completed or done + row.seconds >= item.seconds * rules.COMPLETE_AT
     row.save(update_fields=["seconds", "position", "completed"])
     summaries.add(StudyOrgYear, {"org_id": row.org_id, "year": today.year}, seconds=credit)
+    # Points (积分) for the study: one unit per 10 minutes of the day crossed, one for finishing an item.
+    unit = STUDY_UNIT_SECONDS
+    points_services.award(member_id=member.pk, org_id=row.org_id, day=today, activity="study",
+                 units=(spent + credit) // unit - spent // unit)
+    if row.completed and not was_completed:
+        points_services.award(member_id=member.pk, org_id=row.org_id, day=today, activity="complete", units=1)
 
 
 def _keep_position(member: Member, item: StudyItem, now, position: float) -> None:

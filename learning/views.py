@@ -18,6 +18,7 @@ from learning.models import StudyItem
 from members.models import Member
 from orgs.models import Org
 from orgs.selectors import children
+from points import selectors as points_selectors
 
 CRUMB = ("学习培训", "/learning/")
 
@@ -39,6 +40,7 @@ class LearningHomeView(GenericView):
         if scope.member_id:
             member = Member.objects.select_related("org").get(pk=scope.member_id)
             context.update(hours=selectors.member_hours(member, year), resume=selectors.continue_item(member),
+                           points=points_selectors.members_points([member.pk], year).get(member.pk, 0),
                            required=selectors.required_courses(request.user, member, year).prefetch_related("items"),
                            courses=selectors.courses_for(request.user).prefetch_related("items")[:50])
         if scope.has_any_org_perm("learning.view"):
@@ -99,7 +101,9 @@ class ProgressView(ObjectDetailView):
     def get_extra_context(self):
         year = timezone.localdate().year
         rows = selectors.org_progress(self.object, year)
-        return {"year": year, "rows": rows, "behind": sum(1 for _, h in rows if h.behind),
+        points = points_selectors.members_points([m.pk for m, _ in rows], year)
+        return {"year": year, "rows": [(m, h, points.get(m.pk, 0)) for m, h in rows],
+                "behind": sum(1 for _, h in rows if h.behind),
                 "subtree_hours": selectors.org_year_hours(self.object, year),
                 "children": selectors.children_hours(self.object, children(self.object, self.request.user), year)}
 

@@ -12,7 +12,14 @@ from core import audit, summaries
 from core.access import get_scope
 from core.errors import NotFound
 from orgs import rules
-from orgs.models import AffiliationChange, LeadershipMember, LeadershipTerm, Org, OrgKind
+from orgs.models import (
+    AffiliationChange,
+    LeadershipMember,
+    LeadershipTerm,
+    Org,
+    OrgKind,
+    OrgSetting,
+)
 
 ORG_FIELDS = ("name", "code", "kind", "sector", "level", "unit_name", "founded")
 
@@ -28,6 +35,24 @@ def _clean_code(code: str) -> str:
     if not code:
         raise ValidationError({"code": "请填写组织代码"})
     return code
+
+
+def setting_set(*, actor, org: Org, key: str, value) -> OrgSetting:
+    """Set a local rule (rules.md "local") on ``org`` for its subtree (org.change on the org): the
+    key must be one a module declares, the value of the type of its default."""
+    _require_org(actor, org, "org.change")
+    if key not in rules.LOCAL_DEFAULTS:
+        raise ValidationError({"key": f"没有这个本地设置项：{key}"})
+    default = rules.LOCAL_DEFAULTS[key]
+    if type(value) is not type(default):
+        raise ValidationError({"value": "设置值的类型不正确"})
+    with transaction.atomic():
+        org = Org.objects.select_for_update().get(pk=org.pk)
+        _require_org(actor, org, "org.change")
+        before = OrgSetting.objects.filter(org=org, key=key).values_list("value", flat=True).first()
+        setting, _ = OrgSetting.objects.update_or_create(org=org, key=key, defaults={"value": value})
+        audit.record("org.setting_set", obj=org, user=actor, changes={"key": key, "before": before, "after": value})
+    return setting
 
 
 def org_create(*, actor, parent: Org | None, name: str, code: str, kind: str, founded: date,

@@ -20,6 +20,7 @@ from core.access import get_scope
 from core.errors import NotFound
 from members.models import ACTIVE_STATUSES, Member
 from orgs.models import Org
+from points import services as points_services
 from training import rules, selectors
 from training.models import (
     Enrolment,
@@ -81,6 +82,12 @@ def _count_by_org(rows) -> Counter:
 
 # --- group study -------------------------------------------------------------------------------
 
+def _award(rows, activity: str, units: int) -> None:
+    """Points (积分) for each attendance row (taken back, with ``units`` -1, when a study is undone)."""
+    for row in rows:
+        points_services.award(member_id=row.member_id, org_id=row.org_id, day=row.day, activity=activity, units=units)
+
+
 def group_study_record(*, actor, org: Org, kind: str, held_on: date, topic: str, hours, attendees,
                        materials: str = "") -> GroupStudy:
     """Record a group study of ``org`` and credit its hours to each member present."""
@@ -108,6 +115,7 @@ def group_study_record(*, actor, org: Org, kind: str, held_on: date, topic: str,
         summaries.add(TrainingOrgMonth, {"org_id": org.pk, "month": month}, group_studies=1)
         for org_id, n in _count_by_org(rows).items():
             summaries.add(TrainingOrgMonth, {"org_id": org_id, "month": month}, group_attendances=n)
+        _award(rows, "group_study", 1)
         audit.record("training.group_study_record", obj=study, user=actor,
                      changes={"after": {**study.audit_snapshot(), "attendees": len(rows)}})
     return study
@@ -123,6 +131,7 @@ def group_study_delete(*, actor, study: GroupStudy) -> None:
         summaries.add(TrainingOrgMonth, {"org_id": study.org_id, "month": month}, group_studies=-1)
         for org_id, n in _count_by_org(rows).items():
             summaries.add(TrainingOrgMonth, {"org_id": org_id, "month": month}, group_attendances=-n)
+        _award(rows, "group_study", -1)
         audit.record("training.group_study_delete", obj=study, user=actor,
                      changes={"before": {**study.audit_snapshot(), "attendees": len(rows)}})
         study.delete()
@@ -213,6 +222,7 @@ def session_record(*, actor, klass: TrainingClass, held_on: date, topic: str, ho
                                hours=hours) for e in enrolments.values()])
         for org_id, n in _count_by_org(rows).items():
             summaries.add(TrainingOrgMonth, {"org_id": org_id, "month": _month(held_on)}, session_attendances=n)
+        _award(rows, "training", 1)
         audit.record("training.session_record", obj=session, user=actor,
                      changes={"after": {**session.audit_snapshot(), "present": len(rows)}})
     return session

@@ -97,6 +97,11 @@ ENDPOINTS = {
     ("get", "/api/v1/pledges/posts"),
     ("post", "/api/v1/pledges/posts"),
     ("post", "/api/v1/pledges/posts/{post_id}/end"),
+    # points/api.py (points/tests/test_points.py)
+    ("get", "/api/v1/points/rules"),
+    ("get", "/api/v1/points/mine"),
+    ("get", "/api/v1/points/orgs/{org_id}/ranking"),
+    ("put", "/api/v1/points/orgs/{org_id}/ranking"),
     # dues/api.py (dues/tests/test_api.py)
     ("get", "/api/v1/dues/orgs/{org_id}/years"),
     ("post", "/api/v1/dues/years"),

@@ -37,6 +37,7 @@ from pledges.tests.test_pledges import (
     PUBLIC as PLEDGES_PUBLIC,  # the badge page, no login, on purpose
 )
 from pledges.tests.test_pledges import SCOPE_TESTED as PLEDGES_URLS  # tested there, 404s included
+from points.tests.test_points import SCOPE_TESTED as POINTS_URLS  # tested there, 404s included
 from portal.tests.test_channel_grants import SCOPE_TESTED as CHANNEL_GRANT_URLS  # tested there
 from portal.tests.test_scope import SCOPE_TESTED as PORTAL_URLS  # tested there, 404s included
 from recruitment.tests.test_scope import PUBLIC as RECRUITMENT_PUBLIC  # no login, on purpose
@@ -684,7 +685,7 @@ def test_every_url_pattern_is_in_the_scope_matrix_or_explicitly_public():
                | set(API_MEMBER_WRITES)
                | LIST_URLS | set(SYSTEM_PAGES) | SYSTEM_POSTS | TRANSFER_URLS | IMPORT_URLS | ARCHIVE_API_URLS
                | CARE_URLS | CERTIFICATE_URLS | IMPORT_API_URLS | RECRUITMENT_URLS | PORTAL_URLS
-               | CHANNEL_GRANT_URLS | ORGLIFE_URLS | INSIGHTS_URLS | EXAMS_URLS | TRAINING_URLS | PLEDGES_URLS | NOTIFICATION_URLS | DUES_URLS | LEARNING_URLS
+               | CHANNEL_GRANT_URLS | ORGLIFE_URLS | INSIGHTS_URLS | EXAMS_URLS | TRAINING_URLS | PLEDGES_URLS | POINTS_URLS | NOTIFICATION_URLS | DUES_URLS | LEARNING_URLS
                | REGIONAL_URLS | VILLAGE_URLS | COBUILDING_URLS)
     names = set(_url_names(get_resolver().url_patterns))
     uncovered = names - covered - PUBLIC
