@@ -30,6 +30,7 @@ from members.models import Member
 from orglife import city as orglife_city
 from orgs import city as orgs_city
 from pledges import city as pledges_city
+from points import demo as points_demo
 from portal import city as portal_city
 from recruitment import city as recruitment_city
 from training import city as training_city
@@ -74,6 +75,7 @@ def build(*, rng: random.Random, orgs: int, members: int, log: Callable[[str], N
     stage("exams", "学习测试答卷（抽样党员）", lambda: exams_city.load(rng))
     stage("training", "集中学习和培训班", lambda: training_city.load(rng))
     stage("pledges", "党员承诺和岗位（抽样党员）", lambda: pledges_city.load(rng))
+    stage("points", "学习积分（由学习、练习、考试、集中学习和培训记录得出）", points_demo.load)
     stage("portal", "资讯文章", lambda: portal_city.load(rng, articles=max(20, min(2000, orgs // 25))))
     stage("summaries", "汇总表重建", lambda: "、".join(
         f"{d.summary.name} {d.rows} 行" for d in summaries.rebuild()))

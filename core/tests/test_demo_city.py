@@ -23,6 +23,7 @@ from orglife import rules as orglife_rules
 from orglife import selectors as orglife_selectors
 from orglife.models import Meeting
 from orgs.models import Org
+from points.models import PointDay
 from portal.models import Article, ArticleView
 from recruitment import rules as recruitment_rules
 from recruitment.models import Case, CaseStatus, Notice, Person, Step
@@ -46,10 +47,10 @@ def test_it_builds_every_part_with_a_line_per_stage(city):
     district_sizes = {Org.objects.filter(path__startswith=d.path).count() for d in Org.objects.filter(depth=2)}
     assert len(district_sizes) > 4  # uneven districts
     assert Member.objects.count() >= MEMBERS
-    for model in (Meeting, Case, Step, Letter, CareVisit, Article, ArticleView, GroupStudy, Enrolment):
+    for model in (Meeting, Case, Step, Letter, CareVisit, Article, ArticleView, GroupStudy, Enrolment, PointDay):
         assert model.objects.exists(), model
     assert AuditEntry.objects.filter(action="demo.load").exists()
-    for label in ("党组织", "党员", "会议记录", "发展党员案例", "组织关系介绍信", "走访慰问", "党费", "学习测试答卷", "集中学习和培训班", "资讯文章", "汇总表重建"):
+    for label in ("党组织", "党员", "会议记录", "发展党员案例", "组织关系介绍信", "走访慰问", "党费", "学习测试答卷", "集中学习和培训班", "学习积分", "资讯文章", "汇总表重建"):
         assert label in city and "用时" in city
 
 

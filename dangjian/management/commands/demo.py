@@ -23,6 +23,7 @@ from orglife import demo as orglife_demo
 from orgs import demo as orgs_demo
 from orgs.models import Org
 from pledges import demo as pledges_demo
+from points import demo as points_demo
 from portal import demo as portal_demo
 from recruitment import demo as recruitment_demo
 from regional import demo as regional_demo
@@ -81,6 +82,7 @@ class Command(BaseCommand):
             exams_demo.load(random.Random(f"exams-{seed}"))  # the city's bank, this month's exam, practice
             training_demo.load(random.Random(f"training-{seed}"))  # branches' group studies, rotation classes
             pledges_demo.load(random.Random(f"pledges-{seed}"))  # members' pledges and records, duty posts
+            points_demo.load()  # points from the study, practice, exams, group study and training above
             regional_demo.load(random.Random(f"regional-{seed}"))  # 创新大厦: its units, instructors, orgs served
             regional_demo.load_villages(random.Random(f"villages-{seed}"))  # 北辰区 双街村 paired, its plan
             regional_demo.load_cobuilding(random.Random(f"cobuilding-{seed}"))  # a street's 大工委 and its lists
