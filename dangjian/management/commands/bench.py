@@ -1,7 +1,8 @@
-"""`dangjian bench tree|import|orglife|pages|insights|dues`: timings of the tree-sized reads on a synthetic
+"""`dangjian bench tree|import|orglife|pages|insights|dues|learning`: timings of the tree-sized reads on a synthetic
 city (dangjian/bench.py), of roster imports, of organizational life, of each role's main pages on
 the data in the database (dangjian/bench_pages.py) and of the insights pages
-(dangjian/bench_insights.py), and dues' yearly amounts and arrears roll-up (dangjian/bench_dues.py)."""
+(dangjian/bench_insights.py), dues' yearly amounts and arrears roll-up (dangjian/bench_dues.py), and online
+study's hours roll-up and heartbeat ingestion (dangjian/bench_learning.py)."""
 
 import json
 
@@ -10,7 +11,15 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
 from core.context import acting_as
-from dangjian import bench, bench_dues, bench_import, bench_insights, bench_orglife, bench_pages
+from dangjian import (
+    bench,
+    bench_dues,
+    bench_import,
+    bench_insights,
+    bench_learning,
+    bench_orglife,
+    bench_pages,
+)
 from orgs import selectors
 
 
@@ -19,12 +28,13 @@ class Command(BaseCommand):
             "测量子树党员数、区管理员的党员列表第一页和组织树计数的耗时")
 
     def add_arguments(self, parser):
-        parser.add_argument("benchmark", choices=["tree", "import", "orglife", "pages", "insights", "dues"],
+        parser.add_argument("benchmark", choices=["tree", "import", "orglife", "pages", "insights", "dues", "learning"],
                             help="tree：组织树读取；import：花名册导入导出（dangjian/bench_import.py）；"
                                  "orglife：会议记录雷同检测与完成情况汇总（dangjian/bench_orglife.py）；"
                                  "pages：用库中现有数据测各角色主要页面（dangjian/bench_pages.py）；"
                                  "insights：工作台、预警、健康指数和年度报告（dangjian/bench_insights.py）；"
-                                 "dues：全市下一年度党费计算和欠缴统计（dangjian/bench_dues.py）")
+                                 "dues：全市下一年度党费计算和欠缴统计（dangjian/bench_dues.py）；"
+                                 "learning：全市学时汇总和学习心跳写入（dangjian/bench_learning.py）")
         parser.add_argument("--seconds", type=int, default=10, help="pages：每个页面并发测量的秒数")
         parser.add_argument("--connections", type=int, default=16, help="pages：并发连接数")
         parser.add_argument("--floor", default="http://127.0.0.1:8090",
@@ -34,6 +44,10 @@ class Command(BaseCommand):
         parser.add_argument("--rows", type=int, default=100_000, help="import：花名册行数")
         parser.add_argument("--orgs", type=int, default=60_000, help="党组织数（约数）")
         parser.add_argument("--members", type=int, default=1_000_000, help="党员数")
+        parser.add_argument("--per-member", type=int, default=20, help="learning：每名党员一年的学习记录行数")
+        parser.add_argument("--beat-members", type=int, default=200, help="learning：心跳写入测量的党员数")
+        parser.add_argument("--rounds", type=int, default=20, help="learning：每名党员的心跳次数")
+        parser.add_argument("--workers", type=int, default=2, help="learning：同时写入的进程数")
         parser.add_argument("--repeat", type=int, default=5, help="每项测量的次数")
         parser.add_argument("--drop", action="store_true", help="测量后删除基准数据（默认保留，下次沿用）")
         parser.add_argument("--explain", action="store_true", help="输出查询计划")
@@ -52,6 +66,8 @@ class Command(BaseCommand):
             return self.run_insights(repeat, as_json, log)
         if options["benchmark"] == "dues":
             return self.run_dues(repeat, as_json, log)
+        if options["benchmark"] == "learning":
+            return self.run_learning(repeat, options, as_json, log)
         try:
             bench.check_database()
         except bench.BenchRefused as exc:
@@ -130,6 +146,34 @@ class Command(BaseCommand):
         write(f"{page['cold_ms']:>10.1f} {page['warm_ms']:>9.1f} {page['peak_mb']:>7.2f}  {page['label']}页面"
               + ("" if page["status"] == 200 else f"（状态 {page['status']}）"))
         write(f"汇总表与逐人重算一致：{'是' if report['recount_agrees'] else '否'}")
+
+    def run_learning(self, repeat, options, as_json, log) -> None:
+        if min(options["per_member"], options["beat_members"], options["rounds"], options["workers"]) < 1:
+            raise CommandError("--per-member、--beat-members、--rounds、--workers 须为正数。")
+        with acting_as(None, channel="cli"):
+            try:
+                report = bench_learning.run(repeat=repeat, per_member=options["per_member"],
+                                            members=options["beat_members"], rounds=options["rounds"],
+                                            workers=options["workers"], log=log)
+            except ValueError as exc:
+                raise CommandError(str(exc)) from exc
+        if as_json:
+            self.stdout.write(json.dumps(report, ensure_ascii=False, indent=2))
+            return
+        write, rollups = self.stdout.write, report["rollups"]
+        write(f"数据库：{report['database']}；{report['orgs']} 个党组织，{report['members']} 名在册党员，"
+              f"本年度学习记录 {rollups['study_rows']} 行（本次补写 {report['fill']['rows_written']} 行，"
+              f"{report['fill']['seconds']} 秒）；之后的读取各 {report['repeat']} 次取中位")
+        write(f"{'首次 ms':>10} {'之后 ms':>9} {'峰值MB':>7}  读取")
+        for row in rollups["reads"]:
+            write(f"{row['first_ms']:>10.1f} {row['warm_ms']:>9.1f} {row['peak_mb']:>7.2f}  {row['label']}")
+        page = rollups["page"]
+        write(f"{page['cold_ms']:>10.1f} {page['warm_ms']:>9.1f} {page['peak_mb']:>7.2f}  {page['label']}页面"
+              + ("" if page["status"] == 200 else f"（状态 {page['status']}）"))
+        write(f"全市在线学习 {rollups['city_hours']} 学时；汇总表与逐行重算一致：{'是' if rollups['recount_agrees'] else '否'}")
+        for ingest in report["ingestion"]:
+            write(f"心跳写入（{ingest['workers']} 个进程）：{ingest['members']} 名党员 {ingest['beats']} 次心跳，"
+                  f"计时 {ingest['accepted']} 次，拒绝 {ingest['refused']} 次，{ingest['seconds']} 秒，每秒 {ingest['per_second']} 次")
 
     def run_import(self, rows, as_json, log) -> None:
         if rows < 1:
