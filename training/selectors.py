@@ -61,6 +61,12 @@ def enrolment_rows(klass: TrainingClass) -> list[EnrolmentRow]:
             for e in klass.enrolments.select_related("member", "org").order_by("org__path", "member__name", "pk")]
 
 
+def enrolment_hours(enrolment: Enrolment) -> Decimal:
+    """The class hours one enrolled member attended."""
+    return (TrainingAttendance.objects.filter(enrolment=enrolment).aggregate(h=Sum("hours"))["h"]
+            or Decimal("0"))
+
+
 def counts(org: Org, start: date, end: date) -> dict[str, int]:
     """The subtree's group studies, attendances and training person-times in the months from
     ``start`` to ``end``, from the summary rows."""

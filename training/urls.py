@@ -15,5 +15,6 @@ urlpatterns = [
     path("classes/<int:pk>/enrol/", views.EnrolView.as_view(), name="enrol"),
     path("classes/<int:pk>/sessions/new/", views.SessionCreateView.as_view(), name="session_create"),
     path("classes/<int:pk>/close/", views.ClassCloseView.as_view(), name="close"),
+    path("enrolments/<int:pk>/certificate/", views.CertificateView.as_view(), name="certificate"),
     path("rotation/", views.RotationView.as_view(), name="rotation"),
 ]

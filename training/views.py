@@ -29,7 +29,7 @@ from orgs.selectors import children, managed_roots, org_param
 from training import rules, selectors, services
 from training.filters import ClassFilterSet, GroupStudyFilterSet
 from training.forms import ClassForm, EnrolForm, GroupStudyForm, SessionForm
-from training.models import GroupStudy, GroupStudyKind, Target, TrainingClass
+from training.models import Enrolment, GroupStudy, GroupStudyKind, Target, TrainingClass
 from training.tables import ClassTable, GroupStudyTable
 
 CRUMB = ("集中学习与培训", "/training/")
@@ -259,6 +259,27 @@ class ClassDetailView(ObjectDetailView):
                 "needed": (total * rules.COMPLETE_SHARE).quantize(Decimal("0.1")),
                 "completed": sum(1 for r in rows if r.enrolment.completed),
                 "can_change": get_scope(self.request.user).covers(klass.org.path, PERM) and not klass.closed_on}
+
+
+class CertificateView(ObjectDetailView):
+    """A completed enrolment's certificate (结业证书), laid out to print on one A4 page: the member
+    and the class's managers (its organiser's subtree) see it; an enrolment not completed has none."""
+
+    model = Enrolment
+    template_name = "training/certificate.html"
+
+    def get_queryset(self):
+        return super().get_queryset().filter(completed=True).select_related("klass__org", "member", "org")
+
+    def get_title(self):
+        return f"结业证书 {self.object.certificate_no}"
+
+    def get_breadcrumbs(self):
+        return [CRUMB, (self.object.klass.title, None), ("结业证书", None)]
+
+    def get_extra_context(self):
+        return {"enrolment": self.object, "klass": self.object.klass,
+                "hours": selectors.enrolment_hours(self.object)}
 
 
 class EnrolView(ClassMixin, ServiceFormView):

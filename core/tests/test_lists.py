@@ -389,7 +389,7 @@ NOT_LISTS = {
         "care:visit_create", "care:visit_delete", "care:visit_edit", "channel_grants:remove", "core:system",
         "exams:question_create", "exams:exam_create", "exams:start",
         "training:group_study_create", "training:group_study_delete", "training:class_create", "training:enrol",
-        "training:session_create", "training:close",
+        "training:session_create", "training:close", "training:certificate",
         "pledges:pledge_create", "pledges:pledge_edit", "pledges:pledge_review", "pledges:record_add",
         "pledges:record_review", "pledges:post_create", "pledges:post_end", "pledges:post_qr", "pledges:post",
         "points:ranking_switch",

@@ -36,7 +36,7 @@ DAY = max(date(YEAR, 1, 1), TODAY - timedelta(days=3))
 # What orgs/tests/test_scope.py's meta-test accepts as covered: each one's 404 is tested here.
 PAGES = {"training:home", "training:group_studies", "training:group_study_create", "training:group_study",
          "training:group_study_delete", "training:classes", "training:class_create", "training:class",
-         "training:enrol", "training:session_create", "training:close", "training:rotation"}
+         "training:enrol", "training:session_create", "training:close", "training:rotation", "training:certificate"}
 API = {"api:training_group_study_list", "api:training_group_study_create", "api:training_group_study_detail",
        "api:training_group_study_delete", "api:training_class_list", "api:training_class_create",
        "api:training_class_detail", "api:training_enrol", "api:training_session_create", "api:training_class_close",
@@ -187,6 +187,24 @@ def test_completion_needs_80_percent_of_the_class_hours(world):
     refused(lambda: services.enrol(actor=world.users["a_admin"], klass=made, members=[world.members["a1_member"]]))
     counted_equal_recount()
     assert selectors.counts(world.district_a, date(YEAR, 1, 1), date(YEAR, 12, 31))["completions"] == 2
+
+
+def test_a_completed_member_prints_a_certificate_and_no_one_else_sees_it(world):
+    made = klass(world, target=Target.ALL)
+    a, c = world.members["a1_member"], world.members["a2_member"]
+    services.enrol(actor=world.users["a_admin"], klass=made, members=[a, c])
+    services.session_record(actor=world.users["a_admin"], klass=made, held_on=DAY, topic="一", hours=4, present=[a])
+    services.class_close(actor=world.users["a_admin"], klass=made)
+    done, not_done = Enrolment.objects.get(member=a), Enrolment.objects.get(member=c)
+    url = reverse("training:certificate", args=[done.pk])
+    page = world.client("member").get(url).content.decode()
+    assert "张秀英" in page and done.certificate_no in page and '<span id="hours">4.0</span> 学时，经考核准予结业' in page and "data-print" in page
+    assert done.certificate_no in world.client("member").get(reverse("training:home")).content.decode()
+    assert world.client("a_admin").get(url).status_code == 200  # the organiser's managers
+    assert world.client("b_admin").get(url).status_code == 404  # another district
+    assert world.client("secretary").get(url).status_code == 404  # neither theirs nor their class
+    # Not completed: no certificate, for anyone.
+    assert world.client("a_admin").get(reverse("training:certificate", args=[not_done.pk])).status_code == 404
 
 
 # --- rotation coverage --------------------------------------------------------------------------
