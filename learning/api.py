@@ -7,15 +7,16 @@ from decimal import Decimal
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Field, Path, Query, Router, Schema, Status
+from ninja import Field, File, Form, Path, Query, Router, Schema, Status, UploadedFile
 
 from core.access import get_scope, require_perm
 from core.api import REFUSED, Invalid, Message, PathId, model_in
 from core.errors import NotFound
 from learning import rules, selectors, services
-from learning.models import OfflineHours, StudyItem
+from learning.models import Channel, Course, OfflineHours, StudyItem
 from members.models import Member
 from orgs.models import Org
+from orgs.selectors import org_param
 
 router = Router(tags=["学习培训"])
 
@@ -23,15 +24,53 @@ router = Router(tags=["学习培训"])
 class CourseOut(Schema):
     id: int
     title: str
-    channel: str
+    channel_id: int | None
+    channel: str = Field(..., description="栏目（含上级栏目，以 › 分隔）")
     summary: str
     org_name: str
     required_for: str
     year: int | None
+    published: bool
 
     @staticmethod
     def resolve_org_name(obj):
         return obj.org.name
+
+    @staticmethod
+    def resolve_channel(obj):
+        return " › ".join(node.name for node in obj.channel.lineage()) if obj.channel else ""
+
+
+class StudyChannelOut(Schema):
+    id: int
+    name: str
+    parent_id: int | None
+    org_id: int
+    depth: int
+
+
+class StudyChannelIn(Schema):
+    org_id: int = Field(..., ge=1, le=2**62)
+    name: str = Field(..., min_length=1, max_length=30)
+    parent_id: int | None = Field(None, ge=1, le=2**62)
+
+
+CourseIn = model_in("CourseIn", Course, ["title", "summary", "required_for", "year"],
+                    extra={"year": {"ge": 2000, "le": 2100}})
+
+
+class CourseCreateIn(CourseIn):  # type: ignore[misc, valid-type]
+    org_id: int = Field(..., ge=1, le=2**62)
+    channel_id: int | None = Field(None, ge=1, le=2**62)
+
+
+class CoursePublishIn(Schema):
+    published: bool
+
+
+StudyItemIn = model_in("StudyItemIn", StudyItem, ["kind", "title", "seconds", "body", "position"],
+                  extra={"seconds": {"ge": 1, "le": 24 * 3600}, "position": {"ge": 0, "le": 999},
+                         "body": {"max_length": 100_000}})
 
 
 class ItemOut(Schema):
@@ -101,6 +140,65 @@ def learning_course_list(request, year: int | None = Query(None, ge=2000, le=210
     if year:
         courses = courses.filter(year=year).exclude(required_for="")
     return list(courses[:200])
+
+
+@router.get("/channels", response={200: list[StudyChannelOut], 404: Message})
+def learning_channel_list(request):
+    """学习栏目（本组织及上级党组织设立的；管理者还有其管理范围内的）。"""
+    if not (get_scope(request.user).member_id or get_scope(request.user).holds("learning.view")):
+        raise NotFound
+    return selectors.channel_tree(request.user)
+
+
+def _channel(request, channel_id: int | None) -> Channel | None:
+    if channel_id is None:
+        return None
+    return get_object_or_404(selectors.channels_for(request.user), pk=channel_id)
+
+
+def _publishing_org(request, org_id: int) -> Org:
+    org = org_param(request.user, str(org_id), "learning.change")
+    if org is None:
+        raise NotFound
+    return org
+
+
+@router.post("/channels", response={201: StudyChannelOut, **REFUSED})
+def learning_channel_create(request, payload: StudyChannelIn):
+    """新建学习栏目（可挂在本组织或上级组织的栏目下，最多三级）。"""
+    org = _publishing_org(request, payload.org_id)
+    return Status(201, services.channel_create(actor=request.user, org=org, name=payload.name,
+                                               parent=_channel(request, payload.parent_id)))
+
+
+@router.post("/courses", response={201: CourseOut, **REFUSED})
+def learning_course_create(request, payload: CourseCreateIn):
+    """新建课程（草稿；添加学习内容后发布）。"""
+    org = _publishing_org(request, payload.org_id)
+    data = payload.dict(exclude={"org_id", "channel_id"})
+    return Status(201, services.course_create(actor=request.user, org=org, channel=_channel(request, payload.channel_id),
+                                              published=False, **data))
+
+
+def _managed_course(request, course_id: int) -> Course:
+    course = get_object_or_404(Course.objects.visible_to(request.user, "view").select_related("org"), pk=course_id)
+    if not get_scope(request.user).covers(course.org.path, "learning.change"):
+        raise NotFound
+    return course
+
+
+@router.post("/courses/{int:course_id}/publish", response={200: CourseOut, **REFUSED})
+def learning_course_publish(request, course_id: PathId, payload: CoursePublishIn):
+    """发布或撤回课程。"""
+    return services.course_publish(actor=request.user, course=_managed_course(request, course_id),
+                                   published=payload.published)
+
+
+@router.post("/courses/{int:course_id}/items", response={201: ItemOut, **REFUSED})
+def learning_item_add(request, course_id: PathId, fields: Form[StudyItemIn], file: File[UploadedFile] | None = None):
+    """添加学习内容（multipart：kind、title、seconds、body、position，视频、音频、PDF 另传 file，按内容检查）。"""
+    course = _managed_course(request, course_id)
+    return Status(201, services.item_add(actor=request.user, course=course, upload=file, **fields.dict()))
 
 
 @router.get("/courses/{int:course_id}/items", response={200: list[ItemOut], 404: Message})

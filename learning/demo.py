@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from core.bulk import insert_many
 from learning import rules
-from learning.models import Course, ItemKind, RefusedBeat, StudyDay, StudyItem, TargetGroup
+from learning.models import Channel, Course, ItemKind, RefusedBeat, StudyDay, StudyItem, TargetGroup
 from members.models import ACTIVE_STATUSES, Member
 from orgs.models import Org, OrgLevel
 
@@ -22,9 +22,14 @@ BODY = "本讲围绕{title}展开，结合基层工作实际，分三个部分�
 def library(year: int) -> list[StudyItem]:
     """The city's required course for every member this year, and one course of a district."""
     city = Org.objects.get(depth=1)
-    required = Course.objects.create(org=city, title=f"{year}年度党员必学课程", channel="理论学习",
+    theory = Channel.objects.create(org=city, name="理论学习")
+    Channel.objects.create(org=city, parent=theory, name="党史学习", depth=2)
+    innovation = Channel.objects.create(org=city, parent=theory, name="党的创新理论", depth=2)
+    business = Channel.objects.create(org=city, name="业务培训")
+    cases = Channel.objects.create(org=city, name="案例学习")
+    required = Course.objects.create(org=city, title=f"{year}年度党员必学课程", channel=innovation,
                                      summary="全市党员本年度必学内容", required_for=TargetGroup.ALL, year=year)
-    secretaries = Course.objects.create(org=city, title=f"{year}年度党支部书记必修课", channel="业务培训",
+    secretaries = Course.objects.create(org=city, title=f"{year}年度党支部书记必修课", channel=business,
                                         required_for=TargetGroup.SECRETARIES, year=year)
     items = [StudyItem.objects.create(course=required, kind=ItemKind.ARTICLE, title=f"第{n + 1}讲 {title}（{part}）",
                                       body=BODY.format(title=title), seconds=7200, position=2 * n + p)
@@ -33,7 +38,7 @@ def library(year: int) -> list[StudyItem]:
                                           body=BODY.format(title="三会一课"), seconds=2700))
     district = Org.objects.filter(level=OrgLevel.DISTRICT).order_by("path").first()
     if district:
-        local = Course.objects.create(org=district, title=f"{district.name}基层党建案例", channel="案例学习")
+        local = Course.objects.create(org=district, title=f"{district.name}基层党建案例", channel=cases)
         items.append(StudyItem.objects.create(course=local, kind=ItemKind.ARTICLE, title="社区党建引领基层治理案例",
                                               body=BODY.format(title="社区党建案例"), seconds=1800))
     return items

@@ -40,6 +40,63 @@ class ItemKind(models.TextChoices):
 MEDIA_KINDS = (ItemKind.VIDEO, ItemKind.AUDIO)
 
 
+MAX_CHANNEL_DEPTH = 3  # 栏目 › 子栏目 › 子栏目
+
+
+class Channel(BaseModel):
+    """A channel (栏目) of the study library: published by ``org`` for its subtree, like a course,
+    under a parent channel of its own org or of an org above it (a district's 党史学习 under the
+    city's 理论学习), at most three levels deep. A course filed under a channel is found under it
+    and under every channel above it."""
+
+    org = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="+", verbose_name="发布组织")
+    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="children",
+                               verbose_name="上级栏目")
+    name = models.CharField("栏目名称", max_length=30)
+    depth = models.PositiveSmallIntegerField(default=1, editable=False)
+
+    scope_custom = "read down the tree like a course (Course.scope_filter)"
+
+    class Meta:
+        ordering = ["depth", "name", "pk"]
+        verbose_name = "栏目"
+        verbose_name_plural = "栏目"
+        constraints = [models.UniqueConstraint(fields=["org", "parent", "name"], name="learning_channel_once")]
+
+    def __str__(self):
+        return self.name
+
+    @classmethod
+    def scope_filter(cls, scope, action):
+        """Managers (learning.*) see the channels of their subtrees and, to file courses under them,
+        those of the orgs above; a member sees those of their own org and above."""
+        from orgs.models import Org
+
+        q = scope.org_q("org__path", f"learning.{action}")
+        if action == "view":
+            step = Org.steplen
+            above = {path[:i] for path in scope.paths_for("learning.view") for i in range(step, len(path), step)}
+            if above:
+                q |= Q(org__path__in=sorted(above))
+            if scope.member_org_id:
+                q |= ancestor_paths_q("org__path", scope.member_org_id)
+        return q
+
+    def audit_org(self):
+        return self.org
+
+    def get_absolute_url(self):
+        return reverse("learning:library") + f"?channel={self.pk}"
+
+    def lineage(self) -> list["Channel"]:
+        """The channel and those above it, top first (at most three)."""
+        found, node = [], self
+        while node is not None:
+            found.insert(0, node)
+            node = node.parent
+        return found
+
+
 class Course(BaseModel):
     """A course of the study library, published by ``org`` for its whole subtree (the city's for
     everyone, a district's for its district). ``required_for`` and ``year`` make it a required
@@ -47,7 +104,8 @@ class Course(BaseModel):
 
     org = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="courses", verbose_name="发布组织")
     title = models.CharField("课程名称", max_length=100)
-    channel = models.CharField("栏目", max_length=50, blank=True)
+    channel = models.ForeignKey(Channel, on_delete=models.PROTECT, null=True, blank=True, related_name="courses",
+                                verbose_name="栏目")
     summary = models.CharField("简介", max_length=300, blank=True)
     required_for = models.CharField("必学对象", max_length=16, choices=TargetGroup, blank=True)
     year = models.PositiveSmallIntegerField("必学年度", null=True, blank=True)
@@ -82,7 +140,7 @@ class Course(BaseModel):
         return self.org
 
     def get_absolute_url(self):
-        return reverse("learning:home") + f"#course-{self.pk}"
+        return reverse("learning:course", args=[self.pk])
 
 
 class StudyItem(BaseModel):

@@ -9,7 +9,7 @@ from django.db.models import Count, Q, Sum
 
 from core.access import subtree_q
 from learning import rules
-from learning.models import Course, OfflineHours, StudyDay, StudyItem, StudyOrgYear
+from learning.models import Channel, Course, OfflineHours, StudyDay, StudyItem, StudyOrgYear
 from members.models import ACTIVE_STATUSES, Member
 from orglife.models import COUNTED_STATES, Attendance, AttendanceStatus, MeetingKind
 from orgs.models import LeadershipMember, Org
@@ -124,8 +124,43 @@ def children_hours(org: Org, children: list[Org], year: int) -> list[tuple[Org, 
     return [(child, _hours(seconds.get(child.path))) for child in children]
 
 
+def channels_for(user):
+    return Channel.objects.visible_to(user, "view").select_related("org", "parent__parent")
+
+
+def channel_tree(user) -> list[Channel]:
+    """The channels the user sees, in tree order (each followed by its children)."""
+    nodes = list(channels_for(user).order_by("depth", "name", "pk")[:500])
+    below: dict[int | None, list[Channel]] = {}
+    for node in nodes:
+        below.setdefault(node.parent_id, []).append(node)
+    ordered: list[Channel] = []
+
+    def walk(parent_id):
+        for node in below.get(parent_id, []):
+            ordered.append(node)
+            walk(node.pk)
+    walk(None)
+    return ordered
+
+
+def channel_and_below(channel: Channel) -> list[int]:
+    """The channel's id and those of every channel under it (three levels at most: two queries)."""
+    ids, level = [channel.pk], [channel.pk]
+    while level:
+        level = list(Channel.objects.filter(parent_id__in=level).values_list("pk", flat=True))
+        ids.extend(level)
+    return ids
+
+
+def channels_for_org(user, org: Org):
+    """The channels a course or a channel of ``org`` may be filed under: of the org or above it."""
+    return channels_for(user).filter(org__path__in=org.ancestor_paths())
+
+
 def courses_for(user, *, year: int | None = None):
-    return Course.objects.visible_to(user, "view").filter(published=True).select_related("org")
+    return (Course.objects.visible_to(user, "view").filter(published=True)
+            .select_related("org", "channel__parent__parent"))
 
 
 def required_courses(user, member: Member, year: int):

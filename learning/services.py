@@ -27,7 +27,9 @@ from core.access import get_scope
 from core.errors import NotFound
 from learning import rules
 from learning.models import (
+    MAX_CHANNEL_DEPTH,
     MEDIA_KINDS,
+    Channel,
     Course,
     ItemKind,
     OfflineHours,
@@ -50,10 +52,40 @@ ALLOWED_FILES: dict[str, set[str]] = {ItemKind.VIDEO: {"mp4", "webm"}, ItemKind.
 
 # --- the library -------------------------------------------------------------------------------
 
-def course_create(*, actor, org: Org, title: str, channel: str = "", summary: str = "",
-                  required_for: str = "", year: int | None = None, published: bool = True) -> Course:
-    """Publish a course for ``org``'s subtree (learning.change on the org)."""
+def _above_or_at(channel_org: Org, org: Org) -> bool:
+    return org.path.startswith(channel_org.path)
+
+
+def channel_create(*, actor, org: Org, name: str, parent: Channel | None = None) -> Channel:
+    """A channel (栏目) of ``org``'s library (learning.change on the org), under a channel of the org
+    or of one above it, at most ``MAX_CHANNEL_DEPTH`` levels deep, its name unique among its
+    siblings of the same org."""
     _require(actor, org, "learning.change")
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": "请填写栏目名称"})
+    if len(name) > 30:
+        raise ValidationError({"name": "栏目名称不超过30字"})
+    if parent is not None:
+        if not _above_or_at(parent.org, org):
+            raise ValidationError({"parent": "上级栏目须由本组织或上级组织设立"})
+        if parent.depth >= MAX_CHANNEL_DEPTH:
+            raise ValidationError({"parent": f"栏目最多{MAX_CHANNEL_DEPTH}级"})
+    with transaction.atomic():
+        if Channel.objects.filter(org=org, parent=parent, name=name).exists():
+            raise ValidationError({"name": f"已有同名栏目“{name}”"})
+        channel = Channel.objects.create(org=org, parent=parent, name=name, depth=parent.depth + 1 if parent else 1)
+        audit.record("learning.channel_create", obj=channel, user=actor, changes={"after": channel.audit_snapshot()})
+    return channel
+
+
+def course_create(*, actor, org: Org, title: str, channel: Channel | None = None, summary: str = "",
+                  required_for: str = "", year: int | None = None, published: bool = True) -> Course:
+    """Publish a course for ``org``'s subtree (learning.change on the org), filed under a channel
+    of the org or of one above it."""
+    _require(actor, org, "learning.change")
+    if channel is not None and not _above_or_at(channel.org, org):
+        raise ValidationError({"channel": "栏目须由本组织或上级组织设立"})
     title = (title or "").strip()
     if not title:
         raise ValidationError({"title": "请填写课程名称"})
@@ -64,10 +96,25 @@ def course_create(*, actor, org: Org, title: str, channel: str = "", summary: st
     if year is not None and not 2000 <= year <= 2100:
         raise ValidationError({"year": "年度不正确"})
     with transaction.atomic():
-        course = Course.objects.create(org=org, title=title, channel=(channel or "").strip(),
+        course = Course.objects.create(org=org, title=title, channel=channel,
                                        summary=(summary or "").strip(), required_for=required_for or "",
                                        year=year, published=published, created_by=actor)
         audit.record("learning.course_create", obj=course, user=actor, changes={"after": course.audit_snapshot()})
+    return course
+
+
+def course_publish(*, actor, course: Course, published: bool) -> Course:
+    """Publish a course (its members see it) or take it back (learning.change on its org)."""
+    _require(actor, course.org, "learning.change")
+    with transaction.atomic():
+        course = Course.objects.select_for_update().get(pk=course.pk)
+        if course.published == published:
+            raise ValidationError("课程已发布" if published else "课程已撤回")
+        if published and not course.items.exists():
+            raise ValidationError("课程还没有学习内容，不能发布")
+        course.published = published
+        course.save(update_fields=["published", "updated"])
+        audit.record("learning.course_publish", obj=course, user=actor, changes={"published": published})
     return course
 
 

@@ -337,7 +337,16 @@ def make_posts(world, n):
     return texts
 
 
+def make_courses(world, n):
+    from learning.models import Course
+
+    texts = marks(n)
+    Course.objects.bulk_create([Course(org=world.district_a, title=text) for text in texts])
+    return texts
+
+
 LIST_PAGES = {
+    "learning:library": ListPage("a_admin", lambda w: reverse("learning:library"), make_courses),
     "pledges:posts": ListPage("a_admin", lambda w: reverse("pledges:posts"), make_posts),
     "training:group_studies": ListPage("a_admin", lambda w: reverse("training:group_studies"), make_group_studies),
     "training:classes": ListPage("a_admin", lambda w: reverse("training:classes"), make_classes),
@@ -392,7 +401,8 @@ NOT_LISTS = {
         "training:session_create", "training:close", "training:certificate",
         "pledges:pledge_create", "pledges:pledge_edit", "pledges:pledge_review", "pledges:record_add",
         "pledges:record_review", "pledges:post_create", "pledges:post_end", "pledges:post_qr", "pledges:post",
-        "points:ranking_switch",
+        "points:ranking_switch", "learning:channel_create", "learning:course_create", "learning:item_add",
+        "learning:course_publish",
         "dues:home", "dues:report", "dues:import", "dues:statement", "dues:confirm", "dues:carry", "dues:void", "dues:pay", "dues:open",
         "dues:adjust",
         "regional:home", "regional:unit_add", "regional:serve", "regional:instructor_add", "regional:report",
@@ -441,6 +451,7 @@ NOT_LISTS = {
     "care:stats": "figures per org, every child org",
     "learning:home": "a member's hours, their required courses and the latest fifty courses; a manager's top orgs",
     "learning:item": "one study item",
+    "learning:course": "one course's items, all of them (a course holds a few dozen)",
     "learning:item_media": "one item's media file",
     "learning:session_open": "the study page's JSON call",
     "learning:beat": "the study page's JSON call",

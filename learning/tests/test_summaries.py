@@ -16,7 +16,8 @@ from learning.models import StudyDay, StudyOrgYear
 from learning.services import Beat
 
 WRITERS = {"heartbeat"}
-NOT_WRITING = {"course_create", "item_add", "session_open", "session_close", "offline_hours_record"}
+NOT_WRITING = {"channel_create", "course_create", "course_publish", "item_add", "session_open", "session_close",
+               "offline_hours_record"}
 
 pytestmark = pytest.mark.django_db
 

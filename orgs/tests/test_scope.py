@@ -22,6 +22,7 @@ from dangjian.testing import ID_NUMBERS, PASSWORD
 from dues.tests.test_views import SCOPE_TESTED as DUES_URLS  # tested there, 404s included
 from exams.tests.test_exams import SCOPE_TESTED as EXAMS_URLS  # tested there, 404s included
 from insights.tests.test_scope import SCOPE_TESTED as INSIGHTS_URLS  # tested there, 404s included
+from learning.tests.test_library import SCOPE_TESTED as LIBRARY_URLS  # tested there, 404s included
 from learning.tests.test_scope import SCOPE_TESTED as LEARNING_URLS  # tested there, 404s included
 from members.models import Member
 from members.tests.test_archive_api import SCOPE_TESTED as ARCHIVE_API_URLS  # tested there
@@ -685,7 +686,7 @@ def test_every_url_pattern_is_in_the_scope_matrix_or_explicitly_public():
                | set(API_MEMBER_WRITES)
                | LIST_URLS | set(SYSTEM_PAGES) | SYSTEM_POSTS | TRANSFER_URLS | IMPORT_URLS | ARCHIVE_API_URLS
                | CARE_URLS | CERTIFICATE_URLS | IMPORT_API_URLS | RECRUITMENT_URLS | PORTAL_URLS
-               | CHANNEL_GRANT_URLS | ORGLIFE_URLS | INSIGHTS_URLS | EXAMS_URLS | TRAINING_URLS | PLEDGES_URLS | POINTS_URLS | NOTIFICATION_URLS | DUES_URLS | LEARNING_URLS
+               | CHANNEL_GRANT_URLS | ORGLIFE_URLS | INSIGHTS_URLS | EXAMS_URLS | TRAINING_URLS | PLEDGES_URLS | POINTS_URLS | NOTIFICATION_URLS | DUES_URLS | LEARNING_URLS | LIBRARY_URLS
                | REGIONAL_URLS | VILLAGE_URLS | COBUILDING_URLS)
     names = set(_url_names(get_resolver().url_patterns))
     uncovered = names - covered - PUBLIC
