@@ -30,7 +30,7 @@ from members.models import Member
 from orglife import city as orglife_city
 from orgs import city as orgs_city
 from pledges import city as pledges_city
-from points import demo as points_demo
+from dangjian import demo_points as points_demo
 from portal import city as portal_city
 from recruitment import city as recruitment_city
 from training import city as training_city

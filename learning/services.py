@@ -233,11 +233,11 @@ def heartbeat(*, actor, token: str, beat: Beat) -> BeatResult:
         advance = beat.position - session.position
         session.seq, session.last_beat, session.position = beat.seq, now, beat.position
         session.save(update_fields=["seq", "last_beat", "position"])
-        reason, credit = _credit(member, item, beat, min(beat.elapsed, gap, rules.BEAT_MAX_GAP), advance, now)
+        reason, credit, spent = _credit(member, item, beat, min(beat.elapsed, gap, rules.BEAT_MAX_GAP), advance, now)
         if credit <= 0:
             _keep_position(member, item, now, beat.position)
             return BeatResult(True, 0, reason, NOT_CREDITED.get(reason, ""))
-        _add(member, item, now, credit, beat.position)
+        _add(member, item, now, credit, beat.position, spent)
     return BeatResult(True, credit)
 
 
@@ -261,32 +261,33 @@ def _refusal(actor, session: StudySession, beat: Beat, now) -> str:
     return ""
 
 
-def _credit(member: Member, item: StudyItem, beat: Beat, seconds: float, advance: float, now) -> tuple[str, int]:
+def _credit(member: Member, item: StudyItem, beat: Beat, seconds: float, advance: float,
+            now) -> tuple[str, int, int]:
     """The whole seconds to credit, or why none: media not playing or jumped ahead (a seek),
-    the item's length reached, the day's cap reached."""
+    the item's length reached, the day's cap reached; and the seconds the day already holds."""
     if item.kind in MEDIA_KINDS:
         if not beat.playing:
-            return "paused", 0
+            return "paused", 0, 0
         if advance > seconds * rules.MAX_RATE + 3:
-            return "seek", 0
+            return "seek", 0, 0
     credit = int(seconds)
     done = StudyDay.objects.filter(member=member, item=item).aggregate(s=Sum("seconds"))["s"] or 0
     credit = min(credit, rules.item_cap(item.seconds) - done)
     if credit <= 0:
-        return "length", 0
+        return "length", 0, 0
     today = timezone.localdate(now)
     cap = int(local_setting(member.org, "learning_daily_cap_minutes")) * 60
     spent = StudyDay.objects.filter(member=member, day=today).aggregate(s=Sum("seconds"))["s"] or 0
     credit = min(credit, cap - spent)
     if credit <= 0:
-        return "cap", 0
-    return "", credit
+        return "cap", 0, spent
+    return "", credit, spent
 
 
-def _add(member: Member, item: StudyItem, now, credit: int, position: float) -> None:
-    """Credit the seconds to the member's row of the day and to the org's yearly summary."""
+def _add(member: Member, item: StudyItem, now, credit: int, position: float, spent: int) -> None:
+    """Credit the seconds to the member's row of the day (``spent``: the day's seconds before) and
+    to the org's yearly summary."""
     today = timezone.localdate(now)
-    spent = StudyDay.objects.filter(member=member, day=today).aggregate(s=Sum("seconds"))["s"] or 0
     row, _ = StudyDay.objects.select_for_update().get_or_create(
         member=member, item=item, day=today, defaults={"org_id": member.org_id})
     row.seconds += credit

@@ -139,7 +139,11 @@ def story(world):
                       occasion="daily", amount=Decimal("100"))
     from learning import services as learning
 
-    course = learning.course_create(actor=users["a_admin"], org=world.district_a, title="学习课程")
+    channel = learning.channel_create(actor=users["a_admin"], org=world.district_a, name="党史学习")
+    course = learning.course_create(actor=users["a_admin"], org=world.district_a, title="学习课程", channel=channel)
+    from orgs import services as org_settings
+
+    org_settings.setting_set(actor=users["a_admin"], org=world.district_a, key="points_ranking", value=False)
     learning.item_add(actor=users["a_admin"], course=course, kind="article", title="第一讲", seconds=60, body="正文")
     learning.offline_hours_record(actor=users["secretary"], member=member, day=today, hours=2, subject="党校培训",
                                   evidence="结业证书")
@@ -227,7 +231,6 @@ def test_the_outsider_sees_nothing_and_the_city_admin_everything_in_the_city(wor
     # story (or this list, saying why).
     assert set(LABELS) - checked == {
         "members.ImportBatch", "members.MemberDocument", "orglife.Attachment", "portal.ArticleImage",  # files
-        "orgs.OrgSetting",  # set by deployments (orgs.rules.local_setting); no service yet
     }
 
 

@@ -23,7 +23,7 @@ from orglife import demo as orglife_demo
 from orgs import demo as orgs_demo
 from orgs.models import Org
 from pledges import demo as pledges_demo
-from points import demo as points_demo
+from dangjian import demo_points as points_demo
 from portal import demo as portal_demo
 from recruitment import demo as recruitment_demo
 from regional import demo as regional_demo

@@ -1,5 +1,6 @@
-"""Demo points: derived from the demo's own records of study, practice, exams, group study and
-training (which the other modules' demos insert in bulk, past their services), by the same rules
+"""Demo points (points.models.PointDay), in the composition root because it reads learning, exams
+and training, which call points: derived from the demo's own records of study, practice, exams,
+group study and training (which the other modules' demos insert in bulk, past their services), by the same rules
 ``points.services.award`` applies — one row per member, day and activity under the day's cap.
 ``summaries.rebuild()`` (the demo command) then fills the two summaries. Run after those demos."""
 
