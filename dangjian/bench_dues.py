@@ -54,7 +54,7 @@ def _carry(user, root: Org, year: int, *, traced: bool, log) -> tuple[float, int
     return found["seconds"], found["result"].carried, peak
 
 
-def _timed(fn: Callable[[], object], repeat: int) -> tuple[float, float, float, object]:
+def timed(fn: Callable[[], object], repeat: int) -> tuple[float, float, float, object]:
     """(first ms, median ms of ``repeat`` more, peak MB, result)."""
     started = time.perf_counter()
     result = fn()
@@ -112,7 +112,7 @@ def run(*, repeat: int, log=print) -> dict:
         ("全市对账（汇总表和上缴记录）", lambda: selectors.reconciliation(root, today.year)),
         ("全市欠缴人数（逐人重算，对照）", lambda: recount(root, today)),
     ]:
-        first, warm, peak_mb, result = _timed(fn, 1 if "逐人" in label else repeat)
+        first, warm, peak_mb, result = timed(fn, 1 if "逐人" in label else repeat)
         reads.append({"label": label, "first_ms": first, "warm_ms": warm, "peak_mb": peak_mb})
         log(f"{label}: 首次 {first} ms，之后 {warm} ms，峰值 {peak_mb} MB")
         if label.startswith("全市欠缴人数（汇总表）"):

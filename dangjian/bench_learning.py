@@ -17,9 +17,7 @@ issue 16 asks of online study at the city's size:
 
 import multiprocessing
 import random
-import statistics
 import time
-import tracemalloc
 from collections import defaultdict
 from datetime import date, timedelta
 from decimal import Decimal
@@ -32,6 +30,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from core import summaries
+from dangjian.bench_dues import timed
 from dangjian.bench_insights import time_page
 from dangjian.bench_pages import admins
 from learning import rules, selectors, services
@@ -50,23 +49,6 @@ from points.models import PointDay
 
 COLUMNS = ("member_id", "item_id", "org_id", "day", "seconds", "completed", "position")
 BENCH_USER = "bench-learning-"
-
-
-def _timed(fn, repeat: int) -> tuple[float, float, float, object]:
-    """(first ms, median ms of ``repeat`` more, peak MB, result)."""
-    started = time.perf_counter()
-    result = fn()
-    first = (time.perf_counter() - started) * 1000
-    warm = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        fn()
-        warm.append((time.perf_counter() - started) * 1000)
-    tracemalloc.start()
-    fn()
-    peak = tracemalloc.get_traced_memory()[1] / 2**20
-    tracemalloc.stop()
-    return round(first, 1), round(statistics.median(warm), 1), round(peak, 2), result
 
 
 # --- the year of study rows ------------------------------------------------------------------------
@@ -141,7 +123,7 @@ def rollups(user, root: Org, repeat: int, log) -> dict:
         (f"一个支部的党员学时和未达标名单（{branch.name}）", lambda: selectors.org_progress(branch, year)),
         ("全市在线学习学时（逐行重算，对照）", recount),
     ]:
-        first, warm, peak, result = _timed(fn, 1 if "逐行" in label else repeat)
+        first, warm, peak, result = timed(fn, 1 if "逐行" in label else repeat)
         reads.append({"label": label, "first_ms": first, "warm_ms": warm, "peak_mb": peak})
         found[label] = result
         log(f"{label}: 首次 {first} ms，之后 {warm} ms，峰值 {peak} MB")

@@ -21,6 +21,7 @@ from care import city as care_city
 from core import audit, summaries
 from core.context import acting_as
 from dangjian import bench
+from dangjian import demo_points as points_demo
 from dues import city as dues_city
 from exams import city as exams_city
 from learning import city as learning_city
@@ -30,7 +31,6 @@ from members.models import Member
 from orglife import city as orglife_city
 from orgs import city as orgs_city
 from pledges import city as pledges_city
-from dangjian import demo_points as points_demo
 from portal import city as portal_city
 from recruitment import city as recruitment_city
 from training import city as training_city

@@ -13,6 +13,7 @@ from care import demo as care_demo
 from core import audit, summaries
 from core.context import acting_as
 from dangjian import city
+from dangjian import demo_points as points_demo
 from dues import demo as dues_demo
 from exams import demo as exams_demo
 from insights import demo as insights_demo
@@ -23,7 +24,6 @@ from orglife import demo as orglife_demo
 from orgs import demo as orgs_demo
 from orgs.models import Org
 from pledges import demo as pledges_demo
-from dangjian import demo_points as points_demo
 from portal import demo as portal_demo
 from recruitment import demo as recruitment_demo
 from regional import demo as regional_demo
