@@ -12,6 +12,7 @@ from ninja.security import HttpBearer
 
 from accounts import services as account_services
 from care.api import router as care_router
+from community.api import router as community_router
 from core import context
 from core.access import get_scope
 from core.api import Message, TextParser, invalid, refusal
@@ -197,6 +198,7 @@ api.add_router("/learning", learning_router)
 api.add_router("/exams", exams_router)
 api.add_router("/training", training_router)
 api.add_router("/pledges", pledges_router)
+api.add_router("/community", community_router)
 api.add_router("/points", points_router)
 api.add_router("/insights", insights_router)
 api.add_router("/notifications", notifications_router)

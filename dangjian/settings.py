@@ -101,6 +101,9 @@ INSTALLED_APPS = [
     # Regional party building (区域化党建): building committees and coverage, difficult villages,
     # expanded committees and co-building; reads orgs and members.
     "regional",
+    # 在职党员到社区报到: check-ins with the community where members live, service hours, yearly ratings
+    # fed back to the member's unit (regional's permissions).
+    "community",
     # Workbench, warnings and health index: reads every business app's summaries.
     "insights",
     # The message centre (站内消息): the apps' services write to it; it imports none of them.

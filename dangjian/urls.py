@@ -24,6 +24,7 @@ urlpatterns = [
     path("training/", include("training.urls")),
     path("pledges/", include("pledges.urls")),
     path("points/", include("points.urls")),
+    path("community/", include("community.urls")),
     path("insights/", include("insights.urls")),
     path("notifications/", include("notifications.urls")),
     path("dues/", include("dues.urls")),

@@ -500,6 +500,19 @@ def duty_post_form(world):
                       ("select", "holder", str(world.members["a1_member"].pk))])
 
 
+def community_service_form(world):
+    from community import services
+    from community.models import ServiceRecord
+    from community.tests.test_checkin import make_places
+
+    places = make_places(world)
+    checkin = services.checkin_request(actor=places["cadre"], community=places["community"], address="朝阳里3号楼")
+    services.checkin_decide(actor=world.users["a_admin"], checkin=checkin, confirm=True)
+    return Case("a_admin", reverse("community:record_add", args=[checkin.pk]),
+                lambda: {"day": ServiceRecord.objects.latest("pk").day},
+                fill=[("text", "hours", "2"), ("text", "content", "陪同老人就医")])
+
+
 DATE_FORM_CASES = {
     "OrgForm": org_form, "OrgMoveForm": org_move_form, "TermForm": term_form,
     "MemberForm": member_form, "PositionHeldForm": position_form, "RewardPunishmentForm": reward_form,
@@ -519,6 +532,7 @@ DATE_FORM_CASES = {
     "PaymentForm": dues_payment_form, "OpenForm": dues_open_form, "ExamForm": exam_form,
     "GroupStudyForm": group_study_form, "ClassForm": training_class_form, "SessionForm": training_session_form,
     "PledgeRecordForm": pledge_record_form, "DutyPostForm": duty_post_form,
+    "ServiceRecordForm": community_service_form,
 }
 
 

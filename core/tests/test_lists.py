@@ -345,7 +345,19 @@ def make_courses(world, n):
     return texts
 
 
+def make_checkins(world, n):
+    from community.models import CheckIn
+    from members.models import Member
+
+    names = _members(world, n, org=world.branch_a2)
+    members = Member.objects.filter(name__in=names)
+    CheckIn.objects.bulk_create([CheckIn(member=m, unit=world.branch_a2, community=world.branch_a1, address="一号",
+                                         state="confirmed", requested_on=timezone.localdate()) for m in members])
+    return names
+
+
 LIST_PAGES = {
+    "community:checkins": ListPage("a_admin", lambda w: reverse("community:checkins"), make_checkins),
     "learning:library": ListPage("a_admin", lambda w: reverse("learning:library"), make_courses),
     "pledges:posts": ListPage("a_admin", lambda w: reverse("pledges:posts"), make_posts),
     "training:group_studies": ListPage("a_admin", lambda w: reverse("training:group_studies"), make_group_studies),
@@ -401,7 +413,8 @@ NOT_LISTS = {
         "training:session_create", "training:close", "training:certificate",
         "pledges:pledge_create", "pledges:pledge_edit", "pledges:pledge_review", "pledges:record_add",
         "pledges:record_review", "pledges:post_create", "pledges:post_end", "pledges:post_qr", "pledges:post",
-        "points:ranking_switch", "learning:channel_create", "learning:course_create", "learning:item_add",
+        "points:ranking_switch", "community:checkin_request", "community:decide", "community:assign",
+        "community:record_add", "community:rating", "community:end", "community:team_create", "learning:channel_create", "learning:course_create", "learning:item_add",
         "learning:course_publish",
         "dues:home", "dues:report", "dues:import", "dues:statement", "dues:confirm", "dues:carry", "dues:void", "dues:pay", "dues:open",
         "dues:adjust",
@@ -436,6 +449,9 @@ NOT_LISTS = {
     "pledges:pledge": "one pledge's fulfilment records, all of them (a year of one pledge)",
     "pledges:queue": "what waits for review, capped at 200 pledges and 200 records, oldest first",
     "pledges:badge": "one post's public badge",
+    "community:home": "a member's own check-in and one org's four figures",
+    "community:checkin": "one check-in's service records (capped at 200) and yearly ratings",
+    "community:unit": "one unit's own members who checked in (a unit has a few hundred at most)",
     "points:home": "a member's points per activity (six rows), the rule table and one row per child org",
     "points:ranking": "one org's own members by points, all of them (a branch's roll, from the summary rows)",
     "training:home": "one org's figures and one row per child org; the latest ten studies and classes; a member's own",

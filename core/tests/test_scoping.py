@@ -194,6 +194,16 @@ def story(world):
     pledges.record_add(actor=users["member"], pledge=pledge, day=today, text="走访了两户联系户")
     pledges.post_create(actor=users["a_admin"], org=world.branch_a1, kind="zone", name="3号楼责任区",
                         duties="联系3号楼住户", holder=world.members["a1_member"])
+    from community import services as community
+    from community.tests.test_checkin import make_places
+
+    places = make_places(world)
+    checkin = community.checkin_request(actor=places["cadre"], community=places["community"], address="朝阳里3号楼")
+    community.checkin_decide(actor=users["a_admin"], checkin=checkin, confirm=True)
+    team = community.team_create(actor=users["a_admin"], community=places["community"], name="助老服务队")
+    community.checkin_assign(actor=users["a_admin"], checkin=checkin, team=team)
+    community.record_add(actor=users["a_admin"], checkin=checkin, day=today, hours=2, content="陪同老人就医")
+    community.rating_record(actor=users["a_admin"], checkin=checkin, year=today.year, grade="good")
     orgs.term_create(actor=users["a_admin"], org=world.branch_a1, started=date(2024, 1, 1),
                      members=[("secretary", "李建国")])
     orgs.org_move(actor=users["city_admin"], org=world.branch_a2, new_parent=world.district_b, reason="区划调整")

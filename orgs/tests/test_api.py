@@ -103,6 +103,15 @@ ENDPOINTS = {
     ("get", "/api/v1/pledges/posts"),
     ("post", "/api/v1/pledges/posts"),
     ("post", "/api/v1/pledges/posts/{post_id}/end"),
+    # community/api.py (community/tests/test_pages.py)
+    ("post", "/api/v1/community/checkins"),
+    ("get", "/api/v1/community/checkins"),
+    ("post", "/api/v1/community/checkins/{checkin_id}/decide"),
+    ("post", "/api/v1/community/checkins/{checkin_id}/team"),
+    ("post", "/api/v1/community/checkins/{checkin_id}/records"),
+    ("post", "/api/v1/community/checkins/{checkin_id}/rating"),
+    ("post", "/api/v1/community/checkins/{checkin_id}/end"),
+    ("get", "/api/v1/community/units/{org_id}/feedback"),
     # points/api.py (points/tests/test_points.py)
     ("get", "/api/v1/points/rules"),
     ("get", "/api/v1/points/mine"),

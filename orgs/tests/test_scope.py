@@ -16,6 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import Grant, User
 from care.tests.test_api import SCOPE_TESTED as CARE_URLS  # tested there, 404s included
+from community.tests.test_pages import SCOPE_TESTED as COMMUNITY_URLS  # tested there, 404s included
 from core.access import ROLE_PERMISSIONS, Role
 from core.errors import NotFound
 from dangjian.testing import ID_NUMBERS, PASSWORD
@@ -686,7 +687,7 @@ def test_every_url_pattern_is_in_the_scope_matrix_or_explicitly_public():
                | set(API_MEMBER_WRITES)
                | LIST_URLS | set(SYSTEM_PAGES) | SYSTEM_POSTS | TRANSFER_URLS | IMPORT_URLS | ARCHIVE_API_URLS
                | CARE_URLS | CERTIFICATE_URLS | IMPORT_API_URLS | RECRUITMENT_URLS | PORTAL_URLS
-               | CHANNEL_GRANT_URLS | ORGLIFE_URLS | INSIGHTS_URLS | EXAMS_URLS | TRAINING_URLS | PLEDGES_URLS | POINTS_URLS | NOTIFICATION_URLS | DUES_URLS | LEARNING_URLS | LIBRARY_URLS
+               | CHANNEL_GRANT_URLS | ORGLIFE_URLS | INSIGHTS_URLS | EXAMS_URLS | TRAINING_URLS | PLEDGES_URLS | POINTS_URLS | COMMUNITY_URLS | NOTIFICATION_URLS | DUES_URLS | LEARNING_URLS | LIBRARY_URLS
                | REGIONAL_URLS | VILLAGE_URLS | COBUILDING_URLS)
     names = set(_url_names(get_resolver().url_patterns))
     uncovered = names - covered - PUBLIC

@@ -10,6 +10,7 @@ from django.db import transaction
 
 from accounts import demo as accounts_demo
 from care import demo as care_demo
+from community import demo as community_demo
 from core import audit, summaries
 from core.context import acting_as
 from dangjian import city
@@ -86,6 +87,7 @@ class Command(BaseCommand):
             regional_demo.load(random.Random(f"regional-{seed}"))  # 创新大厦: its units, instructors, orgs served
             regional_demo.load_villages(random.Random(f"villages-{seed}"))  # 北辰区 双街村 paired, its plan
             regional_demo.load_cobuilding(random.Random(f"cobuilding-{seed}"))  # a street's 大工委 and its lists
+            community_demo.load(random.Random(f"community-{seed}"))  # in-service members checked in, service, ratings
             insights_demo.load()  # the demo secretary's workbench: a correction, a letter coming in, a visit due
             summaries.rebuild()  # the loaders insert in bulk, past the services that keep the summaries
             notifications_demo.load()  # last: letters waiting and today's reminders, for the header's count

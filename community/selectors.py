@@ -1,0 +1,35 @@
+"""Community check-in reads: what a community has (requests waiting, members checked in), what a
+unit's members gave (check-ins, hours, ratings: the feedback of 两地双向), and the counts of a
+subtree from the summary rows."""
+
+from datetime import date
+
+from django.db.models import Sum
+
+from community.models import CheckIn, CheckInRating, CheckInState, CommunityMonth
+from core.access import subtree_q
+from orgs.models import Org
+
+
+def waiting(user, community: Org):
+    return (CheckIn.objects.visible_to(user, "change").filter(community=community, state=CheckInState.REQUESTED)
+            .select_related("member", "unit").order_by("requested_on", "pk"))
+
+
+def unit_feedback(user, unit: Org, year: int) -> list[dict]:
+    """The unit's own members' check-ins with their hours of ``year`` and the year's rating."""
+    checkins = list(CheckIn.objects.visible_to(user, "view").filter(unit=unit).exclude(state=CheckInState.REFUSED)
+                    .select_related("member", "community").order_by("member__name", "pk"))
+    hours = dict(CheckIn.objects.filter(pk__in=[c.pk for c in checkins], records__day__year=year).order_by()
+                 .values("pk").annotate(h=Sum("records__hours")).values_list("pk", "h"))
+    ratings = {r.checkin_id: r for r in CheckInRating.objects.filter(checkin__in=checkins, year=year)}
+    return [{"checkin": c, "hours": hours.get(c.pk) or 0, "rating": ratings.get(c.pk)} for c in checkins]
+
+
+def counts(org: Org, role: str, start: date, end: date) -> dict[str, float]:
+    """Check-ins, service records and hours of ``org``'s subtree between two months, as the
+    community side ("community") or the unit side ("unit") counts them."""
+    found = CommunityMonth.objects.filter(subtree_q("org__path", org.path), role=role, month__range=(start, end)).aggregate(
+        checkins=Sum("checkins"), records=Sum("records"), tenths=Sum("tenths"))
+    return {"checkins": found["checkins"] or 0, "records": found["records"] or 0,
+            "hours": (found["tenths"] or 0) / 10}
