@@ -76,6 +76,8 @@ def build(*, rng: random.Random, orgs: int, members: int, log: Callable[[str], N
     stage("exams", "学习测试答卷（抽样党员）", lambda: exams_city.load(rng))
     stage("training", "集中学习和培训班", lambda: training_city.load(rng))
     stage("pledges", "党员承诺和岗位（抽样党员）", lambda: pledges_city.load(rng))
+    # The city's tree has community branches only (orgs/city.py): no organ or SOE branch whose members could
+    # check in yet, so this stage writes nothing until the tree gains them (issue 17's bench needs them).
     stage("community", "在职党员到社区报到（14.4万）", lambda: community_demo.load(rng, target=144_000, max_records=3))
     stage("points", "学习积分（由学习、练习、考试、集中学习和培训记录得出）", points_demo.load)
     stage("portal", "资讯文章", lambda: portal_city.load(rng, articles=max(20, min(2000, orgs // 25))))
