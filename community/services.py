@@ -162,16 +162,23 @@ def record_add(*, actor, checkin: CheckIn, day: date, hours, content: str) -> Se
     if day > today or day.year < today.year - 1:
         raise ValidationError({"day": "日期须不晚于今天，且在去年或今年"})
     with transaction.atomic():
-        checkin = CheckIn.objects.select_for_update().get(pk=checkin.pk)
-        if checkin.state != CheckInState.CONFIRMED:
-            raise ValidationError("报到确认后才能记录服务")
-        if checkin.decided_on and day < checkin.decided_on:
-            raise ValidationError({"day": f"日期须在报到确认（{checkin.decided_on}）之后"})
-        record = ServiceRecord.objects.create(checkin=checkin, member_id=checkin.member_id,
-                                              community_id=checkin.community_id, unit_id=checkin.unit_id, day=day,
-                                              hours=hours, content=content)
-        _count(checkin, day, records=1, tenths=int(hours * 10))
+        record = record_service(checkin=checkin, day=day, hours=hours, content=content)
         audit.record("community.record_add", obj=record, user=actor, changes={"after": record.audit_snapshot()})
+    return record
+
+
+def record_service(*, checkin: CheckIn, day: date, hours: Decimal, content: str) -> ServiceRecord:
+    """Write a service record and count it; the caller checked who may (the community recording
+    it, or the member completing an ordered service) and holds the transaction."""
+    checkin = CheckIn.objects.select_for_update().get(pk=checkin.pk)
+    if checkin.state != CheckInState.CONFIRMED:
+        raise ValidationError("报到确认后才能记录服务")
+    if checkin.decided_on and day < checkin.decided_on:
+        raise ValidationError({"day": f"日期须在报到确认（{checkin.decided_on}）之后"})
+    record = ServiceRecord.objects.create(checkin=checkin, member_id=checkin.member_id,
+                                          community_id=checkin.community_id, unit_id=checkin.unit_id, day=day,
+                                          hours=hours, content=content)
+    _count(checkin, day, records=1, tenths=int(hours * 10))
     return record
 
 

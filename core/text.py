@@ -2,10 +2,14 @@
 every API body through ``core.api.TextParser``, every roster cell), replaced where text goes out
 (exports), because rows written before the edge refused them may still hold some.
 
+``clean_text`` is the stored form of plain text typed where no form checks it (a public page, a
+service called by the API): NFC, invisible characters dropped, whitespace tidied.
+
 ESC, NUL and their kind are invisible, mean nothing in a name or a note, and cannot be written to
 the XML inside .xlsx and .docx files. Tab and line breaks are text in multi-line fields."""
 
 import re
+import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.utils.deconstruct import deconstructible
@@ -48,3 +52,22 @@ def printable(value) -> str:
     """A value as text for an export: control characters (legacy data) replaced by U+FFFD, so the
     file is written and the reader sees where something was."""
     return INVALID.sub(REPLACEMENT, "" if value is None else str(value))
+
+
+# Control and format characters (bidi overrides, zero-width joiners…) have no place in text.
+_INVISIBLE = {"Cc", "Cf", "Co", "Cs"}
+
+
+def clean_text(text: str, *, max_length: int, multiline: bool = False) -> str:
+    """Plain text as stored: NFC, invisible characters removed, whitespace tidied. Markup stays
+    as characters and is escaped when shown."""
+    text = unicodedata.normalize("NFC", text or "")
+    keep = "\n" if multiline else ""
+    text = "".join(ch for ch in text if ch in keep or unicodedata.category(ch) not in _INVISIBLE
+                   or ch == "\t")
+    if multiline:
+        lines = [" ".join(line.split()) for line in text.replace("\r\n", "\n").split("\n")]
+        text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines))
+    else:
+        text = " ".join(text.split())
+    return text.strip()[:max_length]

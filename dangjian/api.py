@@ -24,6 +24,7 @@ from learning.api import router as learning_router
 from members.api import router as members_router
 from members.import_api import router as imports_router
 from notifications.api import router as notifications_router
+from orders.api import router as orders_router
 from orglife.api import router as orglife_router
 from orgs.api import router as orgs_router
 from pledges.api import router as pledges_router
@@ -199,6 +200,7 @@ api.add_router("/exams", exams_router)
 api.add_router("/training", training_router)
 api.add_router("/pledges", pledges_router)
 api.add_router("/community", community_router)
+api.add_router("/orders", orders_router)
 api.add_router("/points", points_router)
 api.add_router("/insights", insights_router)
 api.add_router("/notifications", notifications_router)

@@ -104,6 +104,9 @@ INSTALLED_APPS = [
     # 在职党员到社区报到: check-ins with the community where members live, service hours, yearly ratings
     # fed back to the member's unit (regional's permissions).
     "community",
+    # 群众点单、社区派单、党员接单: community service menus, residents' orders on a public page,
+    # dispatch to checked-in members (builds on community; regional's permissions).
+    "orders",
     # Workbench, warnings and health index: reads every business app's summaries.
     "insights",
     # The message centre (站内消息): the apps' services write to it; it imports none of them.
@@ -339,6 +342,8 @@ PORTAL_DISCLAIMER = os.environ.get(
     "免责声明：本站转载的文章仅供学习交流，版权归原作者及原出处所有；文中观点不代表本站立场。"
     "如涉及版权问题，请与本站联系，我们将及时处理。")
 PORTAL_COMMENT_LIMITS = ((60, 3), (24 * 3600, 20))  # (seconds, comments) per address and per user
+# The public service-order page (orders): orders and status look-ups per address, per window.
+ORDERS_PUBLIC_LIMITS = ((60, 5), (24 * 3600, 30))  # (seconds, attempts)
 # Organizational life (orglife.copydetect): minutes whose shingle sets overlap at least this much
 # (Jaccard similarity, 0–1) with another record's are flagged to the reviewer as near-copies.
 ORGLIFE_COPY_THRESHOLD = float(os.environ.get("DANGJIAN_ORGLIFE_COPY_THRESHOLD", 0.7))

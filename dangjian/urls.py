@@ -25,6 +25,8 @@ urlpatterns = [
     path("pledges/", include("pledges.urls")),
     path("points/", include("points.urls")),
     path("community/", include("community.urls")),
+    path("orders/", include("orders.urls")),
+    path("service/", include("orders.public_urls")),
     path("insights/", include("insights.urls")),
     path("notifications/", include("notifications.urls")),
     path("dues/", include("dues.urls")),

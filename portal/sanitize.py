@@ -3,10 +3,11 @@ sanitizer); titles and comments are plain text, escaped where they are shown."""
 
 import html as _html
 import re
-import unicodedata
 
 import nh3
 from django.utils.html import escape
+
+from core.text import clean_text  # noqa: F401  (imported from here by portal's modules)
 
 TAGS = {"p", "h2", "h3", "h4", "strong", "em", "b", "i", "u", "ul", "ol", "li", "blockquote", "a",
         "img", "br", "table", "thead", "tbody", "tr", "th", "td", "caption"}
@@ -17,8 +18,6 @@ OWN_IMAGE = re.compile(r"^/news/media/\d{1,12}/(?:thumb/)?$")
 SAFE_LINK = re.compile(r"^(?:https?://[^\s/]|/(?!/)|#|[^\s:/?#]+(?:[/?#]|$))", re.IGNORECASE)
 IMG_WITHOUT_SRC = re.compile(r"<img(?![^>]*\ssrc=)[^>]*>")
 DIGITS = re.compile(r"^\d{1,4}$")
-# Control and format characters (bidi overrides, zero-width joiners…) have no place in text.
-_INVISIBLE = {"Cc", "Cf", "Co", "Cs"}
 
 
 def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
@@ -40,21 +39,6 @@ def clean_html(html: str) -> str:
     )
     # A picture whose address was refused is dropped whole (nh3 leaves an empty <img>).
     return IMG_WITHOUT_SRC.sub("", cleaned).strip()
-
-
-def clean_text(text: str, *, max_length: int, multiline: bool = False) -> str:
-    """Plain text as stored: NFC, invisible characters removed, whitespace tidied. Markup stays
-    as characters and is escaped when shown."""
-    text = unicodedata.normalize("NFC", text or "")
-    keep = "\n" if multiline else ""
-    text = "".join(ch for ch in text if ch in keep or unicodedata.category(ch) not in _INVISIBLE
-                   or ch == "\t")
-    if multiline:
-        lines = [" ".join(line.split()) for line in text.replace("\r\n", "\n").split("\n")]
-        text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines))
-    else:
-        text = " ".join(text.split())
-    return text.strip()[:max_length]
 
 
 def paragraphs_html(text: str) -> str:

@@ -11,7 +11,6 @@ import re
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -19,7 +18,7 @@ from django.utils import timezone
 from PIL import Image, ImageOps, UnidentifiedImageError
 from pypinyin import lazy_pinyin
 
-from core import audit, files
+from core import audit, files, throttle
 from core.access import ADMIN_ROLES, clear_scope_cache, get_scope
 from core.errors import NotFound
 from portal import pagecache, search
@@ -259,21 +258,8 @@ def image_add(*, actor, article: Article, upload, alt: str = "", lead: bool = Fa
 # --- comments --------------------------------------------------------------------------------------
 
 def _throttle(keys: list[str]) -> None:
-    """At most N comments per window per address and per user (settings.PORTAL_COMMENT_LIMITS),
-    counted in the cache; refused attempts count too, so a flood stays refused."""
-    now = int(timezone.now().timestamp())
-    refused = False
-    for seconds, limit in settings.PORTAL_COMMENT_LIMITS:
-        for key in keys:
-            bucket = f"portal:comment:{key}:{seconds}:{now // seconds}"
-            cache.add(bucket, 0, timeout=seconds + 5)
-            try:
-                count = cache.incr(bucket)
-            except ValueError:  # expired between add and incr
-                cache.set(bucket, 1, timeout=seconds + 5)
-                count = 1
-            refused = refused or count > limit
-    if refused:
+    """At most N comments per window per address and per user (settings.PORTAL_COMMENT_LIMITS)."""
+    if throttle.exceeded("portal:comment", keys, settings.PORTAL_COMMENT_LIMITS):
         raise ValidationError("评论过于频繁，请稍后再试")
 
 

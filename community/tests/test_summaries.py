@@ -13,7 +13,7 @@ from community.tests.test_checkin import make_places
 from core import summaries
 from dangjian.testing import check_after_each_call
 
-WRITERS = {"checkin_decide", "record_add"}
+WRITERS = {"checkin_decide", "record_add", "record_service"}
 NOT_WRITING = {"checkin_request", "checkin_assign", "checkin_end", "team_create", "rating_record"}
 
 pytestmark = pytest.mark.django_db

@@ -69,7 +69,7 @@ def path_values(world, busy) -> dict:
         "correction_id": getattr(CorrectionRequest.objects.first(), "pk", 1),
         "document_id": getattr(MemberDocument.objects.first(), "pk", 1), "visit_id": busy["visit"],
         "article_id": busy["article"], "certificate_id": 1, "batch_id": 1, "notification_id": 1, "course_id": 1, "item_id": 1,
-        "building_id": 1, "unit_id": 1, "village_id": 1, "payment_id": 1, "exam_id": 1, "attempt_id": 1, "study_id": 1, "class_id": 1, "pledge_id": 1, "post_id": 1, "checkin_id": 1,
+        "building_id": 1, "unit_id": 1, "village_id": 1, "payment_id": 1, "exam_id": 1, "attempt_id": 1, "study_id": 1, "class_id": 1, "pledge_id": 1, "post_id": 1, "checkin_id": 1, "order_id": 1,
     }
 
 

@@ -356,7 +356,20 @@ def make_checkins(world, n):
     return names
 
 
+def make_orders(world, n):
+    from orders.models import MenuItem, ServiceOrder
+
+    item, _ = MenuItem.objects.get_or_create(community=world.branch_a1, name="助老陪诊")
+    texts = marks(n)
+    ServiceOrder.objects.bulk_create([
+        ServiceOrder(number=text, community=world.branch_a1, item=item, name="居民", phone_cipher="-",
+                     phone_index=text, phone_masked="138****0000", address="一号", address_key="a", need="代办",
+                     day=timezone.localdate()) for text in texts])
+    return texts
+
+
 LIST_PAGES = {
+    "orders:list": ListPage("a_admin", lambda w: reverse("orders:list"), make_orders),
     "community:checkins": ListPage("a_admin", lambda w: reverse("community:checkins"), make_checkins),
     "learning:library": ListPage("a_admin", lambda w: reverse("learning:library"), make_courses),
     "pledges:posts": ListPage("a_admin", lambda w: reverse("pledges:posts"), make_posts),
@@ -414,7 +427,9 @@ NOT_LISTS = {
         "pledges:pledge_create", "pledges:pledge_edit", "pledges:pledge_review", "pledges:record_add",
         "pledges:record_review", "pledges:post_create", "pledges:post_end", "pledges:post_qr", "pledges:post",
         "points:ranking_switch", "community:checkin_request", "community:decide", "community:assign",
-        "community:record_add", "community:rating", "community:end", "community:team_create", "learning:channel_create", "learning:course_create", "learning:item_add",
+        "community:record_add", "community:rating", "community:end", "community:team_create",
+        "orders:dispatch", "orders:reject", "orders:phone", "orders:accept", "orders:decline", "orders:complete",
+        "orders:item_new", "orders:item_edit", "service:order", "service:captcha", "service:lookup", "service:track", "learning:channel_create", "learning:course_create", "learning:item_add",
         "learning:course_publish",
         "dues:home", "dues:report", "dues:import", "dues:statement", "dues:confirm", "dues:carry", "dues:void", "dues:pay", "dues:open",
         "dues:adjust",
@@ -450,6 +465,10 @@ NOT_LISTS = {
     "pledges:queue": "what waits for review, capped at 200 pledges and 200 records, oldest first",
     "pledges:badge": "one post's public badge",
     "community:home": "a member's own check-in and one org's four figures",
+    "orders:home": "a member's orders to take and to finish (capped at 50 each) and one row per child org",
+    "orders:order": "one order",
+    "orders:menu": "one community's service menu, all of it (a menu has a dozen items)",
+    "service:home": "the communities that take orders, found by name, capped at 30",
     "community:checkin": "one check-in's service records (capped at 200) and yearly ratings",
     "community:unit": "one unit's own members who checked in (a unit has a few hundred at most)",
     "points:home": "a member's points per activity (six rows), the rule table and one row per child org",

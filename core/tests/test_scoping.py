@@ -204,6 +204,12 @@ def story(world):
     community.checkin_assign(actor=users["a_admin"], checkin=checkin, team=team)
     community.record_add(actor=users["a_admin"], checkin=checkin, day=today, hours=2, content="陪同老人就医")
     community.rating_record(actor=users["a_admin"], checkin=checkin, year=today.year, grade="good")
+    from orders import services as orders
+
+    item = orders.item_save(actor=users["a_admin"], community=places["community"], name="助老陪诊")
+    order = orders.order_place(item=item, name="王大妈", phone="13812345678", address="朝阳里5号楼", need="陪同就医",
+                               ip="10.7.0.1")
+    orders.order_dispatch(actor=users["a_admin"], order=order, team=team)
     orgs.term_create(actor=users["a_admin"], org=world.branch_a1, started=date(2024, 1, 1),
                      members=[("secretary", "李建国")])
     orgs.org_move(actor=users["city_admin"], org=world.branch_a2, new_parent=world.district_b, reason="区划调整")

@@ -32,6 +32,10 @@ from members.tests.test_import_api import API_URLS as IMPORT_API_URLS  # tested 
 from notifications.tests.test_pages import (
     SCOPE_TESTED as NOTIFICATION_URLS,  # the user's own; 404s there
 )
+from orders.tests.test_pages import (
+    PUBLIC as ORDERS_PUBLIC,  # the resident's pages, no login, on purpose
+)
+from orders.tests.test_pages import SCOPE_TESTED as ORDERS_URLS  # tested there, 404s included
 from orglife.tests.test_scope import SCOPE_TESTED as ORGLIFE_URLS  # tested there, 404s included
 from orgs import services
 from orgs.models import AffiliationChange, LeadershipTerm, Org
@@ -142,7 +146,7 @@ API_MEMBER_WRITES = {"api:member_update": "member.change"}
 
 # Reachable without logging in, on purpose.
 PUBLIC = {"accounts:login", "accounts:login_totp", "api:token_create", "api:openapi-json", "api:openapi-view",
-          "api:api-root", *RECRUITMENT_PUBLIC, *PLEDGES_PUBLIC,
+          "api:api-root", *RECRUITMENT_PUBLIC, *PLEDGES_PUBLIC, *ORDERS_PUBLIC,
           # The news portal's public pages and read API: anyone reads published articles.
           "portal:index", "portal:search", "portal:rank", "portal:feed", "portal:channel_feed",
           "portal:article", "portal:article_slug", "portal:comments", "portal:share", "portal:qr",
@@ -687,7 +691,7 @@ def test_every_url_pattern_is_in_the_scope_matrix_or_explicitly_public():
                | set(API_MEMBER_WRITES)
                | LIST_URLS | set(SYSTEM_PAGES) | SYSTEM_POSTS | TRANSFER_URLS | IMPORT_URLS | ARCHIVE_API_URLS
                | CARE_URLS | CERTIFICATE_URLS | IMPORT_API_URLS | RECRUITMENT_URLS | PORTAL_URLS
-               | CHANNEL_GRANT_URLS | ORGLIFE_URLS | INSIGHTS_URLS | EXAMS_URLS | TRAINING_URLS | PLEDGES_URLS | POINTS_URLS | COMMUNITY_URLS | NOTIFICATION_URLS | DUES_URLS | LEARNING_URLS | LIBRARY_URLS
+               | CHANNEL_GRANT_URLS | ORGLIFE_URLS | INSIGHTS_URLS | EXAMS_URLS | TRAINING_URLS | PLEDGES_URLS | POINTS_URLS | COMMUNITY_URLS | ORDERS_URLS | NOTIFICATION_URLS | DUES_URLS | LEARNING_URLS | LIBRARY_URLS
                | REGIONAL_URLS | VILLAGE_URLS | COBUILDING_URLS)
     names = set(_url_names(get_resolver().url_patterns))
     uncovered = names - covered - PUBLIC
