@@ -21,6 +21,7 @@ from insights import demo as insights_demo
 from learning import demo as learning_demo
 from members import demo as members_demo
 from notifications import demo as notifications_demo
+from orders import demo as orders_demo
 from orglife import demo as orglife_demo
 from orgs import demo as orgs_demo
 from orgs.models import Org
@@ -88,6 +89,7 @@ class Command(BaseCommand):
             regional_demo.load_villages(random.Random(f"villages-{seed}"))  # 北辰区 双街村 paired, its plan
             regional_demo.load_cobuilding(random.Random(f"cobuilding-{seed}"))  # a street's 大工委 and its lists
             community_demo.load(random.Random(f"community-{seed}"))  # in-service members checked in, service, ratings
+            orders_demo.load(random.Random(f"orders-{seed}"))  # menus and a month of residents' orders, every state
             insights_demo.load()  # the demo secretary's workbench: a correction, a letter coming in, a visit due
             summaries.rebuild()  # the loaders insert in bulk, past the services that keep the summaries
             notifications_demo.load()  # last: letters waiting and today's reminders, for the header's count

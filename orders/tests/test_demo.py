@@ -1,0 +1,43 @@
+"""The demo's orders follow the rules the services enforce: every state present, some overdue;
+an order dispatched to a member or a team of its own community, accepted and done by a member
+checked in there, a done order with its service record; the phone encrypted; the summaries equal
+the orders; the pages show them."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from accounts.models import User
+from community.models import CheckIn, ServiceRecord
+from core import summaries
+from core.crypto import get_provider
+from orders.models import OPEN_STATES, OrderState, ServiceOrder
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_orders_follow_the_rules(settings, client):
+    settings.INVENTED_DATA_ALLOWED = True
+    call_command("demo", members=600, stdout=io.StringIO())
+    orders = list(ServiceOrder.objects.select_related("team"))
+    assert {o.state for o in orders} == set(OrderState.values)
+    assert ServiceOrder.objects.filter(state__in=OPEN_STATES, due_at__lt=timezone.now()).exists()  # some overdue
+    checked_in = {(c.member_id, c.community_id) for c in CheckIn.objects.filter(state="confirmed")}
+    for order in orders:
+        if order.member_id:
+            assert (order.member_id, order.community_id) in checked_in
+        if order.team_id:
+            assert order.team.community_id == order.community_id
+        if order.accepted_by_id:
+            assert (order.accepted_by_id, order.community_id) in checked_in
+        if order.state in (OrderState.DONE, OrderState.RATED):
+            assert order.hours and ServiceRecord.objects.filter(content__contains=order.number).exists()
+        assert (order.stars is not None) == (order.state == OrderState.RATED)
+    sample = orders[0]
+    assert get_provider().decrypt(sample.phone_cipher)[-4:] == sample.phone_masked[-4:]
+    assert not any(summaries.check(["orders.org_month", "community.org_month"]))
+    client.force_login(User.objects.get(username="city_admin"))
+    assert "超时未办" in client.get("/orders/").content.decode()
+    assert client.get("/orders/list/?overdue=yes").status_code == 200
