@@ -32,7 +32,7 @@ class CancelForm(Form):
 
 class RateForm(Form):
     stars = forms.TypedChoiceField(label="满意度", coerce=int, widget=forms.RadioSelect,
-                                   choices=[(s, "★" * s) for s in reversed(rules.STARS)])
+                                   choices=[(s, f"{'★' * s} {s}星") for s in reversed(rules.STARS)])
     comment = forms.CharField(label="评价（可选）", max_length=200, required=False)
 
 

@@ -2,7 +2,15 @@
 streets, communities, branches and party groups, built in bulk (orgs.bulk.build) with the shape of
 `dangjian bench tree` (dangjian.bench.Shape and spread, handed in by dangjian.city: apps do not
 import the project package) but the demo's codes (TJ, HP, HP01C01B01…), so
-the demo accounts find their orgs."""
+the demo accounts find their orgs.
+
+Each district also has its in-service side (在职党员: the members who check in with a community
+where they live, community.rules.IN_SERVICE_SECTORS): an organ working committee (区级机关工委,
+code ``<district>JG``) over the bureaus' and institutions' committees, and the state-assets
+committee (区国资委党委, ``<district>GZ``) over the state-owned companies' committees, each with
+branches. Their branches are taken off the end of the communities' (about ``IN_SERVICE_SHARE`` of
+them; every community keeps its first branch, so HP01C01B01 stays), and their committees off the
+party groups, so the totals of orgs and branches are those of the shape."""
 
 import random
 from collections.abc import Callable
