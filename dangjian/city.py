@@ -1,7 +1,9 @@
 """`dangjian demo --scale city`: 天津市 at full size — about 52,000 orgs over 16 districts of
 uneven size and 1,000,000 members — with meetings from January of last year (the article's
 figures for last year's annual report, where a module has them: orglife.city), recruitment cases, transfers, care
-visits, dues, exams, group studies and training classes and portal articles with reads, built in bulk in under half an hour on a 2-core machine.
+visits, dues, exams, group studies and training classes, in-service members' check-ins with their
+communities (14.4万) and residents' orders (5万), and portal articles with reads, built in bulk in
+under half an hour on a 2-core machine.
 
 Each app's generator is ``<app>/city.py`` with one ``load(rng, ...)``; they run in order, one stage
 and transaction each, with a progress line per stage (count and elapsed seconds). The records skip
@@ -29,6 +31,7 @@ from learning import city as learning_city
 from members import city as members_city
 from members import demo as members_demo
 from members.models import Member
+from orders import demo as orders_demo
 from orglife import city as orglife_city
 from orgs import city as orgs_city
 from pledges import city as pledges_city
@@ -76,9 +79,13 @@ def build(*, rng: random.Random, orgs: int, members: int, log: Callable[[str], N
     stage("exams", "学习测试答卷（抽样党员）", lambda: exams_city.load(rng))
     stage("training", "集中学习和培训班", lambda: training_city.load(rng))
     stage("pledges", "党员承诺和岗位（抽样党员）", lambda: pledges_city.load(rng))
-    # The city's tree has community branches only (orgs/city.py): no organ or SOE branch whose members could
-    # check in yet, so this stage writes nothing until the tree gains them (issue 17's bench needs them).
+    # The members of the districts' organ, institution and SOE branches (orgs/city.py: about a fifth of the
+    # branches, so about 220,000 members in the full city) check in where they live: the article's 14.4万 (all
+    # of them in a smaller city). `dangjian bench regional` tops the check-ins up to its 150,000 itself.
     stage("community", "在职党员到社区报到（14.4万）", lambda: community_demo.load(rng, target=144_000, max_records=3))
+    # Residents' orders of the last month to the communities with confirmed check-ins: 50,000 for the million
+    # members (issue 17's bench), in proportion for a smaller city.
+    stage("orders", "群众点单（5万）", lambda: orders_demo.load(rng, target=max(1, round(50_000 * members / 1_000_000))))
     stage("points", "学习积分（由学习、练习、考试、集中学习和培训记录得出）", points_demo.load)
     stage("portal", "资讯文章", lambda: portal_city.load(rng, articles=max(20, min(2000, orgs // 25))))
     stage("summaries", "汇总表重建", lambda: "、".join(

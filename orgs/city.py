@@ -29,6 +29,19 @@ FOUNDED = date(2000, 1, 1)
 
 Spread = Callable[..., list[int]]  # dangjian.bench.spread(total, slots, rng, *, minimum=1, weights=None)
 
+# The share of the planned branches that are in-service (organs, institutions, SOEs) rather than
+# communities'; two thirds of them under the organ working committee, a third under the SOEs'.
+IN_SERVICE_SHARE = 0.22
+ORGAN_SHARE = 2 / 3
+BRANCHES_PER_UNIT = 8  # about, under each bureau's, institution's or company's committee
+ORGANS = [(Sector.GOVERNMENT, name) for name in (
+    "教育局", "卫生健康委", "商务局", "民政局", "城市管理委", "人力社保局", "发展改革委", "财政局", "司法局",
+    "住房建设委", "交通运输委", "生态环境局", "市场监管局", "文化旅游局", "应急管理局", "统计局", "审计局",
+    "退役军人事务局", "医疗保障局", "农业农村委", "水务局", "科技局")] + [(Sector.INSTITUTION, name) for name in (
+    "图书馆", "文化馆", "档案馆", "疾病预防控制中心", "政务服务中心", "融媒体中心", "公共资源交易中心", "社会福利院")]
+COMPANIES = ["建设集团有限公司", "水务集团有限公司", "商贸集团有限公司", "城市投资集团有限公司", "公交集团有限公司",
+             "供热集团有限公司", "国有资产经营有限公司", "旅游集团有限公司", "燃气有限公司", "环境集团有限公司"]
+
 
 def plan(rng: random.Random, shape, spread: Spread) -> Node:
     """``shape``: the counts of streets, communities, branches and groups (dangjian.bench.Shape)."""
@@ -51,13 +64,39 @@ def plan(rng: random.Random, shape, spread: Spread) -> Node:
             communities.append(street.add(Node(f"{word}{suffix}社区党委", f"{street.code}C{i:02d}", OrgKind.COMMITTEE,
                                                 OrgLevel.COMMUNITY, Sector.COMMUNITY, founded=FOUNDED)))
     branches = []
+    moved = dict.fromkeys((d.code for d in districts), 0)  # in-service branches per district
     for community, count in zip(communities, spread(shape.branches, len(communities), rng), strict=True):
-        for i in range(1, count + 1):
+        # the last of the community's branches go in service (rounded at random); its first stays
+        taken = min(count - 1, int(count * IN_SERVICE_SHARE + rng.random()))
+        moved[community.code[:2]] += taken
+        for i in range(1, count - taken + 1):
             branches.append(community.add(Node(f"第{i}党支部", f"{community.code}B{i:02d}", OrgKind.BRANCH,
                                                OrgLevel.UNIT, Sector.COMMUNITY, founded=FOUNDED)))
-    for branch, count in zip(branches, spread(shape.groups, len(branches), rng, minimum=0), strict=True):
+    added = 0  # committees over the in-service branches: taken off the party groups
+    for (name, _), district in zip(DISTRICTS, districts, strict=True):
+        organs = round(moved[district.code] * ORGAN_SHARE)
+        for top, units, count in (
+                (Node(f"中共天津市{name}委区级机关工作委员会", f"{district.code}JG", OrgKind.WORKING_COMMITTEE,
+                      OrgLevel.DISTRICT, Sector.GOVERNMENT, founded=FOUNDED),
+                 [(sector, f"{name}{unit}", "机关党委" if sector == Sector.GOVERNMENT else "党委")
+                  for sector, unit in rng.sample(ORGANS, len(ORGANS))], organs),
+                (Node(f"中共天津市{name}国资委委员会", f"{district.code}GZ", OrgKind.COMMITTEE, OrgLevel.DISTRICT,
+                      Sector.SOE, founded=FOUNDED),
+                 [(Sector.SOE, f"{name.removesuffix('区').removesuffix('新')}{company}", "党委")
+                  for company in COMPANIES], moved[district.code] - organs)):
+            district.add(top)
+            added += 1
+            shares = spread(count, min(len(units), max(1, round(count / BRANCHES_PER_UNIT))), rng) if count else []
+            for k, ((sector, unit_name, label), share) in enumerate(zip(units, shares, strict=False), start=1):
+                unit = top.add(Node(f"{unit_name}{label}", f"{top.code}{k:02d}", OrgKind.COMMITTEE, OrgLevel.UNIT, sector,
+                                    unit_name=unit_name, founded=FOUNDED))
+                added += 1
+                for i in range(1, share + 1):
+                    branches.append(unit.add(Node(f"第{i}党支部", f"{unit.code}B{i:02d}", OrgKind.BRANCH, OrgLevel.UNIT,
+                                                  sector, unit_name=unit_name, founded=FOUNDED)))
+    for branch, count in zip(branches, spread(max(0, shape.groups - added), len(branches), rng, minimum=0), strict=True):
         for i in range(1, count + 1):
-            branch.add(Node(f"第{i}党小组", f"{branch.code}G{i}", OrgKind.GROUP, OrgLevel.UNIT, Sector.COMMUNITY,
+            branch.add(Node(f"第{i}党小组", f"{branch.code}G{i}", OrgKind.GROUP, OrgLevel.UNIT, branch.sector,
                             founded=FOUNDED))
     return city
 
