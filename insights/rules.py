@@ -33,6 +33,7 @@ LETTER_EXPIRY_DAYS = 14
 LETTER_SOURCE = "组通字〔2006〕45号：介绍信有效期最长3个月"
 
 RED, YELLOW = "red", "yellow"
+ORDER_SOON_HOURS = 6  # a residents' order this close to its step's deadline is a yellow warning
 LEVEL_LABELS = {RED: "红色预警", YELLOW: "黄色预警"}
 
 
@@ -68,4 +69,6 @@ CATALOG = (
            setting=weight_key(key), default=LOCAL_RULES[weight_key(key)]) for key, label, text in COMPONENTS),
     Rule("insights.letter_expiry", _M, f"组织关系介绍信有效期届满前{LETTER_EXPIRY_DAYS}天起黄色预警，提醒党员报到",
          LETTER_SOURCE, platform=True),
+    Rule("insights.order_deadline", _M, "群众点单超过派单、接单或办结时限的红色预警；"
+         f"距时限不足{ORDER_SOON_HOURS}小时的黄色预警", "平台规定（群众点单、社区派单、党员接单）", platform=True),
 )

@@ -21,6 +21,8 @@ from insights.cached import for_a_minute
 from learning import selectors as learning_selectors
 from members import selectors as member_selectors
 from members.models import Member
+from orders import rules as orders_rules
+from orders.models import OPEN_STATES, OrderState, ServiceOrder
 from orglife import absence
 from orglife import rules as orglife_rules
 from orglife import selectors as orglife_selectors
@@ -79,7 +81,7 @@ class Warning:
 
 
 KIND_LABELS = {"meetings": "三会一课", "recruitment": "发展党员", "term": "班子换届", "absence": "组织生活",
-               "transfer": "组织关系转接", "dues": "党费"}
+               "transfer": "组织关系转接", "dues": "党费", "orders": "群众点单"}
 
 
 def _months(today: date) -> list[date]:
@@ -238,11 +240,35 @@ def dues_warnings(root: Org, today: date) -> list[Warning]:
             for row in dues_selectors.behind_in_subtree(root, today=today, limit=LIST_MAX)]
 
 
+def order_warnings(root: Org, today: date) -> list[Warning]:
+    """Residents' orders of the subtree's communities waiting past their step's deadline (red) or
+    within ORDER_SOON_HOURS of it (yellow): open orders only, on the (state, due_at) index; at most
+    LIST_MAX, the longest waiting first. No resident's name or phone in the text."""
+    now = timezone.now()
+    soon = now + timedelta(hours=rules.ORDER_SOON_HOURS)
+    orders = (ServiceOrder.objects.filter(subtree_q("community__path", root.path), state__in=OPEN_STATES,
+                                          due_at__lt=soon)
+              .select_related("community", "item").order_by("due_at", "pk")[:LIST_MAX])
+    step = {OrderState.NEW.value: "派单", OrderState.DISPATCHED.value: "接单", OrderState.ACCEPTED.value: "办结"}
+    found = []
+    for order in orders:
+        if order.due_at is None:  # never: the filter is on due_at
+            continue
+        late = order.due_at < now
+        text = (f"群众点单 {order.number}（{order.item.name}）{order.get_state_display()}，"
+                f"{'已超过' if late else '将于'} {timezone.localtime(order.due_at):%m-%d %H:%M} "
+                f"{'的' if late else ''}{step[order.state]}时限")
+        found.append(Warning(rules.RED if late else rules.YELLOW, "orders", order.community, text,
+                             orders_rules.SOURCE, order.get_absolute_url(), timezone.localtime(order.due_at).date()))
+    return found
+
+
 def warnings(root: Org, today: date | None = None) -> list[Warning]:
     """Every warning of ``root``'s subtree, red first, then the nearest deadline."""
     today = today or timezone.localdate()
     found = (meeting_warnings(root, today) + recruitment_warnings(root, today) + term_warnings(root, today)
-             + absence_warnings(root, today) + transfer_warnings(root, today) + dues_warnings(root, today))
+             + absence_warnings(root, today) + transfer_warnings(root, today) + dues_warnings(root, today)
+             + order_warnings(root, today))
     return sorted(found, key=Warning.sort_key)
 
 

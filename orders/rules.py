@@ -19,10 +19,12 @@ PER_PHONE_PER_DAY = 5  # orders placed by one phone number in a day
 PER_ADDRESS_PER_DAY = 10  # orders for one home address in a day
 STARS = (1, 2, 3, 4, 5)
 
+SOURCE = "平台规定（群众点单、社区派单、党员接单）"
+
 _M = "区域化党建"
 CATALOG = (
     Rule("orders.deadlines", _M, f"群众点单后，社区{DISPATCH_HOURS}小时内派单；党员{ACCEPT_HOURS}小时内接单，"
-         "并在服务项目承诺的天数内办结；超时的订单标为超时并提醒", "平台规定（群众点单、社区派单、党员接单）",
+         "并在服务项目承诺的天数内办结；超时的订单标为超时并提醒", SOURCE,
          platform=True),
     Rule("orders.public", _M, f"同一手机号未办结的点单不超过{OPEN_PER_PHONE}件、每天不超过{PER_PHONE_PER_DAY}件；"
          f"同一地址每天不超过{PER_ADDRESS_PER_DAY}件；点单须填写图形验证码", "平台规定（防止恶意点单）",

@@ -263,3 +263,19 @@ def test_a_captcha_is_answered_once():
     key, answer = captcha.issue()
     wrong = "0000" if answer != "0000" else "1111"
     assert captcha.check(key, wrong) is False and captcha.check(key, answer) is False
+
+
+def test_an_overdue_order_is_a_red_warning_and_a_near_one_yellow(world, setup):
+    from insights import selectors as insights_selectors
+
+    late, near, fresh = place(setup), place(setup, phone="13900000002"), place(setup, phone="13900000003")
+    ServiceOrder.objects.filter(pk=late.pk).update(due_at=timezone.now() - timedelta(hours=2))
+    ServiceOrder.objects.filter(pk=near.pk).update(due_at=timezone.now() + timedelta(hours=2))
+    found = {w.url: w for w in insights_selectors.warnings(world.district_a) if w.kind == "orders"}
+    assert set(found) == {late.get_absolute_url(), near.get_absolute_url()}
+    assert found[late.get_absolute_url()].level == "red" and "已超过" in found[late.get_absolute_url()].text
+    assert found[near.get_absolute_url()].level == "yellow" and "王大妈" not in found[near.get_absolute_url()].text
+    assert fresh.get_absolute_url() not in found
+    services.order_reject(actor=setup["admin"], order=late, reason="重复点单")
+    assert not any(w.url == late.get_absolute_url() for w in insights_selectors.warnings(world.district_a))
+    assert not [w for w in insights_selectors.warnings(world.district_b) if w.kind == "orders"]
