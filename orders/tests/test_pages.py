@@ -195,3 +195,8 @@ def test_the_api_round(world, setup):  # noqa: F811
     assert again.status_code == 422 and "已有服务项目" in again.json()["detail"]
     assert {i["name"] for i in admin.get(f"/api/v1/orders/menu?org={setup['community'].code}").json()} == \
         {"助老陪诊", "家电维修", "理发"}
+
+
+def test_the_news_portal_leads_residents_to_the_order_page(client):
+    page = client.get(reverse("portal:index")).content.decode()
+    assert f'href="{reverse("service:home")}"' in page
