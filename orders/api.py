@@ -70,6 +70,7 @@ class OrderCountsOut(Schema):
     rated: int
     average: float | None
     closed: int
+    overdue: int
 
 
 class OrderOpenOut(Schema):
@@ -123,8 +124,10 @@ def orders_counts(request, org: str | None = Query(None, max_length=40, descript
     today = timezone.localdate()
     rows = children(found, request.user)
     figures = selectors.children_counts([found, *rows], today.replace(month=1, day=1), today)
+    overdue = selectors.overdue_counts(request.user, [found, *rows])
     return {"since": today.replace(month=1, day=1), **selectors.open_counts(request.user, found),
-            "rows": [{"org_id": o.pk, "org_name": o.name, **figures[o.pk]} for o in [found, *rows]]}
+            "rows": [{"org_id": o.pk, "org_name": o.name, **figures[o.pk], "overdue": overdue[o.pk]}
+                     for o in [found, *rows]]}
 
 
 @router.get("/{int:order_id}", response={200: OrderOut, 404: Message})

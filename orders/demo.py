@@ -16,7 +16,7 @@ from core.bulk import insert_many
 from core.crypto import get_provider
 from core.phone import mask_phone
 from orders import rules
-from orders.models import MenuItem, OrderState, ServiceOrder
+from orders.models import OPEN_STATES, MenuItem, OrderState, ServiceOrder
 from orders.services import _NUMBER_CHARS, _normal_address
 
 MENU = [("代买代办", "代购生活用品、代办证件", 2), ("助老陪诊", "陪同老人就医、取药", 3), ("家电维修", "小家电、水电维修", 3),
@@ -28,6 +28,8 @@ STREETS = ["朝阳里", "新华里", "光明里", "和平里", "胜利里"]
 # (state, share): the month's orders by where they stand now
 STATES = [(OrderState.RATED, 0.45), (OrderState.DONE, 0.2), (OrderState.ACCEPTED, 0.1), (OrderState.DISPATCHED, 0.08),
           (OrderState.NEW, 0.08), (OrderState.REJECTED, 0.04), (OrderState.CANCELLED, 0.05)]
+# An open order was placed at most this many hours ago (an accepted one: within its item's days and one more).
+OPEN_HOURS = {OrderState.NEW: 30, OrderState.DISPATCHED: 48}
 
 
 def load(rng: random.Random, *, per_community: tuple[int, int] = (6, 16), target: int | None = None) -> int:
@@ -61,9 +63,13 @@ def load(rng: random.Random, *, per_community: tuple[int, int] = (6, 16), target
         for _ in range(count):
             item = rng.choice(menus[community_id])
             state = rng.choices([s for s, _ in STATES], weights=[w for _, w in STATES])[0]
-            placed = timezone.make_aware(datetime.combine(today - timedelta(days=rng.randrange(30)),
-                                                          time(rng.randint(7, 20), rng.randrange(60))))
-            placed = min(placed, now - timedelta(minutes=rng.randint(5, 600)))
+            if state in OPEN_STATES:  # still open: placed lately, so only some are past their deadline
+                hours = rng.uniform(0.2, OPEN_HOURS[state] if state != OrderState.ACCEPTED else 24 * (item.days + 1))
+                placed = now - timedelta(hours=hours)
+            else:
+                placed = timezone.make_aware(datetime.combine(today - timedelta(days=rng.randrange(30)),
+                                                              time(rng.randint(7, 20), rng.randrange(60))))
+                placed = min(placed, now - timedelta(minutes=rng.randint(5, 600)))
             number = _number(rng, placed.date(), numbers)
             phone = f"1{rng.choice('3578')}{rng.randrange(10**9):09d}"
             address = f"{rng.choice(STREETS)}{rng.randint(1, 30)}号楼{rng.randint(1, 6)}门{rng.randint(1, 6)}0{rng.randint(1, 4)}"

@@ -51,8 +51,9 @@ class OrdersHomeView(GenericView):
             start = today.replace(month=1, day=1)
             rows = children(org, request.user)
             figures = selectors.children_counts([org, *rows], start, today)
+            overdue = selectors.overdue_counts(request.user, rows)
             context.update(org=org, total=figures[org.pk], open=selectors.open_counts(request.user, org),
-                           rows=[(child, figures[child.pk]) for child in rows],
+                           rows=[(child, {**figures[child.pk], "overdue": overdue[child.pk]}) for child in rows],
                            is_community=community_rules.is_community(org))
         return render(request, "orders/home.html", context)
 

@@ -239,6 +239,9 @@ def test_an_order_waiting_past_its_deadline_is_overdue(world, setup):
     late.refresh_from_db()
     assert late.overdue and not fresh.overdue
     assert selectors.open_counts(setup["admin"], world.district_a) == {"waiting": 2, "overdue": 1}
+    assert selectors.overdue_counts(setup["admin"], [world.district_a, world.street_a, world.district_b]) == {
+        world.district_a.pk: 1, world.street_a.pk: 1, world.district_b.pk: 0}
+    assert selectors.overdue_counts(world.users["b_admin"], [world.district_a]) == {world.district_a.pk: 0}
     services.order_reject(actor=setup["admin"], order=late, reason="重复点单")
     assert selectors.open_counts(setup["admin"], world.district_a) == {"waiting": 1, "overdue": 0}
 
