@@ -19,7 +19,7 @@ from orders.forms import CancelForm, LookupForm, OrderForm, RateForm
 from orders.models import MenuItem, OrderState
 from orgs.models import Org
 
-CRUMB = ("群众点单", "/service/")
+SHOWN = 30  # communities listed on the landing page; more are found by name
 
 
 @not_generic("the public landing: communities that take orders, found by name; no login")
@@ -28,8 +28,11 @@ def home(request):
     communities = Org.objects.filter(pk__in=MenuItem.objects.filter(active=True).values("community_id")).order_by("path")
     if q:
         communities = communities.filter(name__contains=q)
+    shown = list(communities[:SHOWN])
+    total = communities.count() if len(shown) == SHOWN else len(shown)
     return render(request, "orders/public_home.html", {
-        "title": "群众点单", "q": q, "communities": list(communities[:30]), "lookup": LookupForm()})
+        "title": "群众点单", "q": q, "communities": shown, "total": total, "more": total > len(shown),
+        "lookup": LookupForm()})
 
 
 def _community(pk: int) -> Org:

@@ -200,3 +200,19 @@ def test_the_api_round(world, setup):  # noqa: F811
 def test_the_news_portal_leads_residents_to_the_order_page(client):
     page = client.get(reverse("portal:index")).content.decode()
     assert f'href="{reverse("service:home")}"' in page
+
+
+def test_the_landing_page_lists_a_few_communities_and_says_how_many_there_are(world, setup, monkeypatch):  # noqa: F811
+    from orders import public
+    from orgs import services as org_services
+    from orgs.models import OrgKind, OrgLevel, Sector
+
+    second = org_services.org_create(actor=world.users["city_admin"], parent=world.street_a, name="新华里社区党委",
+                                     code="HP01C02", kind=OrgKind.COMMITTEE, founded=setup["community"].founded,
+                                     sector=Sector.COMMUNITY, level=OrgLevel.COMMUNITY)
+    services.item_save(actor=setup["admin"], community=second, name="代买代办")
+    monkeypatch.setattr(public, "SHOWN", 1)
+    page = Client().get(reverse("service:home")).content.decode()
+    assert "共 2 个社区开通点单，这里列出前 1 个" in page
+    found = Client().get(reverse("service:home") + "?q=新华").content.decode()
+    assert "新华里社区党委" in found and "共 2 个" not in found
