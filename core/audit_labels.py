@@ -129,6 +129,7 @@ ACTION_LABELS = {
     "orders.order_cancel": "群众撤销点单",
     "orders.order_rate": "群众评价点单",
     "orders.phone_reveal": "查看点单群众完整电话",
+    "orders.purge": "清除到期点单的群众个人信息",
     "exams.question_create": "录入试题",
     "exams.exam_create": "组织考试",
     "exams.attempt_start": "开始答题",

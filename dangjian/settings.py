@@ -344,6 +344,9 @@ PORTAL_DISCLAIMER = os.environ.get(
 PORTAL_COMMENT_LIMITS = ((60, 3), (24 * 3600, 20))  # (seconds, comments) per address and per user
 # The public service-order page (orders): orders and status look-ups per address, per window.
 ORDERS_PUBLIC_LIMITS = ((60, 5), (24 * 3600, 30))  # (seconds, attempts)
+# A finished order's resident (name, phone, address, need) is erased this many days after it closed
+# (`dangjian orders purge`, scheduled daily).
+ORDERS_KEEP_DAYS = int(os.environ.get("DANGJIAN_ORDERS_KEEP_DAYS", 365))
 # Organizational life (orglife.copydetect): minutes whose shingle sets overlap at least this much
 # (Jaccard similarity, 0–1) with another record's are flagged to the reviewer as near-copies.
 ORGLIFE_COPY_THRESHOLD = float(os.environ.get("DANGJIAN_ORGLIFE_COPY_THRESHOLD", 0.7))

@@ -66,6 +66,7 @@ JOBS = (
     Job("audit_purge", "审计记录保存期限清理", ("audit", "purge"), "03:30"),
     Job("summaries_check", "汇总表核对", ("summaries", "--check"), "04:30"),
     Job("reminders", "到期提醒", ("notifications", "remind"), "08:00"),
+    Job("orders_purge", "群众点单个人信息清理", ("orders", "purge"), "03:45"),
 )
 BY_NAME = {job.name: job for job in JOBS}
 

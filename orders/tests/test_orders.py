@@ -4,6 +4,7 @@ member wins), declines or completes with hours (a service record on the check-in
 cancels or rates. Every refusal writes nothing; the counts per community and month equal a
 recount; floods are refused per phone and home address; the phone is kept encrypted."""
 
+import io
 import itertools
 from datetime import date, timedelta
 
@@ -282,3 +283,28 @@ def test_an_overdue_order_is_a_red_warning_and_a_near_one_yellow(world, setup):
     services.order_reject(actor=setup["admin"], order=late, reason="重复点单")
     assert not any(w.url == late.get_absolute_url() for w in insights_selectors.warnings(world.district_a))
     assert not [w for w in insights_selectors.warnings(world.district_b) if w.kind == "orders"]
+
+
+def test_a_residents_data_is_erased_a_year_after_the_order_closed(world, setup):
+    from django.core.management import call_command
+
+    old_done = services.order_complete(actor=setup["cadre"], order=services.order_accept(
+        actor=setup["cadre"], order=services.order_dispatch(actor=setup["admin"], order=place(setup),
+                                                            checkin=setup["checkin"])), hours=1, result="已办")
+    old_open = place(setup, phone="13900000004")
+    recent = services.order_cancel(order=place(setup, phone="13900000005"))
+    long_ago = timezone.now() - timedelta(days=366)
+    ServiceOrder.objects.filter(pk__in=[old_done.pk, old_open.pk]).update(updated=long_ago)
+    counts = list(OrderMonth.objects.values_list("ordered", "done"))
+    call_command("orders", "purge", stdout=io.StringIO())
+    erased = ServiceOrder.objects.get(pk=old_done.pk)
+    assert (erased.name, erased.phone_cipher, erased.phone_masked, erased.address, erased.need) == (
+        services.PURGED, "", "", services.PURGED, services.PURGED)
+    assert erased.state == OrderState.DONE and erased.hours == 1 and erased.number == old_done.number
+    assert ServiceOrder.objects.get(pk=old_open.pk).name == "王大妈"  # still open: the member needs it
+    assert ServiceOrder.objects.get(pk=recent.pk).name == "王大妈"  # closed lately
+    assert AuditEntry.objects.filter(action="orders.purge").count() == 1
+    assert list(OrderMonth.objects.values_list("ordered", "done")) == counts
+    assert services.purge_personal_data() == 0  # nothing left to erase
+    with pytest.raises(ValidationError, match="没有找到该订单"):
+        services.order_lookup(number=old_done.number, phone=PHONE)
