@@ -23,6 +23,7 @@ from core.access import get_scope
 from core.errors import NotFound
 from core.views import (
     GenericView,
+    MemberOrManagerView,
     ObjectDetailView,
     ObjectListView,
     ServiceActionView,
@@ -37,13 +38,10 @@ PERM = "regional.change"
 
 
 @not_generic("a dashboard: the member's own check-in beside a manager's waiting requests and counts")
-class CommunityHomeView(GenericView):
+class CommunityHomeView(MemberOrManagerView):
     title = "在职党员到社区报到"
 
-    def prepare(self):
-        scope = get_scope(self.request.user)
-        if not (scope.member_id or scope.has_any_org_perm("regional.view")):
-            raise NotFound
+    manager_perm = "regional.view"
 
     def get(self, request):
         scope, today = get_scope(request.user), timezone.localdate()

@@ -24,8 +24,8 @@ from django.utils import timezone
 from django.views import View
 
 from core import audit, errors, forms, registry
-from core.access import require_perm
-from core.errors import refusal_text
+from core.access import get_scope, require_perm
+from core.errors import NotFound, refusal_text
 from core.paging import paginate
 from core.text import printable
 
@@ -97,6 +97,19 @@ class GenericView(LoginRequiredMixin, View):
 
     def get_breadcrumbs(self) -> list:
         return self.breadcrumbs or [(self.get_title(), None)]
+
+
+class MemberOrManagerView(GenericView):
+    """A module's home page for its members and its managers, 404 for anyone else: the user is a
+    member, or holds ``manager_perm`` ("learning.view") on some org. The page then shows each what
+    is theirs (a member's own records, a manager's figures)."""
+
+    manager_perm = ""
+
+    def prepare(self):
+        scope = get_scope(self.request.user)
+        if not (scope.member_id or scope.has_any_org_perm(self.manager_perm)):
+            raise NotFound
 
 
 class ScopedMixin:

@@ -16,6 +16,7 @@ from core.access import get_scope
 from core.errors import NotFound, refusal_text
 from core.views import (
     GenericView,
+    MemberOrManagerView,
     ObjectDetailView,
     ObjectListView,
     ServiceActionView,
@@ -37,13 +38,10 @@ PERM = "learning.change"
 
 
 @not_generic("a member's exams and practice beside a manager's exams: no one object, list or form")
-class ExamHomeView(GenericView):
+class ExamHomeView(MemberOrManagerView):
     title = "学习测试"
 
-    def prepare(self):
-        scope = get_scope(self.request.user)
-        if not (scope.member_id or scope.has_any_org_perm("learning.view")):
-            raise NotFound
+    manager_perm = "learning.view"
 
     def get(self, request):
         today, member = timezone.localdate(), own_member(request.user)

@@ -14,7 +14,7 @@ from core import files
 from core.access import get_scope
 from core.errors import NotFound
 from core.views import (
-    GenericView,
+    MemberOrManagerView,
     ObjectDetailView,
     ObjectListView,
     ServiceActionView,
@@ -35,15 +35,12 @@ CRUMB = ("学习培训", "/learning/")
 
 
 @not_generic("a dashboard of the member's own study and the manager's orgs: no one object, list or form")
-class LearningHomeView(GenericView):
+class LearningHomeView(MemberOrManagerView):
     """My study (a member) and the branches whose progress the user may see (a manager)."""
 
     title = "学习培训"
 
-    def prepare(self):
-        scope = get_scope(self.request.user)
-        if not (scope.member_id or scope.has_any_org_perm("learning.view")):
-            raise NotFound
+    manager_perm = "learning.view"
 
     def get(self, request):
         scope, year = get_scope(request.user), timezone.localdate().year

@@ -13,6 +13,7 @@ from core.access import get_scope
 from core.errors import NotFound
 from core.views import (
     GenericView,
+    MemberOrManagerView,
     ObjectDetailView,
     ObjectListView,
     ServiceActionView,
@@ -31,13 +32,10 @@ PERM = "regional.change"
 
 
 @not_generic("a dashboard: a member's orders beside a manager's counts per child org")
-class OrdersHomeView(GenericView):
+class OrdersHomeView(MemberOrManagerView):
     title = "群众点单"
 
-    def prepare(self):
-        scope = get_scope(self.request.user)
-        if not (scope.member_id or scope.has_any_org_perm("regional.view")):
-            raise NotFound
+    manager_perm = "regional.view"
 
     def get(self, request):
         scope, today = get_scope(request.user), timezone.localdate()

@@ -15,6 +15,7 @@ from core.access import get_scope
 from core.errors import NotFound
 from core.views import (
     GenericView,
+    MemberOrManagerView,
     ObjectDetailView,
     ObjectListView,
     ServiceActionView,
@@ -35,13 +36,10 @@ PERM = "learning.change"
 
 
 @not_generic("a dashboard: a member's pledges and posts beside a reviewer's queue and counts")
-class PledgeHomeView(GenericView):
+class PledgeHomeView(MemberOrManagerView):
     title = "承诺践诺"
 
-    def prepare(self):
-        scope = get_scope(self.request.user)
-        if not (scope.member_id or scope.has_any_org_perm("learning.view")):
-            raise NotFound
+    manager_perm = "learning.view"
 
     def get(self, request):
         scope, year = get_scope(request.user), timezone.localdate().year

@@ -8,7 +8,7 @@ from django.utils import timezone
 from core import forms
 from core.access import get_scope
 from core.errors import NotFound
-from core.views import GenericView, ServiceActionView, not_generic
+from core.views import GenericView, MemberOrManagerView, ServiceActionView, not_generic
 from orgs.models import Org
 from orgs.selectors import children, managed_roots
 from points import rules, selectors, services
@@ -22,13 +22,10 @@ def _year(request) -> int:
 
 
 @not_generic("a dashboard: a member's points beside the rule table and a manager's totals per child")
-class PointsHomeView(GenericView):
+class PointsHomeView(MemberOrManagerView):
     title = "学习积分"
 
-    def prepare(self):
-        scope = get_scope(self.request.user)
-        if not (scope.member_id or scope.has_any_org_perm("learning.view")):
-            raise NotFound
+    manager_perm = "learning.view"
 
     def get(self, request):
         scope, today = get_scope(request.user), timezone.localdate()

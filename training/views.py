@@ -16,6 +16,7 @@ from core.access import get_scope
 from core.errors import NotFound
 from core.views import (
     GenericView,
+    MemberOrManagerView,
     ObjectDetailView,
     ObjectListView,
     ServiceActionView,
@@ -48,13 +49,10 @@ def _org(user, value, perm: str = "learning.view") -> Org | None:
 
 
 @not_generic("a dashboard: a manager's counts and recent records beside a member's own; no one object, list or form")
-class TrainingHomeView(GenericView):
+class TrainingHomeView(MemberOrManagerView):
     title = "集中学习与培训"
 
-    def prepare(self):
-        scope = get_scope(self.request.user)
-        if not (scope.member_id or scope.has_any_org_perm("learning.view")):
-            raise NotFound
+    manager_perm = "learning.view"
 
     def get(self, request):
         today = timezone.localdate()
