@@ -50,8 +50,44 @@ def test_it_builds_every_part_with_a_line_per_stage(city):
     for model in (Meeting, Case, Step, Letter, CareVisit, Article, ArticleView, GroupStudy, Enrolment, PointDay):
         assert model.objects.exists(), model
     assert AuditEntry.objects.filter(action="demo.load").exists()
-    for label in ("党组织", "党员", "会议记录", "发展党员案例", "组织关系介绍信", "走访慰问", "党费", "学习测试答卷", "集中学习和培训班", "学习积分", "在职党员到社区报到", "资讯文章", "汇总表重建"):
+    for label in ("党组织", "党员", "会议记录", "发展党员案例", "组织关系介绍信", "走访慰问", "党费", "学习测试答卷",
+                  "集中学习和培训班", "学习积分", "在职党员到社区报到", "群众点单", "资讯文章", "汇总表重建"):
         assert label in city and "用时" in city
+
+
+@pytest.mark.django_db
+def test_each_district_has_in_service_branches_whose_members_check_in_and_serve_orders(city):
+    """orgs/city.py: about a fifth of the branches are organs', institutions' and SOEs', under each
+    district's organ working committee (…JG) and state-assets committee (…GZ); every community keeps
+    its first branch. Their members check in (community/demo.py) and the communities with confirmed
+    check-ins get residents' orders (orders/demo.py), in every state."""
+    from community.models import CheckIn, CheckInState, ServiceRecord
+    from community.rules import IN_SERVICE_SECTORS
+    from orders.models import OrderState, ServiceOrder
+    from orgs.models import OrgKind, OrgLevel
+
+    branches = Org.objects.filter(kind=OrgKind.BRANCH)
+    in_service = branches.filter(sector__in=IN_SERVICE_SECTORS)
+    assert 0.15 < in_service.count() / branches.count() < 0.3
+    for district in Org.objects.filter(depth=2):
+        assert Org.objects.filter(code=f"{district.code}JG", depth=3, path__startswith=district.path).exists()
+        assert Org.objects.filter(code=f"{district.code}GZ", depth=3, path__startswith=district.path).exists()
+    for community in Org.objects.filter(level=OrgLevel.COMMUNITY):
+        assert Org.objects.filter(code=f"{community.code}B01", kind=OrgKind.BRANCH).exists()
+    assert Org.objects.filter(code="HP01C01B01").exists()
+    assert in_service.filter(code__startswith="HPJG").exists() and in_service.filter(code__startswith="HPGZ").exists()
+    checkins = CheckIn.objects.all()
+    assert checkins.count() > 0 and checkins.filter(state=CheckInState.CONFIRMED).exists()
+    assert not checkins.exclude(unit__sector__in=IN_SERVICE_SECTORS).exists()
+    assert not checkins.exclude(community__level=OrgLevel.COMMUNITY).exists()
+    assert ServiceRecord.objects.exists()
+    orders = ServiceOrder.objects.all()
+    month_ago = timezone.localdate() - timedelta(days=31)
+    if not checkins.filter(state=CheckInState.CONFIRMED, decided_on__lte=month_ago).exists():
+        assert not orders.exists()  # early January: this year's check-ins are too new to serve orders yet
+        return
+    assert orders.count() == round(50_000 * MEMBERS / 1_000_000)
+    assert set(orders.values_list("state", flat=True)) == set(OrderState.values)
 
 
 @pytest.mark.django_db

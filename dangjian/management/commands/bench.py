@@ -1,8 +1,9 @@
-"""`dangjian bench tree|import|orglife|pages|insights|dues|learning`: timings of the tree-sized reads on a synthetic
-city (dangjian/bench.py), of roster imports, of organizational life, of each role's main pages on
+"""`dangjian bench tree|import|orglife|pages|insights|dues|learning|regional`: timings of the tree-sized reads on a
+synthetic city (dangjian/bench.py), of roster imports, of organizational life, of each role's main pages on
 the data in the database (dangjian/bench_pages.py) and of the insights pages
-(dangjian/bench_insights.py), dues' yearly amounts and arrears roll-up (dangjian/bench_dues.py), and online
-study's hours roll-up and heartbeat ingestion (dangjian/bench_learning.py)."""
+(dangjian/bench_insights.py), dues' yearly amounts and arrears roll-up (dangjian/bench_dues.py), online
+study's hours roll-up and heartbeat ingestion (dangjian/bench_learning.py), and regional party building's
+counts per district and concurrent order dispatch (dangjian/bench_regional.py)."""
 
 import json
 
@@ -19,6 +20,7 @@ from dangjian import (
     bench_learning,
     bench_orglife,
     bench_pages,
+    bench_regional,
 )
 from orgs import selectors
 
@@ -28,13 +30,15 @@ class Command(BaseCommand):
             "测量子树党员数、区管理员的党员列表第一页和组织树计数的耗时")
 
     def add_arguments(self, parser):
-        parser.add_argument("benchmark", choices=["tree", "import", "orglife", "pages", "insights", "dues", "learning"],
+        parser.add_argument("benchmark", choices=["tree", "import", "orglife", "pages", "insights", "dues", "learning",
+                                                       "regional"],
                             help="tree：组织树读取；import：花名册导入导出（dangjian/bench_import.py）；"
                                  "orglife：会议记录雷同检测与完成情况汇总（dangjian/bench_orglife.py）；"
                                  "pages：用库中现有数据测各角色主要页面（dangjian/bench_pages.py）；"
                                  "insights：工作台、预警、健康指数和年度报告（dangjian/bench_insights.py）；"
                                  "dues：全市下一年度党费计算和欠缴统计（dangjian/bench_dues.py）；"
-                                 "learning：全市学时汇总和学习心跳写入（dangjian/bench_learning.py）")
+                                 "learning：全市学时汇总和学习心跳写入（dangjian/bench_learning.py）；"
+                                 "regional：各区报到、服务和点单统计与并发派单（dangjian/bench_regional.py）")
         parser.add_argument("--seconds", type=int, default=10, help="pages：每个页面并发测量的秒数")
         parser.add_argument("--connections", type=int, default=16, help="pages：并发连接数")
         parser.add_argument("--floor", default="http://127.0.0.1:8090",
@@ -47,7 +51,12 @@ class Command(BaseCommand):
         parser.add_argument("--per-member", type=int, default=20, help="learning：每名党员一年的学习记录行数")
         parser.add_argument("--beat-members", type=int, default=200, help="learning：心跳写入测量的党员数")
         parser.add_argument("--rounds", type=int, default=20, help="learning：每名党员的心跳次数")
-        parser.add_argument("--workers", type=int, default=2, help="learning：同时写入的进程数")
+        parser.add_argument("--workers", type=int, default=2, help="learning：同时写入的进程数；regional：同时派单的进程数")
+        parser.add_argument("--checkins", type=int, default=150_000, help="regional：社区报到补足到的条数")
+        parser.add_argument("--orders", type=int, default=50_000, help="regional：群众点单补足到的单数")
+        parser.add_argument("--dispatch", type=int, default=200, help="regional：并发派单测量的订单数")
+        parser.add_argument("--threads", action="store_true",
+                            help="regional：派单员用本进程的线程（各用一个数据库连接）代替进程（测试数据库用）")
         parser.add_argument("--repeat", type=int, default=5, help="每项测量的次数")
         parser.add_argument("--drop", action="store_true", help="测量后删除基准数据（默认保留，下次沿用）")
         parser.add_argument("--explain", action="store_true", help="输出查询计划")
@@ -68,6 +77,8 @@ class Command(BaseCommand):
             return self.run_dues(repeat, as_json, log)
         if options["benchmark"] == "learning":
             return self.run_learning(repeat, options, as_json, log)
+        if options["benchmark"] == "regional":
+            return self.run_regional(repeat, options, as_json, log)
         try:
             bench.check_database()
         except bench.BenchRefused as exc:
@@ -174,6 +185,43 @@ class Command(BaseCommand):
         for ingest in report["ingestion"]:
             write(f"心跳写入（{ingest['workers']} 个进程）：{ingest['members']} 名党员 {ingest['beats']} 次心跳，"
                   f"计时 {ingest['accepted']} 次，拒绝 {ingest['refused']} 次，{ingest['seconds']} 秒，每秒 {ingest['per_second']} 次")
+
+    def run_regional(self, repeat, options, as_json, log) -> None:
+        if min(options["checkins"], options["orders"], options["dispatch"]) < 0 or options["workers"] < 2:
+            raise CommandError("--checkins、--orders、--dispatch 不能为负数，--workers 至少为 2。")
+        with acting_as(None, channel="cli"):
+            try:
+                report = bench_regional.run(repeat=repeat, checkins=options["checkins"], orders=options["orders"],
+                                            dispatch_orders=options["dispatch"], workers=options["workers"],
+                                            threads=options["threads"], log=log)
+            except ValueError as exc:
+                raise CommandError(str(exc)) from exc
+        if as_json:
+            self.stdout.write(json.dumps(report, ensure_ascii=False, indent=2))
+            return
+        write, size, counts = self.stdout.write, report["size"], report["counts"]
+        write(f"数据库：{report['database']}；{size['orgs']} 个党组织，{size['members']} 名在册党员"
+              f"（在职党员 {size['in_service_members']} 名）；社区报到 {size['checkins']} 条（已报到 "
+              f"{size['checkins_confirmed']} 条），服务记录 {size['service_records']} 条，群众点单 {size['orders']} 单"
+              f"（本次补写报到 {report['fill']['checkins_written']} 条、点单 {report['fill']['orders_written']} 单）")
+        write("点单状态：" + "，".join(f"{state} {n}" for state, n in size["orders_by_state"].items()))
+        write(f"统计期 {counts['start']} 至 {counts['end']}；之后的读取各 {report['repeat']} 次取中位")
+        write(f"{'首次 ms':>10} {'之后 ms':>9} {'峰值MB':>7}  读取")
+        for row in counts["reads"]:
+            write(f"{row['first_ms']:>10.1f} {row['warm_ms']:>9.1f} {row['peak_mb']:>7.2f}  {row['label']}")
+        city = counts["city"]
+        write(f"全市：报到 {city['checkins']}，服务 {city['records']} 次 {city['hours']} 小时，点单 {city['orders_ordered']}"
+              f"（办结 {city['orders_done']}）；待派单 {counts['open']['waiting']}，超时 {counts['open']['overdue']}；"
+              f"汇总表与逐条重算一致：{'是' if counts['recount_agrees'] else '否'}")
+        if report["dispatch"] is None:
+            return
+        write(f"并发派单（{report['dispatch']['community']}）：")
+        for run in report["dispatch"]["runs"]:
+            write(f"  {run['dispatchers']} 名派单员 × {run['orders']} 单：成功 {run['won']}"
+                  f"（各 {'、'.join(map(str, run['won_each']))}），被告知已派出 {run['lost']}，"
+                  f"其他错误 {run['errors']}，重复派出 {run['orders_dispatched_twice']} 单；{run['seconds']} 秒，"
+                  f"每秒派出 {run['orders_per_second']} 单（尝试 {run['attempts_per_second']} 次）；"
+                  f"每单恰好一人派出：{'是' if run['exactly_one_wins'] else '否'}")
 
     def run_import(self, rows, as_json, log) -> None:
         if rows < 1:
