@@ -9,6 +9,7 @@ from django.db.models import Sum
 from community.models import CheckIn, CheckInRating, CheckInState, CommunityMonth
 from core.access import subtree_q
 from orgs.models import Org
+from orgs.selectors import rollup
 
 
 def waiting(user, community: Org):
@@ -24,6 +25,15 @@ def unit_feedback(user, unit: Org, year: int) -> list[dict]:
                  .values("pk").annotate(h=Sum("records__hours")).values_list("pk", "h"))
     ratings = {r.checkin_id: r for r in CheckInRating.objects.filter(checkin__in=checkins, year=year)}
     return [{"checkin": c, "hours": hours.get(c.pk) or 0, "rating": ratings.get(c.pk)} for c in checkins]
+
+
+def children_counts(orgs: list[Org], role: str, start: date, end: date) -> dict[int, dict[str, float]]:
+    """``counts`` for each listed org (a root and its children) in one grouped query."""
+    months = CommunityMonth.objects.filter(role=role, month__range=(start, end))
+    found = rollup(orgs, months, "org__path", {"checkins": Sum("checkins"), "records": Sum("records"),
+                                               "tenths": Sum("tenths")}, group_by_prefix=True)
+    return {pk: {"checkins": f["checkins"] or 0, "records": f["records"] or 0, "hours": (f["tenths"] or 0) / 10}
+            for pk, f in found.items()}
 
 
 def counts(org: Org, role: str, start: date, end: date) -> dict[str, float]:

@@ -253,10 +253,15 @@ def district_counts(user: User, root: Org, repeat: int, log) -> dict:
 
     def per_district(role):
         return lambda: {d.pk: community_selectors.counts(d, role, start, end) for d in districts}
+
+    def grouped(role):
+        return lambda: community_selectors.children_counts(districts, role, start, end)
     reads, found = [], {}
     for key, label, fn, times in [
-        ("community", f"各区报到和服务（社区一侧，汇总表，{len(districts)}个区各一次）", per_district("community"), repeat),
-        ("unit", f"各区报到和服务（党员所在单位一侧，汇总表，{len(districts)}个区各一次）", per_district("unit"), repeat),
+        ("community_each", f"各区报到和服务（社区一侧，汇总表，{len(districts)}个区各一次）", per_district("community"),
+         repeat),
+        ("community", "各区报到和服务（社区一侧，汇总表，一次分组查询）", grouped("community"), repeat),
+        ("unit", "各区报到和服务（党员所在单位一侧，汇总表，一次分组查询）", grouped("unit"), repeat),
         ("orders", f"全市和各区群众点单（汇总表，一次分组查询，{len(districts) + 1}个组织）",
          lambda: order_selectors.children_counts([root, *districts], start, end), repeat),
         ("open", "全市待派单和超时订单（逐单实时计数）", lambda: order_selectors.open_counts(user, root), repeat),
@@ -271,6 +276,7 @@ def district_counts(user: User, root: Org, repeat: int, log) -> dict:
                "orders": {pk: {name: figures[name] for name in order_selectors.FIGURES}
                           for pk, figures in found["orders"].items() if pk != root.pk}}
     agree = all(summary[key][d.pk] == again[key][d.pk] for key in ("community", "unit", "orders") for d in districts)
+    agree = agree and found["community_each"] == found["community"]
     city_orders = found["orders"][root.pk]
     agree = agree and all(city_orders[name] == sum(again["orders"][d.pk][name] for d in districts)
                           for name in order_selectors.FIGURES)

@@ -161,3 +161,15 @@ def test_the_member_ends_a_check_in_and_may_check_in_elsewhere(world, places):
     with pytest.raises(ValidationError, match="已结束"):
         services.checkin_end(actor=places["cadre"], checkin=checkin)
     assert services.checkin_request(actor=places["cadre"], community=places["community"], address="新居")
+
+
+def test_the_counts_of_several_orgs_in_one_query_equal_one_org_at_a_time(world, places):
+    checkin = confirmed(world, places)
+    services.record_add(actor=world.users["a_admin"], checkin=checkin, day=TODAY, hours="2.5", content="清理楼道")
+    start = TODAY.replace(day=1)
+    orgs = [world.city, world.district_a, world.district_b, world.street_a]
+    for role in ("community", "unit"):
+        grouped = selectors.children_counts(orgs, role, start, TODAY)
+        assert grouped == {org.pk: selectors.counts(org, role, start, TODAY) for org in orgs}
+    assert selectors.children_counts(orgs, "community", start, TODAY)[world.district_a.pk]["hours"] == 2.5
+    assert selectors.children_counts(orgs, "unit", start, TODAY)[world.district_b.pk]["checkins"] == 1
