@@ -141,7 +141,8 @@ def team_create(*, actor, community: Org, name: str) -> ServiceTeam:
     return team
 
 
-def _hours(value) -> Decimal:
+def service_hours(value) -> Decimal:
+    """Hours as a service record keeps them (one decimal, over 0 and at most 12), or the refusal."""
     try:
         hours = Decimal(str(value)).quantize(Decimal("0.1"))
     except (InvalidOperation, ValueError) as exc:
@@ -154,7 +155,7 @@ def _hours(value) -> Decimal:
 def record_add(*, actor, checkin: CheckIn, day: date, hours, content: str) -> ServiceRecord:
     """The community records a service activity of a confirmed member, with its hours."""
     _require(actor, checkin.community)
-    hours = _hours(hours)
+    hours = service_hours(hours)
     content = (content or "").strip()
     if not content:
         raise ValidationError({"content": "请填写服务内容"})

@@ -3,6 +3,10 @@
 any count is over its limit. Refused attempts count too, so a flood stays refused. The cache is
 shared by every app server (files on one machine, Redis beyond), so the limits hold across them."""
 
+import hashlib
+import hmac
+
+from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
@@ -22,3 +26,8 @@ def exceeded(prefix: str, keys: list[str], limits) -> bool:
                 count = 1
             over = over or count > limit
     return over
+
+
+def source_hash(ip: str) -> str:
+    """A keyed hash of a client address: floods can be counted and seen, the address is not kept."""
+    return hmac.new(settings.SECRET_KEY.encode(), (ip or "").encode(), hashlib.sha256).hexdigest()

@@ -8,12 +8,13 @@ as a warning. The public page is throttled per address (the cache, ``settings.OR
 and per phone and home address (the database: ``OPEN_PER_PHONE``, ``PER_PHONE_PER_DAY``,
 ``PER_ADDRESS_PER_DAY``)."""
 
+from community.rules import MAX_HOURS_PER_RECORD
 from core.registry import Rule
 
 DISPATCH_HOURS = 24  # new → dispatched
 ACCEPT_HOURS = 24  # dispatched → accepted
 MAX_ITEM_DAYS = 30  # a menu item's promised time, in days (accepted → done)
-MAX_HOURS = 12  # service hours recorded for one order
+MAX_HOURS = MAX_HOURS_PER_RECORD  # service hours recorded for one order: a service record's limit
 OPEN_PER_PHONE = 3  # unfinished orders (new, dispatched, accepted) of one phone number
 PER_PHONE_PER_DAY = 5  # orders placed by one phone number in a day
 PER_ADDRESS_PER_DAY = 10  # orders for one home address in a day

@@ -10,12 +10,10 @@ check-in). One transaction each, an audit entry each, the summary rows kept in t
 States: new → dispatched → accepted → done → rated; new/dispatched → rejected or cancelled;
 dispatched → new (declined). ``due_at`` is the deadline of the step the order waits for."""
 
-import hashlib
 import hmac
 import re
 import secrets
 from datetime import date, timedelta
-from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core import signing
@@ -97,14 +95,10 @@ def _new_number(day: date) -> str:
     return day.strftime("%Y%m%d") + "".join(secrets.choice(_NUMBER_CHARS) for _ in range(6))
 
 
-def source_hash(ip: str) -> str:
-    return hmac.new(settings.SECRET_KEY.encode(), (ip or "").encode(), hashlib.sha256).hexdigest()
-
-
 def order_place(*, item: MenuItem, name: str, phone: str, address: str, need: str, ip: str = "") -> ServiceOrder:
     """A resident orders a service from a community's menu (no login; the view checked the
     captcha). Every field is checked; floods are refused per address, phone and home address."""
-    if throttle.exceeded("orders:place", [f"ip:{source_hash(ip)}"], settings.ORDERS_PUBLIC_LIMITS):
+    if throttle.exceeded("orders:place", [f"ip:{throttle.source_hash(ip)}"], settings.ORDERS_PUBLIC_LIMITS):
         raise ValidationError("提交过于频繁，请稍后再试")
     errors: dict[str, str] = {}
     name, address = clean_text(name, max_length=20), clean_text(address, max_length=100)
@@ -165,7 +159,7 @@ def order_for_token(token: str) -> ServiceOrder:
 
 def order_lookup(*, number: str, phone: str, ip: str = "") -> ServiceOrder:
     """A resident finds their order by its number and the phone it was placed with."""
-    if throttle.exceeded("orders:lookup", [f"ip:{source_hash(ip)}"], settings.ORDERS_PUBLIC_LIMITS):
+    if throttle.exceeded("orders:lookup", [f"ip:{throttle.source_hash(ip)}"], settings.ORDERS_PUBLIC_LIMITS):
         raise ValidationError("查询过于频繁，请稍后再试")
     number = re.sub(r"\s+", "", number or "").upper()
     try:
@@ -314,21 +308,11 @@ def order_decline(*, actor, order: ServiceOrder, reason: str) -> ServiceOrder:
     return order
 
 
-def _hours(value) -> Decimal:
-    try:
-        hours = Decimal(str(value)).quantize(Decimal("0.1"))
-    except (InvalidOperation, ValueError) as exc:
-        raise ValidationError({"hours": "服务时长须为数字"}) from exc
-    if not Decimal("0") < hours <= rules.MAX_HOURS:
-        raise ValidationError({"hours": f"服务时长须大于0且不超过{rules.MAX_HOURS}小时"})
-    return hours
-
-
 def order_complete(*, actor, order: ServiceOrder, hours, result: str) -> ServiceOrder:
     """The member who took the order finishes it: what was done and the hours, which count as
     the member's service in the community (a service record on the check-in)."""
     checkin = _own_checkin(actor, order)
-    hours = _hours(hours)
+    hours = community_services.service_hours(hours)
     result = clean_text(result, max_length=300, multiline=True)
     if not result:
         raise ValidationError({"result": "请填写办理情况"})

@@ -4,8 +4,6 @@ with an audit event; the search index follows the article inside the same transa
 
 Editors act on the channels (subtrees) they are granted; anything else is 404."""
 
-import hashlib
-import hmac
 import io
 import re
 from datetime import date, datetime, timedelta
@@ -263,11 +261,6 @@ def _throttle(keys: list[str]) -> None:
         raise ValidationError("评论过于频繁，请稍后再试")
 
 
-def source_hash(ip: str) -> str:
-    """A keyed hash of the address: floods can be seen and throttled, the address is not kept."""
-    return hmac.new(settings.SECRET_KEY.encode(), (ip or "").encode(), hashlib.sha256).hexdigest()
-
-
 @transaction.atomic
 def comment_post(*, article: Article, body: str, name: str = "", user=None, ip: str = "") -> Comment:
     """A reader comments on a live article, logged in or with a name. Every comment waits in the
@@ -284,7 +277,7 @@ def comment_post(*, article: Article, body: str, name: str = "", user=None, ip: 
         errors["name"] = "请填写署名"
     if errors:
         raise ValidationError(errors)
-    digest = source_hash(ip)
+    digest = throttle.source_hash(ip)
     _throttle([f"ip:{digest}"] + ([f"user:{user.pk}"] if logged_in else []))
     since = timezone.now() - timedelta(days=1)
     same = Comment.objects.filter(article=article, body=body, created__gte=since)

@@ -14,7 +14,7 @@ from core import summaries
 from dangjian.testing import check_after_each_call
 
 WRITERS = {"checkin_decide", "record_add", "record_service"}
-NOT_WRITING = {"checkin_request", "checkin_assign", "checkin_end", "team_create", "rating_record"}
+NOT_WRITING = {"service_hours", "checkin_request", "checkin_assign", "checkin_end", "team_create", "rating_record"}
 
 pytestmark = pytest.mark.django_db
 
