@@ -5,12 +5,15 @@ core 0002/0005). A transactional test (``transactional_db``, ``live_server``) en
 emptying every table, which those triggers rightly refuse: for such a test they are taken off
 before it and put back after the flush, and its audit checkpoints go to a file of its own (the
 flush removes the entries they vouch for).
+
+The headless-Chromium fixtures (``browser``, ``browser_world``) are dangjian/browser_testing.py's.
 """
 
 import pytest
 from django.db import connection
 
 from core import audit_guard
+from dangjian.browser_testing import browser, browser_world  # noqa: F401 (fixtures for every app)
 from dangjian.testing import make_world
 
 

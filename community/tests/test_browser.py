@@ -2,31 +2,18 @@
 they live; the community's admin confirms, records a service and rates the year; the member's own
 branch sees the hours and the rating. Screenshots go to /tmp/shots/community-*.png."""
 
-import os
 
-import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from community.models import CheckIn, CheckInState
 from community.tests.test_checkin import make_places
-from core.tests.test_browser import browser, browser_world  # noqa: F401 (fixtures)
-from orglife.tests.test_browser import CHROMIUM, SHOTS, VIEWPORTS
-from pledges.tests.test_browser import phone_page
+from dangjian.browser_testing import BROWSER_MARKS, VIEWPORTS, phone_page, shot
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM) and not os.environ.get("CI"),
-                       reason="Debian chromium is not installed (scripts/ensure-browser.sh installs it)"),
-]
+pytestmark = BROWSER_MARKS
 
 
-def shot(page, name):
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SHOTS / f"community-{name}.png", full_page=True)
-
-
-def test_check_in_confirm_serve_and_rate_on_phones(live_server, browser_world, browser):  # noqa: F811
+def test_check_in_confirm_serve_and_rate_on_phones(live_server, browser_world, browser):
     world, base, outside = browser_world, live_server.url, []
     places = make_places(world)
     cadre = phone_page(browser, base, outside, "cadre")
@@ -53,7 +40,7 @@ def test_check_in_confirm_serve_and_rate_on_phones(live_server, browser_world, b
     admin.check("input[name=grade][value=excellent]")
     admin.click("main button[type=submit]")
     expect(admin.locator("main")).to_contain_text("优秀")
-    shot(admin, "checkin-phone")
+    shot(admin, "community-checkin-phone")
     assert admin.evaluate("document.documentElement.scrollWidth") <= VIEWPORTS["phone"]["width"]
     assert CheckIn.objects.get().state == CheckInState.CONFIRMED
 
@@ -63,5 +50,5 @@ def test_check_in_confirm_serve_and_rate_on_phones(live_server, browser_world, b
     expect(row).to_contain_text("周建华")
     expect(row).to_contain_text("2.0")
     expect(row).to_contain_text("优秀")
-    shot(unit, "unit-phone")
+    shot(unit, "community-unit-phone")
     assert timezone.localdate() and outside == []

@@ -1,11 +1,9 @@
-# The headless-Chromium fixtures of core/tests/test_browser.py, shared with core's other browser
-# tests, and a world with something on every kind of page.
+# A world with something on every kind of page (the headless-Chromium fixtures are the root
+# conftest.py's, from dangjian/browser_testing.py).
 from datetime import date, timedelta
 
 import pytest
 from django.utils import timezone
-
-from core.tests.test_browser import browser, browser_world  # noqa: F401
 
 
 @pytest.fixture

@@ -9,22 +9,19 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from core.tests import test_browser as shared
-from core.tests.test_browser import ARTIFACTS, VIEWPORTS, _login
+from dangjian.browser_testing import ARTIFACTS, BROWSER_MARKS, VIEWPORTS, login, shot
 from members.models import Member
 from members.tests.test_import import person, xlsx
 
-# The browser, the world and the skip-unless-chromium marks of the core browser test.
-browser, browser_world, pytestmark = shared.browser, shared.browser_world, shared.pytestmark
+pytestmark = BROWSER_MARKS
 
 
 @pytest.mark.parametrize("viewport", ["desktop", "phone"])
 def test_a_roster_with_bad_rows_is_fixed_and_imported(live_server, browser_world, browser, viewport, tmp_path):
-    ARTIFACTS.mkdir(exist_ok=True)
     context = browser.new_context(viewport=VIEWPORTS[viewport], locale="zh-CN", accept_downloads=True)
     page = context.new_page()
     base = live_server.url
-    _login(page, base, "a_admin")
+    login(page, base, "a_admin")
 
     rows = [person(1), person(2, 性别="女"), person(3, 所在党组织="HX01B01"), person(4)]
     bad = tmp_path / "花名册.xlsx"
@@ -42,7 +39,7 @@ def test_a_roster_with_bad_rows_is_fixed_and_imported(live_server, browser_world
     table = page.locator("#outcomes").inner_text()
     assert "性别“女”与身份证号不一致" in table
     assert "所在党组织“HX01B01”不存在或不在您的管理范围内" in table
-    page.screenshot(path=ARTIFACTS / f"import-errors-{viewport}.png", full_page=True)
+    shot(page, f"import-errors-{viewport}", folder=ARTIFACTS)
 
     with page.expect_download() as info:
         page.click("#error-report")
@@ -64,14 +61,14 @@ def test_a_roster_with_bad_rows_is_fixed_and_imported(live_server, browser_world
     page.wait_for_selector("#batch-summary", timeout=15_000)
     assert "有错误 0 行" in page.locator("#batch-summary").inner_text()
     assert page.locator("#commit").is_enabled()
-    page.screenshot(path=ARTIFACTS / f"import-preview-{viewport}.png", full_page=True)
+    shot(page, f"import-preview-{viewport}", folder=ARTIFACTS)
     page.click("#commit")
     page.wait_for_selector("text=导入完成：新建 4 名，更新 0 名党员")
-    page.screenshot(path=ARTIFACTS / f"import-done-{viewport}.png", full_page=True)
+    shot(page, f"import-done-{viewport}", folder=ARTIFACTS)
 
     page.goto(f"{base}/members/?q=刘洋")
     assert "共 4 人" in page.locator("#list-body").inner_text()
-    page.screenshot(path=ARTIFACTS / f"import-members-{viewport}.png", full_page=True)
+    shot(page, f"import-members-{viewport}", folder=ARTIFACTS)
     assert Member.objects.filter(name__startswith="刘洋").count() == 4
     if viewport == "phone":
         assert page.evaluate("document.documentElement.scrollWidth") <= 375

@@ -7,7 +7,9 @@ from datetime import date
 
 from django.utils import timezone
 
-from core.tests.test_browser import ARTIFACTS, VIEWPORTS, _login, pytestmark  # noqa: F401
+from dangjian.browser_testing import ARTIFACTS, BROWSER_MARKS, VIEWPORTS, login, shot
+
+pytestmark = BROWSER_MARKS
 
 
 def _watch_csp(context):
@@ -22,7 +24,7 @@ def _watch_csp(context):
 def _signed_in(browser, live_server, viewport: str, username: str):
     context = browser.new_context(viewport=VIEWPORTS[viewport], locale="zh-CN")
     page = context.new_page()
-    _login(page, live_server.url, username)
+    login(page, live_server.url, username)
     return context, page, live_server.url
 
 
@@ -38,7 +40,7 @@ def test_signed_in_pages_break_no_csp_rule(live_server, browser_world, browser):
     page = context.new_page()
     page.on("console", lambda m: "Content Security Policy" in m.text and console.append(m.text))
     base = live_server.url
-    _login(page, base, "a_admin")
+    login(page, base, "a_admin")
     found = {}
     for path in ["/", "/orgs/", f"/orgs/{world.branch_a1.pk}/", f"/orgs/{world.branch_a1.pk}/edit/",
                  "/members/", f"/members/{world.members['a1_member'].pk}/", "/orgs/?q=朝阳里"]:
@@ -66,7 +68,7 @@ def test_on_a_phone_the_menu_and_the_filters_start_closed_and_the_first_record_i
     page.goto(f"{base}/members/")
     assert page.locator("nav.sidenav details").get_attribute("open") is None
     assert page.locator("details.filter-panel").get_attribute("open") is None
-    page.screenshot(path=ARTIFACTS / "members-phone-collapsed.png", full_page=True)
+    shot(page, "members-phone-collapsed", folder=ARTIFACTS)
     assert _first_record_top(page) < 400  # was about 650 with both open
     page.click("nav.sidenav summary")
     assert page.locator("nav.sidenav a:text-is('党组织')").is_visible()
@@ -96,7 +98,7 @@ def test_the_archive_tabs_on_a_phone_wrap_instead_of_hiding_off_screen(live_serv
     for i in range(links.count()):
         box = links.nth(i).bounding_box()
         assert box["x"] >= 0 and box["x"] + box["width"] <= 375
-    page.screenshot(path=ARTIFACTS / "archive-phone.png")
+    shot(page, "archive-phone", full_page=False, folder=ARTIFACTS)
     context.close()
 
 
@@ -107,7 +109,7 @@ def test_the_rules_page_fits_a_phone_and_a_desktop(live_server, browser_world, b
         page.goto(f"{base}/orgs/{world.branch_a1.pk}/rules/")
         assert page.locator("tr[id^=rule-]").count() >= 50
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-        page.screenshot(path=ARTIFACTS / f"rules-{viewport}.png", full_page=viewport == "desktop")
+        shot(page, f"rules-{viewport}", full_page=viewport == "desktop", folder=ARTIFACTS)
         context.close()
 
 
@@ -126,7 +128,7 @@ def test_a_meeting_form_shows_the_lecture_fields_for_a_lecture_only_and_selects_
     assert all(boxes.nth(i).is_checked() for i in range(boxes.count()))
     page.click("button:text-is('全不选')")
     assert not any(boxes.nth(i).is_checked() for i in range(boxes.count()))
-    page.screenshot(path=ARTIFACTS / "meeting-form-desktop.png", full_page=True)
+    shot(page, "meeting-form-desktop", folder=ARTIFACTS)
     # A lecture's fields typed, then another kind chosen: nothing hidden is sent, the record saves.
     page.fill("input[name=lecturer]", "王老师")
     page.select_option("select[name=kind]", "branch_assembly")
@@ -154,7 +156,7 @@ def test_the_recruitment_list_at_1280_keeps_names_and_dates_on_one_line_and_mark
     assert RecruitmentCase.objects.filter(due_on__lt=timezone.localdate()).count() == 3
     context, page, base = _signed_in(browser, live_server, "desktop", "a_admin")
     page.goto(f"{base}/recruitment/")
-    page.screenshot(path=ARTIFACTS / "recruitment-list-desktop.png", full_page=True)
+    shot(page, "recruitment-list-desktop", folder=ARTIFACTS)
     one_line = "e => e.getBoundingClientRect().height < 2 * parseFloat(getComputedStyle(e).lineHeight) + 16"
     for label in ("姓名", "申请日期", "预警"):
         cells = page.locator(f"#list-body td[data-label='{label}']")

@@ -2,32 +2,20 @@
 payment, and the member sees "paid up to" on a 375-px phone window. Screenshots go to
 /tmp/shots/dues-*.png."""
 
-import os
 
-import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from core.tests.test_browser import browser, browser_world  # noqa: F401 (fixtures)
+from dangjian.browser_testing import BROWSER_MARKS, VIEWPORTS, login, shot
 from dangjian.testing import ID_NUMBERS
 from dues import rules
 from dues.models import DuesPayment, DuesYear
 from members.tests.test_import import xlsx
-from orglife.tests.test_browser import CHROMIUM, SHOTS, VIEWPORTS, login
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM) and not os.environ.get("CI"),
-                       reason="Debian chromium is not installed (scripts/ensure-browser.sh installs it)"),
-]
+pytestmark = BROWSER_MARKS
 
 
-def shot(page, name):
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SHOTS / f"dues-{name}.png", full_page=True)
-
-
-def test_import_confirm_pay_and_the_member_sees_paid_up_to_on_a_phone(live_server, browser_world, browser, tmp_path):  # noqa: F811
+def test_import_confirm_pay_and_the_member_sees_paid_up_to_on_a_phone(live_server, browser_world, browser, tmp_path):
     world, base = browser_world, live_server.url
     today = timezone.localdate()
     now = rules.month_index(today)
@@ -47,7 +35,7 @@ def test_import_confirm_pay_and_the_member_sees_paid_up_to_on_a_phone(live_serve
     page.set_input_files("input[name=file]", str(bases))
     page.click("button[name=preview]")
     expect(page.locator("main")).to_contain_text("230.00")
-    shot(page, "import-preview-desktop")
+    shot(page, "dues-import-preview-desktop")
     page.click("button[name=commit]")
     page.wait_for_url(f"{base}/dues/orgs/{branch.pk}/?year={today.year}")
     page.click("text=确认本年度党费")
@@ -62,7 +50,7 @@ def test_import_confirm_pay_and_the_member_sees_paid_up_to_on_a_phone(live_serve
     expect(page.locator("input[name=month]")).to_have_value(f"{today:%Y-%m}")  # the next month owed
     page.click("main button[type=submit]")
     expect(page.locator("main")).to_contain_text("收据号")
-    shot(page, "branch-desktop")
+    shot(page, "dues-branch-desktop")
     assert DuesPayment.objects.get().amount_fen == 8100
 
     phone = browser.new_context(viewport=VIEWPORTS["phone"], locale="zh-CN").new_page()
@@ -71,6 +59,6 @@ def test_import_confirm_pay_and_the_member_sees_paid_up_to_on_a_phone(live_serve
     expect(phone.locator("#paid-up-to")).to_have_text(rules.month_label(now))
     expect(phone.locator("main")).to_contain_text("81.00")
     width = phone.evaluate("document.documentElement.scrollWidth")
-    shot(phone, "mine-phone")
+    shot(phone, "dues-mine-phone")
     assert width <= 375, width  # nothing wider than the phone
     assert outside == []

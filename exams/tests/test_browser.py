@@ -2,30 +2,18 @@
 it on a 375-px phone window — the countdown runs, the sheet is submitted, the marked result shows —
 and the manager sees the branch's result. Screenshots go to /tmp/shots/exams-*.png."""
 
-import os
 from datetime import timedelta
 
-import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from core.tests.test_browser import browser, browser_world  # noqa: F401 (fixtures)
+from dangjian.browser_testing import BROWSER_MARKS, VIEWPORTS, login, shot
 from exams.models import Attempt, Exam
-from orglife.tests.test_browser import CHROMIUM, SHOTS, VIEWPORTS, login
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM) and not os.environ.get("CI"),
-                       reason="Debian chromium is not installed (scripts/ensure-browser.sh installs it)"),
-]
+pytestmark = BROWSER_MARKS
 
 
-def shot(page, name):
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SHOTS / f"exams-{name}.png", full_page=True)
-
-
-def test_the_manager_sets_an_exam_and_the_member_takes_it_on_a_phone(live_server, browser_world, browser):  # noqa: F811
+def test_the_manager_sets_an_exam_and_the_member_takes_it_on_a_phone(live_server, browser_world, browser):
     world, base = browser_world, live_server.url
     today = timezone.localdate()
     outside = []
@@ -44,7 +32,7 @@ def test_the_manager_sets_an_exam_and_the_member_takes_it_on_a_phone(live_server
         page.click("main button[type=submit]")
         expect(page.locator("main")).to_contain_text("已录入试题")
     page.goto(f"{base}/exams/questions/")
-    shot(page, "bank-desktop")
+    shot(page, "exams-bank-desktop")
     page.goto(f"{base}/exams/new/")
     page.fill("input[name=title]", "党章党规测试")
     page.fill("input[name=questions]", "3")
@@ -70,14 +58,14 @@ def test_the_manager_sets_an_exam_and_the_member_takes_it_on_a_phone(live_server
     for item in attempt.items.select_related("question"):
         for letter in item.question.answer:
             mobile.check(f"input[name=q{item.position}][value={letter}]")
-    shot(mobile, "sheet-phone")
+    shot(mobile, "exams-sheet-phone")
     width = mobile.evaluate("document.documentElement.scrollWidth")
     assert width <= VIEWPORTS["phone"]["width"], width
     mobile.click("#answer-sheet button[type=submit]")
     expect(mobile.locator("#result")).to_contain_text("得分：100")
-    shot(mobile, "result-phone")
+    shot(mobile, "exams-result-phone")
 
     page.goto(f"{base}/exams/{exam.pk}/?org={world.branch_a1.pk}")
     expect(page.locator("main")).to_contain_text("张秀英")
-    shot(page, "results-desktop")
+    shot(page, "exams-results-desktop")
     assert outside == []

@@ -4,23 +4,21 @@ crafted due items, and a link lands on the page where the work is done; on a des
 
 Screenshots land in /tmp/shots/workbench-*.png for a person to look at."""
 
-import os
-from pathlib import Path
-
 import pytest
 
 from core.holidays import load_official
-from core.tests.test_browser import CHROMIUM, VIEWPORTS, _login, browser, signed_in, watched_context  # noqa: F401
+from dangjian.browser_testing import (
+    BROWSER_MARKS,
+    VIEWPORTS,
+    login,
+    shot,
+    signed_in,
+    watched_context,
+)
 from dangjian.testing import make_world
 from insights.tests.test_workbench import craft
 
-SHOTS = Path("/tmp/shots")
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM) and not os.environ.get("CI"),
-                       reason="Debian chromium is not installed (scripts/ensure-browser.sh installs it)"),
-]
+pytestmark = BROWSER_MARKS
 
 
 @pytest.fixture
@@ -32,12 +30,11 @@ def crafted(transactional_db):
 
 @pytest.mark.parametrize("viewport", ["desktop", "phone"])
 def test_the_secretarys_workbench_lists_the_due_items_and_a_link_lands_where_the_work_is_done(
-        live_server, crafted, browser, viewport):  # noqa: F811
-    SHOTS.mkdir(exist_ok=True)
+        live_server, crafted, browser, viewport):
     world, found = crafted
     base = live_server.url
     context, page, elsewhere = signed_in(browser, base, "secretary", viewport)
-    page.screenshot(path=SHOTS / f"workbench-secretary-{viewport}.png", full_page=True)
+    shot(page, f"workbench-secretary-{viewport}")
     panel = page.locator(f"#bench-branch-{world.branch_a1.pk}")
     assert "逾期谈话" in panel.locator(f"#panel-recruitment-{world.branch_a1.pk}").inner_text()
     assert "请补充" not in panel.inner_text()  # the review comment is on the record's page
@@ -54,31 +51,30 @@ def test_the_secretarys_workbench_lists_the_due_items_and_a_link_lands_where_the
     page.locator(f"#panel-recruitment-{world.branch_a1.pk} a").first.click()
     page.wait_for_url(f"{base}/recruitment/{found['case'].pk}/")
     assert "逾期谈话" in page.inner_text("main")
-    page.screenshot(path=SHOTS / f"workbench-case-{viewport}.png", full_page=True)
+    shot(page, f"workbench-case-{viewport}")
     page.goto(f"{base}/insights/warnings/?org={world.branch_a1.pk}")
-    page.screenshot(path=SHOTS / f"warnings-{viewport}.png", full_page=True)
+    shot(page, f"warnings-{viewport}")
     assert page.locator("#warnings tbody tr").count() >= 2
     assert elsewhere == []
     context.close()
 
 
 @pytest.mark.parametrize("viewport", ["desktop", "phone"])
-def test_the_district_admins_workbench_and_health_page(live_server, crafted, browser, viewport):  # noqa: F811
+def test_the_district_admins_workbench_and_health_page(live_server, crafted, browser, viewport):
     world, _found = crafted
     base = live_server.url
     context, page, _elsewhere = signed_in(browser, base, "a_admin", viewport)
-    page.screenshot(path=SHOTS / f"workbench-admin-{viewport}.png", full_page=True)
+    shot(page, f"workbench-admin-{viewport}")
     assert "概况" in page.inner_text("main")
     assert page.evaluate("document.documentElement.scrollWidth") <= VIEWPORTS[viewport]["width"]
     page.goto(f"{base}/insights/health/?org={world.street_a.pk}")
-    page.screenshot(path=SHOTS / f"health-{viewport}.png", full_page=True)
+    shot(page, f"health-{viewport}")
     assert page.locator("#health tbody tr").count() == 2
     context.close()
 
 
 @pytest.mark.parametrize("viewport", ["desktop", "phone"])
-def test_a_district_admin_opens_the_annual_report_and_downloads_it(live_server, crafted, browser, viewport):  # noqa: F811
-    SHOTS.mkdir(exist_ok=True)
+def test_a_district_admin_opens_the_annual_report_and_downloads_it(live_server, crafted, browser, viewport):
     world, _found = crafted
     base = live_server.url
     context, page, elsewhere = signed_in(browser, base, "a_admin", viewport, accept_downloads=True)
@@ -86,7 +82,7 @@ def test_a_district_admin_opens_the_annual_report_and_downloads_it(live_server, 
     page.wait_for_url(f"{base}/insights/report/**")
     assert "年度党建工作统计报告" in page.inner_text("h1")
     assert "统计口径" in page.inner_text("main")
-    page.screenshot(path=SHOTS / f"report-{viewport}.png", full_page=True)
+    shot(page, f"report-{viewport}")
     assert page.evaluate("document.documentElement.scrollWidth") <= VIEWPORTS[viewport]["width"]
     with page.expect_download() as download:
         page.click("text=下载 Word（.docx）")
@@ -118,18 +114,17 @@ def click_bar(page, card: str, index: int) -> None:
 
 @pytest.mark.parametrize("viewport", ["desktop", "phone"])
 def test_the_city_admin_drills_from_the_city_dashboard_down_to_a_branchs_records(
-        live_server, crafted, browser, viewport):  # noqa: F811
-    SHOTS.mkdir(exist_ok=True)
+        live_server, crafted, browser, viewport):
     world, _found = crafted
     base = live_server.url
     context, elsewhere = watched_context(browser, base, viewport)
     page = context.new_page()
     problems = watch_console(page)
-    _login(page, base, "city_admin")
+    login(page, base, "city_admin")
     page.goto(f"{base}/insights/dashboard/?org={world.city.pk}")
     page.wait_for_selector("#chart-children .dash-chart canvas")
     page.wait_for_selector("#chart-heat .dash-chart canvas", state="attached")  # hidden on a phone: the table holds it
-    page.screenshot(path=SHOTS / f"dashboard-city-{viewport}.png", full_page=True)
+    shot(page, f"dashboard-city-{viewport}")
     assert page.evaluate("document.documentElement.scrollWidth") <= VIEWPORTS[viewport]["width"]
     # The district's bar opens the district's dashboard (district A is the first child by path).
     names = page.locator("#chart-children tbody th").all_inner_texts()
@@ -141,7 +136,7 @@ def test_the_city_admin_drills_from_the_city_dashboard_down_to_a_branchs_records
     page.click(f"#chart-children a.drill:text-is('{world.branch_a1.name}')")
     page.wait_for_url(f"{base}/insights/dashboard/?org={world.branch_a1.pk}")
     page.wait_for_selector("#chart-gender .dash-chart canvas")
-    page.screenshot(path=SHOTS / f"dashboard-branch-{viewport}.png", full_page=True)
+    shot(page, f"dashboard-branch-{viewport}")
     # A figure opens the list of the records it counts: the branch's men.
     men = int(page.locator("#chart-gender tbody tr").first.get_attribute("data-value"))
     page.locator("#chart-gender tbody tr").first.locator("a.figure").click()
@@ -152,8 +147,7 @@ def test_the_city_admin_drills_from_the_city_dashboard_down_to_a_branchs_records
     context.close()
 
 
-def test_the_big_screen_renders_at_1920_by_1080_with_its_tiles_and_charts(live_server, crafted, browser):  # noqa: F811
-    SHOTS.mkdir(exist_ok=True)
+def test_the_big_screen_renders_at_1920_by_1080_with_its_tiles_and_charts(live_server, crafted, browser):
     world, _found = crafted
     base = live_server.url
     context = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="zh-CN")
@@ -161,11 +155,11 @@ def test_the_big_screen_renders_at_1920_by_1080_with_its_tiles_and_charts(live_s
     context.on("request", lambda r: r.url.startswith(base) or r.url.startswith("data:") or elsewhere.append(r.url))
     page = context.new_page()
     problems = watch_console(page)
-    _login(page, base, "city_admin")
+    login(page, base, "city_admin")
     page.goto(f"{base}/insights/screen/?org={world.city.pk}&indicator=compliance")
     page.wait_for_selector("body[data-loaded='1']")
     page.wait_for_selector(".screen-chart[data-key='funnel'] canvas")
-    page.screenshot(path=SHOTS / "screen-1920.png")
+    shot(page, "screen-1920", full_page=False)
     assert page.locator("#tiles .tile").count() == 2  # the world's two districts
     assert "和平区" in page.inner_text("#tiles")
     for key in ("age", "education", "gender", "funnel"):

@@ -1,6 +1,5 @@
 import pytest
 
-from core.tests.test_browser import browser, browser_world  # noqa: F401
 from learning import services
 from learning.models import ItemKind
 

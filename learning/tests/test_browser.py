@@ -7,22 +7,16 @@ page and the server do is the same for a video. The beat interval and the class 
 
 import io
 import math
-import os
 import struct
 import wave
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from core.tests.test_browser import ARTIFACTS, CHROMIUM, VIEWPORTS, _login
+from dangjian.browser_testing import ARTIFACTS, BROWSER_MARKS, VIEWPORTS, login, shot
 from learning import services
 from learning.models import StudyDay
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM) and not os.environ.get("CI"),
-                       reason="Debian chromium is not installed (scripts/ensure-browser.sh installs it)"),
-]
+pytestmark = BROWSER_MARKS
 
 
 def tone(seconds: int) -> bytes:
@@ -44,7 +38,6 @@ def test_a_member_plays_an_item_on_a_phone_and_the_secretary_sees_it(live_server
     monkeypatch.setattr("learning.rules.BEAT_INTERVAL", 2)
     monkeypatch.setattr("learning.rules.BEAT_MIN_GAP", 1)
     monkeypatch.setattr("learning.rules.SECONDS_PER_HOUR", 4)
-    ARTIFACTS.mkdir(exist_ok=True)
     world = browser_world
     course = services.course_create(actor=world.users["city_admin"], org=world.city, title="党课音频", required_for="all",
                                      year=2026)
@@ -53,7 +46,7 @@ def test_a_member_plays_an_item_on_a_phone_and_the_secretary_sees_it(live_server
     context = browser.new_context(viewport=VIEWPORTS["phone"], locale="zh-CN")
     page = context.new_page()
     base = live_server.url
-    _login(page, base, "member")
+    login(page, base, "member")
     page.goto(f"{base}/learning/items/{item.pk}/")
     page.wait_for_selector("#study[data-ready='1']")
     page.evaluate("document.querySelector('audio').muted = true; document.querySelector('audio').play()")
@@ -61,7 +54,7 @@ def test_a_member_plays_an_item_on_a_phone_and_the_secretary_sees_it(live_server
         if credited(world) >= 4:
             break
         page.wait_for_timeout(500)
-    page.screenshot(path=ARTIFACTS / "learning-item-phone.png", full_page=True)
+    shot(page, "learning-item-phone", folder=ARTIFACTS)
     assert credited(world) >= 4
 
     # The tab is hidden (as the browser reports it): nothing more counts, though the audio plays on.
@@ -76,10 +69,10 @@ def test_a_member_plays_an_item_on_a_phone_and_the_secretary_sees_it(live_server
 
     context = browser.new_context(viewport=VIEWPORTS["phone"], locale="zh-CN")
     page = context.new_page()
-    _login(page, base, "secretary")
+    login(page, base, "secretary")
     page.goto(f"{base}/learning/orgs/{world.branch_a1.pk}/progress/")
     row = page.locator("#progress tr", has_text="张秀英")
     online = float(row.locator("td[data-label='在线']").inner_text())
     assert online >= 1
-    page.screenshot(path=ARTIFACTS / "learning-progress-phone.png", full_page=True)
+    shot(page, "learning-progress-phone", folder=ARTIFACTS)
     context.close()

@@ -2,30 +2,17 @@
 drafts a course in it, adds an article and publishes it; the member finds it under the channel
 and opens it. Screenshots go to /tmp/shots/library-*.png."""
 
-import os
 
-import pytest
 from playwright.sync_api import expect
 
-from core.tests.test_browser import browser, browser_world  # noqa: F401 (fixtures)
+from dangjian.browser_testing import BROWSER_MARKS, VIEWPORTS, phone_page, shot
 from learning import services
 from learning.models import Course
-from orglife.tests.test_browser import CHROMIUM, SHOTS, VIEWPORTS
-from pledges.tests.test_browser import phone_page
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM) and not os.environ.get("CI"),
-                       reason="Debian chromium is not installed (scripts/ensure-browser.sh installs it)"),
-]
+pytestmark = BROWSER_MARKS
 
 
-def shot(page, name):
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SHOTS / f"library-{name}.png", full_page=True)
-
-
-def test_a_course_is_published_and_found_by_channel_on_phones(live_server, browser_world, browser):  # noqa: F811
+def test_a_course_is_published_and_found_by_channel_on_phones(live_server, browser_world, browser):
     world, base, outside = browser_world, live_server.url, []
     theory = services.channel_create(actor=world.users["city_admin"], org=world.city, name="理论学习")
     admin = phone_page(browser, base, outside, "a_admin")
@@ -49,7 +36,7 @@ def test_a_course_is_published_and_found_by_channel_on_phones(live_server, brows
     expect(admin.locator("#items")).to_contain_text("第一讲 觉悟社")
     admin.click("main button:has-text(\"发布\")")
     expect(admin.locator("#course-state")).to_contain_text("已发布")
-    shot(admin, "course-phone")
+    shot(admin, "library-course-phone")
     assert admin.evaluate("document.documentElement.scrollWidth") <= VIEWPORTS["phone"]["width"]
     assert Course.objects.get().published
 
@@ -57,7 +44,7 @@ def test_a_course_is_published_and_found_by_channel_on_phones(live_server, brows
     member.goto(f"{base}/learning/")
     member.click("#channels >> text=理论学习 › 党史学习")
     expect(member.locator("main")).to_contain_text("和平区红色故事")
-    shot(member, "channel-phone")
+    shot(member, "library-channel-phone")
     member.click("text=第一讲 觉悟社")
     expect(member.locator("main")).to_contain_text("觉悟社是周恩来等人在天津创办的进步团体")
     assert outside == []

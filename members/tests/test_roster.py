@@ -1,21 +1,17 @@
 """花名册打印: the branch roster page (columns, masking, scope) and its print layout, rendered
 to PDF by headless Chromium: A4 landscape, the expected number of pages, header on each."""
 
-import os
 import random
 import re
 from datetime import date
-from pathlib import Path
 
 import pytest
 from django.urls import reverse
 
-from dangjian.testing import PASSWORD, make_world
+from dangjian.browser_testing import ARTIFACTS, NEEDS_CHROMIUM, VIEWPORTS, login, shot
+from dangjian.testing import make_world
 from members.demo import random_id_number, random_name
 from members.models import Member, MemberStatus
-
-CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
 def add_members(org, count: int, *, seed: int = 7) -> None:
@@ -67,38 +63,20 @@ def test_the_print_button_needs_no_inline_script(world):
 
 # --- the printed page -----------------------------------------------------------------------
 
-@pytest.fixture
-def browser():
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run"])
-        yield instance
-        instance.close()
-
-
 def pdf_pages(pdf: bytes) -> int:
     return len(re.findall(rb"/Type\s*/Page[^s]", pdf))
 
 
 @pytest.mark.browser
-@pytest.mark.skipif(not os.path.exists(CHROMIUM) and not os.environ.get("CI"),
-                    reason="Debian chromium is not installed (scripts/ensure-browser.sh installs it)")
+@NEEDS_CHROMIUM
 def test_sixty_members_print_on_three_a4_landscape_pages_with_the_header_on_each(
         live_server, transactional_db, browser):
     world = make_world()
     add_members(world.branch_a1, 58)  # with the two personas: 60
     ARTIFACTS.mkdir(exist_ok=True)
-    context = browser.new_context(viewport={"width": 1280, "height": 860}, locale="zh-CN")
+    context = browser.new_context(viewport=VIEWPORTS["desktop"], locale="zh-CN")
     page = context.new_page()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=username]", "secretary")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    login(page, live_server.url, "secretary")
     errors = []
     page.on("console", lambda m: m.type == "error" and errors.append(m.text))
     page.goto(f"{live_server.url}{reverse('members:roster', args=[world.branch_a1.pk])}")
@@ -107,7 +85,7 @@ def test_sixty_members_print_on_three_a4_landscape_pages_with_the_header_on_each
     page.evaluate("window.print = () => { window.printed = true; }")
     page.click("[data-print]")
     assert page.evaluate("window.printed") is True
-    page.screenshot(path=ARTIFACTS / "roster-screen.png", full_page=True)
+    shot(page, "roster-screen", folder=ARTIFACTS)
 
     pdf = page.pdf(landscape=True, format="A4", print_background=True)
     (ARTIFACTS / "roster.pdf").write_bytes(pdf)
@@ -124,6 +102,6 @@ def test_sixty_members_print_on_three_a4_landscape_pages_with_the_header_on_each
     assert not page.locator(".topbar").is_visible()
     assert not page.locator("[data-print]").is_visible()
     assert page.locator("table.roster thead").evaluate("e => getComputedStyle(e).display") == "table-header-group"
-    page.screenshot(path=ARTIFACTS / "roster-print.png", full_page=True)
+    shot(page, "roster-print", folder=ARTIFACTS)
     assert not [e for e in errors if "script" in e], errors
     context.close()

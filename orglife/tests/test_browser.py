@@ -2,57 +2,15 @@
 in through the QR link on a phone-sized window, the secretary submits, the reviewer returns it, it
 is resubmitted and approved. Screenshots go to /tmp/shots/orglife-*.png."""
 
-import os
-from pathlib import Path
-
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from dangjian.testing import PASSWORD, make_world
+# CHROMIUM and SHOTS: orders/tests/test_browser.py imports them from here.
+from dangjian.browser_testing import BROWSER_MARKS, CHROMIUM, SHOTS, VIEWPORTS, login, shot  # noqa: F401
 from orglife.models import Attendance, Meeting, MeetingState, SignInHow
 
-CHROMIUM = "/usr/bin/chromium"
-SHOTS = Path("/tmp/shots")
-VIEWPORTS = {"desktop": {"width": 1280, "height": 860}, "phone": {"width": 375, "height": 740}}
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM) and not os.environ.get("CI"),
-                       reason="Debian chromium is not installed (scripts/ensure-browser.sh installs it)"),
-]
-
-
-@pytest.fixture
-def browser_world(transactional_db):
-    return make_world()
-
-
-@pytest.fixture
-def browser():
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run"])
-        yield instance
-        instance.close()
-
-
-def login(page, base, username, *, expect_url=None):
-    if "/accounts/login/" not in page.url:
-        page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url(expect_url or f"{base}/")
-
-
-def shot(page, name, viewport):
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SHOTS / f"orglife-{name}-{viewport}.png", full_page=True)
+pytestmark = BROWSER_MARKS
 
 
 def review(page, base, meeting, decision, comment, viewport, name):
@@ -60,7 +18,7 @@ def review(page, base, meeting, decision, comment, viewport, name):
     page.click(f"a[href='/orglife/{meeting.pk}/review/']")
     page.check(f"input[name=decision][value={decision}]")
     page.fill("textarea[name=comment]", comment)
-    shot(page, name, viewport)
+    shot(page, f"orglife-{name}-{viewport}")
     page.click("#review-submit")
     page.wait_for_url(f"{base}/orglife/{meeting.pk}/")
 
@@ -91,7 +49,7 @@ def test_record_sign_in_submit_return_resubmit_approve(live_server, browser_worl
     secretary.fill("input[name=topic]", "学习党章 重温入党誓词")
     secretary.check(f"input[name=attendees][value='{world.members['a1_secretary'].pk}']")
     secretary.fill("textarea[name=minutes]", "会议由李建国主持，集中学习了党章总纲，全体党员重温入党誓词，并交流了学习体会。")
-    shot(secretary, "create", viewport)
+    shot(secretary, f"orglife-create-{viewport}")
     secretary.click("button:text('保存')")
     expect(secretary.locator("#meeting-state")).to_have_text("草稿")
     meeting = Meeting.objects.get()
@@ -100,7 +58,7 @@ def test_record_sign_in_submit_return_resubmit_approve(live_server, browser_worl
                                 timeout=10_000)
     sign_in_url = secretary.locator("#sign-in-link").get_attribute("href")
     assert sign_in_url == f"{base}/orglife/sign-in/{meeting.signin_token}/"
-    shot(secretary, "detail-qr", viewport)
+    shot(secretary, f"orglife-detail-qr-{viewport}")
 
     # The member scans it on a phone: login first, then back to the sign-in page.
     phone = context("phone").new_page()
@@ -109,7 +67,7 @@ def test_record_sign_in_submit_return_resubmit_approve(live_server, browser_worl
     assert phone.evaluate("document.documentElement.scrollWidth") <= 375
     phone.click("#signin-button")
     expect(phone.locator("#signin-result")).to_contain_text("签到成功")
-    shot(phone, "sign-in", viewport)
+    shot(phone, f"orglife-sign-in-{viewport}")
     row = Attendance.objects.get(member=world.members["a1_member"])
     assert row.how == SignInHow.QR and row.signed_in_at
 
@@ -139,13 +97,13 @@ def test_record_sign_in_submit_return_resubmit_approve(live_server, browser_worl
     review(reviewer, base, meeting, "approve", "同意", viewport, "review-approve")
     expect(reviewer.locator("#meeting-state")).to_have_text("审核通过")
     expect(reviewer.locator("ol.rounds")).to_contain_text("第2轮")
-    shot(reviewer, "approved", viewport)
+    shot(reviewer, f"orglife-approved-{viewport}")
     assert Meeting.objects.get().state == MeetingState.APPROVED
     assert list(meeting.review_rounds.values_list("decision", flat=True)) == ["returned", "approved"]
 
     reviewer.goto(f"{base}/orglife/compliance/?org={world.branch_a1.pk}")
     expect(reviewer.locator("main")).to_contain_text("主题党日")
-    shot(reviewer, "compliance", viewport)
+    shot(reviewer, f"orglife-compliance-{viewport}")
     reviewer.goto(f"{base}/orglife/calendar/")
-    shot(reviewer, "calendar", viewport)
+    shot(reviewer, f"orglife-calendar-{viewport}")
     assert outside == []  # every asset is served by the platform

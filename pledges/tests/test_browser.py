@@ -3,37 +3,16 @@ a reason, the member rewrites it, the secretary approves; the member records wha
 the secretary accepts it; the district admin sets a duty post and its badge page (no login) shows
 the post with the name masked. Screenshots go to /tmp/shots/pledges-*.png."""
 
-import os
-
-import pytest
 from playwright.sync_api import expect
 
-from core.tests.test_browser import browser, browser_world  # noqa: F401 (fixtures)
-from orglife.tests.test_browser import CHROMIUM, SHOTS, VIEWPORTS, login
+# orders/tests/test_browser.py imports phone_page from here.
+from dangjian.browser_testing import BROWSER_MARKS, VIEWPORTS, phone_page, shot
 from pledges.models import DutyPost, Pledge, PledgeRecord, ReviewState
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM) and not os.environ.get("CI"),
-                       reason="Debian chromium is not installed (scripts/ensure-browser.sh installs it)"),
-]
+pytestmark = BROWSER_MARKS
 
 
-def shot(page, name):
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SHOTS / f"pledges-{name}.png", full_page=True)
-
-
-def phone_page(browser, base, outside, username):  # noqa: F811
-    context = browser.new_context(viewport=VIEWPORTS["phone"], locale="zh-CN")
-    context.on("request", lambda r: r.url.startswith(base) or r.url.startswith("data:") or outside.append(r.url))
-    page = context.new_page()
-    if username:
-        login(page, base, username)
-    return page
-
-
-def test_pledge_review_and_badge_on_phones(live_server, browser_world, browser):  # noqa: F811
+def test_pledge_review_and_badge_on_phones(live_server, browser_world, browser):
     world, base, outside = browser_world, live_server.url, []
     member = phone_page(browser, base, outside, "member")
     member.goto(f"{base}/pledges/")
@@ -72,7 +51,7 @@ def test_pledge_review_and_badge_on_phones(live_server, browser_world, browser):
     assert PledgeRecord.objects.get().state == ReviewState.APPROVED
     member.goto(f"{base}/pledges/")
     expect(member.locator("#mine")).to_contain_text("参加了小区环境整治志愿服务")
-    shot(member, "mine-phone")
+    shot(member, "pledges-mine-phone")
     width = member.evaluate("document.documentElement.scrollWidth")
     assert width <= VIEWPORTS["phone"]["width"], width
 
@@ -85,12 +64,12 @@ def test_pledge_review_and_badge_on_phones(live_server, browser_world, browser):
     admin.click("main button[type=submit]")
     expect(admin.locator("main")).to_contain_text("已设岗")
     expect(admin.locator("main img[alt=岗位公开页二维码]")).to_be_visible()
-    shot(admin, "post-phone")
+    shot(admin, "pledges-post-phone")
 
     post = DutyPost.objects.get()
     anonymous = phone_page(browser, base, outside, None)
     anonymous.goto(f"{base}{post.get_badge_url()}")
     expect(anonymous.locator("#holder")).to_have_text("张**")
     expect(anonymous.locator("#badge")).to_contain_text("每月参加社区志愿服务不少于1次")
-    shot(anonymous, "badge-phone")
+    shot(anonymous, "pledges-badge-phone")
     assert outside == []

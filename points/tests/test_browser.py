@@ -3,33 +3,20 @@ the class hours and on the points page (against the day's caps), and their branc
 secretary switches the ranking off and the member's ranking page says so. Screenshots go to
 /tmp/shots/points-*.png."""
 
-import os
 from datetime import timedelta
 from decimal import Decimal
 
-import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from core.tests.test_browser import browser, browser_world  # noqa: F401 (fixtures)
-from orglife.tests.test_browser import CHROMIUM, SHOTS, VIEWPORTS
-from pledges.tests.test_browser import phone_page
+from dangjian.browser_testing import BROWSER_MARKS, VIEWPORTS, phone_page, shot
 from points import selectors
 from training import services as training_services
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM) and not os.environ.get("CI"),
-                       reason="Debian chromium is not installed (scripts/ensure-browser.sh installs it)"),
-]
+pytestmark = BROWSER_MARKS
 
 
-def shot(page, name):
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SHOTS / f"points-{name}.png", full_page=True)
-
-
-def test_points_and_the_ranking_switch_on_phones(live_server, browser_world, browser):  # noqa: F811
+def test_points_and_the_ranking_switch_on_phones(live_server, browser_world, browser):
     world, base, outside = browser_world, live_server.url, []
     today = timezone.localdate()
     training_services.group_study_record(
@@ -46,20 +33,20 @@ def test_points_and_the_ranking_switch_on_phones(live_server, browser_world, bro
     member.click("#my-points >> text=积分明细与规则")
     expect(member.locator("#mine")).to_contain_text("6")
     expect(member.locator("#rules")).to_contain_text("每次出席得3分")
-    shot(member, "mine-phone")
+    shot(member, "points-mine-phone")
     assert member.evaluate("document.documentElement.scrollWidth") <= VIEWPORTS["phone"]["width"]
     member.click("#mine >> text=积分排名")
     expect(member.locator("#ranking tbody tr").first).to_contain_text("张秀英")
     expect(member.locator("#ranking tbody tr").nth(1)).to_contain_text("李建国")
     expect(member.locator("text=关闭积分排名")).to_have_count(0)  # a member switches nothing
-    shot(member, "ranking-phone")
+    shot(member, "points-ranking-phone")
 
     secretary = phone_page(browser, base, outside, "secretary")
     secretary.goto(f"{base}/points/orgs/{world.branch_a1.pk}/")
     secretary.click("main button:has-text(\"关闭积分排名\")")
     expect(secretary.locator("main")).to_contain_text("已关闭积分排名")
     assert not selectors.ranking_enabled(world.branch_a1)
-    shot(secretary, "switched-off-phone")
+    shot(secretary, "points-switched-off-phone")
     member.reload()
     expect(member.locator("#off")).to_contain_text("本组织已关闭积分排名")
     expect(member.locator("#ranking")).to_have_count(0)

@@ -1,6 +1,5 @@
 import pytest
 
-from core.tests.test_browser import browser  # noqa: F401  (Debian's chromium, shared with core's test)
 from portal.tests.helpers import make_portal
 
 

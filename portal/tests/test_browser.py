@@ -4,19 +4,15 @@ shows a QR code, the close button falls back to the channel, comments post and a
 the side lists sit beside (desktop) or below (phone) the article. No request leaves the site and
 the CSP reports nothing. Screenshots go to /tmp/shots/portal-*.png."""
 
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import expect
 
-from core.tests.test_browser import VIEWPORTS
-from core.tests.test_browser import pytestmark as core_marks
+from dangjian.browser_testing import BROWSER_MARKS, VIEWPORTS, shot
 from dangjian.testing import make_world
 from portal.models import Comment, CommentState
 from portal.tests.helpers import import_seed, make_portal, publish
 
-SHOTS = Path("/tmp/shots")
-pytestmark = core_marks  # browser marker, skipped where Debian's chromium is missing
+pytestmark = BROWSER_MARKS
 
 
 @pytest.fixture
@@ -33,7 +29,6 @@ def font_px(page) -> float:
 
 @pytest.mark.parametrize("viewport", ["desktop", "phone"])
 def test_the_seed_article_works_in_a_browser(live_server, seeded, browser, viewport):
-    SHOTS.mkdir(parents=True, exist_ok=True)
     base = live_server.url
     context = browser.new_context(viewport=VIEWPORTS[viewport], locale="zh-CN")
     elsewhere, problems = [], []
@@ -53,7 +48,7 @@ def test_the_seed_article_works_in_a_browser(live_server, seeded, browser, viewp
     assert page.locator(".article-body h2").count() == 5
     assert "免责声明" in page.locator(".disclaimer").inner_text()
     assert page.locator(".crumbs").inner_text().endswith("天津 » 正文")
-    page.screenshot(path=SHOTS / f"portal-article-{viewport}.png", full_page=False)
+    shot(page, f"portal-article-{viewport}", full_page=False)
 
     # Larger and smaller font, remembered across a reload (localStorage), no reload needed.
     normal = font_px(page)
@@ -85,7 +80,7 @@ def test_the_seed_article_works_in_a_browser(live_server, seeded, browser, viewp
     assert page.evaluate("img => img.naturalWidth > 0", qr.element_handle())
     page.click("[data-copy]")
     expect(page.locator("[data-copy-status]")).to_contain_text("链接")
-    page.screenshot(path=SHOTS / f"portal-share-{viewport}.png", full_page=False)
+    shot(page, f"portal-share-{viewport}", full_page=False)
 
     # The most-read tabs refresh their list in place (htmx).
     page.click("#most-read a:text('周排行')")
@@ -99,7 +94,7 @@ def test_the_seed_article_works_in_a_browser(live_server, seeded, browser, viewp
     assert page.locator("#comment-count").inner_text() == "0"
     comment = Comment.objects.get()
     assert comment.state == CommentState.PENDING and "<script>" in comment.body  # kept as text
-    page.screenshot(path=SHOTS / f"portal-comment-{viewport}.png", full_page=True)
+    shot(page, f"portal-comment-{viewport}")
 
     # The print view: the article alone, with its print button.
     page.goto(f"{url}?print=1")
@@ -108,7 +103,7 @@ def test_the_seed_article_works_in_a_browser(live_server, seeded, browser, viewp
     page.emulate_media(media="print")
     assert not page.locator(".print-tools").is_visible()
     page.emulate_media(media="screen")
-    page.screenshot(path=SHOTS / f"portal-print-{viewport}.png", full_page=False)
+    shot(page, f"portal-print-{viewport}", full_page=False)
 
     # Close window: a window the reader opened is not closable by script, so it goes to the channel.
     page.goto(url)
@@ -124,7 +119,7 @@ def test_the_seed_article_works_in_a_browser(live_server, seeded, browser, viewp
     page.press("#site-q", "Enter")
     page.wait_for_url("**/news/search/?q=*")
     assert page.locator("mark").first.inner_text() == "三会一课"
-    page.screenshot(path=SHOTS / f"portal-search-{viewport}.png", full_page=False)
+    shot(page, f"portal-search-{viewport}", full_page=False)
 
     assert elsewhere == []
     assert problems == []

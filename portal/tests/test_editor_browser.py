@@ -5,22 +5,19 @@ with a script and an onerror pasted into the editor is removed by nh3; the CSP r
 to /tmp/shots/portal-editor-*.png."""
 
 import re
-from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from core.tests.test_browser import VIEWPORTS, _login
-from core.tests.test_browser import pytestmark as core_marks
+from dangjian.browser_testing import BROWSER_MARKS, VIEWPORTS, login, shot
 from dangjian.testing import make_world
 from portal import services
 from portal.models import Article
 from portal.tests.helpers import make_portal
 from portal.tests.test_workflow import png
 
-SHOTS = Path("/tmp/shots")
-pytestmark = core_marks
+pytestmark = BROWSER_MARKS
 
 PASTED = ('<p>粘贴的段落</p><script>alert("x")</script>'
           '<img src="{src}" onerror="alert(1)"><p onclick="alert(2)">点我</p>')
@@ -56,13 +53,12 @@ def _watch(context, page, base):
 @pytest.mark.parametrize("viewport", ["desktop", "phone"])
 def test_an_editor_writes_bold_text_inserts_a_picture_and_the_published_page_shows_them(
         live_server, draft, browser, viewport):
-    SHOTS.mkdir(parents=True, exist_ok=True)
     portal, article, picture = draft
     base = live_server.url
     context = browser.new_context(viewport=VIEWPORTS[viewport], locale="zh-CN")
     page = context.new_page()
     elsewhere, problems = _watch(context, page, base)
-    _login(page, base, "news_editor")
+    login(page, base, "news_editor")
     page.goto(f"{base}{reverse('portal:edit', args=[article.pk])}")
     editor = page.locator(".rich-editor .ql-editor")
     editor.wait_for()
@@ -83,7 +79,7 @@ def test_an_editor_writes_bold_text_inserts_a_picture_and_the_published_page_sho
     page.click(".rich-editor-toolbar button.ql-image")
     page.click(".rich-editor-pictures button:has-text('志愿服务现场')")
     assert editor.locator(f'img[src="{picture.get_absolute_url()}"]').count() == 1
-    page.screenshot(path=SHOTS / f"portal-editor-{viewport}.png", full_page=True)
+    shot(page, f"portal-editor-{viewport}")
 
     assert problems == [], problems  # Quill applies no inline style and runs no inline script
     # A paste with a script and event handlers: the browser reports the handlers it refused to
@@ -116,7 +112,7 @@ def test_an_editor_writes_bold_text_inserts_a_picture_and_the_published_page_sho
     shown = page.locator(f'.article-body img[src="{picture.get_absolute_url()}"][alt="志愿服务现场"]')
     assert page.evaluate("img => img.complete && img.naturalWidth > 0", shown.element_handle())
     assert "责任编辑" in page.locator(".editor-name").inner_text()
-    page.screenshot(path=SHOTS / f"portal-editor-published-{viewport}.png", full_page=True)
+    shot(page, f"portal-editor-published-{viewport}")
 
     assert elsewhere == []
     assert problems == [], problems  # a CSP violation is reported on the console

@@ -4,25 +4,16 @@ phone. Dates are entered in the past so the waiting periods have passed.
 
 Screenshots land in /tmp/shots/recruit-*.png for a person to look at."""
 
-import os
-from pathlib import Path
-
 import pytest
 
 from core.holidays import load_official
-from core.tests.test_browser import CHROMIUM, VIEWPORTS, signed_in
+from dangjian.browser_testing import BROWSER_MARKS, VIEWPORTS, shot, signed_in
 from dangjian.testing import make_world
 from members.models import Member
 from recruitment.models import Case
 from recruitment.tests.helpers import grow_branches, id_number
 
-SHOTS = Path("/tmp/shots")
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM) and not os.environ.get("CI"),
-                       reason="Debian chromium is not installed (scripts/ensure-browser.sh installs it)"),
-]
+pytestmark = BROWSER_MARKS
 
 
 # (step, fields) in order; notices are (kind, start, end). Every date keeps every rule.
@@ -90,7 +81,6 @@ def _fill(page, world, fields: dict) -> None:
 
 @pytest.mark.parametrize("viewport", ["desktop", "phone"])
 def test_one_person_from_application_to_full_member(live_server, browser_world, browser, viewport):
-    SHOTS.mkdir(exist_ok=True)
     world, base = browser_world, live_server.url
     context, page, elsewhere = signed_in(browser, base, "a_admin", viewport)
 
@@ -124,14 +114,14 @@ def test_one_person_from_application_to_full_member(live_server, browser_world, 
         page.wait_for_url(f"{base}/recruitment/{case.pk}/")
         assert page.locator(".msg-success").count() == 1, (item, page.locator(".errorlist, .msg-error").all_inner_texts())
         if item[0] == 17:
-            page.screenshot(path=SHOTS / f"recruit-approved-{viewport}.png", full_page=True)
+            shot(page, f"recruit-approved-{viewport}")
         if item[0] == 12:
             # a refused step shows the rule and writes nothing: the form before the pre-review
             page.goto(f"{base}/recruitment/{case.pk}/steps/14/")
             _fill(page, world, {"done_on": "2025-08-21"})
             page.click("form.card button[type=submit]")
             assert "预审合格后发放" in page.locator(".msg-error").inner_text()
-            page.screenshot(path=SHOTS / f"recruit-refused-{viewport}.png", full_page=True)
+            shot(page, f"recruit-refused-{viewport}")
 
     case.refresh_from_db()
     member = Member.objects.get(pk=case.member_id)
@@ -141,17 +131,17 @@ def test_one_person_from_application_to_full_member(live_server, browser_world, 
     page.goto(f"{base}/recruitment/{case.pk}/")
     assert page.locator(".tl-done").count() == 25
     assert page.evaluate("document.documentElement.scrollWidth") <= VIEWPORTS[viewport]["width"]
-    page.screenshot(path=SHOTS / f"recruit-case-{viewport}.png", full_page=True)
+    shot(page, f"recruit-case-{viewport}")
     page.goto(f"{base}/members/{member.pk}/?tab=timeline")
-    page.screenshot(path=SHOTS / f"recruit-member-{viewport}.png", full_page=True)
+    shot(page, f"recruit-member-{viewport}")
     page.goto(f"{base}/recruitment/{case.pk}/print/")
     assert case.id_number_masked in page.content()
-    page.screenshot(path=SHOTS / f"recruit-print-{viewport}.png", full_page=True)
+    shot(page, f"recruit-print-{viewport}")
     for name in ("plans", "warnings"):
         page.goto(f"{base}/recruitment/{name}/")
         assert page.evaluate("document.documentElement.scrollWidth") <= VIEWPORTS[viewport]["width"]
-        page.screenshot(path=SHOTS / f"recruit-{name}-{viewport}.png", full_page=True)
+        shot(page, f"recruit-{name}-{viewport}")
     page.goto(f"{base}/recruitment/")
-    page.screenshot(path=SHOTS / f"recruit-list-{viewport}.png", full_page=True)
+    shot(page, f"recruit-list-{viewport}")
     assert elsewhere == []  # every asset is served by the platform
     context.close()

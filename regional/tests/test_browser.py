@@ -2,32 +2,20 @@
 instructor, and reads the coverage of the district, street and building on a desktop and on a
 375-px phone window. Screenshots go to /tmp/shots/regional-*.png."""
 
-import os
 from datetime import date
 
-import pytest
 from playwright.sync_api import expect
 
-from core.tests.test_browser import browser, browser_world  # noqa: F401 (fixtures)
-from orglife.tests.test_browser import CHROMIUM, SHOTS, VIEWPORTS, login
+from dangjian.browser_testing import BROWSER_MARKS, VIEWPORTS, login, shot
 from orgs import services as org_services
 from orgs.models import OrgKind, Sector
 from regional import selectors, services
 from regional.models import BuildingUnit
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM) and not os.environ.get("CI"),
-                       reason="Debian chromium is not installed (scripts/ensure-browser.sh installs it)"),
-]
+pytestmark = BROWSER_MARKS
 
 
-def shot(page, name):
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SHOTS / f"regional-{name}.png", full_page=True)
-
-
-def test_a_unit_gets_an_instructor_and_the_coverage_reads_on_desktop_and_phone(live_server, browser_world, browser):  # noqa: F811
+def test_a_unit_gets_an_instructor_and_the_coverage_reads_on_desktop_and_phone(live_server, browser_world, browser):
     world, base = browser_world, live_server.url
     admin = world.users["city_admin"]
     committee = org_services.org_create(actor=admin, parent=world.street_a, name="测试大厦党委", code="HP01CX",
@@ -54,11 +42,11 @@ def test_a_unit_gets_an_instructor_and_the_coverage_reads_on_desktop_and_phone(l
     page.fill("input[name=member_id]", str(world.members["a2_member"].pk))
     page.click("main button[type=submit]")
     expect(page.locator("main")).to_contain_text("已派驻党建指导员王芳")
-    shot(page, "building-desktop")
+    shot(page, "regional-building-desktop")
     page.goto(f"{base}/regional/orgs/{world.district_a.pk}/coverage/")
     expect(page.locator("main")).to_contain_text("小白楼街道党工委")
     expect(page.locator("main")).to_contain_text("100%")
-    shot(page, "coverage-desktop")
+    shot(page, "regional-coverage-desktop")
     figures = selectors.coverage(world.district_a)
     assert (figures.units, figures.org_covered, figures.work_covered, figures.instructors) == (1, 1, 1, 1)
 
@@ -67,15 +55,15 @@ def test_a_unit_gets_an_instructor_and_the_coverage_reads_on_desktop_and_phone(l
     phone.goto(f"{base}/regional/buildings/{building.pk}/")
     expect(phone.locator("main")).to_contain_text("王芳")
     width = phone.evaluate("document.documentElement.scrollWidth")
-    shot(phone, "building-phone")
+    shot(phone, "regional-building-phone")
     assert width <= 375, width
     phone.goto(f"{base}/regional/orgs/{world.district_a.pk}/coverage/")
-    shot(phone, "coverage-phone")
+    shot(phone, "regional-coverage-phone")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 375
     assert outside == []
 
 
-def test_a_progress_report_with_a_photo_on_a_phone(live_server, browser_world, browser, tmp_path):  # noqa: F811
+def test_a_progress_report_with_a_photo_on_a_phone(live_server, browser_world, browser, tmp_path):
     from orglife.tests.test_attachments import png_bytes
     from regional import villages
     from regional.models import ProgressReport
@@ -96,12 +84,12 @@ def test_a_progress_report_with_a_photo_on_a_phone(live_server, browser_world, b
     phone.select_option("select[name=task]", label="建设蔬菜大棚")
     phone.check("input[name=done]")
     phone.set_input_files("input[name=file]", str(photo))
-    shot(phone, "report-phone")
+    shot(phone, "regional-report-phone")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 375
     phone.click("main button[type=submit]")
     expect(phone.locator("main")).to_contain_text("已报告帮扶进展")
     expect(phone.locator("main")).to_contain_text("附佐证材料")
-    shot(phone, "village-phone")
+    shot(phone, "regional-village-phone")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 375
     report = ProgressReport.objects.get()
     assert report.evidence.endswith(".png") and report.task.done_on is not None

@@ -4,31 +4,19 @@ from the list still to train, records a session and closes the class; the rotati
 counts the secretary as trained and the member sees the study in their class hours. Screenshots go
 to /tmp/shots/training-*.png."""
 
-import os
 from datetime import date
 
-import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from core.tests.test_browser import browser, browser_world  # noqa: F401 (fixtures)
-from orglife.tests.test_browser import CHROMIUM, SHOTS, VIEWPORTS, login
+from dangjian.browser_testing import BROWSER_MARKS, VIEWPORTS, login, shot
 from orgs.models import LeadershipMember, LeadershipTerm, Post
 from training.models import Enrolment, GroupStudy
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM) and not os.environ.get("CI"),
-                       reason="Debian chromium is not installed (scripts/ensure-browser.sh installs it)"),
-]
+pytestmark = BROWSER_MARKS
 
 
-def shot(page, name):
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SHOTS / f"training-{name}.png", full_page=True)
-
-
-def test_group_study_on_a_phone_and_a_rotation_class_on_a_desktop(live_server, browser_world, browser):  # noqa: F811
+def test_group_study_on_a_phone_and_a_rotation_class_on_a_desktop(live_server, browser_world, browser):
     world, base = browser_world, live_server.url
     today = timezone.localdate()
     for org, key in ((world.branch_a1, "a1_secretary"), (world.branch_a2, "a2_member")):
@@ -46,13 +34,13 @@ def test_group_study_on_a_phone_and_a_rotation_class_on_a_desktop(live_server, b
     mobile.fill("input[name=hours]", "2.5")
     mobile.check(f"input[name=attendees][value='{world.members['a1_member'].pk}']")
     mobile.check(f"input[name=attendees][value='{world.members['a1_secretary'].pk}']")
-    shot(mobile, "group-study-form-phone")
+    shot(mobile, "training-group-study-form-phone")
     width = mobile.evaluate("document.documentElement.scrollWidth")
     assert width <= VIEWPORTS["phone"]["width"], width
     mobile.click("main button[type=submit]")
     expect(mobile.locator("main")).to_contain_text("已记录集中学习")
     assert GroupStudy.objects.get().attendances.count() == 2
-    shot(mobile, "group-study-phone")
+    shot(mobile, "training-group-study-phone")
 
     desk = browser.new_context(viewport=VIEWPORTS["desktop"], locale="zh-CN")
     desk.on("request", lambda r: r.url.startswith(base) or r.url.startswith("data:") or outside.append(r.url))
@@ -77,15 +65,15 @@ def test_group_study_on_a_phone_and_a_rotation_class_on_a_desktop(live_server, b
     page.click("main button[type=submit]")
     expect(page.locator("main")).to_contain_text("1 人结业")
     assert Enrolment.objects.get().completed
-    shot(page, "class-desktop")
+    shot(page, "training-class-desktop")
     page.goto(f"{base}/training/rotation/?org=HP")
     expect(page.locator("#coverage")).to_contain_text("已轮训 1 人")
     expect(page.locator("#to-train")).to_contain_text("王芳")
-    shot(page, "rotation-desktop")
+    shot(page, "training-rotation-desktop")
 
     mobile = browser.new_context(viewport=VIEWPORTS["phone"], locale="zh-CN").new_page()
     login(mobile, base, "member")
     mobile.goto(f"{base}/learning/")
     expect(mobile.locator("#my-hours")).to_contain_text("2.5 学时")
-    shot(mobile, "hours-phone")
+    shot(mobile, "training-hours-phone")
     assert outside == []
