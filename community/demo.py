@@ -1,11 +1,11 @@
 """Demo community check-ins: in-service members (of organs, institutions, SOEs, schools, hospitals)
 check in with a community of their district — most confirmed and in a service team, some waiting,
-a few refused with a reason or ended — with service records through the year and this year's
-ratings for some. Rows go in bulk; ``summaries.rebuild()`` (the demo command) fills the summary.
-``target`` (the city data set) sets how many check in: the article's 14.4万."""
+a few refused with a reason or ended — over the last twelve months, with service records since
+and this year's ratings for some. Rows go in bulk; ``summaries.rebuild()`` (the demo command)
+fills the summary. ``target`` (the city data set) sets how many check in: the article's 14.4万."""
 
 import random
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 from django.utils import timezone
@@ -13,6 +13,7 @@ from django.utils import timezone
 from community.models import CheckIn, CheckInRating, CheckInState, ServiceRecord, ServiceTeam
 from community.rules import IN_SERVICE_SECTORS, RATINGS
 from core.bulk import insert_many
+from core.dates import add_months
 from members.models import ACTIVE_STATUSES, Member
 from orgs.models import Org, OrgLevel, Sector
 
@@ -25,8 +26,10 @@ STREETS = ["朝阳里", "新华里", "光明里", "和平里", "胜利里"]
 def load(rng: random.Random, *, share: float = 0.6, target: int | None = None, max_records: int = 6) -> int:
     """Returns the number of check-ins."""
     today = timezone.localdate()
-    start = date(today.year, 1, 1)
-    span = max((today - start).days, 1)
+    # A rolling year, not the calendar year: orders go to check-ins confirmed a month before
+    # (orders/demo.py), and in January this year's check-ins would be too new for any.
+    start = add_months(today, -12)
+    span = (today - start).days
     communities: dict[str, list[int]] = {}
     for pk, path in Org.objects.filter(level=OrgLevel.COMMUNITY, sector=Sector.COMMUNITY).values_list("pk", "path"):
         communities.setdefault(path[:Org.steplen * 2], []).append(pk)

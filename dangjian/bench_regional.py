@@ -166,7 +166,7 @@ def _top_up_orders(rng: random.Random, target: int) -> int:
                "item_id": item.pk, "name": f"{rng.choice(orders_demo.SURNAMES)}女士",
                "phone_cipher": provider.encrypt(phone), "phone_index": provider.blind_index(phone),
                "phone_masked": mask_phone(phone), "address": address,
-               "address_key": provider.blind_index(order_services._normal_address(address)), "need": need_text,
+               "address_key": order_services.address_key(address), "need": need_text,
                "state": state, "day": timezone.localtime(placed).date(), "created": placed, "updated": placed,
                "due_at": placed + timedelta(hours=order_rules.DISPATCH_HOURS)}
         orders_demo._advance(rng, row, item, checkins[community_id], teams.get(community_id, []), now, records)
@@ -351,7 +351,7 @@ def _new_orders(community_id: int, item: MenuItem, count: int, first: int) -> li
     phone = "13800000000"
     cipher, index = provider.encrypt(phone), provider.blind_index(phone)
     address = "朝阳里1号楼1门101"
-    key = provider.blind_index(order_services._normal_address(address))
+    key = order_services.address_key(address)
     insert_many(ServiceOrder, [
         {"number": f"{BENCH_NUMBER}{first + i:08d}", "community_id": community_id, "item_id": item.pk,
          "name": "基准测试", "phone_cipher": cipher, "phone_index": index, "phone_masked": mask_phone(phone),

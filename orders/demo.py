@@ -17,7 +17,7 @@ from core.crypto import get_provider
 from core.phone import mask_phone
 from orders import rules
 from orders.models import OPEN_STATES, MenuItem, OrderState, ServiceOrder
-from orders.services import _NUMBER_CHARS, _normal_address
+from orders.services import address_key, new_order_number
 
 MENU = [("代买代办", "代购生活用品、代办证件", 2), ("助老陪诊", "陪同老人就医、取药", 3), ("家电维修", "小家电、水电维修", 3),
         ("政策咨询", "社保、医保、养老政策解答", 2), ("心理疏导", "谈心谈话、矛盾调解", 5), ("学业辅导", "中小学生课后辅导", 7)]
@@ -77,7 +77,7 @@ def load(rng: random.Random, *, per_community: tuple[int, int] = (6, 16), target
                    "name": f"{rng.choice(SURNAMES)}{rng.choice(['大爷', '大妈', '女士', '先生'])}",
                    "phone_cipher": provider.encrypt(phone), "phone_index": provider.blind_index(phone),
                    "phone_masked": mask_phone(phone), "address": address,
-                   "address_key": provider.blind_index(_normal_address(address)), "need": NEEDS[item.name],
+                   "address_key": address_key(address), "need": NEEDS[item.name],
                    "state": state, "day": timezone.localtime(placed).date(), "created": placed, "updated": placed,
                    "due_at": placed + timedelta(hours=rules.DISPATCH_HOURS)}
             _advance(rng, row, item, checkins[community_id], teams.get(community_id, []), now, records)
@@ -89,7 +89,7 @@ def load(rng: random.Random, *, per_community: tuple[int, int] = (6, 16), target
 
 def _number(rng: random.Random, day, taken: set[str]) -> str:
     while True:
-        number = day.strftime("%Y%m%d") + "".join(rng.choice(_NUMBER_CHARS) for _ in range(6))
+        number = new_order_number(day, rng=rng)
         if number not in taken:
             taken.add(number)
             return number

@@ -11,6 +11,7 @@ States: new → dispatched → accepted → done → rated; new/dispatched → r
 dispatched → new (declined). ``due_at`` is the deadline of the step the order waits for."""
 
 import hmac
+import random
 import re
 import secrets
 from datetime import date, timedelta
@@ -37,7 +38,7 @@ from orgs.models import Org
 PERM = "regional.change"
 TRACK_SALT = "orders.track"
 TRACK_MAX_AGE = 180 * 24 * 3600
-_NUMBER_CHARS = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+_NUMBER_CHARS = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no I, L, O, 0 or 1: a resident reads the number aloud
 PURGED = "（已清除）"  # what stands for a resident's name, address and need after ORDERS_KEEP_DAYS
 CLOSED_STATES = (OrderState.DONE, OrderState.RATED, OrderState.REJECTED, OrderState.CANCELLED)
 
@@ -87,12 +88,17 @@ def item_save(*, actor, community: Org, name: str, description: str = "", days: 
 
 # --- the resident ----------------------------------------------------------------------------------
 
-def _normal_address(address: str) -> str:
-    return re.sub(r"\s+", "", address).lower()
+def new_order_number(day: date, *, rng: random.Random | None = None) -> str:
+    """An order's number: the day and six characters, unguessable by default, reproducible with a
+    seeded ``rng`` (the demo, which draws again on a clash; the number column is unique)."""
+    choice = rng.choice if rng is not None else secrets.choice
+    return day.strftime("%Y%m%d") + "".join(choice(_NUMBER_CHARS) for _ in range(6))
 
 
-def _new_number(day: date) -> str:
-    return day.strftime("%Y%m%d") + "".join(secrets.choice(_NUMBER_CHARS) for _ in range(6))
+def address_key(address: str) -> str:
+    """The blind index that counts a home address's orders a day: spaces and letter case do not
+    make it another address."""
+    return get_provider().blind_index(re.sub(r"\s+", "", address).lower())
 
 
 def order_place(*, item: MenuItem, name: str, phone: str, address: str, need: str, ip: str = "") -> ServiceOrder:
@@ -120,7 +126,7 @@ def order_place(*, item: MenuItem, name: str, phone: str, address: str, need: st
     if errors:
         raise ValidationError(errors)
     provider = get_provider()
-    phone_index, address_key = provider.blind_index(phone), provider.blind_index(_normal_address(address))
+    phone_index, home_key = provider.blind_index(phone), address_key(address)
     today = timezone.localdate()
     with transaction.atomic():
         same_phone = ServiceOrder.objects.filter(phone_index=phone_index)
@@ -129,12 +135,12 @@ def order_place(*, item: MenuItem, name: str, phone: str, address: str, need: st
             raise ValidationError({"phone": f"该号码已有{rules.OPEN_PER_PHONE}件点单正在办理，请办结后再点单"})
         if same_phone.filter(day=today).count() >= rules.PER_PHONE_PER_DAY:
             raise ValidationError({"phone": f"同一号码每天最多点单{rules.PER_PHONE_PER_DAY}次"})
-        if ServiceOrder.objects.filter(address_key=address_key, day=today).count() >= rules.PER_ADDRESS_PER_DAY:
+        if ServiceOrder.objects.filter(address_key=home_key, day=today).count() >= rules.PER_ADDRESS_PER_DAY:
             raise ValidationError({"address": f"同一地址每天最多点单{rules.PER_ADDRESS_PER_DAY}次"})
         order = ServiceOrder.objects.create(
-            number=_new_number(today), community_id=item.community_id, item=item, name=name,
+            number=new_order_number(today), community_id=item.community_id, item=item, name=name,
             phone_cipher=provider.encrypt(phone), phone_index=phone_index, phone_masked=mask_phone(phone),
-            address=address, address_key=address_key, need=need, day=today,
+            address=address, address_key=home_key, need=need, day=today,
             due_at=timezone.now() + timedelta(hours=rules.DISPATCH_HOURS))
         _count(order, ordered=1)
         audit.record("orders.order_place", obj=order, user=None, changes={"item": item.name, "number": order.number})
@@ -269,7 +275,9 @@ def _own_checkin(actor, order: ServiceOrder) -> CheckIn:
     return checkin
 
 
-def _offered_to(order: ServiceOrder, checkin: CheckIn) -> bool:
+def offered_to(order: ServiceOrder, checkin: CheckIn) -> bool:
+    """Whether the order was dispatched to the check-in's member or to the member's service team
+    (whatever the order's state now); the order's page asks it too."""
     return order.member_id == checkin.member_id or (order.team_id is not None and order.team_id == checkin.team_id)
 
 
@@ -278,7 +286,7 @@ def order_accept(*, actor, order: ServiceOrder) -> ServiceOrder:
     checkin = _own_checkin(actor, order)
     with transaction.atomic():
         order = _locked(order)
-        if not _offered_to(order, checkin):
+        if not offered_to(order, checkin):
             raise NotFound
         if order.state != OrderState.DISPATCHED:
             raise ValidationError(f"订单{order.get_state_display()}，不能接单（可能已由他人接单）")
@@ -297,7 +305,7 @@ def order_decline(*, actor, order: ServiceOrder, reason: str) -> ServiceOrder:
         raise ValidationError({"reason": "请写明原因，便于社区重新派单"})
     with transaction.atomic():
         order = _locked(order)
-        if not _offered_to(order, checkin):
+        if not offered_to(order, checkin):
             raise NotFound
         if order.state != OrderState.DISPATCHED:
             raise ValidationError(f"订单{order.get_state_display()}，不能退回")

@@ -90,8 +90,7 @@ class OrderView(ObjectDetailView):
         manage = scope.covers(order.community.path, PERM)
         checkin = (CheckIn.objects.filter(member_id=scope.member_id, community_id=order.community_id,
                                           state=CheckInState.CONFIRMED).first() if scope.member_id else None)
-        offered = checkin is not None and order.state == OrderState.DISPATCHED and (
-            order.member_id == checkin.member_id or (order.team_id and order.team_id == checkin.team_id))
+        offered = checkin is not None and order.state == OrderState.DISPATCHED and services.offered_to(order, checkin)
         return {"can_manage": manage, "can_take": offered,
                 "can_finish": checkin is not None and order.state == OrderState.ACCEPTED
                 and order.accepted_by_id == checkin.member_id,

@@ -14,7 +14,7 @@ from orders.tests.test_orders import make_setup, place
 
 WRITERS = {"order_place", "order_complete", "order_rate", "order_cancel", "order_reject"}
 NOT_WRITING = {"item_save", "order_dispatch", "order_accept", "order_decline", "phone_reveal", "track_token",
-               "order_for_token", "order_lookup", "purge_personal_data"}
+               "order_for_token", "order_lookup", "purge_personal_data", "new_order_number", "address_key", "offered_to"}
 
 pytestmark = pytest.mark.django_db
 
