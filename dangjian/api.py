@@ -27,6 +27,7 @@ from notifications.api import router as notifications_router
 from orders.api import router as orders_router
 from orglife.api import router as orglife_router
 from orgs.api import router as orgs_router
+from oversight.api import router as oversight_router
 from pledges.api import router as pledges_router
 from points.api import router as points_router
 from portal.api import router as portal_router
@@ -201,6 +202,7 @@ api.add_router("/training", training_router)
 api.add_router("/pledges", pledges_router)
 api.add_router("/community", community_router)
 api.add_router("/orders", orders_router)
+api.add_router("/oversight", oversight_router)
 api.add_router("/points", points_router)
 api.add_router("/insights", insights_router)
 api.add_router("/notifications", notifications_router)

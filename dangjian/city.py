@@ -34,6 +34,7 @@ from members.models import Member
 from orders import demo as orders_demo
 from orglife import city as orglife_city
 from orgs import city as orgs_city
+from oversight import demo as oversight_demo
 from pledges import city as pledges_city
 from portal import city as portal_city
 from recruitment import city as recruitment_city
@@ -86,6 +87,9 @@ def build(*, rng: random.Random, orgs: int, members: int, log: Callable[[str], N
     # Residents' orders of the last month to the communities with confirmed check-ins: 50,000 for the million
     # members (issue 17's bench), in proportion for a smaller city.
     stage("orders", "群众点单（5万）", lambda: orders_demo.load(rng, target=max(1, round(50_000 * members / 1_000_000))))
+    # Guidance plans, each district's and street's supervision teams and visits, the half-year's inspections
+    # of 8 % of the branches with their findings in every state (issue 18's bench reads them).
+    stage("oversight", "督导检查和巡查整改", lambda: oversight_demo.load(rng))
     stage("points", "学习积分（由学习、练习、考试、集中学习和培训记录得出）", points_demo.load)
     stage("portal", "资讯文章", lambda: portal_city.load(rng, articles=max(20, min(2000, orgs // 25))))
     stage("summaries", "汇总表重建", lambda: "、".join(

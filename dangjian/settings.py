@@ -107,6 +107,9 @@ INSTALLED_APPS = [
     # 群众点单、社区派单、党员接单: community service menus, residents' orders on a public page,
     # dispatch to checked-in members (builds on community; regional's permissions).
     "orders",
+    # 督导考核: sector guidance plans and checklists, supervision teams and visits, inspections and
+    # the rectification ledger (evidence, acceptance, escalation), the rectification plan.
+    "oversight",
     # Workbench, warnings and health index: reads every business app's summaries.
     "insights",
     # The message centre (站内消息): the apps' services write to it; it imports none of them.

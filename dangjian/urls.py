@@ -27,6 +27,7 @@ urlpatterns = [
     path("community/", include("community.urls")),
     path("orders/", include("orders.urls")),
     path("service/", include("orders.public_urls")),
+    path("oversight/", include("oversight.urls")),
     path("insights/", include("insights.urls")),
     path("notifications/", include("notifications.urls")),
     path("dues/", include("dues.urls")),

@@ -34,6 +34,7 @@ LETTER_SOURCE = "组通字〔2006〕45号：介绍信有效期最长3个月"
 
 RED, YELLOW = "red", "yellow"
 ORDER_SOON_HOURS = 6  # a residents' order this close to its step's deadline is a yellow warning
+RECTIFY_SOON_DAYS = 7  # a rectification item owed this close to its deadline is a yellow warning
 LEVEL_LABELS = {RED: "红色预警", YELLOW: "黄色预警"}
 
 
@@ -71,4 +72,6 @@ CATALOG = (
          LETTER_SOURCE, platform=True),
     Rule("insights.order_deadline", _M, "群众点单超过派单、接单或办结时限的红色预警；"
          f"距时限不足{ORDER_SOON_HOURS}小时的黄色预警", "平台规定（群众点单、社区派单、党员接单）", platform=True),
+    Rule("insights.rectify_deadline", _M, "巡查整改事项超过整改时限仍未提交或被退回未重新提交的红色预警；"
+         f"距时限不足{RECTIFY_SOON_DAYS}天的黄色预警", "市委组织部巡查整改工作要求", platform=True),
 )

@@ -30,6 +30,8 @@ from orglife.models import Meeting, MeetingState
 from orgs import rules as org_rules
 from orgs import selectors as org_selectors
 from orgs.models import BRANCH_KINDS, LeadershipTerm, Org, OrgKind, OrgSetting
+from oversight import rules as oversight_rules
+from oversight.models import OWED_STATES, RectificationItem
 from recruitment import rules as recruitment_rules
 from recruitment.models import Case, CaseStatus, Step
 from recruitment.selectors import step_rollup, warning_rollup
@@ -81,7 +83,7 @@ class Warning:
 
 
 KIND_LABELS = {"meetings": "三会一课", "recruitment": "发展党员", "term": "班子换届", "absence": "组织生活",
-               "transfer": "组织关系转接", "dues": "党费", "orders": "群众点单"}
+               "transfer": "组织关系转接", "dues": "党费", "orders": "群众点单", "rectification": "巡查整改"}
 
 
 def _months(today: date) -> list[date]:
@@ -263,12 +265,30 @@ def order_warnings(root: Org, today: date) -> list[Warning]:
     return found
 
 
+def rectification_warnings(root: Org, today: date) -> list[Warning]:
+    """Rectification items of the subtree's orgs owed past their deadline (red) or within
+    RECTIFY_SOON_DAYS of it (yellow): items the org owes only (open or returned), on the (state,
+    deadline) index; at most LIST_MAX, the longest overdue first."""
+    items = (RectificationItem.objects.filter(subtree_q("org__path", root.path), state__in=OWED_STATES,
+                                              deadline__lte=today + timedelta(days=rules.RECTIFY_SOON_DAYS))
+             .select_related("org", "escalated_to").order_by("deadline", "pk")[:LIST_MAX])
+    found = []
+    for item in items:
+        late = item.deadline < today
+        text = (f"巡查整改：{item.problem[:30]}（{item.get_state_display()}，"
+                f"{'已超过' if late else ''}整改时限 {item.deadline:%Y-%m-%d}"
+                f"{'，已提级至' + item.escalated_to.name + '督办' if item.escalated_to else ''}）")
+        found.append(Warning(rules.RED if late else rules.YELLOW, "rectification", item.org, text,
+                             oversight_rules.SOURCE, item.get_absolute_url(), item.deadline))
+    return found
+
+
 def warnings(root: Org, today: date | None = None) -> list[Warning]:
     """Every warning of ``root``'s subtree, red first, then the nearest deadline."""
     today = today or timezone.localdate()
     found = (meeting_warnings(root, today) + recruitment_warnings(root, today) + term_warnings(root, today)
              + absence_warnings(root, today) + transfer_warnings(root, today) + dues_warnings(root, today)
-             + order_warnings(root, today))
+             + order_warnings(root, today) + rectification_warnings(root, today))
     return sorted(found, key=Warning.sort_key)
 
 

@@ -67,6 +67,7 @@ JOBS = (
     Job("summaries_check", "汇总表核对", ("summaries", "--check"), "04:30"),
     Job("reminders", "到期提醒", ("notifications", "remind"), "08:00"),
     Job("orders_purge", "群众点单个人信息清理", ("orders", "purge"), "03:45"),
+    Job("oversight_escalate", "超期整改提级督办", ("oversight", "escalate"), "00:30"),
 )
 BY_NAME = {job.name: job for job in JOBS}
 

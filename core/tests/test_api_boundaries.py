@@ -68,8 +68,11 @@ def path_values(world, busy) -> dict:
         "objection_id": getattr(Objection.objects.first(), "pk", 1),
         "correction_id": getattr(CorrectionRequest.objects.first(), "pk", 1),
         "document_id": getattr(MemberDocument.objects.first(), "pk", 1), "visit_id": busy["visit"],
-        "article_id": busy["article"], "certificate_id": 1, "batch_id": 1, "notification_id": 1, "course_id": 1, "item_id": 1,
+        "article_id": busy["article"], "certificate_id": 1, "batch_id": 1, "notification_id": 1, "course_id": 1,
         "building_id": 1, "unit_id": 1, "village_id": 1, "payment_id": 1, "exam_id": 1, "attempt_id": 1, "study_id": 1, "class_id": 1, "pledge_id": 1, "post_id": 1, "checkin_id": 1, "order_id": 1,
+        # oversight's: district A's plan, team and inspection, and its item at branch A1 (learning's and
+        # regional's item_id too; visit_id is care's)
+        "plan_id": busy["plan"], "team_id": busy["team"], "inspection_id": busy["inspection"], "item_id": busy["item"],
     }
 
 
@@ -80,11 +83,15 @@ def token(persona):
 
 
 @pytest.fixture
-def busy(busy_world):
+def busy(world, busy_world):
     from care.models import CareVisit
+    from oversight.tests.test_oversight import make_plan, make_setup, make_team
     from portal.models import Article
 
-    return {"visit": CareVisit.objects.first().pk, "article": Article.objects.first().pk}
+    oversight = make_setup(world)
+    return {"visit": CareVisit.objects.first().pk, "article": Article.objects.first().pk,
+            "plan": make_plan(world, org=world.district_a).pk, "team": make_team(world).pk,
+            "inspection": oversight["inspection"].pk, "item": oversight["item"].pk}
 
 
 @pytest.mark.parametrize("edge", ["low", "high", "null"])

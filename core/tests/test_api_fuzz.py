@@ -196,8 +196,9 @@ def rows(world, story):  # noqa: F811 (story: the fixture imported above)
     """A row for every id an address takes, so that each operation runs past its 404: the
     scoping test's story (a case walked to its admission vote with an objection to a notice,
     meetings submitted for review, a transfer letter, a certificate, records of each kind, a
-    correction request, a care visit, portal articles), a member's scanned page and an import
-    batch of the city admin's (a batch is its uploader's alone)."""
+    correction request, a care visit, portal articles, an oversight inspection and its item), a
+    member's scanned page and an import batch of the city admin's (a batch is its uploader's
+    alone)."""
     from care.models import CareVisit
     from members import services
     from members.models import CorrectionRequest, ImportBatch, PositionHeld
@@ -205,6 +206,7 @@ def rows(world, story):  # noqa: F811 (story: the fixture imported above)
     from members.tests.test_import import person, xlsx
     from members.tests.test_import_api import token_client, upload
     from orglife.models import Meeting
+    from oversight.models import GuidancePlan, Inspection, RectificationItem, SupervisionTeam
     from portal.models import Article
     from recruitment.models import Case, Objection
     from transfers.models import Letter, MobileCertificate
@@ -222,6 +224,9 @@ def rows(world, story):  # noqa: F811 (story: the fixture imported above)
         "correction_id": CorrectionRequest.objects.first().pk, "document_id": document.pk,
         "visit_id": CareVisit.objects.first().pk, "article_id": Article.objects.filter(state="published").first().pk,
         "certificate_id": MobileCertificate.objects.first().pk, "batch_id": ImportBatch.objects.get().pk,
+        # oversight's (the story's district A plan, team, inspection and its item at branch A1)
+        "plan_id": GuidancePlan.objects.first().pk, "team_id": SupervisionTeam.objects.first().pk,
+        "inspection_id": Inspection.objects.first().pk, "item_id": RectificationItem.objects.first().pk,
     }
 
 

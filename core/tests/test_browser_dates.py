@@ -14,7 +14,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from core.tests.test_browser import VIEWPORTS, _login, pytestmark  # noqa: F401
+from dangjian.browser_testing import BROWSER_MARKS, VIEWPORTS, login
+
+pytestmark = BROWSER_MARKS
 
 TODAY = timezone.localdate()
 
@@ -513,6 +515,61 @@ def community_service_form(world):
                 fill=[("text", "hours", "2"), ("text", "content", "陪同老人就医")])
 
 
+def oversight_team_form(world):
+    from oversight.models import SupervisionTeam
+
+    return Case("a_admin", reverse("oversight:team_new") + f"?org={world.district_a.code}",
+                lambda: {"formed_on": SupervisionTeam.objects.latest("pk").formed_on},
+                fill=[("text", "name", "第一督导组"), ("text", "leader", "刘明"), ("text", "targets", "HP01B01")])
+
+
+def oversight_inspection_form(world):
+    from oversight.models import Inspection
+
+    return Case("a_admin", reverse("oversight:inspection_new") + f"?org={world.district_a.code}",
+                lambda: {"started_on": Inspection.objects.latest("pk").started_on},
+                fill=[("text", "title", "基层党建综合巡查"), ("select", "half", "1" if TODAY.month <= 6 else "2"),
+                      ("text", "targets", "HP01B01")])
+
+
+def oversight_item_form(world):
+    from oversight.models import RectificationItem
+    from oversight.tests.test_oversight import start_inspection
+
+    inspection = start_inspection(world)
+
+    def stored():
+        item = RectificationItem.objects.latest("pk")
+        return {"deadline": item.deadline, "found_on": item.found_on}
+    return Case("a_admin", reverse("oversight:item_new", args=[inspection.pk]), stored,
+                fill=[("select", "org", str(world.branch_a1.pk)), ("text", "problem", "三会一课记录不全"),
+                      ("text", "owner", "李建国"), ("text", "deadline", (TODAY + timedelta(days=30)).isoformat()),
+                      ("text", "evidence_required", "会议记录照片")])
+
+
+def oversight_return_form(world):
+    from oversight import services
+    from oversight.models import RectificationItem
+    from oversight.tests.test_oversight import make_setup
+
+    item = make_setup(world)["item"]
+    services.evidence_submit(actor=world.users["secretary"], item=item, text="已补开支委会")
+    return Case("a_admin", reverse("oversight:evidence_return", args=[item.pk]),
+                lambda: {"deadline": RectificationItem.objects.get(pk=item.pk).deadline},
+                fill=[("text", "comment", "没有签到页"), ("text", "deadline", (TODAY + timedelta(days=60)).isoformat())])
+
+
+def oversight_visit_form(world):
+    from oversight.models import Visit
+    from oversight.tests.test_oversight import checks_for, make_plan, make_team
+
+    make_plan(world)
+    team = make_team(world)
+    return Case("a_admin", reverse("oversight:visit_new", args=[team.pk]) + f"?org={world.branch_a1.pk}",
+                lambda: {"day": Visit.objects.latest("pk").day},
+                fill=[("check", f"met_{pk}", "yes") for pk in checks_for(world.branch_a1)])
+
+
 DATE_FORM_CASES = {
     "OrgForm": org_form, "OrgMoveForm": org_move_form, "TermForm": term_form,
     "MemberForm": member_form, "PositionHeldForm": position_form, "RewardPunishmentForm": reward_form,
@@ -533,6 +590,8 @@ DATE_FORM_CASES = {
     "GroupStudyForm": group_study_form, "ClassForm": training_class_form, "SessionForm": training_session_form,
     "PledgeRecordForm": pledge_record_form, "DutyPostForm": duty_post_form,
     "ServiceRecordForm": community_service_form,
+    "TeamForm": oversight_team_form, "InspectionForm": oversight_inspection_form, "ItemForm": oversight_item_form,
+    "ReturnForm": oversight_return_form, "VisitForm": oversight_visit_form,
 }
 
 
@@ -552,7 +611,7 @@ def test_a_form_saved_as_it_opens_keeps_its_dates(live_server, browser_world, br
     context = browser.new_context(viewport=VIEWPORTS["desktop"], locale="zh-CN")
     page = context.new_page()
     base = live_server.url
-    _login(page, base, case.persona)
+    login(page, base, case.persona)
     page.goto(base + case.url)
     form = page.locator("main form[method=post]").filter(has=page.locator("input[type=date], input[type=month]"))
     dates = "els => Object.fromEntries(els.map(e => [e.name, e.value]))"

@@ -51,7 +51,7 @@ def test_it_builds_every_part_with_a_line_per_stage(city):
         assert model.objects.exists(), model
     assert AuditEntry.objects.filter(action="demo.load").exists()
     for label in ("党组织", "党员", "会议记录", "发展党员案例", "组织关系介绍信", "走访慰问", "党费", "学习测试答卷",
-                  "集中学习和培训班", "学习积分", "在职党员到社区报到", "群众点单", "资讯文章", "汇总表重建"):
+                  "集中学习和培训班", "学习积分", "在职党员到社区报到", "群众点单", "督导检查和巡查整改", "资讯文章", "汇总表重建"):
         assert label in city and "用时" in city
 
 
@@ -82,10 +82,6 @@ def test_each_district_has_in_service_branches_whose_members_check_in_and_serve_
     assert not checkins.exclude(community__level=OrgLevel.COMMUNITY).exists()
     assert ServiceRecord.objects.exists()
     orders = ServiceOrder.objects.all()
-    month_ago = timezone.localdate() - timedelta(days=31)
-    if not checkins.filter(state=CheckInState.CONFIRMED, decided_on__lte=month_ago).exists():
-        assert not orders.exists()  # early January: this year's check-ins are too new to serve orders yet
-        return
     assert orders.count() == round(50_000 * MEMBERS / 1_000_000)
     assert set(orders.values_list("state", flat=True)) == set(OrderState.values)
 

@@ -368,8 +368,75 @@ def make_orders(world, n):
     return texts
 
 
+
+def _district_a_inspection(world):
+    from oversight.models import Inspection
+
+    today = timezone.localdate()
+    return Inspection.objects.get_or_create(
+        org=world.district_a, title="列表巡查", defaults={
+            "year": today.year, "half": 1 if today.month <= 6 else 2, "kind": "general", "timing": "scheduled",
+            "notice": "announced", "started_on": today})[0]
+
+
+def make_guidance_plans(world, n):
+    from oversight.models import GuidancePlan
+
+    titles = marks(n)
+    GuidancePlan.objects.bulk_create([GuidancePlan(org=world.district_a, sector="community", year=1900 + next(_serial),
+                                                   title=title) for title in titles])
+    return titles
+
+
+def make_supervision_teams(world, n):
+    from oversight.models import SupervisionTeam
+
+    names = marks(n)
+    SupervisionTeam.objects.bulk_create([SupervisionTeam(org=world.district_a, name=name, leader="刘明",
+                                                         formed_on=timezone.localdate()) for name in names])
+    return names
+
+
+def make_supervision_visits(world, n):
+    """A visit's row names its team: one team per visit, named by the marker."""
+    from oversight.models import SupervisionTeam, Visit
+
+    names = make_supervision_teams(world, n)
+    Visit.objects.bulk_create([Visit(team=team, org=world.branch_a1, day=timezone.localdate())
+                               for team in SupervisionTeam.objects.filter(name__in=names)])
+    return names
+
+
+def make_inspections(world, n):
+    from oversight.models import Inspection
+
+    titles = marks(n)
+    today = timezone.localdate()
+    Inspection.objects.bulk_create([Inspection(org=world.district_a, title=title, year=today.year,
+                                               half=1 if today.month <= 6 else 2, kind="general", timing="random",
+                                               notice="unannounced", started_on=today) for title in titles])
+    return titles
+
+
+def make_rectification_items(world, n):
+    from oversight.models import RectificationItem
+
+    problems = marks(n)
+    inspection = _district_a_inspection(world)
+    today = timezone.localdate()
+    RectificationItem.objects.bulk_create([
+        RectificationItem(inspection=inspection, org=world.branch_a1, problem=problem, owner="李建国",
+                          deadline=today + timedelta(days=30), evidence_required="会议记录照片", found_on=today)
+        for problem in problems])
+    return problems
+
 LIST_PAGES = {
     "orders:list": ListPage("a_admin", lambda w: reverse("orders:list"), make_orders),
+    "oversight:plans": ListPage("a_admin", lambda w: reverse("oversight:plans"), make_guidance_plans),
+    "oversight:teams": ListPage("a_admin", lambda w: reverse("oversight:teams"), make_supervision_teams),
+    "oversight:visits": ListPage("a_admin", lambda w: reverse("oversight:visits"), make_supervision_visits),
+    "oversight:inspections": ListPage("a_admin", lambda w: reverse("oversight:inspections"), make_inspections),
+    "oversight:items": ListPage("a_admin", lambda w: reverse("oversight:items"), make_rectification_items),
     "community:checkins": ListPage("a_admin", lambda w: reverse("community:checkins"), make_checkins),
     "learning:library": ListPage("a_admin", lambda w: reverse("learning:library"), make_courses),
     "pledges:posts": ListPage("a_admin", lambda w: reverse("pledges:posts"), make_posts),
@@ -435,6 +502,9 @@ NOT_LISTS = {
         "dues:adjust",
         "regional:home", "regional:unit_add", "regional:serve", "regional:instructor_add", "regional:report",
         "regional:assess", "regional:seat_add", "regional:item_add", "regional:project_complete",
+        "oversight:plan_new", "oversight:plan_edit", "oversight:team_new", "oversight:visit_new",
+        "oversight:visit_file", "oversight:inspection_new", "oversight:item_new", "oversight:evidence_submit",
+        "oversight:evidence_return", "oversight:evidence_accept", "oversight:evidence_file",
         "members:correction_create", "members:correction_decide",
         "notifications:open", "notifications:preferences", "notifications:read_all", "members:document_delete",
         "members:document_download", "members:document_upload", "members:edit", "members:import_commit",
@@ -468,6 +538,15 @@ NOT_LISTS = {
     "orders:home": "a member's orders to take and to finish (capped at 50 each) and one row per child org",
     "orders:order": "one order",
     "orders:menu": "one community's service menu, all of it (a menu has a dozen items)",
+    "oversight:home": "one org's figures and one row per child org; the items to rectify, to accept and escalated here "
+                      "capped at 20 each",
+    "oversight:rectification": "open problems per child org and per sector, every one (one level of the tree)",
+    "oversight:plan": "one plan's checklist, all of it (at most 50 items)",
+    "oversight:team": "one team's assigned orgs, all of them (at most 500), and its latest 100 visits",
+    "oversight:visit": "one visit's checks, all of them (one per checklist item, at most 50)",
+    "oversight:inspection": "one inspection's targets (at most 500) and the problems it found, all of them; "
+                            "its paged ledger is oversight:items?inspection=",
+    "oversight:item": "one item's rounds of evidence, all of them",
     "service:home": "the communities that take orders, found by name, capped at 30",
     "community:checkin": "one check-in's service records (capped at 200) and yearly ratings",
     "community:unit": "one unit's own members who checked in (a unit has a few hundred at most)",

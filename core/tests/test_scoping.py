@@ -210,6 +210,20 @@ def story(world):
     order = orders.order_place(item=item, name="王大妈", phone="13812345678", address="朝阳里5号楼", need="陪同就医",
                                ip="10.7.0.1")
     orders.order_dispatch(actor=users["a_admin"], order=order, team=team)
+    from oversight import services as oversight
+    from oversight.tests.test_oversight import (
+        add_item,
+        checks_for,
+        make_plan,
+        make_team,
+        start_inspection,
+    )
+
+    make_plan(world)
+    oversight.visit_record(actor=users["a_admin"], team=make_team(world), org=world.branch_a1,
+                           checks=checks_for(world.branch_a1))
+    rectification = add_item(world, start_inspection(world))
+    oversight.evidence_submit(actor=users["secretary"], item=rectification, text="已补开支委会")
     orgs.term_create(actor=users["a_admin"], org=world.branch_a1, started=date(2024, 1, 1),
                      members=[("secretary", "李建国")])
     orgs.org_move(actor=users["city_admin"], org=world.branch_a2, new_parent=world.district_b, reason="区划调整")

@@ -14,7 +14,8 @@ from recruitment import rules as recruitment_rules
 
 
 def test_every_module_registers_its_rules_each_with_a_source():
-    assert set(RULE_MODULES) == {"组织设置", "党员档案", "发展党员", "组织关系转接", "组织生活", "智能分析", "学习培训", "区域化党建"}
+    assert set(RULE_MODULES) == {"组织设置", "党员档案", "发展党员", "组织关系转接", "组织生活", "智能分析", "学习培训", "区域化党建",
+                                 "督导考核"}
     assert all(rule.source and rule.text for rule in RULES.values())
     assert len(RULES) >= 50
 

@@ -25,6 +25,7 @@ from orders import demo as orders_demo
 from orglife import demo as orglife_demo
 from orgs import demo as orgs_demo
 from orgs.models import Org
+from oversight import demo as oversight_demo
 from pledges import demo as pledges_demo
 from portal import demo as portal_demo
 from recruitment import demo as recruitment_demo
@@ -90,6 +91,7 @@ class Command(BaseCommand):
             regional_demo.load_cobuilding(random.Random(f"cobuilding-{seed}"))  # a street's 大工委 and its lists
             community_demo.load(random.Random(f"community-{seed}"))  # in-service members checked in, service, ratings
             orders_demo.load(random.Random(f"orders-{seed}"))  # menus and a month of residents' orders, every state
+            oversight_demo.load(random.Random(f"oversight-{seed}"))  # plans, teams and visits, inspections, findings
             insights_demo.load()  # the demo secretary's workbench: a correction, a letter coming in, a visit due
             summaries.rebuild()  # the loaders insert in bulk, past the services that keep the summaries
             notifications_demo.load()  # last: letters waiting and today's reminders, for the header's count
