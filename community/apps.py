@@ -16,3 +16,8 @@ class CommunityConfig(AppConfig):
         # regional's permissions (regional.view / regional.change): check-in is regional party building.
         register_menu(MenuEntry(49, "社区报到", "community:home", "community",
                                 shown=lambda scope: scope.has_any_org_perm("regional.view") or bool(scope.member_id)))
+        from community.selectors import bulletin_part  # it reads the models
+        from core.registry import BulletinSection, register_bulletin_section
+
+        # The figures it offers oversight's quarterly bulletin (季度通报).
+        register_bulletin_section(BulletinSection("community", 50, "在职党员到社区报到", bulletin_part))

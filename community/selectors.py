@@ -43,3 +43,22 @@ def counts(org: Org, role: str, start: date, end: date) -> dict[str, float]:
         checkins=Sum("checkins"), records=Sum("records"), tenths=Sum("tenths"))
     return {"checkins": found["checkins"] or 0, "records": found["records"] or 0,
             "hours": (found["tenths"] or 0) / 10}
+
+
+# --- the quarterly bulletin (oversight's 季度通报, core.registry.register_bulletin_section) -------------
+
+
+def bulletin_part(root: Org, children: list[Org], start: date, end: date, as_of: date):
+    """在职党员到社区报到 for a bulletin, per child org: check-ins confirmed and service records and
+    hours in the quarter, as the communities counted them."""
+    from core.registry import BulletinPart
+
+    found = children_counts([root, *children], "community", start.replace(day=1), end)
+    total = found[root.pk]
+    return BulletinPart(
+        columns=[("checkins", "报到确认（人次）"), ("records", "服务记录（次）"), ("hours", "服务时长（小时）")],
+        rows={child.pk: found[child.pk] for child in children}, total=total, rank_by="hours", higher_better=True,
+        text=(f"本季度{root.name}所属社区确认在职党员报到{total['checkins']:g}人次，"
+              f"记录志愿服务{total['records']:g}次、{total['hours']:g}小时。"),
+        basis=(f"community_communitymonth（报到与服务月度汇总，随报到确认和服务记录同一事务更新）：{root.name}及其下级"
+               f"党组织作为社区一方的记录，{start:%Y年%m月}至{end:%Y年%m月}"))

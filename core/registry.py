@@ -12,6 +12,8 @@
 - **Dues paid up to** (``register_dues_paid_up_to``): the first day of the month a member's dues
   are paid up to, for the transfer letter, from the app that keeps the dues (transfers sits below
   it and cannot import it); None where no app keeps them or the member has no record.
+- **Bulletin sections** (``register_bulletin_section``): the figures each module offers the
+  quarterly bulletin (oversight's 季度通报) for a subtree and a period, per child org.
 """
 
 from collections.abc import Callable
@@ -198,3 +200,46 @@ def register_system_panel(template: str, context: Callable) -> None:
 
 def system_panels() -> list[dict]:
     return [{"template": panel.template, "context": panel.context()} for panel in SYSTEM_PANELS]
+
+
+# --- the quarterly bulletin's figures (oversight's 季度通报) ---------------------------------------------
+
+@dataclass(frozen=True)
+class BulletinPart:
+    """One section of a bulletin as a module computes it for a period: ``columns`` (key, label)
+    of the figures, ``rows`` {child org pk: {key: figure}} for each child org of the bulletin's
+    org, ``total`` the org's whole subtree, ``rank_by`` the column the children are ranked on
+    (``higher_better`` says which way; None: not ranked), ``text`` the sentence the draft starts
+    with, ``basis`` the 统计口径 (the table and the conditions counted)."""
+
+    columns: list[tuple[str, str]]
+    rows: dict[int, dict]
+    total: dict
+    basis: str
+    text: str
+    rank_by: str | None = None
+    higher_better: bool = True
+
+
+@dataclass(frozen=True)
+class BulletinSection:
+    """What a module offers a bulletin: ``compute(root, children, start, end, as_of)`` returns a
+    ``BulletinPart`` for ``root``'s subtree (``children``: its child orgs, groups excluded), the
+    events between ``start`` and ``end`` (the quarter's first and last day) and the states as of
+    ``as_of`` (the quarter's last day, or today within the quarter). Sections appear by ``order``."""
+
+    key: str
+    order: int
+    title: str
+    compute: Callable
+
+
+BULLETIN_SECTIONS: dict[str, BulletinSection] = {}
+
+
+def register_bulletin_section(section: BulletinSection) -> None:
+    BULLETIN_SECTIONS[section.key] = section
+
+
+def bulletin_sections() -> list[BulletinSection]:
+    return sorted(BULLETIN_SECTIONS.values(), key=lambda section: section.order)

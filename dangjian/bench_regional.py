@@ -162,14 +162,14 @@ def _top_up_orders(rng: random.Random, target: int) -> int:
         phone = f"1{rng.choice('3578')}{rng.randrange(10**9):09d}"
         address = f"{rng.choice(orders_demo.STREETS)}{rng.randint(1, 30)}号楼{rng.randint(1, 6)}门{rng.randint(1, 6)}01"
         need_text = orders_demo.NEEDS.get(item.name, item.description or item.name)
-        row = {"number": orders_demo._number(rng, placed.date(), numbers), "community_id": community_id,
+        row = {"number": orders_demo.unique_number(rng, placed.date(), numbers), "community_id": community_id,
                "item_id": item.pk, "name": f"{rng.choice(orders_demo.SURNAMES)}女士",
                "phone_cipher": provider.encrypt(phone), "phone_index": provider.blind_index(phone),
                "phone_masked": mask_phone(phone), "address": address,
                "address_key": order_services.address_key(address), "need": need_text,
                "state": state, "day": timezone.localtime(placed).date(), "created": placed, "updated": placed,
                "due_at": placed + timedelta(hours=order_rules.DISPATCH_HOURS)}
-        orders_demo._advance(rng, row, item, checkins[community_id], teams.get(community_id, []), now, records)
+        orders_demo.advance(rng, row, item, checkins[community_id], teams.get(community_id, []), now, records)
         rows.append(row)
     insert_many(ServiceOrder, rows)
     insert_many(ServiceRecord, records)

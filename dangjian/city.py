@@ -94,6 +94,8 @@ def build(*, rng: random.Random, orgs: int, members: int, log: Callable[[str], N
     stage("portal", "资讯文章", lambda: portal_city.load(rng, articles=max(20, min(2000, orgs // 25))))
     stage("summaries", "汇总表重建", lambda: "、".join(
         f"{d.summary.name} {d.rows} 行" for d in summaries.rebuild()))
+    # Last quarter's bulletins of the city and 和平区 (when the demo's accounts exist), from the summaries.
+    stage("bulletins", "季度通报", lambda: f"{len(oversight_demo.load_bulletins())} 期")
     if connection.vendor == "postgresql" and not connection.in_atomic_block:
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE")

@@ -23,3 +23,8 @@ class LearningConfig(AppConfig):
         })
         register_menu(MenuEntry(65, "学习培训", "learning:home", "learning",
                                 shown=lambda scope: scope.has_any_org_perm("learning.view") or bool(scope.member_id)))
+        from core.registry import BulletinSection, register_bulletin_section
+        from learning.selectors import bulletin_part  # it reads the models
+
+        # The figures it offers oversight's quarterly bulletin (季度通报).
+        register_bulletin_section(BulletinSection("learning", 30, "党员学习教育", bulletin_part))

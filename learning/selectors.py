@@ -10,10 +10,11 @@ from django.db.models import Count, Q, Sum
 from core.access import subtree_q
 from learning import rules
 from learning.models import Channel, Course, OfflineHours, StudyDay, StudyItem, StudyOrgYear
-from members.models import ACTIVE_STATUSES, Member
+from members.models import ACTIVE_STATUSES, Member, MemberCount
 from orglife.models import COUNTED_STATES, Attendance, AttendanceStatus, MeetingKind
 from orgs.models import LeadershipMember, Org
 from orgs.rules import local_setting
+from orgs.selectors import rollup
 from training import selectors as training_selectors
 
 # A party lecture (党课) attended counts this many class hours (a half day, as training schedules
@@ -185,3 +186,31 @@ def refused_counts(org: Org, start: date, end: date) -> dict[str, int]:
     return dict(RefusedBeat.objects.filter(subtree_q("org__path", org.path), day__range=(start, end)).order_by()
                 .values("reason").annotate(n=Count("id")).values_list("reason", "n"))
 
+
+
+# --- the quarterly bulletin (oversight's 季度通报, core.registry.register_bulletin_section) -------------
+
+
+def bulletin_part(root: Org, children: list[Org], start: date, end: date, as_of: date):
+    """在线学习 for a bulletin, per child org: the year's online study hours up to the quarter's
+    end (the summary keeps a year per org), the active members and the hours per member."""
+    from core.registry import BulletinPart
+
+    orgs = [root, *children]
+    seconds = rollup(orgs, StudyOrgYear.objects.filter(year=end.year), "org__path", {"seconds": Sum("seconds")},
+                     group_by_prefix=True)
+    members = rollup(orgs, MemberCount.objects.filter(status__in=ACTIVE_STATUSES), "org__path",
+                     {"members": Sum("total")}, group_by_prefix=True)
+
+    def of(org: Org) -> dict:
+        hours, people = _hours(seconds[org.pk]["seconds"]), members[org.pk]["members"] or 0
+        return {"hours": float(hours), "members": people,
+                "per_member": round(float(hours) / people, 1) if people else None}
+    total = of(root)
+    return BulletinPart(
+        columns=[("hours", "在线学习学时"), ("members", "党员（人）"), ("per_member", "人均学时")],
+        rows={child.pk: of(child) for child in children}, total=total, rank_by="per_member", higher_better=True,
+        text=(f"{end.year}年以来，{root.name}党员在线学习{total['hours']:g}学时，"
+              f"人均{total['per_member'] if total['per_member'] is not None else 0:g}学时。"),
+        basis=(f"learning_studyorgyear（在线学习时长年度汇总，随学习记录同一事务更新）：{root.name}及其下级党组织，"
+               f"{end.year}年1月1日起至生成时；党员人数取 members_membercount 的正式和预备党员（生成时）"))

@@ -19,7 +19,7 @@ from orders import rules, selectors, services
 from orders.filters import OrderFilterSet
 from orders.models import MenuItem, ServiceOrder
 from orgs.models import Org
-from orgs.selectors import children, managed_roots, org_param
+from orgs.selectors import children, org_or_first_root, org_param
 
 router = Router(tags=["群众点单"])
 PERM = "regional.change"
@@ -114,13 +114,7 @@ def orders_mine(request):
 @router.get("/counts", response={200: OrderOpenOut, 404: Message})
 def orders_counts(request, org: str | None = Query(None, max_length=40, description="组织编号或代码")):
     """本年度某组织及其下级组织的点单、办结、评价数，和待派单、超时未办的点单数。"""
-    if org:
-        found = org_param(request.user, org, "regional.view")
-    else:
-        roots = managed_roots(request.user, "regional.view", limit=1)
-        found = roots[0] if roots else None
-    if found is None:
-        raise NotFound
+    found = org_or_first_root(request.user, org, "regional.view")
     today = timezone.localdate()
     rows = children(found, request.user)
     figures = selectors.children_counts([found, *rows], today.replace(month=1, day=1), today)

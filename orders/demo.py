@@ -70,7 +70,7 @@ def load(rng: random.Random, *, per_community: tuple[int, int] = (6, 16), target
                 placed = timezone.make_aware(datetime.combine(today - timedelta(days=rng.randrange(30)),
                                                               time(rng.randint(7, 20), rng.randrange(60))))
                 placed = min(placed, now - timedelta(minutes=rng.randint(5, 600)))
-            number = _number(rng, placed.date(), numbers)
+            number = unique_number(rng, placed.date(), numbers)
             phone = f"1{rng.choice('3578')}{rng.randrange(10**9):09d}"
             address = f"{rng.choice(STREETS)}{rng.randint(1, 30)}号楼{rng.randint(1, 6)}门{rng.randint(1, 6)}0{rng.randint(1, 4)}"
             row = {"number": number, "community_id": community_id, "item_id": item.pk,
@@ -80,14 +80,15 @@ def load(rng: random.Random, *, per_community: tuple[int, int] = (6, 16), target
                    "address_key": address_key(address), "need": NEEDS[item.name],
                    "state": state, "day": timezone.localtime(placed).date(), "created": placed, "updated": placed,
                    "due_at": placed + timedelta(hours=rules.DISPATCH_HOURS)}
-            _advance(rng, row, item, checkins[community_id], teams.get(community_id, []), now, records)
+            advance(rng, row, item, checkins[community_id], teams.get(community_id, []), now, records)
             orders.append(row)
     insert_many(ServiceOrder, orders)
     insert_many(ServiceRecord, records)
     return len(orders)
 
 
-def _number(rng: random.Random, day, taken: set[str]) -> str:
+def unique_number(rng: random.Random, day, taken: set[str]) -> str:
+    """A new order number for ``day`` not in ``taken`` (and added to it); the bench's top-up uses it too."""
     while True:
         number = new_order_number(day, rng=rng)
         if number not in taken:
@@ -95,8 +96,9 @@ def _number(rng: random.Random, day, taken: set[str]) -> str:
             return number
 
 
-def _advance(rng, row: dict, item: MenuItem, checkins, teams, now, records) -> None:
-    """Move the order from its placing to its state, with the times and people of each step."""
+def advance(rng, row: dict, item: MenuItem, checkins, teams, now, records) -> None:
+    """Move the order from its placing to its state, with the times and people of each step (the demo's
+    loader and `dangjian bench regional`'s top-up)."""
     state, placed = row["state"], row["created"]
     if state == OrderState.NEW:
         return  # due 24 hours after placing: the older ones are overdue

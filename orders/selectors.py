@@ -67,3 +67,27 @@ def open_counts(user, org: Org) -> dict:
         subtree_q("community__path", org.path), state__in=OPEN_STATES).aggregate(
         waiting=Count("pk", filter=Q(state=OrderState.NEW)), overdue=Count("pk", filter=Q(due_at__lt=timezone.now())))
     return {"waiting": found["waiting"] or 0, "overdue": found["overdue"] or 0}
+
+
+# --- the quarterly bulletin (oversight's 季度通报, core.registry.register_bulletin_section) -------------
+
+
+def bulletin_part(root: Org, children: list[Org], start: date, end: date, as_of: date):
+    """群众点单 for a bulletin, per child org: orders placed in the quarter, done, the share done,
+    and the residents' average rating."""
+    from core.registry import BulletinPart
+
+    found = children_counts([root, *children], start, end)
+
+    def of(figures: dict) -> dict:
+        rate = round(100 * figures["done"] / figures["ordered"]) if figures["ordered"] else None
+        return {"ordered": figures["ordered"], "done": figures["done"], "rate": rate, "average": figures["average"]}
+    total = of(found[root.pk])
+    return BulletinPart(
+        columns=[("ordered", "群众点单（件）"), ("done", "办结（件）"), ("rate", "办结率（%）"), ("average", "平均评价（星）")],
+        rows={child.pk: of(found[child.pk]) for child in children}, total=total, rank_by="rate", higher_better=True,
+        text=(f"本季度{root.name}群众点单{total['ordered']}件，党员接单办结{total['done']}件"
+              + (f"，办结率{total['rate']}%" if total["rate"] is not None else "")
+              + (f"，群众平均评价{total['average']}星。" if total["average"] is not None else "。")),
+        basis=(f"orders_ordermonth（点单月度汇总，随订单各环节同一事务更新）：{root.name}及其下级社区，"
+               f"下单日期在{start:%Y年%m月}至{end:%Y年%m月}；办结含已评价"))

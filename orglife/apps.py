@@ -31,3 +31,8 @@ class OrglifeConfig(AppConfig):
         reminders.register(due_reminders)  # `dangjian notifications remind` (issue 15.3)
         register_menu(MenuEntry(60, "组织生活", "orglife:list", "orglife",
                                 shown=lambda scope: scope.has_any_org_perm("orglife.view") or bool(scope.member_id)))
+        from core.registry import BulletinSection, register_bulletin_section
+        from orglife.selectors import bulletin_part  # it reads the models
+
+        # The figures it offers oversight's quarterly bulletin (季度通报).
+        register_bulletin_section(BulletinSection("orglife", 10, "“三会一课”落实情况", bulletin_part))

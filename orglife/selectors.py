@@ -723,3 +723,32 @@ def due_reminders(*, today: date, days: int = 7) -> list[Reminder]:
                 title=(f"{org.name}：{item.period_label}{item.requirement.label}尚未完成（应 {item.required} 次，"
                        f"已 {item.held} 次），{item.end:%m月%d日}截止")))
     return found
+
+
+# --- the quarterly bulletin (oversight's 季度通报, core.registry.register_bulletin_section) -------------
+
+
+def bulletin_part(root: Org, children: list[Org], start: date, end: date, as_of: date):
+    """三会一课 for a bulletin: the compliance roll-up of the quarter's last month — that month's,
+    the quarter's and the year's requirements up to it — as of ``as_of``, per child org: holders,
+    completion rate (items done of items due) and red items (overdue, not done)."""
+    from core.registry import BulletinPart
+
+    month = end.replace(day=1)
+    found = rollup(root, month=month, today=as_of, worst=1)
+    tallies = {tally.org.pk: tally for tally in found.children}
+
+    def figures(tally: Tally | None) -> dict:
+        if tally is None:
+            return {"holders": 0, "rate": None, "red": 0}
+        return {"holders": tally.holders, "rate": tally.rate, "red": tally.counts[rules.RED]}
+    total = figures(found.total)
+    rate = "暂无应完成事项" if total["rate"] is None else f"各项要求完成率{total['rate']}%"
+    return BulletinPart(
+        columns=[("holders", "应落实党组织"), ("rate", "完成率（%）"), ("red", "逾期未完成（项）")],
+        rows={child.pk: figures(tallies.get(child.pk)) for child in children}, total=total,
+        rank_by="rate", higher_better=True,
+        text=(f"截至{as_of:%Y年%m月%d日}，{root.name}应落实“三会一课”的党组织{total['holders']}个，"
+              f"{month:%Y年%m月}所在各周期{rate}，逾期未完成{total['red']}项。"),
+        basis=(f"orglife_meetingperiods（会议周期汇总，随会议记录同一事务更新）：{root.name}及其下级党组织，"
+               f"{month:%Y年%m月}所在的月度、季度、年度要求，按{as_of:%Y年%m月%d日}判定；完成率为已完成项占应完成项的比例"))

@@ -49,6 +49,19 @@ def managed_roots(user, perm: str, limit: int = 20) -> list[Org]:
     return list(Org.objects.filter(path__in=minimal_paths(get_scope(user).paths_for(perm))).order_by("path")[:limit])
 
 
+def org_or_first_root(user, value, perm: str) -> Org:
+    """The org a module's page or API operation is about: the one its ``org`` parameter names
+    (``org_param`` with ``perm``), else the first org on which the user holds ``perm``; NotFound
+    (404) when it names none the user holds ``perm`` on, or the user holds ``perm`` nowhere."""
+    found = org_param(user, value, perm)
+    if found is None:
+        roots = managed_roots(user, perm, limit=1)
+        found = roots[0] if roots else None
+    if found is None:
+        raise NotFound
+    return found
+
+
 def children(org: Org, user):
     return list(
         Org.objects.visible_to(user).subtree(org).filter(depth=org.depth + 1).order_by("path")

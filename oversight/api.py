@@ -26,9 +26,10 @@ from core.api import (
 )
 from core.errors import NotFound
 from orgs.models import Org
-from orgs.selectors import children, managed_roots, org_param
+from orgs.selectors import children, org_or_first_root, org_param
 from oversight import selectors, services
 from oversight.filters import (
+    BulletinFilterSet,
     InspectionFilterSet,
     ItemFilterSet,
     PlanFilterSet,
@@ -36,6 +37,7 @@ from oversight.filters import (
     VisitFilterSet,
 )
 from oversight.models import (
+    Bulletin,
     Evidence,
     GuidancePlan,
     Inspection,
@@ -62,6 +64,9 @@ TeamFilters = filters_in("SupervisionTeamFilters", TeamFilterSet)
 VisitFilters = filters_in("SupervisionVisitFilters", VisitFilterSet)
 InspectionFilters = filters_in("InspectionFilters", InspectionFilterSet)
 ItemFilters = filters_in("RectificationItemFilters", ItemFilterSet)
+BulletinFilters = filters_in("BulletinFilters", BulletinFilterSet)
+BulletinOut = model_out("BulletinOut", Bulletin, ["id", "org_id", "year", "quarter", "title", "state", "as_of",
+                                                  "generated_at", "published_at", "on_portal"])
 
 # Schema names are global to the OpenAPI document: "Plan", "Team", "Visit", "Return" and "Counts"
 # are taken by recruitment, community, care, transfers and training (core/tests/test_error_answers.py).
@@ -196,13 +201,7 @@ class RectificationOut(Schema):
 
 
 def _root(request, org: str | None, perm: str = VIEW) -> Org:
-    found = org_param(request.user, org, perm) if org else None
-    if found is None and not org:
-        roots = managed_roots(request.user, perm, limit=1)
-        found = roots[0] if roots else None
-    if found is None:
-        raise NotFound
-    return found
+    return org_or_first_root(request.user, org, perm)
 
 
 ORG_QUERY = Query(None, max_length=40, description="组织编号或代码（默认本人管理的第一个组织）")
@@ -458,3 +457,93 @@ def oversight_evidence_accept(request, item_id: PathId, payload: AcceptIn):
     """巡查单位验收通过，整改事项销号。"""
     return _item_detail(services.evidence_accept(actor=request.user, item=_acting(request, item_id, inspector=True),
                                                  comment=payload.comment))
+
+
+# --- quarterly bulletins ---------------------------------------------------------------------------------
+
+Figure = float | None
+
+
+class BulletinRowOut(Schema):
+    org: int = Field(..., description="下级党组织编号")
+    code: str
+    name: str
+    figures: dict[str, Figure]
+    rank: int | None = Field(None, description="排名（并列同名次；无可比数据的不排名）")
+
+
+class BulletinSectionOut(Schema):
+    key: str
+    title: str
+    columns: list[list[str]] = Field(..., description="[指标代码, 指标名称]")
+    rank_by: str | None
+    higher_better: bool
+    rows: list[BulletinRowOut]
+    total: dict[str, Figure]
+    text: str
+    basis: str = Field(..., description="统计口径")
+
+
+class BulletinDetailOut(BulletinOut):  # type: ignore[misc, valid-type]
+    intro: str
+    closing: str
+    sections: list[BulletinSectionOut]
+
+
+class BulletinIn(Schema):
+    org_id: Id
+    year: int = Field(..., ge=2000, le=2100)
+    quarter: int = Field(..., ge=1, le=4)
+
+
+class BulletinEditIn(Schema):
+    title: str = Field(..., min_length=1, max_length=100)
+    intro: str = Field("", max_length=2000)
+    closing: str = Field("", max_length=2000)
+    texts: dict[Annotated[str, Field(max_length=20)], Annotated[str, Field(max_length=2000)]] = Field(
+        {}, max_length=20, description="各部分的文字，按部分代码（sections[].key）")
+
+
+class BulletinPublishIn(Schema):
+    on_portal: bool = Field(False, description="同时在门户网站“党务公开”栏目发布")
+
+
+def _bulletin(request, bulletin_id: int, action: str = "view") -> Bulletin:
+    return get_object_or_404(Bulletin.objects.visible_to(request.user, action).select_related("org"), pk=bulletin_id)
+
+
+@router.get("/bulletins", response=list[BulletinOut])
+@paginate(Pagination)
+def oversight_bulletins(request, filters: Query[BulletinFilters]):
+    """季度通报（本单位及下级的）。"""
+    require_perm(request.user, VIEW)
+    bulletins = Bulletin.objects.visible_to(request.user, "view", tree_order=False).order_by("-year", "-quarter", "pk")
+    return filtered(BulletinFilterSet, request, bulletins, filters)
+
+
+@router.get("/bulletins/{int:bulletin_id}", response={200: BulletinDetailOut, 404: Message})
+def oversight_bulletin(request, bulletin_id: PathId):
+    """一期季度通报：文字、各部分按下级单位的数据和排名、统计口径。"""
+    return _bulletin(request, bulletin_id)
+
+
+@router.post("/bulletins", response={201: BulletinDetailOut, **REFUSED})
+def oversight_bulletin_generate(request, payload: BulletinIn):
+    """按记录生成季度通报草稿；草稿已存在时按最新记录重新统计（已印发的不能重新生成）。"""
+    org = get_object_or_404(Org.objects.granting(request.user, CHANGE), pk=payload.org_id)
+    return Status(201, services.bulletin_generate(actor=request.user, org=org, year=payload.year,
+                                                  quarter=payload.quarter))
+
+
+@router.put("/bulletins/{int:bulletin_id}", response={200: BulletinDetailOut, **REFUSED})
+def oversight_bulletin_edit(request, bulletin_id: PathId, payload: BulletinEditIn):
+    """修改草稿的文字（标题、导语、各部分文字、下步要求）；数据不能修改。"""
+    return services.bulletin_edit(actor=request.user, bulletin=_bulletin(request, bulletin_id, "change"),
+                                  **payload.dict())
+
+
+@router.post("/bulletins/{int:bulletin_id}/publish", response={200: BulletinDetailOut, **REFUSED})
+def oversight_bulletin_publish(request, bulletin_id: PathId, payload: BulletinPublishIn):
+    """印发通报（可同时在门户网站党务公开栏目发布）；印发后不再修改。"""
+    return services.bulletin_publish(actor=request.user, bulletin=_bulletin(request, bulletin_id, "change"),
+                                     on_portal=payload.on_portal)

@@ -23,3 +23,8 @@ class OversightConfig(AppConfig):
         })
         register_menu(MenuEntry(52, "督导考核", "oversight:home", "oversight",
                                 shown=lambda scope: scope.has_any_org_perm("oversight.view")))
+        from core.registry import BulletinSection, register_bulletin_section
+        from oversight.selectors import bulletin_part  # it reads the models
+
+        # The figures it offers oversight's quarterly bulletin (季度通报).
+        register_bulletin_section(BulletinSection("oversight", 40, "巡查整改", bulletin_part))

@@ -208,3 +208,25 @@ def _rounds(rng, item, today, submitter) -> list[dict]:
         item.closed_at = rows[-1]["decided_at"]
     item.rounds = len(rows)
     return rows
+
+
+def load_bulletins() -> list[int]:
+    """Last quarter's bulletins, through the services, after the summaries are rebuilt (they read
+    them): the city's, published (and in the portal's 党务公开 when the portal has it), and the
+    和平区 admin's draft. Returns the bulletins' ids; none without the demo's admin accounts."""
+    from oversight import bulletins, services
+    from portal.models import Channel
+
+    year, quarter = bulletins.last_quarter(timezone.localdate())
+    made = []
+    for username, code, publish in (("city_admin", None, True), ("heping_admin", "HP", False)):
+        user = User.objects.filter(username=username).first()
+        org = Org.objects.filter(code=code).first() if code else Org.objects.filter(depth=1).order_by("path").first()
+        if user is None or org is None:
+            continue
+        bulletin = services.bulletin_generate(actor=user, org=org, year=year, quarter=quarter)
+        if publish:
+            on_portal = Channel.objects.filter(code=services.PORTAL_CHANNEL).exists()
+            bulletin = services.bulletin_publish(actor=user, bulletin=bulletin, on_portal=on_portal)
+        made.append(bulletin.pk)
+    return made

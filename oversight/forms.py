@@ -102,3 +102,40 @@ class VisitForm(Form):
     def checks(self) -> dict[int, tuple[bool, str]]:
         return {item.pk: (self.cleaned_data[f"met_{item.pk}"], self.cleaned_data[f"note_{item.pk}"])
                 for item in self.checklist}
+
+
+class BulletinForm(Form):
+    """The quarter a bulletin is generated for (the last one by default)."""
+
+    year = _year_field()
+    quarter = forms.TypedChoiceField(label="季度", coerce=int, choices=[(1, "第一季度"), (2, "第二季度"),
+                                                                      (3, "第三季度"), (4, "第四季度")])
+
+
+class BulletinEditForm(Form):
+    """A draft's words: title, opening, one text per section (``text_<key>``), requirements."""
+
+    title = forms.CharField(label="标题", max_length=100)
+    intro = forms.CharField(label="导语", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    closing = forms.CharField(label="下步要求", max_length=2000, required=False,
+                              widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, sections, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sections = sections
+        for section in sections:
+            self.fields[f"text_{section['key']}"] = forms.CharField(
+                label=section["title"], max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
+                help_text="数据以系统记录为准，只修改文字")
+        self.order_fields(["title", "intro", *(f"text_{s['key']}" for s in sections), "closing"])
+
+    def texts(self) -> dict[str, str]:
+        return {section["key"]: self.cleaned_data[f"text_{section['key']}"] for section in self.sections}
+
+
+class BulletinRegenerateForm(Form):
+    """No field: regenerating a draft is confirmed by the button."""
+
+
+class BulletinPublishForm(Form):
+    on_portal = forms.BooleanField(label="同时在门户网站“党务公开”栏目发布", required=False)

@@ -323,6 +323,55 @@ class Evidence(BaseModel):
         return f"{self.item} 第{self.round}轮"
 
 
+class BulletinState(models.TextChoices):
+    DRAFT = "draft", "草稿"
+    PUBLISHED = "published", "已印发"
+
+
+class Bulletin(BaseModel):
+    """季度通报: an org's bulletin on its subtree for one quarter. Generated from the figures each
+    module offers (core.registry.bulletin_sections) into ``sections`` — a snapshot of a document
+    as printed, per section its columns, rows per child org with their rank, total, text and 统计口径
+    — and edited as a draft (title, opening, each section's text, requirements); published, it no
+    longer changes. No figure of the platform counts from ``sections``."""
+
+    org = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="+", verbose_name="通报单位")
+    year = models.PositiveSmallIntegerField("年度")
+    quarter = models.PositiveSmallIntegerField("季度", choices=[(1, "第一季度"), (2, "第二季度"), (3, "第三季度"),
+                                                              (4, "第四季度")])
+    title = models.CharField("标题", max_length=100)
+    intro = models.TextField("导语", blank=True)
+    closing = models.TextField("下步要求", blank=True)
+    sections = models.JSONField("通报内容", default=list)
+    as_of = models.DateField("数据截至")
+    generated_at = models.DateTimeField("生成时间")
+    state = models.CharField("状态", max_length=10, choices=BulletinState, default=BulletinState.DRAFT)
+    published_at = models.DateTimeField("印发时间", null=True, blank=True)
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                     related_name="+", verbose_name="印发人")
+    on_portal = models.BooleanField("在党务公开栏目发布", default=False)
+
+    scope_org = "org"
+    scope_perm_prefix = "oversight"
+
+    class Meta:
+        ordering = ["-year", "-quarter", "org__path"]
+        verbose_name = "季度通报"
+        verbose_name_plural = "季度通报"
+        constraints = [models.UniqueConstraint(fields=["org", "year", "quarter"], name="oversight_bulletin_once"),
+                       models.CheckConstraint(condition=Q(quarter__in=[1, 2, 3, 4]), name="oversight_bulletin_quarter")]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("oversight:bulletin", args=[self.pk])
+
+    @property
+    def draft(self) -> bool:
+        return self.state == BulletinState.DRAFT
+
+
 class OversightMonth(models.Model):
     """Summary table (``oversight.org_month``): per org and month — supervision teams formed (at the
     forming org), visits and problems found (at the visited org), rectification items opened (at

@@ -16,6 +16,8 @@ EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
 MAX_TARGETS = 500  # orgs one inspection or one supervision team covers
 MAX_CHECKLIST = 50  # items of one guidance plan
 
+BULLETIN_PUBLISHED = "通报已印发，不能再修改或重新生成"
+
 SOURCE = "《中国共产党组织工作条例》、市委组织部巡查整改工作要求"
 
 _M = "督导考核"
@@ -29,6 +31,9 @@ CATALOG = (
          f"此后每超期{ESCALATE_EVERY_DAYS}天再提一级，最高至巡查单位", SOURCE, platform=True),
     Rule("oversight.checklist", _M, "督导检查按分领域指导方案的检查事项逐项进行：党组织适用本级或上级"
          "为其所在领域制定的最近一份指导方案", "市委组织部分领域指导方案", platform=True),
+    Rule("oversight.bulletin", _M, "季度通报由系统按通报单位及其下级党组织的记录生成（三会一课落实、发展党员环节、"
+         "在线学习、巡查整改、在职党员报到和服务、群众点单），逐项按下级单位排名；尚未开始的季度不能生成；"
+         "草稿可修改文字、不能修改数据，印发后不再修改", SOURCE, platform=True),
 )
 
 

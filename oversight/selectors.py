@@ -5,7 +5,7 @@ rectify and to accept, and the city rectification plan (open problems by distric
 
 import re
 from collections import defaultdict
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, Sum
@@ -20,6 +20,7 @@ from oversight.models import (
     OWED_STATES,
     ChecklistItem,
     GuidancePlan,
+    InspectionNotice,
     ItemState,
     OversightMonth,
     RectificationItem,
@@ -127,3 +128,35 @@ def orgs_named(root: Org, text: str) -> list[Org]:
     if unknown:
         raise ValidationError({"targets": f"{root.name}的下级中没有这些党组织：{'、'.join(unknown[:10])}"})
     return orgs
+
+
+# --- the quarterly bulletin's rectification section (core.registry.register_bulletin_section) --------
+
+
+def bulletin_part(root: Org, children: list[Org], start: date, end: date, as_of: date):
+    """巡查整改 for a bulletin, per child org: items opened and closed in the quarter (the summary),
+    and items open and overdue as of ``as_of`` — of inspections at or below ``root`` or announced
+    ones (an unannounced inspection from above stays with those who made it)."""
+    from core.registry import BulletinPart
+
+    orgs = [root, *children]
+    months = children_counts(orgs, start, end)
+    closed_after = timezone.make_aware(datetime.combine(as_of + timedelta(days=1), time.min))
+    still_open = Q(found_on__lte=as_of) & (Q(closed_at__isnull=True) | Q(closed_at__gte=closed_after))
+    items = RectificationItem.objects.filter(subtree_q("inspection__org__path", root.path)
+                                             | Q(inspection__notice=InspectionNotice.ANNOUNCED))
+    now = rollup(orgs, items.filter(still_open), "org__path",
+                 {"open": Count("pk"), "overdue": Count("pk", filter=Q(deadline__lt=as_of))})
+
+    def of(org: Org) -> dict:
+        return {"opened": months[org.pk]["opened"], "closed": months[org.pk]["closed"],
+                "open": now[org.pk]["open"], "overdue": now[org.pk]["overdue"]}
+    total = of(root)
+    return BulletinPart(
+        columns=[("opened", "本季度新增问题"), ("closed", "本季度整改销号"), ("open", "未销号"), ("overdue", "逾期未整改")],
+        rows={child.pk: of(child) for child in children}, total=total, rank_by="overdue", higher_better=False,
+        text=(f"本季度{root.name}巡查发现问题{total['opened']}个、整改销号{total['closed']}个；截至{as_of:%Y年%m月%d日}，"
+              f"尚未销号{total['open']}个，其中逾期未整改{total['overdue']}个。"),
+        basis=(f"oversight_oversightmonth（督导整改月度汇总，随整改台账同一事务更新）与 oversight_rectificationitem："
+               f"{root.name}及其下级党组织的整改问题，新增按发现日期、销号按销号日期在本季度内；未销号、逾期按"
+               f"{as_of:%Y年%m月%d日}判定（本级及下级巡查的问题和上级明察的问题）"))

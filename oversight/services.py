@@ -8,6 +8,9 @@
   problem found becomes a rectification item), ``evidence_submit`` (the rectifying org),
   ``evidence_return`` and ``evidence_accept`` (the inspecting org: accepting closes the item),
   ``items_escalate`` (the daily job: overdue items go up a level).
+- Quarterly bulletins: ``bulletin_generate`` (a draft from the records, or its figures counted
+  again), ``bulletin_edit`` (the draft's words), ``bulletin_publish`` (印发, optionally on the
+  portal's 党务公开 channel).
 
 States of an item: open → submitted → closed, or submitted → returned → submitted …; nothing else
 closes it."""
@@ -23,8 +26,10 @@ from core.access import get_scope
 from core.errors import NotFound
 from core.text import clean_text
 from orgs.models import Org, OrgKind, Sector
-from oversight import rules
+from oversight import bulletins, rules
 from oversight.models import (
+    Bulletin,
+    BulletinState,
     ChecklistItem,
     Decision,
     Evidence,
@@ -40,6 +45,8 @@ from oversight.models import (
     VisitCheck,
 )
 from oversight.selectors import checklist_for
+from portal.models import Channel
+from portal.services import publish_notice
 
 CHANGE = "oversight.change"
 INSPECT = "oversight.inspect"
@@ -341,23 +348,126 @@ def evidence_accept(*, actor, item: RectificationItem, comment: str = "") -> Rec
 
 def items_escalate(*, today: date | None = None) -> int:
     """The daily job: each item overdue while the rectifying org owes the next step goes to the level
-    its days overdue call for (``rules.escalation_depth``). Returns how many items moved."""
+    its days overdue call for (``rules.escalation_depth``). Returns how many items moved. The orgs
+    moved to are read in one query; each move is its own transaction."""
     today = today or timezone.localdate()
-    moved = 0
     late = (RectificationItem.objects.filter(state__in=[ItemState.OPEN, ItemState.RETURNED], deadline__lt=today)
             .select_related("org", "inspection__org", "escalated_to").order_by("pk"))
+    moves = []
     for item in late.iterator(chunk_size=500):
         depth = rules.escalation_depth(org_depth=item.org.depth, inspector_depth=item.inspection.org.depth,
                                        days_overdue=(today - item.deadline).days)
         path = item.org.path[:depth * Org.steplen]
-        if item.escalated_to is not None and item.escalated_to.path == path:
-            continue
+        if item.escalated_to is None or item.escalated_to.path != path:
+            moves.append((item, path))
+    targets = {org.path: org for org in Org.objects.filter(path__in={path for _item, path in moves})}
+    for item, path in moves:
+        target = targets[path]
         with transaction.atomic():
-            target = Org.objects.get(path=path)
             before = item.escalated_to.code if item.escalated_to else None
             RectificationItem.objects.filter(pk=item.pk).update(escalated_to=target, escalated_at=timezone.now())
             item.escalated_to = target
             audit.record("oversight.item_escalate", obj=item, user=None,
                          changes={"escalated_to": [before, target.code], "days_overdue": (today - item.deadline).days})
-        moved += 1
-    return moved
+    return len(moves)
+
+
+# --- the quarterly bulletin --------------------------------------------------------------------------
+
+PORTAL_CHANNEL = "disclosure"  # the portal's 党务公开 channel
+
+
+def _bulletin_locked(bulletin: Bulletin) -> Bulletin:
+    return Bulletin.objects.select_for_update().select_related("org").get(pk=bulletin.pk)
+
+
+def bulletin_generate(*, actor, org: Org, year: int, quarter: int) -> Bulletin:
+    """The org's bulletin for a quarter, generated from the records: a new draft, or the draft's
+    figures counted again (its edited texts kept, each section's text written anew). A quarter
+    not yet begun, or a bulletin already published, is refused."""
+    _require(actor, org)
+    today = timezone.localdate()
+    if quarter not in (1, 2, 3, 4):
+        raise ValidationError({"quarter": "请选择第一至第四季度"})
+    start, end = bulletins.quarter_bounds(year, quarter)
+    if start > today:
+        raise ValidationError({"quarter": f"{year}年{bulletins.QUARTER_NAMES[quarter]}尚未开始，不能生成通报"})
+    if org.founded and end < org.founded:
+        raise ValidationError({"quarter": f"{org.name}成立于{org.founded:%Y年%m月%d日}，该季度还没有记录"})
+    as_of = min(end, today)
+    with transaction.atomic():
+        found = Bulletin.objects.select_for_update().filter(org=org, year=year, quarter=quarter).first()
+        if found is not None and not found.draft:
+            raise ValidationError(rules.BULLETIN_PUBLISHED)
+        sections = bulletins.sections_for(org, year, quarter, as_of)
+        created = found is None
+        bulletin = found or Bulletin(
+            org=org, year=year, quarter=quarter, title=bulletins.default_title(org, year, quarter),
+            intro=bulletins.default_intro(org, year, quarter), closing=bulletins.DEFAULT_CLOSING)
+        bulletin.sections, bulletin.as_of, bulletin.generated_at = sections, as_of, timezone.now()
+        bulletin.save()
+        audit.record("oversight.bulletin_generate", obj=bulletin, user=actor,
+                     changes={"org": org.code, "year": year, "quarter": quarter, "as_of": as_of.isoformat(),
+                              "created": created})
+    return bulletin
+
+
+def bulletin_edit(*, actor, bulletin: Bulletin, title: str, intro: str = "", closing: str = "",
+                  texts: dict[str, str] | None = None) -> Bulletin:
+    """A draft's words: the title, the opening, each section's text (by section key), the
+    requirements. The figures are the records' and are not edited."""
+    _require(actor, bulletin.org)
+    title = clean_text(title, max_length=100)
+    if not title:
+        raise ValidationError({"title": "请填写通报标题"})
+    texts = texts or {}
+    with transaction.atomic():
+        bulletin = _bulletin_locked(bulletin)
+        if not bulletin.draft:
+            raise ValidationError(rules.BULLETIN_PUBLISHED)
+        known = {section["key"] for section in bulletin.sections}
+        unknown = sorted(set(texts) - known)
+        if unknown:
+            raise ValidationError({"texts": f"通报中没有这些部分：{'、'.join(unknown)[:100]}"})
+        before = bulletin.audit_snapshot()
+        bulletin.title = title
+        bulletin.intro = clean_text(intro, max_length=2000, multiline=True)
+        bulletin.closing = clean_text(closing, max_length=2000, multiline=True)
+        sections = []
+        for section in bulletin.sections:
+            if section["key"] in texts:
+                text = clean_text(texts[section["key"]], max_length=2000, multiline=True)
+                if not text:
+                    raise ValidationError({f"text_{section['key']}": f"请填写“{section['title']}”部分的文字"})
+                section = {**section, "text": text}
+            sections.append(section)
+        bulletin.sections = sections
+        bulletin.save()
+        audit.record("oversight.bulletin_edit", obj=bulletin, user=actor,
+                     changes=audit.diff(before, bulletin.audit_snapshot()))
+    return bulletin
+
+
+def bulletin_publish(*, actor, bulletin: Bulletin, on_portal: bool = False) -> Bulletin:
+    """印发: the draft becomes the bulletin as issued and no longer changes; with ``on_portal``
+    it is also published in the portal's 党务公开 channel (its text; the tables stay in the files)."""
+    _require(actor, bulletin.org)
+    with transaction.atomic():
+        bulletin = _bulletin_locked(bulletin)
+        if not bulletin.draft:
+            raise ValidationError(rules.BULLETIN_PUBLISHED)
+        if not bulletin.sections:
+            raise ValidationError("通报没有内容，请先生成")
+        if on_portal and not Channel.objects.filter(code=PORTAL_CHANNEL).exists():
+            raise ValidationError({"on_portal": "门户网站没有党务公开栏目，不能在门户发布"})
+        bulletin.state, bulletin.published_at, bulletin.published_by = (
+            BulletinState.PUBLISHED, timezone.now(), actor)
+        bulletin.on_portal = on_portal
+        bulletin.save()
+        if on_portal:
+            publish_notice(channel_code=PORTAL_CHANNEL, external_key=f"oversight:bulletin:{bulletin.pk}", actor=actor,
+                           title=bulletin.title, body_text=bulletins.portal_text(bulletin),
+                           source_label=bulletin.org.name)
+        audit.record("oversight.bulletin_publish", obj=bulletin, user=actor,
+                     changes={"state": [BulletinState.DRAFT, BulletinState.PUBLISHED], "on_portal": on_portal})
+    return bulletin

@@ -40,3 +40,11 @@ PlanTable = Table(empty_text="还没有分领域指导方案。", columns=(
     Column("年度", "year", order_by="year"),
     Column("制定单位", "org.name", order_by="org__path"),
 ))
+
+BulletinTable = Table(empty_text="还没有季度通报。", columns=(
+    Column("标题", "title", linkify=True),
+    Column("通报单位", "org.name", order_by="org__path"),
+    Column("季度", lambda b: f"{b.year}年{b.get_quarter_display()}", order_by="year"),
+    Column("状态", "state"),
+    Column("数据截至", "as_of", order_by="as_of"),
+))

@@ -26,5 +26,12 @@ urlpatterns = [
     path("items/<int:pk>/submit/", views.EvidenceSubmitView.as_view(), name="evidence_submit"),
     path("items/<int:pk>/return/", views.ReturnView.as_view(), name="evidence_return"),
     path("items/<int:pk>/accept/", views.AcceptView.as_view(), name="evidence_accept"),
+    path("bulletins/", views.BulletinListView.as_view(), name="bulletins"),
+    path("bulletins/new/", views.BulletinGenerateView.as_view(), name="bulletin_new"),
+    path("bulletins/<int:pk>/", views.BulletinView.as_view(), name="bulletin"),
+    path("bulletins/<int:pk>/edit/", views.BulletinEditView.as_view(), name="bulletin_edit"),
+    path("bulletins/<int:pk>/regenerate/", views.BulletinRegenerateView.as_view(), name="bulletin_regenerate"),
+    path("bulletins/<int:pk>/publish/", views.BulletinPublishView.as_view(), name="bulletin_publish"),
+    path("bulletins/<int:pk>/<str:kind>/", views.BulletinFileView.as_view(), name="bulletin_file"),
     path("evidence/<int:pk>/file/", views.EvidenceFileView.as_view(), name="evidence_file"),
 ]

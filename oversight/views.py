@@ -3,17 +3,20 @@ escalated here), the guidance plans, the supervision teams and their visits (a v
 on a phone), the inspections, the rectification ledger with each item's rounds of evidence, and
 the rectification plan of a subtree (open problems by district and by sector)."""
 
+from django.db import transaction
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 
-from core import files
+from core import audit, files
 from core.access import get_scope
 from core.errors import NotFound
 from core.views import GenericView, ObjectDetailView, ObjectListView, ServiceFormView, not_generic
-from orgs.selectors import children, managed_roots, org_param
-from oversight import selectors, services
+from orgs.selectors import children, org_or_first_root
+from oversight import bulletins, selectors, services
 from oversight.filters import (
+    BulletinFilterSet,
     InspectionFilterSet,
     ItemFilterSet,
     PlanFilterSet,
@@ -22,6 +25,10 @@ from oversight.filters import (
 )
 from oversight.forms import (
     AcceptForm,
+    BulletinEditForm,
+    BulletinForm,
+    BulletinPublishForm,
+    BulletinRegenerateForm,
     EvidenceForm,
     InspectionForm,
     ItemForm,
@@ -31,6 +38,7 @@ from oversight.forms import (
     VisitForm,
 )
 from oversight.models import (
+    Bulletin,
     Evidence,
     GuidancePlan,
     Inspection,
@@ -39,7 +47,14 @@ from oversight.models import (
     SupervisionTeam,
     Visit,
 )
-from oversight.tables import InspectionTable, ItemTable, PlanTable, TeamTable, VisitTable
+from oversight.tables import (
+    BulletinTable,
+    InspectionTable,
+    ItemTable,
+    PlanTable,
+    TeamTable,
+    VisitTable,
+)
 
 CRUMB = ("督导考核", "/oversight/")
 VIEW, CHANGE, INSPECT = "oversight.view", "oversight.change", "oversight.inspect"
@@ -48,13 +63,7 @@ VIEW, CHANGE, INSPECT = "oversight.view", "oversight.change", "oversight.inspect
 def _root(request, perm: str = VIEW):
     """The org a page is about: ``?org=`` among the orgs the user holds ``perm`` on, else the
     first such org; 404 when there is none."""
-    org = org_param(request.user, request.GET.get("org"), perm)
-    if org is None:
-        roots = managed_roots(request.user, perm, limit=1)
-        org = roots[0] if roots else None
-    if org is None:
-        raise NotFound
-    return org
+    return org_or_first_root(request.user, request.GET.get("org"), perm)
 
 
 @not_generic("a dashboard: figures per child org, the user's items to rectify and to accept")
@@ -514,3 +523,160 @@ class EvidenceFileView(GenericView):
     def get(self, request, pk):
         evidence = get_object_or_404(Evidence.objects.visible_to(request.user, "view").exclude(file=""), pk=pk)
         return files.attachment(evidence.file, evidence.file_name, evidence.file_type)
+
+
+# --- quarterly bulletins -------------------------------------------------------------------------------
+
+class BulletinListView(ObjectListView):
+    required_perm = VIEW
+    model = Bulletin
+    filterset_class = BulletinFilterSet
+    table = BulletinTable
+    title = "季度通报"
+    breadcrumbs = [CRUMB, ("季度通报", None)]
+    template_name = "oversight/bulletins.html"
+    default_order = ("-year", "-quarter", "pk")
+    tree_order = False
+
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("org")
+
+    def get_extra_context(self):
+        return {"can_change": get_scope(self.request.user).has_any_org_perm(CHANGE)}
+
+
+class BulletinGenerateView(ServiceFormView):
+    form_class = BulletinForm
+    service = services.bulletin_generate
+    success_message = "已生成通报草稿：{result}"
+    submit_label = "生成通报"
+    intro = "按本单位及下级党组织的系统记录生成，生成后可修改文字，印发前可重新生成。"
+
+    def prepare(self):
+        self.org = _root(self.request, CHANGE)
+
+    def get_form_kwargs(self):
+        year, quarter = bulletins.last_quarter(timezone.localdate())
+        return {"initial": {"year": year, "quarter": quarter}}
+
+    def get_service_kwargs(self, form):
+        return {"org": self.org, **form.cleaned_data}
+
+    def get_title(self):
+        return f"生成季度通报（{self.org.name}）"
+
+    def get_breadcrumbs(self):
+        return [CRUMB, ("季度通报", reverse("oversight:bulletins")), (self.get_title(), None)]
+
+    def get_cancel_url(self):
+        return reverse("oversight:bulletins")
+
+
+class BulletinView(ObjectDetailView):
+    model = Bulletin
+    template_name = "oversight/bulletin.html"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("org", "published_by")
+
+    def get_title(self):
+        return self.object.title
+
+    def get_breadcrumbs(self):
+        return [CRUMB, ("季度通报", reverse("oversight:bulletins")), (self.object.title, None)]
+
+    def get_extra_context(self):
+        bulletin = self.object
+        tables = [bulletins.table_rows(section) for section in bulletin.sections]
+        # Each cell with its column's header: the phone layout shows a row as labelled lines.
+        return {"sections": [(section, table[0], [list(zip(table[0], row, strict=True)) for row in table[1:]])
+                             for section, table in zip(bulletin.sections, tables, strict=True)],
+                "can_change": bulletin.draft and get_scope(self.request.user).covers(bulletin.org.path, CHANGE)}
+
+
+class _BulletinAction(ServiceFormView):
+    """An action on a draft bulletin of an org the user may change (oversight.change)."""
+
+    def prepare(self):
+        self.bulletin = get_object_or_404(Bulletin.objects.visible_to(self.request.user, "change")
+                                          .select_related("org"), pk=self.kwargs["pk"])
+
+    def get_cancel_url(self):
+        return self.bulletin.get_absolute_url()
+
+    def get_breadcrumbs(self):
+        return [CRUMB, ("季度通报", reverse("oversight:bulletins")),
+                (self.bulletin.title, self.bulletin.get_absolute_url()), (self.get_title(), None)]
+
+
+class BulletinEditView(_BulletinAction):
+    form_class = BulletinEditForm
+    service = services.bulletin_edit
+    success_message = "已保存通报文字"
+
+    def get_form_kwargs(self):
+        kwargs = {"sections": self.bulletin.sections}
+        if self.request.method != "POST":
+            bulletin = self.bulletin
+            kwargs["initial"] = {"title": bulletin.title, "intro": bulletin.intro, "closing": bulletin.closing,
+                                 **{f"text_{s['key']}": s["text"] for s in bulletin.sections}}
+        return kwargs
+
+    def get_service_kwargs(self, form):
+        data = form.cleaned_data
+        return {"bulletin": self.bulletin, "title": data["title"], "intro": data["intro"],
+                "closing": data["closing"], "texts": form.texts()}
+
+    def get_title(self):
+        return "修改通报文字"
+
+
+class BulletinRegenerateView(_BulletinAction):
+    form_class = BulletinRegenerateForm
+    service = services.bulletin_generate
+    success_message = "已按最新记录重新统计；各部分的文字已按新数据重写，标题、导语和下步要求保留"
+    submit_label = "重新生成"
+
+    def get_intro(self):
+        return "按最新的系统记录重新统计各项数据；各部分的文字按新数据重写（修改过的要重新修改），标题、导语和下步要求保留。"
+
+    def get_service_kwargs(self, form):
+        return {"org": self.bulletin.org, "year": self.bulletin.year, "quarter": self.bulletin.quarter}
+
+    def get_title(self):
+        return "重新生成通报"
+
+
+class BulletinPublishView(_BulletinAction):
+    form_class = BulletinPublishForm
+    service = services.bulletin_publish
+    success_message = "已印发通报"
+    submit_label = "印发"
+
+    def get_intro(self):
+        return "印发后通报不再修改，也不能重新生成；可下载 Word 和 PDF 文件。"
+
+    def get_service_kwargs(self, form):
+        return {"bulletin": self.bulletin, **form.cleaned_data}
+
+    def get_title(self):
+        return "印发通报"
+
+
+FORMATS = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+           "pdf": "application/pdf"}
+
+
+@not_generic("a bulletin as a .docx or PDF file, after the scope check; audited as an export")
+class BulletinFileView(GenericView):
+    def get(self, request, pk, kind):
+        if kind not in FORMATS:
+            raise NotFound
+        bulletin = get_object_or_404(Bulletin.objects.visible_to(request.user, "view").select_related("org"), pk=pk)
+        content = (bulletins.docx_bytes if kind == "docx" else bulletins.pdf_bytes)(bulletin)
+        with transaction.atomic():
+            audit.record("export", obj=bulletin, changes={"bulletin": bulletin.pk, "format": kind})
+        response = HttpResponse(content, content_type=FORMATS[kind])
+        response["Content-Disposition"] = (
+            f'attachment; filename="bulletin-{bulletin.org.code}-{bulletin.year}q{bulletin.quarter}.{kind}"')
+        return response

@@ -26,3 +26,8 @@ class RecruitmentConfig(AppConfig):
         reminders.register(due_reminders)  # `dangjian notifications remind` (issue 15.3)
         register_menu(MenuEntry(50, "发展党员", "recruitment:list", "recruitment",
                                 shown=lambda scope: scope.has_any_org_perm("recruitment.view")))
+        from core.registry import BulletinSection, register_bulletin_section
+        from recruitment.selectors import bulletin_part  # it reads the models
+
+        # The figures it offers oversight's quarterly bulletin (季度通报).
+        register_bulletin_section(BulletinSection("recruitment", 20, "发展党员工作", bulletin_part))

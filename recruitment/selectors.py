@@ -217,3 +217,30 @@ def due_reminders(*, today: date, days: int = 7) -> list[Reminder]:
                               link=case.get_absolute_url(),
                               title=f"{case.org.name}：{case.name}的发展党员待办步骤{when}"))
     return found
+
+
+# --- the quarterly bulletin (oversight's 季度通报, core.registry.register_bulletin_section) -------------
+
+
+def bulletin_part(root: Org, children: list[Org], start: date, end: date, as_of: date):
+    """发展党员 for a bulletin, per child org: cases in progress with a step overdue (red) or due
+    within its warning days (yellow) as of ``as_of``, and applications received in the quarter."""
+    from core.registry import BulletinPart
+
+    in_progress = Q(status__in=(CaseStatus.OPEN, CaseStatus.PROBATIONARY), warn_on__lte=as_of)
+    figures = tree_rollup([root, *children], Case.objects.all(), "org__path", {
+        "red": Count("id", filter=in_progress & Q(due_on__lt=as_of)),
+        "warned": Count("id", filter=in_progress),
+        "applied": Count("id", filter=Q(applied__range=(start, end)))})
+
+    def of(found: dict) -> dict:
+        return {"red": found["red"], "yellow": found["warned"] - found["red"], "applied": found["applied"]}
+    total = of(figures[root.pk])
+    return BulletinPart(
+        columns=[("red", "逾期环节（人）"), ("yellow", "临近到期（人）"), ("applied", "本季度递交申请（人）")],
+        rows={child.pk: of(figures[child.pk]) for child in children}, total=total,
+        rank_by="red", higher_better=False,
+        text=(f"本季度{root.name}收到入党申请书{total['applied']}份；截至{as_of:%Y年%m月%d日}，发展党员工作中"
+              f"有{total['red']}人的环节已逾期、{total['yellow']}人的环节临近到期。"),
+        basis=(f"recruitment_case（发展党员全程纪实）：{root.name}及其下级党组织，进行中（含预备期）的发展对象按"
+               f"{as_of:%Y年%m月%d日}判定环节期限；递交申请按申请日期在{start:%Y年%m月%d日}至{end:%Y年%m月%d日}之间"))

@@ -73,6 +73,7 @@ def path_values(world, busy) -> dict:
         # oversight's: district A's plan, team and inspection, and its item at branch A1 (learning's and
         # regional's item_id too; visit_id is care's)
         "plan_id": busy["plan"], "team_id": busy["team"], "inspection_id": busy["inspection"], "item_id": busy["item"],
+        "bulletin_id": busy["bulletin"],
     }
 
 
@@ -85,13 +86,15 @@ def token(persona):
 @pytest.fixture
 def busy(world, busy_world):
     from care.models import CareVisit
+    from oversight.tests.test_bulletins import generate
     from oversight.tests.test_oversight import make_plan, make_setup, make_team
     from portal.models import Article
 
     oversight = make_setup(world)
     return {"visit": CareVisit.objects.first().pk, "article": Article.objects.first().pk,
             "plan": make_plan(world, org=world.district_a).pk, "team": make_team(world).pk,
-            "inspection": oversight["inspection"].pk, "item": oversight["item"].pk}
+            "inspection": oversight["inspection"].pk, "item": oversight["item"].pk,
+            "bulletin": generate(world, org=world.district_a, actor="a_admin").pk}
 
 
 @pytest.mark.parametrize("edge", ["low", "high", "null"])

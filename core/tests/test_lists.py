@@ -430,7 +430,19 @@ def make_rectification_items(world, n):
         for problem in problems])
     return problems
 
+def make_bulletins(world, n):
+    from oversight.models import Bulletin
+
+    titles = marks(n)
+    today = timezone.localdate()
+    Bulletin.objects.bulk_create([
+        Bulletin(org=world.district_a, year=2000 + i, quarter=1, title=title, sections=[], as_of=today,
+                 generated_at=timezone.now()) for i, title in enumerate(titles)])
+    return titles
+
+
 LIST_PAGES = {
+    "oversight:bulletins": ListPage("a_admin", lambda w: reverse("oversight:bulletins"), make_bulletins),
     "orders:list": ListPage("a_admin", lambda w: reverse("orders:list"), make_orders),
     "oversight:plans": ListPage("a_admin", lambda w: reverse("oversight:plans"), make_guidance_plans),
     "oversight:teams": ListPage("a_admin", lambda w: reverse("oversight:teams"), make_supervision_teams),
@@ -505,6 +517,8 @@ NOT_LISTS = {
         "oversight:plan_new", "oversight:plan_edit", "oversight:team_new", "oversight:visit_new",
         "oversight:visit_file", "oversight:inspection_new", "oversight:item_new", "oversight:evidence_submit",
         "oversight:evidence_return", "oversight:evidence_accept", "oversight:evidence_file",
+        "oversight:bulletin_new", "oversight:bulletin_edit", "oversight:bulletin_regenerate",
+        "oversight:bulletin_publish", "oversight:bulletin_file",
         "members:correction_create", "members:correction_decide",
         "notifications:open", "notifications:preferences", "notifications:read_all", "members:document_delete",
         "members:document_download", "members:document_upload", "members:edit", "members:import_commit",
@@ -547,6 +561,7 @@ NOT_LISTS = {
     "oversight:inspection": "one inspection's targets (at most 500) and the problems it found, all of them; "
                             "its paged ledger is oversight:items?inspection=",
     "oversight:item": "one item's rounds of evidence, all of them",
+    "oversight:bulletin": "one bulletin's sections, each with one row per child org of the bulletin's org",
     "service:home": "the communities that take orders, found by name, capped at 30",
     "community:checkin": "one check-in's service records (capped at 200) and yearly ratings",
     "community:unit": "one unit's own members who checked in (a unit has a few hundred at most)",

@@ -2,35 +2,26 @@
 (captcha included), the community dispatches it to a checked-in member, the member accepts and
 completes it on a phone, the resident rates it. Screenshots go to /tmp/shots/orders-*.png."""
 
-import os
-
-import pytest
 from django.core.cache import cache
 from playwright.sync_api import expect
 
-from core.tests.test_browser import browser, browser_world  # noqa: F401 (fixtures)
+from dangjian.browser_testing import BROWSER_MARKS, VIEWPORTS, phone_page
+from dangjian.browser_testing import shot as save_shot
 from orders.models import OrderState, ServiceOrder
 from orders.tests.test_orders import make_setup
-from orglife.tests.test_browser import CHROMIUM, SHOTS, VIEWPORTS
-from pledges.tests.test_browser import phone_page
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM) and not os.environ.get("CI"),
-                       reason="Debian chromium is not installed (scripts/ensure-browser.sh installs it)"),
-]
+pytestmark = BROWSER_MARKS
 
 
 def shot(page, name):
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SHOTS / f"orders-{name}.png", full_page=True)
+    save_shot(page, f"orders-{name}")
 
 
 def fits(page):
     assert page.evaluate("document.documentElement.scrollWidth") <= VIEWPORTS["phone"]["width"]
 
 
-def test_order_dispatch_accept_complete_and_rate_on_phones(live_server, browser_world, browser):  # noqa: F811
+def test_order_dispatch_accept_complete_and_rate_on_phones(live_server, browser_world, browser):
     world, base, outside = browser_world, live_server.url, []
     setup = make_setup(world)
     resident = phone_page(browser, base, outside, None)

@@ -139,6 +139,9 @@ ENDPOINTS = {
     ("get", "/api/v1/oversight/items"), ("get", "/api/v1/oversight/items/{item_id}"),
     ("post", "/api/v1/oversight/items/{item_id}/evidence"), ("post", "/api/v1/oversight/items/{item_id}/return"),
     ("post", "/api/v1/oversight/items/{item_id}/accept"),
+    ("get", "/api/v1/oversight/bulletins"), ("post", "/api/v1/oversight/bulletins"),
+    ("get", "/api/v1/oversight/bulletins/{bulletin_id}"), ("put", "/api/v1/oversight/bulletins/{bulletin_id}"),
+    ("post", "/api/v1/oversight/bulletins/{bulletin_id}/publish"),
     # points/api.py (points/tests/test_points.py)
     ("get", "/api/v1/points/rules"),
     ("get", "/api/v1/points/mine"),

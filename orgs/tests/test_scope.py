@@ -39,6 +39,9 @@ from orders.tests.test_pages import SCOPE_TESTED as ORDERS_URLS  # tested there,
 from orglife.tests.test_scope import SCOPE_TESTED as ORGLIFE_URLS  # tested there, 404s included
 from orgs import services
 from orgs.models import AffiliationChange, LeadershipTerm, Org
+from oversight.tests.test_bulletins import (
+    SCOPE_TESTED as BULLETIN_URLS,  # tested there, 404s included
+)
 from oversight.tests.test_pages import SCOPE_TESTED as OVERSIGHT_URLS  # tested there, 404s included
 from pledges.tests.test_pledges import (
     PUBLIC as PLEDGES_PUBLIC,  # the badge page, no login, on purpose
@@ -693,7 +696,7 @@ def test_every_url_pattern_is_in_the_scope_matrix_or_explicitly_public():
                | LIST_URLS | set(SYSTEM_PAGES) | SYSTEM_POSTS | TRANSFER_URLS | IMPORT_URLS | ARCHIVE_API_URLS
                | CARE_URLS | CERTIFICATE_URLS | IMPORT_API_URLS | RECRUITMENT_URLS | PORTAL_URLS
                | CHANNEL_GRANT_URLS | ORGLIFE_URLS | INSIGHTS_URLS | EXAMS_URLS | TRAINING_URLS | PLEDGES_URLS | POINTS_URLS | COMMUNITY_URLS | ORDERS_URLS | NOTIFICATION_URLS | DUES_URLS | LEARNING_URLS | LIBRARY_URLS
-               | REGIONAL_URLS | VILLAGE_URLS | COBUILDING_URLS | OVERSIGHT_URLS)
+               | REGIONAL_URLS | VILLAGE_URLS | COBUILDING_URLS | OVERSIGHT_URLS | BULLETIN_URLS)
     names = set(_url_names(get_resolver().url_patterns))
     uncovered = names - covered - PUBLIC
     assert uncovered == set(), f"views without scope tests: {sorted(uncovered)}"

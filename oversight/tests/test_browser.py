@@ -86,3 +86,40 @@ def test_a_finding_is_rectified_returned_once_and_accepted(live_server, browser_
     desk.goto(f"{base}/oversight/")
     shot(desk, "oversight-home-desktop")
     assert outside == []
+
+
+def test_a_district_generates_edits_and_publishes_its_quarterly_bulletin(live_server, browser_world, browser):
+    from oversight.models import Bulletin, BulletinState
+
+    world, base, outside = browser_world, live_server.url, []
+    start_inspection(world, targets=[world.branch_a1])
+    context, desk, _ = signed_in(browser, base, "a_admin", elsewhere=outside)
+    desk.goto(f"{base}/oversight/")
+    desk.click("text=季度通报")
+    expect(desk.locator("main")).to_contain_text("还没有季度通报")
+    desk.click("text=生成季度通报")
+    desk.select_option("select[name=quarter]", str((timezone.localdate().month - 1) // 3 + 1))
+    desk.fill("input[name=year]", str(timezone.localdate().year))
+    desk.click("main button[type=submit]")
+    expect(desk.locator(".messages")).to_contain_text("已生成通报草稿")
+    expect(desk.locator("#table-orglife")).to_contain_text(world.street_a.name)
+    shot(desk, "oversight-bulletin-desktop")
+    desk.click("#edit-bulletin")
+    desk.fill("textarea[name=text_oversight]", "本季度巡查整改工作有序推进。")
+    desk.click("main button[type=submit]")
+    expect(desk.locator("#text-oversight")).to_contain_text("本季度巡查整改工作有序推进。")
+    desk.click("#publish-bulletin")
+    desk.click("main button[type=submit]")
+    expect(desk.locator("#bulletin-state")).to_contain_text("已印发")
+    bulletin = Bulletin.objects.get()
+    assert bulletin.state == BulletinState.PUBLISHED and bulletin.org == world.district_a
+
+    # On a phone the tables read as labelled lines, nothing wider than the screen.
+    phone = phone_page(browser, base, outside, "a_admin")
+    phone.goto(f"{base}/oversight/bulletins/{bulletin.pk}/")
+    fits(phone)
+    shot(phone, "oversight-bulletin-phone")
+    with phone.expect_download() as download:
+        phone.click("text=下载 Word（.docx）")
+    assert download.value.suggested_filename.endswith(".docx")
+    assert outside == []

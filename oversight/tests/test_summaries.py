@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from core import summaries
 from dangjian.testing import check_after_each_call
-from oversight import services
+from oversight import bulletins, services
 from oversight import summaries as oversight_summaries
 from oversight.models import OversightMonth, RectificationItem
 from oversight.tests.test_oversight import (
@@ -20,7 +20,8 @@ from oversight.tests.test_oversight import (
 )
 
 WRITERS = {"team_form", "visit_record", "item_add", "evidence_accept"}
-NOT_WRITING = {"plan_save", "inspection_start", "evidence_submit", "evidence_return", "items_escalate"}
+NOT_WRITING = {"plan_save", "inspection_start", "evidence_submit", "evidence_return", "items_escalate",
+               "bulletin_generate", "bulletin_edit", "bulletin_publish"}  # a bulletin reads the summaries
 
 pytestmark = pytest.mark.django_db
 
@@ -49,6 +50,11 @@ def test_the_summary_equals_the_records_after_every_service_call(world, monkeypa
     services.evidence_submit(actor=world.users["secretary"], item=item, text="再次整改")
     services.evidence_accept(actor=world.users["a_admin"], item=item)
     services.items_escalate()
+    year, quarter = bulletins.quarter_of(timezone.localdate())
+    bulletin = services.bulletin_generate(actor=world.users["a_admin"], org=world.district_a, year=year,
+                                          quarter=quarter)
+    services.bulletin_edit(actor=world.users["a_admin"], bulletin=bulletin, title="和平区季度通报")
+    services.bulletin_publish(actor=world.users["a_admin"], bulletin=bulletin)
     assert set(checked) == WRITERS | NOT_WRITING
     month = timezone.localdate().replace(day=1)
     rows = OversightMonth.objects.filter(month=month).values_list("org__code", "teams", "visits", "problems",

@@ -1,9 +1,10 @@
-"""`dangjian bench tree|import|orglife|pages|insights|dues|learning|regional`: timings of the tree-sized reads on a
+"""`dangjian bench tree|import|orglife|pages|insights|dues|learning|regional|oversight`: timings of the tree-sized reads on a
 synthetic city (dangjian/bench.py), of roster imports, of organizational life, of each role's main pages on
 the data in the database (dangjian/bench_pages.py) and of the insights pages
 (dangjian/bench_insights.py), dues' yearly amounts and arrears roll-up (dangjian/bench_dues.py), online
 study's hours roll-up and heartbeat ingestion (dangjian/bench_learning.py), and regional party building's
-counts per district and concurrent order dispatch (dangjian/bench_regional.py)."""
+counts per district and concurrent order dispatch (dangjian/bench_regional.py), and the city's quarterly
+bulletin (dangjian/bench_oversight.py)."""
 
 import json
 
@@ -19,6 +20,7 @@ from dangjian import (
     bench_insights,
     bench_learning,
     bench_orglife,
+    bench_oversight,
     bench_pages,
     bench_regional,
 )
@@ -31,14 +33,15 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("benchmark", choices=["tree", "import", "orglife", "pages", "insights", "dues", "learning",
-                                                       "regional"],
+                                                       "regional", "oversight"],
                             help="tree：组织树读取；import：花名册导入导出（dangjian/bench_import.py）；"
                                  "orglife：会议记录雷同检测与完成情况汇总（dangjian/bench_orglife.py）；"
                                  "pages：用库中现有数据测各角色主要页面（dangjian/bench_pages.py）；"
                                  "insights：工作台、预警、健康指数和年度报告（dangjian/bench_insights.py）；"
                                  "dues：全市下一年度党费计算和欠缴统计（dangjian/bench_dues.py）；"
                                  "learning：全市学时汇总和学习心跳写入（dangjian/bench_learning.py）；"
-                                 "regional：各区报到、服务和点单统计与并发派单（dangjian/bench_regional.py）")
+                                 "regional：各区报到、服务和点单统计与并发派单（dangjian/bench_regional.py）；"
+                                 "oversight：全市季度通报的生成（dangjian/bench_oversight.py）")
         parser.add_argument("--seconds", type=int, default=10, help="pages：每个页面并发测量的秒数")
         parser.add_argument("--connections", type=int, default=16, help="pages：并发连接数")
         parser.add_argument("--floor", default="http://127.0.0.1:8090",
@@ -57,6 +60,7 @@ class Command(BaseCommand):
         parser.add_argument("--dispatch", type=int, default=200, help="regional：并发派单测量的订单数")
         parser.add_argument("--threads", action="store_true",
                             help="regional：派单员用本进程的线程（各用一个数据库连接）代替进程（测试数据库用）")
+        parser.add_argument("--quarter", default="", help="oversight：通报的季度，如 2026-4（默认本季度，截至今天）")
         parser.add_argument("--repeat", type=int, default=5, help="每项测量的次数")
         parser.add_argument("--drop", action="store_true", help="测量后删除基准数据（默认保留，下次沿用）")
         parser.add_argument("--explain", action="store_true", help="输出查询计划")
@@ -79,6 +83,8 @@ class Command(BaseCommand):
             return self.run_learning(repeat, options, as_json, log)
         if options["benchmark"] == "regional":
             return self.run_regional(repeat, options, as_json, log)
+        if options["benchmark"] == "oversight":
+            return self.run_oversight(repeat, options, as_json, log)
         try:
             bench.check_database()
         except bench.BenchRefused as exc:
@@ -222,6 +228,30 @@ class Command(BaseCommand):
                   f"其他错误 {run['errors']}，重复派出 {run['orders_dispatched_twice']} 单；{run['seconds']} 秒，"
                   f"每秒派出 {run['orders_per_second']} 单（尝试 {run['attempts_per_second']} 次）；"
                   f"每单恰好一人派出：{'是' if run['exactly_one_wins'] else '否'}")
+
+    def run_oversight(self, repeat, options, as_json, log) -> None:
+        with acting_as(None, channel="cli"):
+            try:
+                report = bench_oversight.run(repeat=repeat, quarter=options["quarter"], log=log)
+            except ValueError as exc:
+                raise CommandError(str(exc)) from exc
+        if as_json:
+            self.stdout.write(json.dumps(report, ensure_ascii=False, indent=2))
+            return
+        write, size = self.stdout.write, report["size"]
+        write(f"数据库：{report['database']}；{size['orgs']} 个党组织，{size['members']} 名党员；近12个月会议记录 "
+              f"{size['meetings_last_12_months']} 条，整改事项 {size['items']} 项（"
+              + "，".join(f"{state} {n}" for state, n in size["items_by_state"].items())
+              + f"），群众点单 {size['orders']} 单")
+        write(f"{report['quarter']}，截至 {report['as_of']}；之后的读取各 {report['repeat']} 次取中位")
+        write(f"{'首次 ms':>10} {'之后 ms':>9} {'峰值MB':>7}  读取")
+        for row in report["reads"]:
+            write(f"{row['first_ms']:>10.1f} {row['warm_ms']:>9.1f} {row['peak_mb']:>7.2f}  {row['label']}")
+        write(f"文件：Word {report['files']['docx_bytes']} 字节，PDF {report['files']['pdf_bytes']} 字节；"
+              f"进程峰值内存 {report['peak_rss_mb']} MB")
+        recount = report["recount"]
+        write(f"全市整改和点单合计：通报 {recount['bulletin']}，逐条重算 {recount['rows']}；"
+              f"一致：{'是' if recount['agrees'] else '否'}")
 
     def run_import(self, rows, as_json, log) -> None:
         if rows < 1:

@@ -94,6 +94,7 @@ class Command(BaseCommand):
             oversight_demo.load(random.Random(f"oversight-{seed}"))  # plans, teams and visits, inspections, findings
             insights_demo.load()  # the demo secretary's workbench: a correction, a letter coming in, a visit due
             summaries.rebuild()  # the loaders insert in bulk, past the services that keep the summaries
+            oversight_demo.load_bulletins()  # last quarter's bulletins, from the summaries just rebuilt
             notifications_demo.load()  # last: letters waiting and today's reminders, for the header's count
             audit.record("demo.load", changes={"orgs": Org.objects.count(), "members": members})
         self.stdout.write(self.style.SUCCESS(f"演示数据已载入，用时 {time.monotonic() - started:.1f} 秒。"))
