@@ -7,6 +7,10 @@ before it and put back after the flush, and its audit checkpoints go to a file o
 flush removes the entries they vouch for).
 
 The headless-Chromium fixtures (``browser``, ``browser_world``) are dangjian/browser_testing.py's.
+
+Shared data sets (``small_demo``, test_demo_city's ``city``: dangjian.testing.SharedData) are loaded
+once per run of consecutive tests that ask for them: their tests are put together after the others,
+and the data is rolled back when the next test does not ask for it.
 """
 
 import pytest
@@ -14,7 +18,7 @@ from django.db import connection
 
 from core import audit_guard
 from dangjian.browser_testing import browser, browser_world  # noqa: F401 (fixtures for every app)
-from dangjian.testing import make_world
+from dangjian.testing import SHARED_DATA, make_world, small_demo  # noqa: F401 (small_demo: a fixture)
 
 
 @pytest.fixture(autouse=True)
@@ -58,3 +62,20 @@ def pytest_itemcollected(item):
         raise pytest.UsageError(
             f"{item.nodeid}: use pytest.mark.usefixtures('transactional_db') instead of "
             "django_db(transaction=True), so that the audit triggers are off for the flush")
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """The tests of each shared data set together, after the others (after pytest-randomly's
+    shuffle: the same order in every xdist worker), so that each worker loads each set once."""
+    def shared_of(item) -> str:
+        return next((name for name in SHARED_DATA if name in getattr(item, "fixturenames", ())), "")
+    items.sort(key=lambda item: (shared_of(item) != "", shared_of(item)))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    yield
+    for name, shared in SHARED_DATA.items():
+        if name in item.fixturenames and (nextitem is None or name not in nextitem.fixturenames):
+            shared.leave()

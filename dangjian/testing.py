@@ -251,3 +251,70 @@ def check_after_each_call(monkeypatch, services: dict, differences) -> Counter:
         for name in names:
             monkeypatch.setattr(module, name, checking(name, getattr(module, name)))
     return calls
+
+
+# --- data loaded once for a run of tests (the demos) --------------------------------------------------
+
+class SharedData:
+    """Data that takes a minute to load (the demos), loaded once for a run of consecutive tests
+    that ask for its fixture, in a transaction of its own that each test's transaction nests in
+    (a savepoint: what a test writes is rolled back after it, the data stays), and rolled back after
+    the last test of the run. The root conftest puts the tests of each shared data set next to each
+    other, after the others (``pytest_collection_modifyitems``), and rolls the data back when the
+    next test does not ask for it (``pytest_runtest_teardown``): each pytest worker loads each data
+    set once. ``load()`` returns what the fixture gives the tests (the command's output)."""
+
+    def __init__(self, name: str, load):
+        self.name, self.load, self.value = name, load, None
+        self.atomic = self.blocker = None
+
+    def enter(self, blocker):
+        if self.atomic is None:
+            from django.db import transaction
+
+            self.blocker = blocker
+            with blocker.unblock():
+                self.atomic = transaction.atomic()
+                self.atomic.__enter__()
+                self.value = self.load()
+        return self.value
+
+    def leave(self) -> None:
+        if self.atomic is None:
+            return
+        from django.db import transaction
+
+        with self.blocker.unblock():
+            transaction.set_rollback(True)
+            self.atomic.__exit__(None, None, None)
+        self.atomic = self.value = None
+
+
+SHARED_DATA: dict[str, SharedData] = {}
+
+
+def shared_fixture(name: str, load):
+    """A module-scoped fixture ``name`` giving the shared data set ``load()`` makes (SharedData).
+    Module scope: it is set up before any test's own transaction begins."""
+    import pytest
+
+    shared = SHARED_DATA.setdefault(name, SharedData(name, load))
+
+    @pytest.fixture(scope="module", name=name)
+    def fixture(django_db_setup, django_db_blocker):
+        return shared.enter(django_db_blocker)
+    return fixture
+
+
+def load_small_demo() -> str:
+    """The demo (`dangjian demo`) with 1,500 members, as the apps' demo tests check it."""
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("demo", members=1500, stdout=out)
+    return out.getvalue()
+
+
+small_demo = shared_fixture("small_demo", load_small_demo)

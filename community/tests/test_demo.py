@@ -2,10 +2,8 @@
 a community, one active check-in a member, every state present (a refusal with its reason),
 service only after confirmation, the summary equal to the records; the pages show them."""
 
-import io
 
 import pytest
-from django.core.management import call_command
 from django.db.models import Count, F
 
 from accounts.models import User
@@ -16,9 +14,8 @@ from core import summaries
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_check_ins_follow_the_rules(settings, client):
+def test_the_demo_check_ins_follow_the_rules(small_demo, settings, client):
     settings.INVENTED_DATA_ALLOWED = True
-    call_command("demo", members=600, stdout=io.StringIO())
     assert set(CheckIn.objects.values_list("state", flat=True)) == set(CheckInState.values)
     assert all(rules.is_in_service(c.unit) and rules.is_community(c.community)
                for c in CheckIn.objects.select_related("unit", "community"))

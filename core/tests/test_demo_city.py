@@ -17,6 +17,7 @@ from core.crypto import get_provider
 from core.dates import add_months
 from core.models import AuditEntry
 from dangjian.bench_pages import pages_of
+from dangjian.testing import shared_fixture
 from members.models import Member, MemberStatus
 from members.selectors import voting_members
 from orglife import rules as orglife_rules
@@ -33,11 +34,14 @@ from transfers.models import Letter, LetterState
 ORGS, MEMBERS = 600, 6000
 
 
-@pytest.fixture
-def city(db):
+def load_city() -> str:
     out = io.StringIO()
     call_command("demo", scale="city", orgs=ORGS, members=MEMBERS, stdout=out)
     return out.getvalue()
+
+
+# Loaded once for the module's tests (dangjian.testing.SharedData); each test's writes are rolled back.
+city = shared_fixture("city", load_city)
 
 
 @pytest.mark.django_db
@@ -51,7 +55,7 @@ def test_it_builds_every_part_with_a_line_per_stage(city):
         assert model.objects.exists(), model
     assert AuditEntry.objects.filter(action="demo.load").exists()
     for label in ("党组织", "党员", "会议记录", "发展党员案例", "组织关系介绍信", "走访慰问", "党费", "学习测试答卷",
-                  "集中学习和培训班", "学习积分", "在职党员到社区报到", "群众点单", "督导检查和巡查整改", "资讯文章", "汇总表重建"):
+                  "集中学习和培训班", "学习积分", "在职党员到社区报到", "群众点单", "督导检查和巡查整改", "资讯文章", "汇总表重建", "季度通报"):
         assert label in city and "用时" in city
 
 

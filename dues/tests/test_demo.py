@@ -1,10 +1,8 @@
 """The demo city's dues: a year of payments, members in arrears (the demo branch among them), a
 reduction, letters carrying 'paid up to'; the summaries equal their records."""
 
-import io
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
 from core import summaries
@@ -15,8 +13,7 @@ from transfers.models import Letter
 
 
 @pytest.mark.django_db
-def test_the_demo_city_has_a_year_of_dues_arrears_a_reduction_and_letters_paid_up_to():
-    call_command("demo", members=1500, stdout=io.StringIO())
+def test_the_demo_city_has_a_year_of_dues_arrears_a_reduction_and_letters_paid_up_to(small_demo):
     today = timezone.localdate()
     assert DuesYear.objects.filter(year=today.year, confirmed_on__isnull=False).count() > 1000
     assert DuesPayment.objects.count() > 10_000

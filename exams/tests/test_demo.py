@@ -2,10 +2,8 @@
 part of the members with a pass rate between the extremes, the demo member still to take it, some
 practice; the results summary equals the attempts."""
 
-import io
 
 import pytest
-from django.core.management import call_command
 
 from accounts.models import User
 from core import summaries
@@ -16,9 +14,8 @@ from orgs.models import Org
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_loads_a_bank_an_exam_taken_by_many_and_waiting_for_the_demo_member(settings):
+def test_the_demo_loads_a_bank_an_exam_taken_by_many_and_waiting_for_the_demo_member(small_demo, settings):
     settings.INVENTED_DATA_ALLOWED = True
-    call_command("demo", members=600, stdout=io.StringIO())
     for question in Question.objects.all():
         assert rules.check_question(question.kind, question.text, question.options, question.answer) == (
             question.options, question.answer)

@@ -1,10 +1,8 @@
 """The demo's year of study: most members on track for this time of year, some behind, a few
 branches with refused heartbeats; the summary equals the study rows."""
 
-import io
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
 from core import summaries
@@ -16,9 +14,8 @@ from orgs.models import Org
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_loads_a_year_of_study_most_on_track(settings):
+def test_the_demo_loads_a_year_of_study_most_on_track(small_demo, settings):
     settings.INVENTED_DATA_ALLOWED = True
-    call_command("demo", members=600, stdout=io.StringIO())
     today = timezone.localdate()
     share = (today - today.replace(month=1, day=1)).days / 365
     members = list(Member.objects.filter(status__in=ACTIVE_STATUSES).select_related("org"))

@@ -1,9 +1,7 @@
 """The demo city has messages, so the header of a demo account shows a count."""
 
-import io
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 
 from accounts.models import User
@@ -11,8 +9,7 @@ from notifications.models import Notification
 
 
 @pytest.mark.django_db
-def test_the_demo_gives_its_officers_unread_messages_shown_in_the_header():
-    call_command("demo", members=1500, stdout=io.StringIO())
+def test_the_demo_gives_its_officers_unread_messages_shown_in_the_header(small_demo):
     told = set(Notification.objects.filter(read_at__isnull=True).values_list("recipient__username", flat=True))
     assert told & {"city_admin", "heping_admin", "hexi_admin", "secretary"}
     assert not told & {"sysadmin", "secadmin", "auditor"}

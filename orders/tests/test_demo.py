@@ -3,13 +3,11 @@ an order dispatched to a member or a team of its own community, accepted and don
 checked in there, a done order with its service record; the phone encrypted; the summaries equal
 the orders; the pages show them. Early in a year too: the check-ins they need are a month old."""
 
-import io
 import random
 from datetime import date, datetime, time, timedelta
 from unittest import mock
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
 from accounts.models import User
@@ -25,9 +23,8 @@ from orgs import demo as orgs_demo
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_orders_follow_the_rules(settings, client):
+def test_the_demo_orders_follow_the_rules(small_demo, settings, client):
     settings.INVENTED_DATA_ALLOWED = True
-    call_command("demo", members=600, stdout=io.StringIO())
     orders = list(ServiceOrder.objects.select_related("team"))
     assert {o.state for o in orders} == set(OrderState.values)
     assert ServiceOrder.objects.filter(state__in=OPEN_STATES, due_at__lt=timezone.now()).exists()  # some overdue

@@ -1,18 +1,15 @@
 """The demo city's leadership terms follow the rules it enforces: no false term warnings."""
 
-import io
 from datetime import timedelta
 
 import pytest
-from django.core.management import call_command
 
 from orgs import rules
 from orgs.models import LeadershipTerm, Org, OrgKind, Sector
 
 
 @pytest.mark.django_db
-def test_the_demo_terms_run_as_long_as_the_rules_say_and_start_after_the_org():
-    call_command("demo", members=1500, stdout=io.StringIO())
+def test_the_demo_terms_run_as_long_as_the_rules_say_and_start_after_the_org(small_demo):
     terms = list(LeadershipTerm.objects.select_related("org"))
     assert not [t for t in terms if t.org.kind == OrgKind.TEMPORARY_BRANCH]
     assert Org.objects.filter(kind=OrgKind.TEMPORARY_BRANCH).exists()

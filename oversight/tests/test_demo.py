@@ -4,15 +4,14 @@ findings in every state, a closed one closed by an accepted last round, a submit
 on its last round, overdue ones escalated between the org and the inspecting org; the summary
 equals the records; the demo secretary has an item to rectify and the 和平区 admin one to accept."""
 
-import io
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
 from accounts.models import User
 from core import summaries
+from orgs.models import Org
 from oversight import selectors
 from oversight.models import (
     Decision,
@@ -27,9 +26,8 @@ from oversight.models import (
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_oversight_follows_the_rules(settings):
+def test_the_demo_oversight_follows_the_rules(small_demo, settings):
     settings.INVENTED_DATA_ALLOWED = True
-    call_command("demo", members=600, stdout=io.StringIO())
     today = timezone.localdate()
     assert GuidancePlan.objects.filter(year=today.year).count() == 8
     assert SupervisionTeam.objects.exists() and Visit.objects.exists()
@@ -66,3 +64,17 @@ def test_the_demo_oversight_follows_the_rules(settings):
     assert 'id="escalated"' in page and escalated.org.name in page
     plan = city.get("/oversight/rectification/").content.decode()
     assert "和平区" in plan and "河西区" in plan
+    # Last quarter's bulletins: the city's published (on the portal's 党务公开), 和平区's a draft,
+    # each with a row per child org in every section.
+    from oversight import bulletins
+    from oversight.models import Bulletin, BulletinState
+    from portal.models import Article
+
+    year, quarter = bulletins.last_quarter(today)
+    city_bulletin = Bulletin.objects.get(org__depth=1, year=year, quarter=quarter)
+    assert city_bulletin.state == BulletinState.PUBLISHED
+    assert Article.objects.filter(external_key=f"oversight:bulletin:{city_bulletin.pk}").exists()
+    districts = Org.objects.filter(depth=2).count()
+    assert all(len(s["rows"]) == districts for s in city_bulletin.sections) and len(city_bulletin.sections) == 6
+    assert Bulletin.objects.get(org__code="HP", year=year, quarter=quarter).state == BulletinState.DRAFT
+    assert "季度通报" in city.get(f"/oversight/bulletins/{city_bulletin.pk}/").content.decode()

@@ -2,10 +2,8 @@
 each row's points are its units under the cap, the group-study points match the attendance rows,
 the demo member sees their points and their branch's ranking, and the summaries equal the rows."""
 
-import io
 
 import pytest
-from django.core.management import call_command
 from django.db.models import Count
 
 from core import summaries
@@ -17,9 +15,8 @@ from training.models import GroupStudyAttendance
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_points_follow_the_rule_table(settings, client):
+def test_the_demo_points_follow_the_rule_table(small_demo, settings, client):
     settings.INVENTED_DATA_ALLOWED = True
-    call_command("demo", members=600, stdout=io.StringIO())
     assert set(PointDay.objects.values_list("activity", flat=True)) == set(rules.BY_CODE)
     for activity, count, points in PointDay.objects.values_list("activity", "count", "points"):
         assert points == rules.points_for(activity, count) <= rules.BY_CODE[activity].daily_cap

@@ -1,9 +1,7 @@
 """The demo city holds recruitment cases at every step, some overdue, and plans."""
 
-import io
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
 from orgs.models import OrgKind
@@ -11,8 +9,7 @@ from recruitment.models import Case, Plan, Vote
 
 
 @pytest.mark.django_db
-def test_the_demo_has_cases_at_every_step_some_overdue():
-    call_command("demo", members=1500, stdout=io.StringIO())
+def test_the_demo_has_cases_at_every_step_some_overdue(small_demo):
     assert set(Case.objects.values_list("last_step", flat=True)) == set(range(1, 26))
     assert set(Case.objects.values_list("stage", flat=True)) == {1, 2, 3, 4, 5}
     assert {"open", "probationary", "full", "archived", "closed", "cancelled"} <= set(
@@ -28,13 +25,12 @@ def test_the_demo_has_cases_at_every_step_some_overdue():
 
 
 @pytest.mark.django_db
-def test_the_demo_secretary_can_show_recruitment_and_notices_are_dated_in_their_windows():
+def test_the_demo_secretary_can_show_recruitment_and_notices_are_dated_in_their_windows(small_demo):
     from django.utils import timezone
 
     from accounts.models import User
     from portal.models import Article
 
-    call_command("demo", members=1500, stdout=io.StringIO())
     secretary = User.objects.get(username="secretary")
     own = Case.objects.visible_to(secretary)
     # The secretary's own branch: cases at several steps, one of them overdue.

@@ -1,9 +1,7 @@
 """The demo city's 创新大厦 reproduces the article's figures (seed-figures.md) exactly."""
 
-import io
 
 import pytest
-from django.core.management import call_command
 
 from core import summaries
 from orgs.models import Org, OrgKind
@@ -12,8 +10,7 @@ from regional.models import Building
 
 
 @pytest.mark.django_db
-def test_the_demo_building_has_the_articles_figures():
-    call_command("demo", members=1500, stdout=io.StringIO())
+def test_the_demo_building_has_the_articles_figures(small_demo):
     building = Building.objects.get(name="创新大厦")
     committee = building.committee
     orgs = Org.objects.filter(path__startswith=committee.path).exclude(pk=committee.pk)

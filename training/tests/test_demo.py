@@ -3,11 +3,9 @@ district's rotation classes (the finished one completed by most, not all; an ope
 members' class; rotation coverage shows gaps, the summary equals the records, and the rows obey
 the rules the services enforce (hours, dates, attendance within the class's roll)."""
 
-import io
 from datetime import date
 
 import pytest
-from django.core.management import call_command
 from django.db.models import F
 from django.utils import timezone
 
@@ -26,9 +24,8 @@ from training.models import (
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_has_studies_classes_and_rotation_gaps(settings):
+def test_the_demo_has_studies_classes_and_rotation_gaps(small_demo, settings):
     settings.INVENTED_DATA_ALLOWED = True
-    call_command("demo", members=600, stdout=io.StringIO())
     today = timezone.localdate()
     assert GroupStudy.objects.filter(held_on__year=today.year).count() > 10
     assert GroupStudy.objects.filter(held_on__gt=today).count() == 0
