@@ -224,6 +224,8 @@ def story(world):
                            checks=checks_for(world.branch_a1))
     rectification = add_item(world, start_inspection(world))
     oversight.evidence_submit(actor=users["secretary"], item=rectification, text="已补开支委会")
+    oversight.bulletin_generate(actor=users["a_admin"], org=world.district_a, year=today.year,
+                                quarter=(today.month - 1) // 3 + 1)
     orgs.term_create(actor=users["a_admin"], org=world.branch_a1, started=date(2024, 1, 1),
                      members=[("secretary", "李建国")])
     orgs.org_move(actor=users["city_admin"], org=world.branch_a2, new_parent=world.district_b, reason="区划调整")
