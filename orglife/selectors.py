@@ -459,7 +459,8 @@ def _groups(root: Org, months: list[date], settings: _Settings, packed: _Packed,
     return _Groups(rows, facts_sql, facts_params, source, source_params)
 
 
-def rollups(root: Org, *, months: list[date], today: date | None = None, worst: int = 20) -> list[Rollup]:
+def rollups(root: Org, *, months: list[date], today: date | None = None, worst: int = 20,
+            cached: bool = True) -> list[Rollup]:
     """Compliance of ``root``'s subtree for each of ``months`` (the page shows two; one read of
     the figures serves both): a tally per child org (worst first) and the worst holder orgs of the
     whole subtree (as Orgs). The caller has checked the user covers ``root``.
@@ -468,10 +469,11 @@ def rollups(root: Org, *, months: list[date], today: date | None = None, worst: 
     cache for settings.ROLLUP_CACHE_SECONDS: they take a few hundred milliseconds for tens of
     thousands of holders (docs/benchmarks.md), every admin's home page shows them, and a minute
     late is what an organization department can live with; the page says when they were counted.
-    A street's, a branch's — what a secretary checks after recording a meeting — are always now."""
+    A street's, a branch's — what a secretary checks after recording a meeting — are always now,
+    and so is a document's (``cached=False``: the quarterly bulletin)."""
     today = today or timezone.localdate()
     seconds = django_settings.ROLLUP_CACHE_SECONDS
-    if not seconds or root.depth > django_settings.ROLLUP_CACHE_DEPTH:
+    if not cached or not seconds or root.depth > django_settings.ROLLUP_CACHE_DEPTH:
         return _rollups(root, months=months, today=today, worst=worst)
     key = f"orglife.rollups:{root.pk}:{root.path}:{','.join(map(str, months))}:{today}:{worst}"
     found = cache.get(key)
@@ -507,8 +509,8 @@ def _rollups(root: Org, *, months: list[date], today: date, worst: int) -> list[
                     today, worst) for month in months]
 
 
-def rollup(root: Org, *, month: date, today: date | None = None, worst: int = 20) -> Rollup:
-    return rollups(root, months=[month], today=today, worst=worst)[0]
+def rollup(root: Org, *, month: date, today: date | None = None, worst: int = 20, cached: bool = True) -> Rollup:
+    return rollups(root, months=[month], today=today, worst=worst, cached=cached)[0]
 
 
 def _rollup(root: Org, children: list[Org], groups: _Groups, examples: list, facts_of: list[int],
@@ -735,7 +737,7 @@ def bulletin_part(root: Org, children: list[Org], start: date, end: date, as_of:
     from core.registry import BulletinPart
 
     month = end.replace(day=1)
-    found = rollup(root, month=month, today=as_of, worst=1)
+    found = rollup(root, month=month, today=as_of, worst=1, cached=False)
     tallies = {tally.org.pk: tally for tally in found.children}
 
     def figures(tally: Tally | None) -> dict:

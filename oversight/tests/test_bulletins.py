@@ -332,3 +332,19 @@ def test_the_api_generates_edits_publishes_and_hides_other_subtrees(world, draft
     published = a_api.post(f"{BASE}/{drafts['a'].pk}/publish", {}, content_type="application/json")
     assert published.status_code == 200 and published.json()["state"] == "published"
     assert a_api.post(f"{BASE}/{drafts['a'].pk}/publish", {}, content_type="application/json").status_code == 422
+
+
+def test_the_compliance_section_is_counted_now_not_read_from_the_pages_cache(world, settings, monkeypatch):
+    """The compliance pages keep a city's roll-up a minute (settings.ROLLUP_CACHE_SECONDS); a
+    bulletin is a document and counts it afresh."""
+    from django.core.cache import cache
+
+    settings.ROLLUP_CACHE_SECONDS = 600
+    asked = []
+    real_get = cache.get
+    monkeypatch.setattr(cache, "get", lambda key, *args, **kwargs: asked.append(str(key)) or real_get(key, *args,
+                                                                                                        **kwargs))
+    generate(world)
+    assert not [key for key in asked if key.startswith("orglife.rollups")]
+    orglife_selectors.rollup(world.city, month=timezone.localdate().replace(day=1))  # a page's read
+    assert [key for key in asked if key.startswith("orglife.rollups")]
