@@ -8,6 +8,7 @@ from django.db.models import Sum
 
 from community.models import CheckIn, CheckInRating, CheckInState, CommunityMonth
 from core.access import subtree_q
+from core.registry import BulletinPart
 from orgs.models import Org
 from orgs.selectors import rollup
 
@@ -51,8 +52,6 @@ def counts(org: Org, role: str, start: date, end: date) -> dict[str, float]:
 def bulletin_part(root: Org, children: list[Org], start: date, end: date, as_of: date):
     """在职党员到社区报到 for a bulletin, per child org: check-ins confirmed and service records and
     hours in the quarter, as the communities counted them."""
-    from core.registry import BulletinPart
-
     found = children_counts([root, *children], "community", start.replace(day=1), end)
     total = found[root.pk]
     return BulletinPart(

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.db.models import Count, Q, Sum
 
 from core.access import subtree_q
+from core.registry import BulletinPart
 from learning import rules
 from learning.models import Channel, Course, OfflineHours, StudyDay, StudyItem, StudyOrgYear
 from members.models import ACTIVE_STATUSES, Member, MemberCount
@@ -194,8 +195,6 @@ def refused_counts(org: Org, start: date, end: date) -> dict[str, int]:
 def bulletin_part(root: Org, children: list[Org], start: date, end: date, as_of: date):
     """在线学习 for a bulletin, per child org: the year's online study hours up to the quarter's
     end (the summary keeps a year per org), the active members and the hours per member."""
-    from core.registry import BulletinPart
-
     orgs = [root, *children]
     seconds = rollup(orgs, StudyOrgYear.objects.filter(year=end.year), "org__path", {"seconds": Sum("seconds")},
                      group_by_prefix=True)

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from community.models import CheckIn, CheckInState
 from core.access import subtree_q
+from core.registry import BulletinPart
 from orders.models import OPEN_STATES, MenuItem, OrderMonth, OrderState, ServiceOrder
 from orgs.models import Org
 from orgs.selectors import rollup
@@ -75,8 +76,6 @@ def open_counts(user, org: Org) -> dict:
 def bulletin_part(root: Org, children: list[Org], start: date, end: date, as_of: date):
     """群众点单 for a bulletin, per child org: orders placed in the quarter, done, the share done,
     and the residents' average rating."""
-    from core.registry import BulletinPart
-
     found = children_counts([root, *children], start, end)
 
     def of(figures: dict) -> dict:

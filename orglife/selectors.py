@@ -21,6 +21,7 @@ from django.utils import timezone
 from accounts.models import Grant, User
 from core.access import PATH_MAX_LENGTH, get_scope, minimal_paths, subtree_q
 from core.errors import NotFound
+from core.registry import BulletinPart
 from members.models import Member, MemberCount, MemberStatus
 from notifications.models import Kind
 from notifications.reminders import Reminder
@@ -734,8 +735,6 @@ def bulletin_part(root: Org, children: list[Org], start: date, end: date, as_of:
     """三会一课 for a bulletin: the compliance roll-up of the quarter's last month — that month's,
     the quarter's and the year's requirements up to it — as of ``as_of``, per child org: holders,
     completion rate (items done of items due) and red items (overdue, not done)."""
-    from core.registry import BulletinPart
-
     month = end.replace(day=1)
     found = rollup(root, month=month, today=as_of, worst=1, cached=False)
     tallies = {tally.org.pk: tally for tally in found.children}

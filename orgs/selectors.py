@@ -62,10 +62,12 @@ def org_or_first_root(user, value, perm: str) -> Org:
     return found
 
 
-def children(org: Org, user):
-    return list(
-        Org.objects.visible_to(user).subtree(org).filter(depth=org.depth + 1).order_by("path")
-    )
+def children(org: Org, user=None, *, groups: bool = True) -> list[Org]:
+    """``org``'s children the user sees (every child without a user), party groups left out
+    unless ``groups``."""
+    orgs = (Org.objects.visible_to(user) if user is not None else Org.objects.all()).subtree(org)
+    orgs = orgs.filter(depth=org.depth + 1)
+    return list((orgs if groups else orgs.exclude(kind=OrgKind.GROUP)).order_by("path"))
 
 
 # --- the tree roll-up ------------------------------------------------------------------------------

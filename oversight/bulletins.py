@@ -11,12 +11,13 @@ figures for the same scope and period (oversight/tests/test_bulletins.py)."""
 import io
 from datetime import date
 
-from core.access import subtree_q
 from core.registry import BulletinPart, bulletin_sections
 from core.text import printable
-from orgs.models import Org, OrgKind
+from orgs.models import Org
+from orgs.selectors import children as orgs_children
+from oversight.models import QUARTERS
 
-QUARTER_NAMES = {1: "第一季度", 2: "第二季度", 3: "第三季度", 4: "第四季度"}
+QUARTER_NAMES = dict(QUARTERS)
 
 
 def quarter_bounds(year: int, quarter: int) -> tuple[date, date]:
@@ -34,12 +35,6 @@ def last_quarter(today: date) -> tuple[int, int]:
     """The quarter before the one ``today`` is in (the one a bulletin is usually about)."""
     year, quarter = quarter_of(today)
     return (year - 1, 4) if quarter == 1 else (year, quarter - 1)
-
-
-def children_of(root: Org) -> list[Org]:
-    """The orgs a bulletin ranks: ``root``'s children, party groups excluded."""
-    return list(Org.objects.filter(subtree_q("path", root.path), depth=root.depth + 1)
-                .exclude(kind=OrgKind.GROUP).order_by("path"))
 
 
 def ranked(part: BulletinPart, children: list[Org]) -> list[dict]:
@@ -74,7 +69,7 @@ def ranking_sentence(label: str, rows: list[dict]) -> str:
 def sections_for(root: Org, year: int, quarter: int, as_of: date) -> list[dict]:
     """Every registered section's figures for ``root``'s subtree and the quarter, as stored."""
     start, end = quarter_bounds(year, quarter)
-    children = children_of(root)
+    children = orgs_children(root, groups=False)  # the orgs a bulletin ranks
     out = []
     for section in bulletin_sections():
         part = section.compute(root, children, start, end, as_of)

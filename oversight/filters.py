@@ -7,6 +7,7 @@ from orgs.filters import WithinOrgFilter
 from orgs.models import Sector
 from oversight.models import (
     OWED_STATES,
+    QUARTERS,
     Bulletin,
     BulletinState,
     GuidancePlan,
@@ -101,8 +102,7 @@ class PlanFilterSet(OrgFilterSetMixin, django_filters.FilterSet):
 
 class BulletinFilterSet(OrgFilterSetMixin, django_filters.FilterSet):
     year = django_filters.NumberFilter(label="年度", min_value=2000, max_value=2100)
-    quarter = django_filters.ChoiceFilter(label="季度", choices=[(1, "第一季度"), (2, "第二季度"), (3, "第三季度"),
-                                                               (4, "第四季度")], empty_label="全部")
+    quarter = django_filters.ChoiceFilter(label="季度", choices=QUARTERS, empty_label="全部")
     state = django_filters.ChoiceFilter(label="状态", choices=BulletinState.choices, empty_label="全部")
     org = WithinOrgFilter(label="通报单位（含下级，填代码）", path_lookup="org__path")
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 from core.forms import DateField, Form
 from orgs.models import Sector
 from oversight import rules
-from oversight.models import InspectionKind, InspectionNotice, InspectionTiming
+from oversight.models import QUARTERS, InspectionKind, InspectionNotice, InspectionTiming
 
 TARGETS_HELP = "每行一个党组织代码或全称（也可用逗号、空格分隔），须是本单位的下级党组织"
 
@@ -108,8 +108,7 @@ class BulletinForm(Form):
     """The quarter a bulletin is generated for (the last one by default)."""
 
     year = _year_field()
-    quarter = forms.TypedChoiceField(label="季度", coerce=int, choices=[(1, "第一季度"), (2, "第二季度"),
-                                                                      (3, "第三季度"), (4, "第四季度")])
+    quarter = forms.TypedChoiceField(label="季度", coerce=int, choices=QUARTERS)
 
 
 class BulletinEditForm(Form):

@@ -323,6 +323,9 @@ class Evidence(BaseModel):
         return f"{self.item} 第{self.round}轮"
 
 
+QUARTERS = [(1, "第一季度"), (2, "第二季度"), (3, "第三季度"), (4, "第四季度")]
+
+
 class BulletinState(models.TextChoices):
     DRAFT = "draft", "草稿"
     PUBLISHED = "published", "已印发"
@@ -337,8 +340,7 @@ class Bulletin(BaseModel):
 
     org = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="+", verbose_name="通报单位")
     year = models.PositiveSmallIntegerField("年度")
-    quarter = models.PositiveSmallIntegerField("季度", choices=[(1, "第一季度"), (2, "第二季度"), (3, "第三季度"),
-                                                              (4, "第四季度")])
+    quarter = models.PositiveSmallIntegerField("季度", choices=QUARTERS)
     title = models.CharField("标题", max_length=100)
     intro = models.TextField("导语", blank=True)
     closing = models.TextField("下步要求", blank=True)

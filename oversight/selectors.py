@@ -13,6 +13,7 @@ from django.db.models.functions import Substr
 from django.utils import timezone
 
 from core.access import get_scope, subtree_q
+from core.registry import BulletinPart
 from orgs.models import Org, Sector
 from orgs.selectors import rollup
 from oversight.models import (
@@ -137,8 +138,6 @@ def bulletin_part(root: Org, children: list[Org], start: date, end: date, as_of:
     """巡查整改 for a bulletin, per child org: items opened and closed in the quarter (the summary),
     and items open and overdue as of ``as_of`` — of inspections at or below ``root`` or announced
     ones (an unannounced inspection from above stays with those who made it)."""
-    from core.registry import BulletinPart
-
     orgs = [root, *children]
     months = children_counts(orgs, start, end)
     closed_after = timezone.make_aware(datetime.combine(as_of + timedelta(days=1), time.min))

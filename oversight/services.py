@@ -395,11 +395,16 @@ def bulletin_generate(*, actor, org: Org, year: int, quarter: int) -> Bulletin:
     if org.founded and end < org.founded:
         raise ValidationError({"quarter": f"{org.name}成立于{org.founded:%Y年%m月%d日}，该季度还没有记录"})
     as_of = min(end, today)
+    same = Bulletin.objects.filter(org=org, year=year, quarter=quarter)
+    if same.filter(state=BulletinState.PUBLISHED).exists():
+        raise ValidationError(rules.BULLETIN_PUBLISHED)
+    # Counted before the transaction: the write lock (on SQLite, the whole database's) is not held
+    # while every module's figures are read; the state is checked again under the row lock.
+    sections = bulletins.sections_for(org, year, quarter, as_of)
     with transaction.atomic():
-        found = Bulletin.objects.select_for_update().filter(org=org, year=year, quarter=quarter).first()
+        found = same.select_for_update().first()
         if found is not None and not found.draft:
             raise ValidationError(rules.BULLETIN_PUBLISHED)
-        sections = bulletins.sections_for(org, year, quarter, as_of)
         created = found is None
         bulletin = found or Bulletin(
             org=org, year=year, quarter=quarter, title=bulletins.default_title(org, year, quarter),

@@ -7,12 +7,14 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from core.access import get_scope, minimal_paths, subtrees_q
+from core.registry import BulletinPart
 from members.models import Member, MemberStatus
 from members.selectors import observed_on, voting_members
 from notifications.models import Kind
 from notifications.reminders import Reminder
 from notifications.services import org_officers
 from orgs.models import BRANCH_KINDS, Org, OrgKind, OrgSetting
+from orgs.selectors import children as orgs_children
 from orgs.selectors import rollup as tree_rollup
 from recruitment import rules
 from recruitment.models import EARMARKED, Case, CaseStatus, CaseStep, Notice, Objection, Plan, Step
@@ -119,11 +121,6 @@ def entitled_voters(case: Case, day: date) -> int:
 # --- roll-ups ------------------------------------------------------------------------------------
 
 
-def _children(org: Org, user) -> list[Org]:
-    return list(Org.objects.visible_to(user).subtree(org).filter(depth=org.depth + 1)
-                .exclude(kind=OrgKind.GROUP).order_by("path"))
-
-
 def roots(user) -> list[Org]:
     paths = minimal_paths(get_scope(user).paths_for("recruitment.view"))
     return list(Org.objects.filter(path__in=paths).order_by("path"))
@@ -138,7 +135,7 @@ def _own(figures: dict, org: Org, children: list[Org]) -> dict:
 def warning_rollup(org: Org, user, today: date | None = None) -> dict:
     """Open cases with an overdue (red) or due (yellow) step, per child org: one grouped query."""
     today = today or timezone.localdate()
-    children = _children(org, user)
+    children = orgs_children(org, user, groups=False)
     open_cases = cases(user).filter(status__in=("open", "probationary"), warn_on__lte=today)
     figures = tree_rollup([org, *children], open_cases, "org__path",
                           {"red": Count("id", filter=Q(due_on__lt=today)), "all": Count("id")})
@@ -154,7 +151,7 @@ def step_rollup(org: Org, user) -> dict:
     own, as {"children": [(org, {step: n})], "own": {step: n}}: one grouped query over the summary
     table (``CaseStep``, kept by the services), never over the cases. The caller has found ``org``
     through the user's scope; the children are the visible ones."""
-    children = _children(org, user)
+    children = orgs_children(org, user, groups=False)
     in_progress = CaseStep.objects.filter(status__in=(CaseStatus.OPEN, CaseStatus.PROBATIONARY))
     figures = tree_rollup([org, *children], in_progress, "org__path",
                           {f"step_{s.number}": Sum("cases", filter=Q(last_step=s.number)) for s in rules.STEPS},
@@ -174,7 +171,7 @@ def overdue_cases(org: Org, user, today: date | None = None):
 def plan_progress(org: Org, user, year: int) -> dict:
     """The org's plan and its children's, against cases approved (step ⑰) that year in each
     subtree, per category: one query for the plans, one grouped query for the admissions."""
-    children = _children(org, user)
+    children = orgs_children(org, user, groups=False)
     plans = {p.org_id: p for p in Plan.objects.visible_to(user).filter(org__in=[org, *children], year=year)
              .prefetch_related("quotas")}
     admitted = tree_rollup([org, *children], Case.objects.visible_to(user).filter(approved__year=year), "org__path",
@@ -225,8 +222,6 @@ def due_reminders(*, today: date, days: int = 7) -> list[Reminder]:
 def bulletin_part(root: Org, children: list[Org], start: date, end: date, as_of: date):
     """发展党员 for a bulletin, per child org: cases in progress with a step overdue (red) or due
     within its warning days (yellow) as of ``as_of``, and applications received in the quarter."""
-    from core.registry import BulletinPart
-
     in_progress = Q(status__in=(CaseStatus.OPEN, CaseStatus.PROBATIONARY), warn_on__lte=as_of)
     figures = tree_rollup([root, *children], Case.objects.all(), "org__path", {
         "red": Count("id", filter=in_progress & Q(due_on__lt=as_of)),
