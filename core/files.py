@@ -254,6 +254,36 @@ def delete(stored_name: str) -> None:
     path_of(stored_name).unlink(missing_ok=True)
 
 
+def store_optional(upload, *, allowed: set[str], max_bytes: int) -> StoredFile | None:
+    """``store_document`` for an optional attachment (a visit's photo, evidence): None without one."""
+    return None if upload is None else store_document(upload, allowed=allowed, max_bytes=max_bytes)
+
+
+def attachment_fields(upload, stored: StoredFile | None, *, default_name: str = "file") -> dict:
+    """The fields a model keeps of an optional attachment (``file``, ``file_type``, ``file_name``:
+    its stored name, type and the name it was uploaded under); none without one."""
+    if stored is None:
+        return {}
+    return {"file": stored.stored_name, "file_type": stored.content_type,
+            "file_name": (getattr(upload, "name", "") or default_name)[-200:]}
+
+
+class DeletedOnFailure:
+    """``with DeletedOnFailure(stored), transaction.atomic(): …`` — a file stored before the
+    transaction is deleted again when it fails: nothing is left half-written."""
+
+    def __init__(self, stored: StoredFile | None):
+        self.stored = stored
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, exc, tb):
+        if exc is not None and self.stored is not None:
+            delete(self.stored.stored_name)
+        return False
+
+
 def attachment(stored_name: str, download_name: str, content_type: str) -> FileResponse:
     path = path_of(stored_name)
     if not path.exists():

@@ -19,7 +19,9 @@ from core.api import Message, TextParser, invalid, refusal
 from core.errors import NotFound
 from dues.api import router as dues_router
 from exams.api import router as exams_router
+from fivegood.api import router as fivegood_router
 from insights.api import router as insights_router
+from lagging.api import router as lagging_router
 from learning.api import router as learning_router
 from members.api import router as members_router
 from members.import_api import router as imports_router
@@ -33,6 +35,8 @@ from points.api import router as points_router
 from portal.api import router as portal_router
 from recruitment.api import router as recruitment_router
 from regional.api import router as regional_router
+from reviews.api import router as reviews_router
+from soe.api import router as soe_router
 from training.api import router as training_router
 from transfers.api import router as transfers_router
 
@@ -203,6 +207,10 @@ api.add_router("/pledges", pledges_router)
 api.add_router("/community", community_router)
 api.add_router("/orders", orders_router)
 api.add_router("/oversight", oversight_router)
+api.add_router("/lagging", lagging_router)
+api.add_router("/fivegood", fivegood_router)
+api.add_router("/soe", soe_router)
+api.add_router("/reviews", reviews_router)
 api.add_router("/points", points_router)
 api.add_router("/insights", insights_router)
 api.add_router("/notifications", notifications_router)

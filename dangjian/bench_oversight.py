@@ -27,8 +27,10 @@ from members.models import ACTIVE_STATUSES, MemberCount
 from orders.models import ServiceOrder
 from orglife.models import Meeting
 from orgs.models import Org
+from orgs.selectors import children
 from oversight import bulletins
 from oversight.models import Bulletin, InspectionNotice, ItemState, RectificationItem
+from soe.models import SoeReport, SoeShare
 
 
 def size(today) -> dict:
@@ -37,20 +39,23 @@ def size(today) -> dict:
     return {"orgs": Org.objects.count(), "members": sum(members),
             "meetings_last_12_months": Meeting.objects.filter(held_on__gt=today - timedelta(days=365)).count(),
             "items": sum(items.values()), "items_by_state": {state: items.get(state, 0) for state in ItemState.values},
-            "orders": ServiceOrder.objects.count()}
+            "orders": ServiceOrder.objects.count(), "soe_shares": SoeShare.objects.count(),
+            "soe_reports": SoeReport.objects.count()}
 
 
 def recount(city: Org, start, end, as_of) -> dict:
-    """The rectification and order totals of the city's bulletin, recounted from the rows."""
+    """The rectification, order and SOE ledger totals of the city's bulletin, recounted from the rows."""
     items = RectificationItem.objects.filter(Q(inspection__org__path__startswith=city.path)
                                              | Q(inspection__notice=InspectionNotice.ANNOUNCED))
     closed_by = timezone.make_aware(timezone.datetime.combine(as_of + timedelta(days=1), timezone.datetime.min.time()))
     open_then = items.filter(found_on__lte=as_of).filter(Q(closed_at__isnull=True) | Q(closed_at__gte=closed_by))
     orders = ServiceOrder.objects.filter(day__range=(start, end))
+    shares = SoeShare.objects.filter(task__year=start.year, org__path__startswith=city.path)
     return {"opened": items.filter(found_on__range=(start, end)).count(),
             "closed": items.filter(state=ItemState.CLOSED, closed_at__date__range=(start, end)).count(),
             "open": open_then.count(), "overdue": open_then.filter(deadline__lt=as_of).count(),
-            "ordered": orders.count()}
+            "ordered": orders.count(), "soe_shares": shares.count(),
+            "soe_done": shares.filter(done_on__lte=as_of).count()}
 
 
 def run(*, repeat: int, quarter: str = "", log=print) -> dict:
@@ -72,7 +77,7 @@ def run(*, repeat: int, quarter: str = "", log=print) -> dict:
     as_of = min(end, today)
     report: dict = {"database": connection.vendor, "repeat": repeat, "quarter": f"{year}年第{number}季度",
                     "as_of": as_of.isoformat(), "size": size(today)}
-    districts = bulletins.children_of(city)
+    districts = children(city, groups=False)
     largest = max(districts, key=lambda d: MemberCount.objects.filter(
         org__path__startswith=d.path, status__in=ACTIVE_STATUSES).aggregate(n=Sum("total"))["n"] or 0)
     reads = []
@@ -86,7 +91,7 @@ def run(*, repeat: int, quarter: str = "", log=print) -> dict:
     log(f"全市季度通报（{report['quarter']}，截至 {as_of}）……")
     sections = measure(f"全市季度通报（{len(districts)} 个区排名）",
                        lambda: bulletins.sections_for(city, year, number, as_of))
-    measure(f"{largest.name}季度通报（{len(bulletins.children_of(largest))} 个下级排名）",
+    measure(f"{largest.name}季度通报（{len(children(largest, groups=False))} 个下级排名）",
             lambda: bulletins.sections_for(largest, year, number, as_of))
     for section in bulletin_sections():
         measure(f"  其中：{section.title}", lambda s=section: s.compute(city, districts, start, end, as_of))
@@ -100,7 +105,8 @@ def run(*, repeat: int, quarter: str = "", log=print) -> dict:
     totals = {s["key"]: s["total"] for s in sections}
     recounted = recount(city, start, end, as_of)
     shown = {**{k: totals["oversight"][k] for k in ("opened", "closed", "open", "overdue")},
-             "ordered": totals["orders"]["ordered"]}
+             "ordered": totals["orders"]["ordered"], "soe_shares": totals["soe"]["shares"],
+             "soe_done": totals["soe"]["done"]}
     report["city"] = totals
     report["recount"] = {"bulletin": shown, "rows": recounted, "agrees": shown == recounted}
     report["peak_rss_mb"] = peak_rss_mb()

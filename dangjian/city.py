@@ -27,6 +27,8 @@ from dangjian import bench
 from dangjian import demo_points as points_demo
 from dues import city as dues_city
 from exams import city as exams_city
+from fivegood import demo as fivegood_demo
+from lagging import demo as lagging_demo
 from learning import city as learning_city
 from members import city as members_city
 from members import demo as members_demo
@@ -38,6 +40,8 @@ from oversight import demo as oversight_demo
 from pledges import city as pledges_city
 from portal import city as portal_city
 from recruitment import city as recruitment_city
+from reviews import demo as reviews_demo
+from soe import demo as soe_demo
 from training import city as training_city
 from transfers import city as transfers_city
 
@@ -90,6 +94,18 @@ def build(*, rng: random.Random, orgs: int, members: int, log: Callable[[str], N
     # Guidance plans, each district's and street's supervision teams and visits, the half-year's inspections
     # of 8 % of the branches with their findings in every state (issue 18's bench reads them).
     stage("oversight", "督导检查和巡查整改", lambda: oversight_demo.load(rng))
+    # 五好党支部: the city's and a district's rural standards, a tenth of the branches assessed this year in
+    # every state, the article's 60 exemplars (遴选60个先进典型) among the 五好 ones.
+    stage("fivegood", "五好党支部考评", lambda: fivegood_demo.load(rng, share=0.1))
+    # The year's 述职评议: the city's districts' secretaries rated and their results fed back, 和平区's
+    # round open (only with the demo's accounts: its reviewers are they).
+    stage("reviews", "述职评议", lambda: reviews_demo.load(rng))
+    # The article's 1,116 lagging orgs (排查相对后进基层党组织1116个) at the full 52,000 orgs, in proportion for a
+    # smaller city, with their plans and tasks, a third closed.
+    stage("lagging", "后进党组织整顿（1116个）", lambda: lagging_demo.load(rng, target=lagging_demo.city_target(orgs)))
+    # The city's five SOE party-building tasks and each district's own, divided among the SOE committees,
+    # with this year's quarterly progress (the bulletin's 国企党建工作台账 section).
+    stage("soe", "国企党建工作台账", lambda: soe_demo.load(rng))
     stage("points", "学习积分（由学习、练习、考试、集中学习和培训记录得出）", points_demo.load)
     stage("portal", "资讯文章", lambda: portal_city.load(rng, articles=max(20, min(2000, orgs // 25))))
     stage("summaries", "汇总表重建", lambda: "、".join(

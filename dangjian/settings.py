@@ -110,6 +110,17 @@ INSTALLED_APPS = [
     # 督导考核: sector guidance plans and checklists, supervision teams and visits, inspections and
     # the rectification ledger (evidence, acceptance, escalation), the rectification plan.
     "oversight",
+    # 后进党组织整顿 (一支一策): lagging orgs suggested from the records, their plans, tasks and grades.
+    "lagging",
+    # 国企党建工作台账: SOE party-building tasks divided among SOE party committees, their quarterly
+    # progress; a section of the quarterly bulletin (oversight's permissions).
+    "soe",
+    # 五好党支部: standards per sector and level, branches' self-assessment, the upper level's
+    # assessment and grade, exemplars on the portal (oversight's permissions).
+    "fivegood",
+    # 述职评议: the yearly report-and-review of the secretaries of the orgs below, weighted ratings,
+    # results in the secretary's archive, feedback and follow-ups (oversight's permissions).
+    "reviews",
     # Workbench, warnings and health index: reads every business app's summaries.
     "insights",
     # The message centre (站内消息): the apps' services write to it; it imports none of them.

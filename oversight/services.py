@@ -77,31 +77,7 @@ def _below(root: Org, orgs: list[Org], what: str) -> list[Org]:
 
 
 def _store(upload):
-    if upload is None:
-        return None
-    return files.store_document(upload, allowed=rules.EVIDENCE_KINDS, max_bytes=rules.EVIDENCE_MAX_BYTES)
-
-
-def _file_fields(upload, stored) -> dict:
-    if stored is None:
-        return {}
-    return {"file": stored.stored_name, "file_type": stored.content_type,
-            "file_name": (getattr(upload, "name", "") or "file")[-200:]}
-
-
-class _StoredFileGuard:
-    """Deletes a file stored before a transaction that then failed (nothing half-written)."""
-
-    def __init__(self, stored):
-        self.stored = stored
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, kind, exc, tb):
-        if exc is not None and self.stored is not None:
-            files.delete(self.stored.stored_name)
-        return False
+    return files.store_optional(upload, allowed=rules.EVIDENCE_KINDS, max_bytes=rules.EVIDENCE_MAX_BYTES)
 
 
 # --- guidance plans ----------------------------------------------------------------------------------
@@ -200,9 +176,9 @@ def visit_record(*, actor, team: SupervisionTeam, org: Org, day: date | None = N
         raise ValidationError({"findings": "有不符合要求的检查事项，请写明发现的问题"})
     problems = unmet or (1 if findings else 0)
     stored = _store(upload)
-    with _StoredFileGuard(stored), transaction.atomic():
+    with files.DeletedOnFailure(stored), transaction.atomic():
         visit = Visit.objects.create(team=team, org=org, day=day, findings=findings, problems=problems,
-                                     recorded_by=actor, **_file_fields(upload, stored))
+                                     recorded_by=actor, **files.attachment_fields(upload, stored))
         VisitCheck.objects.bulk_create([
             VisitCheck(visit=visit, item=checklist[pk], met=met, note=clean_text(note, max_length=200))
             for pk, (met, note) in checks.items()])
@@ -284,14 +260,14 @@ def evidence_submit(*, actor, item: RectificationItem, text: str, upload=None) -
     if not text:
         raise ValidationError({"text": "请写明整改情况"})
     stored = _store(upload)
-    with _StoredFileGuard(stored), transaction.atomic():
+    with files.DeletedOnFailure(stored), transaction.atomic():
         item = _locked(item)
         if item.state not in (ItemState.OPEN, ItemState.RETURNED):
             raise ValidationError(f"整改事项{item.get_state_display()}，不能提交佐证材料")
         before = item.state
         item.rounds += 1
         evidence = Evidence.objects.create(item=item, round=item.rounds, text=text, submitted_by=actor,
-                                           **_file_fields(upload, stored))
+                                           **files.attachment_fields(upload, stored))
         item.state = ItemState.SUBMITTED
         item.save(update_fields=["rounds", "state", "updated"])
         audit.record("oversight.evidence_submit", obj=item, user=actor,

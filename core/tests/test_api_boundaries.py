@@ -74,6 +74,15 @@ def path_values(world, busy) -> dict:
         # regional's item_id too; visit_id is care's)
         "plan_id": busy["plan"], "team_id": busy["team"], "inspection_id": busy["inspection"], "item_id": busy["item"],
         "bulletin_id": busy["bulletin"],
+        "soe_task_id": busy["soe_task"], "soe_share_id": busy["soe_share"],  # district A's task, share at HPGZ01
+        # lagging's: branch A1's case (with its plan) and its first task
+        "lagging_case_id": busy["lagging_case"], "lagging_task_id": busy["lagging_task"],
+        # reviews': the city's closed round, 和平区's subject and its follow-up
+        "report_round_id": busy["report_round"], "report_subject_id": busy["report_subject"],
+        "report_followup_id": busy["report_followup"],
+        # fivegood's: branch A1's submitted assessment, the city's standard, branch A2's exemplar
+        "fivegood_standard_id": busy["fivegood_standard"], "fivegood_assessment_id": busy["fivegood_assessment"],
+        "fivegood_exemplar_id": busy["fivegood_exemplar"],
     }
 
 
@@ -94,7 +103,35 @@ def busy(world, busy_world):
     return {"visit": CareVisit.objects.first().pk, "article": Article.objects.first().pk,
             "plan": make_plan(world, org=world.district_a).pk, "team": make_team(world).pk,
             "inspection": oversight["inspection"].pk, "item": oversight["item"].pk,
-            "bulletin": generate(world, org=world.district_a, actor="a_admin").pk}
+            "bulletin": generate(world, org=world.district_a, actor="a_admin").pk,
+            **soe_records(world), **lagging_records(world), **reviews_records(world), **fivegood_records(world)}
+
+
+def fivegood_records(world) -> dict:
+    from fivegood.tests.test_fivegood import records
+
+    return records(world)
+
+
+def reviews_records(world) -> dict:
+    from reviews.tests.test_reviews import records
+
+    return records(world)
+
+
+def lagging_records(world) -> dict:
+    from lagging.tests.test_lagging import open_case, plan, task
+
+    case = open_case(world)
+    plan(world, case)
+    return {"lagging_case": case.pk, "lagging_task": task(world, case).pk}
+
+
+def soe_records(world) -> dict:
+    from soe.tests.test_soe import divide, make_committees
+
+    task = divide(world, make_committees(world))
+    return {"soe_task": task.pk, "soe_share": task.shares.order_by("pk").first().pk}
 
 
 @pytest.mark.parametrize("edge", ["low", "high", "null"])

@@ -205,6 +205,8 @@ def rows(world, story):  # noqa: F811 (story: the fixture imported above)
     member's scanned page and an import batch of the city admin's (a batch is its uploader's
     alone)."""
     from care.models import CareVisit
+    from fivegood.models import Assessment, Exemplar, StandardSet
+    from lagging.models import LaggingCase, LaggingTask
     from members import services
     from members.models import CorrectionRequest, ImportBatch, PositionHeld
     from members.tests.test_archive import png_upload
@@ -215,6 +217,8 @@ def rows(world, story):  # noqa: F811 (story: the fixture imported above)
     from oversight.tests.test_bulletins import generate
     from portal.models import Article
     from recruitment.models import Case, Objection
+    from reviews.models import FollowUp, ReportRound, ReportSubject
+    from soe.models import SoeShare, SoeTask
     from transfers.models import Letter, MobileCertificate
 
     member = world.members["a1_member"]
@@ -234,6 +238,17 @@ def rows(world, story):  # noqa: F811 (story: the fixture imported above)
         "plan_id": GuidancePlan.objects.first().pk, "team_id": SupervisionTeam.objects.first().pk,
         "inspection_id": Inspection.objects.first().pk, "item_id": RectificationItem.objects.first().pk,
         "bulletin_id": generate(world, org=world.district_a, actor="a_admin").pk,
+        # soe's (the story's district A task and its share at HPGZ01)
+        "soe_task_id": SoeTask.objects.first().pk, "soe_share_id": SoeShare.objects.first().pk,
+        # lagging's (the story's case of branch A1, closed, and its task)
+        "lagging_case_id": LaggingCase.objects.first().pk, "lagging_task_id": LaggingTask.objects.first().pk,
+        # reviews' (the story's closed city round, 和平区's subject and its follow-up)
+        "report_round_id": ReportRound.objects.first().pk, "report_subject_id": ReportSubject.objects.first().pk,
+        "report_followup_id": FollowUp.objects.first().pk,
+        # fivegood's (the story's city standard, branch A1's submitted assessment, branch A2's exemplar)
+        "fivegood_standard_id": StandardSet.objects.first().pk,
+        "fivegood_assessment_id": Assessment.objects.get(org=world.branch_a1).pk,
+        "fivegood_exemplar_id": Exemplar.objects.first().pk,
     }
 
 

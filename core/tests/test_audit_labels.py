@@ -10,8 +10,8 @@ from core.audit_labels import ACTION_LABELS, RECORD_KINDS, describe_changes
 from core.models import AuditEntry
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ["core", "accounts", "orgs", "members", "transfers", "care", "recruitment", "portal", "orglife", "dues", "oversight",
-        "dangjian"]
+APPS = ["core", "accounts", "orgs", "members", "transfers", "care", "recruitment", "portal", "orglife", "dues", "oversight", "lagging", "fivegood", "reviews",
+        "soe", "dangjian"]
 LITERAL = re.compile(r'\brecord\(\s*"([a-z_.]+)"')
 RECRUITMENT = re.compile(r'\b_audit\(\s*"([a-z_]+)"')
 DECIDED = re.compile(r'\b_decide\([^)]*"(portal\.[a-z_]+)"')

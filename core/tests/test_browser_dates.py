@@ -570,7 +570,107 @@ def oversight_visit_form(world):
                 fill=[("check", f"met_{pk}", "yes") for pk in checks_for(world.branch_a1)])
 
 
+def _lagging_case(world, *, tasks: int = 0, done: bool = False):
+    from lagging import services
+
+    case = services.case_open(actor=world.users["a_admin"], org=world.branch_a1)
+    if tasks:
+        services.plan_save(actor=world.users["a_admin"], case=case, responsible="李建国", contact="王区长",
+                           measures="配齐班子", deadline=TODAY + timedelta(days=90))
+    for number in range(tasks):
+        task = services.task_add(actor=world.users["a_admin"], case=case, text=f"任务{number}", responsible="李建国",
+                                 due=TODAY + timedelta(days=30))
+        if done:
+            services.task_done(actor=world.users["secretary"], task=task, note="完成")
+    return case
+
+
+def lagging_open_form(world):
+    from lagging.models import LaggingCase
+
+    return Case("a_admin", reverse("lagging:case_open", args=[world.branch_a2.pk]),
+                lambda: {"found_on": LaggingCase.objects.latest("pk").found_on})
+
+
+def lagging_plan_form(world):
+    from lagging.models import LaggingPlan
+
+    case = _lagging_case(world)
+    return Case("a_admin", reverse("lagging:plan", args=[case.pk]),
+                lambda: {"deadline": LaggingPlan.objects.get(case=case).deadline},
+                fill=[("text", "responsible", "李建国"), ("text", "contact", "王区长"), ("text", "measures", "配齐班子"),
+                      ("text", "deadline", (TODAY + timedelta(days=60)).isoformat())])
+
+
+def lagging_task_form(world):
+    from lagging.models import LaggingTask
+
+    case = _lagging_case(world, tasks=1)
+    return Case("a_admin", reverse("lagging:task_new", args=[case.pk]),
+                lambda: {"due": LaggingTask.objects.latest("pk").due},
+                fill=[("text", "text", "规范主题党日"), ("text", "responsible", "张秀英"),
+                      ("text", "due", (TODAY + timedelta(days=20)).isoformat())])
+
+
+def lagging_task_done_form(world):
+    from lagging.models import LaggingTask
+
+    case = _lagging_case(world, tasks=1)
+    task = LaggingTask.objects.get(plan__case=case)
+    return Case("secretary", reverse("lagging:task_done", args=[task.pk]),
+                lambda: {"done_on": LaggingTask.objects.get(pk=task.pk).done_on},
+                fill=[("text", "note", "已补选书记")])
+
+
+def lagging_close_form(world):
+    from lagging.models import LaggingCase
+
+    case = _lagging_case(world, tasks=1, done=True)
+    return Case("a_admin", reverse("lagging:close", args=[case.pk]),
+                lambda: {"closed_on": LaggingCase.objects.get(pk=case.pk).closed_on},
+                fill=[("select", "grade_after", "good"), ("text", "text", "验收合格")])
+
+
+def report_round_form(world):
+    from reviews.models import ReportRound
+
+    return Case("a_admin", reverse("reviews:round_new") + f"?org={world.district_a.code}",
+                lambda: {"meeting_day": ReportRound.objects.latest("pk").meeting_day},
+                fill=[("text", "meeting_day", TODAY.isoformat())])
+
+
+def report_feedback_form(world):
+    from reviews.models import FollowUp, ReportSubject
+    from reviews.tests.test_reviews import records
+
+    subject = ReportSubject.objects.get(pk=records(world)["report_subject"])
+    return Case("city_admin", reverse("reviews:subject_feedback", args=[subject.pk]),
+                lambda: {"due_1": FollowUp.objects.latest("pk").due},
+                fill=[("text", "followup_1", "建立问题清单"), ("text", "due_1", (TODAY + timedelta(days=30)).isoformat())])
+
+
+def report_followup_done_form(world):
+    from reviews.models import FollowUp
+    from reviews.tests.test_reviews import records
+
+    followup = records(world)["report_followup"]
+    return Case("a_admin", reverse("reviews:followup_done", args=[followup]),
+                lambda: {"done_on": FollowUp.objects.get(pk=followup).done_on}, fill=[("text", "note", "已规范")])
+
+
+def soe_task_form(world):
+    from soe.models import SoeTask
+    from soe.tests.test_soe import divide, make_committees
+
+    task = divide(world, make_committees(world))
+    return Case("a_admin", reverse("soe:task_edit", args=[task.pk]),
+                lambda: {"due_on": SoeTask.objects.get(pk=task.pk).due_on}, shown={"due_on": task.due_on})
+
+
 DATE_FORM_CASES = {
+    "TaskForm": soe_task_form,
+    "ReportRoundForm": report_round_form, "ReportFeedbackForm": report_feedback_form,
+    "ReportFollowUpDoneForm": report_followup_done_form,
     "OrgForm": org_form, "OrgMoveForm": org_move_form, "TermForm": term_form,
     "MemberForm": member_form, "PositionHeldForm": position_form, "RewardPunishmentForm": reward_form,
     "TravelAbroadForm": travel_form, "HardshipForm": hardship_form, "ObservationForm": observation_form,
@@ -592,6 +692,8 @@ DATE_FORM_CASES = {
     "ServiceRecordForm": community_service_form,
     "TeamForm": oversight_team_form, "InspectionForm": oversight_inspection_form, "ItemForm": oversight_item_form,
     "ReturnForm": oversight_return_form, "VisitForm": oversight_visit_form,
+    "LaggingOpenForm": lagging_open_form, "LaggingPlanForm": lagging_plan_form, "LaggingTaskForm": lagging_task_form,
+    "LaggingTaskDoneForm": lagging_task_done_form, "LaggingCloseForm": lagging_close_form,
 }
 
 

@@ -55,7 +55,7 @@ def test_it_builds_every_part_with_a_line_per_stage(city):
         assert model.objects.exists(), model
     assert AuditEntry.objects.filter(action="demo.load").exists()
     for label in ("党组织", "党员", "会议记录", "发展党员案例", "组织关系介绍信", "走访慰问", "党费", "学习测试答卷",
-                  "集中学习和培训班", "学习积分", "在职党员到社区报到", "群众点单", "督导检查和巡查整改", "资讯文章", "汇总表重建", "季度通报"):
+                  "集中学习和培训班", "学习积分", "在职党员到社区报到", "群众点单", "督导检查和巡查整改", "五好党支部考评", "述职评议", "后进党组织整顿", "国企党建工作台账", "资讯文章", "汇总表重建", "季度通报"):
         assert label in city and "用时" in city
 
 

@@ -13,7 +13,8 @@ from django.utils import translation
 
 from core.forms import DateField
 
-PROJECT_APPS = ["core", "accounts", "orgs", "members", "transfers", "care", "recruitment", "portal", "orglife"]
+PROJECT_APPS = ["core", "accounts", "orgs", "members", "transfers", "care", "recruitment", "portal", "orglife",
+                "reviews", "fivegood", "soe"]
 ROOT = Path(__file__).resolve().parents[2]
 
 

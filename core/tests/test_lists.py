@@ -441,7 +441,121 @@ def make_bulletins(world, n):
     return titles
 
 
+def make_fivegood_standards(world, n):
+    from fivegood.models import StandardSet
+
+    titles = marks(n)
+    StandardSet.objects.bulk_create([StandardSet(org=world.district_a, year=1900 + next(_serial), title=title)
+                                     for title in titles])
+    return titles
+
+
+def _fivegood_assessments(world, n, **fields):
+    """``n`` assessments of branch A1, one a year; their years are the markers (a row names its
+    branch and year)."""
+    from fivegood.models import Assessment, StandardSet
+
+    standard = StandardSet.objects.create(org=world.district_a, year=1900 + next(_serial), title="列表标准")
+    years = [1900 + next(_serial) for _ in range(n)]
+    return Assessment.objects.bulk_create([Assessment(org=world.branch_a1, year=year, standard_set=standard, **fields)
+                                           for year in years])
+
+
+def make_fivegood_assessments(world, n):
+    return [str(a.year) for a in _fivegood_assessments(world, n)]
+
+
+def make_fivegood_exemplars(world, n):
+    from fivegood.models import Exemplar
+
+    titles = marks(n)
+    assessed = _fivegood_assessments(world, n, state="assessed", grade="five_good", upper_total=100)
+    Exemplar.objects.bulk_create([Exemplar(assessment=a, org=world.branch_a1, year=a.year, selected_by=world.district_a,
+                                           title=title, story="事迹") for a, title in zip(assessed, titles, strict=True)])
+    return titles
+
+
+def make_soe_tasks(world, n):
+    from soe.models import SoeTask
+
+    titles = marks(n)
+    today = timezone.localdate()
+    SoeTask.objects.bulk_create([SoeTask(org=world.district_a, year=today.year, number=i, title=title, due_on=today)
+                                 for i, title in enumerate(titles, start=1)])
+    return titles
+
+
+def make_soe_shares(world, n):
+    """A share's row names its task: one task per share, named by the marker."""
+    from soe.models import SoeShare, SoeTask
+
+    titles = make_soe_tasks(world, n)
+    SoeShare.objects.bulk_create([SoeShare(task=task, org=world.branch_a1, due_on=task.due_on)
+                                  for task in SoeTask.objects.filter(title__in=titles)])
+    return titles
+
+
+def _report_rounds(world, n):
+    from reviews.models import ReportRound
+
+    titles = marks(n)
+    ReportRound.objects.bulk_create([ReportRound(org=world.district_a, year=2000 + i, title=title)
+                                     for i, title in enumerate(titles)])
+    return titles
+
+
+def make_report_rounds(world, n):
+    return _report_rounds(world, n)
+
+
+def make_report_results(world, n):
+    """A subject's row names its secretary: one round per subject, named by the marker."""
+    from reviews.models import ReportRound, ReportSubject
+
+    titles = _report_rounds(world, n)
+    ReportSubject.objects.bulk_create([ReportSubject(round=r, org=world.street_a, secretary_name=r.title[-50:])
+                                       for r in ReportRound.objects.filter(title__in=titles)])
+    return [t[-50:] for t in titles]
+
+
+def make_lagging_cases(world, n):
+    """A case's row names its org: one new branch per case, named by the marker (closed cases:
+    an org has one open case at most)."""
+    from lagging.models import CaseState, LaggingCase
+
+    names = marks(n)
+    today = timezone.localdate()
+    for name in names:
+        street = Org.objects.get(pk=world.street_a.pk)
+        org = Org.objects.add_child(street, {"name": name, "code": f"HP01K{next(_serial):04d}",
+                                             "kind": OrgKind.BRANCH, "founded": date(2000, 1, 1)})
+        LaggingCase.objects.create(org=org, year=today.year, found_on=today, source="admin",
+                                   state=CaseState.CLOSED, closed_on=today, grade_after="fair")
+    return names
+
+
+def make_report_followups(world, n):
+    from reviews.models import FollowUp, ReportRound, ReportSubject
+
+    round = ReportRound.objects.create(org=world.district_a, year=1999, title="述职评议")
+    subject = ReportSubject.objects.create(round=round, org=world.street_a)
+    texts = marks(n)
+    today = timezone.localdate()
+    FollowUp.objects.bulk_create([FollowUp(subject=subject, org=world.street_a, text=text, due=today)
+                                  for text in texts])
+    return texts
+
+
 LIST_PAGES = {
+    "lagging:cases": ListPage("a_admin", lambda w: reverse("lagging:cases"), make_lagging_cases),
+    "reviews:rounds": ListPage("a_admin", lambda w: reverse("reviews:rounds"), make_report_rounds),
+    "reviews:results": ListPage("a_admin", lambda w: reverse("reviews:results"), make_report_results),
+    "reviews:followups": ListPage("a_admin", lambda w: reverse("reviews:followups"), make_report_followups),
+    "soe:home": ListPage("a_admin", lambda w: reverse("soe:home"), make_soe_tasks),
+    "fivegood:standards": ListPage("a_admin", lambda w: reverse("fivegood:standards"), make_fivegood_standards),
+    "fivegood:assessments": ListPage("a_admin", lambda w: reverse("fivegood:assessments"), make_fivegood_assessments),
+    "fivegood:exemplars": ListPage("a_admin", lambda w: reverse("fivegood:exemplars"), make_fivegood_exemplars),
+    "soe:shares": ListPage("a_admin", lambda w: reverse("soe:shares"), make_soe_shares),
     "oversight:bulletins": ListPage("a_admin", lambda w: reverse("oversight:bulletins"), make_bulletins),
     "orders:list": ListPage("a_admin", lambda w: reverse("orders:list"), make_orders),
     "oversight:plans": ListPage("a_admin", lambda w: reverse("oversight:plans"), make_guidance_plans),
@@ -519,6 +633,15 @@ NOT_LISTS = {
         "oversight:evidence_return", "oversight:evidence_accept", "oversight:evidence_file",
         "oversight:bulletin_new", "oversight:bulletin_edit", "oversight:bulletin_regenerate",
         "oversight:bulletin_publish", "oversight:bulletin_file",
+        "soe:task_new", "soe:task_edit", "soe:report",
+        "fivegood:standard_new", "fivegood:standard_edit", "fivegood:standard_issue", "fivegood:standard_version",
+        "fivegood:assessment_new", "fivegood:self_score", "fivegood:submit", "fivegood:assess", "fivegood:return",
+        "fivegood:reopen", "fivegood:exemplar_new", "fivegood:exemplar_publish", "fivegood:score_file",
+        "lagging:case_open", "lagging:plan", "lagging:task_new", "lagging:close", "lagging:case_file",
+        "lagging:task_done", "lagging:task_file",
+        "reviews:round_new", "reviews:round_edit", "reviews:group_new", "reviews:group_edit",
+        "reviews:group_delete", "reviews:round_open", "reviews:round_close", "reviews:subject_report",
+        "reviews:subject_file", "reviews:subject_rate", "reviews:subject_feedback", "reviews:followup_done",
         "members:correction_create", "members:correction_decide",
         "notifications:open", "notifications:preferences", "notifications:read_all", "members:document_delete",
         "members:document_download", "members:document_upload", "members:edit", "members:import_commit",
@@ -552,6 +675,11 @@ NOT_LISTS = {
     "orders:home": "a member's orders to take and to finish (capped at 50 each) and one row per child org",
     "orders:order": "one order",
     "orders:menu": "one community's service menu, all of it (a menu has a dozen items)",
+    "soe:task": "one task's shares, every one (at most 500), each with its four quarters",
+    "soe:share": "one share's quarterly reports, all of them (four a year)",
+    "reviews:home": "a reviewer's subjects to rate (capped at 100), the latest 20 rounds and 20 overdue follow-ups",
+    "reviews:round": "one round's subjects (at most 200) and reviewer groups, all of them",
+    "reviews:subject": "one subject's report, ratings per group and follow-ups, all of them; its problems capped at 100",
     "oversight:home": "one org's figures and one row per child org; the items to rectify, to accept and escalated here "
                       "capped at 20 each",
     "oversight:rectification": "open problems per child org and per sector, every one (one level of the tree)",
@@ -562,6 +690,15 @@ NOT_LISTS = {
                             "its paged ledger is oversight:items?inspection=",
     "oversight:item": "one item's rounds of evidence, all of them",
     "oversight:bulletin": "one bulletin's sections, each with one row per child org of the bulletin's org",
+    "fivegood:home": "one org's figures and one row per child org; the self-assessments to fill in and to assess "
+                     "capped at 20 each",
+    "fivegood:standard": "one standard's dimensions and items, all of them (at most 60 items)",
+    "fivegood:assessment": "one assessment's scores, one per item of its standard (at most 60), and its grade changes",
+    "lagging:home": "one org's figures and one row per child org; the open cases capped at 20",
+    "lagging:suggestions": "the flagged orgs of one subtree, most reasons first, capped at 200 (pick a child org "
+                           "for the rest)",
+    "lagging:case": "one case's reasons and tasks, all of them (at most 30 tasks)",
+    "lagging:grades": "one org's grade history, all of it (a few rows a year)",
     "service:home": "the communities that take orders, found by name, capped at 30",
     "community:checkin": "one check-in's service records (capped at 200) and yearly ratings",
     "community:unit": "one unit's own members who checked in (a unit has a few hundred at most)",

@@ -226,6 +226,22 @@ def story(world):
     oversight.evidence_submit(actor=users["secretary"], item=rectification, text="已补开支委会")
     oversight.bulletin_generate(actor=users["a_admin"], org=world.district_a, year=today.year,
                                 quarter=(today.month - 1) // 3 + 1)
+    from soe.tests.test_soe import divide, make_committees, report
+
+    report(world, divide(world, make_committees(world)).shares.order_by("pk").first())  # district A's SOE ledger
+    from lagging import services as lagging
+    from lagging.tests.test_lagging import done, open_case, plan, task
+
+    lagging_case = open_case(world)  # branch A1 listed as lagging, its plan and task done, closed with the grade
+    plan(world, lagging_case)
+    done(world, task(world, lagging_case))
+    lagging.case_close(actor=users["a_admin"], case=lagging_case, grade_after="good", text="验收合格")
+    from reviews.tests.test_reviews import records as report_reviews
+
+    report_reviews(world)  # a closed 述职评议 round of the city, its ratings, feedback and a follow-up
+    from fivegood.tests.test_fivegood import records as fivegood_records
+
+    fivegood_records(world)  # the city's standard, assessments of branches A1, A2 (五好, an exemplar) and B1
     orgs.term_create(actor=users["a_admin"], org=world.branch_a1, started=date(2024, 1, 1),
                      members=[("secretary", "李建国")])
     orgs.org_move(actor=users["city_admin"], org=world.branch_a2, new_parent=world.district_b, reason="区划调整")

@@ -22,7 +22,9 @@ from core.errors import NotFound
 from dangjian.testing import ID_NUMBERS, PASSWORD
 from dues.tests.test_views import SCOPE_TESTED as DUES_URLS  # tested there, 404s included
 from exams.tests.test_exams import SCOPE_TESTED as EXAMS_URLS  # tested there, 404s included
+from fivegood.tests.test_pages import SCOPE_TESTED as FIVEGOOD_URLS  # tested there, 404s included
 from insights.tests.test_scope import SCOPE_TESTED as INSIGHTS_URLS  # tested there, 404s included
+from lagging.tests.test_pages import SCOPE_TESTED as LAGGING_URLS  # tested there, 404s included
 from learning.tests.test_library import SCOPE_TESTED as LIBRARY_URLS  # tested there, 404s included
 from learning.tests.test_scope import SCOPE_TESTED as LEARNING_URLS  # tested there, 404s included
 from members.models import Member
@@ -61,6 +63,8 @@ from regional.tests.test_views import SCOPE_TESTED as REGIONAL_URLS  # tested th
 from regional.tests.test_village_views import (
     SCOPE_TESTED as VILLAGE_URLS,  # tested there, 404s included
 )
+from reviews.tests.test_pages import SCOPE_TESTED as REVIEWS_URLS  # tested there, 404s included
+from soe.tests.test_soe import SCOPE_TESTED as SOE_URLS  # tested there, 404s included
 from training.tests.test_training import (
     SCOPE_TESTED as TRAINING_URLS,  # tested there, 404s included
 )
@@ -696,7 +700,8 @@ def test_every_url_pattern_is_in_the_scope_matrix_or_explicitly_public():
                | LIST_URLS | set(SYSTEM_PAGES) | SYSTEM_POSTS | TRANSFER_URLS | IMPORT_URLS | ARCHIVE_API_URLS
                | CARE_URLS | CERTIFICATE_URLS | IMPORT_API_URLS | RECRUITMENT_URLS | PORTAL_URLS
                | CHANNEL_GRANT_URLS | ORGLIFE_URLS | INSIGHTS_URLS | EXAMS_URLS | TRAINING_URLS | PLEDGES_URLS | POINTS_URLS | COMMUNITY_URLS | ORDERS_URLS | NOTIFICATION_URLS | DUES_URLS | LEARNING_URLS | LIBRARY_URLS
-               | REGIONAL_URLS | VILLAGE_URLS | COBUILDING_URLS | OVERSIGHT_URLS | BULLETIN_URLS)
+               | REGIONAL_URLS | VILLAGE_URLS | COBUILDING_URLS | OVERSIGHT_URLS | BULLETIN_URLS | LAGGING_URLS
+               | SOE_URLS | REVIEWS_URLS | FIVEGOOD_URLS)
     names = set(_url_names(get_resolver().url_patterns))
     uncovered = names - covered - PUBLIC
     assert uncovered == set(), f"views without scope tests: {sorted(uncovered)}"

@@ -108,8 +108,8 @@ def test_the_bulletins_figures_are_the_modules_own_counts(world, records):
     bulletin = generate(world)
     start, end = bulletins.quarter_bounds(*this_quarter())
     districts = [world.district_a, world.district_b]
-    assert [s["key"] for s in bulletin.sections] == ["orglife", "recruitment", "learning", "oversight", "community",
-                                                     "orders"]
+    assert [s["key"] for s in bulletin.sections] == ["orglife", "recruitment", "learning", "oversight", "soe",
+                                                     "community", "orders"]  # soe's: soe/tests/test_soe.py
     assert [r["org"] for r in section(bulletin, "learning")["rows"]] == [world.district_b.pk, world.district_a.pk]
 
     # 三会一课: orglife's own roll-up of the quarter's last month, as of today.

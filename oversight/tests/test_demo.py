@@ -75,6 +75,6 @@ def test_the_demo_oversight_follows_the_rules(small_demo, settings):
     assert city_bulletin.state == BulletinState.PUBLISHED
     assert Article.objects.filter(external_key=f"oversight:bulletin:{city_bulletin.pk}").exists()
     districts = Org.objects.filter(depth=2).count()
-    assert all(len(s["rows"]) == districts for s in city_bulletin.sections) and len(city_bulletin.sections) == 6
+    assert all(len(s["rows"]) == districts for s in city_bulletin.sections) and len(city_bulletin.sections) == 7
     assert Bulletin.objects.get(org__code="HP", year=year, quarter=quarter).state == BulletinState.DRAFT
     assert "季度通报" in city.get(f"/oversight/bulletins/{city_bulletin.pk}/").content.decode()

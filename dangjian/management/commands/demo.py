@@ -17,7 +17,9 @@ from dangjian import city
 from dangjian import demo_points as points_demo
 from dues import demo as dues_demo
 from exams import demo as exams_demo
+from fivegood import demo as fivegood_demo
 from insights import demo as insights_demo
+from lagging import demo as lagging_demo
 from learning import demo as learning_demo
 from members import demo as members_demo
 from notifications import demo as notifications_demo
@@ -30,6 +32,8 @@ from pledges import demo as pledges_demo
 from portal import demo as portal_demo
 from recruitment import demo as recruitment_demo
 from regional import demo as regional_demo
+from reviews import demo as reviews_demo
+from soe import demo as soe_demo
 from training import demo as training_demo
 from transfers import demo as transfers_demo
 
@@ -92,6 +96,10 @@ class Command(BaseCommand):
             community_demo.load(random.Random(f"community-{seed}"))  # in-service members checked in, service, ratings
             orders_demo.load(random.Random(f"orders-{seed}"))  # menus and a month of residents' orders, every state
             oversight_demo.load(random.Random(f"oversight-{seed}"))  # plans, teams and visits, inspections, findings
+            fivegood_demo.load(random.Random(f"fivegood-{seed}"))  # 五好党支部: standards, assessments, exemplars
+            reviews_demo.load(random.Random(f"reviews-{seed}"))  # 述职评议: the city's closed, 和平区's open
+            lagging_demo.load(random.Random(f"lagging-{seed}"))  # a dozen lagging branches, 一支一策, some closed
+            soe_demo.load(random.Random(f"soe-{seed}"))  # SOE tasks divided, this year's quarterly progress
             insights_demo.load()  # the demo secretary's workbench: a correction, a letter coming in, a visit due
             summaries.rebuild()  # the loaders insert in bulk, past the services that keep the summaries
             oversight_demo.load_bulletins()  # last quarter's bulletins, from the summaries just rebuilt
