@@ -33,6 +33,7 @@ from core.access import Role
 from members.models import ACTIVE_STATUSES, Member
 from members.selectors import listed_total, subtree_member_count
 from orgs.models import Org
+from oversight.models import Bulletin
 from portal.models import Article
 
 
@@ -98,8 +99,19 @@ def pages_of(role: str, user: User | None) -> list[tuple[str, str]]:
     return pages + [
         ("发展党员", "/recruitment/"), ("年度计划", "/recruitment/plans/"), ("组织生活", "/orglife/"),
         ("完成情况", "/orglife/compliance/"), ("党员接口（20条）", "/api/v1/members?limit=20"),
-        *deep[1:], ("会议接口（20条）", "/api/v1/orglife/meetings?limit=20"),
+        *deep[1:], ("会议接口（20条）", "/api/v1/orglife/meetings?limit=20"), *oversight_pages(user),
     ]
+
+
+def oversight_pages(user: User) -> list[tuple[str, str]]:
+    """督导考核's pages over the city's records: its home (figures per child org), the open ledger,
+    the rectification plan, the records' lagging suggestions, the SOE ledgers, the orders' home and
+    the latest quarterly bulletin the user sees."""
+    bulletin = Bulletin.objects.visible_to(user, "view").order_by("-year", "-quarter", "pk").first()
+    pages = [("督导考核", "/oversight/"), ("整改台账（未销号）", "/oversight/items/?open=yes"),
+             ("整改清单", "/oversight/rectification/"), ("后进提示", "/lagging/suggestions/"),
+             ("国企党建任务", "/soe/"), ("国企工作台账", "/soe/ledger/"), ("群众点单", "/orders/")]
+    return pages + ([("季度通报", bulletin.get_absolute_url())] if bulletin else [])
 
 
 def deep_pages(user: User) -> list[tuple[str, str]]:

@@ -23,7 +23,8 @@ def test_every_page_of_each_role_answers_and_is_timed(world):
     assert {p["role"] for p in pages} == {"city_admin", "district_admin", "anonymous"}
     labels = {p["label"] for p in pages if p["role"] == "district_admin"}
     assert {"首页", "组织树", "党员列表", "党员档案", "发展党员", "年度计划", "组织生活", "完成情况",
-            "党员接口（20条）", "会议接口（20条）"} <= labels
+            "党员接口（20条）", "会议接口（20条）", "督导考核", "整改台账（未销号）", "整改清单", "后进提示",
+            "国企党建任务", "国企工作台账", "群众点单"} <= labels
     assert {p["label"] for p in pages if p["role"] == "anonymous"} == {"资讯首页", "文章"}
     for page in pages:
         assert page["status"] == 200, page
